@@ -1,0 +1,64 @@
+"""``python -m mgstudio …`` / ``mgstudio …``: headless sub-commands, and the GUI with none.
+
+Each sub-command lives in ``mgstudio/commands/<name>.py`` with ``add_parser(subparsers)`` and
+``run(args) -> int``. Errors a user can cause print one line ``error: …`` on stderr and exit 1,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMANDS = ("check", "import", "export", "render", "train")
+
+
+class UserError(Exception):
+    """An error caused by the user's input: reported as one ``error:`` line, exit code 1."""
+
+
+def _load(name: str):
+    module = "import_" if name == "import" else name
+    try:
+        return importlib.import_module(f"mgstudio.commands.{module}")
+    except ModuleNotFoundError as exc:
+        if exc.name == f"mgstudio.commands.{module}":
+            return None
+        raise
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict]:
+    parser = argparse.ArgumentParser(
+        prog="mgstudio",
+        description="mgstudio: a studio for learning backpropagation. With no sub-command it "
+        "opens the window.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    handlers = {}
+    for name in COMMANDS:
+        mod = _load(name)
+        if mod is not None:
+            mod.add_parser(sub)
+            handlers[name] = mod.run
+    return parser, handlers
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv or argv[0] not in COMMANDS and argv[0] not in ("-h", "--help"):
+        from mgstudio.app.launch import main as gui_main  # the window, only when asked for
+
+        return gui_main(argv)
+    parser, handlers = build_parser()
+    args = parser.parse_args(argv)
+    if args.command not in handlers:
+        parser.error(f"the {args.command!r} command is not available in this build")
+    try:
+        return int(handlers[args.command](args) or 0)
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
