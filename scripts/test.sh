@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh test
 export QT_QPA_PLATFORM=offscreen
 echo "== ruff"
-.venv/bin/ruff check mgstudio tests benchmarks main.py
+.venv/bin/ruff check .
 echo "== import contract"
 .venv/bin/lint-imports
 echo "== pytest"
