@@ -1,9 +1,10 @@
 """The op table: every operation the engine knows, its forward rule next to its backward rule.
 
-Each rule reads the node's operands (``node._prev``) and its constant parameter
-(``node._param``, e.g. the exponent of ``x**2``). Nodes point at their shared ``Op`` object
-rather than carrying a closure, so building a graph creates no reference cycle (micrograd's
-closures capture ``out`` and make every training step wait on the cyclic garbage collector).
+Each rule reads the node's operands (``node._a`` and ``node._b``: ``node._prev`` in order) and its
+constant parameter (``node._param``, e.g. the exponent of ``x**2``). Nodes point at their shared
+``Op`` object rather than carrying a closure, so building a graph creates no reference cycle
+(micrograd's closures capture ``out`` and make every training step wait on the cyclic garbage
+collector).
 Tests may replace ``OPS[name].backward`` to inject a wrong gradient: nodes look the rule up
 through their ``Op`` at call time.
 
@@ -36,17 +37,13 @@ def _is_odd_integer(k: float) -> bool:
 
 
 def safe_pow(a: float, k: float) -> float:
-    if a < 0.0 and math.isfinite(k) and k != int(k):
+    """``a ** k`` with C99 ``pow`` semantics (as numpy's ``power``), never raising."""
+    if a < 0.0 and math.isfinite(a) and math.isfinite(k) and k != int(k):
         return NAN  # a real power of a negative base is undefined (Python would go complex)
     try:
         return float(a**k)
-    except ZeroDivisionError:  # 0 ** negative
+    except (ZeroDivisionError, OverflowError):  # 0 ** negative, or a result too large
         negative = math.copysign(1.0, a) < 0 and _is_odd_integer(k)
-        return -INF if negative else INF
-    except OverflowError:
-        negative = a < 0 and _is_odd_integer(k)
-        if k < 0:  # tiny base to a large negative power underflows the reciprocal
-            return -0.0 if negative else 0.0
         return -INF if negative else INF
 
 
@@ -97,40 +94,42 @@ class Op:
 
     def _generic_backward(self, node) -> None:
         g = node.grad
-        for child, d in zip(node._prev, self.local(node)):
-            child.grad += d * g
+        local = self.local(node)
+        node._a.grad += local[0] * g
+        if self.arity == 2:
+            node._b.grad += local[1] * g
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
 
 
 def _add_backward(n) -> None:
-    a, b = n._prev
-    a.grad += n.grad
-    b.grad += n.grad
+    g = n.grad
+    n._a.grad += g
+    n._b.grad += g
 
 
 def _mul_backward(n) -> None:
-    a, b = n._prev
-    a.grad += b.data * n.grad
-    b.grad += a.data * n.grad
+    a, b, g = n._a, n._b, n.grad
+    a.grad += b.data * g
+    b.grad += a.data * g
 
 
 def _relu_backward(n) -> None:
-    n._prev[0].grad += (n.data > 0) * n.grad
+    n._a.grad += (n.data > 0) * n.grad
 
 
 def _tanh_backward(n) -> None:
-    n._prev[0].grad += (1.0 - n.data * n.data) * n.grad
+    n._a.grad += (1.0 - n.data * n.data) * n.grad
 
 
 def _pow_local(n):
-    a, k = n._prev[0].data, n._param
+    a, k = n._a.data, n._param
     return (k * safe_pow(a, k - 1),)
 
 
 def _powv_local(n):
-    a, b = n._prev[0].data, n._prev[1].data
+    a, b = n._a.data, n._b.data
     # d/db a**b = a**b * ln(a): defined for a > 0; a == 0 with b > 0 contributes 0
     if a == 0.0 and b > 0:
         db = 0.0
@@ -140,11 +139,11 @@ def _powv_local(n):
 
 
 def _d0(n):
-    return n._prev[0].data
+    return n._a.data
 
 
 def _d1(n):
-    return n._prev[1].data
+    return n._b.data
 
 
 OPS: dict[str, Op] = {}

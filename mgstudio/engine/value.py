@@ -12,6 +12,12 @@ Differences from micrograd, each for a reason the app needs:
 * Arithmetic never raises on bad numbers: ``inf``/``nan`` come out instead (IEEE semantics).
 * ``a - b``, ``a / b`` and ``-a`` are single nodes (micrograd builds them from ``*`` and ``**``),
   which keeps learner graphs small and makes ``1/0`` an ``inf`` rather than an error.
+
+Layout, for speed: a training step builds tens of thousands of nodes, and every object the cyclic
+GC tracks makes its collections longer (they dominate micrograd's step). So a node is a single
+tracked object: its operands live in two slots (``_a``, ``_b``) and ``_prev`` builds the tuple
+on demand; slots that most nodes never need (label, custom symbol, constant parameter, lecture
+hook) stay unset and their properties fall back to defaults.
 """
 
 from __future__ import annotations
@@ -26,20 +32,13 @@ from . import ops as _ops
 from .ops import Op
 
 _new = object.__new__
+_MANY = object()  # marks a hand-built node with 3+ operands: ``_a`` then holds their tuple
 
-
-def _make(data: float, prev: tuple, op: Op, symbol: str | None = None, param=None) -> Value:
-    """Fast internal constructor for an op's result (skips ``__init__`` argument handling)."""
-    v = _new(Value)
-    v.data = data
-    v.grad = 0.0
-    v._prev = prev
-    v._op = op.symbol if symbol is None else symbol
-    v.label = ""
-    v._rule = op
-    v._param = param
-    v._custom_backward = None
-    return v
+_ADD, _SUB, _MUL, _DIV = _ops.ADD, _ops.SUB, _ops.MUL, _ops.DIV
+_NEG, _POW, _POWV = _ops.NEG, _ops.POW, _ops.POWV
+_RELU, _TANH, _EXP, _LOG, _SIGMOID = _ops.RELU, _ops.TANH, _ops.EXP, _ops.LOG, _ops.SIGMOID
+_safe_div, _safe_pow = _ops.safe_div, _ops.safe_pow
+_tanh = math.tanh
 
 
 def _as_number(x, what: str) -> float:
@@ -51,7 +50,7 @@ def _as_number(x, what: str) -> float:
 class Value:
     """A scalar node of an expression graph: ``data``, ``grad`` and how it was made."""
 
-    __slots__ = ("data", "grad", "_prev", "_op", "label", "_rule", "_param", "_custom_backward",
+    __slots__ = ("data", "grad", "_a", "_b", "_rule", "_param", "_sym", "_label", "_hook",
                  "__weakref__")
 
     def __init__(self, data, _children=(), _op: str = "", label: str = ""):
@@ -59,19 +58,69 @@ class Value:
             raise TypeError("Value(data) needs a number; this is already a Value")
         self.data = _as_number(data, "Value data")
         self.grad = 0.0
-        self._prev = tuple(_children)
-        self._op = _op
-        self.label = label
+        self._set_children(tuple(_children))
         self._rule = None  # built by hand, as in the lecture: no rule unless _backward is set
-        self._param = None
-        self._custom_backward = None
+        if _op:
+            self._sym = _op
+        if label:
+            self._label = label
 
-    # --- micrograd's per-node hook ---------------------------------------------------------
+    def _set_children(self, children: tuple) -> None:
+        n = len(children)
+        if n == 0:
+            self._a = self._b = None
+        elif n == 1:
+            self._a, self._b = children[0], None
+        elif n == 2:
+            self._a, self._b = children
+        else:
+            self._a, self._b = children, _MANY
+
+    # --- micrograd's attributes ------------------------------------------------------------
+    @property
+    def _prev(self) -> tuple:
+        """The operands, in order."""
+        a = self._a
+        if a is None:
+            return ()
+        b = self._b
+        if b is None:
+            return (a,)
+        if b is _MANY:
+            return a
+        return (a, b)
+
+    @_prev.setter
+    def _prev(self, children) -> None:
+        self._set_children(tuple(children))
+
+    @property
+    def _op(self) -> str:
+        """The op's display symbol (``'+'``, ``'**2'``, ``'tanh'``); ``''`` for leaves."""
+        try:
+            return self._sym
+        except AttributeError:
+            op = self.op
+            return "" if op is None else op.symbol
+
+    @_op.setter
+    def _op(self, symbol: str) -> None:
+        self._sym = symbol
+
+    @property
+    def label(self) -> str:
+        try:
+            return self._label
+        except AttributeError:
+            return ""
+
+    @label.setter
+    def label(self, text: str) -> None:
+        self._label = text
+
     @property
     def _backward(self):
         """The lecture's ``node._backward()``: send this node's grad to its operands."""
-        if self._custom_backward is not None:
-            return self._custom_backward
         rule = self._rule
         if rule is None:
             return _noop
@@ -80,85 +129,124 @@ class Value:
     @_backward.setter
     def _backward(self, fn) -> None:
         # Lecture code assigns its own closure (``out._backward = _backward``); keep it.
-        self._custom_backward = fn
+        self._hook = fn
+        self._rule = _HookRule(self.op)
 
     @property
     def is_leaf(self) -> bool:
-        return not self._prev
+        return self._a is None
 
     @property
     def op(self) -> Op | None:
         """The engine op that computes this node (None for leaves and hand-built nodes)."""
-        return self._rule
+        rule = self._rule
+        return rule.op if type(rule) is _HookRule else rule
 
     @property
     def param(self):
         """The op's constant parameter (the exponent of ``x**2``), or None."""
-        return self._param
+        try:
+            return self._param
+        except AttributeError:
+            return None
 
     # --- arithmetic ------------------------------------------------------------------------
+    # Results are built inline (no __init__, no helper call): this is the hot path of every
+    # training step.
     def __add__(self, other):
-        other = other if isinstance(other, Value) else Value(other)
-        return _make(self.data + other.data, (self, other), _ops.ADD)
+        if type(other) is not Value:
+            other = _coerce(other)
+        v = _new(Value)
+        v.data = self.data + other.data
+        v.grad = 0.0
+        v._a = self
+        v._b = other
+        v._rule = _ADD
+        return v
 
     def __radd__(self, other):
-        return Value(other) + self
+        return _coerce(other) + self
 
     def __sub__(self, other):
-        other = other if isinstance(other, Value) else Value(other)
-        return _make(self.data - other.data, (self, other), _ops.SUB)
+        if type(other) is not Value:
+            other = _coerce(other)
+        v = _new(Value)
+        v.data = self.data - other.data
+        v.grad = 0.0
+        v._a = self
+        v._b = other
+        v._rule = _SUB
+        return v
 
     def __rsub__(self, other):
-        return Value(other) - self
+        return _coerce(other) - self
 
     def __mul__(self, other):
-        other = other if isinstance(other, Value) else Value(other)
-        return _make(self.data * other.data, (self, other), _ops.MUL)
+        if type(other) is not Value:
+            other = _coerce(other)
+        v = _new(Value)
+        v.data = self.data * other.data
+        v.grad = 0.0
+        v._a = self
+        v._b = other
+        v._rule = _MUL
+        return v
 
     def __rmul__(self, other):
-        return Value(other) * self
+        return _coerce(other) * self
 
     def __truediv__(self, other):
-        other = other if isinstance(other, Value) else Value(other)
-        return _make(_ops.safe_div(self.data, other.data), (self, other), _ops.DIV)
+        if type(other) is not Value:
+            other = _coerce(other)
+        return _make2(_safe_div(self.data, other.data), self, other, _DIV)
 
     def __rtruediv__(self, other):
-        return Value(other) / self
+        return _coerce(other) / self
 
     def __neg__(self):
-        return _make(-self.data, (self,), _ops.NEG)
+        return _make1(-self.data, self, _NEG)
 
     def __pos__(self):
         return self
 
     def __pow__(self, other):
         if isinstance(other, Value):
-            return _make(_ops.safe_pow(self.data, other.data), (self, other), _ops.POWV)
+            return _make2(_safe_pow(self.data, other.data), self, other, _POWV)
         k = _as_number(other, "An exponent")
         if isinstance(other, int) or k.is_integer():
             k_shown = int(k) if abs(k) < 1e15 else k
         else:
             k_shown = k
-        return _make(_ops.safe_pow(self.data, k), (self,), _ops.POW, f"**{k_shown}", k)
+        v = _make1(_safe_pow(self.data, k), self, _POW)
+        v._param = k
+        v._sym = f"**{k_shown}"
+        return v
 
     def __rpow__(self, other):
-        return Value(other) ** self
+        return _coerce(other) ** self
 
     # --- functions -------------------------------------------------------------------------
     def relu(self):
-        return _make(0.0 if self.data < 0 else self.data, (self,), _ops.RELU)
+        d = self.data
+        v = _new(Value)
+        v.data = 0.0 if d < 0 else d
+        v.grad = 0.0
+        v._a = self
+        v._b = None
+        v._rule = _RELU
+        return v
 
     def tanh(self):
-        return _make(math.tanh(self.data), (self,), _ops.TANH)
+        return _make1(_tanh(self.data), self, _TANH)
 
     def exp(self):
-        return _make(_ops.safe_exp(self.data), (self,), _ops.EXP)
+        return _make1(_ops.safe_exp(self.data), self, _EXP)
 
     def log(self):
-        return _make(_ops.safe_log(self.data), (self,), _ops.LOG)
+        return _make1(_ops.safe_log(self.data), self, _LOG)
 
     def sigmoid(self):
-        return _make(_ops.safe_sigmoid(self.data), (self,), _ops.SIGMOID)
+        return _make1(_ops.safe_sigmoid(self.data), self, _SIGMOID)
 
     # --- graph algorithms ------------------------------------------------------------------
     def topological_order(self) -> list[Value]:
@@ -173,11 +261,9 @@ class Value:
             topo = _topological_order([self])
             self.grad = 1.0
             for v in reversed(topo):
-                custom = v._custom_backward
-                if custom is not None:
-                    custom()
-                elif v._rule is not None:
-                    v._rule.backward(v)
+                rule = v._rule
+                if rule is not None:
+                    rule.backward(v)
 
     def zero_grad(self) -> None:
         """Set the grad of this node and everything it depends on to 0."""
@@ -195,12 +281,54 @@ class Value:
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
 
+def _coerce(x) -> Value:
+    return x if isinstance(x, Value) else Value(x)
+
+
+def _make1(data: float, a: Value, op: Op) -> Value:
+    v = _new(Value)
+    v.data = data
+    v.grad = 0.0
+    v._a = a
+    v._b = None
+    v._rule = op
+    return v
+
+
+def _make2(data: float, a: Value, b: Value, op: Op) -> Value:
+    v = _new(Value)
+    v.data = data
+    v.grad = 0.0
+    v._a = a
+    v._b = b
+    v._rule = op
+    return v
+
+
+class _HookRule:
+    """The rule of a node whose ``_backward`` was assigned by hand (lecture style): backward
+    calls the hook; forward keeps the data unless the node was made by an engine op."""
+
+    __slots__ = ("op",)
+
+    def __init__(self, op: Op | None):
+        self.op = op
+
+    @property
+    def forward(self):
+        return None if self.op is None else self.op.forward
+
+    @staticmethod
+    def backward(node: Value) -> None:
+        node._hook()
+
+
 class _BoundBackward:
     """``node._backward`` as a callable without storing anything on the node (no cycle)."""
 
     __slots__ = ("rule", "node")
 
-    def __init__(self, rule: Op, node: Value):
+    def __init__(self, rule, node: Value):
         self.rule = rule
         self.node = node
 
@@ -219,6 +347,8 @@ def topological_order(roots: Iterable[Value]) -> list[Value]:
 
 
 def _topological_order(roots: Iterable[Value]) -> list[Value]:
+    # A node stays on the stack until all its operands are visited; looking at it again after
+    # each operand finishes is cheaper than keeping an iterator per node.
     topo: list[Value] = []
     visited: set[Value] = set()
     append, add = topo.append, visited.add
@@ -226,21 +356,35 @@ def _topological_order(roots: Iterable[Value]) -> list[Value]:
         if root in visited:
             continue
         add(root)
-        # parallel stacks: the nodes being expanded and the iterators over their operands
-        nodes, pending = [root], [iter(root._prev)]
-        push_node, push_pending = nodes.append, pending.append
-        while pending:
-            for child in pending[-1]:
-                if child not in visited:
-                    add(child)
-                    if child._prev:
-                        push_node(child)
-                        push_pending(iter(child._prev))
-                        break
-                    append(child)
-            else:
-                pending.pop()
-                append(nodes.pop())
+        stack = [root]
+        push, pop = stack.append, stack.pop
+        while stack:
+            v = stack[-1]
+            a = v._a
+            if a is not None:
+                b = v._b
+                if b is _MANY:
+                    child = next((c for c in a if c not in visited), None)
+                    if child is not None:
+                        add(child)
+                        push(child)
+                        continue
+                else:
+                    if a not in visited:
+                        add(a)
+                        if a._a is None:
+                            append(a)
+                        else:
+                            push(a)
+                            continue
+                    if b is not None and b not in visited:
+                        add(b)
+                        if b._a is None:
+                            append(b)
+                        else:
+                            push(b)
+                            continue
+            append(pop())
     return topo
 
 
@@ -263,7 +407,9 @@ def recompute(nodes_in_order: Iterable[Value]) -> None:
     for v in nodes_in_order:
         rule = v._rule
         if rule is not None:
-            v.data = rule.forward(v)
+            forward = rule.forward
+            if forward is not None:
+                v.data = forward(v)
 
 
 def zero_grad(nodes: Iterable[Value]) -> None:
