@@ -1,0 +1,23 @@
+"""The document's signals (psygnal), which the canvas and panels subscribe to.
+
+Structural signals fire once per change, after the document is consistent again (so a handler
+may read anything). ``values_changed`` is batched: one emission per edit, backward pass or
+``Document.batch()`` block, carrying every node id whose Value, data or grad changed.
+"""
+
+from __future__ import annotations
+
+from psygnal import Signal, SignalGroup
+
+
+class DocumentEvents(SignalGroup):
+    node_added = Signal(str)
+    node_removed = Signal(str)
+    #: label, position, parameter or leaf value of one node changed
+    node_changed = Signal(str)
+    wire_added = Signal(object)
+    wire_removed = Signal(object)
+    #: tuple of node ids whose bound Value, data or grad changed (one emission per edit)
+    values_changed = Signal(tuple)
+    #: the selected output (node id or None) changed
+    output_changed = Signal(object)

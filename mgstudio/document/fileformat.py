@@ -1,0 +1,414 @@
+"""The ``.mgs`` file: versioned JSON, validated field by field, written byte-stably.
+
+Reading never executes anything: the text goes through ``json`` and then every field is checked
+(types, ids, kinds, ports, wires, cycles, sizes). Problems become ``FileFormatError`` with a
+sentence a learner can act on. Fields this version does not know are kept and written back.
+
+Writing is deterministic (fixed key order, floats by ``repr``), one node or wire per line so
+that files diff well; so save -> load -> save gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import CycleError, DocumentError, FileFormatError, NewerVersionError
+from .kinds import KINDS
+from .nodes import (
+    Node,
+    Wire,
+    check_id,
+    check_label,
+    check_params,
+    check_pos,
+    check_value,
+    kind_named,
+)
+
+FORMAT = "mgstudio"
+FRAGMENT_FORMAT = "mgstudio-fragment"
+VERSION = 1
+MAX_NODES = 100_000
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_DESCRIPTION = 10_000
+NODE_KEYS = ("id", "kind", "label", "value", "params", "pos")
+TOP_KEYS = ("format", "version", "title", "description", "nodes", "wires", "selected_output")
+WIRE_KEYS = ("src", "dst", "port")
+
+
+@dataclass
+class Parsed:
+    """A checked document, ready to bind."""
+
+    nodes: list[Node]
+    wires: list[Wire]
+    title: str = ""
+    description: str = ""
+    selected_output: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# --- reading --------------------------------------------------------------------------------
+def parse(text: str | bytes, *, fragment: bool = False) -> Parsed:
+    """Check a whole document (or a clipboard fragment) and return its parts."""
+    data = _load_json(text)
+    if not isinstance(data, dict):
+        raise FileFormatError("this is not an mgstudio document (the file is not a JSON object)")
+    expected = FRAGMENT_FORMAT if fragment else FORMAT
+    fmt = data.get("format")
+    if fmt != expected:
+        what = "mgstudio clipboard data" if fragment else "an mgstudio document"
+        raise FileFormatError(f"this is not {what} (its \"format\" is {fmt!r}, not {expected!r})")
+    version = data.get("version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise FileFormatError("the file has no valid \"version\" number")
+    if version > VERSION:
+        raise NewerVersionError(
+            f"this file was made by a newer mgstudio (version {version}); this one reads "
+            f"version {VERSION}. Please update mgstudio to open it."
+        )
+    if version < 1:
+        raise FileFormatError(f"version {version} is not a valid mgstudio file version")
+
+    nodes = _parse_nodes(data.get("nodes", []))
+    ids = {n.id: n for n in nodes}
+    wires = _parse_wires(data.get("wires", []), ids)
+    check_acyclic(ids, wires)
+
+    out = Parsed(nodes, wires)
+    if not fragment:
+        out.title = _text_field(data, "title")
+        out.description = _text_field(data, "description")
+        sel = data.get("selected_output")
+        if sel is not None and sel not in ids:
+            raise FileFormatError(f"\"selected_output\" names {sel!r}, which is not a node")
+        out.selected_output = sel
+    out.extra = {k: v for k, v in data.items() if k not in TOP_KEYS}
+    return out
+
+
+def _load_json(text: str | bytes) -> Any:
+    if isinstance(text, (bytes, bytearray)):
+        if len(text) > MAX_FILE_BYTES:
+            raise FileFormatError(_too_big(len(text)))
+        try:
+            text = bytes(text).decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise FileFormatError(
+                f"this is not a text file (byte {exc.start} is not UTF-8)"
+            ) from None
+    elif not isinstance(text, str):
+        raise FileFormatError(f"expected JSON text, not {type(text).__name__}")
+    elif len(text) > MAX_FILE_BYTES:
+        raise FileFormatError(_too_big(len(text)))
+    try:
+        return json.loads(
+            text,
+            object_pairs_hook=_object_without_duplicates,
+            parse_constant=_reject_constant,
+            parse_float=_finite_float,
+        )
+    except json.JSONDecodeError as exc:
+        raise FileFormatError(
+            f"line {exc.lineno}: this is not valid JSON ({exc.msg} at column {exc.colno})"
+        ) from None
+    except RecursionError:
+        raise FileFormatError("the JSON is nested too deeply to be an mgstudio document") from None
+    except ValueError as exc:  # e.g. an integer with thousands of digits
+        raise FileFormatError(f"the JSON holds a number this program cannot read ({exc})") from None
+
+
+def _too_big(n: int) -> str:
+    return (
+        f"the file is too large ({n / 1e6:.1f} MB); mgstudio opens documents up to "
+        f"{MAX_FILE_BYTES // (1024 * 1024)} MB"
+    )
+
+
+def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise FileFormatError(f"the key {key!r} appears twice in one JSON object")
+        out[key] = value
+    return out
+
+
+def _reject_constant(name: str) -> float:
+    raise FileFormatError(f"numbers in a document must be finite; this file contains {name}")
+
+
+def _finite_float(s: str) -> float:
+    f = float(s)
+    if not math.isfinite(f):
+        raise FileFormatError(f"the number {s[:30]} is too large")
+    return f
+
+
+def _text_field(data: Mapping[str, Any], key: str) -> str:
+    value = data.get(key, "")
+    if not isinstance(value, str):
+        raise FileFormatError(f"\"{key}\" must be text")
+    if len(value) > MAX_DESCRIPTION:
+        raise FileFormatError(f"\"{key}\" is longer than {MAX_DESCRIPTION} characters")
+    return value
+
+
+def _parse_nodes(raw: Any) -> list[Node]:
+    if not isinstance(raw, list):
+        raise FileFormatError("\"nodes\" must be a list")
+    if len(raw) > MAX_NODES:
+        raise FileFormatError(
+            f"the document has {len(raw)} nodes; mgstudio opens documents of up to "
+            f"{MAX_NODES:,} nodes"
+        )
+    nodes: list[Node] = []
+    seen: set[str] = set()
+    for i, item in enumerate(raw, 1):
+        where = f"node {i}"
+        if not isinstance(item, dict):
+            raise FileFormatError(f"{where} is not a JSON object")
+        try:
+            if "id" not in item:
+                raise FileFormatError("it has no \"id\"")
+            nid = check_id(item["id"])
+            where = f"node {i} ({nid!r})"
+            if nid in seen:
+                raise FileFormatError("this id is used by an earlier node too")
+            seen.add(nid)
+            if "kind" not in item:
+                raise FileFormatError("it has no \"kind\"")
+            kind = kind_named(item["kind"])
+            node = Node(
+                id=nid,
+                kind=kind.name,
+                label=check_label(item.get("label", "")),
+                value=check_value(kind, item.get("value")),
+                params=check_params(kind, item.get("params")),
+                pos=check_pos(item.get("pos", (0.0, 0.0))),
+                extra={k: v for k, v in item.items() if k not in NODE_KEYS},
+            )
+        except DocumentError as exc:
+            raise FileFormatError(f"{where}: {exc}") from None
+        nodes.append(node)
+    return nodes
+
+
+def _parse_wires(raw: Any, nodes: Mapping[str, Node]) -> list[Wire]:
+    if not isinstance(raw, list):
+        raise FileFormatError("\"wires\" must be a list")
+    wires: list[Wire] = []
+    taken: dict[tuple[str, str], Wire] = {}
+    for i, item in enumerate(raw, 1):
+        where = f"wire {i}"
+        if not isinstance(item, dict):
+            raise FileFormatError(f"{where} is not a JSON object")
+        unknown = [k for k in item if k not in WIRE_KEYS]
+        if unknown:
+            raise FileFormatError(f"{where} has an unknown field {unknown[0]!r}")
+        src, dst, port = (item.get(k) for k in WIRE_KEYS)
+        for key, value in zip(WIRE_KEYS, (src, dst, port)):
+            if not isinstance(value, str):
+                raise FileFormatError(f"{where}: \"{key}\" must be text naming a node or input")
+        if src not in nodes:
+            raise FileFormatError(f"{where} comes from {src!r}, which is not a node")
+        if dst not in nodes:
+            raise FileFormatError(f"{where} goes into {dst!r}, which is not a node")
+        target = nodes[dst]
+        kind = KINDS[target.kind]
+        if port not in kind.inputs:
+            have = ", ".join(kind.inputs) or "none: it is a leaf"
+            raise FileFormatError(
+                f"{where} goes into input {port!r} of {describe(target)}, which has no such "
+                f"input (its inputs: {have})"
+            )
+        if src == dst:
+            raise FileFormatError(f"{where} feeds {describe(target)} into itself")
+        if (dst, port) in taken:
+            raise FileFormatError(
+                f"{where}: input {port!r} of {describe(target)} is wired twice; an input takes "
+                "one wire"
+            )
+        wire = Wire(src, dst, port)
+        taken[(dst, port)] = wire
+        wires.append(wire)
+    return wires
+
+
+def check_acyclic(nodes: Mapping[str, Node], wires: Iterable[Wire]) -> None:
+    """Raise CycleError naming one cycle if the wires make a node depend on itself."""
+    consumers: dict[str, list[str]] = {nid: [] for nid in nodes}
+    indegree = dict.fromkeys(nodes, 0)
+    for w in wires:
+        consumers[w.src].append(w.dst)
+        indegree[w.dst] += 1
+    ready = [nid for nid, d in indegree.items() if d == 0]
+    done = 0
+    while ready:
+        nid = ready.pop()
+        done += 1
+        for c in consumers[nid]:
+            indegree[c] -= 1
+            if indegree[c] == 0:
+                ready.append(c)
+    if done == len(nodes):
+        return
+    # walk forward inside the leftover nodes until one repeats: that stretch is a cycle
+    left = {nid for nid, d in indegree.items() if d > 0}
+    path: list[str] = []
+    at: dict[str, int] = {}
+    nid = next(n for n in nodes if n in left)
+    while nid not in at:
+        at[nid] = len(path)
+        path.append(nid)
+        nid = next(c for c in consumers[nid] if c in left)
+    cycle = path[at[nid]:] + [nid]
+    names = " → ".join(short_name(nodes[n]) for n in cycle)
+    raise CycleError(f"the wires make a cycle: {names}; a value cannot depend on itself")
+
+
+def describe(node: Node) -> str:
+    """``mul 'e'`` or ``mul n3``: how messages name a node."""
+    return f"{node.kind} {node.label!r}" if node.label else f"{node.kind} {node.id}"
+
+
+def short_name(node: Node) -> str:
+    return repr(node.label) if node.label else node.id
+
+
+# --- writing --------------------------------------------------------------------------------
+def node_to_dict(node: Node) -> dict[str, Any]:
+    kind = KINDS[node.kind]
+    out: dict[str, Any] = {"id": node.id, "kind": node.kind, "label": node.label}
+    if kind.is_leaf:
+        out["value"] = node.value
+    if kind.params:
+        out["params"] = {p.name: node.params.get(p.name, p.default) for p in kind.params}
+    out["pos"] = [node.pos[0], node.pos[1]]
+    out.update(node.extra)
+    return out
+
+
+def wire_to_dict(wire: Wire) -> dict[str, str]:
+    return {"src": wire.src, "dst": wire.dst, "port": wire.port}
+
+
+def _line(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, allow_nan=False)
+
+
+def _list(items: list[Any]) -> str:
+    if not items:
+        return "[]"
+    return "[\n" + ",\n".join("    " + _line(x) for x in items) + "\n  ]"
+
+
+def dump(
+    nodes: Iterable[Node],
+    wires: Iterable[Wire],
+    *,
+    title: str = "",
+    description: str = "",
+    selected_output: str | None = None,
+    extra: Mapping[str, Any] | None = None,
+    fragment: bool = False,
+) -> str:
+    """The document as JSON text: one node or wire per line, stable key order."""
+    fields: list[tuple[str, str]] = [
+        ("format", _line(FRAGMENT_FORMAT if fragment else FORMAT)),
+        ("version", _line(VERSION)),
+    ]
+    if title:
+        fields.append(("title", _line(title)))
+    if description:
+        fields.append(("description", _line(description)))
+    fields.append(("nodes", _list([node_to_dict(n) for n in nodes])))
+    fields.append(("wires", _list([wire_to_dict(w) for w in wires])))
+    if not fragment:
+        fields.append(("selected_output", _line(selected_output)))
+    for key, value in (extra or {}).items():
+        if key not in TOP_KEYS:
+            fields.append((key, _line(value)))
+    body = ",\n".join(f"  {_line(k)}: {v}" for k, v in fields)
+    return "{\n" + body + "\n}\n"
+
+
+# --- files ----------------------------------------------------------------------------------
+def read_file(path: str | os.PathLike) -> bytes:
+    """The file's bytes, refusing huge files before reading them."""
+    try:
+        size = os.stat(path).st_size
+        if size > MAX_FILE_BYTES:
+            raise FileFormatError(_too_big(size))
+        with open(path, "rb") as fh:
+            return fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise DocumentError(f"can't open {os.fspath(path)}: {_reason(exc)}") from None
+
+
+def write_atomic(path: str | os.PathLike, text: str) -> None:
+    """Write ``text`` so that ``path`` holds either the old or the new contents, never a mix:
+    a temporary file in the same folder, flushed to disk, then renamed over the target."""
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    data = text.encode("utf-8")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(path) + ".",
+                                   suffix=".tmp")
+    except OSError as exc:
+        raise DocumentError(f"can't save {path}: {_reason(exc)}") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, _mode_for(path))
+        os.replace(tmp, path)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise DocumentError(f"can't save {path}: {_reason(exc)}") from None
+        raise
+    _sync_folder(folder)
+
+
+def _mode_for(path: str) -> int:
+    try:
+        return os.stat(path).st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _sync_folder(folder: str) -> None:
+    # the rename itself reaches the disk only when the folder is synced (POSIX only)
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _reason(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "no such file or folder"
+    if isinstance(exc, IsADirectoryError):
+        return "that is a folder"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return exc.strerror or str(exc)

@@ -1,0 +1,189 @@
+"""The node kinds a learner can put on the canvas, in one registry (``KINDS``).
+
+The palette, the file format, the code exporter and the DOT exporter all read this table, so a
+new kind is added here and nowhere else. Each kind builds its engine ``Value`` with the engine's
+own operators, which keeps the canvas graph identical to the one the lecture code would build.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from mgstudio.engine import Value
+
+LEAVES = "Leaves"
+ARITHMETIC = "Arithmetic"
+FUNCTIONS = "Functions"
+CATEGORIES = (LEAVES, ARITHMETIC, FUNCTIONS)
+
+
+@dataclass(frozen=True)
+class Param:
+    """A constant setting of a kind (not a wire), e.g. the exponent of ``x**2``."""
+
+    name: str
+    type: type
+    default: float
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What a node of this kind is, shows and computes."""
+
+    name: str
+    title: str
+    symbol: str
+    inputs: tuple[str, ...]
+    doc: str
+    category: str
+    _build: Callable[..., Value] = field(repr=False, compare=False)
+    optional: frozenset[str] = frozenset()
+    params: tuple[Param, ...] = ()
+    #: Python for the code exporter: ``{port}`` / ``{param}`` placeholders, e.g. ``"{a} * {b}"``.
+    code: str = ""
+    #: the engine op names (``mgstudio.engine.OPS``) a node of this kind can compute
+    ops: tuple[str, ...] = ()
+    default_value: float | None = None
+
+    @property
+    def is_leaf(self) -> bool:
+        """Leaves hold a number the user types; every other kind computes from its inputs."""
+        return not self.inputs
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(p for p in self.inputs if p not in self.optional)
+
+    def param(self, name: str) -> Param | None:
+        for p in self.params:
+            if p.name == name:
+                return p
+        return None
+
+    def default_params(self) -> dict[str, float]:
+        return {p.name: p.default for p in self.params}
+
+    def build(
+        self,
+        operands: Sequence[Value | None] = (),
+        params: Mapping[str, float] | None = None,
+        value: float | None = None,
+    ) -> Value:
+        """A new ``Value`` for this kind: ``operands`` in port order (None for an unwired
+        optional port), ``params`` (defaults fill the gaps), ``value`` for leaves."""
+        if self.is_leaf:
+            return Value(self.default_value if value is None else value)
+        if len(operands) != len(self.inputs):
+            raise ValueError(f"{self.name} takes {len(self.inputs)} operands")
+        merged = self.default_params()
+        if params:
+            merged.update(params)
+        return self._build(*operands, **merged)
+
+
+def _leaf(*_operands, **_params):  # leaves are built from their value, never from operands
+    raise AssertionError("leaves have no operands")
+
+
+def _pow(a: Value, exponent_wire: Value | None, exponent: float = 2.0) -> Value:
+    if exponent_wire is not None:
+        return a**exponent_wire
+    return a**exponent
+
+
+def _unary(method: str) -> Callable[..., Value]:
+    return lambda a: getattr(a, method)()
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def _register(kind: Kind) -> Kind:
+    KINDS[kind.name] = kind
+    return kind
+
+
+_register(Kind(
+    "input", "Input", "x", (),
+    "A number you choose: type a new value and watch everything downstream change. "
+    "After Backward, its grad says how much the output moves when this number moves.",
+    LEAVES, _leaf, default_value=0.0,
+))
+_register(Kind(
+    "constant", "Constant", "c", (),
+    "A fixed number in a formula, like the 3 in 3*x**2. It gets a grad too, but you would "
+    "usually not tune it.",
+    LEAVES, _leaf, default_value=1.0,
+))
+_register(Kind(
+    "add", "Add", "+", ("a", "b"),
+    "a + b. Backward hands its grad unchanged to both inputs: a plus node distributes the "
+    "gradient.",
+    ARITHMETIC, lambda a, b: a + b, code="{a} + {b}", ops=("add",),
+))
+_register(Kind(
+    "sub", "Subtract", "-", ("a", "b"),
+    "a - b. Backward passes its grad to a unchanged and to b with the sign flipped.",
+    ARITHMETIC, lambda a, b: a - b, code="{a} - {b}", ops=("sub",),
+))
+_register(Kind(
+    "mul", "Multiply", "*", ("a", "b"),
+    "a * b. Backward gives each input the grad times the other input's value: a times node "
+    "swaps the values.",
+    ARITHMETIC, lambda a, b: a * b, code="{a} * {b}", ops=("mul",),
+))
+_register(Kind(
+    "div", "Divide", "/", ("a", "b"),
+    "a / b. d/da is 1/b and d/db is -a/b**2; dividing by zero gives inf or nan, not a crash.",
+    ARITHMETIC, lambda a, b: a / b, code="{a} / {b}", ops=("div",),
+))
+_register(Kind(
+    "pow", "Power", "**", ("a", "exponent"),
+    "a ** k. With the exponent unwired, k is the number set on the node (d/da = k*a**(k-1)); "
+    "wire a node into 'exponent' to raise a to another value (then the exponent gets a grad "
+    "too, a**k * log(a)).",
+    ARITHMETIC, _pow, optional=frozenset({"exponent"}),
+    params=(Param("exponent", float, 2.0, "the power, used while 'exponent' is unwired"),),
+    code="{a}**{exponent}", ops=("pow", "powv"),
+))
+_register(Kind(
+    "neg", "Negate", "neg", ("a",),
+    "-a. Backward flips the sign of the grad.",
+    ARITHMETIC, lambda a: -a, code="-{a}", ops=("neg",),
+))
+_register(Kind(
+    "tanh", "tanh", "tanh", ("a",),
+    "tanh(a), the lecture's neuron activation: squashes any number into (-1, 1). "
+    "Its local derivative is 1 - tanh(a)**2.",
+    FUNCTIONS, _unary("tanh"), code="{a}.tanh()", ops=("tanh",),
+))
+_register(Kind(
+    "relu", "ReLU", "ReLU", ("a",),
+    "max(0, a). Backward lets the grad through where a > 0 and blocks it elsewhere.",
+    FUNCTIONS, _unary("relu"), code="{a}.relu()", ops=("relu",),
+))
+_register(Kind(
+    "exp", "exp", "exp", ("a",),
+    "e ** a. Its local derivative is itself: exp(a).",
+    FUNCTIONS, _unary("exp"), code="{a}.exp()", ops=("exp",),
+))
+_register(Kind(
+    "log", "log", "log", ("a",),
+    "The natural logarithm of a (defined for a > 0). Its local derivative is 1/a.",
+    FUNCTIONS, _unary("log"), code="{a}.log()", ops=("log",),
+))
+_register(Kind(
+    "sigmoid", "sigmoid", "σ", ("a",),
+    "1 / (1 + exp(-a)): squashes any number into (0, 1). Its local derivative is s * (1 - s).",
+    FUNCTIONS, _unary("sigmoid"), code="{a}.sigmoid()", ops=("sigmoid",),
+))
+
+#: engine op name -> kind name (``powv``, Value ** Value, is a pow node with its exponent wired)
+KIND_FOR_OP: dict[str, str] = {op: k.name for k in KINDS.values() for op in k.ops}
+
+
+def kinds_in(category: str) -> list[Kind]:
+    """The kinds of one palette category, in registry order."""
+    return [k for k in KINDS.values() if k.category == category]

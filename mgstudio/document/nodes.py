@@ -1,0 +1,160 @@
+"""The plain data of a document: ``Node`` and ``Wire`` records and the checks every node field
+passes, whether it comes from an edit, a file or the clipboard.
+
+Both records are immutable: the document replaces a node when it changes, so an undo record
+that holds an old ``Node`` can never be changed behind its back.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from numbers import Real
+from typing import Any
+
+from .errors import InvalidValueError, UnknownKindError, UnknownParamError
+from .kinds import KINDS, Kind
+
+MAX_LABEL = 200
+MAX_ID = 64
+#: positions beyond this are surely a broken file (and make a canvas unusable)
+MAX_COORD = 1e7
+ID_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]{0,63}")  # MAX_ID characters
+
+
+@dataclass(frozen=True)
+class Wire:
+    """``src``'s output feeds the input ``port`` of ``dst``."""
+
+    src: str
+    dst: str
+    port: str
+
+
+@dataclass(frozen=True, eq=True)
+class Node:
+    """One node: read it, change it through the ``Document`` (which replaces it)."""
+
+    id: str
+    kind: str
+    label: str = ""
+    value: float | None = None
+    params: Mapping[str, float] = field(default_factory=dict)
+    pos: tuple[float, float] = (0.0, 0.0)
+    #: fields of the file this mgstudio does not know, kept so that saving writes them back
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    __hash__ = None  # type: ignore[assignment]  # params/extra are dicts
+
+    @property
+    def spec(self) -> Kind:
+        return KINDS[self.kind]
+
+
+def kind_named(name: Any) -> Kind:
+    if not isinstance(name, str) or name not in KINDS:
+        known = ", ".join(KINDS)
+        raise UnknownKindError(f"there is no node kind {name!r}; the kinds are: {known}")
+    return KINDS[name]
+
+
+def check_number(x: Any, what: str) -> float:
+    """A finite float, or InvalidValueError naming ``what``."""
+    if isinstance(x, bool) or not isinstance(x, Real):
+        raise InvalidValueError(f"{what} must be a number, not {_type_name(x)}")
+    try:
+        f = float(x)
+    except (OverflowError, ValueError):
+        raise InvalidValueError(f"{what} is too large") from None
+    if not math.isfinite(f):
+        raise InvalidValueError(f"{what} must be a finite number, not {f!r}")
+    return f
+
+
+def check_label(label: Any) -> str:
+    if not isinstance(label, str):
+        raise InvalidValueError(f"a label must be text, not {_type_name(label)}")
+    if len(label) > MAX_LABEL:
+        raise InvalidValueError(f"a label can be at most {MAX_LABEL} characters long")
+    if any(unicodedata.category(ch) == "Cc" for ch in label):
+        raise InvalidValueError("a label is one line of text without control characters")
+    return label
+
+
+def check_pos(pos: Any) -> tuple[float, float]:
+    if isinstance(pos, (str, bytes)) or not hasattr(pos, "__len__") or len(pos) != 2:
+        raise InvalidValueError("a position is a pair of numbers [x, y]")
+    x = check_number(pos[0], "a position's x")
+    y = check_number(pos[1], "a position's y")
+    if abs(x) > MAX_COORD or abs(y) > MAX_COORD:
+        raise InvalidValueError(f"a position must lie within ±{MAX_COORD:g}")
+    return (x, y)
+
+
+def check_id(node_id: Any) -> str:
+    if not isinstance(node_id, str) or not ID_PATTERN.fullmatch(node_id):
+        raise InvalidValueError(
+            f"a node id is a short name of letters, digits, '_' and '-' starting with a letter "
+            f"(at most {MAX_ID} characters), not {node_id!r}"
+        )
+    return node_id
+
+
+def check_value(kind: Kind, value: Any) -> float | None:
+    """The value a node of ``kind`` holds: a finite number for leaves, None otherwise."""
+    if not kind.is_leaf:
+        if value is not None:
+            raise InvalidValueError(
+                f"a {kind.name} node computes its value from its inputs; only inputs and "
+                "constants hold a value you type"
+            )
+        return None
+    if value is None:
+        return kind.default_value
+    return check_number(value, f"the value of an {kind.name}")
+
+
+def check_param(kind: Kind, name: Any, value: Any) -> float:
+    param = kind.param(name) if isinstance(name, str) else None
+    if param is None:
+        have = ", ".join(p.name for p in kind.params) or "none"
+        raise UnknownParamError(
+            f"a {kind.name} node has no setting {name!r} (its settings: {have})"
+        )
+    number = check_number(value, f"the {param.name} of a {kind.name} node")
+    if param.type is int:
+        if not number.is_integer():
+            raise InvalidValueError(f"the {param.name} of a {kind.name} node is a whole number")
+        return int(number)
+    return number
+
+
+def check_params(kind: Kind, params: Any) -> dict[str, float]:
+    """All of the kind's parameters: the given ones checked, defaults for the rest."""
+    if params is None:
+        params = {}
+    if not isinstance(params, Mapping):
+        raise InvalidValueError(
+            f"settings are a mapping of name to number, not {_type_name(params)}"
+        )
+    out = kind.default_params()
+    for name, value in params.items():
+        out[name] = check_param(kind, name, value)
+    return out
+
+
+def _type_name(x: Any) -> str:
+    if x is None:
+        return "nothing (null)"
+    if isinstance(x, bool):
+        return "true/false"
+    if isinstance(x, str):
+        return f"the text {x[:40]!r}"
+    if isinstance(x, (list, tuple)):
+        return "a list"
+    if isinstance(x, Mapping):
+        return "an object"
+    return type(x).__name__
