@@ -1,0 +1,130 @@
+"""``mgstudio check FILE [--json]``: load a document, evaluate it, backpropagate from its output
+and print every node's label, op, data and grad.
+
+With ``--json`` the output is exactly ``{"nodes": [{"id", "label", "op", "data", "grad"}, ...],
+"outputs": [ids]}``: ``op`` is the node's kind name, ``data``/``grad`` are null for incomplete
+nodes, and numbers JSON cannot hold are the strings ``"inf"``, ``"-inf"`` and ``"nan"``.
+``outputs`` lists the nodes nobody consumes; backward starts from the document's selected output
+(else the single output; among several, the last added complete one), or from ``--output``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+
+from mgstudio.cli import UserError
+from mgstudio.document import Document, DocumentError
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(
+        "check",
+        help="load a document, evaluate it and print every node's data and grad",
+        description="Load an .mgs document, evaluate it, run backward from its output and "
+        "print each node's label, op, data and grad.",
+    )
+    p.add_argument("file", metavar="FILE", help="an .mgs document")
+    p.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    p.add_argument(
+        "--output",
+        metavar="NODE",
+        help="run backward from this node (its id or its label) instead of the default output",
+    )
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        doc = Document.load(args.file)
+    except DocumentError as exc:
+        raise UserError(" ".join(str(exc).split())) from None
+    output = _resolve(doc, args.output) if args.output else None
+    start = doc.backward(output)
+    if args.json:
+        print(json.dumps(report(doc), indent=2, ensure_ascii=False))
+    else:
+        print(table(doc, start, args.file))
+    return 0
+
+
+def _resolve(doc: Document, name: str) -> str:
+    if name in doc.nodes:
+        return name
+    hits = [nid for nid, node in doc.nodes.items() if node.label == name]
+    if len(hits) == 1:
+        return hits[0]
+    if hits:
+        raise UserError(f"several nodes are labelled {name!r}; give an id: {', '.join(hits)}")
+    raise UserError(f"there is no node with id or label {name!r}")
+
+
+def json_number(x: float | None) -> float | str | None:
+    """A float for JSON: inf/nan become the strings "inf", "-inf", "nan"."""
+    if x is None or math.isfinite(x):
+        return x
+    if math.isnan(x):
+        return "nan"
+    return "inf" if x > 0 else "-inf"
+
+
+def report(doc: Document) -> dict:
+    nodes = []
+    for nid, node in doc.nodes.items():
+        v = doc.value_of(nid)
+        nodes.append({
+            "id": nid,
+            "label": node.label,
+            "op": node.kind,
+            "data": None if v is None else json_number(v.data),
+            "grad": None if v is None else json_number(v.grad),
+        })
+    return {"nodes": nodes, "outputs": doc.output_ids()}
+
+
+def _fmt(x: float) -> str:
+    if not math.isfinite(x):
+        return "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")
+    if x != 0 and (abs(x) >= 1e6 or abs(x) < 1e-4):
+        return f"{x:.4e}"
+    return f"{x:.4f}"
+
+
+def _op(doc: Document, nid: str) -> str:
+    node = doc.nodes[nid]
+    if node.kind == "pow" and "exponent" not in doc.inputs_of(nid):
+        k = node.params["exponent"]
+        return f"pow **{int(k) if float(k).is_integer() else k}"
+    return node.kind
+
+
+def table(doc: Document, start: str | None, name: str) -> str:
+    outputs = set(doc.output_ids())
+    rows = [("id", "label", "op", "data", "grad", "")]
+    for nid, node in doc.nodes.items():
+        v = doc.value_of(nid)
+        note = []
+        if nid == start:
+            note.append("backward from here")
+        elif nid in outputs:
+            note.append("output")
+        if v is None:
+            note.append(f"incomplete: {doc.why_incomplete(nid)}")
+        data = "-" if v is None else _fmt(v.data)
+        grad = "-" if v is None else _fmt(v.grad)
+        rows.append((nid, node.label, _op(doc, nid), data, grad, "; ".join(note)))
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    lines = []
+    for r in rows:
+        cells = [r[0].ljust(widths[0]), r[1].ljust(widths[1]), r[2].ljust(widths[2]),
+                 r[3].rjust(widths[3]), r[4].rjust(widths[4])]
+        lines.append("  ".join(cells + ([r[5]] if r[5] else [])).rstrip())
+    if start is None:
+        head = f"{name}: {len(doc.nodes)} nodes; no output to run backward from"
+    elif doc.value_of(start) is None:
+        head = f"{name}: {len(doc.nodes)} nodes; the output {doc.describe(start)} is " \
+            "incomplete, so there are no grads"
+    else:
+        head = f"{name}: {len(doc.nodes)} nodes; backward from {doc.describe(start)}"
+    return "\n".join([head, *lines])
