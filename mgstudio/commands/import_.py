@@ -1,0 +1,89 @@
+"""``mgstudio import SNIPPET.py -o FILE.mgs``: a micrograd snippet (or an expression) becomes a
+document. The code is read, never run: see ``mgstudio.document.code_import``."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from mgstudio.cli import UserError
+from mgstudio.document import DocumentError, code_import
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser(
+        "import",
+        help="turn a micrograd snippet into a document",
+        description="Read a micrograd-style snippet (Value(...), + - * / **, .tanh() ...) and "
+        "write it as an .mgs document. Nothing in the snippet is executed.",
+    )
+    p.add_argument("source", metavar="SNIPPET",
+                   help="a .py file ('-' for standard input), or with -e an expression")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.mgs",
+                   help="the document to write")
+    p.add_argument("-e", "--expression", action="store_true",
+                   help="SNIPPET is an expression such as '3*x**2 - 4*x + 5'; its names "
+                   "become inputs")
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="with -e: the value of an input (default 0); repeat for several")
+    p.add_argument("--layout", choices=("layered", "dot"), default="layered",
+                   help="how to place the nodes (dot needs Graphviz; default: layered)")
+
+
+def _leaf_values(pairs: list[str]) -> dict[str, float]:
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name = name.strip()
+        if not sep or not name.isidentifier():
+            raise UserError(f"--set takes NAME=VALUE, not {pair!r}")
+        try:
+            out[name] = float(value)
+        except ValueError:
+            raise UserError(f"--set {name}: {value.strip()!r} is not a number") from None
+    return out
+
+
+def _read_source(path: str) -> str:
+    if path == "-":
+        data = sys.stdin.buffer.read(code_import.MAX_SOURCE_BYTES + 1)
+    else:
+        try:
+            if os.path.getsize(path) > code_import.MAX_SOURCE_BYTES:
+                raise UserError(f"{path} is larger than "
+                                f"{code_import.MAX_SOURCE_BYTES // 1000} KB")
+            with open(path, "rb") as fh:
+                data = fh.read(code_import.MAX_SOURCE_BYTES + 1)
+        except OSError as exc:
+            raise UserError(f"can't read {path}: {exc.strerror or exc}") from None
+    if len(data) > code_import.MAX_SOURCE_BYTES:
+        raise UserError(f"the snippet is larger than {code_import.MAX_SOURCE_BYTES // 1000} KB")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserError(f"{path} is not UTF-8 text") from None
+
+
+def run(args) -> int:
+    if args.set and not args.expression:
+        raise UserError("--set only applies to an expression (-e)")
+    where = "the expression" if args.expression else args.source
+    try:
+        if args.expression:
+            program = code_import.parse_expression(args.source, _leaf_values(args.set))
+        else:
+            program = code_import.parse_code(_read_source(args.source))
+        doc = code_import.build_document(program, layout=args.layout)
+        if not args.expression and args.source != "-":
+            doc.title = os.path.splitext(os.path.basename(args.source))[0]
+        doc.save(args.output)
+    except DocumentError as exc:
+        raise UserError(f"{where}: {exc}") from None
+    for note in program.notes:
+        print(f"note: {note}", file=sys.stderr)
+    out = doc.selected_output
+    value = doc.value_of(out) if out is not None else None
+    shown = doc.nodes[out].label or out if out is not None else "none"
+    print(f"wrote {args.output}: {len(doc.nodes)} nodes, {len(doc.wires)} wires, output "
+          f"{shown!r}" + (f" = {value.data:.4f}" if value is not None else ""))
+    return 0

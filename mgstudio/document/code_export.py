@@ -1,0 +1,267 @@
+"""Write a document as a runnable script: micrograd style, or PyTorch to check it against.
+
+The script builds the same graph with the same operations (so the mgstudio engine reproduces
+the document's numbers exactly), runs backward from the output and prints every named node's
+label, data and grad. Named nodes are the labelled ones, the output, and any node used more
+than once; an unlabelled single-use result is written inline (``d = a * b + b**3``) as the
+lecture writes it, and a constant used once is written as a plain number (``d * 2``), which the
+code importer reads back as a constant node.
+"""
+
+from __future__ import annotations
+
+import keyword
+import math
+import re
+
+from .kinds import KINDS
+
+#: kinds that exist in the PyPI micrograd package too (with a number as exponent)
+MICROGRAD_KINDS = frozenset({"input", "constant", "add", "sub", "mul", "div", "neg", "pow",
+                             "relu"})
+_MAX_INLINE_DEPTH = 40  # deeper chains get names, so nothing reaches the importer's limits
+_RESERVED = frozenset({"Value", "torch", "math", "print", "float", "name", "node", "nodes", "v"})
+
+# precedence of the Python we write: atoms and calls bind tightest
+_ATOM, _POW, _UNARY, _MUL, _ADD = 6, 5, 4, 3, 2
+_BINARY = {"add": ("+", _ADD), "sub": ("-", _ADD), "mul": ("*", _MUL), "div": ("/", _MUL)}
+_METHODS = ("tanh", "relu", "exp", "log", "sigmoid")
+
+
+def export_micrograd(doc, output: str | None = None) -> str:
+    """A micrograd-style script that rebuilds the document and prints data and grads."""
+    plan = _Plan(doc, output)
+    uses = sorted({doc.nodes[n].kind for n in plan.order})
+    missing = [KINDS[k].title for k in uses if k not in MICROGRAD_KINDS]
+    if any(len(plan.operands[n]) == 2 and doc.nodes[n].kind == "pow" for n in plan.order):
+        missing.append("Value ** Value")
+    lines = [
+        '"""' + _title(doc) + " (exported from mgstudio).",
+        "",
+        "Runs as it is with mgstudio's engine. For Karpathy's micrograd package instead, import",
+        "Value with `from micrograd.engine import Value`"
+        + (f"; micrograd lacks {', '.join(missing)}, which this graph uses." if missing
+           else "; it has every operation this graph uses."),
+        '"""',
+        "",
+        "from mgstudio.engine import Value",
+        "",
+    ]
+    leaf = lambda v: f"Value({_number(v)})"
+    lines += plan.body(leaf, label_lines=True, retain=False)
+    lines += plan.footer(
+        data="{v.data:.4f}", grad="{v.grad:.4f}",
+    )
+    return "\n".join(lines) + "\n"
+
+
+def export_torch(doc, output: str | None = None) -> str:
+    """A PyTorch script (float64, every node's grad kept) that prints the same numbers."""
+    plan = _Plan(doc, output)
+    lines = [
+        '"""' + _title(doc) + " in PyTorch (exported from mgstudio), to compare its numbers.",
+        '"""',
+        "",
+        "import torch",
+        "",
+    ]
+    leaf = lambda v: f"torch.tensor({_number(v)}, dtype=torch.float64, requires_grad=True)"
+    lines += plan.body(leaf, label_lines=False, retain=True)
+    lines += plan.footer(
+        data="{v.item():.4f}",
+        grad="{(0.0 if v.grad is None else v.grad.item()):.4f}",
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _title(doc) -> str:
+    title = getattr(doc, "title", "") or "An mgstudio graph"
+    return _one_line(title).replace('"""', "'''").replace("\\", "/")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _number(x: float) -> str:
+    x = float(x)
+    if math.isfinite(x) and x.is_integer() and abs(x) < 1e15 and x != 0.0:
+        return f"{int(x)}.0"
+    if math.isfinite(x):
+        return repr(x)
+    # computed values may be inf/nan, but we never write them: leaves and params are finite
+    raise ValueError(f"cannot write the number {x!r} as a literal")
+
+
+def _exponent(x: float) -> str:
+    x = float(x)
+    if math.isfinite(x) and x.is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return repr(x)
+
+
+class _Plan:
+    """Which nodes get a name, which are written inline, and in what order."""
+
+    def __init__(self, doc, output: str | None):
+        self.doc = doc
+        self.operands: dict[str, list[str]] = {}
+        consumers: dict[str, int] = {n: 0 for n in doc.nodes}
+        ports: dict[str, dict[str, str]] = {}
+        for w in doc.wires:
+            ports.setdefault(w.dst, {})[w.port] = w.src
+            consumers[w.src] = consumers.get(w.src, 0) + 1
+        complete = {n for n in doc.nodes if doc.value_of(n) is not None}
+        for nid, node in doc.nodes.items():
+            given = ports.get(nid, {})
+            self.operands[nid] = [given[p] for p in KINDS[node.kind].inputs if p in given]
+        self.order = [n for n in doc.topological_ids() if n in complete]
+        self.skipped = [n for n in doc.nodes if n not in complete]
+        self.output = self._pick_output(output, complete)
+        self.consumers = consumers
+        self.inline: set[str] = set()
+        depth: dict[str, int] = {}
+        for nid in self.order:
+            node = doc.nodes[nid]
+            kind = node.kind
+            d = 1 + max((depth.get(o, 0) for o in self.operands[nid]), default=0)
+            single = consumers.get(nid, 0) == 1 and nid != self.output and not node.label
+            if kind == "constant" and single:
+                self.inline.add(nid)  # a number in its consumer, if that consumer takes one
+            elif kind not in ("input", "constant") and single and d <= _MAX_INLINE_DEPTH:
+                self.inline.add(nid)
+                depth[nid] = d
+        self._settle_constants()
+        self.names = self._names()
+
+    def _pick_output(self, output, complete) -> str | None:
+        """The node the document's own ``backward()`` would start from, if it has a Value."""
+        if output is None:
+            output = self.doc.default_output()
+        return output if output in complete else None
+
+    def _settle_constants(self) -> None:
+        """A number can only stand in an add/sub/mul/div next to a Value (two numbers would be
+        folded by Python; ``2.0.tanh()`` is no Value): elsewhere the constant gets a name."""
+        doc = self.doc
+        ok: set[str] = set()
+        for nid in self.order:
+            ops = self.operands[nid]
+            if doc.nodes[nid].kind not in _BINARY:
+                continue
+            inlined = [o for o in ops if o in self.inline and doc.nodes[o].kind == "constant"]
+            if inlined and ops[0] != ops[-1]:
+                ok.add(inlined[0])  # at most one number per operation
+        for nid in list(self.inline):
+            if doc.nodes[nid].kind == "constant" and nid not in ok:
+                self.inline.discard(nid)
+
+    def _names(self) -> dict[str, str]:
+        taken = set(_RESERVED)
+        names = {}
+        for nid in self.order:
+            if nid in self.inline:
+                continue
+            node = self.doc.nodes[nid]
+            base = _identifier(node.label) or _identifier(nid) or "n"
+            name = base
+            k = 2
+            while name in taken:
+                name = f"{base}_{k}"
+                k += 1
+            taken.add(name)
+            names[nid] = name
+        return names
+
+    # --- writing ---------------------------------------------------------------------------------
+    def expression(self, nid: str) -> tuple[str, int]:
+        """Python for a node and its precedence (names and numbers are atoms)."""
+        if nid in self.names:
+            return self.names[nid], _ATOM
+        node = self.doc.nodes[nid]
+        if node.kind == "constant":
+            text = _number(node.value)
+            return text, (_UNARY if text.startswith("-") else _ATOM)
+        return self._compute(nid)
+
+    def _compute(self, nid: str) -> tuple[str, int]:
+        node = self.doc.nodes[nid]
+        kind = node.kind
+        ops = self.operands[nid]
+        if kind in _BINARY:
+            symbol, prec = _BINARY[kind]
+            return (f"{self._wrap(ops[0], prec)} {symbol} {self._wrap(ops[1], prec + 1)}", prec)
+        if kind == "neg":
+            return "-" + self._wrap(ops[0], _UNARY + 1), _UNARY
+        if kind == "pow":
+            base = self._wrap(ops[0], _ATOM)
+            if len(ops) == 2:
+                return f"{base}**{self._wrap(ops[1], _UNARY)}", _POW
+            k = (node.params or {}).get("exponent", KINDS["pow"].default_params()["exponent"])
+            exp = _exponent(k)
+            return f"{base}**{exp if not exp.startswith('-') else '(' + exp + ')'}", _POW
+        if kind in _METHODS:
+            return f"{self._wrap(ops[0], _ATOM)}.{kind}()", _ATOM
+        raise ValueError(f"the code exporter does not know the kind {kind!r}")
+
+    def _wrap(self, nid: str, need: int) -> str:
+        text, prec = self.expression(nid)
+        return text if prec >= need else f"({text})"
+
+    def body(self, leaf, label_lines: bool, retain: bool) -> list[str]:
+        doc = self.doc
+        lines = []
+        if self.skipped:
+            shown = ", ".join(_describe(doc, n) for n in self.skipped[:10])
+            more = "" if len(self.skipped) <= 10 else f" and {len(self.skipped) - 10} more"
+            lines.append(f"# left out, not computable (an input is not wired): {shown}{more}")
+        for nid in self.order:
+            if nid in self.inline:
+                continue
+            node = doc.nodes[nid]
+            name = self.names[nid]
+            if node.kind in ("input", "constant"):
+                code = leaf(node.value)
+            else:
+                code = self._compute(nid)[0]
+            stmt = f"{name} = {code}"
+            if retain and node.kind not in ("input", "constant"):
+                stmt += f"; {name}.retain_grad()"
+            if label_lines and node.label:
+                stmt += f"; {name}.label = {node.label!r}"
+            lines.append(stmt)
+        lines.append("")
+        if self.output is not None:
+            lines.append(f"{self.names[self.output]}.backward()")
+            lines.append("")
+        return lines
+
+    def footer(self, data: str, grad: str) -> list[str]:
+        if not self.names:
+            return ["print('the graph is empty')"]
+        rows = ",\n".join(
+            f"    ({(self.doc.nodes[n].label or name)!r}, {name})"
+            for n, name in self.names.items()
+        )
+        return [
+            "for name, v in [",
+            rows + ",",
+            "]:",
+            f'    print(f"{{name:>12}}  data {data}  grad {grad}")',
+        ]
+
+
+def _identifier(label: str) -> str:
+    text = re.sub(r"\W", "_", label or "", flags=re.ASCII).strip("_")
+    if not text:
+        return ""
+    if text[0].isdigit():
+        text = "v" + text
+    if keyword.iskeyword(text) or keyword.issoftkeyword(text):
+        text += "_"
+    return text
+
+
+def _describe(doc, nid: str) -> str:
+    node = doc.nodes[nid]
+    return _one_line(f"{node.label or nid} ({node.kind})")[:60]

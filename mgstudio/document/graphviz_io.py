@@ -1,0 +1,305 @@
+"""Graphviz for documents: the lecture's ``draw_dot`` picture, rendering, and auto-layout.
+
+``to_dot`` draws each node as a record ``{ label | data … | grad … }`` and, for computed nodes,
+a small op node (the kind's symbol) between the operands and the result, as the lecture does.
+``render`` runs Graphviz's ``dot`` program; ``layout_positions`` asks ``dot`` where to put the
+nodes and falls back to a layered layout of our own when ``dot`` is not installed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from collections.abc import Hashable, Iterable, Sequence
+from pathlib import Path
+
+import graphviz
+
+from .errors import DocumentError
+from .kinds import KINDS
+
+INSTALL_HINT = "Graphviz's 'dot' program was not found; install it with: apt-get install graphviz"
+RENDER_FORMATS = ("svg", "png", "pdf", "dot")
+
+#: spacing of the layouts, in scene units (Qt pixels; dot's points are used 1:1)
+LAYER_GAP = 220.0
+ROW_GAP = 110.0
+NODE_WIDTH = 160.0
+NODE_HEIGHT = 70.0
+
+
+class GraphvizNotFoundError(DocumentError):
+    """Graphviz's ``dot`` program is not installed (or not on PATH)."""
+
+    def __init__(self, message: str = INSTALL_HINT):
+        super().__init__(message)
+
+
+class RenderError(DocumentError):
+    """``dot`` could not produce the picture, or the file could not be written."""
+
+
+# --- reading a document -------------------------------------------------------------------------
+def graph_of(doc) -> tuple[list[str], list[tuple[str, str]]]:
+    """Node ids (document order) and wires as (operand, consumer) pairs in operand order."""
+    ids = list(doc.nodes)
+    edges = [(src, dst) for dst, src in _operands_in_order(doc)]
+    return ids, edges
+
+
+def _operands_in_order(doc) -> list[tuple[str, str]]:
+    """(consumer, operand) for every wire, consumers in document order, operands by port."""
+    by_dst: dict[str, dict[str, str]] = {}
+    for w in doc.wires:
+        by_dst.setdefault(w.dst, {})[w.port] = w.src
+    pairs = []
+    for nid, node in doc.nodes.items():
+        ports = by_dst.get(nid)
+        if not ports:
+            continue
+        for port in KINDS[node.kind].inputs:
+            if port in ports:
+                pairs.append((nid, ports[port]))
+    return pairs
+
+
+def op_symbol(node) -> str:
+    """What the op node shows: the kind's symbol, with the exponent for ``x**k``."""
+    kind = KINDS[node.kind]
+    if node.kind == "pow":
+        k = (node.params or {}).get("exponent", kind.default_params().get("exponent"))
+        return "**" + _short_number(k)
+    return kind.symbol
+
+
+def _short_number(k) -> str:
+    k = float(k)
+    if math.isfinite(k) and k.is_integer() and abs(k) < 1e15:
+        return str(int(k))
+    return repr(k)
+
+
+def _record_text(text: str) -> str:
+    """Escape a piece of a record label (braces, bars and angle brackets are syntax there)."""
+    out = []
+    for ch in text.replace("\r", " ").replace("\n", " "):
+        if ch in '\\{}|<>"':
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _fmt(x) -> str:
+    return "?" if x is None else f"{x:.4f}"
+
+
+# --- DOT ----------------------------------------------------------------------------------------
+def dot_graph(doc, output: str | None = None) -> graphviz.Digraph:
+    """The lecture's ``draw_dot`` picture of the document as a ``graphviz.Digraph``."""
+    dot = graphviz.Digraph(
+        "mgstudio", graph_attr={"rankdir": "LR"}, node_attr={"fontname": "Helvetica"}
+    )
+    names = {nid: f"v{i}" for i, nid in enumerate(doc.nodes)}
+    wired: set[str] = set()
+    for dst, _src in _operands_in_order(doc):
+        wired.add(dst)
+    for nid, node in doc.nodes.items():
+        value = doc.value_of(nid)
+        data = None if value is None else value.data
+        grad = None if value is None else value.grad
+        record = f"{{ {_record_text(node.label or '')} | data {_fmt(data)} | grad {_fmt(grad)} }}"
+        attrs = {"shape": "record", "id": f"node-{nid}", "tooltip": f"{node.kind} {nid}"}
+        if output is not None and nid == output:
+            attrs["penwidth"] = "2"
+        dot.node(names[nid], graphviz.nohtml(record), **attrs)
+        if not KINDS[node.kind].is_leaf:
+            op_name = names[nid] + "_op"
+            dot.node(op_name, graphviz.nohtml(_record_text(op_symbol(node))),
+                     id=f"op-{nid}")
+            dot.edge(op_name, names[nid])
+    for dst, src in _operands_in_order(doc):
+        dot.edge(names[src], names[dst] + "_op")
+    return dot
+
+
+def to_dot(doc, output: str | None = None) -> str:
+    """DOT source of the document in the lecture's ``draw_dot`` style."""
+    if output is None:
+        output = getattr(doc, "selected_output", None)
+    return dot_graph(doc, output).source
+
+
+def _pipe(source: str, fmt: str) -> bytes:
+    try:
+        return graphviz.Source(source).pipe(format=fmt)
+    except graphviz.ExecutableNotFound:
+        raise GraphvizNotFoundError() from None
+    except graphviz.CalledProcessError as exc:
+        detail = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
+        raise RenderError("dot failed: " + (detail[0] if detail else str(exc))) from None
+
+
+def render_bytes(doc, fmt: str, output: str | None = None) -> bytes:
+    """The picture as bytes in ``fmt`` (svg, png, pdf, or dot for the source itself)."""
+    fmt = fmt.lower()
+    if fmt not in RENDER_FORMATS:
+        raise RenderError(f"can't render to '{fmt}': use one of {', '.join(RENDER_FORMATS)}")
+    source = to_dot(doc, output)
+    if fmt == "dot":
+        return source.encode("utf-8")
+    return _pipe(source, fmt)
+
+
+def render(doc, path, fmt: str | None = None, output: str | None = None) -> Path:
+    """Write the picture to ``path``; the format comes from its suffix unless given."""
+    path = Path(path)
+    fmt = (fmt or path.suffix.lstrip(".")).lower()
+    if fmt == "gv":
+        fmt = "dot"
+    if not fmt:
+        raise RenderError(f"'{path.name}' has no suffix: name it .svg, .png or .dot")
+    data = render_bytes(doc, fmt, output)
+    _write_atomically(path, data)
+    return path
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", dir=directory)
+    except OSError as exc:
+        raise RenderError(f"can't write {path}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise RenderError(f"can't write {path}: {exc.strerror or exc}") from None
+
+
+# --- layout -------------------------------------------------------------------------------------
+def layout_positions(doc, use_dot: bool = True) -> dict[str, tuple[float, float]]:
+    """Where each node's centre goes, left to right, in Qt's y-down scene coordinates.
+
+    Uses ``dot`` when it is installed (and ``use_dot``); otherwise :func:`layered_layout`.
+    """
+    ids, edges = graph_of(doc)
+    if use_dot:
+        try:
+            return dot_layout(ids, edges)
+        except GraphvizNotFoundError:
+            pass
+    return layered_layout(ids, edges)
+
+
+def dot_layout(
+    ids: Sequence[str], edges: Iterable[tuple[str, str]]
+) -> dict[str, tuple[float, float]]:
+    """Node centres from ``dot -Tjson`` (points, y flipped so that y grows downwards)."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    names = {nid: f"v{i}" for i, nid in enumerate(ids)}
+    g = graphviz.Digraph(graph_attr={
+        "rankdir": "LR",
+        "ranksep": str((LAYER_GAP - NODE_WIDTH) / 72),
+        "nodesep": str((ROW_GAP - NODE_HEIGHT) / 72),
+    }, node_attr={
+        "shape": "box", "fixedsize": "true",
+        "width": str(NODE_WIDTH / 72), "height": str(NODE_HEIGHT / 72),
+    })
+    for nid in ids:
+        g.node(names[nid], "")
+    for src, dst in edges:
+        g.edge(names[src], names[dst])
+    raw = _pipe(g.source, "json")
+    try:
+        data = json.loads(raw)
+        height = float(data["bb"].split(",")[3])
+        by_name = {}
+        for obj in data.get("objects", []):
+            if "pos" in obj:
+                x, y = (float(t) for t in obj["pos"].split(","))
+                by_name[obj["name"]] = (x, height - y)
+        return {nid: by_name[names[nid]] for nid in ids}
+    except (ValueError, KeyError, IndexError, TypeError) as exc:
+        raise RenderError(f"could not read dot's layout ({exc})") from None
+
+
+def layered_layout(
+    ids: Sequence[Hashable], edges: Iterable[tuple[Hashable, Hashable]], sweeps: int = 4
+) -> dict[Hashable, tuple[float, float]]:
+    """A layout without Graphviz: longest-path layers left to right (leaves pulled next to
+    their first consumer), then each layer ordered by the barycenter of its neighbours."""
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return {}
+    index = {n: i for i, n in enumerate(ids)}
+    preds: dict = {n: [] for n in ids}
+    succs: dict = {n: [] for n in ids}
+    for src, dst in edges:
+        if src in index and dst in index:
+            preds[dst].append(src)
+            succs[src].append(dst)
+    order = _topological(ids, preds, succs)
+    layer: dict = {}
+    for n in order:
+        layer[n] = 1 + max((layer[p] for p in preds[n]), default=-1)
+    # sources sit just before their nearest consumer, not all the way left
+    for n in reversed(order):
+        if not preds[n] and succs[n]:
+            layer[n] = max(0, min(layer[s] for s in succs[n]) - 1)
+    n_layers = max(layer.values()) + 1
+    layers: list[list] = [[] for _ in range(n_layers)]
+    for n in ids:
+        layers[layer[n]].append(n)
+    rank = {n: float(i) for col in layers for i, n in enumerate(col)}
+    for sweep in range(sweeps):
+        forward = sweep % 2 == 0
+        seq = layers if forward else layers[::-1]
+        for col in seq:
+            def key(n, forward=forward):
+                nbrs = preds[n] if forward else succs[n]
+                if not nbrs:
+                    return (rank[n], index[n])
+                return (sum(rank[m] for m in nbrs) / len(nbrs), index[n])
+            col.sort(key=key)
+            for i, n in enumerate(col):
+                rank[n] = float(i)
+    tallest = max(len(col) for col in layers)
+    pos = {}
+    for li, col in enumerate(layers):
+        offset = (tallest - len(col)) / 2.0
+        for i, n in enumerate(col):
+            pos[n] = (li * LAYER_GAP, (i + offset) * ROW_GAP)
+    return pos
+
+
+def _topological(ids: list, preds: dict, succs: dict) -> list:
+    """Kahn's algorithm in document order; nodes on a cycle (never in a valid document) are
+    appended at the end so that every node still gets a place."""
+    remaining = {n: len(set(preds[n])) for n in ids}
+    ready = [n for n in ids if remaining[n] == 0]
+    ready.reverse()
+    out, seen = [], set()
+    while ready:
+        n = ready.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        out.append(n)
+        for s in dict.fromkeys(succs[n]):
+            remaining[s] -= 1
+            if remaining[s] == 0:
+                ready.append(s)
+    out.extend(n for n in ids if n not in seen)
+    for n in out[len(seen):]:
+        preds[n] = [p for p in preds[n] if p in seen]
+    return out
