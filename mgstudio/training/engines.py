@@ -1,0 +1,158 @@
+"""The two ways a Trainer computes a step, with one interface.
+
+``ScalarEngine`` builds micrograd's ``Value`` graph every step, exactly as the demo notebook
+does: slow, but it is the reference. ``TapeEngine`` compiles the model once for one sample with
+``mgstudio.engine.tape.Tape`` and replays it on the whole batch with numpy; the loss, its
+gradient and the update are plain array arithmetic. Both keep micrograd's semantics: without
+``zero_grad`` the gradients of the previous steps are added to this step's.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mgstudio.engine import MLP, Value
+
+from .losses import accuracy, array_loss, l2_penalty, value_loss
+from .optim import sgd_update
+
+PREDICT_CHUNK = 2048
+
+
+def tape_available() -> bool:
+    try:
+        from mgstudio.engine import tape  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+class ScalarEngine:
+    name = "scalar"
+
+    def __init__(self, model: MLP, loss: str, alpha: float):
+        self.model = model
+        self.loss = loss
+        self.alpha = alpha
+        self._params = model.parameters()
+
+    def step(self, X, y, lr: float, zero_grad: bool):
+        """The forward half: ``(loss, accuracy, finish)``; calling ``finish()`` runs backward and
+        the update (the Trainer skips it when the loss diverged)."""
+        inputs = [list(map(Value, row)) for row in X]
+        scores = list(map(self.model, inputs))
+        total = value_loss(self.loss, scores, y, self._params, self.alpha)
+        acc = accuracy([s.data for s in scores], y)
+        return float(total.data), acc, _Pending(self, total, lr, zero_grad)
+
+    def params(self) -> np.ndarray:
+        return np.array([p.data for p in self._params], dtype=np.float64)
+
+    def grads(self) -> np.ndarray:
+        return np.array([p.grad for p in self._params], dtype=np.float64)
+
+    def load(self, params: np.ndarray, grads: np.ndarray | None = None) -> None:
+        for i, p in enumerate(self._params):
+            p.data = float(params[i])
+            if grads is not None:
+                p.grad = float(grads[i])
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        out = np.empty(X.shape[0])
+        for i, row in enumerate(X):
+            out[i] = self.model([Value(float(v)) for v in row]).data
+        return out
+
+    def sync_model(self) -> None:
+        """The Values are the state: nothing to copy."""
+
+
+class _Pending:
+    """The backward + update half of a scalar step, run only if the loss was acceptable."""
+
+    __slots__ = ("engine", "total", "lr", "zero_grad")
+
+    def __init__(self, engine, total, lr, zero_grad):
+        self.engine, self.total, self.lr, self.zero_grad = engine, total, lr, zero_grad
+
+    def __call__(self) -> None:
+        if self.zero_grad:
+            self.engine.model.zero_grad()
+        self.total.backward()
+        lr = self.lr
+        for p in self.engine._params:
+            p.data -= lr * p.grad
+
+
+class TapeEngine:
+    name = "tape"
+
+    def __init__(self, model: MLP, loss: str, alpha: float, n_inputs: int):
+        from mgstudio.engine.tape import Tape
+
+        self.model = model
+        self.loss = loss
+        self.alpha = alpha
+        xs = [Value(0.0, label=f"x{i + 1}") for i in range(n_inputs)]
+        out = model(xs)
+        self._values = model.parameters()
+        self.tape = Tape.compile(outputs=[out], inputs=xs, params=self._values)
+        self.tape.load_params()
+        self._grads = np.zeros(len(self._values))
+        self._dirty = False
+
+    def step(self, X, y, lr: float, zero_grad: bool):
+        with np.errstate(all="ignore"):
+            scores = self.tape.forward(X)[:, 0]
+            loss, dscores = array_loss(self.loss, scores, y)
+            params = self.tape.params_array
+            reg, dreg = l2_penalty(params, self.alpha)
+        return loss + reg, accuracy(scores, y), _TapeUpdate(self, dscores, dreg, lr, zero_grad)
+
+    def params(self) -> np.ndarray:
+        return self.tape.params_array.copy()
+
+    def grads(self) -> np.ndarray:
+        return self._grads.copy()
+
+    def load(self, params: np.ndarray, grads: np.ndarray | None = None) -> None:
+        self.tape.params_array[:] = params
+        self._grads[:] = 0.0 if grads is None else grads
+        self._dirty = True
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        evaluate = getattr(self.tape, "evaluate", None)
+        if evaluate is not None:  # forward-only replay that leaves backward's state alone
+            return evaluate(X)[:, 0]
+        # chunks bound the memory of the replay on large grids
+        parts = []
+        with np.errstate(all="ignore"):
+            for i in range(0, X.shape[0], PREDICT_CHUNK):
+                parts.append(self.tape.forward(X[i:i + PREDICT_CHUNK])[:, 0].copy())
+        return np.concatenate(parts) if parts else np.empty(0)
+
+    def sync_model(self) -> None:
+        """Copy the tape's parameters and gradients into the model's Values."""
+        if self._dirty:
+            self.tape.store_params(self._grads)
+            self._dirty = False
+
+
+class _TapeUpdate:
+    __slots__ = ("engine", "dscores", "dreg", "lr", "zero_grad")
+
+    def __init__(self, engine, dscores, dreg, lr, zero_grad):
+        self.engine, self.dscores, self.dreg = engine, dscores, dreg
+        self.lr, self.zero_grad = lr, zero_grad
+
+    def __call__(self) -> None:
+        eng = self.engine
+        with np.errstate(all="ignore"):
+            pgrad, _ = eng.tape.backward(self.dscores[:, None])
+            g = pgrad + self.dreg
+            if self.zero_grad:
+                eng._grads = g
+            else:
+                eng._grads = eng._grads + g
+            sgd_update(eng.tape.params_array, eng._grads, self.lr)
+        eng._dirty = True

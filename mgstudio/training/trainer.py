@@ -1,0 +1,224 @@
+"""``Trainer``: an MLP, a dataset, a loss and SGD, advanced one step at a time.
+
+Made to be driven from a worker thread: ``step()`` and ``run()`` return plain numbers,
+``cancel()`` (thread-safe) or ``should_stop`` ends a run between steps, ``predict_grid`` gives
+decision-boundary scores and ``snapshot()`` a copy of the parameters. The model's ``Value``s
+are brought up to date when ``trainer.model`` is read (cheap), so the app can show them.
+
+Seeding is micrograd demo's: ``np.random.seed(seed); random.seed(seed)``, then the data, then
+the model (``random.uniform`` per weight), so a seed gives the same run as PyPI micrograd.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from mgstudio.engine import MLP
+
+from .config import TrainConfig
+from .datasets import Dataset, make_dataset
+from .engines import ScalarEngine, TapeEngine, tape_available
+from .errors import ConfigError, TrainingDiverged
+from .optim import LearningRate, minibatch
+
+# Loss above this, or this many times the first loss (once above 1), means divergence.
+MAX_LOSS = 1e6
+MAX_GROWTH = 1e3
+
+# np.random/random are process-global: seeding and drawing the model must not interleave
+# between two trainers set up on different threads.
+_SEED_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A copy of the parameters (and their grads) after ``step`` steps."""
+
+    step: int
+    params: np.ndarray
+    grads: np.ndarray
+
+
+class Trainer:
+    """Train ``MLP(n_inputs, [*hidden, 1])`` on a dataset; see the module docstring."""
+
+    def __init__(self, config: TrainConfig | None = None, dataset: Dataset | None = None):
+        self.config = config if config is not None else TrainConfig()
+        self._given_dataset = dataset
+        self._lock = threading.RLock()
+        self._cancel = threading.Event()
+        self.reset()
+
+    # --- set-up -------------------------------------------------------------------------------
+    def reset(self) -> None:
+        """Back to step 0: same seed, same data, same initial weights, empty history."""
+        cfg = self.config
+        with self._lock, _SEED_LOCK:
+            np.random.seed(cfg.seed)
+            random.seed(cfg.seed)
+            if self._given_dataset is not None:
+                self.dataset = self._given_dataset
+            else:
+                self.dataset = make_dataset(cfg.dataset, cfg.samples, cfg.noise)
+            model = MLP(self.dataset.n_inputs, [*cfg.hidden, 1], activation=cfg.activation,
+                        final_activation=cfg.final_activation)
+            # later mini-batches continue the seeded stream, as in micrograd's notebook, but
+            # privately: other users of np.random cannot shift this run
+            self._rng = np.random.RandomState()
+            self._rng.set_state(np.random.get_state())
+        self._model = model
+        self._engine = self._make_engine(model)
+        self._schedule = LearningRate(cfg.lr, cfg.lr_final, max(cfg.steps, 1))
+        self.history: list[dict] = []
+        self.step_count = 0
+        self.diverged: str | None = None
+        self._first_loss: float | None = None
+        self._cancel.clear()
+
+    def _make_engine(self, model):
+        cfg = self.config
+        engine = cfg.engine
+        if engine == "auto":
+            engine = "tape" if tape_available() else "scalar"
+        if engine == "tape":
+            if not tape_available():
+                raise ConfigError("the tape engine (mgstudio.engine.tape) is not available")
+            return TapeEngine(model, cfg.loss, cfg.l2, self.dataset.n_inputs)
+        return ScalarEngine(model, cfg.loss, cfg.l2)
+
+    @property
+    def engine_name(self) -> str:
+        return self._engine.name
+
+    @property
+    def model(self) -> MLP:
+        """The MLP, its parameters' ``.data``/``.grad`` brought up to date."""
+        with self._lock:
+            self._engine.sync_model()
+            return self._model
+
+    @property
+    def done(self) -> bool:
+        return self.step_count >= self.config.steps
+
+    @property
+    def learning_rate(self) -> float:
+        """The rate the next step will use."""
+        return self._schedule(self.step_count)
+
+    # --- training -----------------------------------------------------------------------------
+    def step(self) -> dict:
+        """One SGD step; returns and records ``{"step", "loss", "accuracy", "lr"}`` (the loss
+        and accuracy are measured before the update, as micrograd's demo prints them)."""
+        with self._lock:
+            if self.diverged is not None:
+                raise TrainingDiverged(self.diverged, self.step_count, math.nan)
+            cfg = self.config
+            k = self.step_count
+            X, y = self.dataset.X, self.dataset.y
+            idx = minibatch(X.shape[0], cfg.batch_size, self._rng)
+            if idx is not None:
+                X, y = X[idx], y[idx]
+            lr = self._schedule(k)
+            loss, acc, finish = self._engine.step(X, y, lr, cfg.zero_grad)
+            self._check_loss(k, loss, lr)
+            finish()
+            if not np.all(np.isfinite(self._engine.params())):
+                self._fail(k, loss, f"training diverged at step {k}: the parameters became "
+                           f"inf/nan. {_advice(lr)}")
+            record = {"step": k, "loss": float(loss), "accuracy": float(acc), "lr": float(lr)}
+            self.history.append(record)
+            self.step_count = k + 1
+            return record
+
+    def _check_loss(self, k: int, loss: float, lr: float) -> None:
+        if not math.isfinite(loss):
+            self._fail(k, loss, f"training diverged at step {k}: the loss became {loss}. "
+                       f"{_advice(lr)}")
+        if loss > MAX_LOSS:
+            self._fail(k, loss, f"training diverged at step {k}: the loss reached {loss:.3g}. "
+                       f"{_advice(lr)}")
+        if self._first_loss is None:
+            self._first_loss = loss
+        elif loss > 1.0 and loss > MAX_GROWTH * self._first_loss:
+            self._fail(k, loss, f"training diverged at step {k}: the loss grew from "
+                       f"{self._first_loss:.3g} to {loss:.3g}. {_advice(lr)}")
+
+    def _fail(self, k: int, loss: float, message: str):
+        self.diverged = message
+        raise TrainingDiverged(message, k, loss)
+
+    def run(self, steps: int | None = None,
+            callback: Callable[[dict], object] | None = None,
+            should_stop: Callable[[], bool] | None = None) -> list[dict]:
+        """Run ``steps`` more steps (default: up to ``config.steps``); ``callback(record)`` after
+        each; stops early when ``should_stop()`` is true or ``cancel()`` was called. Returns the
+        new records. Raises ``TrainingDiverged`` (the records so far stay in ``history``)."""
+        if steps is None:
+            steps = max(self.config.steps - self.step_count, 0)
+        self._cancel.clear()
+        new = []
+        for _ in range(steps):
+            if self._cancel.is_set() or (should_stop is not None and should_stop()):
+                break
+            record = self.step()
+            new.append(record)
+            if callback is not None:
+                callback(record)
+        return new
+
+    def cancel(self) -> None:
+        """Ask a running ``run()`` to stop after the current step (safe from any thread)."""
+        self._cancel.set()
+
+    # --- reading the model --------------------------------------------------------------------
+    def predict(self, X) -> np.ndarray:
+        """The model's scores for the rows of ``X`` (n, n_inputs)."""
+        X = np.asarray(X, dtype=np.float64)
+        if X.ndim != 2 or X.shape[1] != self.dataset.n_inputs:
+            raise ValueError(f"X must have shape (n, {self.dataset.n_inputs}), not {X.shape}")
+        with self._lock:
+            return self._engine.predict(X)
+
+    def predict_grid(self, xx, yy) -> np.ndarray:
+        """Scores on a 2-D grid (``np.meshgrid`` arrays), shaped like ``xx``: for contour
+        plots of the decision boundary. Needs a 2-input dataset."""
+        xx = np.asarray(xx, dtype=np.float64)
+        yy = np.asarray(yy, dtype=np.float64)
+        if self.dataset.n_inputs != 2:
+            raise ValueError(f"a decision grid needs 2 inputs; this dataset has "
+                             f"{self.dataset.n_inputs}")
+        if xx.shape != yy.shape:
+            raise ValueError(f"xx and yy must have the same shape, not {xx.shape}/{yy.shape}")
+        scores = self.predict(np.column_stack([xx.ravel(), yy.ravel()]))
+        return scores.reshape(xx.shape)
+
+    def snapshot(self) -> Snapshot:
+        with self._lock:
+            return Snapshot(self.step_count, self._engine.params(), self._engine.grads())
+
+    def restore(self, snap: Snapshot) -> None:
+        """Put back a snapshot's parameters and grads (the history is left as it is)."""
+        with self._lock:
+            self._engine.load(snap.params, snap.grads)
+            self.step_count = snap.step
+            self.diverged = None
+
+    def parameter_names(self) -> list[str]:
+        """``L1.N1.w1``, ..., ``L1.N1.b``, ... in ``model.parameters()`` order."""
+        names = []
+        for li, layer in enumerate(self._model.layers, start=1):
+            for ni, neuron in enumerate(layer.neurons, start=1):
+                names += [f"L{li}.N{ni}.w{wi}" for wi in range(1, len(neuron.w) + 1)]
+                names.append(f"L{li}.N{ni}.b")
+        return names
+
+
+def _advice(lr: float) -> str:
+    return f"Try a smaller learning rate (this step used {lr:g})."
