@@ -35,7 +35,7 @@ FORMAT = "mgstudio"
 FRAGMENT_FORMAT = "mgstudio-fragment"
 VERSION = 1
 MAX_NODES = 100_000
-MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_FILE_BYTES = 50_000_000
 MAX_DESCRIPTION = 10_000
 NODE_KEYS = ("id", "kind", "label", "value", "params", "pos")
 TOP_KEYS = ("format", "version", "title", "description", "nodes", "wires", "selected_output")
@@ -86,7 +86,7 @@ def parse(text: str | bytes, *, fragment: bool = False) -> Parsed:
         out.title = _text_field(data, "title")
         out.description = _text_field(data, "description")
         sel = data.get("selected_output")
-        if sel is not None and sel not in ids:
+        if sel is not None and (not isinstance(sel, str) or sel not in ids):
             raise FileFormatError(f"\"selected_output\" names {sel!r}, which is not a node")
         out.selected_output = sel
     out.extra = {k: v for k, v in data.items() if k not in TOP_KEYS}
@@ -127,7 +127,7 @@ def _load_json(text: str | bytes) -> Any:
 def _too_big(n: int) -> str:
     return (
         f"the file is too large ({n / 1e6:.1f} MB); mgstudio opens documents up to "
-        f"{MAX_FILE_BYTES // (1024 * 1024)} MB"
+        f"{MAX_FILE_BYTES / 1e6:g} MB"
     )
 
 
@@ -345,7 +345,7 @@ def read_file(path: str | os.PathLike) -> bytes:
     try:
         size = os.stat(path).st_size
         if size > MAX_FILE_BYTES:
-            raise FileFormatError(_too_big(size))
+            raise FileFormatError(f"{os.path.basename(os.fspath(path))}: {_too_big(size)}")
         with open(path, "rb") as fh:
             return fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
