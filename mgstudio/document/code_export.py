@@ -265,3 +265,8 @@ def _identifier(label: str) -> str:
 def _describe(doc, nid: str) -> str:
     node = doc.nodes[nid]
     return _one_line(f"{node.label or nid} ({node.kind})")[:60]
+
+
+def variable_names(doc, output: str | None = None) -> dict[str, str]:
+    """Node id -> the variable the exported scripts give it (nodes written inline have none)."""
+    return dict(_Plan(doc, output).names)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import math
+import warnings
 from dataclasses import dataclass, field
 
 from mgstudio.engine import ops as _ops
@@ -438,7 +439,10 @@ def _parse(text: str, mode: str) -> ast.AST:
     if len(text.encode("utf-8", "surrogatepass")) > MAX_SOURCE_BYTES:
         raise CodeImportError(f"the code is larger than {MAX_SOURCE_BYTES // 1000} KB")
     try:
-        return ast.parse(text, mode=mode)
+        with warnings.catch_warnings():
+            # "invalid escape sequence" and such are about running the code, which we never do
+            warnings.simplefilter("ignore")
+            return ast.parse(text, mode=mode)
     except SyntaxError as exc:
         line = exc.lineno
         msg = exc.msg or "invalid syntax"

@@ -1,0 +1,501 @@
+"""Code import: lecture snippets become documents with the engine's numbers; anything outside
+the whitelist is refused with the line it is on; nothing is ever executed."""
+
+import math
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mgstudio.document import Document, DocumentError
+from mgstudio.document.code_import import (
+    MAX_DEPTH,
+    MAX_NODES,
+    MAX_SOURCE_BYTES,
+    CodeImportError,
+    import_code,
+    import_code_with_notes,
+    import_expression,
+    parse_code,
+)
+from mgstudio.engine import Value
+from mgstudio.engine.ops import safe_div, safe_pow
+
+README = """\
+from micrograd.engine import Value
+
+a = Value(-4.0)
+b = Value(2.0)
+c = a + b # C's child nodes are A and B
+d = a * b + b**3
+c += c + 1
+c += 1 + c + (-a)
+d += d * 2 + (b + a).relu()
+d += 3 * d + (b - a).relu()
+e = c - d
+f = e**2
+g = f / 2.0
+g += 10.0 / f # Output of the forward pass
+print(f'{g.data:.4f}') # prints 24.7041, the outcome of this forward pass
+g.backward()
+print(f'{a.grad:.4f}') # prints 138.8338, i.e. the numerical value of dg/da
+print(f'{b.grad:.4f}') # prints 645.5773, i.e. the numerical value of dg/db
+"""
+
+LECTURE_L = """\
+a = Value(2.0, label='a')
+b = Value(-3.0, label='b')
+c = Value(10.0, label='c')
+e = a * b; e.label = 'e'
+d = e + c; d.label = 'd'
+f = Value(-2.0, label='f')
+L = d * f; L.label = 'L'
+L
+"""
+
+NEURON = """\
+import math
+from mgstudio.engine import Value
+
+# inputs x1,x2
+x1 = Value(2.0, label='x1')
+x2 = Value(0.0, label='x2')
+# weights w1,w2, the synaptic strength of each input
+w1 = Value(-3.0, label='w1')
+w2 = Value(1.0, label='w2')
+# bias b
+b = Value(6.8813735870195432, label='b')
+# x1*w1 + x2*w2 + b
+x1w1 = x1 * w1; x1w1.label = 'x1w1'
+x2w2 = x2 * w2; x2w2.label = 'x2w2'
+x1w1x2w2 = x1w1 + x2w2; x1w1x2w2.label = 'x1w1x2w2'
+n = x1w1x2w2 + b; n.label = 'n' # The raw activation value of the cell body
+o = n.tanh(); o.label = 'o'
+o.backward()
+"""
+
+
+def last_with_label(doc: Document, label: str) -> str:
+    """The latest node with this label (a reassigned name labels every version)."""
+    return [nid for nid, n in doc.nodes.items() if n.label == label][-1]
+
+
+def data(doc: Document, label: str) -> float:
+    return doc.value_of(last_with_label(doc, label)).data
+
+
+def grad(doc: Document, label: str) -> float:
+    return doc.value_of(last_with_label(doc, label)).grad
+
+
+def same(x: float, y: float) -> bool:
+    return x == y or (math.isnan(x) and math.isnan(y))
+
+
+# --- the walkthrough ----------------------------------------------------------------------------
+def test_readme_snippet_imports_with_its_numbers():
+    doc, notes = import_code_with_notes(README)
+    assert doc.nodes[doc.selected_output].label == "g"
+    doc.backward()
+    # the same snippet, built with Values here
+    a = Value(-4.0)
+    b = Value(2.0)
+    c = a + b
+    d = a * b + b**3
+    c += c + 1
+    c += 1 + c + (-a)
+    d += d * 2 + (b + a).relu()
+    d += 3 * d + (b - a).relu()
+    e = c - d
+    f = e**2
+    g = f / 2.0
+    g += 10.0 / f
+    g.backward()
+    assert data(doc, "g") == g.data
+    assert (grad(doc, "a"), grad(doc, "b")) == (a.grad, b.grad)
+    assert f"{data(doc, 'g'):.4f}" == "24.7041"
+    assert f"{grad(doc, 'a'):.4f}" == "138.8338"
+    assert f"{grad(doc, 'b'):.4f}" == "645.5773"
+    # every temporary micrograd makes is a node: same count as the engine's graph
+    assert len(doc.nodes) == len(g.topological_order())
+    assert len(notes) == 4 and all(n.startswith("line 1") for n in notes)
+
+
+def test_lecture_L_and_its_grads():
+    doc = import_code(LECTURE_L)
+    assert doc.nodes[doc.selected_output].label == "L"
+    assert data(doc, "L") == -8.0
+    doc.backward()
+    got = tuple(grad(doc, x) for x in ("L", "d", "f", "c", "e", "a", "b"))
+    assert got == (1.0, -2.0, 4.0, -2.0, -2.0, 6.0, -4.0)
+    assert [doc.nodes[n].kind for n in doc.nodes].count("input") == 4
+
+
+def test_neuron_matches_closed_form():
+    doc = import_code(NEURON)
+    doc.backward()
+    o = data(doc, "o")
+    assert o == pytest.approx(math.sqrt(0.5), abs=1e-12)
+    dn = 1 - o**2  # tanh' = 1 - tanh**2
+    assert grad(doc, "n") == pytest.approx(dn)
+    assert grad(doc, "x1") == pytest.approx(-3.0 * dn)
+    assert grad(doc, "w1") == pytest.approx(2.0 * dn)
+    assert grad(doc, "x2") == pytest.approx(1.0 * dn)
+    assert grad(doc, "w2") == 0.0
+
+
+def test_neuron_with_exp_matches_tanh():
+    src = NEURON.replace("o = n.tanh(); o.label = 'o'",
+                         "e = (2*n).exp()\no = (e - 1) / (e + 1); o.label = 'o'")
+    doc = import_code(src)
+    doc.backward()
+    assert data(doc, "o") == pytest.approx(math.sqrt(0.5), abs=1e-12)
+    assert grad(doc, "x1") == pytest.approx(-1.5, abs=1e-9)
+    assert grad(doc, "w1") == pytest.approx(1.0, abs=1e-9)
+
+
+def test_expression_with_free_names():
+    doc = import_expression("3*x**2 - 4*x + 5", {"x": 3.0})
+    assert doc.value_of(doc.selected_output).data == 20.0
+    doc.backward()
+    assert grad(doc, "x") == 14.0  # 6x - 4
+    zero = import_expression("3*x**2 - 4*x + 5")
+    assert zero.value_of(zero.selected_output).data == 5.0
+    kinds = sorted(n.kind for n in doc.nodes.values())
+    assert kinds == ["add", "constant", "constant", "constant", "input", "mul", "mul", "pow",
+                     "sub"]
+
+
+def test_bare_number_expression_is_one_constant():
+    doc = import_expression("2 * 3.5")
+    assert [n.kind for n in doc.nodes.values()] == ["constant"]
+    assert doc.value_of(doc.selected_output).data == 7.0
+
+
+# --- semantics ----------------------------------------------------------------------------------
+def test_reassignment_makes_new_nodes_and_later_uses_see_the_latest():
+    doc = import_code("a = Value(1.0)\nb = a * 2\na = Value(5.0)\nc = a + b\n")
+    assert data(doc, "c") == 7.0
+    assert [n.label for n in doc.nodes.values()].count("a") == 2
+
+
+def test_data_set_before_use():
+    doc = import_code("x = Value(1.0)\nx.data = -3.0\ny = x * x\n")
+    assert data(doc, "y") == 9.0
+    assert data(doc, "x") == -3.0
+
+
+def test_labels_from_keyword_attribute_and_variable_name():
+    doc = import_code("a = Value(2.0, label='first')\nb = Value(3.0)\nc = a * b\n"
+                      "c.label = 'product'\nd = c + 1\n")
+    labels = [n.label for n in doc.nodes.values()]
+    assert labels == ["first", "b", "product", "", "d"]
+
+
+def test_output_is_the_last_assignment():
+    doc = import_code("a = Value(1.0)\nb = a * 2\nc = a + 1\nc.label = 'C'\nb\n")
+    assert doc.nodes[doc.selected_output].label == "C"
+
+
+def test_operand_order_and_reflected_operators():
+    doc = import_code("x = Value(3.0)\ny = 2 - x\nz = 1 / x\nw = 2 ** x\nv = x ** x\n")
+    assert data(doc, "y") == -1.0
+    assert data(doc, "z") == 1 / 3
+    assert data(doc, "w") == 8.0
+    assert data(doc, "v") == 27.0
+    w = last_with_label(doc, "w")
+    ports = {wire.port for wire in doc.wires if wire.dst == w}
+    assert ports == {"a", "exponent"}  # Value ** Value wires the exponent
+
+
+def test_numbers_fold_with_ieee_rules():
+    doc = import_code("x = Value(2.0)\ny = x / (1 - 1)\nz = x + -(3 * 2)\n")
+    assert data(doc, "y") == math.inf  # a Value divided by a zero constant
+    assert data(doc, "z") == -4.0
+    # a folded number must still be something a node can hold
+    with pytest.raises(CodeImportError, match="line 2: .*finite"):
+        import_code("x = Value(2.0)\ny = x * (1 / 0)\n")
+
+
+def test_math_constants_and_every_function():
+    src = ("import math\nx = Value(0.5)\np = x * math.pi\nt = x.tanh()\nr = x.relu()\n"
+           "e = x.exp()\nl = x.log()\ns = x.sigmoid()\nn = -x\nq = +x\n")
+    doc = import_code(src)
+    assert data(doc, "p") == 0.5 * math.pi
+    assert data(doc, "t") == math.tanh(0.5)
+    assert data(doc, "e") == math.exp(0.5)
+    assert data(doc, "l") == math.log(0.5)
+    assert data(doc, "s") == pytest.approx(1 / (1 + math.exp(-0.5)))
+    assert data(doc, "n") == -0.5
+    assert data(doc, "r") == 0.5
+
+
+def test_bare_expressions_build_nothing():
+    doc, notes = import_code_with_notes("a = Value(1.0)\nb = Value(2.0)\na + b * 3\nb\n")
+    assert len(doc.nodes) == 2
+    assert notes == ["line 3: an expression whose value is not used; ignored",
+                     "line 4: an expression whose value is not used; ignored"]
+
+
+def test_nodes_are_laid_out_left_to_right():
+    doc = import_code(README)
+    positions = {n.pos for n in doc.nodes.values()}
+    assert len(positions) == len(doc.nodes)
+    for w in doc.wires:
+        assert doc.nodes[w.src].pos[0] < doc.nodes[w.dst].pos[0]
+
+
+# --- refusals -----------------------------------------------------------------------------------
+REFUSED = [
+    ("__import__('os')", 1, "calls to '__import__'"),
+    ("a = Value(1.0)\nb = open('x')", 2, "calls to 'open'"),
+    ("a = Value(1.0)\nimport os\nos.system('ls')", 3, "calls to 'os.system'"),
+    ("a = Value(1.0)\nb = getattr(a, 'data')", 2, "calls to 'getattr'"),
+    ("a = Value(1.0)\nb = a.__class__", 2, "attribute 'a.__class__'"),
+    ("a = Value(1.0)\nb = a.data * 2", 2, "attribute 'a.data'"),
+    ("a = Value(1.0)\nfor i in range(3):\n    a = a * 2", 2, "'for' loops"),
+    ("a = Value(1.0)\nwhile a:\n    pass", 2, "'while' loops"),
+    ("a = Value(1.0)\ndef f(x):\n    return x", 2, "function definitions"),
+    ("a = Value(1.0)\nclass K:\n    pass", 2, "class definitions"),
+    ("a = Value(1.0)\nwith open('f') as fh:\n    pass", 2, "'with' blocks"),
+    ("a = [Value(1.0)]", 1, "lists"),
+    ("a = Value(1.0)\nb = (a, a)", 2, "tuples"),
+    ("a = Value(1.0)\nb = a[0]", 2, "indexing"),
+    ("f = lambda x: x", 1, "lambda"),
+    ("a = Value(1.0)\nb = [x for x in a]", 2, "list comprehensions"),
+    ("a = Value(1.0)\nb = 'text'", 2, "strings are only allowed as labels"),
+    ("a = Value(1.0)\nb = (c := a)", 2, "walrus"),
+    ("a = Value(1.0)\nb = Value(*a)", 2, "starred"),
+    ("a = Value(1.0)\nb = a // 2", 2, "'//'"),
+    ("a = Value(1.0)\nb = a @ a", 2, "'@'"),
+    ("a = Value(1.0)\nb = ~a", 2, "'~'"),
+    ("a = Value(1.0)\nb = a < a", 2, "comparisons"),
+    ("a = Value(1.0)\nb = a if a else a", 2, "'… if … else …'"),
+    ("a = Value(1.0)\nb = f'{a}'", 2, "f-strings"),
+    ("a = Value(1.0)\nb = c + a", 2, "the name 'c' is not defined"),
+    ("a, b = Value(1.0), Value(2.0)", 1, "unpacking"),
+    ("a = b = Value(1.0)", 1, "chained assignments"),
+    ("a = Value(1.0)\na.grad = 1.0", 2, "'.grad'"),
+    ("a = Value(1.0)\na.foo = 1.0", 2, "'.foo'"),
+    ("a = Value(1.0)\na.data += 1.0", 2, "only names can be updated"),
+    ("a = Value(1.0)\nb = a * 2\na.data = 3.0", 3, "already used"),
+    ("a = Value(1.0)\nb = a * 2\nb.data = 3.0", 3, "computed from other values"),
+    ("a = Value(1.0)\nb = a.tanh(2)", 2, "takes no arguments"),
+    ("a = Value(1.0)\nb = a.backward()", 2, "calls to 'a.backward'"),
+    ("a = Value(1.0)\nb = Value(a)", 2, "already a Value"),
+    ("a = Value(1.0)\nb = Value(1.0, (a,), '+')", 2, "children"),
+    ("a = Value(1.0)\nb = Value(1.0, grad=2.0)", 2, "grad="),
+    ("a = Value(label='a')", 1, "needs a number"),
+    ("a = Value(1.0, label=a)", 1, "plain string"),
+    ("a = Value(True)", 1, "the constant True"),
+    ("a = Value(1.0)\nb = a + 1j", 2, "the constant 1j"),
+    ("a = Value(1e400)", 1, "finite number"),
+    ("a = Value(2.0)\nb = a ** 1e400", 2, "finite number"),
+    ("a = Value(1.0)\nb = (2.0).tanh()", 2, "needs a Value"),
+    ("a = Value(1.0)\nb = a + math", 2, "needs a Value or a number"),
+    ("a = Value(1.0, label='x' * 3)", 1, "plain string"),
+    ("a = Value(1.0)\nb = a * * 2", 2, "not valid Python"),
+    ("a = Value(1.0)\nif a:\n  b = a", 2, "'if' statements"),
+    ("a = Value(1.0)\nassert a", 2, "'assert'"),
+    ("a = Value(1.0)\ndel a", 2, "'del'"),
+]
+
+
+@pytest.mark.parametrize(("source", "line", "fragment"), REFUSED)
+def test_refused_with_line_number(source, line, fragment):
+    with pytest.raises(CodeImportError) as info:
+        import_code(source)
+    err = info.value
+    assert isinstance(err, DocumentError)
+    assert err.line == line
+    assert str(err).startswith(f"line {line}: ")
+    assert fragment in str(err)
+
+
+def test_a_label_the_document_refuses_names_its_line():
+    with pytest.raises(CodeImportError) as info:
+        import_code("a = Value(1.0)\nb = a * 2; b.label = 'x' + 'y'\n")
+    assert info.value.line == 2
+    with pytest.raises(CodeImportError) as info:
+        import_code("a = Value(1.0)\nb = Value(2.0, label='" + "x" * 5000 + "')\n")
+    assert info.value.line == 2
+
+
+def test_nothing_to_build_is_refused():
+    with pytest.raises(CodeImportError, match="builds no Value"):
+        import_code("x = 3.0\ny = x * 2\n")
+    with pytest.raises(CodeImportError, match="builds no Value"):
+        import_code("")
+
+
+def test_nothing_is_executed(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(CodeImportError):
+        import_code("a = Value(1.0)\nopen('touched', 'w')\n")
+    # ignored statements are not run either
+    import_code("a = Value(1.0)\nprint(open('touched', 'w'))\n")
+    assert not (tmp_path / "touched").exists()
+
+
+# --- limits -------------------------------------------------------------------------------------
+def test_source_size_limit():
+    src = "a = Value(1.0)\n" + "#" * MAX_SOURCE_BYTES
+    with pytest.raises(CodeImportError, match="larger than"):
+        import_code(src)
+
+
+@pytest.mark.parametrize("expr", [
+    "-" * 100_000 + "x",
+    "(" * 300 + "x" + ")" * 300,
+    " + ".join(["x"] * 30_000),
+])
+def test_deep_nesting_is_refused_not_a_crash(expr):
+    with pytest.raises(CodeImportError) as info:
+        import_code("x = Value(1.0)\ny = " + expr + "\n")
+    assert "nested" in str(info.value) or "not valid Python" in str(info.value)
+
+
+def test_nesting_just_below_the_limit_is_fine():
+    n = MAX_DEPTH - 10
+    doc = import_code("x = Value(1.0)\ny = " + " + ".join(["x"] * n) + "\n")
+    assert data(doc, "y") == float(n)
+    with pytest.raises(CodeImportError, match=f"nested more than {MAX_DEPTH}"):
+        import_code("x = Value(1.0)\ny = " + " + ".join(["x"] * (MAX_DEPTH + 5)) + "\n")
+
+
+def test_node_count_limit():
+    src = "x = Value(1.0)\n" + "x=x*2+1\n" * (MAX_NODES // 4 + 1)  # 4 nodes a line
+    with pytest.raises(CodeImportError, match=f"more than {MAX_NODES} nodes"):
+        parse_code(src)
+
+
+def test_bytes_and_null_bytes():
+    with pytest.raises(CodeImportError, match="not valid Python"):
+        import_code("a = Value(1.0)\0")
+    with pytest.raises(CodeImportError, match="UTF-8"):
+        import_code(b"a = Value(1.0) # \xff\n")
+    assert len(import_code(b"a = Value(1.0)\n").nodes) == 1
+
+
+# --- properties ---------------------------------------------------------------------------------
+NAMES = {"x": 1.5, "y": -0.75, "z": 0.0}
+numbers = st.sampled_from([0.0, 1.0, 2.0, 3.0, 0.5, -1.0, -2.5, 10.0, 1e-3])
+
+
+def _tree():
+    leaf = st.one_of(st.sampled_from(sorted(NAMES)).map(lambda n: ("name", n)),
+                     numbers.map(lambda v: ("num", v)))
+
+    def extend(children):
+        return st.one_of(
+            st.tuples(st.sampled_from(["+", "-", "*", "/", "**"]), children, children),
+            st.tuples(st.just("neg"), children),
+            st.tuples(st.sampled_from(["tanh", "relu", "exp", "log", "sigmoid"]), children),
+        )
+
+    return st.recursive(leaf, extend, max_leaves=25)
+
+
+def _source(t) -> str:
+    tag = t[0]
+    if tag == "name":
+        return t[1]
+    if tag == "num":
+        return f"({t[1]!r})"
+    if tag == "neg":
+        return f"(-{_source(t[1])})"
+    if len(t) == 2:
+        return f"({_source(t[1])}).{tag}()"
+    return f"({_source(t[1])} {tag} {_source(t[2])})"
+
+
+_FOLD = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+         "/": safe_div, "**": safe_pow}
+
+
+def _evaluate(t, leaves):
+    """The same expression with Values (numbers on both sides stay numbers, as in Python,
+    folded with the engine's IEEE rules, which is what the importer promises)."""
+    tag = t[0]
+    if tag == "name":
+        return leaves[t[1]]
+    if tag == "num":
+        return t[1]
+    if tag == "neg":
+        return -_evaluate(t[1], leaves)
+    if len(t) == 2:
+        return getattr(_evaluate(t[1], leaves), tag)()
+    a, b = _evaluate(t[1], leaves), _evaluate(t[2], leaves)
+    if not isinstance(a, Value) and not isinstance(b, Value):
+        return _FOLD[tag](a, b)
+    return {"+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b, "/": lambda: a / b,
+            "**": lambda: a ** b}[tag]()
+
+
+def _has_name(t) -> bool:
+    return t[0] == "name" or (t[0] != "num" and any(_has_name(c) for c in t[1:]))
+
+
+def _has_method_on_number(t) -> bool:
+    if t[0] in ("name", "num"):
+        return False
+    if len(t) == 2 and t[0] != "neg" and not _has_name(t[1]):
+        return True
+    return any(_has_method_on_number(c) for c in t[1:])
+
+
+def _constants(t) -> list[float]:
+    """The numbers that become constant nodes (or exponents): the largest name-free parts."""
+    if not _has_name(t):
+        return [_evaluate(t, {})]
+    if t[0] == "name":
+        return []
+    return [c for child in t[1:] for c in _constants(child)]
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(_tree())
+def test_random_expressions_import_to_the_engines_numbers(tree):
+    values = {n: Value(v) for n, v in NAMES.items()}
+    if _has_method_on_number(tree):
+        with pytest.raises(CodeImportError, match="needs a Value"):
+            import_expression(_source(tree), NAMES)
+        return
+    if not all(math.isfinite(c) for c in _constants(tree)):
+        with pytest.raises(CodeImportError, match="finite"):
+            import_expression(_source(tree), NAMES)
+        return
+    expected = _evaluate(tree, values)
+    doc = import_expression(_source(tree), NAMES)
+    out = doc.value_of(doc.selected_output)
+    if not isinstance(expected, Value):
+        assert same(out.data, expected)
+        return
+    assert same(out.data, expected.data)
+    expected.backward()
+    doc.backward()
+    for nid, node in doc.nodes.items():
+        if node.kind == "input":
+            assert same(doc.value_of(nid).grad, values[node.label].grad), node.label
+
+
+_TOKENS = ["a", "b", "x", "=", " ", "Value(", ")", "(", "+", "-", "*", "/", "**", "\n", ";",
+           ".tanh()", ".relu()", ".label", ".data", "1.0", "2", "-3", "label=", "'s'", ",",
+           "print(", "import math", "math.inf", "[", "]", "lambda", ":", "for", "in", "\t",
+           "\\", "#", "\"", "{", "}", "0x1F", "1e999", "not", "if", "else", ".", "_"]
+_VALID = "a = Value(2.0, label='a')\nb = a * 3 + (a - 1).tanh()\nb.label = 'b'\nc = b ** 2\n"
+
+
+@given(st.one_of(
+    st.text(max_size=200),
+    st.lists(st.sampled_from(_TOKENS), max_size=60).map("".join),
+    st.tuples(st.integers(0, len(_VALID)), st.integers(0, 12), st.text(max_size=6)).map(
+        lambda t: _VALID[:t[0]] + t[2] + _VALID[t[0] + t[1]:]),
+))
+def test_fuzzed_text_only_raises_document_errors(text):
+    try:
+        doc = import_code(text)
+    except DocumentError as exc:
+        assert str(exc)
+        return
+    assert doc.selected_output in doc.nodes
