@@ -28,6 +28,12 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="an .mgs document")
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
     p.add_argument(
+        "--gradcheck",
+        action="store_true",
+        help="also compare every leaf's grad with a central finite difference (exit 1 if any "
+        "disagrees)",
+    )
+    p.add_argument(
         "--output",
         metavar="NODE",
         help="run backward from this node (its id or its label) instead of the default output",
@@ -42,11 +48,58 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(" ".join(str(exc).split())) from None
     output = _resolve(doc, args.output) if args.output else None
     start = doc.backward(output)
+    result = report(doc)
+    checked = None
+    if getattr(args, "gradcheck", False):
+        checked = gradcheck_rows(doc, start)
+        result["gradcheck"] = checked
     if args.json:
-        print(json.dumps(report(doc), indent=2, ensure_ascii=False))
+        print(json.dumps(result, indent=2, ensure_ascii=False))
     else:
         print(table(doc, start, args.file))
+        if checked is not None:
+            print(gradcheck_table(checked))
+    if checked is not None and not checked["ok"]:
+        bad = ", ".join(r["label"] or r["id"] for r in checked["rows"] if not r["ok"])
+        raise UserError(f"the gradient check failed for: {bad}")
     return 0
+
+
+def gradcheck_rows(doc: Document, start: str | None) -> dict:
+    """Central differences for every leaf the output depends on, against backward's grads."""
+    from mgstudio.engine.gradcheck import gradcheck
+
+    root = doc.value_of(start) if start is not None else None
+    if root is None:
+        return {"ok": True, "rows": []}
+    ids = {id(v): nid for nid in doc.nodes if (v := doc.value_of(nid)) is not None}
+    rows = []
+    for r in gradcheck(root).rows:
+        nid = ids.get(id(r.leaf), "")
+        rows.append({
+            "id": nid,
+            "label": doc.nodes[nid].label if nid else r.label,
+            "analytic": json_number(r.analytic),
+            "numeric": json_number(r.numeric),
+            "rel_error": json_number(r.rel_error),
+            "ok": bool(r.ok),
+        })
+    return {"ok": all(r["ok"] for r in rows), "rows": rows}
+
+
+def gradcheck_table(checked: dict) -> str:
+    lines = ["", "gradient check (backward vs central differences):"]
+    for r in checked["rows"]:
+        name = r["label"] or r["id"]
+        mark = "ok" if r["ok"] else "MISMATCH"
+        lines.append(f"  {name:<12} {_num(r['analytic']):>12} {_num(r['numeric']):>12}  {mark}")
+    if not checked["rows"]:
+        lines.append("  (no leaves to check)")
+    return "\n".join(lines)
+
+
+def _num(x) -> str:
+    return x if isinstance(x, str) else _fmt(x)
 
 
 def _resolve(doc: Document, name: str) -> str:
