@@ -1,0 +1,50 @@
+"""Copy and paste of canvas fragments through the system clipboard, as JSON text."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import QMimeData
+from PySide6.QtWidgets import QApplication
+
+MIME_FRAGMENT = "application/x-mgstudio-fragment"
+MAX_CLIPBOARD_BYTES = 5_000_000
+
+
+def put_fragment(fragment: dict) -> str:
+    """Place a document fragment on the clipboard (our MIME type and plain text)."""
+    text = json.dumps(fragment, ensure_ascii=False, allow_nan=False)
+    mime = QMimeData()
+    mime.setData(MIME_FRAGMENT, text.encode("utf-8"))
+    mime.setText(text)
+    QApplication.clipboard().setMimeData(mime)
+    return text
+
+
+def get_fragment_text() -> str | None:
+    """The clipboard's fragment text, if it holds something that looks like one. The document
+    validates it fully when pasting; nothing here is evaluated."""
+    mime = QApplication.clipboard().mimeData()
+    if mime is None:
+        return None
+    if mime.hasFormat(MIME_FRAGMENT):
+        raw = bytes(mime.data(MIME_FRAGMENT))
+    elif mime.hasText():
+        raw = mime.text().encode("utf-8")
+    else:
+        return None
+    if len(raw) > MAX_CLIPBOARD_BYTES:
+        return None
+    text = raw.decode("utf-8", errors="replace")
+    return text if text.lstrip().startswith("{") else None
+
+
+def fragment_origin(text: str) -> tuple[float, float] | None:
+    """Top-left of the fragment's node positions (to place a paste), if readable."""
+    try:
+        nodes = json.loads(text).get("nodes", [])
+        xs = [float(n["pos"][0]) for n in nodes]
+        ys = [float(n["pos"][1]) for n in nodes]
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError):
+        return None
+    return (min(xs), min(ys)) if xs else None

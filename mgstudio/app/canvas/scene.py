@@ -1,0 +1,234 @@
+"""The scene: a projection of one Document onto node and wire items, kept live by its events.
+
+It never edits the document; the view turns gestures into undo commands for that. Items are
+created, changed and removed only here, in answer to the document's signals.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, Signal
+from PySide6.QtWidgets import QGraphicsScene
+
+from mgstudio.document.kinds import KINDS
+
+from .node_item import NodeItem
+from .port_item import HIT_RADIUS, PortRef
+from .style import CanvasStyle
+from .wire_item import WireItem
+
+
+class CanvasScene(QGraphicsScene):
+    """Node and wire items for every node and wire of ``document``."""
+
+    #: emitted after the items changed because the document did (for views that follow)
+    projected = Signal()
+
+    def __init__(self, document=None, parent=None):
+        super().__init__(parent)
+        self.style = CanvasStyle()
+        self.document = None
+        self._nodes: dict[str, NodeItem] = {}
+        self._wires: dict[tuple[str, str], WireItem] = {}  # keyed by (dst, port): one per input
+        self._max_abs_grad = 0.0
+        self._connections: list = []
+        if document is not None:
+            self.set_document(document)
+
+    # --- document binding ------------------------------------------------------------------
+    def set_document(self, document) -> None:
+        """Project another document: unsubscribe from the old one, rebuild every item."""
+        self.detach()
+        self._clear_items()
+        self.document = document
+        if document is None:
+            return
+        self._max_abs_grad = self._compute_max_abs_grad()
+        for nid in document.nodes:
+            self._add_node_item(nid)
+        for wire in document.wires:
+            self._add_wire_item(wire)
+        ev = document.events
+        for signal, slot in (
+            (ev.node_added, self._on_node_added),
+            (ev.node_removed, self._on_node_removed),
+            (ev.node_changed, self._on_node_changed),
+            (ev.wire_added, self._on_wire_added),
+            (ev.wire_removed, self._on_wire_removed),
+            (ev.values_changed, self._on_values_changed),
+        ):
+            signal.connect(slot)
+            self._connections.append((signal, slot))
+
+    def detach(self) -> None:
+        """Stop listening to the document (call before the scene goes away)."""
+        for signal, slot in self._connections:
+            signal.disconnect(slot)
+        self._connections.clear()
+
+    def _clear_items(self) -> None:
+        for item in list(self._wires.values()):
+            self.removeItem(item)
+        for item in list(self._nodes.values()):
+            self.removeItem(item)
+        self._wires.clear()
+        self._nodes.clear()
+
+    # --- lookups ---------------------------------------------------------------------------
+    def item_for(self, node_id: str) -> NodeItem | None:
+        return self._nodes.get(node_id)
+
+    def wire_item(self, dst: str, port: str) -> WireItem | None:
+        return self._wires.get((dst, port))
+
+    def node_items(self) -> list[NodeItem]:
+        return list(self._nodes.values())
+
+    def wire_items(self) -> list[WireItem]:
+        return list(self._wires.values())
+
+    def selected_ids(self) -> list[str]:
+        return [it.node_id for it in self.selectedItems() if isinstance(it, NodeItem)]
+
+    def selected_wires(self) -> list:
+        return [it.wire for it in self.selectedItems() if isinstance(it, WireItem)]
+
+    @property
+    def max_abs_grad(self) -> float:
+        return self._max_abs_grad
+
+    def node_at(self, pos: QPointF) -> NodeItem | None:
+        for item in self.items(pos):
+            if isinstance(item, NodeItem):
+                return item
+        return None
+
+    def port_at(self, pos: QPointF) -> PortRef | None:
+        """The port within reach of a scene position (ports stick out of their node)."""
+        r = HIT_RADIUS
+        for item in self.items(QRectF(pos.x() - r, pos.y() - r, 2 * r, 2 * r)):
+            if isinstance(item, NodeItem):
+                ref = item.port_at(pos)
+                if ref is not None:
+                    return ref
+        return None
+
+    def wire_at(self, pos: QPointF) -> WireItem | None:
+        for item in self.items(pos):
+            if isinstance(item, WireItem):
+                return item
+        return None
+
+    # --- document events -------------------------------------------------------------------
+    def _on_node_added(self, nid: str) -> None:
+        if nid not in self._nodes:
+            self._add_node_item(nid)
+        self.projected.emit()
+
+    def _on_node_removed(self, nid: str) -> None:
+        item = self._nodes.pop(nid, None)
+        if item is None:
+            return
+        for wire in list(item.wires):
+            self._remove_wire_item(wire)
+        self.removeItem(item)
+        self.projected.emit()
+
+    def _on_node_changed(self, nid: str) -> None:
+        node = self.document.nodes.get(nid)
+        item = self._nodes.get(nid)
+        if node is None or item is None:
+            return
+        item.show_node(node.label, node.params)
+        if (item.x(), item.y()) != tuple(node.pos):
+            item.setPos(*node.pos)
+        self.projected.emit()
+
+    def _on_wire_added(self, wire) -> None:
+        self._add_wire_item(wire)
+        self.projected.emit()
+
+    def _on_wire_removed(self, wire) -> None:
+        item = self._wires.get((wire.dst, wire.port))
+        if item is not None and item.wire == wire:
+            self._remove_wire_item(item)
+        self.projected.emit()
+
+    def _on_values_changed(self, ids: tuple) -> None:
+        old_max = self._max_abs_grad
+        self._max_abs_grad = self._compute_max_abs_grad()
+        # grad tints are relative to the largest |grad|: when it moves, every tint may change
+        targets = self._nodes.keys() if self._max_abs_grad != old_max else ids
+        value_of = self.document.value_of
+        for nid in targets:
+            item = self._nodes.get(nid)
+            if item is not None:
+                item.show_value(value_of(nid), self._max_abs_grad)
+
+    # --- item bookkeeping ------------------------------------------------------------------
+    def _add_node_item(self, nid: str) -> NodeItem | None:
+        node = self.document.nodes.get(nid)
+        if node is None:
+            return None
+        item = NodeItem(nid, KINDS[node.kind], self.style)
+        item.show_node(node.label, node.params)
+        item.setPos(*node.pos)
+        item.show_value(self.document.value_of(nid), self._max_abs_grad)
+        self.addItem(item)
+        self._nodes[nid] = item
+        return item
+
+    def _add_wire_item(self, wire) -> None:
+        src = self._nodes.get(wire.src) or self._add_node_item(wire.src)
+        dst = self._nodes.get(wire.dst) or self._add_node_item(wire.dst)
+        if src is None or dst is None:
+            return
+        old = self._wires.get((wire.dst, wire.port))
+        if old is not None:
+            self._remove_wire_item(old)
+        item = WireItem(wire, src, dst, self.style.colors)
+        self.addItem(item)
+        self._wires[(wire.dst, wire.port)] = item
+        src.wires.add(item)
+        dst.wires.add(item)
+        dst.set_port_wired(wire.port, True)
+        src.set_port_wired("", True)
+
+    def _remove_wire_item(self, item: WireItem) -> None:
+        key = (item.wire.dst, item.wire.port)
+        if self._wires.get(key) is item:
+            del self._wires[key]
+        src, dst = item.src_item, item.dst_item
+        src.wires.discard(item)
+        dst.wires.discard(item)
+        dst.set_port_wired(item.port, False)
+        src.set_port_wired("", any(w.src_item is src for w in src.wires))
+        self.removeItem(item)
+
+    def _compute_max_abs_grad(self) -> float:
+        value_of = self.document.value_of
+        best = 0.0
+        for nid in self.document.nodes:
+            v = value_of(nid)
+            if v is not None:
+                g = abs(v.grad)
+                if g > best and math.isfinite(g):
+                    best = g
+        return best
+
+    # --- theme -----------------------------------------------------------------------------
+    def event(self, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self.restyle()
+        return super().event(event)
+
+    def restyle(self) -> None:
+        """Recompute colours and fonts from the current palette (light/dark switch)."""
+        self.style = CanvasStyle()
+        value_of = self.document.value_of if self.document is not None else (lambda _nid: None)
+        for item in self._nodes.values():
+            item.set_style(self.style, value_of(item.node_id), self._max_abs_grad)
+        for wire in self._wires.values():
+            wire.set_colors(self.style.colors)
+        self.update()

@@ -1,0 +1,685 @@
+"""``CanvasView``: where a learner edits the graph. Gestures become undo commands; the scene
+shows the document's answer. The public methods are the seam with the main window (see
+docs/CONTRACTS.md, "App")."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QLineF, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QCursor, QKeySequence, QPainter
+from PySide6.QtWidgets import QGraphicsView, QMenu
+
+from mgstudio.app.commands import (
+    AddNodeCommand,
+    InsertNeuronCommand,
+    MoveNodesCommand,
+    PasteCommand,
+    RemoveNodesCommand,
+    SetLabelCommand,
+    SetParamCommand,
+    SetValueCommand,
+    SpliceCommand,
+)
+from mgstudio.document import KINDS
+
+from . import clipboard
+from .inline_edit import InlineEditor
+from .interactions import CutGesture, Interaction, PanGesture, WireDrag
+from .layout import arranged_positions
+from .neuron import COLUMN
+from .node_item import BADGE, DATA, GRAD, LABEL, NodeItem
+from .numbers import format_number, parse_number
+from .quick_add import QuickAddPopup
+from .scene import CanvasScene
+
+MIME_KIND = "application/x-mgstudio-kind"
+MIN_ZOOM, MAX_ZOOM = 0.05, 4.0
+FIT_MAX_ZOOM = 1.25
+WORLD = 1e6  # the view pans over this much room around the items
+PASTE_STEP = 40.0
+NUDGE = 0.1
+
+
+class CanvasView(QGraphicsView):
+    """The node canvas over ``document``; edits go through ``undo_stack``."""
+
+    status_message = Signal(str)
+    selection_changed = Signal(list)
+
+    def __init__(self, document, undo_stack, parent=None):
+        super().__init__(parent)
+        self.undo_stack = undo_stack
+        self.document = None
+        self.canvas_scene = CanvasScene(parent=self)
+        self.setScene(self.canvas_scene)
+        self.interaction: Interaction | None = None
+        self.editor: InlineEditor | None = None
+        self.quick_add: QuickAddPopup | None = None
+        self._space = False
+        self._paste_count = 0
+        self._paste_text: str | None = None
+        self._drop_wire = None
+        self.setRenderHints(QPainter.RenderHint.Antialiasing
+                            | QPainter.RenderHint.TextAntialiasing)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+        self.setRubberBandSelectionMode(Qt.ItemSelectionMode.IntersectsItemShape)
+        self.setAcceptDrops(True)
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setSceneRect(QRectF(-WORLD, -WORLD, 2 * WORLD, 2 * WORLD))
+        self.canvas_scene.selectionChanged.connect(self._emit_selection)
+        self.set_document(document)
+
+    # --- the document ----------------------------------------------------------------------
+    def set_document(self, document) -> None:
+        """Show another document (after New/Open): re-subscribe and rebuild the items."""
+        self._cancel_gestures()
+        self.document = document
+        self.canvas_scene.set_document(document)
+        self._paste_count = 0
+        self.fit_all()
+
+    def detach(self) -> None:
+        """Stop following the document (the window calls this when it closes)."""
+        self._cancel_gestures()
+        self.canvas_scene.detach()
+
+    def push(self, command) -> bool:
+        """Push an undo command; a refusal by the document becomes a status message."""
+        self.undo_stack.push(command)
+        error = getattr(command, "error", None)
+        if error is not None:
+            self.status_message.emit(str(error))
+            return False
+        return True
+
+    # --- lookups ---------------------------------------------------------------------------
+    def item_for(self, nid: str) -> NodeItem | None:
+        return self.canvas_scene.item_for(nid)
+
+    def selected_ids(self) -> list[str]:
+        return self.canvas_scene.selected_ids()
+
+    def select_node(self, nid: str) -> None:
+        self.select_ids([nid])
+        item = self.item_for(nid)
+        if item is not None:
+            self.ensureVisible(item)
+
+    def select_ids(self, ids) -> None:
+        scene = self.canvas_scene
+        scene.blockSignals(True)  # one selection_changed for the whole change, not one per item
+        try:
+            scene.clearSelection()
+            for nid in ids:
+                item = self.item_for(nid)
+                if item is not None:
+                    item.setSelected(True)
+        finally:
+            scene.blockSignals(False)
+        self._emit_selection()
+
+    def select_all(self) -> None:
+        self.select_ids(list(self.document.nodes))
+
+    def _emit_selection(self) -> None:
+        self.selection_changed.emit(self.selected_ids())
+
+    # --- zoom and pan ----------------------------------------------------------------------
+    def zoom(self) -> float:
+        return self.transform().m11()
+
+    def zoom_by(self, factor: float, viewport_pos: QPointF | None = None) -> None:
+        """Scale around a viewport point (default: the centre), keeping it under the cursor."""
+        current = self.zoom()
+        factor = min(MAX_ZOOM / current, max(MIN_ZOOM / current, factor))
+        if abs(factor - 1.0) < 1e-9:
+            return
+        if viewport_pos is None:
+            viewport_pos = QPointF(self.viewport().rect().center())
+        anchor = self.mapToScene(viewport_pos.toPoint())
+        self.scale(factor, factor)
+        moved = self.mapFromScene(anchor) - viewport_pos.toPoint()
+        self._scroll_by(moved.x(), moved.y())
+
+    def _scroll_by(self, dx: float, dy: float) -> None:
+        h, v = self.horizontalScrollBar(), self.verticalScrollBar()
+        h.setValue(h.value() + round(dx))
+        v.setValue(v.value() + round(dy))
+
+    def zoom_in(self) -> None:
+        self.zoom_by(1.25)
+
+    def zoom_out(self) -> None:
+        self.zoom_by(0.8)
+
+    def fit_all(self) -> None:
+        """Show every node, no larger than a comfortable reading size."""
+        rect = self.canvas_scene.itemsBoundingRect()
+        if rect.isEmpty():
+            self.resetTransform()
+            self.centerOn(0.0, 0.0)
+            return
+        self.fitInView(rect.adjusted(-40, -40, 40, 40), Qt.AspectRatioMode.KeepAspectRatio)
+        if self.zoom() > FIT_MAX_ZOOM:
+            self.resetTransform()
+            self.scale(FIT_MAX_ZOOM, FIT_MAX_ZOOM)
+        elif self.zoom() < MIN_ZOOM:
+            self.resetTransform()
+            self.scale(MIN_ZOOM, MIN_ZOOM)
+        self.centerOn(rect.center())
+
+    def wheelEvent(self, event) -> None:
+        delta = event.angleDelta().y() or event.angleDelta().x()
+        if not delta:
+            return
+        pos = event.position()
+        if event.modifiers() & Qt.KeyboardModifier.AltModifier:
+            item = self.canvas_scene.node_at(self.mapToScene(pos.toPoint()))
+            if item is not None and item.kind.is_leaf:
+                fine = event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+                self.nudge(item.node_id, (1 if delta > 0 else -1) * (NUDGE / 10 if fine else NUDGE))
+                event.accept()
+                return
+        # plain wheel and Ctrl+wheel both zoom around the cursor
+        self.zoom_by(math.pow(1.0015, delta), pos)
+        event.accept()
+
+    def nudge(self, nid: str, step: float) -> None:
+        """Move a leaf's value by ``step``; a run of nudges is one undo step."""
+        value = self.document.nodes[nid].value
+        self.push(SetValueCommand(self.document, nid, round(value + step, 10), merge=True))
+
+    # --- mouse -----------------------------------------------------------------------------
+    def mousePressEvent(self, event) -> None:
+        if self.editor is not None:
+            self.editor.commit()
+        pos = self.mapToScene(event.position().toPoint())
+        button, mods = event.button(), event.modifiers()
+        if self.interaction is not None:
+            self._cancel_gestures()
+        if button == Qt.MouseButton.MiddleButton or (
+                button == Qt.MouseButton.LeftButton and self._space):
+            self.interaction = PanGesture(self, event.position())
+            event.accept()
+            return
+        if button == Qt.MouseButton.RightButton and mods & (
+                Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
+            self.interaction = CutGesture(self, pos)
+            event.accept()
+            return
+        if button == Qt.MouseButton.LeftButton:
+            port = self.canvas_scene.port_at(pos)
+            if port is not None:
+                self.interaction = WireDrag(self, port)
+                event.accept()
+                return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:
+        pos = self.mapToScene(event.position().toPoint())
+        if self.interaction is not None:
+            self.interaction.move(pos, event)
+            event.accept()
+            return
+        if event.buttons() == Qt.MouseButton.NoButton:
+            port = self.canvas_scene.port_at(pos)
+            if port is not None:
+                self.viewport().setCursor(Qt.CursorShape.CrossCursor)
+            else:
+                self.viewport().unsetCursor()
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if self.interaction is not None:
+            interaction, self.interaction = self.interaction, None
+            interaction.release(self.mapToScene(event.position().toPoint()), event)
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._finish_move()
+
+    def _finish_move(self) -> None:
+        """Items moved on screen during a drag; now tell the document, as one undo step."""
+        doc = self.document
+        moved = {}
+        for item in self.canvas_scene.selectedItems():
+            if isinstance(item, NodeItem) and item.node_id in doc.nodes:
+                pos = (item.x(), item.y())
+                if pos != tuple(doc.nodes[item.node_id].pos):
+                    moved[item.node_id] = pos
+        if not moved:
+            return
+        splice = self._splice_target(moved)
+        if splice is not None:
+            nid, wire, port = splice
+            self.undo_stack.beginMacro(f"Insert {doc.nodes[nid].label or doc.nodes[nid].kind} "
+                                       "into wire")
+            self.push(MoveNodesCommand(doc, moved))
+            self.push(SpliceCommand(doc, nid, wire, port))
+            self.undo_stack.endMacro()
+        else:
+            self.push(MoveNodesCommand(doc, moved))
+        for nid in moved:  # a refused move snaps back to where the document has the node
+            item = self.item_for(nid)
+            if item is not None and nid in doc.nodes:
+                item.setPos(*doc.nodes[nid].pos)
+
+    def _splice_target(self, moved):
+        """A single unwired node dropped onto a wire goes into it (if it has an input)."""
+        if len(moved) != 1:
+            return None
+        nid = next(iter(moved))
+        item = self.item_for(nid)
+        kind = KINDS[self.document.nodes[nid].kind]
+        if not kind.inputs or item.wires:
+            return None
+        wire_item = self._wire_under(item.sceneBoundingRect().center(), exclude=item)
+        if wire_item is None:
+            return None
+        return nid, wire_item.wire, kind.inputs[0]
+
+    def _wire_under(self, pos: QPointF, exclude=None):
+        for it in self.canvas_scene.items(pos):
+            if it is not exclude and hasattr(it, "wire") and it.isVisible():
+                return it
+        return None
+
+    def mouseDoubleClickEvent(self, event) -> None:
+        pos = self.mapToScene(event.position().toPoint())
+        item = self.canvas_scene.node_at(pos)
+        if item is None:
+            if self.canvas_scene.wire_at(pos) is None:
+                self.open_quick_add(at=pos)
+            event.accept()
+            return
+        cell = item.cell_at(pos)
+        if cell == LABEL:
+            self.rename(item.node_id)
+        elif item.kind.is_leaf and cell in (DATA, GRAD, BADGE):
+            self.edit_value(item.node_id)
+        elif cell == BADGE and item.kind.params:
+            self.edit_param(item.node_id, item.kind.params[0].name)
+        else:
+            self.rename(item.node_id)
+        event.accept()
+
+    def contextMenuEvent(self, event) -> None:
+        menu = self.context_menu(self.mapToScene(event.pos()))
+        menu.exec(event.globalPos())
+
+    def context_menu(self, pos: QPointF) -> QMenu:
+        """The right-click menu for whatever is under a scene position."""
+        menu = QMenu(self)
+        item = self.canvas_scene.node_at(pos)
+        wire = self.canvas_scene.wire_at(pos) if item is None else None
+        if item is not None:
+            if not item.isSelected():
+                self.select_ids([item.node_id])
+            nid = item.node_id
+            if item.kind.is_leaf:
+                menu.addAction("Edit value", lambda: self.edit_value(nid))
+            menu.addAction("Rename", lambda: self.rename(nid))
+            menu.addSeparator()
+            menu.addAction("Cut", self.cut)
+            menu.addAction("Copy", self.copy)
+            menu.addAction("Duplicate", self.duplicate)
+            menu.addAction("Delete", self.delete_selected)
+        elif wire is not None:
+            w = wire.wire
+            menu.addAction("Disconnect", lambda: self.push(RemoveNodesCommand(
+                self.document, [], [w])))
+        else:
+            menu.addAction("Add node…", lambda: self.open_quick_add(at=pos))
+            menu.addAction("Insert neuron", lambda: self.insert_neuron(origin=pos))
+            menu.addAction("Paste", self.paste)
+            menu.addSeparator()
+            menu.addAction("Select all", self.select_all)
+            menu.addAction("Arrange", self.auto_arrange)
+            menu.addAction("Fit all", self.fit_all)
+        return menu
+
+    # --- keyboard --------------------------------------------------------------------------
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        return False  # Tab opens the quick-add popup instead of moving focus
+
+    def keyPressEvent(self, event) -> None:
+        key, mods = event.key(), event.modifiers()
+        plain = not mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+                            | Qt.KeyboardModifier.MetaModifier)
+        if key == Qt.Key.Key_Space and plain:
+            if not event.isAutoRepeat():
+                self._space = True
+                self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+            event.accept()
+            return
+        if key == Qt.Key.Key_Escape:
+            if self.interaction is not None:
+                self._cancel_gestures()
+            else:
+                self.select_ids([])
+            event.accept()
+            return
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.delete_selected()
+            event.accept()
+            return
+        if key == Qt.Key.Key_Tab and plain:
+            self.open_quick_add()
+            event.accept()
+            return
+        for seq, action in (
+            (QKeySequence.StandardKey.Copy, self.copy),
+            (QKeySequence.StandardKey.Cut, self.cut),
+            (QKeySequence.StandardKey.Paste, self.paste),
+            (QKeySequence.StandardKey.SelectAll, self.select_all),
+            (QKeySequence.StandardKey.Undo, self.undo_stack.undo),
+            (QKeySequence.StandardKey.Redo, self.undo_stack.redo),
+            (QKeySequence.StandardKey.ZoomIn, self.zoom_in),
+            (QKeySequence.StandardKey.ZoomOut, self.zoom_out),
+        ):
+            if event.matches(seq):
+                action()
+                event.accept()
+                return
+        if key == Qt.Key.Key_D and mods == Qt.KeyboardModifier.ControlModifier:
+            self.duplicate()
+            event.accept()
+            return
+        if key == Qt.Key.Key_Home:
+            self.fit_all()
+            event.accept()
+            return
+        text = event.text()
+        if plain and len(text) == 1 and (text.isalpha() or text in "+-*/"):
+            self.open_quick_add(text=text)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space = False
+            if not isinstance(self.interaction, PanGesture):
+                self.viewport().unsetCursor()
+            event.accept()
+            return
+        super().keyReleaseEvent(event)
+
+    def focusOutEvent(self, event) -> None:
+        self._space = False
+        super().focusOutEvent(event)
+
+    def _cancel_gestures(self) -> None:
+        if self.interaction is not None:
+            interaction, self.interaction = self.interaction, None
+            interaction.cancel()
+        if self.editor is not None:
+            self.editor.cancel()
+
+    # --- edits -----------------------------------------------------------------------------
+    def add_node_at(self, kind: str, pos: QPointF, select: bool = True) -> str | None:
+        """Add a node centred on a scene point; returns its id."""
+        height = max(32.0, len(KINDS[kind].inputs) * 20.0 + 12.0)
+        cmd = AddNodeCommand(self.document, kind, (round(pos.x() - 40.0), round(pos.y()
+                                                                              - height / 2)))
+        if not self.push(cmd):
+            return None
+        if select:
+            self.select_ids([cmd.node_id])
+        return cmd.node_id
+
+    def delete_selected(self) -> None:
+        ids = self.selected_ids()
+        wires = self.canvas_scene.selected_wires()
+        if ids or wires:
+            self.push(RemoveNodesCommand(self.document, ids, wires))
+
+    def copy(self) -> bool:
+        ids = self.selected_ids()
+        if not ids:
+            self.status_message.emit("nothing selected to copy")
+            return False
+        self._paste_text = clipboard.put_fragment(self.document.fragment(ids))
+        self._paste_count = 0
+        return True
+
+    def cut(self) -> None:
+        if self.copy():
+            ids = self.selected_ids()
+            self.push(RemoveNodesCommand(self.document, ids,
+                                         text=f"Cut {len(ids)} node{'s' * (len(ids) != 1)}"))
+
+    def paste(self) -> list[str]:
+        text = clipboard.get_fragment_text()
+        if text is None:
+            self.status_message.emit("the clipboard holds no mgstudio nodes")
+            return []
+        if text != self._paste_text:
+            self._paste_text, self._paste_count = text, 0
+        self._paste_count += 1
+        step = PASTE_STEP * self._paste_count
+        return self._paste(text, (step, step))
+
+    def duplicate(self) -> list[str]:
+        ids = self.selected_ids()
+        if not ids:
+            return []
+        return self._paste(self.document.fragment(ids), (PASTE_STEP, PASTE_STEP),
+                           text=f"Duplicate {len(ids)} node{'s' * (len(ids) != 1)}")
+
+    def _paste(self, fragment, offset, text=None) -> list[str]:
+        cmd = PasteCommand(self.document, fragment, offset, text=text)
+        if not self.push(cmd):
+            return []
+        self.select_ids(cmd.ids)
+        return list(cmd.ids)
+
+    def insert_neuron(self, n_inputs: int = 2, activation: str = "tanh",
+                      origin: QPointF | None = None) -> list[str]:
+        """The lecture's neuron, left to right, as one undo step; returns the new ids."""
+        if origin is None:
+            # to the right of what is there, or in the middle of the view on an empty canvas
+            rect = self.canvas_scene.itemsBoundingRect()
+            if rect.isEmpty():
+                centre = self.mapToScene(self.viewport().rect().center())
+                origin = QPointF(centre.x() - 2 * COLUMN, centre.y() - n_inputs * 46.0)
+            else:
+                origin = QPointF(rect.left(), rect.bottom() + 80.0)
+        try:
+            cmd = InsertNeuronCommand(self.document, n_inputs, activation,
+                                      (round(origin.x()), round(origin.y())))
+        except ValueError as exc:
+            self.status_message.emit(str(exc))
+            return []
+        if not self.push(cmd):
+            return []
+        self.select_ids(cmd.ids)
+        self.fit_all()
+        return list(cmd.ids)
+
+    def auto_arrange(self) -> None:
+        """Lay the graph out left to right (Graphviz when installed) as one undo step."""
+        doc = self.document
+        if not doc.nodes:
+            return
+        positions = arranged_positions(doc, self.canvas_scene)
+        moved = {nid: p for nid, p in positions.items() if tuple(doc.nodes[nid].pos) != p}
+        if moved:
+            self.push(MoveNodesCommand(doc, moved, text="Arrange nodes"))
+        self.fit_all()
+
+    # --- inline editors --------------------------------------------------------------------
+    def _open_editor(self, nid: str, cell: str, text: str, on_commit) -> InlineEditor | None:
+        item = self.item_for(nid)
+        if item is None:
+            return None
+        self._cancel_gestures()
+        rect = self.mapFromScene(item.cell_rect(cell)).boundingRect()
+        rect.setWidth(max(rect.width(), 90))
+        rect.setHeight(max(rect.height(), 24))
+        editor = InlineEditor(self.viewport(), rect, text)
+        editor.committed.connect(on_commit)
+        editor.finished.connect(lambda: self._editor_closed(editor))
+        self.editor = editor
+        editor.show()
+        editor.setFocus()
+        return editor
+
+    def _editor_closed(self, editor: InlineEditor) -> None:
+        if self.editor is editor:
+            self.editor = None
+            self.setFocus()
+        editor.deleteLater()
+
+    def edit_value(self, nid: str) -> InlineEditor | None:
+        """Type a new number for a leaf, in place."""
+        node = self.document.nodes[nid]
+
+        def commit(text: str) -> None:
+            try:
+                value = parse_number(text)
+            except ValueError as exc:
+                self.status_message.emit(str(exc))
+                return
+            if nid in self.document.nodes and value != self.document.nodes[nid].value:
+                self.push(SetValueCommand(self.document, nid, value, merge=False))
+
+        return self._open_editor(nid, DATA, f"{node.value:.10g}", commit)
+
+    def rename(self, nid: str) -> InlineEditor | None:
+        """Type a new label, in place."""
+        def commit(text: str) -> None:
+            text = text.strip()
+            if nid in self.document.nodes and text != self.document.nodes[nid].label:
+                self.push(SetLabelCommand(self.document, nid, text))
+
+        return self._open_editor(nid, LABEL, self.document.nodes[nid].label, commit)
+
+    def edit_param(self, nid: str, name: str) -> InlineEditor | None:
+        def commit(text: str) -> None:
+            try:
+                value = parse_number(text)
+            except ValueError as exc:
+                self.status_message.emit(str(exc))
+                return
+            if nid in self.document.nodes:
+                self.push(SetParamCommand(self.document, nid, name, value, merge=False))
+
+        current = self.document.nodes[nid].params.get(name, 0.0)
+        return self._open_editor(nid, BADGE, format_number(current).rstrip("0").rstrip("."),
+                                 commit)
+
+    # --- quick add -------------------------------------------------------------------------
+    def open_quick_add(self, text: str = "", at: QPointF | None = None) -> QuickAddPopup:
+        """The searchable kind list at the cursor; the chosen kind is added where it opened."""
+        if at is None:
+            cursor = self.viewport().mapFromGlobal(QCursor.pos())
+            if not self.viewport().rect().contains(cursor):
+                cursor = self.viewport().rect().center()
+            at = self.mapToScene(cursor)
+        if self.quick_add is not None:
+            self.quick_add.close()
+            self.quick_add.deleteLater()
+        popup = QuickAddPopup(self, text)
+        target = QPointF(at)
+        popup.kind_chosen.connect(lambda kind: self.add_node_at(kind, target))
+        popup.popup_at(self.viewport().mapToGlobal(self.mapFromScene(at)))
+        self.quick_add = popup
+        return popup
+
+    # --- drag and drop from the palette ----------------------------------------------------
+    def _dropped_kind(self, event) -> str | None:
+        mime = event.mimeData()
+        if not mime.hasFormat(MIME_KIND):
+            return None
+        kind = bytes(mime.data(MIME_KIND)).decode("utf-8", errors="replace").strip()
+        return kind if kind in KINDS else None
+
+    def dragEnterEvent(self, event) -> None:
+        if self._dropped_kind(event) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:
+        kind = self._dropped_kind(event)
+        if kind is None:
+            event.ignore()
+            return
+        wire = None
+        if KINDS[kind].inputs:
+            wire = self._wire_under(self.mapToScene(event.position().toPoint()))
+        self._hover_drop_wire(wire)
+        event.acceptProposedAction()
+
+    def dragLeaveEvent(self, event) -> None:
+        self._hover_drop_wire(None)
+        event.accept()
+
+    def _hover_drop_wire(self, wire) -> None:
+        if wire is self._drop_wire:
+            return
+        if self._drop_wire is not None and self._drop_wire.scene() is not None:
+            self._drop_wire._apply_pen(self._drop_wire.isSelected())
+        self._drop_wire = wire
+        if wire is not None:
+            wire._apply_pen(True)
+
+    def dropEvent(self, event) -> None:
+        kind = self._dropped_kind(event)
+        self._hover_drop_wire(None)
+        if kind is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.drop_kind(kind, self.mapToScene(event.position().toPoint()))
+
+    def drop_kind(self, kind: str, pos: QPointF) -> str | None:
+        """A palette drop: a new node at ``pos``, spliced into the wire under it if any."""
+        wire_item = self._wire_under(pos) if KINDS[kind].inputs else None
+        if wire_item is None:
+            return self.add_node_at(kind, pos)
+        wire = wire_item.wire
+        self.undo_stack.beginMacro(f"Insert {kind} into wire")
+        try:
+            nid = self.add_node_at(kind, pos, select=False)
+            if nid is not None:
+                self.push(SpliceCommand(self.document, nid, wire, KINDS[kind].inputs[0]))
+        finally:
+            self.undo_stack.endMacro()
+        if nid is not None:
+            self.select_ids([nid])
+        return nid
+
+    # --- background ------------------------------------------------------------------------
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        colors = self.canvas_scene.style.colors
+        painter.fillRect(rect, colors.background)
+        if self.zoom() < 0.5:
+            return
+        step = 20.0
+        painter.setPen(colors.grid)
+        left = math.floor(rect.left() / step) * step
+        top = math.floor(rect.top() / step) * step
+        lines = []
+        x = left
+        while x < rect.right():
+            lines.append(QLineF(x, rect.top(), x, rect.bottom()))
+            x += step * 5
+        y = top
+        while y < rect.bottom():
+            lines.append(QLineF(rect.left(), y, rect.right(), y))
+            y += step * 5
+        painter.drawLines(lines)
+
+    def viewport_pos_of(self, scene_pos: QPointF) -> QPoint:
+        """Where a scene point is on the viewport (tests send mouse events there)."""
+        return self.mapFromScene(scene_pos)
