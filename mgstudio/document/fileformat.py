@@ -209,13 +209,14 @@ def _parse_wires(raw: Any, nodes: Mapping[str, Node]) -> list[Wire]:
         where = f"wire {i}"
         if not isinstance(item, dict):
             raise FileFormatError(f"{where} is not a JSON object")
-        unknown = [k for k in item if k not in WIRE_KEYS]
-        if unknown:
-            raise FileFormatError(f"{where} has an unknown field {unknown[0]!r}")
-        src, dst, port = (item.get(k) for k in WIRE_KEYS)
-        for key, value in zip(WIRE_KEYS, (src, dst, port)):
-            if not isinstance(value, str):
-                raise FileFormatError(f"{where}: \"{key}\" must be text naming a node or input")
+        if len(item) != 3 or "src" not in item or "dst" not in item or "port" not in item:
+            unknown = [k for k in item if k not in WIRE_KEYS]
+            if unknown:
+                raise FileFormatError(f"{where} has an unknown field {unknown[0]!r}")
+        src, dst, port = item.get("src"), item.get("dst"), item.get("port")
+        if type(src) is not str or type(dst) is not str or type(port) is not str:
+            key = next(k for k, v in zip(WIRE_KEYS, (src, dst, port)) if type(v) is not str)
+            raise FileFormatError(f"{where}: \"{key}\" must be text naming a node or input")
         if src not in nodes:
             raise FileFormatError(f"{where} comes from {src!r}, which is not a node")
         if dst not in nodes:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from numbers import Real
@@ -22,6 +21,7 @@ MAX_LABEL = 200
 MAX_ID = 64
 #: positions beyond this are surely a broken file (and make a canvas unusable)
 MAX_COORD = 1e7
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # exactly Unicode category Cc
 ID_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]{0,63}")  # MAX_ID characters
 
 
@@ -63,6 +63,8 @@ def kind_named(name: Any) -> Kind:
 
 def check_number(x: Any, what: str) -> float:
     """A finite float, or InvalidValueError naming ``what``."""
+    if type(x) is float and x - x == 0.0:  # fast path: finite floats (inf - inf is nan)
+        return x
     if isinstance(x, bool) or not isinstance(x, Real):
         raise InvalidValueError(f"{what} must be a number, not {_type_name(x)}")
     try:
@@ -79,7 +81,7 @@ def check_label(label: Any) -> str:
         raise InvalidValueError(f"a label must be text, not {_type_name(label)}")
     if len(label) > MAX_LABEL:
         raise InvalidValueError(f"a label can be at most {MAX_LABEL} characters long")
-    if any(unicodedata.category(ch) == "Cc" for ch in label):
+    if _CONTROL.search(label):
         raise InvalidValueError("a label is one line of text without control characters")
     return label
 
