@@ -1,0 +1,103 @@
+"""The window's actions in one table: name, menu text, shortcut, icon and tooltip.
+
+Shortcuts are Qt's standard key sequences where one exists, so they match the platform
+(Ctrl+S here, ⌘S on macOS)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+from .icons import icon
+
+Std = QKeySequence.StandardKey
+
+
+@dataclass(frozen=True)
+class Spec:
+    text: str
+    shortcut: Std | str | tuple = ()
+    icon: str = ""
+    tip: str = ""
+
+
+SPECS: dict[str, Spec] = {
+    "new": Spec("&New", Std.New, "new", "Start an empty graph"),
+    "open": Spec("&Open…", Std.Open, "open", "Open a .mgs document"),
+    "save": Spec("&Save", Std.Save, "save", "Save the graph"),
+    "save_as": Spec("Save &As…", Std.SaveAs, "", "Save the graph under a new name"),
+    "import_code": Spec("&Import micrograd code…", "Ctrl+I", "",
+                        "Turn a micrograd snippet into a graph (the code is read, never run)"),
+    "export_svg": Spec("&SVG…", "", "", "Save a picture of the graph as SVG"),
+    "export_png": Spec("&PNG…", "", "", "Save a picture of the graph as PNG"),
+    "export_micrograd": Spec("&micrograd…", "", "", "Save the graph as micrograd Python code"),
+    "export_torch": Spec("&PyTorch…", "", "", "Save the graph as PyTorch code"),
+    # platforms without a theme plugin bind no key to Quit: Ctrl+Q is the common one
+    "quit": Spec("&Quit", (Std.Quit, "Ctrl+Q"), "", "Close mgstudio"),
+    "cut": Spec("Cu&t", Std.Cut, "", "Cut the selected nodes"),
+    "copy": Spec("&Copy", Std.Copy, "", "Copy the selected nodes"),
+    "paste": Spec("&Paste", Std.Paste, "", "Paste nodes"),
+    "duplicate": Spec("D&uplicate", "Ctrl+D", "", "Duplicate the selected nodes"),
+    "delete": Spec("&Delete", Std.Delete, "", "Delete the selected nodes and wires"),
+    "select_all": Spec("Select &All", Std.SelectAll, "", "Select every node"),
+    "zoom_in": Spec("Zoom &In", Std.ZoomIn, "zoom-in", "Zoom in"),
+    "zoom_out": Spec("Zoom &Out", Std.ZoomOut, "zoom-out", "Zoom out"),
+    "fit": Spec("&Fit Graph", "Ctrl+0", "zoom-fit", "Show the whole graph"),
+    "arrange": Spec("&Auto-arrange", "Ctrl+L", "arrange", "Lay the graph out left to right"),
+    "quick_add": Spec("Add &Node…", "", "", "Search node kinds (Tab on the canvas)"),
+    "insert_neuron": Spec("Insert &Neuron…", "Ctrl+Shift+N", "neuron",
+                          "Insert the lecture's neuron: x·w + b through an activation"),
+    "backward": Spec("&Backward", ("Ctrl+B", "Ctrl+Return"), "backward",
+                     "Zero every grad, then backpropagate from the output"),
+    "zero_grad": Spec("&Zero Grad", "Ctrl+Shift+B", "zero-grad", "Set every grad to 0"),
+    "nudge_up": Spec("Nudge &Up", ("+", "="), "", "Increase the selected leaf by the step"),
+    "nudge_down": Spec("Nudge &Down", "-", "", "Decrease the selected leaf by the step"),
+    "step_all": Spec("&Step Along Gradient", "Ctrl+G", "step",
+                     "data += step × grad for every leaf of the output (the lecture's step)"),
+    "about": Spec("&About mgstudio", "", "", ""),
+    "about_qt": Spec("About &Qt", "", "", ""),
+}
+
+
+def make_actions(parent: QWidget, slots: dict[str, Callable]) -> dict[str, QAction]:
+    """One QAction per spec, triggering ``slots[name]`` (if given)."""
+    out: dict[str, QAction] = {}
+    for name, spec in SPECS.items():
+        action = QAction(spec.text, parent)
+        action.setObjectName(name)
+        if spec.icon:
+            action.setIcon(icon(spec.icon))
+        sequences = key_sequences(spec.shortcut)
+        if sequences:
+            action.setShortcuts(sequences)
+        if spec.tip:
+            action.setStatusTip(spec.tip)
+            action.setToolTip(spec.tip)
+        slot = slots.get(name)
+        if slot is not None:
+            action.triggered.connect(lambda _checked=False, f=slot: f())
+        out[name] = action
+    return out
+
+
+def key_sequences(shortcut) -> list[QKeySequence]:
+    """Every key sequence of a spec: all bindings of a standard key, then the others."""
+    keys = shortcut if isinstance(shortcut, tuple) else (shortcut,)
+    out: list[QKeySequence] = []
+    for key in keys:
+        if isinstance(key, Std):
+            found = QKeySequence.keyBindings(key)
+        else:
+            found = [QKeySequence(key)] if key else []
+        out.extend(k for k in found if not k.isEmpty() and k not in out)
+    return out
+
+
+def refresh_icons(actions: dict[str, QAction]) -> None:
+    """Re-draw the icons in the palette's text colour (after a light/dark switch)."""
+    for name, action in actions.items():
+        if SPECS[name].icon:
+            action.setIcon(icon(SPECS[name].icon))

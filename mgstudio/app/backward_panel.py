@@ -1,0 +1,307 @@
+"""The backward panel: pick the output, run Backward or Zero grad, let grads follow every edit
+("auto backward"), and read every node's data and grad in one table."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mgstudio.document import KINDS
+
+from .canvas.numbers import MISSING, format_number
+from .grads import zero_grad
+from .icons import icon
+
+COLUMNS = ("label", "op", "data", "grad")
+_AUTO = "__auto__"
+
+
+class NodeTableModel(QAbstractTableModel):
+    """Rows are the document's nodes in dependency order; cells read the live Values."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.document = None
+        self._ids: list[str] = []
+        self._row: dict[str, int] = {}
+
+    def set_document(self, document) -> None:
+        self.document = document
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        """Re-read the rows (after a structural change)."""
+        self.beginResetModel()
+        self._ids = self.document.topological_ids() if self.document is not None else []
+        self._row = {nid: i for i, nid in enumerate(self._ids)}
+        self.endResetModel()
+
+    def node_id(self, row: int) -> str | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, nid: str) -> int | None:
+        return self._row.get(nid)
+
+    def values_changed(self, ids) -> None:
+        rows = [self._row[n] for n in ids if n in self._row]
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), 2), self.index(max(rows), 3),
+                                  [Qt.ItemDataRole.DisplayRole])
+
+    def node_changed(self, nid: str) -> None:
+        row = self._row.get(nid)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, 3))
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or self.document is None:
+            return None
+        nid = self._ids[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.TextAlignmentRole and col >= 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.document.why_incomplete(nid) or None
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        node = self.document.nodes.get(nid)
+        if node is None:
+            return None
+        if col == 0:
+            return node.label or nid
+        if col == 1:
+            kind = KINDS[node.kind]
+            return "" if kind.is_leaf else kind.symbol
+        v = self.document.value_of(nid)
+        if v is None:
+            return MISSING
+        return format_number(v.data if col == 2 else v.grad)
+
+
+class BackwardPanel(QWidget):
+    """Output choice, Backward / Zero grad, the auto-backward switch and the node table."""
+
+    #: a row was clicked: select this node on the canvas
+    node_clicked = Signal(str)
+    message = Signal(str)
+
+    def __init__(self, document, parent=None, auto: bool = True):
+        super().__init__(parent)
+        self.document = None
+        self._connections: list = []
+        self._zeroing = False
+        self._dirty = False
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Output"))
+        self.output_combo = QComboBox()
+        self.output_combo.setToolTip("The node Backward starts from (its grad is set to 1)")
+        self.output_combo.currentIndexChanged.connect(self._on_output_chosen)
+        row.addWidget(self.output_combo, 1)
+        layout.addLayout(row)
+
+        row = QHBoxLayout()
+        self.backward_button = QPushButton(icon("backward"), "Backward")
+        self.backward_button.setToolTip("Zero every grad, then backpropagate from the output")
+        self.backward_button.clicked.connect(self.backward)
+        self.zero_button = QPushButton(icon("zero-grad"), "Zero grad")
+        self.zero_button.setToolTip("Set every grad to 0")
+        self.zero_button.clicked.connect(self.zero_grad)
+        row.addWidget(self.backward_button)
+        row.addWidget(self.zero_button)
+        layout.addLayout(row)
+        self.auto_check = QCheckBox("Auto backward")
+        self.auto_check.setToolTip("Run Backward again after every edit, so grads follow")
+        self.auto_check.setChecked(auto)
+        self.auto_check.toggled.connect(self._on_auto_toggled)
+        layout.addWidget(self.auto_check)
+
+        self.model = NodeTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(
+            self.table.fontMetrics().height() + 6)
+        self.table.setAlternatingRowColors(True)
+        self.table.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setMinimumSectionSize(30)
+        self.table.clicked.connect(self._on_table_clicked)
+        layout.addWidget(self.table, 1)
+        self.set_document(document)
+
+    # --- document ---------------------------------------------------------------------------
+    def set_document(self, document) -> None:
+        for signal, slot in self._connections:
+            signal.disconnect(slot)
+        self._connections.clear()
+        self.document = document
+        self._dirty = False
+        self.model.set_document(document)
+        if document is not None:
+            ev = document.events
+            for signal, slot in (
+                (ev.node_added, self._on_structure),
+                (ev.node_removed, self._on_structure),
+                (ev.wire_added, self._on_structure),
+                (ev.wire_removed, self._on_structure),
+                (ev.node_changed, self._on_node_changed),
+                (ev.values_changed, self._on_values_changed),
+                (ev.output_changed, self._on_output_changed),
+            ):
+                signal.connect(slot)
+                self._connections.append((signal, slot))
+        self._fill_outputs()
+        if self.auto_backward and document is not None:
+            self.backward()
+
+    @property
+    def auto_backward(self) -> bool:
+        return self.auto_check.isChecked()
+
+    def set_auto_backward(self, on: bool) -> None:
+        self.auto_check.setChecked(on)
+
+    # --- actions ----------------------------------------------------------------------------
+    def chosen_output(self) -> str | None:
+        data = self.output_combo.currentData()
+        return None if data in (None, _AUTO) else data
+
+    def backward(self) -> str | None:
+        """Zero grads and backpropagate from the chosen output."""
+        if self.document is None:
+            return None
+        out = self.document.backward(self.chosen_output())
+        if out is None:
+            self.message.emit("Nothing to backpropagate from: the graph has no complete output")
+        return out
+
+    def zero_grad(self) -> None:
+        if self.document is None:
+            return
+        self._zeroing = True
+        try:
+            zero_grad(self.document)
+        finally:
+            self._zeroing = False
+        if self.auto_backward:
+            self.message.emit("Grads zeroed; auto backward fills them in again at the next edit")
+
+    def select_row(self, nid: str) -> None:
+        row = self.model.row_of(nid)
+        if row is not None:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+
+    # --- slots ------------------------------------------------------------------------------
+    def _on_table_clicked(self, index: QModelIndex) -> None:
+        nid = self.model.node_id(index.row())
+        if nid is not None:
+            self.node_clicked.emit(nid)
+
+    def _on_auto_toggled(self, on: bool) -> None:
+        if on and self.document is not None and not self.document.grads_current:
+            self.backward()
+
+    def _on_structure(self, *_args) -> None:
+        # one edit can add many nodes and wires: rebuild once, when it is over
+        if not self._dirty:
+            self._dirty = True
+            QTimer.singleShot(0, self._flush)
+
+    def _flush(self) -> None:
+        if self._dirty:
+            self._dirty = False
+            self.model.rebuild()
+            self._fill_outputs()
+            self._maybe_auto()
+
+    def _on_node_changed(self, nid: str) -> None:
+        self.model.node_changed(nid)
+        if self.output_combo.findData(nid) >= 0:
+            self._fill_outputs()  # a label shown in the combo may have changed
+
+    def _on_values_changed(self, ids: tuple) -> None:
+        if self._dirty:
+            self._flush()
+        else:
+            self.model.values_changed(ids)
+            self._maybe_auto()
+
+    def _maybe_auto(self) -> None:
+        doc = self.document
+        if self.auto_backward and doc is not None and not self._zeroing \
+                and not doc.grads_current:
+            doc.backward(self.chosen_output())
+
+    def _on_output_changed(self, _nid) -> None:
+        self._fill_outputs()
+
+    def _on_output_chosen(self, _index: int) -> None:
+        if self._filling or self.document is None:
+            return
+        chosen = self.chosen_output()
+        if chosen != self.document.selected_output:
+            self.document.set_selected_output(chosen)
+        if self.auto_backward:
+            self.backward()
+
+    _filling = False
+
+    def _fill_outputs(self) -> None:
+        doc = self.document
+        self._filling = True
+        try:
+            self.output_combo.clear()
+            if doc is None:
+                return
+            default = doc.default_output()
+            auto_name = doc.describe(default) if default is not None else "none"
+            self.output_combo.addItem(f"Automatic ({auto_name})", _AUTO)
+            outputs = doc.output_ids()
+            selected = doc.selected_output
+            if selected is not None and selected not in outputs:
+                outputs.append(selected)
+            for nid in outputs:
+                self.output_combo.addItem(doc.describe(nid), nid)
+            index = self.output_combo.findData(selected) if selected is not None else 0
+            self.output_combo.setCurrentIndex(max(index, 0))
+        finally:
+            self._filling = False

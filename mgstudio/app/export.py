@@ -1,0 +1,80 @@
+"""Pictures of the graph: Graphviz's draw_dot-style rendering when ``dot`` is installed,
+otherwise the canvas scene itself drawn into an SVG or PNG."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QRectF, QSize, Qt
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtWidgets import QGraphicsScene
+
+from mgstudio.document import DocumentError
+
+MARGIN = 20.0
+
+
+def export_picture(doc, scene: QGraphicsScene, path: str | os.PathLike) -> str:
+    """Write ``path`` (.svg or .png); returns how it was drawn ("graphviz" or "canvas")."""
+    from mgstudio.document import graphviz_io
+
+    path = Path(path)
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in ("svg", "png"):
+        raise DocumentError(f"can't export '{path.name}': name it .svg or .png")
+    try:
+        graphviz_io.render(doc, path, fmt)
+        return "graphviz"
+    except graphviz_io.GraphvizNotFoundError:
+        pass
+    render_scene(scene, path, fmt)
+    return "canvas"
+
+
+def render_scene(scene: QGraphicsScene, path: Path, fmt: str) -> None:
+    """Draw every item of the scene into an SVG or PNG file."""
+    source = scene.itemsBoundingRect().marginsAdded(QMarginsF(MARGIN, MARGIN, MARGIN, MARGIN))
+    if source.isEmpty():
+        source = QRectF(0, 0, 100, 100)
+    target = QRectF(0, 0, source.width(), source.height())
+    tmp = path.with_name(f".{path.name}.part")
+    if fmt == "svg":
+        from PySide6.QtSvg import QSvgGenerator
+
+        gen = QSvgGenerator()
+        gen.setFileName(str(tmp))
+        gen.setSize(QSize(round(target.width()), round(target.height())))
+        gen.setViewBox(target)
+        gen.setTitle("mgstudio graph")
+        painter = QPainter(gen)
+        scene.render(painter, target, source)
+        painter.end()
+        ok = tmp.exists()
+    else:
+        scale = 2.0  # crisp on high-density screens and in slides
+        image = QImage(round(target.width() * scale), round(target.height() * scale),
+                       QImage.Format.Format_ARGB32)
+        image.fill(scene.backgroundBrush().color() if scene.backgroundBrush().style()
+                   != Qt.BrushStyle.NoBrush else Qt.GlobalColor.white)
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        scene.render(painter, QRectF(0, 0, image.width(), image.height()), source)
+        painter.end()
+        ok = image.save(str(tmp), "PNG")
+    if not ok:
+        raise DocumentError(f"can't write {path}")
+    try:
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise DocumentError(f"can't write {path}: {exc.strerror or exc}") from None
+
+
+def export_code(doc, path: str | os.PathLike, flavour: str) -> None:
+    """Write the graph as a micrograd or PyTorch script (``flavour``: micrograd | torch)."""
+    from mgstudio.document import code_export
+    from mgstudio.document.fileformat import write_atomic
+
+    text = (code_export.export_torch(doc) if flavour == "torch"
+            else code_export.export_micrograd(doc))
+    write_atomic(path, text)

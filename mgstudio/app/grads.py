@@ -1,0 +1,93 @@
+"""Gradient actions shared by the inspector, the backward panel and the Graph menu: zero grad
+and the walkthrough's "step along the gradient" experiment, as undoable edits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mgstudio.document import KINDS
+
+from .commands import SetValueCommand
+
+
+def zero_grad(doc) -> None:
+    """Set every grad to 0 (the document has no zero_grad of its own yet)."""
+    if hasattr(doc, "zero_grad"):
+        doc.zero_grad()
+        return
+    changed = []
+    for nid in doc.nodes:
+        v = doc.value_of(nid)
+        if v is not None and v.grad != 0.0:
+            v.grad = 0.0
+            changed.append(nid)
+    doc.grads_current = False
+    if changed:
+        doc.events.values_changed.emit(tuple(changed))
+
+
+def output_of(doc) -> str | None:
+    """The node gradients are taken from: the last backward's start, else the default."""
+    out = getattr(doc, "backward_output", None)
+    if out is not None and out in doc.nodes:
+        return out
+    return doc.default_output()
+
+
+def leaves_upstream(doc, output: str) -> list[str]:
+    """Leaf nodes the output depends on, in document order."""
+    seen = {output}
+    stack = [output]
+    while stack:
+        nid = stack.pop()
+        for w in doc.inputs_of(nid).values():
+            if w.src not in seen:
+                seen.add(w.src)
+                stack.append(w.src)
+    return [nid for nid, node in doc.nodes.items()
+            if nid in seen and KINDS[node.kind].is_leaf]
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What a step changed: the output's name and its value before and after."""
+
+    output: str | None
+    name: str
+    before: float | None
+    after: float | None
+    stepped: tuple[str, ...]
+
+    def text(self) -> str:
+        if self.output is None or self.before is None or self.after is None:
+            return ""
+        return f"{self.name}: {self.before:.4f} → {self.after:.4f}"
+
+
+def step_along_gradient(doc, undo_stack, leaves: list[str], step: float) -> StepResult:
+    """``data += step × grad`` for each leaf, as one undo step. Grads are taken fresh from a
+    backward pass first (as the lecture does), and all leaves move by the same grads."""
+    output = output_of(doc)
+    if output is None:
+        return StepResult(None, "", None, None, ())
+    if not doc.grads_current or getattr(doc, "backward_output", output) != output:
+        doc.backward(output)
+    out_value = doc.value_of(output)
+    before = out_value.data if out_value is not None else None
+    moves = []
+    for nid in leaves:
+        v = doc.value_of(nid)
+        if v is not None and v.grad != 0.0:
+            moves.append((nid, v.data + step * v.grad))
+    name = doc.nodes[output].label or doc.describe(output)
+    if moves:
+        with doc.batch():  # one values_changed for the whole step
+            if len(moves) > 1:
+                undo_stack.beginMacro(f"Step {len(moves)} leaves along the gradient")
+            for nid, new in moves:
+                undo_stack.push(SetValueCommand(doc, nid, new, merge=False))
+            if len(moves) > 1:
+                undo_stack.endMacro()
+    out_value = doc.value_of(output)
+    after = out_value.data if out_value is not None else None
+    return StepResult(output, name, before, after, tuple(nid for nid, _ in moves))

@@ -1,0 +1,383 @@
+"""The inspector: the selected node's label, kind, data, grad and settings, editable through
+undo commands, plus the nudge buttons and the walkthrough's "step along the gradient"."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mgstudio.document import KINDS
+
+from .canvas.numbers import MISSING, format_number, parse_number
+from .commands import SetLabelCommand, SetParamCommand, SetValueCommand
+from .grads import StepResult, leaves_upstream, output_of, step_along_gradient
+from .icons import kind_icon
+
+
+def _full(x: float) -> str:
+    """Every digit of a number (repr), so editing it loses nothing."""
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    return repr(float(x))
+
+
+class NumberField(QLineEdit):
+    """A line edit for one number: the value shows all its digits while edited."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setAlignment(Qt.AlignmentFlag.AlignRight)
+
+
+class InspectorWidget(QWidget):
+    """Shows one node of ``document``; every edit goes through ``undo_stack``."""
+
+    #: a sentence for the status bar ("'abc' is not a number")
+    message = Signal(str)
+
+    def __init__(self, document, undo_stack, parent=None):
+        super().__init__(parent)
+        self.undo_stack = undo_stack
+        self.document = None
+        self.node_id: str | None = None
+        self._connections: list = []
+        self._param_fields: dict[str, QLineEdit] = {}
+        self._build()
+        self.set_document(document)
+
+    # --- layout -----------------------------------------------------------------------------
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(6, 6, 6, 6)
+        head = QHBoxLayout()
+        self.icon_label = QLabel()
+        self.icon_label.setFixedSize(24, 24)
+        self.title = QLabel("No node selected")
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        head.addWidget(self.icon_label)
+        head.addWidget(self.title, 1)
+        outer.addLayout(head)
+
+        self.hint = QLabel("Select a node on the canvas to see and edit it.")
+        self.hint.setWordWrap(True)
+        outer.addWidget(self.hint)
+
+        self.form_box = QWidget()
+        form = QFormLayout(self.form_box)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.label_edit = QLineEdit()
+        self.label_edit.setPlaceholderText("(no label)")
+        self.label_edit.editingFinished.connect(self._commit_label)
+        self.kind_label = QLabel()
+        self.data_edit = NumberField()
+        self.data_edit.editingFinished.connect(self._commit_value)
+        self.grad_edit = NumberField()
+        self.grad_edit.setReadOnly(True)
+        form.addRow("Label", self.label_edit)
+        form.addRow("Kind", self.kind_label)
+        form.addRow("Data", self.data_edit)
+        form.addRow("Grad", self.grad_edit)
+        self.params_form = form
+        outer.addWidget(self.form_box)
+
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #d23c32;")
+        self.error.hide()
+        outer.addWidget(self.error)
+
+        self.nudge_box = QGroupBox("Nudge and step")
+        nudge = QVBoxLayout(self.nudge_box)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Step"))
+        self.step_spin = QDoubleSpinBox()
+        self.step_spin.setDecimals(4)
+        self.step_spin.setRange(0.0001, 1000.0)
+        self.step_spin.setSingleStep(0.01)
+        self.step_spin.setValue(0.01)
+        self.step_spin.setToolTip("How far − / + move a leaf, and the step size (learning "
+                                  "rate) of 'Step along gradient'")
+        row.addWidget(self.step_spin, 1)
+        self.minus_button = QPushButton("−")
+        self.minus_button.setToolTip("Decrease the value by the step (key: -)")
+        self.plus_button = QPushButton("+")
+        self.plus_button.setToolTip("Increase the value by the step (key: +)")
+        for b in (self.minus_button, self.plus_button):
+            b.setFixedWidth(36)
+            row.addWidget(b)
+        self.minus_button.clicked.connect(lambda: self.nudge(-1))
+        self.plus_button.clicked.connect(lambda: self.nudge(+1))
+        nudge.addLayout(row)
+        self.step_button = QPushButton("Step along gradient")
+        self.step_button.setToolTip("data += step × grad for this leaf: moves the output up")
+        self.step_button.clicked.connect(self.step_selected)
+        self.step_all_button = QPushButton("Step all leaves")
+        self.step_all_button.setToolTip(
+            "data += step × grad for every leaf the output depends on, as in the lecture")
+        self.step_all_button.clicked.connect(self.step_all)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.step_button)
+        buttons.addWidget(self.step_all_button)
+        nudge.addLayout(buttons)
+        self.step_result = QLabel()
+        self.step_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        nudge.addWidget(self.step_result)
+        outer.addWidget(self.nudge_box)
+        outer.addStretch(1)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+
+    # --- document ---------------------------------------------------------------------------
+    def set_document(self, document) -> None:
+        for signal, slot in self._connections:
+            signal.disconnect(slot)
+        self._connections.clear()
+        self.document = document
+        self.node_id = None
+        if document is not None:
+            ev = document.events
+            for signal, slot in (
+                (ev.node_changed, self._on_node_changed),
+                (ev.node_removed, self._on_node_removed),
+                (ev.values_changed, self._on_values_changed),
+                (ev.wire_added, self._on_wires),
+                (ev.wire_removed, self._on_wires),
+            ):
+                signal.connect(slot)
+                self._connections.append((signal, slot))
+        self.step_result.clear()
+        self.refresh()
+
+    def set_node(self, nid: str | None) -> None:
+        """Show this node (None: nothing selected)."""
+        if nid is not None and (self.document is None or nid not in self.document.nodes):
+            nid = None
+        if nid != self.node_id:
+            self._clear_error()
+        self.node_id = nid
+        self.refresh()
+
+    def set_selection(self, ids: list) -> None:
+        """Follow the canvas selection: one node is shown, several are counted."""
+        if len(ids) == 1:
+            self.set_node(ids[0])
+        else:
+            self.set_node(None)
+            if ids:
+                self.title.setText(f"{len(ids)} nodes selected")
+
+    # --- showing ----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        nid = self.node_id
+        doc = self.document
+        has = nid is not None and doc is not None
+        self.form_box.setVisible(has)
+        self.hint.setVisible(not has or doc.why_incomplete(nid) is not None)
+        can_step = doc is not None and output_of(doc) is not None
+        self.step_all_button.setEnabled(can_step)
+        if not has:
+            self.icon_label.clear()
+            self.title.setText("No node selected")
+            self.hint.setText("Select a node on the canvas to see and edit it.")
+            for w in (self.minus_button, self.plus_button, self.step_button):
+                w.setEnabled(False)
+            return
+        node = doc.nodes[nid]
+        kind = KINDS[node.kind]
+        self.icon_label.setPixmap(kind_icon(kind.name).pixmap(24, 24))
+        self.title.setText(node.label or f"{kind.title} {nid}")
+        if not self.label_edit.hasFocus():
+            self.label_edit.setText(node.label)
+        self.kind_label.setText(f"{kind.title}  ({kind.symbol})" if kind.symbol != kind.title
+                                else kind.title)
+        self.kind_label.setToolTip(kind.doc)
+        why = doc.why_incomplete(nid)
+        if why:
+            self.hint.setText(why)
+        self._show_params(node, kind)
+        self.refresh_values()
+        leaf = kind.is_leaf
+        self.data_edit.setReadOnly(not leaf)
+        self.data_edit.setToolTip("Type a number and press Enter" if leaf
+                                  else "Computed from the inputs")
+        for w in (self.minus_button, self.plus_button, self.step_button):
+            w.setEnabled(leaf)
+
+    def refresh_values(self) -> None:
+        nid = self.node_id
+        if nid is None or self.document is None or nid not in self.document.nodes:
+            return
+        v = self.document.value_of(nid)
+        if not self.data_edit.hasFocus() or self.data_edit.isReadOnly():
+            self.data_edit.setText(MISSING if v is None else _full(v.data))
+            self.data_edit.setCursorPosition(0)
+        self.grad_edit.setText(MISSING if v is None else format_number(v.grad))
+        self.grad_edit.setToolTip("" if v is None else _full(v.grad))
+
+    def _show_params(self, node, kind) -> None:
+        names = [p.name for p in kind.params]
+        if list(self._param_fields) != names:
+            for field in self._param_fields.values():
+                self.params_form.removeRow(field)
+            self._param_fields = {}
+            for p in kind.params:
+                field = NumberField()
+                field.setToolTip(p.doc)
+                field.editingFinished.connect(lambda name=p.name: self._commit_param(name))
+                self.params_form.addRow(p.name.capitalize(), field)
+                self._param_fields[p.name] = field
+        for name, field in self._param_fields.items():
+            if not field.hasFocus():
+                field.setText(_full(node.params.get(name, 0.0)))
+            wired = name in self.document.inputs_of(node.id)
+            field.setEnabled(not wired)
+            if wired:
+                field.setToolTip(f"'{name}' is wired: the wire gives the value")
+
+    # --- editing ----------------------------------------------------------------------------
+    def _push(self, command) -> bool:
+        self.undo_stack.push(command)
+        if command.error is not None:
+            self._show_error(str(command.error))
+            return False
+        self._clear_error()
+        return True
+
+    def _show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()
+        self.message.emit(text)
+
+    def _clear_error(self) -> None:
+        self.error.clear()
+        self.error.hide()
+
+    def _commit_label(self) -> None:
+        nid = self.node_id
+        if nid is None or nid not in self.document.nodes:
+            return
+        text = self.label_edit.text()
+        if text != self.document.nodes[nid].label:
+            self._push(SetLabelCommand(self.document, nid, text))
+        self.refresh()
+
+    def _parse(self, text: str) -> float | None:
+        try:
+            x = parse_number(text)
+        except ValueError as exc:
+            self._show_error(f"{exc}: type a number such as 2.5 or -3e-2")
+            return None
+        if not math.isfinite(x):
+            self._show_error(f"'{text.strip()}' is not a finite number: a leaf holds an "
+                             "ordinary number (inf and nan can only come out of an operation)")
+            return None
+        return x
+
+    def _commit_value(self) -> None:
+        nid = self.node_id
+        if nid is None or self.data_edit.isReadOnly() or nid not in self.document.nodes:
+            return
+        text = self.data_edit.text()
+        v = self.document.value_of(nid)
+        if v is not None and text in (_full(v.data), MISSING):
+            return  # focus left without a change
+        x = self._parse(text)
+        if x is None:
+            return
+        self.set_value(x)
+
+    def set_value(self, x: float) -> bool:
+        """Give the shown leaf a new number (one undo step)."""
+        if self.node_id is None:
+            return False
+        ok = self._push(SetValueCommand(self.document, self.node_id, x, merge=False))
+        self.refresh_values()
+        return ok
+
+    def _commit_param(self, name: str) -> None:
+        nid = self.node_id
+        field = self._param_fields.get(name)
+        if nid is None or field is None or nid not in self.document.nodes:
+            return
+        text = field.text()
+        if text == _full(self.document.nodes[nid].params.get(name, 0.0)):
+            return
+        x = self._parse(text)
+        if x is not None:
+            self._push(SetParamCommand(self.document, nid, name, x, merge=False))
+        self.refresh()
+
+    def nudge(self, direction: int) -> bool:
+        """Move the shown leaf by ± the step (repeated nudges merge into one undo step)."""
+        nid = self.node_id
+        if nid is None or not KINDS[self.document.nodes[nid].kind].is_leaf:
+            return False
+        old = self.document.nodes[nid].value
+        ok = self._push(SetValueCommand(self.document, nid, old + direction * self.step(),
+                                        merge=True))
+        self.refresh_values()
+        return ok
+
+    def step(self) -> float:
+        return self.step_spin.value()
+
+    def step_selected(self) -> StepResult | None:
+        """The shown leaf moves along its gradient: ``data += step × grad``."""
+        nid = self.node_id
+        if nid is None or not KINDS[self.document.nodes[nid].kind].is_leaf:
+            return None
+        return self._show_step(step_along_gradient(self.document, self.undo_stack, [nid],
+                                                   self.step()))
+
+    def step_all(self) -> StepResult | None:
+        """Every leaf upstream of the output moves along its gradient (the lecture's step)."""
+        doc = self.document
+        output = output_of(doc) if doc is not None else None
+        if output is None:
+            return None
+        return self._show_step(step_along_gradient(doc, self.undo_stack,
+                                                   leaves_upstream(doc, output), self.step()))
+
+    def _show_step(self, result: StepResult) -> StepResult:
+        text = result.text()
+        if not result.stepped and text:
+            text += "  (all grads are 0: nothing moved)"
+        self.step_result.setText(text)
+        if text:
+            self.message.emit(text)
+        self.refresh_values()
+        return result
+
+    # --- document events --------------------------------------------------------------------
+    def _on_node_changed(self, nid: str) -> None:
+        if nid == self.node_id:
+            self.refresh()
+
+    def _on_node_removed(self, nid: str) -> None:
+        if nid == self.node_id:
+            self.set_node(None)
+
+    def _on_values_changed(self, ids: tuple) -> None:
+        if self.node_id in ids:
+            self.refresh_values()
+
+    def _on_wires(self, wire) -> None:
+        if self.node_id in (wire.src, wire.dst):
+            self.refresh()

@@ -1,0 +1,511 @@
+"""The studio window: the canvas in the middle, palette / inspector / backward panel / undo
+history in docks, menus and a toolbar with standard shortcuts, and files (open, save, recent,
+examples, import, export) with an unsaved-changes prompt. Errors become message boxes; the
+document on screen is never lost to a failed open or save."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QToolBar,
+    QUndoView,
+    QWidget,
+)
+
+from mgstudio.document import Document, DocumentError
+
+from . import actions as actions_mod
+from .backward_panel import BackwardPanel
+from .canvas.numbers import format_number
+from .canvas.view import CanvasView
+from .dialogs import ABOUT, CodeImportDialog, NeuronDialog
+from .export import export_code, export_picture
+from .grads import output_of
+from .icons import app_icon, icon_size
+from .inspector import InspectorWidget
+from .palette import PaletteWidget
+from .settings import StudioSettings
+
+APP_NAME = "mgstudio"
+FILE_FILTER = "mgstudio graphs (*.mgs);;All files (*)"
+
+
+def examples() -> list[tuple[str, Path]]:
+    """``[(title, path)]`` of the shipped examples."""
+    try:
+        from mgstudio.document.examples import list_examples
+    except ImportError:  # an older document layer: scan the folder ourselves
+        folder = Path(__file__).resolve().parents[2] / "resources" / "examples"
+        return [(p.stem, p) for p in sorted(folder.glob("*.mgs"))]
+    return list_examples()
+
+
+class MainWindow(QMainWindow):
+    """One document, its undo stack and every view of it."""
+
+    #: the file shown changed (path, or None for an untitled graph)
+    file_changed = Signal(object)
+
+    def __init__(self, document: Document | None = None, settings: StudioSettings | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.settings = settings if settings is not None else StudioSettings()
+        self.document = document if document is not None else Document()
+        self.path: Path | None = None
+        #: the name shown for an untitled document (an example's file name)
+        self.untitled_name = "Untitled"
+        #: how errors reach the user; the launcher swaps in stderr for --screenshot
+        self.show_error: Callable[[str, str], None] = self._error_box
+        self.undo_stack = QUndoStack(self)
+        self.setWindowIcon(app_icon())
+        self.setDockNestingEnabled(True)
+
+        self.canvas = CanvasView(self.document, self.undo_stack, self)
+        self.setCentralWidget(self.canvas)
+        self.palette_widget = PaletteWidget()
+        self.inspector = InspectorWidget(self.document, self.undo_stack)
+        self.inspector.step_spin.setValue(self.settings.nudge_step())
+        self.backward_panel = BackwardPanel(self.document, auto=self.settings.auto_backward())
+        self.undo_view = QUndoView(self.undo_stack)
+        self.undo_view.setEmptyLabel("<original>")
+
+        self.palette_dock = self._dock("Nodes", "palette_dock", self.palette_widget,
+                                       Qt.DockWidgetArea.LeftDockWidgetArea)
+        # the panels sit below the canvas: graphs grow sideways, so width goes to the canvas
+        self.inspector_dock = self._dock("Inspector", "inspector_dock", self.inspector,
+                                         Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.backward_dock = self._dock("Backward", "backward_dock", self.backward_panel,
+                                        Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.splitDockWidget(self.inspector_dock, self.backward_dock, Qt.Orientation.Horizontal)
+        self.undo_dock = self._dock("Undo History", "undo_dock", self.undo_view,
+                                    Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.undo_dock.hide()
+
+        self.actions = actions_mod.make_actions(self, self._slots())
+        self._undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self._undo_action.setShortcuts(actions_mod.key_sequences(actions_mod.Std.Undo))
+        self._undo_action.setIcon(actions_mod.icon("undo"))
+        self._redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self._redo_action.setShortcuts(actions_mod.key_sequences(actions_mod.Std.Redo))
+        self._redo_action.setIcon(actions_mod.icon("redo"))
+        self.actions["undo"] = self._undo_action
+        self.actions["redo"] = self._redo_action
+        self.actions["undo_history"] = self.undo_dock.toggleViewAction()
+        self.actions["undo_history"].setText("Undo &History")
+        self._build_menus()
+        self._build_toolbar()
+
+        self.output_label = QLabel()
+        self.statusBar().addPermanentWidget(self.output_label)
+        self._connect()
+        self._restore_window()
+        self._update_title()
+        self._update_output_label()
+
+    # --- construction -----------------------------------------------------------------------
+    def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)  # saveState/restoreState find docks by name
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _slots(self) -> dict[str, Callable]:
+        c = self.canvas
+        return {
+            "new": self.new_file, "open": self.open_dialog, "save": self.save,
+            "save_as": self.save_as, "import_code": self.import_code_dialog,
+            "export_svg": lambda: self.export_picture_dialog("svg"),
+            "export_png": lambda: self.export_picture_dialog("png"),
+            "export_micrograd": lambda: self.export_code_dialog("micrograd"),
+            "export_torch": lambda: self.export_code_dialog("torch"),
+            "quit": self.close,
+            "cut": c.cut, "copy": c.copy, "paste": c.paste, "duplicate": c.duplicate,
+            "delete": c.delete_selected, "select_all": c.select_all,
+            "zoom_in": c.zoom_in, "zoom_out": c.zoom_out, "fit": c.fit_all,
+            "arrange": c.auto_arrange, "quick_add": lambda: c.open_quick_add(),
+            "insert_neuron": self.insert_neuron_dialog,
+            "backward": self.backward_panel.backward, "zero_grad": self.backward_panel.zero_grad,
+            "nudge_up": lambda: self.inspector.nudge(+1),
+            "nudge_down": lambda: self.inspector.nudge(-1),
+            "step_all": self.inspector.step_all,
+            "about": self.about, "about_qt": lambda: QMessageBox.aboutQt(self),
+        }
+
+    def _build_menus(self) -> None:
+        a = self.actions
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        file.addActions([a["new"], a["open"]])
+        self.recent_menu = file.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self._fill_recent_menu()
+        self.examples_menu = file.addMenu("&Examples")
+        self._fill_examples_menu()
+        file.addSeparator()
+        file.addActions([a["save"], a["save_as"]])
+        file.addSeparator()
+        file.addAction(a["import_code"])
+        export = file.addMenu("E&xport")
+        export.addActions([a["export_svg"], a["export_png"]])
+        code = file.addMenu("Export &Code")
+        code.addActions([a["export_micrograd"], a["export_torch"]])
+        file.addSeparator()
+        file.addAction(a["quit"])
+
+        edit = bar.addMenu("&Edit")
+        edit.addActions([a["undo"], a["redo"], a["undo_history"]])
+        edit.addSeparator()
+        edit.addActions([a["cut"], a["copy"], a["paste"], a["duplicate"], a["delete"]])
+        edit.addSeparator()
+        edit.addAction(a["select_all"])
+
+        view = bar.addMenu("&View")
+        view.addActions([a["zoom_in"], a["zoom_out"], a["fit"]])
+        view.addSeparator()
+        view.addAction(a["arrange"])
+        view.addSeparator()
+        for dock in (self.palette_dock, self.inspector_dock, self.backward_dock, self.undo_dock):
+            view.addAction(dock.toggleViewAction())
+
+        graph = bar.addMenu("&Graph")
+        graph.addActions([a["quick_add"], a["insert_neuron"]])
+        graph.addSeparator()
+        graph.addActions([a["backward"], a["zero_grad"]])
+        graph.addSeparator()
+        graph.addActions([a["nudge_up"], a["nudge_down"], a["step_all"]])
+
+        help_ = bar.addMenu("&Help")
+        help_.addActions([a["about"], a["about_qt"]])
+        self.menus = {"file": file, "edit": edit, "view": view, "graph": graph, "help": help_}
+
+    def _build_toolbar(self) -> None:
+        a = self.actions
+        tb = QToolBar("Main", self)
+        tb.setObjectName("main_toolbar")
+        tb.setIconSize(icon_size())
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        tb.addActions([a["new"], a["open"], a["save"]])
+        tb.addSeparator()
+        tb.addActions([a["undo"], a["redo"]])
+        tb.addSeparator()
+        tb.addActions([a["zoom_in"], a["zoom_out"], a["fit"], a["arrange"]])
+        tb.addSeparator()
+        tb.addAction(a["insert_neuron"])
+        tb.addSeparator()
+        for name in ("backward", "zero_grad", "step_all"):
+            tb.addAction(a[name])
+            button = tb.widgetForAction(a[name])
+            if button is not None:  # the lesson's verbs carry their names
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.addToolBar(tb)
+        self.toolbar = tb
+
+    def _connect(self) -> None:
+        self.undo_stack.cleanChanged.connect(self._update_title)
+        self.canvas.status_message.connect(self.show_message)
+        self.canvas.selection_changed.connect(self._on_selection)
+        self.inspector.message.connect(self.show_message)
+        self.backward_panel.message.connect(self.show_message)
+        self.backward_panel.node_clicked.connect(self.canvas.select_node)
+        self.palette_widget.kind_activated.connect(self.add_kind_at_centre)
+        self.inspector.step_spin.valueChanged.connect(self.settings.set_nudge_step)
+        self.backward_panel.auto_check.toggled.connect(self.settings.set_auto_backward)
+        self._subscribe()
+
+    def _subscribe(self) -> None:
+        self.document.events.values_changed.connect(self._update_output_label)
+        self.document.events.output_changed.connect(self._update_output_label)
+
+    def _unsubscribe(self) -> None:
+        self.document.events.values_changed.disconnect(self._update_output_label)
+        self.document.events.output_changed.disconnect(self._update_output_label)
+
+    # --- documents --------------------------------------------------------------------------
+    def set_document(self, document: Document, path: str | os.PathLike | None = None,
+                     name: str | None = None) -> None:
+        """Show another document (its undo history starts empty and clean)."""
+        self._unsubscribe()
+        self.undo_stack.clear()
+        self.document = document
+        self.path = Path(path).resolve() if path is not None else None
+        self.untitled_name = name or "Untitled"
+        self.canvas.set_document(document)
+        self.inspector.set_document(document)
+        self.backward_panel.set_document(document)
+        self._subscribe()
+        self.undo_stack.setClean()
+        self._update_title()
+        self._update_output_label()
+        self.file_changed.emit(self.path)
+
+    def display_name(self) -> str:
+        return self.path.name if self.path is not None else self.untitled_name
+
+    def is_modified(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    def new_file(self) -> bool:
+        if not self.maybe_save():
+            return False
+        self.set_document(Document())
+        return True
+
+    def open_dialog(self) -> bool:
+        if not self.maybe_save():
+            return False
+        start = str(self.path.parent) if self.path is not None else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Open graph", start, FILE_FILTER)
+        return bool(path) and self.open_file(path, ask=False)
+
+    def open_file(self, path: str | os.PathLike, ask: bool = True) -> bool:
+        """Open a document; on failure the current one stays and the error is shown."""
+        if ask and not self.maybe_save():
+            return False
+        try:
+            doc = Document.load(path)
+        except DocumentError as exc:
+            self.show_error("Can't open the file", str(exc))
+            if not os.path.exists(path):
+                self.settings.remove_recent_file(os.path.abspath(os.fspath(path)))
+            return False
+        self.set_document(doc, path)
+        self.settings.add_recent_file(path)
+        self.show_message(f"Opened {self.display_name()}")
+        return True
+
+    def open_example(self, path: str | os.PathLike, ask: bool = True) -> bool:
+        """Open a shipped example as an untitled copy (Save asks where, never overwrites it)."""
+        if ask and not self.maybe_save():
+            return False
+        try:
+            doc = Document.load(path)
+        except DocumentError as exc:
+            self.show_error("Can't open the example", str(exc))
+            return False
+        self.set_document(doc, None, name=f"{Path(path).stem} (example)")
+        if self._items_overlap():
+            # examples are stored with compact positions; spread them for our node size
+            self.canvas.auto_arrange()
+            self.undo_stack.clear()
+            self.undo_stack.setClean()
+        if doc.title:
+            self.show_message(doc.title)
+        return True
+
+    def _items_overlap(self, limit: int = 300) -> bool:
+        items = self.canvas.canvas_scene.node_items()
+        if len(items) > limit:
+            return False
+        rects = [it.sceneBoundingRect() for it in items]
+        return any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:])
+
+    def save(self) -> bool:
+        if self.path is None:
+            return self.save_as()
+        return self.save_file(self.path)
+
+    def save_as(self) -> bool:
+        start = str(self.path) if self.path is not None else \
+            self.untitled_name.split(" (")[0] + ".mgs"
+        path, _ = QFileDialog.getSaveFileName(self, "Save graph", start, FILE_FILTER)
+        if not path:
+            return False
+        if not Path(path).suffix:
+            path += ".mgs"
+        return self.save_file(path)
+
+    def save_file(self, path: str | os.PathLike) -> bool:
+        """Save to ``path``; on failure the document stays modified and the error is shown."""
+        try:
+            self.document.save(path)
+        except DocumentError as exc:
+            self.show_error("Can't save the file", str(exc))
+            return False
+        self.path = Path(path).resolve()
+        self.undo_stack.setClean()
+        self.settings.add_recent_file(self.path)
+        self._update_title()
+        self.file_changed.emit(self.path)
+        self.show_message(f"Saved {self.path.name}")
+        return True
+
+    def maybe_save(self) -> bool:
+        """Ask about unsaved changes; False means the user cancelled."""
+        if not self.is_modified():
+            return True
+        answer = QMessageBox.warning(
+            self, APP_NAME, f"Save the changes to {self.display_name()}?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def _fill_recent_menu(self) -> None:
+        menu = self.recent_menu
+        menu.clear()
+        files = self.settings.recent_files()
+        for i, path in enumerate(files):
+            action = menu.addAction(f"&{i + 1} {os.path.basename(path)}" if i < 9
+                                    else os.path.basename(path))
+            action.setToolTip(path)
+            action.setStatusTip(path)
+            action.setData(path)
+            action.triggered.connect(lambda _c=False, p=path: self.open_file(p))
+        if files:
+            menu.addSeparator()
+            menu.addAction("Clear Menu", self.settings.clear_recent_files)
+        else:
+            menu.addAction("No recent files").setEnabled(False)
+
+    def _fill_examples_menu(self) -> None:
+        self.examples_menu.clear()
+        for title, path in examples():
+            action = self.examples_menu.addAction(title)
+            action.setData(str(path))
+            action.setStatusTip(path.name)
+            action.triggered.connect(lambda _c=False, p=path: self.open_example(p))
+        if self.examples_menu.isEmpty():
+            self.examples_menu.addAction("No examples found").setEnabled(False)
+
+    # --- import / export --------------------------------------------------------------------
+    def import_code_dialog(self) -> bool:
+        dialog = CodeImportDialog(self)
+        if dialog.exec() != CodeImportDialog.DialogCode.Accepted or dialog.document is None:
+            return False
+        return self.import_document(dialog.document, dialog.notes)
+
+    def import_document(self, doc: Document, notes=()) -> bool:
+        """Show an imported graph as a new untitled document."""
+        if not self.maybe_save():
+            return False
+        self.set_document(doc, None, name="Imported code")
+        self.undo_stack.resetClean()  # new work, not yet saved anywhere
+        self._update_title()
+        self.show_message("; ".join(notes) if notes else
+                          f"Imported {len(doc.nodes)} nodes")
+        return True
+
+    def _export_path(self, title: str, suffix: str, filt: str) -> str | None:
+        base = self.path.with_suffix(suffix) if self.path is not None else \
+            Path(self.untitled_name.split(" (")[0] + suffix)
+        path, _ = QFileDialog.getSaveFileName(self, title, str(base), filt)
+        if path and not Path(path).suffix:
+            path += suffix
+        return path or None
+
+    def export_picture_dialog(self, fmt: str) -> bool:
+        path = self._export_path(f"Export {fmt.upper()}", f".{fmt}",
+                                 f"{fmt.upper()} image (*.{fmt})")
+        return path is not None and self.export_picture(path)
+
+    def export_picture(self, path: str | os.PathLike) -> bool:
+        try:
+            how = export_picture(self.document, self.canvas.canvas_scene, path)
+        except DocumentError as exc:
+            self.show_error("Can't export the picture", str(exc))
+            return False
+        note = "" if how == "graphviz" else " (Graphviz not found: drew the canvas)"
+        self.show_message(f"Exported {Path(path).name}{note}")
+        return True
+
+    def export_code_dialog(self, flavour: str) -> bool:
+        what = "PyTorch" if flavour == "torch" else "micrograd"
+        path = self._export_path(f"Export {what} code", ".py", "Python (*.py)")
+        return path is not None and self.export_code(path, flavour)
+
+    def export_code(self, path: str | os.PathLike, flavour: str) -> bool:
+        try:
+            export_code(self.document, path, flavour)
+        except DocumentError as exc:
+            self.show_error("Can't export the code", str(exc))
+            return False
+        self.show_message(f"Exported {Path(path).name}")
+        return True
+
+    # --- graph ------------------------------------------------------------------------------
+    def insert_neuron_dialog(self) -> list[str]:
+        dialog = NeuronDialog(self)
+        if dialog.exec() != NeuronDialog.DialogCode.Accepted:
+            return []
+        return self.canvas.insert_neuron(dialog.n_inputs(), dialog.activation())
+
+    def add_kind_at_centre(self, kind: str) -> str | None:
+        """A palette double-click: the new node lands in the middle of the view."""
+        centre = self.canvas.mapToScene(self.canvas.viewport().rect().center())
+        return self.canvas.add_node_at(kind, QPointF(centre))
+
+    def _on_selection(self, ids: list) -> None:
+        self.inspector.set_selection(ids)
+        if len(ids) == 1:
+            self.backward_panel.select_row(ids[0])
+
+    # --- feedback ---------------------------------------------------------------------------
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    def _error_box(self, title: str, text: str) -> None:
+        QMessageBox.critical(self, title, text)
+
+    def about(self) -> None:
+        QMessageBox.about(self, f"About {APP_NAME}", ABOUT)
+
+    def _update_title(self, *_args) -> None:
+        star = "*" if self.is_modified() else ""
+        self.setWindowTitle(f"{self.display_name()}{star} — {APP_NAME}")
+
+    def _update_output_label(self, *_args) -> None:
+        doc = self.document
+        out = output_of(doc)
+        v = doc.value_of(out) if out is not None else None
+        if v is None:
+            self.output_label.setText("")
+            return
+        name = doc.nodes[out].label or out
+        self.output_label.setText(f"{name} = {format_number(v.data)}")
+
+    # --- window state -----------------------------------------------------------------------
+    def _restore_window(self) -> None:
+        geometry = self.settings.geometry()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 800)
+        state = self.settings.window_state()
+        if state is not None:
+            self.restoreState(state)
+        else:
+            self.resizeDocks([self.palette_dock], [160], Qt.Orientation.Horizontal)
+            self.resizeDocks([self.inspector_dock, self.backward_dock], [520, 700],
+                             Qt.Orientation.Horizontal)
+            self.resizeDocks([self.inspector_dock], [290], Qt.Orientation.Vertical)
+
+    def save_window(self) -> None:
+        self.settings.save_window(self.saveGeometry(), self.saveState())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self.save_window()
+        self.canvas.detach()
+        self._unsubscribe()
+        self.inspector.set_document(None)
+        self.backward_panel.set_document(None)
+        event.accept()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            actions_mod.refresh_icons(self.actions)
+            self.palette_widget.refresh_icons()
+        super().changeEvent(event)
