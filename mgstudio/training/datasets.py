@@ -195,7 +195,7 @@ def _cell_number(cell: str):
 def parse_csv(text: str, source: str = "CSV", max_rows: int = MAX_CSV_ROWS) -> Dataset:
     """Parse CSV text: numeric rows ``x1,...,xn,y``; a first row with words is a header.
     Labels that are all 0/1 or all -1/+1 become classes -1/+1, anything else is regression."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: tuple[str, ...] | None = None
     rows: list[list[float]] = []
     width = None

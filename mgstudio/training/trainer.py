@@ -154,6 +154,12 @@ class Trainer:
         self.diverged = message
         raise TrainingDiverged(message, k, loss)
 
+    def evaluate(self) -> dict:
+        """Loss and accuracy of the current parameters on the whole dataset (no update)."""
+        with self._lock:
+            loss, acc, _ = self._engine.step(self.dataset.X, self.dataset.y, 0.0, True)
+            return {"step": self.step_count, "loss": float(loss), "accuracy": float(acc)}
+
     def run(self, steps: int | None = None,
             callback: Callable[[dict], object] | None = None,
             should_stop: Callable[[], bool] | None = None) -> list[dict]:

@@ -1,0 +1,172 @@
+"""``mgstudio train``: train an MLP headless and print the loss per step (micrograd demo's
+format), the final loss, optionally a JSON summary or a loss/accuracy figure."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import time
+
+from mgstudio.cli import UserError
+from mgstudio.engine.nn import ACTIVATIONS
+from mgstudio.training import (
+    DATASETS,
+    LOSSES,
+    PRESETS,
+    Trainer,
+    TrainingDiverged,
+    TrainingError,
+    load_csv,
+    preset,
+)
+from mgstudio.training.config import ENGINES
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser(
+        "train",
+        help="train an MLP on a dataset and print the loss per step",
+        description="Train an MLP with SGD, one line per step as micrograd's demo prints. "
+        "Settings start from --preset (default: micrograd-demo, which reproduces the demo "
+        "notebook's numbers); any other option changes that setting.",
+    )
+    p.add_argument("--preset", choices=tuple(PRESETS), default="micrograd-demo",
+                   help="the starting settings (default: %(default)s)")
+    p.add_argument("--dataset", choices=DATASETS, help="a built-in dataset")
+    p.add_argument("--csv", metavar="FILE", help="train on rows x1,...,xn,y of a CSV file")
+    p.add_argument("--samples", metavar="N", help="number of samples to generate")
+    p.add_argument("--noise", metavar="X", help="Gaussian noise added to the points")
+    p.add_argument("--hidden", metavar="W1,W2", help="hidden layer widths, e.g. 16,16")
+    p.add_argument("--activation", choices=ACTIVATIONS, help="the neurons' nonlinearity")
+    p.add_argument("--loss", choices=LOSSES, help="the loss to minimise")
+    p.add_argument("--l2", metavar="ALPHA", help="L2 penalty alpha * sum(p*p) (0: none)")
+    p.add_argument("--lr", metavar="X", help="learning rate (at the first step)")
+    p.add_argument("--lr-final", metavar="X",
+                   help="decay the rate linearly toward this over the steps ('none': constant)")
+    p.add_argument("--steps", metavar="N", help="number of SGD steps")
+    p.add_argument("--batch-size", metavar="N",
+                   help="random mini-batch per step ('none': the whole dataset)")
+    p.add_argument("--seed", metavar="N", help="seed for numpy and random (micrograd's order)")
+    p.add_argument("--no-zero-grad", action="store_true",
+                   help="keep adding gradients across steps (the lecture's bug)")
+    p.add_argument("--engine", choices=ENGINES,
+                   help="'tape' (fast), 'scalar' (micrograd's Value graph) or 'auto'")
+    p.add_argument("--plot", metavar="PNG", help="save a loss and accuracy figure")
+    p.add_argument("--json", action="store_true",
+                   help="print only a JSON summary: steps, final and seconds")
+
+
+def _number(text: str, option: str, kind=float, allow_none: bool = False):
+    if allow_none and text.strip().lower() == "none":
+        return None
+    try:
+        value = kind(text)
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise UserError(f"{option} needs {what}, not {text!r}") from None
+    if kind is float and not math.isfinite(value):
+        raise UserError(f"{option} needs a finite number, not {text!r}")
+    return value
+
+
+def _hidden(text: str) -> tuple[int, ...]:
+    parts = [t.strip() for t in text.split(",")]
+    if parts == [""]:
+        return ()
+    return tuple(_number(t, "--hidden", int) for t in parts)
+
+
+def config_from_args(args):
+    changes = {}
+    if args.dataset is not None:
+        changes["dataset"] = args.dataset
+    numbers = (("samples", "--samples", int, False), ("noise", "--noise", float, False),
+               ("l2", "--l2", float, False), ("lr", "--lr", float, False),
+               ("lr_final", "--lr-final", float, True), ("steps", "--steps", int, False),
+               ("batch_size", "--batch-size", int, True), ("seed", "--seed", int, False))
+    for field, option, kind, allow_none in numbers:
+        text = getattr(args, field)
+        if text is not None:
+            changes[field] = _number(text, option, kind, allow_none)
+    if args.hidden is not None:
+        changes["hidden"] = _hidden(args.hidden)
+    for field in ("activation", "loss", "engine"):
+        if getattr(args, field) is not None:
+            changes[field] = getattr(args, field)
+    if args.no_zero_grad:
+        changes["zero_grad"] = False
+    return preset(args.preset, **changes)
+
+
+def run(args) -> int:
+    if args.csv and args.dataset:
+        raise UserError("use either --dataset or --csv, not both")
+    try:
+        config = config_from_args(args)
+        dataset = load_csv(args.csv) if args.csv else None
+        trainer = Trainer(config, dataset=dataset)
+    except TrainingError as exc:
+        raise UserError(str(exc)) from None
+
+    show = None if args.json else _print_step
+    start = time.perf_counter()
+    try:
+        trainer.run(callback=show)
+    except TrainingDiverged as exc:
+        raise UserError(str(exc)) from None
+    seconds = time.perf_counter() - start
+    final = trainer.evaluate()
+
+    if args.plot:
+        save_plot(trainer.history, args.plot, title=_title(trainer))
+    if args.json:
+        summary = {
+            "steps": [{k: r[k] for k in ("step", "loss", "accuracy")} for r in trainer.history],
+            "final": {"loss": final["loss"], "accuracy": final["accuracy"]},
+            "seconds": seconds,
+        }
+        json.dump(summary, sys.stdout)
+        sys.stdout.write("\n")
+    else:
+        print(f"final loss {final['loss']}, accuracy {final['accuracy'] * 100}% after "
+              f"{trainer.step_count} steps ({seconds:.3f} s, {trainer.engine_name} engine)")
+    return 0
+
+
+def _print_step(record: dict) -> None:
+    print(f"step {record['step']} loss {record['loss']}, accuracy {record['accuracy'] * 100}%")
+
+
+def _title(trainer) -> str:
+    cfg = trainer.config
+    hidden = ",".join(map(str, cfg.hidden)) or "none"
+    return (f"{trainer.dataset.name}: MLP hidden {hidden} {cfg.activation}, {cfg.loss}, "
+            f"lr {cfg.lr:g}")
+
+
+def save_plot(history: list[dict], path: str, title: str = "") -> None:
+    """Loss (left axis) and accuracy (right axis) per step, drawn with Agg, no pyplot."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    steps = [r["step"] for r in history]
+    fig = Figure(figsize=(7, 4), dpi=100, layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ax.plot(steps, [r["loss"] for r in history], color="tab:blue", label="loss")
+    ax.set_xlabel("step")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylabel("loss", color="tab:blue")
+    acc = ax.twinx()
+    acc.plot(steps, [r["accuracy"] * 100 for r in history], color="tab:orange",
+             label="accuracy")
+    acc.set_ylabel("accuracy (%)", color="tab:orange")
+    acc.set_ylim(0, 105)
+    if title:
+        ax.set_title(title, fontsize=10)
+    try:
+        fig.savefig(path)
+    except (OSError, ValueError) as exc:
+        raise UserError(f"cannot save the plot to {path}: {exc}") from None
