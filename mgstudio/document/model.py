@@ -378,8 +378,7 @@ class Document:
                     f"{self.describe(w.dst)}: it is wired again"
                 )
         with self.batch():
-            for index, node in record.nodes:  # ascending: each lands where it was
-                self._insert_node(index, node)
+            self._insert_nodes(record.nodes)
             for w in record.wires:
                 self._link(w)
             self._rebind([*back, *(w.dst for w in record.wires)])
@@ -428,17 +427,25 @@ class Document:
         return [n.id for n in checked]
 
     def _insert_node(self, index: int, node: Node) -> None:
-        m = _AUTO_ID.fullmatch(node.id)
-        if m:
-            self._next_id = max(self._next_id, int(m.group(1)) + 1)
-        if index >= len(self._nodes):
-            self._nodes[node.id] = node
+        self._insert_nodes([(index, node)])
+
+    def _insert_nodes(self, entries: Iterable[tuple[int, Node]]) -> None:
+        """Insert nodes at their places in the node order (ascending indices)."""
+        entries = list(entries)
+        if all(index >= len(self._nodes) + i for i, (index, _) in enumerate(entries)):
+            for _, node in entries:  # the common case: appending
+                self._nodes[node.id] = node
         else:
             items = list(self._nodes.items())
-            items.insert(index, (node.id, node))
+            for index, node in entries:  # ascending: each lands where it was
+                items.insert(index, (node.id, node))
             self._nodes.clear()  # in place: the read-only view stays live
             self._nodes.update(items)
-        self._values[node.id] = None
+        for _, node in entries:
+            m = _AUTO_ID.fullmatch(node.id)
+            if m:
+                self._next_id = max(self._next_id, int(m.group(1)) + 1)
+            self._values[node.id] = None
         self._structure_changed()
 
     def _delete_node(self, nid: str) -> None:
@@ -666,6 +673,35 @@ class Document:
             self.grads_current = True
             self.backward_output = target
         return target
+
+    def zero_grad(self) -> list[str]:
+        """Set every grad to 0 (one values_changed); returns the ids whose grad changed."""
+        changed = []
+        for nid, v in self._values.items():
+            if v is not None and v.grad != 0.0:
+                v.grad = 0.0
+                changed.append(nid)
+        with self.batch():
+            self._changed(changed)
+            self.grads_current = False
+        return changed
+
+    def upstream_ids(self, nid: str) -> list[str]:
+        """The node and every node it depends on, in dependency order."""
+        self.node(nid)
+        seen = {nid: None}
+        stack = [nid]
+        while stack:
+            for w in self._in.get(stack.pop(), {}).values():
+                if w.src not in seen:
+                    seen[w.src] = None
+                    stack.append(w.src)
+        return self._topo(n for n in self._nodes if n in seen)
+
+    def downstream_ids(self, nid: str) -> list[str]:
+        """The node and every node that depends on it, in dependency order."""
+        self.node(nid)
+        return list(self._downstream(nid)[0])
 
     # --- clipboard --------------------------------------------------------------------------
     def fragment(self, ids: Iterable[str]) -> dict[str, Any]:

@@ -87,7 +87,7 @@ def check_label(label: Any) -> str:
 
 
 def check_pos(pos: Any) -> tuple[float, float]:
-    if isinstance(pos, (str, bytes)) or not hasattr(pos, "__len__") or len(pos) != 2:
+    if not isinstance(pos, (list, tuple)) or len(pos) != 2:
         raise InvalidValueError("a position is a pair of numbers [x, y]")
     x = check_number(pos[0], "a position's x")
     y = check_number(pos[1], "a position's y")

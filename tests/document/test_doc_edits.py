@@ -401,3 +401,15 @@ def _apply(doc, what, rnd):
         return lambda: doc.set_selected_output(old)
     doc.backward()  # changes grads only: nothing in the file
     return None
+
+
+def test_zero_grad_and_neighbourhoods():
+    doc, ids = lecture()
+    doc.backward()
+    got = []
+    doc.events.values_changed.connect(got.append)
+    changed = doc.zero_grad()
+    assert set(changed) == set(ids.values()) and len(got) == 1
+    assert all(doc.value_of(n).grad == 0.0 for n in doc.nodes) and not doc.grads_current
+    assert doc.upstream_ids(ids["d"]) == [ids["a"], ids["b"], ids["e"], ids["c"], ids["d"]]
+    assert doc.downstream_ids(ids["b"]) == [ids["b"], ids["e"], ids["d"], ids["L"]]
