@@ -53,8 +53,11 @@ SPECS: dict[str, Spec] = {
     "backward": Spec("&Backward", ("Ctrl+B", "Ctrl+Return"), "backward",
                      "Zero every grad, then backpropagate from the output"),
     "zero_grad": Spec("&Zero Grad", "Ctrl+Shift+B", "zero-grad", "Set every grad to 0"),
-    "nudge_up": Spec("Nudge &Up", ("+", "="), "", "Increase the selected leaf by the step"),
-    "nudge_down": Spec("Nudge &Down", "-", "", "Decrease the selected leaf by the step"),
+    # not plain + and -: typed on the canvas they open the quick-add search for an operation
+    "nudge_up": Spec("Nudge &Up", "]", "", "Increase the selected leaf by the step (+ in the "
+                     "inspector)"),
+    "nudge_down": Spec("Nudge &Down", "[", "", "Decrease the selected leaf by the step (- in "
+                       "the inspector)"),
     "step_all": Spec("&Step Along Gradient", "Ctrl+G", "step",
                      "data += step × grad for every leaf of the output (the lecture's step)"),
     "about": Spec("&About mgstudio", "", "", ""),

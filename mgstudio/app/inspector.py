@@ -143,6 +143,7 @@ class InspectorWidget(QWidget):
         outer.addWidget(self.nudge_box)
         outer.addStretch(1)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # so + and - can reach keyPressEvent
 
     # --- document ---------------------------------------------------------------------------
     def set_document(self, document) -> None:
@@ -364,6 +365,15 @@ class InspectorWidget(QWidget):
             self.message.emit(text)
         self.refresh_values()
         return result
+
+    def keyPressEvent(self, event) -> None:
+        # text fields keep their keys; elsewhere in the inspector + and - nudge the leaf
+        text = event.text()
+        if text in ("+", "=", "-", "−"):
+            self.nudge(-1 if text in ("-", "−") else +1)
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     # --- document events --------------------------------------------------------------------
     def _on_node_changed(self, nid: str) -> None:

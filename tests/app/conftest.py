@@ -43,14 +43,63 @@ def canvas(qtbot, doc, undo_stack):
 def neuron(doc) -> dict[str, str]:
     """The walkthrough's neuron built straight through the Document API: label -> id."""
     ids = {}
-    for label, value in (("x1", 2.0), ("x2", 0.0), ("w1", -3.0), ("w2", 1.0),
-                         ("b", 6.8813735870195432)):
-        ids[label] = doc.add_node("input", label=label, value=value)
-    for label, kind, a, b in (("x1w1", "mul", "x1", "w1"), ("x2w2", "mul", "x2", "w2"),
-                              ("x1w1x2w2", "add", "x1w1", "x2w2"), ("n", "add", "x1w1x2w2", "b")):
-        ids[label] = doc.add_node(kind, label=label)
+    for row, (label, value) in enumerate((("x1", 2.0), ("w1", -3.0), ("x2", 0.0), ("w2", 1.0),
+                                          ("b", 6.8813735870195432))):
+        ids[label] = doc.add_node("input", label=label, value=value, pos=(0.0, row * 60.0))
+    for label, kind, a, b, pos in (("x1w1", "mul", "x1", "w1", (400.0, 20.0)),
+                                   ("x2w2", "mul", "x2", "w2", (400.0, 140.0)),
+                                   ("x1w1x2w2", "add", "x1w1", "x2w2", (800.0, 80.0)),
+                                   ("n", "add", "x1w1x2w2", "b", (1200.0, 160.0))):
+        ids[label] = doc.add_node(kind, label=label, pos=pos)
         doc.connect(ids[a], ids[label], "a")
         doc.connect(ids[b], ids[label], "b")
-    ids["o"] = doc.add_node("tanh", label="o")
+    ids["o"] = doc.add_node("tanh", label="o", pos=(1600.0, 170.0))
     doc.connect(ids["n"], ids["o"], "a")
     return ids
+
+
+# --- window fixtures (main window, launcher) ------------------------------------------------
+@pytest.fixture
+def settings_path(tmp_path):
+    """QSettings of this test live in tmp_path, never in the user's configuration."""
+    from PySide6.QtCore import QSettings
+
+    path = tmp_path / "settings"
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(path))
+    return path
+
+
+@pytest.fixture
+def errors():
+    """Error dialogs the window would have shown: (title, text) pairs."""
+    return []
+
+
+@pytest.fixture
+def window(qtbot, settings_path, errors):
+    """A shown MainWindow (offscreen) with an empty document; errors go to ``errors``."""
+    from mgstudio.app.main_window import MainWindow
+    from mgstudio.app.settings import StudioSettings
+
+    win = MainWindow(settings=StudioSettings())
+    win.show_error = lambda title, text: errors.append((title, text))
+    qtbot.addWidget(win)
+    win.resize(1200, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.undo_stack.setClean()  # no unsaved-changes prompt while tearing down
+    win.close()
+
+
+@pytest.fixture
+def open_example(window):
+    """Open a shipped example in ``window`` by file name; returns label -> node id."""
+    from mgstudio.document.examples import example_path
+
+    def _open(name: str) -> dict[str, str]:
+        assert window.open_example(example_path(name), ask=False)
+        return {n.label: nid for nid, n in window.document.nodes.items() if n.label}
+
+    return _open

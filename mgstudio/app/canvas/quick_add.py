@@ -8,11 +8,17 @@ from PySide6.QtWidgets import QFrame, QLineEdit, QListWidget, QListWidgetItem, Q
 from mgstudio.document import KINDS
 
 
-def _matches(kind, text: str) -> bool:
+def _rank(kind, text: str) -> int | None:
+    """How well a kind matches the filter: 0 exact, 1 prefix, 2 substring, None not at all."""
     text = text.strip().lower()
-    if not text:
-        return True
-    return any(text in s.lower() for s in (kind.name, kind.title, kind.symbol))
+    names = [s.lower() for s in (kind.name, kind.title, kind.symbol)]
+    if not text or text in names:
+        return 0
+    if any(s.startswith(text) for s in names):
+        return 1
+    if any(text in s for s in names):
+        return 2
+    return None
 
 
 class QuickAddPopup(QFrame):
@@ -50,14 +56,14 @@ class QuickAddPopup(QFrame):
                 for i in range(self.list.count()) if not self.list.item(i).isHidden()]
 
     def _refilter(self, text: str) -> None:
-        first = None
+        best, best_rank = None, None
         for i in range(self.list.count()):
             item = self.list.item(i)
-            hide = not _matches(KINDS[item.data(Qt.ItemDataRole.UserRole)], text)
-            item.setHidden(hide)
-            if not hide and first is None:
-                first = item
-        self.list.setCurrentItem(first)
+            rank = _rank(KINDS[item.data(Qt.ItemDataRole.UserRole)], text)
+            item.setHidden(rank is None)
+            if rank is not None and (best_rank is None or rank < best_rank):
+                best, best_rank = item, rank
+        self.list.setCurrentItem(best)
 
     def accept(self) -> None:
         item = self.list.currentItem()
