@@ -51,7 +51,7 @@ def array_loss(name: str, scores: np.ndarray, y: np.ndarray) -> tuple[float, np.
     if name == "hinge":
         margin = 1.0 - y * scores
         active = margin > 0
-        loss = float(np.sum(np.where(active, margin, 0.0))) * (1.0 / n)
+        loss = float(margin[active].sum()) * (1.0 / n)
         dscores = np.where(active, -y, 0.0) * (1.0 / n)
         return loss, dscores
     diff = scores - y
@@ -70,4 +70,4 @@ def accuracy(scores, y) -> float:
     """The fraction of samples whose score has the target's sign (micrograd's demo)."""
     scores = np.asarray(scores, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
-    return float(np.mean((y > 0) == (scores > 0)))
+    return int(np.count_nonzero((y > 0) == (scores > 0))) / len(y)
