@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -337,7 +338,16 @@ def dump(
         if key not in TOP_KEYS:
             fields.append((key, _line(value)))
     body = ",\n".join(f"  {_line(k)}: {v}" for k, v in fields)
-    return "{\n" + body + "\n}\n"
+    # a lone surrogate (from a "\ud800" escape in a loaded file) cannot be written as UTF-8;
+    # its escape reads back as the same string
+    return _SURROGATE.sub(_escape, "{\n" + body + "\n}\n")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape(m: re.Match) -> str:
+    return f"\\u{ord(m.group()):04x}"
 
 
 # --- files ----------------------------------------------------------------------------------

@@ -21,7 +21,8 @@ MAX_LABEL = 200
 MAX_ID = 64
 #: positions beyond this are surely a broken file (and make a canvas unusable)
 MAX_COORD = 1e7
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # exactly Unicode category Cc
+# control characters (Unicode category Cc), line/paragraph separators and lone surrogates
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 ID_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]{0,63}")  # MAX_ID characters
 
 
@@ -82,7 +83,9 @@ def check_label(label: Any) -> str:
     if len(label) > MAX_LABEL:
         raise InvalidValueError(f"a label can be at most {MAX_LABEL} characters long")
     if _CONTROL.search(label):
-        raise InvalidValueError("a label is one line of text without control characters")
+        raise InvalidValueError(
+            "a label is one line of text without control characters or broken characters"
+        )
     return label
 
 

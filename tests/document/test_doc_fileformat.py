@@ -296,3 +296,19 @@ def test_save_keeps_file_permissions_and_reports_missing_folders(tmp_path):
     assert Document.load(path).to_json() == Document().to_json()
     with pytest.raises(DocumentError, match="can't save"):
         Document().save(tmp_path / "no" / "such" / "folder.mgs")
+
+
+def test_lone_surrogates_survive_a_round_trip(tmp_path):
+    data = json.loads(NEURON)
+    data["description"] = "broken \ud800 text"
+    data["nodes"][0]["note"] = ["\udfff"]
+    text = json.dumps(data)  # escapes them as \ud800, as a hand-edited file would
+    doc = Document.from_json(text)
+    assert doc.description == "broken \ud800 text"
+    doc.save(tmp_path / "s.mgs")
+    again = Document.load(tmp_path / "s.mgs")
+    assert again.description == doc.description and again.nodes["n1"].extra == {"note": ["\udfff"]}
+    assert again.to_json() == doc.to_json()
+    data["nodes"][0]["label"] = "\ud800"
+    with pytest.raises(FileFormatError, match="label"):
+        Document.from_json(json.dumps(data))
