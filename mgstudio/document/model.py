@@ -297,11 +297,14 @@ class Document:
     # --- edits: nodes -----------------------------------------------------------------------
     def new_id(self) -> str:
         """A fresh id, never handed out before in this document."""
-        while f"n{self._next_id}" in self._nodes:
-            self._next_id += 1
-        nid = f"n{self._next_id}"
+        nid = self._peek_id()
         self._next_id += 1
         return nid
+
+    def _peek_id(self) -> str:
+        while f"n{self._next_id}" in self._nodes:
+            self._next_id += 1
+        return f"n{self._next_id}"
 
     def add_node(
         self,
@@ -313,12 +316,11 @@ class Document:
         node_id: str | None = None,
     ) -> str:
         """Add a node (unwired); returns its id. Inverse: ``remove_node``."""
-        draft = Node(node_id if node_id is not None else "n0", kind, label, value,
+        draft = Node(node_id if node_id is not None else self._peek_id(), kind, label, value,
                      params or {}, pos)
-        if node_id is None:
-            self._check_new_node(draft)
-            draft = replace(draft, id=self.new_id())
         node = self._check_new_node(draft)
+        if node_id is None:
+            self.new_id()  # consume the peeked id only once the node is valid
         with self.batch():
             self._insert_node(len(self._nodes), node)
             self._rebind([node.id])

@@ -413,3 +413,14 @@ def test_zero_grad_and_neighbourhoods():
     assert all(doc.value_of(n).grad == 0.0 for n in doc.nodes) and not doc.grads_current
     assert doc.upstream_ids(ids["d"]) == [ids["a"], ids["b"], ids["e"], ids["c"], ids["d"]]
     assert doc.downstream_ids(ids["b"]) == [ids["b"], ids["e"], ids["d"], ids["L"]]
+
+
+def test_automatic_ids_skip_ids_taken_by_a_file():
+    doc = Document.from_json(
+        '{"format": "mgstudio", "version": 1, "nodes": [{"id": "n0", "kind": "input"},'
+        ' {"id": "n2", "kind": "input"}], "wires": []}'
+    )
+    assert doc.add_node("input") == "n3"
+    with pytest.raises(UnknownKindError):
+        doc.add_node("nope")
+    assert doc.add_node("input") == "n4"  # a failed add hands out no id
