@@ -117,6 +117,9 @@ def run(args) -> int:
         raise UserError(str(exc)) from None
     seconds = time.perf_counter() - start
     final = trainer.evaluate()
+    if not math.isfinite(final["loss"]):
+        raise UserError(f"training diverged after the last step: the loss became "
+                        f"{final['loss']}. Try a smaller learning rate.")
 
     if args.plot:
         save_plot(trainer.history, args.plot, title=_title(trainer))

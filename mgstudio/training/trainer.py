@@ -179,6 +179,11 @@ class Trainer:
                 callback(record)
         return new
 
+    def records_since(self, index: int) -> list[dict]:
+        """``history[index:]`` copied under the lock: for a GUI polling a worker's run."""
+        with self._lock:
+            return [dict(r) for r in self.history[index:]]
+
     def cancel(self) -> None:
         """Ask a running ``run()`` to stop after the current step (safe from any thread)."""
         self._cancel.set()

@@ -160,6 +160,7 @@ def test_cancel_from_another_thread():
     assert not worker.is_alive()
     assert 0 < t.step_count < 100_000
     assert [r["step"] for r in t.history] == list(range(t.step_count))
+    assert t.records_since(t.step_count - 2) == t.history[-2:]
 
 
 def test_reset_replays_the_same_run():
