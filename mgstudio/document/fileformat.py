@@ -57,13 +57,14 @@ class Parsed:
 
 # --- reading --------------------------------------------------------------------------------
 def parse(text: str | bytes, *, fragment: bool = False) -> Parsed:
-    """Check a whole document (or a clipboard fragment) and return its parts."""
+    """Check a whole document (or a clipboard fragment, which may also be a whole document:
+    then only its nodes and wires count) and return its parts."""
     data = _load_json(text)
     if not isinstance(data, dict):
         raise FileFormatError("this is not an mgstudio document (the file is not a JSON object)")
     expected = FRAGMENT_FORMAT if fragment else FORMAT
     fmt = data.get("format")
-    if fmt != expected:
+    if fmt != expected and not (fragment and fmt == FORMAT):  # a whole document pastes too
         what = "mgstudio clipboard data" if fragment else "an mgstudio document"
         raise FileFormatError(f"this is not {what} (its \"format\" is {fmt!r}, not {expected!r})")
     version = data.get("version")

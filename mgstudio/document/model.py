@@ -117,6 +117,9 @@ class Document:
     def __len__(self) -> int:
         return len(self._nodes)
 
+    def __bool__(self) -> bool:  # an empty document is still a document (``doc or ...``)
+        return True
+
     def __contains__(self, nid: object) -> bool:
         return nid in self._nodes
 

@@ -293,8 +293,10 @@ def test_fragment_and_paste():
     rec = doc.remove_nodes(new)
     doc.restore_nodes(rec)
     assert doc.value_of(new[2]).data == -6.0
-    with pytest.raises(DocumentError):
-        doc.paste_fragment({"format": "mgstudio", "version": 1, "nodes": []})
+    with pytest.raises(DocumentError, match="not mgstudio clipboard data"):
+        doc.paste_fragment({"format": "other", "version": 1, "nodes": []})
+    whole = Document.from_json(doc.to_json())
+    assert len(doc.paste_fragment(whole.to_json())) == len(whole)  # a whole file pastes too
     with pytest.raises(DocumentError):
         doc.paste_fragment({**frag, "nodes": [{"id": "x", "kind": "eval"}]})
 
