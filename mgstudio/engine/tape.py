@@ -25,7 +25,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .value import Value
+from .value import Value, _gc_paused, _topological_order
 
 _SUMS = ("add", "sub")
 _SEQUENTIAL_MAX = 8  # up to this many terms, add them one by one (the scalar engine's order)
@@ -227,7 +227,8 @@ class Tape:
         sample (the columns of ``X``), ``params`` are shared leaves read from
         ``params_array``; any other leaf is a constant (its ``.data`` now)."""
         tape = object.__new__(cls)
-        _Compiler(tape, list(outputs), list(inputs), list(params)).run()
+        with _gc_paused():  # compiling allocates no cycles; spare it the collector's scans
+            _Compiler(tape, list(outputs), list(inputs), list(params)).run()
         return tape
 
     # --- parameters ------------------------------------------------------------------------
@@ -337,87 +338,114 @@ class Tape:
 
 
 class _Compiler:
-    """Turns a Value graph into a Tape's rows and steps (see the module docstring)."""
+    """Turns a Value graph into a Tape's rows and steps (see the module docstring).
+
+    Values are dict keys by identity (``Value`` defines no ``__eq__``); their hash spreads
+    better than raw ``id()`` integers, which made big graphs crawl."""
 
     def __init__(self, tape: Tape, outputs, inputs, params):
         for what, vs in (("outputs", outputs), ("inputs", inputs), ("params", params)):
             for v in vs:
                 if not isinstance(v, Value):
                     raise TypeError(f"{what} must be Values, not {type(v).__name__}")
-        ids = [id(v) for v in inputs + params]
+        ids = [v for v in inputs + params]
         if len(set(ids)) != len(ids):
             raise ValueError("a Value appears twice among inputs and params")
         self.tape, self.outputs, self.inputs, self.params = tape, outputs, inputs, params
-        self.input_pos = {id(v): i for i, v in enumerate(inputs)}
-        self.param_pos = {id(v): i for i, v in enumerate(params)}
+        self.input_pos = {v: i for i, v in enumerate(inputs)}
+        self.param_pos = {v: i for i, v in enumerate(params)}
         self.coef_index: dict = {}
         self.coef_tail: list[float] = []
 
     # --- graph helpers -------------------------------------------------------------------
     def _leaf(self, v) -> bool:
-        return id(v) in self.input_pos or id(v) in self.param_pos or v.is_leaf
+        return v in self.leaf_ids
 
     def _coefable(self, v) -> bool:
         """Shared parameters and constants can be coefficients of a sum's terms."""
-        return id(v) in self.param_pos or (v.is_leaf and id(v) not in self.input_pos)
+        return v in self.leaf_ids and v not in self.input_pos
 
     def _operands(self, v) -> tuple:
-        return () if self._leaf(v) else v._prev
+        return () if v in self.leaf_ids else v._prev
 
     def _is_sum(self, v) -> bool:
-        return not self._leaf(v) and v.op.name in _SUMS
+        return self.op_name.get(v) in _SUMS
 
     def _is_coef_product(self, v) -> bool:
-        return (not self._leaf(v) and v.op.name == "mul"
+        return (self.op_name.get(v) == "mul"
                 and (self._coefable(v._a) or self._coefable(v._b)))
 
     def _topo(self) -> list:
+        """Operands before results; fills ``leaf_ids`` (inputs and params count as leaves,
+        even when they were computed) and ``op_name``."""
+        leaf_ids = self.leaf_ids = set(self.input_pos) | set(self.param_pos)
+        op_name = self.op_name = {}
+        if all(v._a is None for v in leaf_ids):
+            topo = _topological_order(self.outputs)  # the engine's own sort is the fastest
+        else:
+            topo = self._topo_cut(leaf_ids)
+        for node in topo:
+            if node in leaf_ids:
+                continue
+            if node._a is None:
+                leaf_ids.add(node)
+                continue
+            op = node.op
+            if op is None:
+                raise ValueError(
+                    f"cannot compile the hand-built node {node!r}: it has operands but no "
+                    "engine op (build it with Value arithmetic instead)")
+            op_name[node] = op.name
+        return topo
+
+    def _topo_cut(self, leaf_ids) -> list:
+        """Like the engine's sort, without descending below inputs and params."""
         topo, visited = [], set()
         for root in self.outputs:
-            if id(root) in visited:
+            if root in visited:
                 continue
-            visited.add(id(root))
-            stack = [(root, iter(self._operands(root)))]
+            visited.add(root)
+            stack = [(root, iter(() if root in leaf_ids else root._prev))]
             while stack:
                 node, it = stack[-1]
                 for c in it:
-                    if id(c) not in visited:
-                        visited.add(id(c))
-                        stack.append((c, iter(self._operands(c))))
+                    if c not in visited:
+                        visited.add(c)
+                        stack.append((c, iter(() if c in leaf_ids else c._prev)))
                         break
                 else:
                     stack.pop()
-                    if not self._leaf(node) and node.op is None:
-                        raise ValueError(
-                            f"cannot compile the hand-built node {node!r}: it has operands but "
-                            "no engine op (build it with Value arithmetic instead)")
                     topo.append(node)
         return topo
 
     def _find_absorbed(self, topo) -> set:
         """Nodes folded into their only consumer's sum: the left operand continuing a chain of
         sums, and ``coefficient * x`` terms."""
-        uses: dict[int, int] = {}
+        leaf_ids, op_name = self.leaf_ids, self.op_name
+        uses: dict = {}
+        get = uses.get
         for v in topo:
-            for c in self._operands(v):
-                uses[id(c)] = uses.get(id(c), 0) + 1
+            if v not in leaf_ids:
+                for c in v._prev:
+                    uses[c] = get(c, 0) + 1
         for v in self.outputs:
-            uses[id(v)] = uses.get(id(v), 0) + 2  # an output always keeps its row
+            uses[v] = get(v, 0) + 2  # an output always keeps its row
         absorbed = set()
         for v in topo:
-            if not self._is_sum(v):
+            if op_name.get(v) not in _SUMS:
                 continue
             a, b = v._a, v._b
-            if self._is_sum(a) and uses[id(a)] == 1:
-                absorbed.add(id(a))
-            for c in (a, b):
-                if self._is_coef_product(c) and uses[id(c)] == 1:
-                    absorbed.add(id(c))
+            if uses[a] == 1 and op_name.get(a) in _SUMS:
+                absorbed.add(a)
+            if uses[a] == 1 and self._is_coef_product(a):
+                absorbed.add(a)
+            if uses[b] == 1 and self._is_coef_product(b):
+                absorbed.add(b)
         return absorbed
 
     def _term(self, c):
         """``(row node or None for the row of ones, coefficient node or None for 1.0)``."""
-        if id(c) in self.absorbed:
+        if c in self.absorbed:
             return (c._b, c._a) if self._coefable(c._a) else (c._a, c._b)
         if self._coefable(c):
             return None, c
@@ -430,9 +458,9 @@ class _Compiler:
             rights = []
             node = v
             while True:  # walk down the left chain, collecting right operands
-                rights.append((node._b, -1.0 if node.op.name == "sub" else 1.0))
+                rights.append((node._b, -1.0 if self.op_name[node] == "sub" else 1.0))
                 a = node._a
-                if id(a) in self.absorbed and self._is_sum(a):
+                if a in self.absorbed and self._is_sum(a):
                     node = a
                     continue
                 rights.append((a, 1.0))
@@ -446,13 +474,13 @@ class _Compiler:
         if self._is_coef_product(v):
             x, cv = (v._b, v._a) if self._coefable(v._a) else (v._a, v._b)
             return ("sum", [x], [(cv, 1.0)])
-        return (v.op.name, list(v._prev))
+        return (self.op_name[v], list(v._prev))
 
     def _coef(self, v) -> int:
         """Index of a coefficient in the tape's vector ``C`` (params first, then the rest)."""
-        if v is not None and id(v) in self.param_pos:
-            return self.param_pos[id(v)]
-        key = "one" if v is None else id(v)
+        if v is not None and v in self.param_pos:
+            return self.param_pos[v]
+        key = "one" if v is None else v
         if key not in self.coef_index:
             self.coef_index[key] = len(self.params) + len(self.coef_tail)
             self.coef_tail.append(1.0 if v is None else float(v.data))
@@ -463,54 +491,54 @@ class _Compiler:
         n_in, n_p = len(self.inputs), len(self.params)
         topo = self._topo()
         self.absorbed = self._find_absorbed(topo)
-        kept = [v for v in topo if id(v) not in self.absorbed]
-        self.kept_ids = {id(v) for v in kept}
+        kept = [v for v in topo if v not in self.absorbed]
+        self.kept_ids = {v for v in kept}
 
         plans: dict[int, tuple] = {}
         level: dict[int, int] = {}
         for v in kept:
             if self._leaf(v):
                 continue
-            plan = plans[id(v)] = self._plan(v)
-            level[id(v)] = 1 + max(
-                (level.get(id(d), 0) for d in plan[1] if d is not None), default=0)
+            plan = plans[v] = self._plan(v)
+            level[v] = 1 + max(
+                (level.get(d, 0) for d in plan[1] if d is not None), default=0)
 
         # rows: 0 holds ones, then the inputs, then leaves that are operands or outputs
-        slot: dict[int, int] = {id(v): 1 + i for i, v in enumerate(self.inputs)}
+        slot: dict[int, int] = {v: 1 + i for i, v in enumerate(self.inputs)}
         row_leaves = []
-        wanted = [d for v in kept if id(v) in plans for d in plans[id(v)][1]] + self.outputs
+        wanted = [d for v in kept if v in plans for d in plans[v][1]] + self.outputs
         for d in wanted:
-            if d is not None and self._leaf(d) and id(d) not in slot:
-                slot[id(d)] = 1 + n_in + len(row_leaves)
+            if d is not None and self._leaf(d) and d not in slot:
+                slot[d] = 1 + n_in + len(row_leaves)
                 row_leaves.append(d)
         n_rows = 1 + n_in + len(row_leaves)
-        param_rows = [slot[id(v)] for v in row_leaves if id(v) in self.param_pos]
-        param_idx = [self.param_pos[id(v)] for v in row_leaves if id(v) in self.param_pos]
-        const_rows = [slot[id(v)] for v in row_leaves if id(v) not in self.param_pos]
-        const_vals = [float(v.data) for v in row_leaves if id(v) not in self.param_pos]
+        param_rows = [slot[v] for v in row_leaves if v in self.param_pos]
+        param_idx = [self.param_pos[v] for v in row_leaves if v in self.param_pos]
+        const_rows = [slot[v] for v in row_leaves if v not in self.param_pos]
+        const_vals = [float(v.data) for v in row_leaves if v not in self.param_pos]
 
         def rows_for(nodes) -> slice:
             nonlocal n_rows
             for v in nodes:
-                slot[id(v)] = n_rows
+                slot[v] = n_rows
                 n_rows += 1
             return slice(n_rows - len(nodes), n_rows)
 
         by_level: dict[int, list] = {}
         for v in kept:
-            if id(v) in plans:
-                by_level.setdefault(level[id(v)], []).append(v)
+            if v in plans:
+                by_level.setdefault(level[v], []).append(v)
         steps = []
         for lv in sorted(by_level):
             ops: dict[str, list] = {}
             dense: dict[tuple, list] = {}
             sums: dict[int, list] = {}
             for v in by_level[lv]:
-                plan = plans[id(v)]
+                plan = plans[v]
                 if plan[0] != "sum":
                     ops.setdefault(plan[0], []).append(v)
                     continue
-                xs = [0 if x is None else slot[id(x)] for x in plan[1]]
+                xs = [0 if x is None else slot[x] for x in plan[1]]
                 xset = tuple(sorted(set(xs)))
                 if len(xset) == len(xs) > 1:
                     dense.setdefault(xset, []).append((v, xs, plan[2]))
@@ -538,10 +566,10 @@ class _Compiler:
                 xidx = [x for _v, xs, _terms in members for x in xs]
                 steps.append(("sum", out, cidx, sign, xidx, len(members), L))
             for name, members in ops.items():
-                members.sort(key=lambda v: slot[id(v._a)])  # so operand blocks are slices
+                members.sort(key=lambda v: slot[v._a])  # so operand blocks are slices
                 out = rows_for(members)
-                a = [slot[id(v._a)] for v in members]
-                b = [slot[id(v._b)] for v in members] if members[0].op.arity == 2 else None
+                a = [slot[v._a] for v in members]
+                b = [slot[v._b] for v in members] if members[0].op.arity == 2 else None
                 k = [v.param for v in members] if name == "pow" else None
                 steps.append(("op", name, out, a, b, k))
 
@@ -562,7 +590,7 @@ class _Compiler:
         tape._C = C
         tape._steps = built
         tape._n_slots = n_rows
-        tape._out_slots = np.array([slot[id(v)] for v in self.outputs], dtype=np.intp)
+        tape._out_slots = np.array([slot[v] for v in self.outputs], dtype=np.intp)
         tape._out_scatter = _Scatter(tape._out_slots)
         tape._param_slots = np.array(param_rows, dtype=np.intp) if param_rows else None
         tape._param_slot_idx = np.array(param_idx, dtype=np.intp)
