@@ -59,27 +59,28 @@ class Trainer:
     def reset(self) -> None:
         """Back to step 0: same seed, same data, same initial weights, empty history."""
         cfg = self.config
-        with self._lock, _SEED_LOCK:
-            np.random.seed(cfg.seed)
-            random.seed(cfg.seed)
-            if self._given_dataset is not None:
-                self.dataset = self._given_dataset
-            else:
-                self.dataset = make_dataset(cfg.dataset, cfg.samples, cfg.noise)
-            model = MLP(self.dataset.n_inputs, [*cfg.hidden, 1], activation=cfg.activation,
-                        final_activation=cfg.final_activation)
-            # later mini-batches continue the seeded stream, as in micrograd's notebook, but
-            # privately: other users of np.random cannot shift this run
-            self._rng = np.random.RandomState()
-            self._rng.set_state(np.random.get_state())
-        self._model = model
-        self._engine = self._make_engine(model)
-        self._schedule = LearningRate(cfg.lr, cfg.lr_final, max(cfg.steps, 1))
-        self.history: list[dict] = []
-        self.step_count = 0
-        self.diverged: str | None = None
-        self._first_loss: float | None = None
-        self._cancel.clear()
+        with self._lock:
+            with _SEED_LOCK:
+                np.random.seed(cfg.seed)
+                random.seed(cfg.seed)
+                if self._given_dataset is not None:
+                    self.dataset = self._given_dataset
+                else:
+                    self.dataset = make_dataset(cfg.dataset, cfg.samples, cfg.noise)
+                model = MLP(self.dataset.n_inputs, [*cfg.hidden, 1],
+                            activation=cfg.activation, final_activation=cfg.final_activation)
+                # later mini-batches continue the seeded stream, as in micrograd's notebook,
+                # but privately: other users of np.random cannot shift this run
+                self._rng = np.random.RandomState()
+                self._rng.set_state(np.random.get_state())
+            self._model = model
+            self._engine = self._make_engine(model)
+            self._schedule = LearningRate(cfg.lr, cfg.lr_final, max(cfg.steps, 1))
+            self.history: list[dict] = []
+            self.step_count = 0
+            self.diverged: str | None = None
+            self._first_loss: float | None = None
+            self._cancel.clear()
 
     def _make_engine(self, model):
         cfg = self.config

@@ -266,3 +266,15 @@ def test_against_pypi_micrograd_with_minibatches():
         got = [r["loss"] for r in t.run()]
         np.testing.assert_allclose(got, expected, rtol=tol, atol=tol)
         np.testing.assert_allclose(t.snapshot().params, final, rtol=tol, atol=tol)
+
+
+def test_auto_engine_falls_back_to_the_scalar_reference(monkeypatch):
+    import mgstudio.training.trainer as trainer_module
+
+    assert Trainer(preset("walkthrough")).engine_name == "tape"
+    monkeypatch.setattr(trainer_module, "tape_available", lambda: False)
+    t = Trainer(preset("walkthrough"))
+    assert t.engine_name == "scalar"
+    assert t.step()["loss"] == pytest.approx(Trainer(preset("walkthrough")).step()["loss"])
+    with pytest.raises(ConfigError, match="not available"):
+        Trainer(preset("walkthrough", engine="tape"))
