@@ -30,7 +30,10 @@ from .value import Value, _gc_paused, _topological_order
 _SUMS = ("add", "sub")
 _SEQUENTIAL_MAX = 8  # up to this many terms, add them one by one (the scalar engine's order)
 _DENSE_MIN = 16  # matmul a block of sums once it has this many products (smaller: exact order)
-_CHUNK = 8192
+# evaluate()'s chunk: big enough to amortise the per-step overhead, small enough that BLAS keeps
+# its matmuls on one thread (larger ones woke OpenBLAS's threads and ran up to 10x slower on a
+# busy 2-core machine: 200x200 grid, MLP(2,[16,16,1]): ~13 ms at 1024, 80-300 ms at 4096).
+_CHUNK = 1024
 
 
 # --- index helpers ----------------------------------------------------------------------------
@@ -92,7 +95,7 @@ class _Elementwise:
         elif name == "powv":
             np.power(A, V[self.b], out=out)
         elif name == "relu":
-            out[...] = np.where(A < 0, 0.0, A)  # keeps nan, as ``0 if a < 0 else a`` does
+            np.maximum(A, 0.0, out=out)  # keeps nan, as ``0 if a < 0 else a`` does
         elif name == "tanh":
             np.tanh(A, out=out)
         elif name == "exp":
