@@ -49,9 +49,7 @@ def export_micrograd(doc, output: str | None = None) -> str:
     ]
     leaf = lambda v: f"Value({_number(v)})"
     lines += plan.body(leaf, label_lines=True, retain=False)
-    lines += plan.footer(
-        data="{v.data:.4f}", grad="{v.grad:.4f}",
-    )
+    lines += plan.footer(data="{v}.data", grad="{v}.grad")
     return "\n".join(lines) + "\n"
 
 
@@ -67,16 +65,15 @@ def export_torch(doc, output: str | None = None) -> str:
     ]
     leaf = lambda v: f"torch.tensor({_number(v)}, dtype=torch.float64, requires_grad=True)"
     lines += plan.body(leaf, label_lines=False, retain=True)
-    lines += plan.footer(
-        data="{v.item():.4f}",
-        grad="{(0.0 if v.grad is None else v.grad.item()):.4f}",
-    )
+    lines += plan.footer(data="{v}.item()", grad="0.0 if {v}.grad is None else {v}.grad.item()")
     return "\n".join(lines) + "\n"
 
 
 def _title(doc) -> str:
     title = getattr(doc, "title", "") or "An mgstudio graph"
-    return _one_line(title).replace('"""', "'''").replace("\\", "/")
+    # one docstring line: printable, and no quote or backslash that could end or escape it
+    text = "".join(ch for ch in _one_line(title) if ch.isprintable())
+    return text.replace('"', "'").replace("\\", "/")[:80] or "An mgstudio graph"
 
 
 def _one_line(text: str) -> str:
@@ -106,12 +103,13 @@ class _Plan:
     def __init__(self, doc, output: str | None):
         self.doc = doc
         self.operands: dict[str, list[str]] = {}
+        complete = {n for n in doc.nodes if doc.value_of(n) is not None}
         consumers: dict[str, int] = {n: 0 for n in doc.nodes}
         ports: dict[str, dict[str, str]] = {}
         for w in doc.wires:
             ports.setdefault(w.dst, {})[w.port] = w.src
-            consumers[w.src] = consumers.get(w.src, 0) + 1
-        complete = {n for n in doc.nodes if doc.value_of(n) is not None}
+            if w.dst in complete:  # a consumer left out of the script does not count
+                consumers[w.src] += 1
         for nid, node in doc.nodes.items():
             given = ports.get(nid, {})
             self.operands[nid] = [given[p] for p in KINDS[node.kind].inputs if p in given]
@@ -237,18 +235,15 @@ class _Plan:
         return lines
 
     def footer(self, data: str, grad: str) -> list[str]:
+        """One print per named node: a loop would not read back into the code importer."""
         if not self.names:
             return ["print('the graph is empty')"]
-        rows = ",\n".join(
-            f"    ({(self.doc.nodes[n].label or name)!r}, {name})"
-            for n, name in self.names.items()
-        )
-        return [
-            "for name, v in [",
-            rows + ",",
-            "]:",
-            f'    print(f"{{name:>12}}  data {data}  grad {grad}")',
-        ]
+        lines = []
+        for nid, name in self.names.items():
+            shown = self.doc.nodes[nid].label or name
+            values = f"{data.format(v=name)}, {grad.format(v=name)}"
+            lines.append(f"print('%12s  data %.4f  grad %.4f' % ({shown!r}, {values}))")
+        return lines
 
 
 def _identifier(label: str) -> str:

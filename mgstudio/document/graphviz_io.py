@@ -65,10 +65,10 @@ def _operands_in_order(doc) -> list[tuple[str, str]]:
     return pairs
 
 
-def op_symbol(node) -> str:
+def op_symbol(node, exponent_wired: bool = False) -> str:
     """What the op node shows: the kind's symbol, with the exponent for ``x**k``."""
     kind = KINDS[node.kind]
-    if node.kind == "pow":
+    if node.kind == "pow" and not exponent_wired:
         k = (node.params or {}).get("exponent", kind.default_params().get("exponent"))
         return "**" + _short_number(k)
     return kind.symbol
@@ -103,9 +103,7 @@ def dot_graph(doc, output: str | None = None) -> graphviz.Digraph:
         "mgstudio", graph_attr={"rankdir": "LR"}, node_attr={"fontname": "Helvetica"}
     )
     names = {nid: f"v{i}" for i, nid in enumerate(doc.nodes)}
-    wired: set[str] = set()
-    for dst, _src in _operands_in_order(doc):
-        wired.add(dst)
+    exponent_wired = {w.dst for w in doc.wires if w.port == "exponent"}
     for nid, node in doc.nodes.items():
         value = doc.value_of(nid)
         data = None if value is None else value.data
@@ -117,7 +115,8 @@ def dot_graph(doc, output: str | None = None) -> graphviz.Digraph:
         dot.node(names[nid], graphviz.nohtml(record), **attrs)
         if not KINDS[node.kind].is_leaf:
             op_name = names[nid] + "_op"
-            dot.node(op_name, graphviz.nohtml(_record_text(op_symbol(node))),
+            symbol = op_symbol(node, nid in exponent_wired)
+            dot.node(op_name, graphviz.nohtml(_record_text(symbol)),
                      id=f"op-{nid}")
             dot.edge(op_name, names[nid])
     for dst, src in _operands_in_order(doc):
