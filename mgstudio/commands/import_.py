@@ -74,16 +74,24 @@ def run(args) -> int:
         else:
             program = code_import.parse_code(_read_source(args.source))
         doc = code_import.build_document(program, layout=args.layout)
-        if not args.expression and args.source != "-":
-            doc.title = os.path.splitext(os.path.basename(args.source))[0]
-        doc.save(args.output)
     except DocumentError as exc:
         raise UserError(f"{where}: {exc}") from None
+    if not args.expression and args.source != "-":
+        doc.title = os.path.splitext(os.path.basename(args.source))[0]
+    try:
+        doc.save(args.output)
+    except DocumentError as exc:
+        raise UserError(str(exc)) from None
     for note in program.notes:
         print(f"note: {note}", file=sys.stderr)
     out = doc.selected_output
     value = doc.value_of(out) if out is not None else None
     shown = doc.nodes[out].label or out if out is not None else "none"
-    print(f"wrote {args.output}: {len(doc.nodes)} nodes, {len(doc.wires)} wires, output "
+    print(f"wrote {args.output}: {_count(len(doc.nodes), 'node')}, "
+          f"{_count(len(doc.wires), 'wire')}, output "
           f"{shown!r}" + (f" = {value.data:.4f}" if value is not None else ""))
     return 0
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

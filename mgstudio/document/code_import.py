@@ -369,6 +369,15 @@ class _Builder:
             return self._add(IRNode(func.attr, (owner,), line=line))
         if isinstance(func, ast.Name) and self.env.get(func.id) is _VALUE_CLASS:
             return self._value_call(e, depth, line)
+        if (self.free_names and isinstance(func, ast.Name) and func.id in FUNCTIONS
+                and func.id not in self.env):
+            # an expression may write tanh(x) for x.tanh(), as on paper
+            if len(e.args) != 1 or e.keywords or isinstance(e.args[0], ast.Starred):
+                raise CodeImportError(f"'{func.id}(…)' takes one argument", line)
+            arg = self.expr(e.args[0], depth + 1)
+            if not isinstance(arg, _Node):
+                raise CodeImportError(f"'{func.id}(…)' needs a Value, not a number", line)
+            return self._add(IRNode(func.id, (arg,), line=line))
         raise CodeImportError(
             f"calls to {_describe_call(func)} are not supported (only Value(…) and the "
             f"methods {', '.join('.' + f + '()' for f in FUNCTIONS)})", line)
@@ -474,7 +483,8 @@ def parse_code(text: str) -> Program:
 
 def parse_expression(text: str, leaves: dict[str, float] | None = None) -> Program:
     """Read a bare expression such as ``3*x**2 - 4*x + 5``; its free names become input
-    leaves (value 0, or the one given in ``leaves``)."""
+    leaves (value 0, or the one given in ``leaves``). Besides ``x.tanh()`` it accepts
+    ``tanh(x)`` (and exp, log, sigmoid, relu), as written on paper."""
     tree = _parse(text.strip(), "eval")
     builder = _Builder(free_names=True, leaves=leaves)
     try:

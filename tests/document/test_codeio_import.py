@@ -166,6 +166,20 @@ def test_expression_with_free_names():
                      "sub"]
 
 
+def test_expression_functions_written_as_on_paper():
+    doc = import_expression("tanh(x) + exp(y) * sigmoid(x) - log(y) + relu(x)",
+                            {"x": 0.5, "y": 2.0})
+    x, y = Value(0.5), Value(2.0)
+    want = x.tanh() + y.exp() * x.sigmoid() - y.log() + x.relu()
+    assert doc.value_of(doc.selected_output).data == want.data
+    with pytest.raises(CodeImportError, match="takes one argument"):
+        import_expression("tanh(x, y)")
+    with pytest.raises(CodeImportError, match="needs a Value"):
+        import_expression("exp(2.0) * x")
+    with pytest.raises(CodeImportError, match="calls to 'tanh'"):
+        import_code("x = Value(1.0)\ny = tanh(x)\n")  # Python code must say x.tanh()
+
+
 def test_bare_number_expression_is_one_constant():
     doc = import_expression("2 * 3.5")
     assert [n.kind for n in doc.nodes.values()] == ["constant"]
