@@ -1,0 +1,149 @@
+"""Type an expression, get its graph: ``x=3; f = 3*x**2 - 4*x + 5``.
+
+The text goes through the document layer's code importer, which parses it with ``ast`` and
+builds nodes from a whitelist; nothing typed is ever run. In front of the expression the box
+accepts ``name = number`` settings for free names (separated by ``;`` or new lines), and
+``name = expression`` as the last part names the output. ``tanh(x)``-style calls are accepted
+as spellings of ``x.tanh()``. A free name without a setting keeps the value a leaf of that label
+has in the current graph, else 0.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+
+from mgstudio.document import KINDS, DocumentError
+from mgstudio.document.code_import import FUNCTIONS, CodeImportError, import_expression
+
+_NAME = r"[A-Za-z_][A-Za-z_0-9]*"
+_SETTING = re.compile(rf"^\s*({_NAME})\s*=\s*([-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?)\s*$")
+_NAMED = re.compile(rf"^\s*({_NAME})\s*=(?!=)(.*)$", re.S)
+MAX_TEXT = 5000
+
+
+def split_text(text: str) -> tuple[dict[str, float], str, str]:
+    """``(settings, expression, output label)`` from the box's text (raises CodeImportError)."""
+    if len(text) > MAX_TEXT:
+        raise CodeImportError(f"the text is longer than {MAX_TEXT} characters")
+    parts = [p for p in re.split(r"[;\n]", text) if p.strip()]
+    if not parts:
+        raise CodeImportError("type an expression such as 3*x**2 - 4*x + 5")
+    settings: dict[str, float] = {}
+    for part in parts[:-1]:
+        m = _SETTING.match(part)
+        if m is None:
+            raise CodeImportError(f"'{part.strip()}' is not a setting: before the expression, "
+                                  "write name = number (for example x = 3)")
+        try:
+            settings[m.group(1)] = float(m.group(2))
+        except ValueError:
+            raise CodeImportError(f"'{m.group(2)}' is not a number") from None
+    last, label = parts[-1], ""
+    m = _NAMED.match(last)
+    if m is not None:
+        label, last = m.group(1), m.group(2)
+        if not last.strip():
+            raise CodeImportError(f"'{label} =' needs an expression after it")
+    return settings, last.strip(), label
+
+
+class _CallsAsMethods(ast.NodeTransformer):
+    """``tanh(x)`` → ``(x).tanh()`` for the palette's one-input functions."""
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        f = node.func
+        if isinstance(f, ast.Name) and f.id in FUNCTIONS and len(node.args) == 1 \
+                and not node.keywords:
+            return ast.Call(ast.Attribute(node.args[0], f.id, ast.Load()), [], [])
+        return node
+
+
+def spell_calls_as_methods(expression: str) -> str:
+    """The same expression with function-style calls written as methods (parsing only)."""
+    try:
+        tree = ast.parse(expression.strip(), mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return expression  # the importer reports the problem in its own words
+    if not any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+               and n.func.id in FUNCTIONS for n in ast.walk(tree)):
+        return expression
+    return ast.unparse(ast.fix_missing_locations(_CallsAsMethods().visit(tree)))
+
+
+def known_values(doc) -> dict[str, float]:
+    """Label → value of the current graph's leaves (so retyping keeps x where it was)."""
+    out: dict[str, float] = {}
+    if doc is None:
+        return out
+    for node in doc.nodes.values():
+        if node.label and KINDS[node.kind].is_leaf and node.value is not None:
+            out.setdefault(node.label, node.value)
+    return out
+
+
+def build_expression(text: str, current=None):
+    """A new Document for the box's text; raises CodeImportError with the importer's
+    message."""
+    settings, expression, label = split_text(text)
+    leaves = {**known_values(current), **settings}
+    doc = import_expression(spell_calls_as_methods(expression), leaves)
+    out = doc.selected_output
+    if out is not None and label:
+        try:
+            doc.set_label(out, label)
+        except DocumentError as exc:
+            raise CodeImportError(str(exc)) from None
+    return doc
+
+
+class ExpressionBox(QWidget):
+    """``f(x) =`` [line edit] [Build]: Return or the button builds the graph."""
+
+    #: a new document was built from the text (the window shows it)
+    built = Signal(object)
+    message = Signal(str)
+
+    def __init__(self, current=None, parent=None):
+        super().__init__(parent)
+        self.current = current  # callable returning the window's document, for known values
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 0)
+        layout.addWidget(QLabel("Expression"))
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText("x=3; f = 3*x**2 - 4*x + 5")
+        self.edit.setToolTip(
+            "An expression with + - * / **, unary -, and tanh exp log sigmoid relu (as "
+            "tanh(x) or x.tanh()). Free names become inputs; set them first with x=3; …. "
+            "The text is parsed, never run.")
+        self.edit.setClearButtonEnabled(True)
+        self.edit.setMinimumWidth(260)
+        self.edit.returnPressed.connect(self.build)
+        self.edit.textEdited.connect(lambda _t: self.error_label.setText(""))
+        layout.addWidget(self.edit, 1)
+        self.button = QPushButton("Build graph")
+        self.button.clicked.connect(self.build)
+        layout.addWidget(self.button)
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet("color: #c62828;")
+        self.error_label.setWordWrap(False)
+        layout.addWidget(self.error_label)
+
+    def build(self):
+        """Build from the text; emits ``built`` (returns the document) or shows the error."""
+        current = self.current() if callable(self.current) else None
+        try:
+            doc = build_expression(self.edit.text(), current)
+        except DocumentError as exc:
+            text = " ".join(str(exc).split())
+            self.error_label.setText(text)
+            self.error_label.setToolTip(text)
+            self.message.emit(text)
+            return None
+        self.error_label.setText("")
+        self.built.emit(doc)
+        return doc

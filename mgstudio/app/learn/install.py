@@ -1,0 +1,271 @@
+"""``install(window)``: add the learning tools to a MainWindow through Qt's public API only.
+
+Docks (Step-through, Derivative, Gradient check, Lesson), an Expression toolbar, Graph menu
+actions, dock toggles in the View menu and a Help → Lessons submenu. The tools follow the
+window's document (its ``file_changed`` signal) and let go of it when the window hides.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QToolBar, QWidget
+
+from .expression_box import ExpressionBox
+from .gradcheck_view import GradcheckPanel
+from .lessons import Lesson, LessonPanel, load_lessons
+from .stepper_panel import StepperPanel
+from .sweep_pane import SweepPane
+
+
+class LearnTools(QObject):
+    """The learning tools of one window (kept as ``window.learn``)."""
+
+    def __init__(self, window: QMainWindow):
+        super().__init__(window)
+        self.window = window
+        self.document = window.document
+        canvas = window.canvas
+        self.stepper = StepperPanel(self.document, canvas)
+        self.sweep = SweepPane(self.document)
+        self.gradcheck = GradcheckPanel(self.document, canvas)
+        self.lessons: list[Lesson] = load_lessons()
+        self.lesson_panel = LessonPanel(self.lessons)
+        self.expression = ExpressionBox(current=lambda: self.window.document)
+
+        self.stepper_dock = self._dock("Step-through", "learn_stepper_dock", self.stepper)
+        self.sweep_dock = self._dock("Derivative", "learn_sweep_dock", self.sweep)
+        self.gradcheck_dock = self._dock("Gradient Check", "learn_gradcheck_dock",
+                                         self.gradcheck)
+        anchor = getattr(window, "backward_dock", None)
+        if isinstance(anchor, QDockWidget):
+            # with the backward table: grads are read in one place, stepped in the next tab
+            for dock in (self.stepper_dock, self.sweep_dock, self.gradcheck_dock):
+                window.tabifyDockWidget(anchor, dock)
+            anchor.raise_()
+        else:
+            window.tabifyDockWidget(self.stepper_dock, self.sweep_dock)
+            window.tabifyDockWidget(self.sweep_dock, self.gradcheck_dock)
+        self.lesson_dock = self._dock("Lesson", "learn_lesson_dock", self.lesson_panel,
+                                      Qt.DockWidgetArea.RightDockWidgetArea)
+        self.lesson_dock.hide()
+        self.docks = {"stepper": self.stepper_dock, "sweep": self.sweep_dock,
+                      "gradcheck": self.gradcheck_dock, "lesson": self.lesson_dock}
+
+        self.toolbar = QToolBar("Expression", window)
+        self.toolbar.setObjectName("learn_expression_toolbar")
+        self.toolbar.addWidget(self.expression)
+        window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+
+        self.actions = self._make_actions()
+        self._add_menus()
+        self._connect()
+        window.installEventFilter(self)
+
+    # --- construction -------------------------------------------------------------------------
+    def _dock(self, title: str, name: str, widget: QWidget,
+              area=Qt.DockWidgetArea.BottomDockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self.window)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.window.addDockWidget(area, dock)
+        return dock
+
+    def _action(self, text: str, slot, shortcut: str = "", tip: str = "") -> QAction:
+        action = QAction(text, self.window)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.window.addAction(action)  # shortcuts work even when the menu is not open
+        return action
+
+    def _make_actions(self) -> dict[str, QAction]:
+        return {
+            "step": self._action("Step Backward One &Node", self.step_once, "F10",
+                                 "Pass the grad of the next node back to its inputs"),
+            "step_back": self._action("Step Backward: &Undo Step", self.stepper.back,
+                                      "Shift+F10", "Undo the last step of the step-through"),
+            "gradcheck": self._action("Gradient &Check", self.check_gradients,
+                                      "Ctrl+Shift+G",
+                                      "Compare every leaf's grad with a finite difference"),
+            "sweep": self._action("Show &Derivative Plot", self.show_sweep, "",
+                                  "Plot the output as one leaf sweeps a range"),
+            "expression": self._action("Type an &Expression…", self.focus_expression,
+                                       "Ctrl+E", "Build a graph from a typed expression"),
+        }
+
+    def _add_menus(self) -> None:
+        w = self.window
+        menus = getattr(w, "menus", None)
+        menus = menus if isinstance(menus, dict) else {}
+        graph = menus.get("graph") or self._find_menu("Graph") or w.menuBar().addMenu("&Learn")
+        graph.addSeparator()
+        graph.addActions([self.actions[k] for k in ("step", "step_back", "gradcheck", "sweep",
+                                                     "expression")])
+        view = menus.get("view") or self._find_menu("View")
+        if view is not None:
+            view.addSeparator()
+            for dock in self.docks.values():
+                view.addAction(dock.toggleViewAction())
+            view.addAction(self.toolbar.toggleViewAction())
+        help_ = menus.get("help") or self._find_menu("Help") or w.menuBar().addMenu("&Help")
+        self.lessons_menu = QMenu("&Lessons", help_)
+        for i, lesson in enumerate(self.lessons):
+            action = self.lessons_menu.addAction(f"&{i + 1} {lesson.title}")
+            action.triggered.connect(lambda _c=False, k=i: self.open_lesson(k))
+        if not self.lessons:
+            self.lessons_menu.addAction("No lessons found").setEnabled(False)
+        self.lessons_menu.addSeparator()
+        self.lessons_menu.addAction(self.lesson_dock.toggleViewAction())
+        first = help_.actions()[0] if help_.actions() else None
+        if first is not None:
+            help_.insertMenu(first, self.lessons_menu)
+            help_.insertSeparator(first)
+        else:
+            help_.addMenu(self.lessons_menu)
+
+    def _find_menu(self, name: str) -> QMenu | None:
+        for action in self.window.menuBar().actions():
+            menu = action.menu()
+            if menu is not None and action.text().replace("&", "") == name:
+                return menu
+        return None
+
+    def _connect(self) -> None:
+        w = self.window
+        say = getattr(w, "show_message", None) or (lambda text: w.statusBar().showMessage(text))
+        for panel in (self.stepper, self.sweep, self.gradcheck, self.expression):
+            panel.message.connect(say)
+        self.gradcheck.node_clicked.connect(w.canvas.select_node)
+        self.expression.built.connect(self._show_built)
+        self.lesson_panel.go_to.connect(self.open_lesson)
+        self.lesson_panel.reopen.connect(lambda: self.open_lesson(self.lesson_panel.index))
+        if hasattr(w, "file_changed"):
+            w.file_changed.connect(self._follow_window)
+
+    # --- following the window ---------------------------------------------------------------
+    def _follow_window(self, *_args) -> None:
+        if self.window.document is not self.document:
+            self.attach(self.window.document)
+
+    def attach(self, document) -> None:
+        """Show another document in every tool."""
+        self.document = document
+        marked = bool(self.stepper.overlay.marks() or self.gradcheck.overlay.marks())
+        self.stepper.set_document(document)
+        self.sweep.set_document(document)
+        self.gradcheck.set_document(document)
+        if marked:
+            # the canvas fitted the new graph while the old marks still widened the scene
+            self.window.canvas.fit_all()
+
+    def detach(self) -> None:
+        """Let go of the document (window hidden or closing)."""
+        self.stepper.detach()
+        self.sweep.detach()
+        self.gradcheck.detach()
+        self.document = None
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.window and not event.spontaneous():
+            if event.type() == QEvent.Type.Hide:
+                self.detach()
+            elif event.type() == QEvent.Type.Show and self.document is None:
+                self.attach(self.window.document)
+        return False
+
+    # --- verbs ----------------------------------------------------------------------------------
+    def _raise(self, name: str) -> None:
+        dock = self.docks[name]
+        dock.show()
+        dock.raise_()
+
+    def step_once(self):
+        self._raise("stepper")
+        return self.stepper.step()
+
+    def check_gradients(self):
+        self._raise("gradcheck")
+        return self.gradcheck.run(self.stepper.chosen_output())
+
+    def show_sweep(self) -> None:
+        self._raise("sweep")
+
+    def focus_expression(self) -> None:
+        self.toolbar.show()
+        self.expression.edit.setFocus()
+        self.expression.edit.selectAll()
+
+    def _show_built(self, doc) -> None:
+        w = self.window
+        if hasattr(w, "import_document"):
+            if not w.import_document(doc, [f"Built {len(doc.nodes)} nodes from the expression"]):
+                return
+        else:
+            w.set_document(doc)
+        # the importer's layout is compact; spread it for the canvas's wide nodes, and keep
+        # the arranging out of the new document's undo history
+        w.canvas.auto_arrange()
+        w.undo_stack.clear()
+        w.undo_stack.resetClean()
+
+    # --- lessons --------------------------------------------------------------------------------
+    def open_lesson(self, index: int) -> bool:
+        """Open lesson ``index``: its example, its panels, its text."""
+        if not 0 <= index < len(self.lessons):
+            return False
+        lesson = self.lessons[index]
+        self._raise("lesson")  # first, so the example is fitted into the space that is left
+        if not self._open_example(lesson):
+            return False
+        self._follow_window()
+        self.lesson_panel.show_lesson(index)
+        QTimer.singleShot(0, self.window.canvas.fit_all)  # once the docks have their sizes
+        doc = self.window.document
+        by_label = {}
+        for nid, node in doc.nodes.items():
+            if node.label:
+                by_label[node.label] = nid  # the last node of a label is the one code sees
+        self.stepper.zero_check.setChecked(lesson.zero_grad)
+        self.stepper.set_output(by_label.get(lesson.output))
+        for name in lesson.panels:
+            if name == "expression":
+                self.focus_expression()
+            elif name in self.docks:
+                self._raise(name)
+        if lesson.select in by_label:
+            nid = by_label[lesson.select]
+            self.window.canvas.select_node(nid)
+            if "sweep" in lesson.panels:
+                self.sweep.choose(nid)
+        return True
+
+    def _open_example(self, lesson: Lesson) -> bool:
+        w = self.window
+        if lesson.example == "mlp":
+            from .mlp_graph import mlp_document
+
+            if hasattr(w, "maybe_save") and not w.maybe_save():
+                return False
+            w.set_document(mlp_document(), None, name="MLP (lesson)")
+            # Graphviz placed the nodes by its own sizes; the canvas's nodes are wider
+            w.canvas.auto_arrange()
+            w.undo_stack.clear()
+            w.undo_stack.setClean()
+            return True
+        from mgstudio.document.examples import example_path
+
+        return bool(w.open_example(example_path(lesson.example)))
+
+
+def install(window: QMainWindow) -> LearnTools:
+    """Add the learning tools to ``window`` (once); returns them (also ``window.learn``)."""
+    tools = getattr(window, "learn", None)
+    if isinstance(tools, LearnTools):
+        return tools
+    tools = LearnTools(window)
+    window.learn = tools
+    return tools

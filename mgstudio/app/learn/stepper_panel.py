@@ -1,0 +1,494 @@
+"""Step-through backward: the chain rule one node at a time, on the canvas and in words.
+
+Each step takes one node (outputs first, in reverse topological order), reads its grad (the
+"upstream" grad), multiplies it by the node's local derivative for each input and adds the
+product into that input's grad. The panel shows those numbers, rings the node on the canvas and
+puts a ``+= …`` badge on every input it fed; a node used twice gets two badges that add up.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSlider,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mgstudio.engine.stepper import BackwardStepper, Step
+
+from .doc_watch import DocWatch
+from .naming import node_name, num, output_choices, value_ids
+from .overlays import NOTE, RING, OverlayLayer
+
+_AUTO = "__auto__"
+
+#: what each kind of node does with the grad it receives, in a sentence
+OP_HINTS = {
+    "add": "A plus node hands its grad to every input unchanged: its local derivatives are 1.",
+    "sub": "A minus node hands its grad on to the first input and its negative to the second.",
+    "mul": "A times node gives each input the other input's value times its own grad.",
+    "div": "a / b: the local derivative is 1/b for a and −a/b² for b.",
+    "neg": "Negation flips the sign of the grad on its way back.",
+    "pow": "x**k has local derivative k·x^(k−1) (the power rule).",
+    "powv": "a**b: the base gets b·a^(b−1), the exponent gets a^b·ln(a).",
+    "tanh": "tanh has local derivative 1 − tanh², so it passes on less where it is flat.",
+    "exp": "exp is its own derivative: the local derivative is the node's value.",
+    "log": "log has local derivative 1/x.",
+    "sigmoid": "sigmoid has local derivative s·(1 − s).",
+    "relu": "relu passes the grad on where its input was positive and blocks it elsewhere.",
+}
+
+
+class StepperPanel(QWidget):
+    """Output choice, Reset / Back / Step / Play with a speed slider, and the step explained."""
+
+    message = Signal(str)
+
+    def __init__(self, document, canvas, parent=None):
+        super().__init__(parent)
+        self.document = None
+        self.canvas = canvas
+        self.overlay = OverlayLayer(canvas)
+        self.stepper: BackwardStepper | None = None
+        self.root: str | None = None
+        self.passes = 0
+        self._names: dict[int, str] = {}
+        self._watch = DocWatch()
+        self._emitting = False
+        self._filling = False
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self._tick)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Output"))
+        self.output_combo = QComboBox()
+        self.output_combo.setToolTip("The node whose grad starts at 1")
+        self.output_combo.currentIndexChanged.connect(self._on_output_chosen)
+        row.addWidget(self.output_combo, 1)
+        self.zero_check = QCheckBox("Zero grads first")
+        self.zero_check.setChecked(True)
+        self.zero_check.setToolTip(
+            "Untick to see what a forgotten zero_grad does: each new pass adds onto the old "
+            "grads")
+        row.addWidget(self.zero_check)
+        layout.addLayout(row)
+
+        row = QHBoxLayout()
+        self.reset_button = QPushButton("Reset")
+        self.reset_button.setToolTip("Back to the start of this pass")
+        self.back_button = QPushButton("◀ Back")
+        self.back_button.setToolTip("Undo the last step")
+        self.step_button = QPushButton("Step ▶")
+        self.step_button.setToolTip("Pass the grad of the next node to its inputs")
+        self.play_button = QPushButton("Play")
+        self.play_button.setCheckable(True)
+        self.speed = QSlider(Qt.Orientation.Horizontal)
+        self.speed.setRange(1, 20)
+        self.speed.setValue(2)
+        self.speed.setToolTip("Steps per second while playing")
+        self.speed.valueChanged.connect(self._on_speed)
+        self.position_label = QLabel()
+        for w in (self.reset_button, self.back_button, self.step_button, self.play_button):
+            row.addWidget(w)
+        row.addWidget(QLabel("speed"))
+        row.addWidget(self.speed, 1)
+        row.addWidget(self.position_label)
+        layout.addLayout(row)
+        self.reset_button.clicked.connect(self.reset)
+        self.back_button.clicked.connect(self.back)
+        self.step_button.clicked.connect(self.step)
+        self.play_button.toggled.connect(self._on_play_toggled)
+
+        self.explain = QTextBrowser()
+        self.explain.setOpenLinks(False)
+        self.notes_label = QLabel()
+        self.notes_label.setWordWrap(True)
+        self.notes_label.setStyleSheet("color: palette(mid);")
+        layout.addWidget(self.notes_label)
+        self.log = QPlainTextEdit()
+        self.log.setReadOnly(True)
+        self.log.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.log.setPlaceholderText("Every += so far appears here.")
+        # side by side: the dock sits below the canvas, wide and short
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.explain)
+        split.addWidget(self.log)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        layout.addWidget(split, 1)
+        self.set_document(document)
+
+    # --- document -----------------------------------------------------------------------------
+    def set_document(self, document) -> None:
+        self._go_idle("")
+        self.document = document
+        slots = {name: self._on_edit for name in (
+            "node_added", "node_removed", "wire_added", "wire_removed", "values_changed",
+            "output_changed")}
+        slots["node_changed"] = self._on_node_changed
+        self._watch.watch(document, slots)
+        self._fill_outputs()
+        self._show_idle()
+
+    def detach(self) -> None:
+        """Stop following the document (window closing)."""
+        self._go_idle("")
+        self._watch.close()
+        self.document = None
+
+    def _on_edit(self, *_args) -> None:
+        if self._emitting:
+            return
+        was_active = self.stepper is not None
+        self._go_idle("The graph changed, so the step-through started over." if was_active
+                      else "")
+        self._fill_outputs()
+        self._show_idle()
+
+    def _on_node_changed(self, nid: str) -> None:
+        self.overlay.follow(nid)
+        if self.output_combo.findData(nid) >= 0:
+            self._fill_outputs()
+
+    # --- output choice ------------------------------------------------------------------------
+    def _fill_outputs(self) -> None:
+        self._filling = True
+        try:
+            keep = self.output_combo.currentData()
+            self.output_combo.clear()
+            doc = self.document
+            if doc is None:
+                return
+            default = doc.default_output()
+            auto = node_name(doc, default) if default is not None else "none"
+            self.output_combo.addItem(f"Automatic ({auto})", _AUTO)
+            for nid in output_choices(doc):
+                self.output_combo.addItem(node_name(doc, nid), nid)
+            index = self.output_combo.findData(keep) if keep is not None else 0
+            self.output_combo.setCurrentIndex(max(index, 0))
+        finally:
+            self._filling = False
+
+    def chosen_output(self) -> str | None:
+        data = self.output_combo.currentData()
+        if self.document is None:
+            return None
+        if data in (None, _AUTO) or data not in self.document.nodes:
+            return self.document.default_output()
+        return data
+
+    def set_output(self, nid: str | None) -> None:
+        index = self.output_combo.findData(nid if nid is not None else _AUTO)
+        if index < 0 and nid is not None:
+            self.output_combo.addItem(node_name(self.document, nid), nid)
+            index = self.output_combo.count() - 1
+        self.output_combo.setCurrentIndex(max(index, 0))
+
+    def _on_output_chosen(self, _index: int) -> None:
+        if self._filling:
+            return
+        self._go_idle("")
+        self._show_idle()
+
+    # --- the verbs ----------------------------------------------------------------------------
+    def step(self) -> Step | None:
+        """One node further; starts a pass (or a new one after the last step) when needed."""
+        if (self.stepper is None or self.stepper.done) and not self._start():
+            return None
+        step = self.stepper.step()
+        if step is not None:
+            self._announce(self._operand_ids(step))
+        self._show()
+        return step
+
+    def back(self) -> Step | None:
+        if self.stepper is None:
+            return None
+        step = self.stepper.back()
+        if step is not None:
+            self._announce(self._operand_ids(step))
+        self._show()
+        return step
+
+    def reset(self) -> None:
+        """Undo every step of this pass (grads back to where the pass started)."""
+        self.pause()
+        if self.stepper is None:
+            self._start()
+        else:
+            changed: set[str] = set()
+            while (step := self.stepper.back()) is not None:
+                changed.update(self._operand_ids(step))
+            self._announce(changed)
+        self._show()
+
+    def run_to_end(self) -> None:
+        if (self.stepper is None or self.stepper.done) and not self._start():
+            return
+        changed: set[str] = set()
+        while not self.stepper.done:
+            changed.update(self._operand_ids(self.stepper.step()))
+        self._announce(changed)
+        self._show()
+
+    def play(self) -> None:
+        self.play_button.setChecked(True)
+
+    def pause(self) -> None:
+        self.play_button.setChecked(False)
+
+    @property
+    def playing(self) -> bool:
+        return self.timer.isActive()
+
+    def _on_play_toggled(self, on: bool) -> None:
+        self.play_button.setText("Pause" if on else "Play")
+        if on:
+            if (self.stepper is None or self.stepper.done) and not self._start():
+                self.play_button.setChecked(False)
+                return
+            self._show()
+            self._on_speed(self.speed.value())
+            self.timer.start()
+        else:
+            self.timer.stop()
+
+    def _on_speed(self, steps_per_second: int) -> None:
+        self.timer.setInterval(int(1000 / max(1, steps_per_second)))
+
+    def _tick(self) -> None:
+        if self.stepper is None or self.stepper.done:
+            self.pause()
+            return
+        self.step()
+        if self.stepper is not None and self.stepper.done:
+            self.pause()
+
+    # --- state ----------------------------------------------------------------------------------
+    def _start(self) -> bool:
+        doc = self.document
+        if doc is None:
+            return False
+        root = self.chosen_output()
+        value = doc.value_of(root) if root is not None else None
+        if value is None:
+            why = doc.why_incomplete(root) if root is not None else None
+            text = why or "There is nothing to backpropagate from: build a graph first."
+            self.message.emit(text)
+            self._show_idle(text)
+            return False
+        old = {}
+        if not self.zero_check.isChecked():
+            old = {nid: v.grad for nid in doc.nodes if (v := doc.value_of(nid)) is not None}
+        self.root = root
+        self._names = value_ids(doc)
+        self.stepper = BackwardStepper(value)
+        if old:
+            # a training loop without zero_grad: each forward pass builds fresh inner nodes
+            # (grad 0), but the leaves (the parameters) keep the grads of earlier passes
+            for v in self.stepper.topo:
+                nid = self._names.get(id(v))
+                if not v._prev and v is not value and nid in old:
+                    v.grad = old[nid]
+        self.passes += 1
+        ids = [self._names[id(v)] for v in self.stepper.topo if id(v) in self._names]
+        self._announce(ids)
+        return True
+
+    def _go_idle(self, why: str) -> None:
+        self.timer.stop()
+        if self.play_button.isChecked():
+            self.play_button.blockSignals(True)
+            self.play_button.setChecked(False)
+            self.play_button.setText("Play")
+            self.play_button.blockSignals(False)
+        self.stepper = None
+        self.root = None
+        self.passes = 0
+        self.overlay.clear()
+        self.log.clear()
+        if why:
+            self.message.emit(why)
+
+    def _announce(self, ids) -> None:
+        """Tell the document's listeners that grads changed (the canvas shows them)."""
+        doc = self.document
+        # The stepper owns the grads until the next edit: marking them current keeps the
+        # backward panel's auto-backward from overwriting them in answer to this event.
+        doc.grads_current = True
+        doc.backward_output = self.root
+        self._emitting = True
+        try:
+            doc.events.values_changed.emit(tuple(dict.fromkeys(ids)))
+        finally:
+            self._emitting = False
+
+    def _operand_ids(self, step: Step) -> list[str]:
+        return [self._names[id(c.operand)] for c in step.contributions
+                if id(c.operand) in self._names]
+
+    def name_of(self, value) -> str:
+        nid = self._names.get(id(value))
+        if nid is not None and self.document is not None and nid in self.document.nodes:
+            return node_name(self.document, nid)
+        return value.label or f"({value._op or 'leaf'})"
+
+    # --- showing ----------------------------------------------------------------------------------
+    def text(self) -> str:
+        """The explanation as plain text (what the learner reads)."""
+        return self.explain.toPlainText()
+
+    def log_text(self) -> str:
+        return self.log.toPlainText()
+
+    def _notes(self) -> str:
+        doc = self.document
+        if doc is None:
+            return ""
+        skipped = [doc.why_incomplete(nid) for nid in doc.nodes if doc.value_of(nid) is None]
+        if not skipped:
+            return ""
+        head = "Skipped, because they have no value yet: "
+        more = f" (and {len(skipped) - 5} more)" if len(skipped) > 5 else ""
+        return head + "; ".join(skipped[:5]) + more
+
+    def _enable(self) -> None:
+        active = self.stepper is not None
+        self.back_button.setEnabled(active and self.stepper.position > 0)
+        self.reset_button.setEnabled(self.document is not None)
+        if active:
+            total = len(self.stepper.order)
+            extra = f", pass {self.passes}" if self.passes > 1 else ""
+            self.position_label.setText(f"step {self.stepper.position} of {total}{extra}")
+        else:
+            self.position_label.setText("")
+
+    def _show_idle(self, text: str | None = None) -> None:
+        doc = self.document
+        root = self.chosen_output() if doc is not None else None
+        if text is None:
+            if root is None:
+                text = "Build or open a graph, then press Step to watch backward, node by node."
+            else:
+                text = (f"Press Step to start backward from {node_name(doc, root)}: its grad is "
+                        "set to 1 and every other grad to 0, then each node in turn passes its "
+                        "grad to its inputs.")
+        self.explain.setHtml(f"<p>{html.escape(text)}</p>")
+        self.notes_label.setText(self._notes())
+        self._enable()
+
+    def _show(self) -> None:
+        self.overlay.clear()
+        s = self.stepper
+        if s is None:
+            self._show_idle()
+            return
+        self.notes_label.setText(self._notes())
+        self._enable()
+        root_name = self.name_of(s.output)
+        if not s.history:
+            self.explain.setHtml(
+                f"<p><b>{html.escape(root_name)}.grad = 1</b>: a change in "
+                f"{html.escape(root_name)} changes {html.escape(root_name)} by the same "
+                f"amount. Everything else starts at 0"
+                + ("" if self.zero_check.isChecked() else
+                   " <i>(not here: zero grads first is off, so old grads stay)</i>")
+                + ". Press Step.</p>")
+            self._ring(s.output, RING)
+            self.log.setPlainText("")
+            return
+        step = s.history[-1]
+        done = ""
+        if s.done:
+            done = (f"<p><b>Done.</b> Every node {html.escape(root_name)} depends on now holds "
+                    f"d{html.escape(root_name)}/d(node): the same numbers Backward computes "
+                    "in one go.</p>")
+        self.explain.setHtml(done + self._step_html(step, len(s.order), root_name))
+        self._ring(step.node, RING)
+        for c in step.contributions:
+            nid = self._names.get(id(c.operand))
+            if nid is not None:
+                self.overlay.badge(nid, f"+= {num(c.added)}", NOTE, where="below")
+        self.log.setPlainText("\n".join(self._log_lines(s.history)))
+        self.log.verticalScrollBar().setValue(self.log.verticalScrollBar().maximum())
+
+    def _ring(self, value, colour) -> None:
+        nid = self._names.get(id(value))
+        if nid is not None:
+            self.overlay.ring(nid, colour)
+
+    def _step_html(self, step: Step, total: int, root: str) -> str:
+        name = html.escape(self.name_of(step.node))
+        r = html.escape(root)
+        if not step.contributions:
+            return f"<p>Step {step.index + 1} of {total}: {name} has no inputs.</p>"
+        up = step.contributions[0].upstream
+        operands = [html.escape(self.name_of(c.operand)) for c in step.contributions]
+        op = step.node.op
+        formula = _formula(name, step.node._op, operands)
+        parts = [
+            f"<p><b>Step {step.index + 1} of {total}: {formula}</b></p>",
+            f"<p>{name}.grad is <b>{num(up)}</b>: how much {r} moves per unit change of "
+            f"{name}. Each input gets <i>local derivative × {num(up)}</i> added to its grad."
+            "</p>",
+            "<table cellpadding='3' border='1' style='border-collapse: collapse'>"
+            "<tr><th>input</th><th>local derivative</th><th>× upstream</th>"
+            "<th>= added</th><th>grad: before → after</th></tr>",
+        ]
+        for c, oname in zip(step.contributions, operands):
+            parts.append(
+                f"<tr><td>{oname}</td><td align='right'>{num(c.local)}</td>"
+                f"<td align='right'>{num(c.upstream)}</td><td align='right'>{num(c.added)}</td>"
+                f"<td align='right'>{num(c.before)} → {num(c.after)}</td></tr>")
+        parts.append("</table>")
+        for c, oname in zip(step.contributions, operands):
+            parts.append(f"<p>{oname}.grad += {num(c.local)} × {num(c.upstream)} = "
+                         f"{num(c.added)}, so {oname}.grad is now {num(c.after)}.</p>")
+        reused = [o for i, o in enumerate(operands) if o in operands[:i]]
+        accumulated = [o for c, o in zip(step.contributions, operands)
+                       if c.before != 0.0 and o not in reused]
+        if reused:
+            who = ", ".join(dict.fromkeys(reused))
+            parts.append(f"<p>{who} feeds {name} more than once: each use adds its own share "
+                         "(+=), so the shares sum up instead of the last one winning.</p>")
+        if accumulated:
+            who = ", ".join(dict.fromkeys(accumulated))
+            parts.append(f"<p>{who} already had a grad (from another use, or an earlier "
+                         "pass): += adds this contribution on top.</p>")
+        hint = OP_HINTS.get(op.name) if op is not None else None
+        if hint:
+            parts.append(f"<p><i>{html.escape(hint)}</i></p>")
+        return "".join(parts)
+
+    def _log_lines(self, history) -> list[str]:
+        lines = []
+        for step in history:
+            name = self.name_of(step.node)
+            for c in step.contributions:
+                o = self.name_of(c.operand)
+                lines.append(f"{step.index + 1:>3}. {name} → {o}: {o}.grad += {num(c.local)} × "
+                             f"{num(c.upstream)} = {num(c.added)}   ({num(c.before)} → "
+                             f"{num(c.after)})")
+        return lines
+
+
+def _formula(name: str, symbol: str, operands: list[str]) -> str:
+    if len(operands) == 2:
+        return f"{name} = {operands[0]} {html.escape(symbol)} {operands[1]}"
+    if symbol.startswith("**"):
+        return f"{name} = {operands[0]}{html.escape(symbol)}"
+    return f"{name} = {html.escape(symbol)}({', '.join(operands)})"
