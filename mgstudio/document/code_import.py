@@ -518,10 +518,16 @@ def build_document(program: Program, layout: str = "layered"):
         pos = graphviz_io.layered_layout(ids, edges)
     else:
         raise ValueError(f"unknown layout {layout!r}")
+    # the layouts give centres of equal boxes; the document keeps top-left corners, and the
+    # graph starts at the origin
+    x0 = min((x for x, _ in pos.values()), default=0.0)
+    y0 = min((y for _, y in pos.values()), default=0.0)
     nodes, wires = [], []
     for i, n in enumerate(program.nodes):
         _check_numbers(n)
-        nodes.append(Node(ids[i], n.kind, n.label, n.value, dict(n.params), pos[ids[i]]))
+        x, y = pos[ids[i]]
+        corner = (float(round(x - x0)), float(round(y - y0)))
+        nodes.append(Node(ids[i], n.kind, n.label, n.value, dict(n.params), corner))
         ports = ("a", "exponent") if n.kind == "pow" else _ports(n.kind)
         wires.extend(Wire(ids[o], ids[i], port) for o, port in zip(n.operands, ports))
     doc = Document()

@@ -23,11 +23,12 @@ from .kinds import KINDS
 INSTALL_HINT = "Graphviz's 'dot' program was not found; install it with: apt-get install graphviz"
 RENDER_FORMATS = ("svg", "png", "pdf", "dot")
 
-#: spacing of the layouts, in scene units (Qt pixels; dot's points are used 1:1)
-LAYER_GAP = 220.0
-ROW_GAP = 110.0
-NODE_WIDTH = 160.0
-NODE_HEIGHT = 70.0
+#: the layouts' grid, in scene units (Qt pixels; dot's points are used 1:1): boxes the size
+#: of a canvas node, centre to centre LAYER_GAP apart across and ROW_GAP apart down
+NODE_WIDTH = 300.0
+NODE_HEIGHT = 60.0
+LAYER_GAP = NODE_WIDTH + 80.0
+ROW_GAP = NODE_HEIGHT + 26.0
 
 
 class GraphvizNotFoundError(DocumentError):

@@ -18,6 +18,7 @@ from mgstudio.document.code_import import (
     import_expression,
     parse_code,
 )
+from mgstudio.document.graphviz_io import NODE_HEIGHT, NODE_WIDTH
 from mgstudio.engine import Value
 from mgstudio.engine.ops import safe_div, safe_pow
 
@@ -253,10 +254,14 @@ def test_bare_expressions_build_nothing():
 
 def test_nodes_are_laid_out_left_to_right():
     doc = import_code(README)
-    positions = {n.pos for n in doc.nodes.values()}
-    assert len(positions) == len(doc.nodes)
+    positions = [n.pos for n in doc.nodes.values()]
     for w in doc.wires:
         assert doc.nodes[w.src].pos[0] < doc.nodes[w.dst].pos[0]
+    assert min(x for x, _ in positions) == 0 and min(y for _, y in positions) == 0
+    # top-left corners of canvas-sized boxes that never overlap
+    for i, (x1, y1) in enumerate(positions):
+        for x2, y2 in positions[i + 1:]:
+            assert abs(x1 - x2) >= NODE_WIDTH or abs(y1 - y2) >= NODE_HEIGHT
 
 
 # --- refusals -----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from mgstudio.document import Document
 from mgstudio.document.code_import import import_code, import_expression
 from mgstudio.document.graphviz_io import (
     INSTALL_HINT,
+    LAYER_GAP,
     GraphvizNotFoundError,
     RenderError,
     dot_layout,
@@ -190,7 +191,7 @@ def test_layered_layout_layers_and_barycenters():
     ids = ["a", "b", "e", "c", "d", "f", "L"]
     edges = [("a", "e"), ("b", "e"), ("e", "d"), ("c", "d"), ("d", "L"), ("f", "L")]
     pos = layered_layout(ids, edges)
-    col = {n: round(x / 220) for n, (x, _) in pos.items()}
+    col = {n: round(x / LAYER_GAP) for n, (x, _) in pos.items()}
     assert col == {"a": 0, "b": 0, "e": 1, "c": 1, "d": 2, "f": 2, "L": 3}
     # barycenter ordering: no crossing between (a, b) -> e and the rest
     assert pos["a"][1] < pos["b"][1]
