@@ -252,8 +252,12 @@ def test_delete_undo_redo_keeps_ids_and_items(canvas, doc, undo_stack, neuron):
     assert len(canvas.canvas_scene.wire_items()) == len(doc.wires) == 9
 
 
-def test_backspace_deletes_a_selected_wire(canvas, doc, neuron):
-    canvas.canvas_scene.wire_item(neuron["o"], "a").setSelected(True)
+def test_click_selects_a_wire_and_backspace_deletes_it(canvas, doc, neuron):
+    canvas.fit_all()
+    wire = canvas.canvas_scene.wire_item(neuron["o"], "a")
+    mid = wire.path().pointAtPercent(0.5)
+    QTest.mouseClick(canvas.viewport(), LEFT, NOMOD, vp(canvas, mid))
+    assert canvas.canvas_scene.selected_wires() == [wire.wire] and wire.selected
     QTest.keyClick(canvas, Qt.Key.Key_Backspace)
     assert Wire(neuron["n"], neuron["o"], "a") not in doc.wires
     assert neuron["n"] in doc.nodes

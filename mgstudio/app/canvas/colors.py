@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette, QPen
 from PySide6.QtWidgets import QApplication
 
 # The lecture's convention on the canvas: blue for a negative grad, red for a positive one.
 _NEGATIVE = QColor(40, 110, 230)
 _POSITIVE = QColor(220, 50, 40)
 _BAD_NUMBER = QColor(225, 30, 30)
+_TINT_STEPS = 64  # tints are cached per step: no new QColor per node per backward pass
 
 
 def mix(a: QColor, b: QColor, t: float) -> QColor:
@@ -29,7 +31,7 @@ def is_dark(palette: QPalette) -> bool:
     return palette.color(QPalette.ColorRole.Base).lightness() < 128
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class CanvasColors:
     """Every colour an item paints with, computed once per palette."""
 
@@ -53,6 +55,8 @@ class CanvasColors:
     port_wired: QColor
     bad_number: QColor
     dark: bool
+    _pens: dict = field(default_factory=dict, init=False, repr=False)
+    _tints: dict = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
     def from_palette(cls, palette: QPalette | None = None) -> CanvasColors:
@@ -88,11 +92,25 @@ class CanvasColors:
             dark=dark,
         )
 
+    def wire_pen(self, strong: bool) -> QPen:
+        """Shared pens (a canvas has thousands of wires; QPen is implicitly shared)."""
+        pen = self._pens.get(strong)
+        if pen is None:
+            pen = QPen(self.wire_hover if strong else self.wire, 3.0 if strong else 2.0)
+            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+            self._pens[strong] = pen
+        return pen
+
     def grad_tint(self, grad: float, max_abs: float) -> QColor | None:
         """Background of a grad cell: hue says the sign, strength says |grad| / max |grad|."""
         if not math.isfinite(grad) or grad == 0.0 or max_abs <= 0.0 or not math.isfinite(max_abs):
             return None
         strength = min(1.0, abs(grad) / max_abs)
         # a floor keeps tiny but nonzero grads visible; sqrt spreads the small ones apart
-        t = 0.12 + 0.6 * math.sqrt(strength)
-        return mix(self.node_fill, _NEGATIVE if grad < 0 else _POSITIVE, t)
+        step = round(math.sqrt(strength) * _TINT_STEPS)
+        key = (grad < 0, step)
+        tint = self._tints.get(key)
+        if tint is None:
+            t = 0.12 + 0.6 * step / _TINT_STEPS
+            tint = self._tints[key] = mix(self.node_fill, _NEGATIVE if grad < 0 else _POSITIVE, t)
+        return tint

@@ -20,10 +20,10 @@ MAX_INPUTS = 64
 
 
 def node_height(kind: str) -> float:
-    """Height of a node of ``kind`` on the canvas (kept in step with node_item)."""
-    from .node_item import MIN_H, ROW_H  # local: this module stays importable without a scene
+    """Height of a node of ``kind`` on the canvas."""
+    from .node_item import node_height as height  # local: no QtWidgets just to build a fragment
 
-    return max(MIN_H, len(KINDS[kind].inputs) * ROW_H + 12.0)
+    return height(len(KINDS[kind].inputs))
 
 
 def _default_values(n: int) -> dict[str, float]:

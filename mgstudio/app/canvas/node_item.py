@@ -3,11 +3,17 @@
 Ops carry a badge with their symbol and named input ports on the left; leaves have a coloured
 stripe instead. The item shows what the document says and nothing else: the scene calls
 ``show_node`` when the node changed and ``show_value`` when its Value did.
+
+There is no Python ``itemChange``: Qt calls it for every flag, z, selection and scene change
+(tens of thousands of calls while a big scene is built). Whoever moves an item calls
+``moved()`` so its wires follow.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+import math
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyle, QStyleOptionGraphicsItem
 
@@ -20,54 +26,112 @@ MIN_H = 32.0
 PAD = 6.0
 RADIUS = 6.0
 LEAF_STRIPE = 8.0
+MARGIN = 7.0  # room around the body for port circles and the selection outline
 # below this zoom factor text is unreadable anyway: draw boxes only
 DETAIL_LOD = 0.4
 DIM_OPACITY = 0.5
 
 LABEL, DATA, GRAD, BADGE = "label", "data", "grad", "badge"
 
+_FLAGS = (QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+          | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+_CACHE = QGraphicsItem.CacheMode.DeviceCoordinateCache
+_SELECTED = QStyle.StateFlag.State_Selected
+_CENTRE = Qt.AlignmentFlag.AlignCenter
+_LEFT_MIDDLE = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+_NO_PEN = Qt.PenStyle.NoPen
+_NO_BRUSH = Qt.BrushStyle.NoBrush
+_lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform
 
-def _symbol(kind, params: dict, wired: set[str]) -> str:
+
+def node_height(n_inputs: int) -> float:
+    return max(MIN_H, n_inputs * ROW_H + 12.0)
+
+
+def _symbol(kind, params, wired) -> str:
     if kind.name == "pow" and "exponent" not in wired:
         k = params.get("exponent", 2.0)
         return f"**{int(k)}" if float(k).is_integer() and abs(k) < 1e15 else f"**{k:g}"
     return kind.symbol
 
 
+class _Geometry:
+    """Rectangles and paths of a node shape, shared by all nodes that look alike."""
+
+    def __init__(self, kind, symbol: str, label_w: float, st: CanvasStyle):
+        inputs = kind.inputs
+        if kind.is_leaf:
+            names_w = badge_w = 0.0
+            self.left_w = LEAF_STRIPE
+        else:
+            names_w = max(st.small_width(p) for p in inputs) + 10.0
+            badge_w = max(26.0, st.symbol_width(symbol) + 14.0)
+            self.left_w = names_w + badge_w + 4.0
+        self.x_data = self.left_w + label_w
+        self.x_grad = self.x_data + st.number_width
+        h = node_height(len(inputs))
+        w = self.x_grad + st.number_width
+        self.rect = QRectF(0.0, 0.0, w, h)
+        self.bounds = self.rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+        self.shape = QPainterPath()
+        self.shape.addRect(self.bounds)
+        self.out = QPointF(w, h / 2)
+        self.body = QPainterPath()
+        self.body.addRoundedRect(self.rect, RADIUS, RADIUS)
+        cell = QPainterPath()
+        cell.addRect(QRectF(self.x_grad, 0.0, w - self.x_grad, h))
+        self.grad_cell = self.body.intersected(cell)
+        band = QPainterPath()
+        band.addRect(QRectF(0.0, 0.0, LEAF_STRIPE, h))
+        self.stripe = self.body.intersected(band)
+        self.badge = QRectF(names_w, h / 2 - 12.0, badge_w, 24.0)
+        self.label_rect = QRectF(self.left_w, 0.0, label_w, h)
+        self.data_rect = QRectF(self.x_data, 0.0, st.number_width, h)
+        self.grad_rect = QRectF(self.x_grad, 0.0, st.number_width, h)
+        self.separators = [QLineF(x, 0.0, x, h) for x in (self.left_w, self.x_data, self.x_grad)]
+        top = (h - len(inputs) * ROW_H) / 2
+        self.rows = [top + ROW_H * (i + 0.5) for i in range(len(inputs))]
+        self.ports = [QPointF(0.0, y) for y in self.rows]
+        self.name_rects = [QRectF(7.0, y - ROW_H / 2, names_w - 7.0, ROW_H) for y in self.rows]
+
+
+def _same(a, b) -> bool:
+    return a == b or (a != a and b != b)  # nan equals nan here: nothing new to show
+
+
 class NodeItem(QGraphicsItem):
     """One document node on the canvas."""
 
-    def __init__(self, node_id: str, kind, style: CanvasStyle):
+    def __init__(self, node_id: str, kind, style: CanvasStyle, label: str = "",
+                 params=None):
         super().__init__()
         self.node_id = node_id
         self.kind = kind
         self.style = style
         self.wires: set = set()  # WireItems attached to this node, kept by the scene
         self.paint_count = 0  # read by the benchmark and tests: repaints happen only on change
-        self._label = ""
-        self._params: dict = {}
+        #: the Value changed but this item has not looked yet (it is off screen); it pulls
+        #: the new numbers when it is next shown, painted or read
+        self.stale = False
+        self._label = label
+        self._params = dict(params or {})
         self._wired: set[str] = set()
         self._out_wired = False
         self._hot: PortRef | None = None
-        self._complete = True
+        self._complete = False
         self._data: float | None = None
         self._grad: float | None = None
+        self._max = 0.0
         self._data_text = MISSING
         self._grad_text = MISSING
         self._tint: QColor | None = None
-        self._rect = QRectF()
         self._layout()
-        self.setFlags(
-            QGraphicsItem.GraphicsItemFlag.ItemIsMovable
-            | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
-            | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
-        )
-        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.setAcceptHoverEvents(True)
+        self.setFlags(_FLAGS)
+        self.setCacheMode(_CACHE)
         self.setZValue(1.0)
 
     # --- what the scene tells the item -----------------------------------------------------
-    def show_node(self, label: str, params: dict) -> None:
+    def show_node(self, label: str, params) -> None:
         """The node's label or parameters changed."""
         if label == self._label and params == self._params:
             return
@@ -77,21 +141,45 @@ class NodeItem(QGraphicsItem):
 
     def show_value(self, value, max_abs_grad: float) -> bool:
         """Show a (possibly None) Value; repaint only if what is shown changed."""
+        self.stale = False
+        if self._apply(value, max_abs_grad):
+            self.update()
+            return True
+        return False
+
+    def refresh(self) -> bool:
+        """Pull the current Value from the scene's document if the item is stale."""
+        if not self.stale:
+            return False
+        scene = self.scene()
+        if scene is None:
+            return False
+        return self.show_value(scene.value_for(self.node_id), scene.max_abs_grad)
+
+    def _apply(self, value, max_abs_grad: float) -> bool:
+        """Take the numbers to show; True if the picture changed."""
         if value is None:
             data = grad = None
-            data_text = grad_text = MISSING
         else:
             data, grad = value.data, value.grad
-            data_text, grad_text = format_number(data), format_number(grad)
-        tint = self.style.colors.grad_tint(grad, max_abs_grad) if grad is not None else None
         complete = value is not None
-        if (data_text, grad_text, complete) == (self._data_text, self._grad_text,
-                                                self._complete) and tint == self._tint:
+        if (complete == self._complete and _same(data, self._data) and _same(grad, self._grad)
+                and max_abs_grad == self._max):
             return False
-        self._data, self._grad, self._complete = data, grad, complete
-        self._data_text, self._grad_text, self._tint = data_text, grad_text, tint
-        self.update()
-        return True
+        new_tint = not (_same(grad, self._grad) and max_abs_grad == self._max)
+        dimming = complete != self._complete
+        self._complete, self._data, self._max = complete, data, max_abs_grad
+        old_texts = (self._data_text, self._grad_text)
+        self._data_text = MISSING if data is None else format_number(data)
+        if not _same(grad, self._grad):
+            self._grad = grad
+            self._grad_text = MISSING if grad is None else format_number(grad)
+        if new_tint:
+            tint = None if grad is None else self.style.colors.grad_tint(grad, max_abs_grad)
+            new_tint = tint != self._tint
+            self._tint = tint
+        texts_changed = old_texts != (self._data_text, self._grad_text)
+        return bool(new_tint or dimming or (texts_changed and self.style.show_details))
 
     def set_port_wired(self, port: str, wired: bool) -> None:
         """An input (or, with port ``""``, the output) got or lost its wire."""
@@ -111,7 +199,8 @@ class NodeItem(QGraphicsItem):
         """The palette or fonts changed: re-measure and repaint."""
         self.style = style
         self._tint = None
-        self._data_text = ""  # makes show_value repaint whatever it shows
+        self._grad = self._data = math.nan  # makes show_value recompute everything
+        self._complete = not self._complete
         self._relayout()
         self.show_value(value, max_abs_grad)
 
@@ -120,9 +209,15 @@ class NodeItem(QGraphicsItem):
             self._hot = ref
             self.update()
 
+    def moved(self) -> None:
+        """The item's position changed: bring its wires along."""
+        for wire in self.wires:
+            wire.update_path()
+
     # --- what tests, the scene and interactions read ---------------------------------------
     def texts(self) -> list[str]:
         """The strings shown in the record: ``[label, "data …", "grad …"]``."""
+        self.refresh()
         return [self._label, f"data {self._data_text}", f"grad {self._grad_text}"]
 
     @property
@@ -131,19 +226,25 @@ class NodeItem(QGraphicsItem):
 
     @property
     def is_dimmed(self) -> bool:
+        self.refresh()
         return not self._complete
 
     @property
     def tint(self) -> QColor | None:
+        self.refresh()
         return self._tint
+
+    @property
+    def size(self) -> tuple[float, float]:
+        return self._rect.width(), self._rect.height()
 
     def input_pos(self, port: str) -> QPointF:
         """Scene position of an input port."""
         i = self.kind.inputs.index(port)
-        return self.mapToScene(QPointF(0.0, self._row_y(i)))
+        return self.pos() + QPointF(0.0, self._row_y(i))
 
     def output_pos(self) -> QPointF:
-        return self.mapToScene(QPointF(self._rect.width(), self._rect.height() / 2))
+        return self.pos() + self._out
 
     def port_at(self, scene_pos: QPointF) -> PortRef | None:
         """The port under a scene position, if any."""
@@ -162,151 +263,115 @@ class NodeItem(QGraphicsItem):
         x = p.x()
         if x < self._left_w:
             return BADGE
-        if x < self._left_w + self._label_w:
+        if x < self._x_data:
             return LABEL
-        if x < self._left_w + self._label_w + self.style.number_width:
+        if x < self._x_grad:
             return DATA
         return GRAD
 
     def cell_rect(self, cell: str) -> QRectF:
         """Scene rectangle of a record cell (where an inline editor goes)."""
-        x0 = {BADGE: 0.0, LABEL: self._left_w, DATA: self._left_w + self._label_w,
-              GRAD: self._left_w + self._label_w + self.style.number_width}[cell]
-        w = {BADGE: self._left_w, LABEL: self._label_w}.get(cell, self.style.number_width)
-        return self.mapRectToScene(QRectF(x0, 0.0, w, self._rect.height()))
+        x0 = {BADGE: 0.0, LABEL: self._left_w, DATA: self._x_data, GRAD: self._x_grad}[cell]
+        x1 = {BADGE: self._left_w, LABEL: self._x_data, DATA: self._x_grad}.get(
+            cell, self._rect.width())
+        return QRectF(self.pos() + QPointF(x0, 0.0), self.pos() + QPointF(x1, self._rect.height()))
 
     # --- geometry --------------------------------------------------------------------------
     def _layout(self) -> None:
         st = self.style
-        n_in = len(self.kind.inputs)
-        if self.kind.is_leaf:
-            self._names_w = 0.0
-            self._badge_w = 0.0
-            self._left_w = LEAF_STRIPE
-        else:
-            self._names_w = max((st.small_metrics.horizontalAdvance(p) for p in self.kind.inputs),
-                                default=0.0) + 10.0
-            self._badge_w = max(26.0, st.bold_metrics.horizontalAdvance(self.symbol) + 14.0)
-            self._left_w = self._names_w + self._badge_w + 4.0
-        text_w = st.bold_metrics.horizontalAdvance(self._label or " ")
-        self._label_w = min(160.0, max(36.0, text_w + 2 * PAD + 4))
-        h = max(MIN_H, n_in * ROW_H + 12.0)
-        w = self._left_w + self._label_w + 2 * st.number_width
-        self._rect = QRectF(0.0, 0.0, w, h)
+        label_w = min(160.0, max(36.0, st.label_width(self._label or " ") + 2 * PAD + 4))
+        symbol = self.symbol
+        key = (self.kind.name, symbol, label_w)
+        g = st.geometries.get(key)
+        if g is None:
+            g = st.geometries[key] = _Geometry(self.kind, symbol, label_w, st)
+        self._g = g
+        self._rect = g.rect
+        self._out = g.out
+        self._left_w, self._x_data, self._x_grad = g.left_w, g.x_data, g.x_grad
+        self._shown_label = st.elided_label(self._label, label_w - 2 * PAD)
 
     def _relayout(self) -> None:
         self.prepareGeometryChange()
         self._layout()
         self.update()
-        for wire in self.wires:
-            wire.update_path()
+        self.moved()
 
     def _row_y(self, i: int) -> float:
-        n = len(self.kind.inputs)
-        top = (self._rect.height() - n * ROW_H) / 2
-        return top + ROW_H * (i + 0.5)
+        return self._g.rows[i]
 
     def boundingRect(self) -> QRectF:
-        m = 7.0  # room for the port circles and the selection outline
-        return self._rect.adjusted(-m, -m, m, m)
+        return self._g.bounds
 
     def shape(self) -> QPainterPath:
-        path = QPainterPath()
-        path.addRoundedRect(self.boundingRect(), RADIUS, RADIUS)
-        return path
-
-    def itemChange(self, change, value):
-        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
-            for wire in self.wires:
-                wire.update_path()
-        return super().itemChange(change, value)
+        return self._g.shape
 
     # --- painting --------------------------------------------------------------------------
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         self.paint_count += 1
+        if self.stale:  # exposed before the scene got round to it: take the numbers now
+            scene = self.scene()
+            self.stale = False
+            if scene is not None:
+                self._apply(scene.value_for(self.node_id), scene.max_abs_grad)
         c = self.style.colors
-        rect = self._rect
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
-        if self.is_dimmed:
+        selected = bool(option.state & _SELECTED)
+        if not self._complete:
             painter.setOpacity(DIM_OPACITY)
-        fill = c.leaf_fill if self.kind.is_leaf else c.node_fill
-        border = QPen(c.selected if selected else c.border, 2.5 if selected else 1.0)
-        if lod < DETAIL_LOD:
+        border = QPen(c.selected, 2.5) if selected else QPen(c.border, 1.0)
+        if _lod(painter.worldTransform()) < DETAIL_LOD:
             painter.setPen(border)
-            painter.setBrush(self._tint or fill)
-            painter.drawRect(rect)
+            painter.setBrush(self._tint or (c.leaf_fill if self.kind.is_leaf else c.node_fill))
+            painter.drawRect(self._rect)
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(fill)
-        painter.drawRoundedRect(rect, RADIUS, RADIUS)
-        x_data = self._left_w + self._label_w
-        x_grad = x_data + self.style.number_width
+        painter.setPen(_NO_PEN)
+        g = self._g
+        painter.setBrush(c.leaf_fill if self.kind.is_leaf else c.node_fill)
+        painter.drawPath(g.body)
         if self._tint is not None:  # the grad cell, tinted by sign and size
-            clip = QPainterPath()
-            clip.addRoundedRect(rect, RADIUS, RADIUS)
-            cell = QPainterPath()
-            cell.addRect(QRectF(x_grad, 0.0, rect.width() - x_grad, rect.height()))
             painter.setBrush(self._tint)
-            painter.drawPath(clip.intersected(cell))
+            painter.drawPath(g.grad_cell)
         if self.kind.is_leaf:
-            self._paint_leaf_stripe(painter)
+            painter.setBrush(c.input_stripe if self.kind.name == "input" else c.constant_stripe)
+            painter.drawPath(g.stripe)
         else:
             self._paint_badge_and_ports(painter)
         painter.setPen(QPen(c.separator, 1.0))
-        for x in (self._left_w, x_data, x_grad):
-            painter.drawLine(QPointF(x, 0.0), QPointF(x, rect.height()))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawLines(g.separators)
+        painter.setBrush(_NO_BRUSH)
         painter.setPen(border)
-        painter.drawRoundedRect(rect, RADIUS, RADIUS)
-        self._paint_texts(painter, x_data, x_grad)
-        paint_port(painter, QPointF(rect.width(), rect.height() / 2), self._out_wired, c,
+        painter.drawPath(g.body)
+        self._paint_texts(painter)
+        paint_port(painter, self._out, self._out_wired, c,
                    self._hot is not None and self._hot.is_output)
-
-    def _paint_leaf_stripe(self, painter: QPainter) -> None:
-        c = self.style.colors
-        stripe = QPainterPath()
-        stripe.addRoundedRect(self._rect, RADIUS, RADIUS)
-        band = QPainterPath()
-        band.addRect(QRectF(0.0, 0.0, LEAF_STRIPE, self._rect.height()))
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(c.input_stripe if self.kind.name == "input" else c.constant_stripe)
-        painter.drawPath(stripe.intersected(band))
 
     def _paint_badge_and_ports(self, painter: QPainter) -> None:
         c, st = self.style.colors, self.style
-        h = self._rect.height()
-        badge = QRectF(self._names_w, h / 2 - 12.0, self._badge_w, 24.0)
         painter.setPen(QPen(c.separator, 1.0))
         painter.setBrush(c.badge_fill)
-        painter.drawRoundedRect(badge, 12.0, 12.0)
+        g = self._g
+        painter.drawRoundedRect(g.badge, 12.0, 12.0)
         painter.setPen(c.text)
         painter.setFont(st.bold)
-        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, self.symbol)
+        painter.drawText(g.badge, _CENTRE, self.symbol)
         painter.setFont(st.small)
+        optional = self.kind.optional
+        hot = self._hot.name if self._hot is not None and not self._hot.is_output else None
         for i, port in enumerate(self.kind.inputs):
-            y = self._row_y(i)
             wired = port in self._wired
-            optional = port in self.kind.optional
-            painter.setPen(c.text if wired or not optional else c.muted_text)
-            painter.drawText(QRectF(7.0, y - ROW_H / 2, self._names_w - 7.0, ROW_H),
-                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, port)
-            hot = self._hot is not None and not self._hot.is_output and self._hot.name == port
-            paint_port(painter, QPointF(0.0, y), wired, c, hot)
+            painter.setPen(c.text if wired or port not in optional else c.muted_text)
+            painter.drawText(g.name_rects[i], _LEFT_MIDDLE, port)
+            paint_port(painter, g.ports[i], wired, c, hot == port)
 
-    def _paint_texts(self, painter: QPainter, x_data: float, x_grad: float) -> None:
+    def _paint_texts(self, painter: QPainter) -> None:
         c, st = self.style.colors, self.style
-        h = self._rect.height()
-        centre = Qt.AlignmentFlag.AlignCenter
         painter.setFont(st.bold)
         painter.setPen(c.text)
-        painter.drawText(QRectF(self._left_w, 0.0, self._label_w, h), centre,
-                         st.bold_metrics.elidedText(self._label, Qt.TextElideMode.ElideRight,
-                                                    self._label_w - 2 * PAD))
+        g = self._g
+        painter.drawText(g.label_rect, _CENTRE, self._shown_label)
         painter.setFont(st.font)
-        w = st.number_width
         painter.setPen(c.bad_number if is_bad(self._data) else c.text)
-        painter.drawText(QRectF(x_data, 0.0, w, h), centre, f"data {self._data_text}")
+        painter.drawText(g.data_rect, _CENTRE, f"data {self._data_text}")
         painter.setPen(c.bad_number if is_bad(self._grad) else c.text)
-        painter.drawText(QRectF(x_grad, 0.0, w, h), centre, f"grad {self._grad_text}")
+        painter.drawText(g.grad_rect, _CENTRE, f"grad {self._grad_text}")

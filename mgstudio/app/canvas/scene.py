@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsScene
 
 from mgstudio.document.kinds import KINDS
@@ -17,6 +17,9 @@ from .node_item import NodeItem
 from .port_item import HIT_RADIUS, PortRef
 from .style import CanvasStyle
 from .wire_item import WireItem
+
+_BY_BOUNDS = Qt.ItemSelectionMode.IntersectsItemBoundingRect  # no Python shape() calls
+_ANY_ORDER = Qt.SortOrder.AscendingOrder
 
 
 class CanvasScene(QGraphicsScene):
@@ -32,6 +35,7 @@ class CanvasScene(QGraphicsScene):
         self._nodes: dict[str, NodeItem] = {}
         self._wires: dict[tuple[str, str], WireItem] = {}  # keyed by (dst, port): one per input
         self._max_abs_grad = 0.0
+        self._selected_wires: set[WireItem] = set()
         self._connections: list = []
         if document is not None:
             self.set_document(document)
@@ -68,6 +72,7 @@ class CanvasScene(QGraphicsScene):
         self._connections.clear()
 
     def _clear_items(self) -> None:
+        self._selected_wires.clear()
         for item in list(self._wires.values()):
             self.removeItem(item)
         for item in list(self._nodes.values()):
@@ -92,7 +97,25 @@ class CanvasScene(QGraphicsScene):
         return [it.node_id for it in self.selectedItems() if isinstance(it, NodeItem)]
 
     def selected_wires(self) -> list:
-        return [it.wire for it in self.selectedItems() if isinstance(it, WireItem)]
+        """The document wires selected on the canvas (wires keep their own selection)."""
+        return [it.wire for it in self._selected_wires]
+
+    def select_wire(self, item: WireItem, add: bool = False) -> None:
+        if not add:
+            self.clear_wire_selection()
+        item.set_selected(True)
+        self._selected_wires.add(item)
+
+    def clear_wire_selection(self) -> None:
+        for item in self._selected_wires:
+            item.set_selected(False)
+        self._selected_wires.clear()
+
+    def update_detail(self) -> None:
+        """Note whether any view draws records in full (items skip invisible repaints)."""
+        from .node_item import DETAIL_LOD
+
+        self.style.show_details = any(v.transform().m11() >= DETAIL_LOD for v in self.views())
 
     @property
     def max_abs_grad(self) -> float:
@@ -143,6 +166,7 @@ class CanvasScene(QGraphicsScene):
         item.show_node(node.label, node.params)
         if (item.x(), item.y()) != tuple(node.pos):
             item.setPos(*node.pos)
+            item.moved()
         self.projected.emit()
 
     def _on_wire_added(self, wire) -> None:
@@ -159,22 +183,39 @@ class CanvasScene(QGraphicsScene):
         old_max = self._max_abs_grad
         self._max_abs_grad = self._compute_max_abs_grad()
         # grad tints are relative to the largest |grad|: when it moves, every tint may change
-        targets = self._nodes.keys() if self._max_abs_grad != old_max else ids
-        value_of = self.document.value_of
-        for nid in targets:
-            item = self._nodes.get(nid)
-            if item is not None:
-                item.show_value(value_of(nid), self._max_abs_grad)
+        if self._max_abs_grad != old_max:
+            for item in self._nodes.values():
+                item.stale = True
+        else:
+            nodes = self._nodes
+            for nid in ids:
+                item = nodes.get(nid)
+                if item is not None:
+                    item.stale = True
+        # items on screen repaint now; the others pull their numbers when they are shown
+        self.refresh_visible()
+
+    def refresh_visible(self, view=None) -> None:
+        """Let stale items that some view shows (or ``view`` shows) take their new numbers."""
+        for v in [view] if view is not None else self.views():
+            rect = v.mapToScene(v.viewport().rect()).boundingRect()
+            for item in self.items(rect, _BY_BOUNDS, _ANY_ORDER):
+                if type(item) is NodeItem and item.stale:
+                    item.refresh()
+
+    def value_for(self, nid: str):
+        """The node's Value (None while incomplete or once removed)."""
+        doc = self.document
+        return doc.value_of(nid) if doc is not None and nid in doc.nodes else None
 
     # --- item bookkeeping ------------------------------------------------------------------
     def _add_node_item(self, nid: str) -> NodeItem | None:
         node = self.document.nodes.get(nid)
         if node is None:
             return None
-        item = NodeItem(nid, KINDS[node.kind], self.style)
-        item.show_node(node.label, node.params)
+        item = NodeItem(nid, KINDS[node.kind], self.style, node.label, node.params)
         item.setPos(*node.pos)
-        item.show_value(self.document.value_of(nid), self._max_abs_grad)
+        item.stale = True  # takes its numbers when first shown
         self.addItem(item)
         self._nodes[nid] = item
         return item
@@ -200,6 +241,7 @@ class CanvasScene(QGraphicsScene):
         if self._wires.get(key) is item:
             del self._wires[key]
         src, dst = item.src_item, item.dst_item
+        self._selected_wires.discard(item)
         src.wires.discard(item)
         dst.wires.discard(item)
         dst.set_port_wired(item.port, False)

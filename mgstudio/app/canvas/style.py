@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPalette
 from PySide6.QtWidgets import QApplication
 
 from .colors import CanvasColors
+
+_MAX_CACHED_LABELS = 20_000
 
 
 class CanvasStyle:
@@ -25,3 +28,42 @@ class CanvasStyle:
         self.colors = CanvasColors.from_palette(palette)
         # wide enough for the longest number format_number makes, so cells never resize
         self.number_width = self.metrics.horizontalAdvance("grad -0000.0000") + 14
+        #: whether some view draws records in full; when none does (every view zoomed out to
+        #: boxes), a new number changes no pixel and items skip the repaint
+        self.show_details = True
+        self._label_widths: dict[str, float] = {}
+        self._elided: dict[tuple[str, float], str] = {}
+        #: shapes shared by every node with the same kind, symbol and label width
+        self.geometries: dict[tuple, object] = {}
+        self._small_widths: dict[str, float] = {}
+        self._bold_widths: dict[str, float] = {}
+
+    def label_width(self, text: str) -> float:
+        w = self._label_widths.get(text)
+        if w is None:
+            if len(self._label_widths) > _MAX_CACHED_LABELS:
+                self._label_widths.clear()
+            w = self._label_widths[text] = self.bold_metrics.horizontalAdvance(text)
+        return w
+
+    def elided_label(self, text: str, width: float) -> str:
+        key = (text, width)
+        out = self._elided.get(key)
+        if out is None:
+            if len(self._elided) > _MAX_CACHED_LABELS:
+                self._elided.clear()
+            out = self._elided[key] = self.bold_metrics.elidedText(
+                text, Qt.TextElideMode.ElideRight, width)
+        return out
+
+    def small_width(self, text: str) -> float:
+        w = self._small_widths.get(text)
+        if w is None:
+            w = self._small_widths[text] = self.small_metrics.horizontalAdvance(text)
+        return w
+
+    def symbol_width(self, text: str) -> float:
+        w = self._bold_widths.get(text)
+        if w is None:
+            w = self._bold_widths[text] = self.bold_metrics.horizontalAdvance(text)
+        return w

@@ -60,6 +60,7 @@ class CanvasView(QGraphicsView):
         self._paste_count = 0
         self._paste_text: str | None = None
         self._drop_wire = None
+        self._moving = False  # a left-drag of node items is under way
         self.setRenderHints(QPainter.RenderHint.Antialiasing
                             | QPainter.RenderHint.TextAntialiasing)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
@@ -215,11 +216,25 @@ class CanvasView(QGraphicsView):
             event.accept()
             return
         if button == Qt.MouseButton.LeftButton:
-            port = self.canvas_scene.port_at(pos)
+            scene = self.canvas_scene
+            port = scene.port_at(pos)
             if port is not None:
                 self.interaction = WireDrag(self, port)
                 event.accept()
                 return
+            add = bool(mods & (Qt.KeyboardModifier.ControlModifier
+                               | Qt.KeyboardModifier.ShiftModifier))
+            node = scene.node_at(pos)
+            wire = scene.wire_at(pos) if node is None else None
+            if wire is not None:  # wires keep their own selection (see wire_item)
+                if not add:
+                    self.select_ids([])
+                scene.select_wire(wire, add=add)
+                event.accept()
+                return
+            if not add:
+                scene.clear_wire_selection()
+            self._moving = node is not None
         super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event) -> None:
@@ -235,6 +250,10 @@ class CanvasView(QGraphicsView):
             else:
                 self.viewport().unsetCursor()
         super().mouseMoveEvent(event)
+        if self._moving:  # Qt moved the selected items; their wires follow
+            for item in self.canvas_scene.selectedItems():
+                if isinstance(item, NodeItem):
+                    item.moved()
 
     def mouseReleaseEvent(self, event) -> None:
         if self.interaction is not None:
@@ -244,6 +263,7 @@ class CanvasView(QGraphicsView):
             return
         super().mouseReleaseEvent(event)
         if event.button() == Qt.MouseButton.LeftButton:
+            self._moving = False
             self._finish_move()
 
     def _finish_move(self) -> None:
@@ -271,6 +291,7 @@ class CanvasView(QGraphicsView):
             item = self.item_for(nid)
             if item is not None and nid in doc.nodes:
                 item.setPos(*doc.nodes[nid].pos)
+                item.moved()
 
     def _splice_target(self, moved):
         """A single unwired node dropped onto a wire goes into it (if it has an input)."""
@@ -628,10 +649,10 @@ class CanvasView(QGraphicsView):
         if wire is self._drop_wire:
             return
         if self._drop_wire is not None and self._drop_wire.scene() is not None:
-            self._drop_wire._apply_pen(self._drop_wire.isSelected())
+            self._drop_wire.set_highlight(False)
         self._drop_wire = wire
         if wire is not None:
-            wire._apply_pen(True)
+            wire.set_highlight(True)
 
     def dropEvent(self, event) -> None:
         kind = self._dropped_kind(event)
@@ -661,6 +682,7 @@ class CanvasView(QGraphicsView):
 
     # --- background ------------------------------------------------------------------------
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        self.canvas_scene.update_detail()
         colors = self.canvas_scene.style.colors
         painter.fillRect(rect, colors.background)
         if self.zoom() < 0.5:
@@ -679,6 +701,14 @@ class CanvasView(QGraphicsView):
             lines.append(QLineF(rect.left(), y, rect.right(), y))
             y += step * 5
         painter.drawLines(lines)
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        super().scrollContentsBy(dx, dy)
+        self.canvas_scene.refresh_visible(self)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.canvas_scene.refresh_visible(self)
 
     def viewport_pos_of(self, scene_pos: QPointF) -> QPoint:
         """Where a scene point is on the viewport (tests send mouse events there)."""

@@ -1,10 +1,15 @@
-"""Wires: a curve from a node's output to another node's input port."""
+"""Wires: a curve from a node's output to another node's input port.
+
+Painting is left to Qt's C++ ``QGraphicsPathItem`` (a canvas has thousands of wires and a
+Python ``paint`` per wire per frame costs more than the drawing). Selection is ours, not Qt's,
+for the same reason: the pen shows it, set only when the state changes.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF
 from PySide6.QtGui import QPainterPath, QPainterPathStroker, QPen
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyle
+from PySide6.QtWidgets import QGraphicsPathItem
 
 from .colors import CanvasColors
 
@@ -28,12 +33,12 @@ class WireItem(QGraphicsPathItem):
         self.src_item = src_item
         self.dst_item = dst_item
         self.colors = colors
+        self.selected = False
         self._hover = False
+        self._highlight = False
         self._shape: QPainterPath | None = None
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
         self.setAcceptHoverEvents(True)
-        self.setZValue(0.0)
-        self._apply_pen(False)
+        self.setPen(self._pen())
         self.update_path()
 
     @property
@@ -52,31 +57,32 @@ class WireItem(QGraphicsPathItem):
             self._shape = stroker.createStroke(self.path())
         return self._shape
 
+    # --- looks -----------------------------------------------------------------------------
+    def _pen(self) -> QPen:
+        return self.colors.wire_pen(self.selected or self._hover or self._highlight)
+
+    def _restyle(self) -> None:
+        self.setPen(self._pen())
+
+    def set_selected(self, selected: bool) -> None:
+        if selected != self.selected:
+            self.selected = selected
+            self._restyle()
+
+    def set_highlight(self, on: bool) -> None:
+        """Shown while a palette drop would insert a node into this wire."""
+        if on != self._highlight:
+            self._highlight = on
+            self._restyle()
+
     def set_colors(self, colors: CanvasColors) -> None:
         self.colors = colors
-        self._apply_pen(self.isSelected() or self._hover)
-
-    def _apply_pen(self, strong: bool) -> None:
-        color = self.colors.wire_hover if strong else self.colors.wire
-        pen = QPen(color, 3.0 if strong else 2.0)
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        self.setPen(pen)
+        self._restyle()
 
     def hoverEnterEvent(self, event) -> None:
         self._hover = True
-        self._apply_pen(True)
-        super().hoverEnterEvent(event)
+        self._restyle()
 
     def hoverLeaveEvent(self, event) -> None:
         self._hover = False
-        self._apply_pen(self.isSelected())
-        super().hoverLeaveEvent(event)
-
-    def itemChange(self, change, value):
-        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
-            self._apply_pen(bool(value) or self._hover)
-        return super().itemChange(change, value)
-
-    def paint(self, painter, option, widget=None) -> None:
-        option.state &= ~QStyle.StateFlag.State_Selected  # our pen shows selection, no box
-        super().paint(painter, option, widget)
+        self._restyle()
