@@ -1,0 +1,455 @@
+"""``TrainingController``: the training toolbar, menu, docks and status-bar progress of a
+main window, the worker thread behind them, the live plots and the network on the canvas.
+
+State: ``idle`` (a trainer may exist, not started), ``running``, ``paused``, ``finished``,
+``diverged``. Settings edited after a trainer was made mark it stale: the next Train or Step
+starts over with the new settings.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QScrollArea,
+    QStyle,
+    QToolBar,
+    QToolButton,
+)
+
+from mgstudio.training import Trainer, TrainingError
+
+from .network_doc import (
+    HARD_LIMIT,
+    SOFT_LIMIT,
+    NetworkTooLarge,
+    apply_params,
+    build_network_document,
+    node_count,
+)
+from .network_view import NetworkSync
+from .panel import TrainingPanel
+from .plot_pane import PlotPane
+from .worker import TrainingRunner
+
+FRAME_MS = 20  # the plots' frame timer: up to 50 frames per second while training
+IDLE, RUNNING, PAUSED, FINISHED, DIVERGED = "idle", "running", "paused", "finished", "diverged"
+
+SP = QStyle.StandardPixmap
+ACTIONS = {  # name: (text, shortcut, standard icon, tip)
+    "train": ("&Train", "F5", SP.SP_MediaPlay,
+              "Train the MLP (or resume a paused run); after a finished run, start over"),
+    "pause": ("&Pause", "F6", SP.SP_MediaPause, "Pause training (Train resumes)"),
+    "step": ("S&tep", "F7", SP.SP_MediaSkipForward, "One SGD step, then pause"),
+    "reset": ("&Reset", "F8", SP.SP_BrowserReload,
+              "Back to step 0: same seed, same data, fresh weights"),
+    "show_network": ("Show &Network on Canvas", "Ctrl+Shift+M", SP.SP_FileDialogDetailedView,
+                     "Open the MLP as one expression graph for one sample; its numbers follow "
+                     "the training"),
+    "save_figure": ("Save &Figure…", "", SP.SP_DialogSaveButton, "Save the plots as PNG"),
+}
+
+
+class TrainingController(QObject):
+    """Everything training adds to a window; made by ``mgstudio.app.training.install``."""
+
+    #: the state changed (one of the module's state names)
+    state_changed = Signal(str)
+    #: a run ended: finished, cancelled, diverged or failed
+    run_ended = Signal(str)
+
+    def __init__(self, window: QMainWindow):
+        super().__init__(window)
+        self.window = window
+        self.trainer: Trainer | None = None
+        self.state = IDLE
+        self.generation = 0
+        self.last_record: dict | None = None
+        self.last_snapshot: dict | None = None
+        self.sync: NetworkSync | None = None
+        self.closed = False
+        #: how messages that need attention are shown; tests swap in a recorder
+        self.notify = self._message_box
+        #: asks yes/no before something slow; tests swap in a function
+        self.confirm = self._question_box
+        self._stale = True
+        self._polled = 0
+        self._box: QMessageBox | None = None
+
+        self.runner = TrainingRunner()
+        worker = self.runner.worker
+        worker.progress.connect(self._on_progress)
+        worker.snapshot.connect(self._on_snapshot)
+        worker.finished.connect(self._on_finished)
+        worker.diverged.connect(self._on_diverged)
+        worker.failed.connect(self._on_failed)
+
+        self.panel = TrainingPanel()
+        self.panel.changed.connect(self._on_settings_changed)
+        self.panel.pace_changed.connect(self._on_pace)
+        self.plots = PlotPane()
+        self.plots.message.connect(self.show_message)
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setMaximumWidth(180)
+        self.progress_bar.setFormat("%v / %m steps")
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setToolTip("Training progress")
+        self.frame_timer = QTimer(self)
+        self.frame_timer.setInterval(FRAME_MS)
+        self.frame_timer.timeout.connect(self._on_frame)
+
+        self._build_actions()
+        self._build_docks()
+        self._build_toolbar()
+        self._build_menu()
+        window.statusBar().addPermanentWidget(self.progress_bar)
+        window.installEventFilter(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+        self._set_state(IDLE)
+
+    # --- construction -------------------------------------------------------------------------
+    def _build_actions(self) -> None:
+        style = self.window.style()
+        self.actions: dict[str, QAction] = {}
+        slots = {"train": self.train, "pause": self.pause, "step": self.step,
+                 "reset": self.reset, "show_network": self.show_network,
+                 "save_figure": self.plots.save_figure_dialog}
+        for name, (text, key, pixmap, tip) in ACTIONS.items():
+            action = QAction(style.standardIcon(pixmap), text, self.window)
+            action.setObjectName(f"training_{name}")
+            if key:
+                action.setShortcut(QKeySequence(key))
+                tip = f"{tip} ({key})"
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+            action.triggered.connect(slots[name])
+            self.actions[name] = action
+
+    def _build_docks(self) -> None:
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.panel)
+        self.settings_dock = self._dock("Training Settings", "training_settings_dock", scroll)
+        self.plots_dock = self._dock("Training Plots", "training_plots_dock", self.plots)
+        self.window.splitDockWidget(self.settings_dock, self.plots_dock, Qt.Orientation.Vertical)
+        # hidden until asked for or until training starts: matplotlib loads on first show
+        self.settings_dock.hide()
+        self.plots_dock.hide()
+        self.actions["settings"] = self.settings_dock.toggleViewAction()
+        self.actions["settings"].setText("Training &Settings")
+        self.actions["settings"].setIcon(
+            self.window.style().standardIcon(SP.SP_FileDialogContentsView))
+        self.actions["plots"] = self.plots_dock.toggleViewAction()
+        self.actions["plots"].setText("Training P&lots")
+
+    def _dock(self, title: str, name: str, widget) -> QDockWidget:
+        dock = QDockWidget(title, self.window)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        return dock
+
+    def _build_toolbar(self) -> None:
+        tb = QToolBar("Training", self.window)
+        tb.setObjectName("training_toolbar")
+        tb.addAction(self.actions["settings"])
+        tb.addSeparator()
+        for name in ("train", "pause", "step", "reset"):
+            tb.addAction(self.actions[name])
+        tb.addSeparator()
+        tb.addAction(self.actions["show_network"])
+        for action in tb.actions():
+            button = tb.widgetForAction(action)
+            if isinstance(button, QToolButton):
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.window.addToolBar(tb)
+        self.toolbar = tb
+
+    def _build_menu(self) -> None:
+        menu = self.window.menuBar().addMenu("T&raining")
+        menu.setObjectName("training_menu")
+        for name in ("train", "pause", "step", "reset"):
+            menu.addAction(self.actions[name])
+        menu.addSeparator()
+        menu.addActions([self.actions["show_network"], self.actions["save_figure"]])
+        menu.addSeparator()
+        menu.addActions([self.actions["settings"], self.actions["plots"]])
+        help_menu = getattr(self.window, "menus", {}).get("help")
+        if help_menu is not None:  # keep Help last, where people look for it
+            bar = self.window.menuBar()
+            bar.removeAction(menu.menuAction())
+            bar.insertMenu(help_menu.menuAction(), menu)
+        self.menu = menu
+
+    # --- commands -----------------------------------------------------------------------------
+    def train(self) -> bool:
+        """Start, resume, or (after a finished run or changed settings) start over."""
+        if self.closed or self.state == RUNNING:
+            return False
+        if self.state == PAUSED and not self._stale:
+            self.runner.worker.resume()
+            self._set_state(RUNNING)
+            return True
+        if self._stale or self.trainer is None or self.state in (FINISHED, DIVERGED):
+            if not self._new_trainer():
+                return False
+        self._start(paused=False)
+        return True
+
+    def pause(self) -> None:
+        if self.state == RUNNING:
+            self.runner.worker.pause()
+            self._set_state(PAUSED)
+            self.show_message("Paused: Train resumes, Step does one step")
+
+    def step(self) -> bool:
+        """One step, then pause (starting a run if none is going)."""
+        if self.closed:
+            return False
+        if self.state in (RUNNING, PAUSED) and not self._stale:
+            self.runner.worker.step_once()
+            self._set_state(PAUSED)
+            return True
+        if self._stale or self.trainer is None or self.state in (FINISHED, DIVERGED):
+            if not self._new_trainer():
+                return False
+        self._start(paused=True, steps=1)
+        return True
+
+    def reset(self) -> bool:
+        """Stop any run and go back to step 0 with the current settings."""
+        if self.closed:
+            return False
+        self.generation = self.runner.cancel()  # signals of the stopped run are ignored
+        self.frame_timer.stop()
+        if not self._new_trainer():
+            self.trainer = None
+            self._set_state(IDLE)
+            return False
+        self._set_state(IDLE)
+        self.show_message("Reset: step 0, fresh weights from the seed")
+        return True
+
+    def _new_trainer(self) -> bool:
+        self.generation = self.runner.cancel()
+        try:
+            config = self.panel.config()
+            trainer = Trainer(config, dataset=self.panel.dataset_override())
+        except TrainingError as exc:
+            self.show_message(str(exc))
+            self.settings_dock.show()
+            return False
+        self.trainer = trainer
+        self._stale = False
+        self._polled = 0
+        self.last_record = self.last_snapshot = None
+        self.sync = None  # a new model: the old network document no longer matches
+        self.progress_bar.setRange(0, config.steps)
+        self.progress_bar.setValue(0)
+        self.plots_dock.show()
+        self.plots.ensure_built()
+        first = trainer.evaluate()["loss"]
+        self.plots.start(trainer.dataset, config.steps, first_loss=first)
+        self.plots.set_live(False)
+        return True
+
+    def _start(self, paused: bool, steps: int = 0) -> None:
+        self.runner.worker.set_pace(self.panel.pace())
+        self.generation = self.runner.start(self.trainer, self.plots.decision_grid(),
+                                            paused=paused, steps=steps)
+        self.plots.set_live(True)
+        self.frame_timer.start()
+        self._set_state(PAUSED if paused else RUNNING)
+
+    # --- the worker's reports (GUI thread) ----------------------------------------------------
+    def _current(self, generation: int) -> bool:
+        return not self.closed and generation == self.generation
+
+    def _on_progress(self, generation: int, record: dict) -> None:
+        if not self._current(generation):
+            return
+        self.last_record = record
+        self.progress_bar.setValue(record["step"] + 1)
+        self.window.statusBar().showMessage(
+            f"step {record['step'] + 1}/{self.trainer.config.steps}  loss {record['loss']:.6g}"
+            f"  accuracy {record['accuracy'] * 100:.1f}%  lr {record['lr']:.4g}")
+
+    def _on_snapshot(self, generation: int, snap: dict) -> None:
+        if not self._current(generation):
+            return
+        self.last_snapshot = snap
+        self.plots.set_grid_scores(snap["grid"])
+        self.plots.set_predictions(snap["predictions"])
+        if self.sync is not None:
+            self.sync.offer(self.trainer, snap["params"])
+
+    def _on_frame(self) -> None:
+        if self.closed or self.trainer is None:
+            return
+        records = self.trainer.records_since(self._polled)
+        self._polled += len(records)
+        self.plots.add_records(records)
+        self.plots.refresh()
+
+    def _end_run(self) -> None:
+        self.frame_timer.stop()
+        self._on_frame()  # the last records
+        self.plots.set_live(False)
+        if self.sync is not None and self.last_snapshot is not None:
+            self.sync.offer(self.trainer, self.last_snapshot["params"], force=True)
+
+    def _on_finished(self, generation: int, reason: str) -> None:
+        if not self._current(generation):
+            return
+        self._end_run()
+        if reason == "done":
+            self._set_state(FINISHED)
+            final = self.last_record
+            if final is not None:
+                self.show_message(
+                    f"Finished {self.trainer.step_count} steps: loss {final['loss']:.6g}, "
+                    f"accuracy {final['accuracy'] * 100:.1f}%")
+        else:
+            self._set_state(IDLE)
+        self.run_ended.emit(reason)
+
+    def _on_diverged(self, generation: int, message: str) -> None:
+        if not self._current(generation):
+            return
+        self._end_run()
+        self._set_state(DIVERGED)
+        self.show_message(message)
+        self.notify("Training diverged", message)
+        self.run_ended.emit("diverged")
+
+    def _on_failed(self, generation: int, message: str) -> None:
+        if not self._current(generation):
+            return
+        self._end_run()
+        self._set_state(DIVERGED)
+        self.show_message(f"Training stopped: {message}")
+        self.notify("Training stopped", message)
+        self.run_ended.emit("failed")
+
+    # --- settings -----------------------------------------------------------------------------
+    def _on_settings_changed(self) -> None:
+        if self.trainer is not None and not self._stale:
+            self._stale = True
+            self.show_message("Settings changed: the next Train or Step starts over")
+
+    def _on_pace(self, steps_per_second: float) -> None:
+        self.runner.worker.set_pace(steps_per_second)
+
+    # --- the network on the canvas ------------------------------------------------------------
+    def show_network(self):
+        """Open the MLP for the chosen sample as a document; returns it (None if not shown)."""
+        if self.closed:
+            return None
+        if self.trainer is None or (self._stale and self.state not in (RUNNING, PAUSED)):
+            if not self._new_trainer():
+                return None
+        trainer = self.trainer
+        cfg, data = trainer.config, trainer.dataset
+        sample = self.panel.sample.value()
+        if sample >= data.n_samples:
+            self.show_message(f"there are {data.n_samples} samples; showing sample 0")
+            sample = 0
+        count = node_count(data.n_inputs, cfg.hidden, cfg.activation, cfg.final_activation,
+                           cfg.loss)
+        if count > HARD_LIMIT:
+            self.show_message(f"The network would make {count} nodes (at most {HARD_LIMIT} "
+                              "stay usable on the canvas): try smaller hidden layers")
+            return None
+        if count > SOFT_LIMIT and not self.confirm(
+                "Large network",
+                f"This network makes {count} nodes on the canvas; it will be slow to draw "
+                "and to update while training. Show it anyway?"):
+            return None
+        try:
+            net = build_network_document(trainer, sample)
+        except (NetworkTooLarge, IndexError) as exc:
+            self.show_message(str(exc))
+            return None
+        if self.last_snapshot is not None:
+            apply_params(net, self.last_snapshot["params"])
+        if not self._open_document(net.document, f"MLP, sample {sample}"):
+            return None
+        self.sync = NetworkSync(net, trainer, lambda doc: self.window.document is doc)
+        self.show_message(f"The MLP as one expression: {len(net.document.nodes)} nodes, "
+                          f"sample {sample}; its weights follow the training")
+        return net
+
+    def _open_document(self, doc, name: str) -> bool:
+        win = self.window
+        maybe_save = getattr(win, "maybe_save", None)
+        if maybe_save is not None and not maybe_save():
+            return False
+        win.set_document(doc, None, name=name)
+        fit = getattr(win.canvas, "fit_all", None)
+        if fit is not None:
+            QTimer.singleShot(0, fit)  # once the scene has its items and the view its size
+        return True
+
+    # --- feedback -----------------------------------------------------------------------------
+    def show_message(self, text: str) -> None:
+        if not self.closed:
+            self.window.statusBar().showMessage(text, 10000)
+
+    def _message_box(self, title: str, text: str) -> None:
+        # non-modal: training results stay visible and nothing waits for the click
+        if self._box is not None:
+            self._box.close()
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
+                          self.window)
+        box.setModal(False)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.destroyed.connect(self._forget_box)
+        box.show()
+        self._box = box
+
+    def _forget_box(self) -> None:
+        self._box = None
+
+    def _question_box(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self.window, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _set_state(self, state: str) -> None:
+        self.state = state
+        a = self.actions
+        a["train"].setEnabled(state != RUNNING)
+        a["train"].setText("&Resume" if state == PAUSED and not self._stale else "&Train")
+        a["pause"].setEnabled(state == RUNNING)
+        self.state_changed.emit(state)
+
+    # --- shutting down ------------------------------------------------------------------------
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.window:
+            kind = event.type()
+            if kind == QEvent.Type.Close:
+                self._closing = True
+            elif kind == QEvent.Type.Show:
+                self._closing = False
+            elif kind == QEvent.Type.Hide and getattr(self, "_closing", False):
+                # the close was accepted (an ignored close is not followed by a hide)
+                self.shutdown()
+        return False
+
+    def shutdown(self) -> None:
+        """Stop the run and the thread (waits for the current step); idempotent."""
+        if self.closed:
+            return
+        self.closed = True
+        self.frame_timer.stop()
+        self.sync = None
+        if self._box is not None:
+            self._box.close()
+        self.runner.shutdown()

@@ -1,0 +1,18 @@
+"""``install(window)``: the single call that adds training to a main window."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .controller import TrainingController
+
+
+def install(window) -> TrainingController:
+    """Add training to a ``MainWindow`` (through Qt's public API only) and return its
+    controller; the worker thread stops when the window closes or the application quits."""
+    from .controller import TrainingController  # Qt widgets load only when asked for
+
+    controller = TrainingController(window)
+    window.training = controller  # the Python side lives as long as the window
+    return controller

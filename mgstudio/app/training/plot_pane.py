@@ -1,0 +1,348 @@
+"""Live plots of a run: loss and accuracy per step, and for 2-D datasets the decision boundary
+over the data; for tiny datasets a table of predictions next to the targets.
+
+Matplotlib is drawn through its Qt canvas (``FigureCanvasQTAgg``, no pyplot) and imported the
+first time the pane is built, because the backend import costs about a second. While a run is
+live the curves and the heatmap are ``animated`` artists redrawn by blitting (restore the saved
+background, draw the artists, blit the axes' box): a full redraw happens only when an axis must
+grow, on resize, or when the run stops (then the artists become ordinary again so that the
+navigation toolbar and "Save figure…" see them).
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+GRID_SIZE = 80      # the heatmap is GRID_SIZE x GRID_SIZE scores
+SCORE_CLIP = 2.0    # the colour scale spans [-SCORE_CLIP, SCORE_CLIP]; the boundary is 0
+TABLE_LIMIT = 64
+
+
+def grid_for(X: np.ndarray, size: int = GRID_SIZE, margin: float = 0.25):
+    """``(xx, yy)``: a meshgrid around the points of a 2-input dataset."""
+    lo = X.min(axis=0)
+    hi = X.max(axis=0)
+    pad = np.maximum(hi - lo, 1e-9) * margin
+    xs = np.linspace(lo[0] - pad[0], hi[0] + pad[0], size)
+    ys = np.linspace(lo[1] - pad[1], hi[1] + pad[1], size)
+    return np.meshgrid(xs, ys)
+
+
+class PredictionsTable(QTableWidget):
+    """Inputs, target and the model's prediction per sample (the lecture's ``ypred``)."""
+
+    def set_dataset(self, dataset) -> None:
+        names = list(dataset.feature_names)
+        self.clear()
+        self.setColumnCount(len(names) + 2)
+        self.setRowCount(dataset.n_samples)
+        self.setHorizontalHeaderLabels([*names, "target", "prediction"])
+        for r in range(dataset.n_samples):
+            for c, x in enumerate(dataset.X[r]):
+                self.setItem(r, c, _cell(f"{x:g}"))
+            self.setItem(r, len(names), _cell(f"{dataset.y[r]:g}"))
+            self.setItem(r, len(names) + 1, _cell(""))
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+
+    def set_predictions(self, predictions: np.ndarray) -> None:
+        col = self.columnCount() - 1
+        for r, p in enumerate(predictions[: self.rowCount()]):
+            self.item(r, col).setText(f"{p:.6f}")
+
+    def predictions(self) -> list[float]:
+        col = self.columnCount() - 1
+        return [float(self.item(r, col).text()) for r in range(self.rowCount())
+                if self.item(r, col).text()]
+
+
+def _cell(text: str) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return item
+
+
+class PlotPane(QWidget):
+    """See the module docstring. ``built`` is False until matplotlib has been loaded."""
+
+    #: a line for the status bar (e.g. why a figure could not be saved)
+    message = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.built = False
+        self.figure = self.canvas = self.toolbar = None
+        self.steps: list[int] = []
+        self.losses: list[float] = []
+        self.accuracies: list[float] = []
+        #: frames drawn by blitting / by a full redraw (for measuring)
+        self.blit_count = 0
+        self.full_draws = 0
+        self.blit_times: list[float] = []
+        self._dataset = None
+        self._first_loss = None
+        self._planned_steps = 1
+        self._grid = None
+        self._live = False
+        self._dirty_curves = False
+        self._dirty_image = False
+        self._bg_curves = self._bg_image = None
+        self.ax = self.ax_acc = self.ax_map = None
+        self.loss_line = self.acc_line = self.image = self.points = None
+
+        self.placeholder = QLabel("Loss and accuracy appear here when training starts.")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.table = PredictionsTable()
+        self.table.hide()
+        self.save_button = QPushButton("Save figure…")
+        self.save_button.setToolTip("Save the plots as a PNG image")
+        self.save_button.clicked.connect(self.save_figure_dialog)
+        self.save_button.setEnabled(False)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.placeholder)
+        self.splitter.addWidget(self.table)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.splitter, 1)
+        layout.addLayout(buttons)
+
+    # --- building (lazy) ----------------------------------------------------------------------
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.ensure_built()
+
+    def ensure_built(self) -> None:
+        """Import the matplotlib Qt backend and make the figure (once)."""
+        if self.built:
+            return
+        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg, NavigationToolbar2QT
+        from matplotlib.figure import Figure
+
+        self.figure = Figure(figsize=(5, 6), dpi=100)
+        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas.setMinimumHeight(220)
+        self.toolbar = NavigationToolbar2QT(self.canvas, self)
+        # referenced here: QSplitter.replaceWidget does not hand ownership to Qt in PySide
+        self._holder = holder = QWidget()
+        box = QVBoxLayout(holder)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.toolbar)
+        box.addWidget(self.canvas, 1)
+        self.splitter.replaceWidget(0, holder)
+        self.placeholder.deleteLater()
+        self.canvas.mpl_connect("draw_event", self._on_draw)
+        self.built = True
+        self.save_button.setEnabled(True)
+        self._make_axes()
+
+    # --- a new run ----------------------------------------------------------------------------
+    def start(self, dataset, planned_steps: int, first_loss: float | None = None) -> None:
+        """Clear the curves and set the axes up for ``dataset``; ``first_loss`` sizes the loss
+        axis so that the first frames need no full redraw."""
+        self._dataset = dataset
+        self._first_loss = first_loss
+        self._planned_steps = max(int(planned_steps), 1)
+        self.steps, self.losses, self.accuracies = [], [], []
+        two_d = dataset.n_inputs == 2
+        self._grid = grid_for(dataset.X) if two_d else None
+        small = dataset.n_samples <= TABLE_LIMIT and not two_d
+        self.table.setVisible(small)
+        if small:
+            self.table.set_dataset(dataset)
+        if self.built:
+            self._make_axes()
+
+    def decision_grid(self):
+        """The ``(xx, yy)`` the worker should score, or None (not a 2-D dataset)."""
+        return self._grid
+
+    def _make_axes(self) -> None:
+        fig = self.figure
+        fig.clear()
+        two_d = self._dataset is not None and self._dataset.n_inputs == 2
+        if two_d:
+            self.ax, self.ax_map = fig.subplots(2, 1, height_ratios=(1, 1.3))
+        else:
+            self.ax, self.ax_map = fig.add_subplot(), None
+        # fixed margins: constrained layout tripled the cost of every full redraw
+        fig.subplots_adjust(left=0.15, right=0.85, top=0.95, bottom=0.08, hspace=0.38)
+        ax = self.ax
+        ax.set_xlabel("step")
+        ax.set_ylabel("loss", color="tab:blue")
+        ax.set_xlim(0, self._planned_steps)
+        ax.set_ylim(0, 1)
+        self.ax_acc = ax.twinx()
+        self.ax_acc.set_ylabel("accuracy (%)", color="tab:orange")
+        self.ax_acc.set_ylim(0, 105)
+        (self.loss_line,) = ax.plot([], [], color="tab:blue", lw=1.6, label="loss")
+        (self.acc_line,) = self.ax_acc.plot([], [], color="tab:orange", lw=1.2,
+                                            label="accuracy")
+        self.image = self.points = None
+        if two_d:
+            xx, yy = self._grid
+            extent = (xx.min(), xx.max(), yy.min(), yy.max())
+            m = self.ax_map
+            self.image = m.imshow(np.zeros_like(xx), extent=extent, origin="lower",
+                                  cmap="RdBu", vmin=-SCORE_CLIP, vmax=SCORE_CLIP,
+                                  aspect="auto", interpolation="bilinear", alpha=0.85)
+            X, y = self._dataset.X, self._dataset.y
+            self.points = m.scatter(X[:, 0], X[:, 1], c=np.where(y > 0, 1.0, -1.0), s=14,
+                                    cmap="RdBu", vmin=-1.6, vmax=1.6, edgecolors="k",
+                                    linewidths=0.5)
+            m.set_xlim(extent[0], extent[1])
+            m.set_ylim(extent[2], extent[3])
+            m.set_title("decision boundary (blue: +1, red: -1)", fontsize=9)
+        self._rescale_y()
+        self._set_line_data()
+        self._apply_animated()
+        self.canvas.draw_idle()
+
+    # --- data in ------------------------------------------------------------------------------
+    def add_records(self, records: list[dict]) -> None:
+        if not records:
+            return
+        for r in records:
+            self.steps.append(r["step"])
+            self.losses.append(r["loss"])
+            self.accuracies.append(r["accuracy"] * 100.0)
+        self._dirty_curves = True
+
+    def set_grid_scores(self, scores: np.ndarray | None) -> None:
+        if scores is None or self.image is None:
+            return
+        self.image.set_data(np.clip(np.nan_to_num(scores), -SCORE_CLIP, SCORE_CLIP))
+        self._dirty_image = True
+
+    def set_predictions(self, predictions) -> None:
+        if predictions is not None and self.table.isVisible():
+            self.table.set_predictions(predictions)
+
+    def set_live(self, live: bool) -> None:
+        """Live: blit the moving artists. Not live: make them ordinary and redraw once."""
+        if live == self._live:
+            return
+        self._live = live
+        if self.built:
+            self._apply_animated()
+            self._set_line_data()
+            self.canvas.draw_idle()
+
+    def _apply_animated(self) -> None:
+        for artist in (self.loss_line, self.acc_line, self.image, self.points):
+            if artist is not None:
+                artist.set_animated(self._live)
+
+    # --- drawing ------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Draw what changed since the last frame (called from the GUI's frame timer)."""
+        if not self.built or not (self._dirty_curves or self._dirty_image):
+            return
+        if not self.canvas.isVisible():
+            return
+        start = time.perf_counter()
+        self._set_line_data()
+        if self._needs_growth():
+            self._rescale_y()
+            self.canvas.draw()  # repaints everything, the animated artists via _on_draw
+        elif not self._live or self._bg_curves is None:
+            self.canvas.draw_idle()
+        else:
+            if self._dirty_curves:
+                self.canvas.restore_region(self._bg_curves)
+                self.ax.draw_artist(self.loss_line)
+                self.ax_acc.draw_artist(self.acc_line)
+                self.canvas.blit(self.ax.bbox)
+            if self._dirty_image and self._bg_image is not None:
+                self.canvas.restore_region(self._bg_image)
+                self.ax_map.draw_artist(self.image)
+                self.ax_map.draw_artist(self.points)
+                self.canvas.blit(self.ax_map.bbox)
+            self.blit_count += 1
+            self.blit_times.append(time.perf_counter() - start)
+        self._dirty_curves = self._dirty_image = False
+
+    def _set_line_data(self) -> None:
+        if self.loss_line is None:
+            return
+        self.loss_line.set_data(self.steps, self.losses)
+        self.acc_line.set_data(self.steps, self.accuracies)
+
+    def _needs_growth(self) -> bool:
+        if not self.steps:
+            return False
+        top = self.ax.get_ylim()[1]
+        finite = [v for v in self.losses[-64:] if np.isfinite(v)]
+        return (self.steps[-1] > self.ax.get_xlim()[1]
+                or (bool(finite) and max(finite) > top))
+
+    def _rescale_y(self) -> None:
+        finite = [v for v in self.losses if np.isfinite(v)]
+        if self._first_loss is not None and np.isfinite(self._first_loss):
+            finite.append(self._first_loss)
+        top = max(finite) * 1.15 if finite else 1.0
+        self.ax.set_ylim(0, max(top, 1e-6))
+        last = self.steps[-1] if self.steps else 0
+        right = self.ax.get_xlim()[1]
+        while last > right:
+            right *= 2
+        self.ax.set_xlim(0, right)
+
+    def _on_draw(self, _event) -> None:
+        # a full draw leaves out the animated artists: save the backgrounds, then add them
+        self.full_draws += 1
+        if not self._live:
+            self._bg_curves = self._bg_image = None
+            return
+        self._bg_curves = self.canvas.copy_from_bbox(self.ax.bbox)
+        self._bg_image = (self.canvas.copy_from_bbox(self.ax_map.bbox)
+                          if self.ax_map is not None else None)
+        self.ax.draw_artist(self.loss_line)
+        self.ax_acc.draw_artist(self.acc_line)
+        if self.ax_map is not None:
+            self.ax_map.draw_artist(self.image)
+            self.ax_map.draw_artist(self.points)
+
+    # --- saving -------------------------------------------------------------------------------
+    def save_figure(self, path: str) -> None:
+        """Write the plots to ``path`` as PNG (raises OSError/ValueError on failure)."""
+        self.ensure_built()
+        was_live = self._live
+        self.set_live(False)
+        try:
+            self.figure.savefig(path, format="png", dpi=120)
+        finally:
+            self.set_live(was_live)
+
+    def save_figure_dialog(self) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save figure", "training.png",
+                                              "PNG image (*.png)")
+        if not path:
+            return None
+        if not path.lower().endswith(".png"):
+            path += ".png"
+        try:
+            self.save_figure(path)
+        except (OSError, ValueError) as exc:
+            self.message.emit(f"Could not save the figure: {exc}")
+            return None
+        self.message.emit(f"Saved the figure to {path}")
+        return path

@@ -1,0 +1,269 @@
+"""Training from the window: toolbar, worker thread, plots, divergence, closing mid-run."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from mgstudio.app.training import install
+from mgstudio.app.training.panel import CSV_ITEM
+from mgstudio.training import Trainer, preset
+
+
+@pytest.fixture
+def training(window):
+    """The window's training controller, running flat out, messages recorded."""
+    ctl = install(window)
+    ctl.panel.speed.setCurrentIndex(0)  # as fast as possible
+    ctl.notices = []
+    ctl.notify = lambda title, text: ctl.notices.append((title, text))
+    yield ctl
+    ctl.shutdown()
+
+
+def use_preset(ctl, name: str, **fields) -> None:
+    ctl.panel.preset.setCurrentText(name)
+    p = ctl.panel
+    widgets = {"steps": p.steps, "lr": p.lr, "seed": p.seed, "samples": p.samples}
+    for key, value in fields.items():
+        if key == "hidden":
+            p.hidden.setText(value)
+        elif key == "zero_grad":
+            p.zero_grad.setChecked(value)
+        else:
+            widgets[key].setValue(value)
+
+
+def click(qtbot, ctl, name: str) -> None:
+    button = ctl.toolbar.widgetForAction(ctl.actions[name])
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def wait_state(qtbot, ctl, state: str, timeout: int = 10_000) -> None:
+    qtbot.waitUntil(lambda: ctl.state == state, timeout=timeout)
+
+
+def test_train_from_the_toolbar_updates_history_plot_and_progress(qtbot, training):
+    use_preset(training, "micrograd-demo", steps=30)
+    click(qtbot, training, "train")
+    qtbot.waitUntil(lambda: training.trainer is not None
+                    and len(training.trainer.history) == 30, timeout=10_000)
+    wait_state(qtbot, training, "finished")
+    history = training.trainer.history
+    xs, ys = training.plots.loss_line.get_data()
+    assert list(xs) == [r["step"] for r in history]
+    assert list(ys) == [r["loss"] for r in history]
+    _, acc = training.plots.acc_line.get_data()
+    assert list(acc) == [r["accuracy"] * 100 for r in history]
+    assert training.progress_bar.value() == 30 == training.progress_bar.maximum()
+    assert "Finished 30 steps" in training.window.statusBar().currentMessage()
+    # the GUI run is the headless run: same seed, same numbers
+    headless = Trainer(preset("micrograd-demo", steps=30)).run()
+    assert [r["loss"] for r in history] == [r["loss"] for r in headless]
+
+
+def test_step_pause_and_resume(qtbot, training):
+    use_preset(training, "walkthrough", steps=12)
+    assert training.step()
+    qtbot.waitUntil(lambda: training.trainer.step_count == 1)
+    assert training.state == "paused"
+    click(qtbot, training, "step")
+    qtbot.waitUntil(lambda: training.trainer.step_count == 2)
+    qtbot.wait(100)
+    assert training.trainer.step_count == 2  # paused: no step without a request
+    assert training.actions["train"].text() == "&Resume"
+    click(qtbot, training, "train")
+    wait_state(qtbot, training, "finished")
+    assert training.trainer.step_count == 12
+    steps = [r["step"] for r in training.trainer.history]
+    assert steps == list(range(12))
+
+
+def test_pause_stops_a_paced_run(qtbot, training):
+    use_preset(training, "walkthrough", steps=1000)
+    training.panel.speed.setCurrentIndex(3)  # 10 steps per second
+    training.train()
+    qtbot.waitUntil(lambda: training.trainer.step_count >= 1)
+    click(qtbot, training, "pause")
+    assert training.state == "paused"
+    assert not training.actions["pause"].isEnabled()
+    qtbot.wait(50)  # a step already under way may finish
+    n = training.trainer.step_count
+    qtbot.wait(400)
+    assert training.trainer.step_count == n < 1000
+    training.step()
+    qtbot.waitUntil(lambda: training.trainer.step_count == n + 1)
+
+
+def test_reset_returns_to_step_zero_and_the_same_start(qtbot, training):
+    use_preset(training, "micrograd-demo", steps=15)
+    training.train()
+    wait_state(qtbot, training, "finished")
+    first = [r["loss"] for r in training.trainer.history]
+    old = training.trainer
+    click(qtbot, training, "reset")
+    assert training.state == "idle"
+    assert training.trainer is not old and training.trainer.step_count == 0
+    assert training.progress_bar.value() == 0
+    assert list(training.plots.loss_line.get_data()[0]) == []
+    training.train()
+    wait_state(qtbot, training, "finished")
+    assert [r["loss"] for r in training.trainer.history] == first
+
+
+def test_reset_during_a_run_ignores_the_old_run(qtbot, training):
+    use_preset(training, "walkthrough", steps=100_000)
+    training.train()
+    qtbot.waitUntil(lambda: training.trainer.step_count > 3)
+    old = training.trainer
+    training.reset()
+    qtbot.wait(100)
+    n = old.step_count
+    qtbot.wait(100)
+    assert old.step_count == n  # the old run was cancelled
+    assert training.state == "idle" and training.trainer.step_count == 0
+    assert training.progress_bar.value() == 0
+
+
+def test_closing_the_window_mid_run_stops_the_thread(qtbot, window, qtlog):
+    ctl = install(window)
+    ctl.panel.speed.setCurrentIndex(0)
+    use_preset(ctl, "micrograd-demo", steps=100_000)
+    ctl.train()
+    qtbot.waitUntil(lambda: ctl.trainer.step_count > 5)
+    window.undo_stack.setClean()
+    assert window.close()
+    assert ctl.closed
+    assert ctl.runner.thread.isFinished()
+    steps = ctl.trainer.step_count
+    assert steps < 100_000
+    qtbot.wait(100)  # late queued signals arrive and are ignored
+    assert ctl.trainer.step_count == steps
+    warnings = [r.message for r in qtlog.records if "QThread" in r.message]
+    assert warnings == []
+
+
+def test_an_ignored_close_keeps_training(qtbot, window, monkeypatch):
+    ctl = install(window)
+    ctl.panel.speed.setCurrentIndex(0)
+    use_preset(ctl, "walkthrough", steps=300)
+    monkeypatch.setattr(window, "maybe_save", lambda: False)  # the user pressed Cancel
+    window.undo_stack.resetClean()
+    assert not window.close()
+    assert not ctl.closed
+    assert ctl.train()
+    wait_state(qtbot, ctl, "finished")
+    monkeypatch.undo()
+    window.undo_stack.setClean()
+
+
+def test_divergence_stops_the_run_and_says_why(qtbot, training):
+    use_preset(training, "micrograd-demo", lr=50.0, steps=50)
+    training.panel.decay.setChecked(False)
+    training.train()
+    wait_state(qtbot, training, "diverged")
+    message = training.window.statusBar().currentMessage()
+    assert "diverged" in message and "smaller learning rate" in message
+    assert training.notices and training.notices[0][1] == message
+    # nothing lost: the steps before the divergence stay in the history and on the plot
+    history = training.trainer.history
+    assert len(history) == training.trainer.step_count >= 1
+    assert list(training.plots.loss_line.get_data()[1]) == [r["loss"] for r in history]
+    assert training.actions["train"].isEnabled()
+
+
+def test_zero_grad_toggle_changes_the_trajectory(qtbot, training):
+    runs = {}
+    for zero_grad in (True, False):
+        use_preset(training, "walkthrough", steps=8, zero_grad=zero_grad)
+        training.train()
+        wait_state(qtbot, training, "finished")
+        runs[zero_grad] = [r["loss"] for r in training.trainer.history]
+    assert training.panel.zero_grad_note.isHidden() is False
+    # the first update is the same (grads start at 0); then the old grads pile up
+    assert runs[True][:2] == runs[False][:2]
+    assert runs[True][2:] != runs[False][2:]
+    headless = Trainer(preset("walkthrough", steps=8, zero_grad=False)).run()
+    assert runs[False] == [r["loss"] for r in headless]
+
+
+def test_walkthrough_table_shows_predictions(qtbot, training):
+    use_preset(training, "walkthrough", steps=20)
+    training.train()
+    wait_state(qtbot, training, "finished")
+    table = training.plots.table
+    assert table.isVisible() and table.rowCount() == 4
+    assert table.item(0, 3).text() == "1"  # the first target
+    expected = training.trainer.predict(training.trainer.dataset.X)
+    assert table.predictions() == pytest.approx(expected.tolist(), abs=1e-6)
+    assert training.plots.ax_map is None  # 3 inputs: no decision boundary
+
+
+def test_decision_boundary_for_moons(qtbot, training):
+    use_preset(training, "micrograd-demo", steps=20)
+    training.train()
+    wait_state(qtbot, training, "finished")
+    plots = training.plots
+    assert not plots.table.isVisible()
+    shown = np.asarray(plots.image.get_array())
+    xx, yy = plots.decision_grid()
+    assert shown.shape == xx.shape
+    expected = np.clip(training.trainer.predict_grid(xx, yy), -2.0, 2.0)
+    np.testing.assert_allclose(shown, expected, rtol=1e-12, atol=1e-12)
+    assert np.ptp(shown) > 0.1  # a boundary, not a flat colour
+    assert plots.points.get_offsets().shape == (100, 2)
+
+
+def test_settings_errors_block_training(qtbot, training):
+    training.panel.hidden.setText("16,,16")
+    assert not training.train()
+    assert training.trainer is None
+    assert training.panel.error.isVisible()
+    assert "16,16" in training.panel.error.text()
+    assert training.settings_dock.isVisible()
+
+
+def test_changed_settings_start_over(qtbot, training):
+    use_preset(training, "walkthrough", steps=5)
+    training.train()
+    wait_state(qtbot, training, "finished")
+    first = training.trainer
+    training.panel.hidden.setText("3")
+    assert training.panel.preset.currentText() == "custom"
+    training.train()
+    wait_state(qtbot, training, "finished")
+    assert training.trainer is not first and training.trainer.config.hidden == (3,)
+
+
+def test_csv_dataset(qtbot, training, tmp_path):
+    path = tmp_path / "and.csv"
+    path.write_text("a,b,label\n0,0,0\n0,1,0\n1,0,0\n1,1,1\n", encoding="utf-8")
+    training.panel.ask_csv_path = lambda: str(path)
+    training.panel.steps.setValue(10)
+    training.panel.dataset.setCurrentText(CSV_ITEM)
+    assert "4 rows" in training.panel.csv_label.text()
+    training.train()
+    wait_state(qtbot, training, "finished")
+    assert training.trainer.dataset.n_samples == 4
+    assert training.plots.image is not None  # two inputs: a decision boundary
+
+
+def test_save_figure_writes_png(qtbot, training, tmp_path):
+    use_preset(training, "micrograd-demo", steps=5)
+    training.train()
+    wait_state(qtbot, training, "finished")
+    out = tmp_path / "plots.png"
+    training.plots.save_figure(str(out))
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_menu_and_shortcuts(training):
+    menu = training.menu
+    texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+    assert texts == ["&Train", "&Pause", "S&tep", "&Reset", "Show &Network on Canvas",
+                     "Save &Figure…", "Training &Settings", "Training P&lots"]
+    assert training.actions["train"].shortcut().toString() == "F5"
+    assert training.actions["step"].shortcut().toString() == "F7"
+    bar = training.window.menuBar().actions()
+    assert menu.menuAction() in bar
