@@ -170,9 +170,10 @@ def test_only_changed_items_repaint(canvas, doc, undo_stack, neuron, qtbot):
 
 def test_far_zoom_draws_boxes_without_text(canvas, doc, neuron, monkeypatch):
     calls = []
-    original = NodeItem._paint_texts
-    monkeypatch.setattr(NodeItem, "_paint_texts",
-                        lambda self, *a: (calls.append(self), original(self, *a)))
+    for name in ("_paint_label", "_paint_numbers"):
+        original = getattr(NodeItem, name)
+        monkeypatch.setattr(NodeItem, name, lambda self, *a, f=original: (calls.append(self),
+                                                                          f(self, *a)))
     canvas.resetTransform()
     canvas.scale(0.2, 0.2)
     canvas.viewport().repaint()

@@ -42,6 +42,7 @@ _LEFT_MIDDLE = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
 _NO_PEN = Qt.PenStyle.NoPen
 _NO_BRUSH = Qt.BrushStyle.NoBrush
 _lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform
+_NOTHING, _CELLS, _WHOLE = 0, 1, 2
 
 
 def node_height(n_inputs: int) -> float:
@@ -93,10 +94,35 @@ class _Geometry:
         self.rows = [top + ROW_H * (i + 0.5) for i in range(len(inputs))]
         self.ports = [QPointF(0.0, y) for y in self.rows]
         self.name_rects = [QRectF(7.0, y - ROW_H / 2, names_w - 7.0, ROW_H) for y in self.rows]
+        # the value cells sit inside the border (which the node paints) so they never cover it
+        self.cells = QRectF(self.x_data, 0.0, w - self.x_data, h)
+        inner = QPainterPath()
+        inner.addRoundedRect(self.rect.adjusted(1.5, 1.5, -1.5, -1.5), RADIUS - 1, RADIUS - 1)
+        box = QPainterPath()
+        box.addRect(self.cells)
+        self.cells_clip = inner.intersected(box)
+        self.grad_clip = inner.intersected(cell)
 
 
 def _same(a, b) -> bool:
     return a == b or (a != a and b != b)  # nan equals nan here: nothing new to show
+
+
+class _ValueCells(QGraphicsItem):
+    """The ``data`` and ``grad`` cells of a node: a child item with its own cache, so a new
+    number repaints two cells instead of the whole record."""
+
+    def __init__(self, node: NodeItem):
+        super().__init__(node)
+        self.node = node
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setCacheMode(_CACHE)
+
+    def boundingRect(self) -> QRectF:
+        return self.node._g.cells
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        self.node._paint_cells(painter)
 
 
 class NodeItem(QGraphicsItem):
@@ -129,6 +155,7 @@ class NodeItem(QGraphicsItem):
         self.setFlags(_FLAGS)
         self.setCacheMode(_CACHE)
         self.setZValue(1.0)
+        self._cells = _ValueCells(self)
 
     # --- what the scene tells the item -----------------------------------------------------
     def show_node(self, label: str, params) -> None:
@@ -142,10 +169,12 @@ class NodeItem(QGraphicsItem):
     def show_value(self, value, max_abs_grad: float) -> bool:
         """Show a (possibly None) Value; repaint only if what is shown changed."""
         self.stale = False
-        if self._apply(value, max_abs_grad):
+        change = self._apply(value, max_abs_grad)
+        if change == _WHOLE:
             self.update()
-            return True
-        return False
+        if change:
+            self._cells.update()
+        return bool(change)
 
     def refresh(self) -> bool:
         """Pull the current Value from the scene's document if the item is stale."""
@@ -156,8 +185,8 @@ class NodeItem(QGraphicsItem):
             return False
         return self.show_value(scene.value_for(self.node_id), scene.max_abs_grad)
 
-    def _apply(self, value, max_abs_grad: float) -> bool:
-        """Take the numbers to show; True if the picture changed."""
+    def _apply(self, value, max_abs_grad: float) -> int:
+        """Take the numbers to show; says what must repaint: nothing, the cells, the whole."""
         if value is None:
             data = grad = None
         else:
@@ -165,7 +194,7 @@ class NodeItem(QGraphicsItem):
         complete = value is not None
         if (complete == self._complete and _same(data, self._data) and _same(grad, self._grad)
                 and max_abs_grad == self._max):
-            return False
+            return _NOTHING
         new_tint = not (_same(grad, self._grad) and max_abs_grad == self._max)
         dimming = complete != self._complete
         self._complete, self._data, self._max = complete, data, max_abs_grad
@@ -178,8 +207,11 @@ class NodeItem(QGraphicsItem):
             tint = None if grad is None else self.style.colors.grad_tint(grad, max_abs_grad)
             new_tint = tint != self._tint
             self._tint = tint
-        texts_changed = old_texts != (self._data_text, self._grad_text)
-        return bool(new_tint or dimming or (texts_changed and self.style.show_details))
+        if new_tint or dimming:
+            return _WHOLE  # zoomed out, the whole box shows the tint and the dimming
+        if old_texts != (self._data_text, self._grad_text) and self.style.show_details:
+            return _CELLS
+        return _NOTHING
 
     def set_port_wired(self, port: str, wired: bool) -> None:
         """An input (or, with port ``""``, the output) got or lost its wire."""
@@ -293,8 +325,10 @@ class NodeItem(QGraphicsItem):
 
     def _relayout(self) -> None:
         self.prepareGeometryChange()
+        self._cells.prepareGeometryChange()
         self._layout()
         self.update()
+        self._cells.update()
         self.moved()
 
     def _row_y(self, i: int) -> float:
@@ -308,12 +342,7 @@ class NodeItem(QGraphicsItem):
 
     # --- painting --------------------------------------------------------------------------
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
-        self.paint_count += 1
-        if self.stale:  # exposed before the scene got round to it: take the numbers now
-            scene = self.scene()
-            self.stale = False
-            if scene is not None:
-                self._apply(scene.value_for(self.node_id), scene.max_abs_grad)
+        self._count_and_pull()
         c = self.style.colors
         selected = bool(option.state & _SELECTED)
         if not self._complete:
@@ -329,20 +358,19 @@ class NodeItem(QGraphicsItem):
         g = self._g
         painter.setBrush(c.leaf_fill if self.kind.is_leaf else c.node_fill)
         painter.drawPath(g.body)
-        if self._tint is not None:  # the grad cell, tinted by sign and size
-            painter.setBrush(self._tint)
-            painter.drawPath(g.grad_cell)
         if self.kind.is_leaf:
             painter.setBrush(c.input_stripe if self.kind.name == "input" else c.constant_stripe)
             painter.drawPath(g.stripe)
         else:
             self._paint_badge_and_ports(painter)
         painter.setPen(QPen(c.separator, 1.0))
-        painter.drawLines(g.separators)
+        painter.drawLines(g.separators[:2])
         painter.setBrush(_NO_BRUSH)
         painter.setPen(border)
         painter.drawPath(g.body)
-        self._paint_texts(painter)
+        painter.setFont(self.style.bold)
+        painter.setPen(c.text)
+        self._paint_label(painter)
         paint_port(painter, self._out, self._out_wired, c,
                    self._hot is not None and self._hot.is_output)
 
@@ -364,13 +392,39 @@ class NodeItem(QGraphicsItem):
             painter.drawText(g.name_rects[i], _LEFT_MIDDLE, port)
             paint_port(painter, g.ports[i], wired, c, hot == port)
 
-    def _paint_texts(self, painter: QPainter) -> None:
-        c, st = self.style.colors, self.style
-        painter.setFont(st.bold)
-        painter.setPen(c.text)
-        g = self._g
-        painter.drawText(g.label_rect, _CENTRE, self._shown_label)
-        painter.setFont(st.font)
+    def _count_and_pull(self) -> None:
+        self.paint_count += 1
+        if self.stale:  # exposed before the scene got round to it: take the numbers now
+            scene = self.scene()
+            self.stale = False
+            if scene is not None:
+                self._apply(scene.value_for(self.node_id), scene.max_abs_grad)
+
+    def _paint_label(self, painter: QPainter) -> None:
+        painter.drawText(self._g.label_rect, _CENTRE, self._shown_label)
+
+    def _paint_cells(self, painter: QPainter) -> None:
+        """The value cells (painted by the child item): background, grad tint, numbers."""
+        self._count_and_pull()
+        if _lod(painter.worldTransform()) < DETAIL_LOD:
+            return  # the node's box shows the tint
+        c, g = self.style.colors, self._g
+        if not self._complete:
+            painter.setOpacity(DIM_OPACITY)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(_NO_PEN)
+        painter.setBrush(c.leaf_fill if self.kind.is_leaf else c.node_fill)
+        painter.drawPath(g.cells_clip)
+        if self._tint is not None:  # the grad cell, tinted by sign and size
+            painter.setBrush(self._tint)
+            painter.drawPath(g.grad_clip)
+        painter.setPen(QPen(c.separator, 1.0))
+        painter.drawLine(g.separators[2])
+        self._paint_numbers(painter)
+
+    def _paint_numbers(self, painter: QPainter) -> None:
+        c, g = self.style.colors, self._g
+        painter.setFont(self.style.font)
         painter.setPen(c.bad_number if is_bad(self._data) else c.text)
         painter.drawText(g.data_rect, _CENTRE, f"data {self._data_text}")
         painter.setPen(c.bad_number if is_bad(self._grad) else c.text)

@@ -47,6 +47,8 @@ class CanvasStyle:
         return w
 
     def elided_label(self, text: str, width: float) -> str:
+        if self.label_width(text) <= width:
+            return text  # fits: the common case, no need to ask Qt
         key = (text, width)
         out = self._elided.get(key)
         if out is None:
