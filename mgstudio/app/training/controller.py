@@ -243,7 +243,7 @@ class TrainingController(QObject):
         try:
             config = self.panel.config()
             trainer = Trainer(config, dataset=self.panel.dataset_override())
-        except TrainingError as exc:
+        except (TrainingError, ValueError, TypeError) as exc:
             self.show_message(str(exc))
             self.settings_dock.show()
             return False

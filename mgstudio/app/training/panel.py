@@ -62,8 +62,10 @@ def parse_hidden(text: str) -> tuple[int, ...]:
     if len(widths) > MAX_LAYERS:
         raise ConfigError(f"at most {MAX_LAYERS} hidden layers, not {len(widths)}")
     for w in widths:
-        if not 1 <= w <= MAX_WIDTH:
-            raise ConfigError(f"a hidden layer's width must be between 1 and {MAX_WIDTH}, "
+        if not 2 <= w <= MAX_WIDTH:
+            # width 1 is refused because the engine's Layer (like micrograd's) hands a single
+            # neuron's output on as a bare Value, which the next layer cannot iterate
+            raise ConfigError(f"a hidden layer's width must be between 2 and {MAX_WIDTH}, "
                               f"not {w}")
     return widths
 
