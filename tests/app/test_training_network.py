@@ -93,6 +93,21 @@ def test_the_network_follows_the_training(qtbot, training):
     assert doc.grads_current
 
 
+def test_a_network_shown_after_a_finished_run_follows_the_next_run(qtbot, training):
+    training.panel.preset.setCurrentText("walkthrough")
+    training.panel.steps.setValue(5)
+    training.train()
+    qtbot.waitUntil(lambda: training.state == "finished")
+    training.panel.steps.setValue(25)  # new settings: a new trainer for the network
+    net = training.show_network()
+    assert training.state == "idle" and training.trainer.step_count == 0
+    training.train()
+    qtbot.waitUntil(lambda: training.state == "finished")
+    assert training.trainer.step_count == 25
+    np.testing.assert_array_equal([net.document.nodes[i].value for i in net.param_ids],
+                                  training.trainer.snapshot().params)
+
+
 def test_another_document_ends_the_following(qtbot, training):
     training.panel.preset.setCurrentText("walkthrough")
     training.panel.steps.setValue(30)

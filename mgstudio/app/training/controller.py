@@ -38,6 +38,7 @@ from .plot_pane import PlotPane
 from .worker import TrainingRunner
 
 FRAME_MS = 20  # the plots' frame timer: up to 50 frames per second while training
+PLOTS_WIDTH = 460
 IDLE, RUNNING, PAUSED, FINISHED, DIVERGED = "idle", "running", "paused", "finished", "diverged"
 
 SP = QStyle.StandardPixmap
@@ -254,7 +255,12 @@ class TrainingController(QObject):
         self.sync = None  # a new model: the old network document no longer matches
         self.progress_bar.setRange(0, config.steps)
         self.progress_bar.setValue(0)
-        self.plots_dock.show()
+        self._set_state(IDLE)
+        if not self.plots_dock.isVisible():
+            self.plots_dock.show()
+            if self.plots_dock.width() < PLOTS_WIDTH:  # room for two axes' labels
+                self.window.resizeDocks([self.plots_dock], [PLOTS_WIDTH],
+                                        Qt.Orientation.Horizontal)
         self.plots.ensure_built()
         first = trainer.evaluate()["loss"]
         self.plots.start(trainer.dataset, config.steps, first_loss=first)

@@ -57,7 +57,9 @@ class PredictionsTable(QTableWidget):
                 self.setItem(r, c, _cell(f"{x:g}"))
             self.setItem(r, len(names), _cell(f"{dataset.y[r]:g}"))
             self.setItem(r, len(names) + 1, _cell(""))
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(len(names) + 1, QHeaderView.ResizeMode.ResizeToContents)
 
     def set_predictions(self, predictions: np.ndarray) -> None:
         col = self.columnCount() - 1
@@ -184,14 +186,16 @@ class PlotPane(QWidget):
         else:
             self.ax, self.ax_map = fig.add_subplot(), None
         # fixed margins: constrained layout tripled the cost of every full redraw
-        fig.subplots_adjust(left=0.15, right=0.85, top=0.95, bottom=0.08, hspace=0.38)
+        fig.subplots_adjust(left=0.14, right=0.84, top=0.95, bottom=0.07, hspace=0.42)
         ax = self.ax
-        ax.set_xlabel("step")
-        ax.set_ylabel("loss", color="tab:blue")
+        ax.set_xlabel("step", fontsize=9, labelpad=1)
+        ax.set_ylabel("loss", color="tab:blue", fontsize=9)
+        ax.tick_params(labelsize=8)
         ax.set_xlim(0, self._planned_steps)
         ax.set_ylim(0, 1)
         self.ax_acc = ax.twinx()
-        self.ax_acc.set_ylabel("accuracy (%)", color="tab:orange")
+        self.ax_acc.set_ylabel("accuracy (%)", color="tab:orange", fontsize=9)
+        self.ax_acc.tick_params(labelsize=8)
         self.ax_acc.set_ylim(0, 105)
         (self.loss_line,) = ax.plot([], [], color="tab:blue", lw=1.6, label="loss")
         (self.acc_line,) = self.ax_acc.plot([], [], color="tab:orange", lw=1.2,
@@ -211,6 +215,7 @@ class PlotPane(QWidget):
             m.set_xlim(extent[0], extent[1])
             m.set_ylim(extent[2], extent[3])
             m.set_title("decision boundary (blue: +1, red: -1)", fontsize=9)
+            m.tick_params(labelsize=8)
         self._rescale_y()
         self._set_line_data()
         self._apply_animated()

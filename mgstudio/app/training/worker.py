@@ -129,6 +129,8 @@ class TrainingWorker(QObject):
                 if interval and not single:
                     next_due = max(next_due + interval, now - interval)
                     self._sleep_until(next_due, generation)
+                else:
+                    time.sleep(0)  # let the GUI thread take the GIL between steps
         except TrainingDiverged as exc:
             self._final(generation, trainer, grid, record)
             self.diverged.emit(generation, str(exc))
