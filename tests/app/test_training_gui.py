@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThread
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from mgstudio.app.training import install
 from mgstudio.app.training.panel import CSV_ITEM
@@ -12,7 +13,7 @@ from mgstudio.training import Trainer, preset
 
 
 @pytest.fixture
-def training(window):
+def training(window, qtlog):
     """The window's training controller, running flat out, messages recorded."""
     ctl = install(window)
     ctl.panel.speed.setCurrentIndex(0)  # as fast as possible
@@ -20,6 +21,9 @@ def training(window):
     ctl.notify = lambda title, text: ctl.notices.append((title, text))
     yield ctl
     ctl.shutdown()
+    assert ctl.runner.thread.isFinished()
+    # Qt's complaints about timers or objects used from the wrong thread, or a live QThread
+    assert [r.message for r in qtlog.records if "thread" in r.message.lower()] == []
 
 
 def use_preset(ctl, name: str, **fields) -> None:
@@ -267,3 +271,49 @@ def test_menu_and_shortcuts(training):
     assert training.actions["step"].shortcut().toString() == "F7"
     bar = training.window.menuBar().actions()
     assert menu.menuAction() in bar
+
+
+def test_reports_arrive_in_the_gui_thread(qtbot, window, monkeypatch):
+    from mgstudio.app.training.controller import TrainingController
+    from mgstudio.app.training.plot_pane import PlotPane
+
+    seen = []
+
+    def spy(cls, name):
+        original = getattr(cls, name)
+
+        def wrapper(self, *args):
+            seen.append((name, QThread.currentThread() is QApplication.instance().thread()))
+            return original(self, *args)
+
+        monkeypatch.setattr(cls, name, wrapper)
+
+    # called from the slots that receive the worker's snapshot and finished signals
+    spy(PlotPane, "set_predictions")
+    spy(TrainingController, "show_message")
+    ctl = install(window)
+    ctl.panel.speed.setCurrentIndex(0)
+    use_preset(ctl, "walkthrough", steps=10)
+    ctl.train()
+    wait_state(qtbot, ctl, "finished")
+    assert {name for name, _ in seen} == {"set_predictions", "show_message"}
+    assert all(in_gui for _, in_gui in seen)
+    assert ctl.runner.thread.isRunning()  # the thread stays for the next run
+    ctl.shutdown()
+    assert ctl.runner.thread.isFinished()
+
+
+def test_divergence_message_box_is_not_modal(qtbot, window):
+    ctl = install(window)
+    ctl.panel.speed.setCurrentIndex(0)
+    use_preset(ctl, "micrograd-demo", lr=50.0, steps=50)
+    ctl.train()
+    wait_state(qtbot, ctl, "diverged")
+    boxes = [w for w in QApplication.topLevelWidgets()
+             if isinstance(w, QMessageBox) and w.isVisible()]
+    assert len(boxes) == 1
+    box = boxes[0]
+    assert not box.isModal() and "diverged" in box.text()
+    assert ctl.train()  # the window is not blocked: a new run starts over
+    ctl.shutdown()
+    qtbot.waitUntil(lambda: not box.isVisible())

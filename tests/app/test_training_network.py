@@ -21,7 +21,7 @@ from mgstudio.training import ConfigError, TrainConfig, Trainer, preset
 
 
 @pytest.fixture
-def training(window):
+def training(window, qtlog):
     ctl = install(window)
     ctl.panel.speed.setCurrentIndex(0)
     ctl.notices = []
@@ -30,6 +30,9 @@ def training(window):
     ctl.confirm = lambda title, text: ctl.questions.append(text) or False
     yield ctl
     ctl.shutdown()
+    assert ctl.runner.thread.isFinished()
+    # Qt's complaints about timers or objects used from the wrong thread, or a live QThread
+    assert [r.message for r in qtlog.records if "thread" in r.message.lower()] == []
 
 
 def sample_loss(loss: str, score: float, y: float) -> float:

@@ -8,7 +8,7 @@ starts over with the new settings.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -279,6 +279,7 @@ class TrainingController(QObject):
     def _current(self, generation: int) -> bool:
         return not self.closed and generation == self.generation
 
+    @Slot(int, object)
     def _on_progress(self, generation: int, record: dict) -> None:
         if not self._current(generation):
             return
@@ -288,6 +289,7 @@ class TrainingController(QObject):
             f"step {record['step'] + 1}/{self.trainer.config.steps}  loss {record['loss']:.6g}"
             f"  accuracy {record['accuracy'] * 100:.1f}%  lr {record['lr']:.4g}")
 
+    @Slot(int, object)
     def _on_snapshot(self, generation: int, snap: dict) -> None:
         if not self._current(generation):
             return
@@ -312,6 +314,7 @@ class TrainingController(QObject):
         if self.sync is not None and self.last_snapshot is not None:
             self.sync.offer(self.trainer, self.last_snapshot["params"], force=True)
 
+    @Slot(int, str)
     def _on_finished(self, generation: int, reason: str) -> None:
         if not self._current(generation):
             return
@@ -327,6 +330,7 @@ class TrainingController(QObject):
             self._set_state(IDLE)
         self.run_ended.emit(reason)
 
+    @Slot(int, str)
     def _on_diverged(self, generation: int, message: str) -> None:
         if not self._current(generation):
             return
@@ -336,6 +340,7 @@ class TrainingController(QObject):
         self.notify("Training diverged", message)
         self.run_ended.emit("diverged")
 
+    @Slot(int, str)
     def _on_failed(self, generation: int, message: str) -> None:
         if not self._current(generation):
             return

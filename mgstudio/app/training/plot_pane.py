@@ -178,6 +178,8 @@ class PlotPane(QWidget):
         return self._grid
 
     def _make_axes(self) -> None:
+        from matplotlib.ticker import MaxNLocator
+
         fig = self.figure
         fig.clear()
         two_d = self._dataset is not None and self._dataset.n_inputs == 2
@@ -191,6 +193,7 @@ class PlotPane(QWidget):
         ax.set_xlabel("step", fontsize=9, labelpad=1)
         ax.set_ylabel("loss", color="tab:blue", fontsize=9)
         ax.tick_params(labelsize=8)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
         ax.set_xlim(0, self._planned_steps)
         ax.set_ylim(0, 1)
         self.ax_acc = ax.twinx()
