@@ -317,3 +317,65 @@ def test_divergence_message_box_is_not_modal(qtbot, window):
     assert ctl.train()  # the window is not blocked: a new run starts over
     ctl.shutdown()
     qtbot.waitUntil(lambda: not box.isVisible())
+
+
+def test_long_curves_are_thinned_but_keep_the_last_point(qtbot):
+    from mgstudio.app.training.plot_pane import MAX_POINTS, PlotPane
+    from mgstudio.training import make_dataset
+
+    pane = PlotPane()
+    qtbot.addWidget(pane)
+    pane.ensure_built()
+    pane.start(make_dataset("xor", 8), 10_000, first_loss=1.0)
+    n = 3 * MAX_POINTS + 7
+    pane.add_records([{"step": k, "loss": 1.0 / (k + 1), "accuracy": 0.5} for k in range(n)])
+    pane._set_line_data()
+    xs, ys = pane.loss_line.get_data()
+    assert len(xs) <= MAX_POINTS + 1
+    assert xs[0] == 0 and xs[-1] == n - 1 and ys[-1] == 1.0 / n
+    assert list(xs) == sorted(set(xs))
+
+
+def test_docks_come_back_as_the_window_saved_them(qtbot, window):
+    ctl = install(window)
+    assert not ctl.settings_dock.isVisible() and not ctl.plots_dock.isVisible()
+    ctl.settings_dock.show()
+    state = window.saveState()
+    ctl.shutdown()
+
+    from mgstudio.app.main_window import MainWindow
+
+    other = MainWindow()
+    qtbot.addWidget(other)
+    other.restoreState(state)  # as MainWindow does from its settings, before install
+    other.show()
+    again = install(other)
+    assert again.settings_dock.isVisible() and not again.plots_dock.isVisible()
+    again.shutdown()
+    other.undo_stack.setClean()
+    other.close()
+
+
+def test_install_does_not_load_matplotlib(tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from PySide6.QtCore import QSettings\n"
+        "QSettings.setDefaultFormat(QSettings.Format.IniFormat)\n"
+        "QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "
+        f"{str(tmp_path)!r})\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from mgstudio.app.main_window import MainWindow\n"
+        "from mgstudio.app.training import install\n"
+        "w = MainWindow(); w.show(); ctl = install(w); app.processEvents()\n"
+        "print('matplotlib' in sys.modules)\n"
+        "ctl.train(); print('matplotlib.backends.backend_qtagg' in sys.modules)\n"
+        "w.undo_stack.setClean(); w.close()\n"
+    )
+    env = {**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, timeout=120, check=True)
+    assert out.stdout.split() == ["False", "True"]

@@ -195,3 +195,12 @@ def test_parse_hidden_round_trips(widths):
 def test_parse_hidden_refuses(text):
     with pytest.raises(ConfigError):
         parse_hidden(text)
+
+
+def test_neurons_and_constants_carry_names():
+    trainer = Trainer(preset("micrograd-demo", hidden=(3, 2)))
+    net = build_network_document(trainer, 4)
+    labels = {n.label for n in net.document.nodes.values()}
+    assert {"L1.N1", "L1.N3", "L2.N2", "score", "loss", "1", "-y", "x1", "x2"} <= labels
+    walk = build_network_document(Trainer(preset("walkthrough")), 0)
+    assert "y" in {n.label for n in walk.document.nodes.values()}

@@ -138,12 +138,13 @@ class TrainingController(QObject):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.panel)
-        self.settings_dock = self._dock("Training Settings", "training_settings_dock", scroll)
-        self.plots_dock = self._dock("Training Plots", "training_plots_dock", self.plots)
-        self.window.splitDockWidget(self.settings_dock, self.plots_dock, Qt.Orientation.Vertical)
-        # hidden until asked for or until training starts: matplotlib loads on first show
-        self.settings_dock.hide()
-        self.plots_dock.hide()
+        self.settings_dock, restored = self._dock("Training Settings", "training_settings_dock",
+                                                  scroll)
+        self.plots_dock, restored2 = self._dock("Training Plots", "training_plots_dock",
+                                                self.plots)
+        if not (restored or restored2):
+            self.window.splitDockWidget(self.settings_dock, self.plots_dock,
+                                        Qt.Orientation.Vertical)
         self.actions["settings"] = self.settings_dock.toggleViewAction()
         self.actions["settings"].setText("Training &Settings")
         self.actions["settings"].setIcon(
@@ -151,12 +152,17 @@ class TrainingController(QObject):
         self.actions["plots"] = self.plots_dock.toggleViewAction()
         self.actions["plots"].setText("Training P&lots")
 
-    def _dock(self, title: str, name: str, widget) -> QDockWidget:
+    def _dock(self, title: str, name: str, widget) -> tuple[QDockWidget, bool]:
+        """A dock where the window's saved state put it (True), else on the right, hidden."""
         dock = QDockWidget(title, self.window)
         dock.setObjectName(name)
         dock.setWidget(widget)
+        # the window restored its state before we existed; Qt keeps our docks' part of it
+        if self.window.restoreDockWidget(dock):
+            return dock, True
         self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        return dock
+        dock.hide()  # until asked for or until training starts: matplotlib loads on show
+        return dock, False
 
     def _build_toolbar(self) -> None:
         tb = QToolBar("Training", self.window)
@@ -255,6 +261,7 @@ class TrainingController(QObject):
         self.sync = None  # a new model: the old network document no longer matches
         self.progress_bar.setRange(0, config.steps)
         self.progress_bar.setValue(0)
+        self.panel.sample.setMaximum(trainer.dataset.n_samples - 1)
         self._set_state(IDLE)
         if not self.plots_dock.isVisible():
             self.plots_dock.show()

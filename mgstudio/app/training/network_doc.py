@@ -58,10 +58,22 @@ def node_count(n_inputs: int, hidden, activation: str = "relu",
 
 
 def sample_loss(loss: str, score: Value, target: float) -> Value:
-    """One sample's term of the training loss (without the 1/n of a mean or the L2 term)."""
+    """One sample's term of the training loss (without the 1/n of a mean or the L2 term),
+    with the operands in the order the loss functions build them."""
     if loss == "hinge":
-        return (1 + -target * score).relu()
-    return (score - target) ** 2
+        return (Value(1.0, label="1") + Value(-target, label="-y") * score).relu()
+    return (score - Value(target, label="y")) ** 2
+
+
+def forward_labelled(model, xs: list[Value]) -> Value:
+    """``model(xs)`` layer by layer, each neuron's output labelled ``L<layer>.N<neuron>``."""
+    x = xs
+    for li, layer in enumerate(model.layers, start=1):
+        outs = [neuron(x) for neuron in layer.neurons]
+        for ni, out in enumerate(outs, start=1):
+            out.label = f"L{li}.N{ni}"
+        x = outs
+    return x[0]
 
 
 def build_network_document(trainer, sample: int = 0, limit: int = HARD_LIMIT,
@@ -81,7 +93,7 @@ def build_network_document(trainer, sample: int = 0, limit: int = HARD_LIMIT,
     params = model.parameters()
     names = trainer.parameter_names()
     xs = [Value(float(x), label=f"x{i + 1}") for i, x in enumerate(data.X[sample])]
-    score = model(xs)
+    score = forward_labelled(model, xs)
     score.label = "score"
     loss = sample_loss(cfg.loss, score, float(data.y[sample]))
     loss.label = "loss"
@@ -95,13 +107,12 @@ def build_network_document(trainer, sample: int = 0, limit: int = HARD_LIMIT,
         if id(v) in ids:
             continue
         if v.op is None:
-            kind, label = roles.get(id(v), ("constant", ""))
+            kind, label = roles.get(id(v), ("constant", v.label))
             ids[id(v)] = doc.add_node(kind, label=label, value=v.data)
             continue
         kind = KIND_FOR_OP[v.op.name]
         params_ = {"exponent": float(v.param)} if v.op.name == "pow" else None
-        label = v.label if v is score or v is loss else ""
-        ids[id(v)] = doc.add_node(kind, label=label, params=params_)
+        ids[id(v)] = doc.add_node(kind, label=v.label, params=params_)
         wires += [(ids[id(src)], ids[id(v)], port)
                   for port, src in zip(KINDS[kind].inputs, v._prev)]
     with doc.batch():

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 GRID_SIZE = 80      # the heatmap is GRID_SIZE x GRID_SIZE scores
 SCORE_CLIP = 2.0    # the colour scale spans [-SCORE_CLIP, SCORE_CLIP]; the boundary is 0
 TABLE_LIMIT = 64
+MAX_POINTS = 4000   # longer curves are thinned before drawing
 
 
 def grid_for(X: np.ndarray, size: int = GRID_SIZE, margin: float = 0.25):
@@ -130,6 +131,8 @@ class PlotPane(QWidget):
     # --- building (lazy) ----------------------------------------------------------------------
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        if self.built:
+            self.canvas.draw_idle()  # blit backgrounds saved before hiding may be stale
         self.ensure_built()
 
     def ensure_built(self) -> None:
@@ -291,8 +294,15 @@ class PlotPane(QWidget):
     def _set_line_data(self) -> None:
         if self.loss_line is None:
             return
-        self.loss_line.set_data(self.steps, self.losses)
-        self.acc_line.set_data(self.steps, self.accuracies)
+        steps, losses, accs = self.steps, self.losses, self.accuracies
+        n = len(steps)
+        if n > MAX_POINTS:  # a few pixels per point is all a line can show; keep the last
+            keep = np.unique(np.append(np.arange(0, n, n // (MAX_POINTS // 2)), n - 1))
+            steps = np.asarray(steps)[keep]
+            losses = np.asarray(losses)[keep]
+            accs = np.asarray(accs)[keep]
+        self.loss_line.set_data(steps, losses)
+        self.acc_line.set_data(steps, accs)
 
     def _needs_growth(self) -> bool:
         if not self.steps:
