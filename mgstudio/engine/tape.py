@@ -276,6 +276,8 @@ class Tape:
         return V
 
     def _run_forward(self, V, X) -> None:
+        if V.shape[1] == 0:
+            return
         if self.n_inputs:
             V[1 : 1 + self.n_inputs] = X.T
         C = self._C
@@ -327,7 +329,7 @@ class Tape:
         self._out_scatter.add(G, seed.T)
         gC = np.zeros(len(C))
         with np.errstate(all="ignore"):
-            for step in reversed(self._steps):
+            for step in reversed(self._steps if B else ()):
                 step.backward(V, G, C, gC)
         pgrad = gC[: self.n_params].copy()
         if self._param_slots is not None:
@@ -351,8 +353,7 @@ class _Compiler:
             for v in vs:
                 if not isinstance(v, Value):
                     raise TypeError(f"{what} must be Values, not {type(v).__name__}")
-        ids = [v for v in inputs + params]
-        if len(set(ids)) != len(ids):
+        if len(set(inputs + params)) != len(inputs) + len(params):
             raise ValueError("a Value appears twice among inputs and params")
         self.tape, self.outputs, self.inputs, self.params = tape, outputs, inputs, params
         self.input_pos = {v: i for i, v in enumerate(inputs)}
@@ -367,9 +368,6 @@ class _Compiler:
     def _coefable(self, v) -> bool:
         """Shared parameters and constants can be coefficients of a sum's terms."""
         return v in self.leaf_ids and v not in self.input_pos
-
-    def _operands(self, v) -> tuple:
-        return () if v in self.leaf_ids else v._prev
 
     def _is_sum(self, v) -> bool:
         return self.op_name.get(v) in _SUMS
@@ -495,10 +493,9 @@ class _Compiler:
         topo = self._topo()
         self.absorbed = self._find_absorbed(topo)
         kept = [v for v in topo if v not in self.absorbed]
-        self.kept_ids = {v for v in kept}
 
-        plans: dict[int, tuple] = {}
-        level: dict[int, int] = {}
+        plans: dict = {}  # node -> its plan (see _plan)
+        level: dict = {}  # node -> 1 + the deepest level among the rows it reads
         for v in kept:
             if self._leaf(v):
                 continue
@@ -507,7 +504,7 @@ class _Compiler:
                 (level.get(d, 0) for d in plan[1] if d is not None), default=0)
 
         # rows: 0 holds ones, then the inputs, then leaves that are operands or outputs
-        slot: dict[int, int] = {v: 1 + i for i, v in enumerate(self.inputs)}
+        slot: dict = {v: 1 + i for i, v in enumerate(self.inputs)}  # node -> its row
         row_leaves = []
         wanted = [d for v in kept if v in plans for d in plans[v][1]] + self.outputs
         for d in wanted:

@@ -224,3 +224,12 @@ def test_inputs_and_params_cut_the_graph():
     assert tape.n_nodes == 2
     _close(tape.forward(np.array([[3.0]])), [[9.0]])
     _close(tape.backward()[1], [[6.0]])
+
+
+def test_an_empty_batch_gives_empty_results():
+    x, p = Value(0.0), Value(2.0)
+    tape = Tape.compile(outputs=[(x * p + x * x).tanh()], inputs=[x], params=[p])
+    assert tape.forward(np.zeros((0, 1))).shape == (0, 1)
+    pgrad, xgrad = tape.backward()
+    assert pgrad.tolist() == [0.0] and xgrad.shape == (0, 1)
+    assert tape.evaluate(np.zeros((0, 1))).shape == (0, 1)
