@@ -65,6 +65,10 @@ SPECS: dict[str, Spec] = {
 }
 
 
+#: icons of actions made elsewhere (the undo stack makes Undo and Redo)
+EXTRA_ICONS = {"undo": "undo", "redo": "redo"}
+
+
 def make_actions(parent: QWidget, slots: dict[str, Callable]) -> dict[str, QAction]:
     """One QAction per spec, triggering ``slots[name]`` (if given)."""
     out: dict[str, QAction] = {}
@@ -102,5 +106,7 @@ def key_sequences(shortcut) -> list[QKeySequence]:
 def refresh_icons(actions: dict[str, QAction]) -> None:
     """Re-draw the icons in the palette's text colour (after a light/dark switch)."""
     for name, action in actions.items():
-        if SPECS[name].icon:
-            action.setIcon(icon(SPECS[name].icon))
+        spec = SPECS.get(name)
+        name = spec.icon if spec is not None else EXTRA_ICONS.get(name, "")
+        if name:
+            action.setIcon(icon(name))

@@ -186,9 +186,11 @@ class InspectorWidget(QWidget):
 
     # --- showing ----------------------------------------------------------------------------
     def refresh(self) -> None:
-        nid = self.node_id
         doc = self.document
-        has = nid is not None and doc is not None
+        if self.node_id is not None and (doc is None or self.node_id not in doc.nodes):
+            self.node_id = None  # removed (wire events can arrive after the node is gone)
+        nid = self.node_id
+        has = nid is not None
         self.form_box.setVisible(has)
         self.hint.setVisible(not has or doc.why_incomplete(nid) is not None)
         can_step = doc is not None and output_of(doc) is not None

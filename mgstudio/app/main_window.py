@@ -31,7 +31,7 @@ from .canvas.view import CanvasView
 from .dialogs import ABOUT, CodeImportDialog, NeuronDialog
 from .export import export_code, export_picture
 from .grads import output_of
-from .icons import app_icon, icon_size
+from .icons import app_icon, icon, icon_size
 from .inspector import InspectorWidget
 from .palette import PaletteWidget
 from .settings import StudioSettings
@@ -94,10 +94,10 @@ class MainWindow(QMainWindow):
         self.actions = actions_mod.make_actions(self, self._slots())
         self._undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self._undo_action.setShortcuts(actions_mod.key_sequences(actions_mod.Std.Undo))
-        self._undo_action.setIcon(actions_mod.icon("undo"))
+        self._undo_action.setIcon(icon("undo"))
         self._redo_action = self.undo_stack.createRedoAction(self, "&Redo")
         self._redo_action.setShortcuts(actions_mod.key_sequences(actions_mod.Std.Redo))
-        self._redo_action.setIcon(actions_mod.icon("redo"))
+        self._redo_action.setIcon(icon("redo"))
         self.actions["undo"] = self._undo_action
         self.actions["redo"] = self._redo_action
         self.actions["undo_history"] = self.undo_dock.toggleViewAction()

@@ -84,13 +84,12 @@ def window(qtbot, settings_path, errors):
 
     win = MainWindow(settings=StudioSettings())
     win.show_error = lambda title, text: errors.append((title, text))
-    qtbot.addWidget(win)
+    # pytest-qt closes it before fixture teardown: mark it clean first, so no prompt blocks
+    qtbot.addWidget(win, before_close_func=lambda w: w.undo_stack.setClean())
     win.resize(1200, 800)
     win.show()
     qtbot.waitExposed(win)
-    yield win
-    win.undo_stack.setClean()  # no unsaved-changes prompt while tearing down
-    win.close()
+    return win
 
 
 @pytest.fixture

@@ -1,0 +1,85 @@
+"""The launcher: ``python main.py [FILE] [--screenshot OUT.png]`` (offscreen here; the real X
+window is tests/app/test_xvfb_window.py)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtGui import QImage
+
+from mgstudio.app import launch
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _image(path: Path) -> QImage:
+    image = QImage(str(path))
+    assert not image.isNull()
+    return image
+
+
+def _distinct_colours(image: QImage, step: int = 17) -> int:
+    return len({image.pixel(x, y) for x in range(0, image.width(), step)
+                for y in range(0, image.height(), step)})
+
+
+def test_screenshot_of_the_neuron(qapp, settings_path, tmp_path, capsys):
+    out = tmp_path / "shot.png"
+    assert launch.main(["--screenshot", str(out)]) == 0
+    image = _image(out)
+    assert (image.width(), image.height()) == launch.SCREENSHOT_SIZE
+    assert _distinct_colours(image) > 20  # a painted window, not a blank rectangle
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_screenshot_with_a_bad_file_reports_on_stderr(qapp, settings_path, tmp_path, capsys):
+    bad = tmp_path / "broken.mgs"
+    bad.write_text("{ not json")
+    out = tmp_path / "shot.png"
+    assert launch.main([str(bad), "--screenshot", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("error: Can't open the file: broken.mgs")
+    assert "Traceback" not in err
+    assert out.exists() and out.stat().st_size > 1000
+
+
+def test_cli_without_subcommand_opens_the_window(qapp, settings_path, tmp_path):
+    from mgstudio.cli import main as cli_main
+    from mgstudio.document.examples import example_path
+
+    out = tmp_path / "expr.png"
+    assert cli_main([str(example_path("expression.mgs")), "--screenshot", str(out),
+                     "--theme", "dark", "--backward"]) == 0
+    image = _image(out)
+    assert _distinct_colours(image) > 20
+    corner = image.pixelColor(image.width() - 3, 3)  # the menu bar, in the dark palette
+    assert corner.lightness() < 100
+    from mgstudio.app.theme import apply_theme
+
+    apply_theme(qapp, "light")
+    apply_theme(qapp, "system")
+
+
+def test_main_py_in_a_subprocess_never_shows_a_traceback(tmp_path):
+    bad = tmp_path / "missing.mgs"
+    out = tmp_path / "shot.png"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "cfg"))
+    proc = subprocess.run([sys.executable, str(ROOT / "main.py"), str(bad), "--screenshot",
+                           str(out)], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "error: Can't open the file" in proc.stderr and "missing.mgs" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert out.stat().st_size > 1000
+
+
+def test_bad_arguments_exit_with_usage(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit) as exc:
+        launch.main(["--theme", "purple"])
+    assert exc.value.code == 2
+    assert "--theme" in capsys.readouterr().err
