@@ -91,3 +91,54 @@ def test_tape_matches_the_scalar_engine_on_random_graphs(recipe, p, X, n_out, da
     t_pgrad, t_xgrad = tape.backward(seed)
     _assert_close(t_pgrad, pgrad)
     _assert_close(t_xgrad, xgrad)
+
+
+@given(
+    K=st.integers(2, 6),
+    M=st.integers(3, 6),
+    data=st.data(),
+)
+def test_tape_layers_of_sums_match_the_scalar_engine(K, M, data):
+    """Blocks of sums over the same operands (the matmul path): random signs, coefficients
+    that are params, constants or shared, with or without a bias, any term order."""
+    xs = [Value(0.0) for _ in range(M)]
+    params = [Value(data.draw(st.floats(-2, 2))) for _ in range(3)]
+    outs = []
+    for _ in range(K):
+        order = data.draw(st.permutations(range(M)))
+        s = None
+        for m in order:
+            choice = data.draw(st.integers(0, 4))
+            coef = params[choice] if choice < 3 else Value(0.5 * choice)  # param or constant
+            term = coef * xs[m] if data.draw(st.booleans()) else xs[m] * coef
+            if s is None:
+                s = term
+            elif data.draw(st.booleans()):
+                s = s - term
+            else:
+                s = s + term
+        if data.draw(st.booleans()):
+            s = s + params[0]
+        outs.append(s.tanh())
+    X = np.array(data.draw(st.lists(leaf_values(M), min_size=1, max_size=4)))
+    seed = np.array(data.draw(st.lists(leaf_values(K), min_size=len(X), max_size=len(X))))
+    tape = Tape.compile(outputs=outs, inputs=xs, params=params)
+    Y = tape.forward(X)
+    pgrad, xgrad = tape.backward(seed)
+    ref_Y = np.empty_like(Y)
+    ref_p = np.zeros(len(params))
+    ref_x = np.zeros_like(xgrad)
+    for i, row in enumerate(X):
+        for v, x in zip(xs, row):
+            v.data = x
+        for k, out in enumerate(outs):
+            ref_Y[i, k] = out.recompute()
+            out.zero_grad()
+            for v in xs + params:
+                v.grad = 0.0
+            out.backward()
+            ref_p += seed[i, k] * np.array([p.grad for p in params])
+            ref_x[i] += seed[i, k] * np.array([v.grad for v in xs])
+    _assert_close(Y, ref_Y)
+    _assert_close(pgrad, ref_p)
+    _assert_close(xgrad, ref_x)
