@@ -206,7 +206,7 @@ def test_set_document_resubscribes_and_rebuilds(canvas, doc, neuron):
     assert len(other.events.values_changed) == 0
 
 
-def test_colours_follow_a_dark_palette(canvas, doc, neuron):
+def test_colours_follow_a_dark_palette(canvas, doc, neuron, qtbot):
     app = QApplication.instance()
     light = app.palette()
     dark = QPalette(light)
@@ -217,13 +217,14 @@ def test_colours_follow_a_dark_palette(canvas, doc, neuron):
         dark.setColor(group, QPalette.ColorRole.Text, QColor(230, 230, 230))
     try:
         app.setPalette(dark)
+        qtbot.waitUntil(lambda: canvas.canvas_scene.style.colors.dark)  # Qt posts the change
         colors = canvas.canvas_scene.style.colors
         assert colors.dark and colors.node_fill.lightness() < 60
         assert colors.text.lightness() > 200
         assert canvas.item_for(neuron["x1"]).style is canvas.canvas_scene.style
     finally:
         app.setPalette(light)
-    assert not canvas.canvas_scene.style.colors.dark or CanvasColors.from_palette().dark
+    qtbot.waitUntil(lambda: not canvas.canvas_scene.style.colors.dark)
 
 
 def test_a_scene_without_a_view_can_be_built_for_a_big_document(qtbot):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsScene
 
 from mgstudio.document.kinds import KINDS
@@ -260,11 +260,6 @@ class CanvasScene(QGraphicsScene):
         return best
 
     # --- theme -----------------------------------------------------------------------------
-    def event(self, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
-            self.restyle()
-        return super().event(event)
-
     def restyle(self) -> None:
         """Recompute colours and fonts from the current palette (light/dark switch)."""
         self.style = CanvasStyle()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QLineF, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QCursor, QKeySequence, QPainter
 from PySide6.QtWidgets import QGraphicsView, QMenu
 
@@ -703,6 +703,13 @@ class CanvasView(QGraphicsView):
             lines.append(QLineF(rect.left(), y, rect.right(), y))
             y += step * 5
         painter.drawLines(lines)
+
+    def changeEvent(self, event) -> None:
+        # the view (a widget) hears about light/dark switches; the scene repaints in the new
+        # colours (a Python QGraphicsScene.event override would run while Qt deletes it)
+        if event.type() == QEvent.Type.PaletteChange:
+            self.canvas_scene.restyle()
+        super().changeEvent(event)
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
