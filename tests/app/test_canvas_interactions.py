@@ -416,3 +416,63 @@ def test_alt_wheel_on_a_leaf_nudges_as_one_step(canvas, doc, undo_stack, neuron)
         canvas.nudge(neuron["x1"], 0.1)
     assert doc.nodes[neuron["x1"]].value == pytest.approx(2.3)
     assert undo_stack.count() == 1
+
+
+# --- panning, menus, lifetime -------------------------------------------------------------
+def test_middle_drag_pans_the_view(canvas, doc, neuron):
+    before = canvas.mapToScene(QPoint(400, 300))
+    port = canvas.viewport()
+    QTest.mousePress(port, Qt.MouseButton.MiddleButton, NOMOD, QPoint(400, 300))
+    QTest.mouseMove(port, QPoint(300, 250))
+    QTest.mouseRelease(port, Qt.MouseButton.MiddleButton, NOMOD, QPoint(300, 250))
+    after = canvas.mapToScene(QPoint(400, 300))
+    assert (after - before).x() == pytest.approx(100 / canvas.zoom(), abs=2)
+    assert (after - before).y() == pytest.approx(50 / canvas.zoom(), abs=2)
+
+
+def test_space_drag_pans_instead_of_selecting(canvas, doc, undo_stack, neuron):
+    start = {nid: n.pos for nid, n in doc.nodes.items()}
+    x1 = canvas.item_for(neuron["x1"]).cell_rect("label").center()
+    before = canvas.mapToScene(QPoint(10, 10))
+    QTest.keyPress(canvas, Qt.Key.Key_Space)
+    drag(canvas, x1, x1 + QPointF(0, 120 / canvas.zoom()))
+    QTest.keyRelease(canvas, Qt.Key.Key_Space)
+    assert {nid: n.pos for nid, n in doc.nodes.items()} == start and undo_stack.count() == 0
+    assert canvas.mapToScene(QPoint(10, 10)).y() < before.y() - 50
+
+
+def test_double_click_on_empty_canvas_opens_quick_add_there(canvas, doc):
+    spot = QPointF(-2000, -2000)
+    canvas.centerOn(spot)
+    QTest.mouseDClick(canvas.viewport(), LEFT, NOMOD, vp(canvas, spot))
+    popup = canvas.quick_add
+    assert popup is not None and popup.isVisible()
+    QTest.keyClicks(popup.filter, "exp")
+    QTest.keyClick(popup.filter, Qt.Key.Key_Return)
+    (nid,) = doc.nodes
+    assert canvas.item_for(nid).sceneBoundingRect().contains(spot)
+
+
+def test_context_menus_offer_what_fits(canvas, doc, neuron):
+    leaf = canvas.context_menu(canvas.item_for(neuron["x1"]).cell_rect("data").center())
+    assert "Edit value" in [a.text() for a in leaf.actions()]
+    op = canvas.context_menu(canvas.item_for(neuron["n"]).cell_rect("data").center())
+    assert "Edit value" not in [a.text() for a in op.actions()]
+    empty = [a.text() for a in canvas.context_menu(QPointF(-5000, -5000)).actions()]
+    assert {"Add node…", "Insert neuron", "Paste", "Arrange"} <= set(empty)
+    mid = canvas.canvas_scene.wire_item(neuron["o"], "a").path().pointAtPercent(0.5)
+    wire_menu = canvas.context_menu(mid)
+    (disconnect,) = [a for a in wire_menu.actions() if a.text() == "Disconnect"]
+    disconnect.trigger()
+    assert all(w.dst != neuron["o"] for w in doc.wires)
+
+
+def test_a_deleted_view_no_longer_listens_to_the_document(qtbot, doc, undo_stack):
+    from mgstudio.app.canvas.view import CanvasView
+
+    listeners = len(doc.events.values_changed)
+    view = CanvasView(doc, undo_stack)
+    assert len(doc.events.values_changed) == listeners + 1
+    view.deleteLater()  # closed without detach(), as a careless window might
+    qtbot.waitUntil(lambda: len(doc.events.values_changed) == listeners)
+    doc.add_node("input", value=1.0)  # must not call into the deleted scene

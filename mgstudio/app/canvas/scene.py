@@ -6,6 +6,7 @@ created, changed and removed only here, in answer to the document's signals.
 
 from __future__ import annotations
 
+import functools
 import math
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
@@ -17,6 +18,13 @@ from .node_item import NodeItem
 from .port_item import HIT_RADIUS, PortRef
 from .style import CanvasStyle
 from .wire_item import WireItem
+
+
+def _disconnect_all(connections: list) -> None:
+    for signal, slot in connections:
+        signal.disconnect(slot)
+    connections.clear()
+
 
 _BY_BOUNDS = Qt.ItemSelectionMode.IntersectsItemBoundingRect  # no Python shape() calls
 _ANY_ORDER = Qt.SortOrder.AscendingOrder
@@ -37,6 +45,9 @@ class CanvasScene(QGraphicsScene):
         self._max_abs_grad = 0.0
         self._selected_wires: set[WireItem] = set()
         self._connections: list = []
+        # if the scene is deleted without detach(), stop the document calling into it; the
+        # callback holds the list, not the scene, because the scene is half gone by then
+        self.destroyed.connect(functools.partial(_disconnect_all, self._connections))
         if document is not None:
             self.set_document(document)
 
@@ -67,9 +78,7 @@ class CanvasScene(QGraphicsScene):
 
     def detach(self) -> None:
         """Stop listening to the document (call before the scene goes away)."""
-        for signal, slot in self._connections:
-            signal.disconnect(slot)
-        self._connections.clear()
+        _disconnect_all(self._connections)
 
     def _clear_items(self) -> None:
         self._selected_wires.clear()

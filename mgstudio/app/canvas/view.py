@@ -335,6 +335,10 @@ class CanvasView(QGraphicsView):
         event.accept()
 
     def contextMenuEvent(self, event) -> None:
+        if self.interaction is not None or event.modifiers() & (
+                Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
+            event.accept()  # Ctrl/Alt + right button cuts wires; no menu in the middle of it
+            return
         menu = self.context_menu(self.mapToScene(event.pos()))
         menu.exec(event.globalPos())
 
