@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -239,3 +239,37 @@ def test_a_scene_without_a_view_can_be_built_for_a_big_document(qtbot):
     scene = CanvasScene(doc)
     assert len(scene.node_items()) == 201 and len(scene.wire_items()) == 200
     scene.detach()
+
+
+def test_zoomed_out_edits_skip_repaints_but_zooming_in_shows_the_new_numbers(
+        canvas, doc, undo_stack, neuron):
+    canvas.resetTransform()
+    canvas.scale(0.2, 0.2)  # boxes only: numbers are not drawn
+    o = canvas.item_for(neuron["o"])
+    canvas.centerOn(o)
+    canvas.viewport().repaint()
+    shown = canvas.mapToScene(canvas.viewport().rect()).boundingRect()
+    assert shown.contains(o.sceneBoundingRect())
+    before = o.paint_count
+    undo_stack.push(SetValueCommand(doc, neuron["x2"], 1.0))
+    canvas.viewport().repaint()
+    assert o.paint_count == before  # no pixel to change, no repaint
+    canvas.resetTransform()
+    canvas.centerOn(o)
+    canvas.viewport().repaint()
+    assert o.paint_count > before
+    expected = f"data {math.tanh(-5.0 + 6.8813735870195432):.4f}"
+    assert o.texts()[1] == expected
+
+
+def test_offscreen_items_catch_up_when_scrolled_into_view(canvas, doc, undo_stack, neuron):
+    canvas.resetTransform()
+    canvas.centerOn(QPointF(-20000, -20000))  # nothing on screen
+    canvas.viewport().repaint()
+    o = canvas.item_for(neuron["o"])
+    undo_stack.push(SetValueCommand(doc, neuron["x1"], 3.0))
+    assert o.stale  # not pulled yet: nobody sees it
+    canvas.centerOn(o)
+    assert not o.stale
+    canvas.viewport().repaint()
+    assert o.texts()[1] == f"data {math.tanh(-9.0 + 6.8813735870195432):.4f}"
