@@ -476,3 +476,30 @@ def test_a_deleted_view_no_longer_listens_to_the_document(qtbot, doc, undo_stack
     view.deleteLater()  # closed without detach(), as a careless window might
     qtbot.waitUntil(lambda: len(doc.events.values_changed) == listeners)
     doc.add_node("input", value=1.0)  # must not call into the deleted scene
+
+
+def test_a_wire_dropped_on_empty_canvas_offers_a_node_to_wire_it_to(canvas, doc, undo_stack):
+    a = doc.add_node("input", label="a", value=0.5, pos=(0, 0))
+    out = canvas.item_for(a).output_pos()
+    drag(canvas, out, out + QPointF(250, 40))
+    popup = canvas.quick_add
+    assert popup is not None and popup.isVisible()
+    QTest.keyClicks(popup.filter, "tanh")
+    QTest.keyClick(popup.filter, Qt.Key.Key_Return)
+    (t,) = [nid for nid, n in doc.nodes.items() if n.kind == "tanh"]
+    assert doc.wires == (Wire(a, t, "a"),)
+    assert canvas.item_for(t).texts()[1] == "data 0.4621"
+    assert undo_stack.count() == 1
+    undo_stack.undo()
+    assert list(doc.nodes) == [a] and not doc.wires
+
+
+def test_a_wire_pulled_back_from_a_free_input_gets_a_new_source(canvas, doc, undo_stack):
+    e = doc.add_node("exp", label="e", pos=(500, 0))
+    inp = canvas.item_for(e).input_pos("a")
+    drag(canvas, inp, inp - QPointF(200, 0))
+    QTest.keyClicks(canvas.quick_add.filter, "input")
+    QTest.keyClick(canvas.quick_add.filter, Qt.Key.Key_Return)
+    (x,) = [nid for nid, n in doc.nodes.items() if n.kind == "input"]
+    assert doc.wires == (Wire(x, e, "a"),)
+    assert canvas.item_for(e).texts()[1] == "data 1.0000"  # exp(0)

@@ -173,6 +173,8 @@ class WireDrag(Interaction):
         if target is None:
             if picked is not None:  # dragged off the input: disconnect
                 view.push(DisconnectCommand(doc, picked.wire))
+            elif self.scene.node_at(pos) is None:  # dropped on empty canvas: what goes here?
+                view.open_quick_add(at=pos, link=self.anchor)
             return
         if error is not None:
             view.status_message.emit(f"can't wire: {error}")

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QGraphicsView, QMenu
 
 from mgstudio.app.commands import (
     AddNodeCommand,
+    ConnectCommand,
     InsertNeuronCommand,
     MoveNodesCommand,
     PasteCommand,
@@ -605,8 +606,11 @@ class CanvasView(QGraphicsView):
                                  commit)
 
     # --- quick add -------------------------------------------------------------------------
-    def open_quick_add(self, text: str = "", at: QPointF | None = None) -> QuickAddPopup:
-        """The searchable kind list at the cursor; the chosen kind is added where it opened."""
+    def open_quick_add(self, text: str = "", at: QPointF | None = None,
+                       link=None) -> QuickAddPopup:
+        """The searchable kind list at the cursor; the chosen kind is added where it opened.
+        With ``link`` (a PortRef: a wire dropped on empty canvas) the new node is wired to
+        that port, in the same undo step."""
         if at is None:
             cursor = self.viewport().mapFromGlobal(QCursor.pos())
             if not self.viewport().rect().contains(cursor):
@@ -617,10 +621,30 @@ class CanvasView(QGraphicsView):
             self.quick_add.deleteLater()
         popup = QuickAddPopup(self, text)
         target = QPointF(at)
-        popup.kind_chosen.connect(lambda kind: self.add_node_at(kind, target))
+        popup.kind_chosen.connect(lambda kind: self._quick_added(kind, target, link))
         popup.popup_at(self.viewport().mapToGlobal(self.mapFromScene(at)))
         self.quick_add = popup
         return popup
+
+    def _quick_added(self, kind: str, pos: QPointF, link) -> None:
+        doc, inputs = self.document, KINDS[kind].inputs
+        if link is None or link.node_id not in doc.nodes or (link.is_output and not inputs):
+            self.add_node_at(kind, pos)
+            return
+        self.undo_stack.beginMacro(f"Add {kind}")
+        try:
+            if link.is_output:  # the new node takes the wire into its first input
+                nid = self.add_node_at(kind, pos, select=False)
+                if nid is not None:
+                    self.push(ConnectCommand(doc, link.node_id, nid, inputs[0]))
+            else:  # the new node feeds the input the wire came from
+                nid = self.add_node_at(kind, QPointF(pos.x() - 240.0, pos.y()), select=False)
+                if nid is not None:
+                    self.push(ConnectCommand(doc, nid, link.node_id, link.name))
+        finally:
+            self.undo_stack.endMacro()
+        if nid is not None:
+            self.select_ids([nid])
 
     # --- drag and drop from the palette ----------------------------------------------------
     def _dropped_kind(self, event) -> str | None:
