@@ -30,10 +30,11 @@ from .value import Value, _gc_paused, _topological_order
 _SUMS = ("add", "sub")
 _SEQUENTIAL_MAX = 8  # up to this many terms, add them one by one (the scalar engine's order)
 _DENSE_MIN = 16  # matmul a block of sums once it has this many products (smaller: exact order)
-# evaluate()'s chunk: big enough to amortise the per-step overhead, small enough that BLAS keeps
-# its matmuls on one thread (larger ones woke OpenBLAS's threads and ran up to 10x slower on a
-# busy 2-core machine: 200x200 grid, MLP(2,[16,16,1]): ~13 ms at 1024, 80-300 ms at 4096).
+# evaluate()'s chunk: big enough to amortise the per-step overhead, small enough to stay in cache
+# (200x200 grid, MLP(2,[16,16,1]): ~6 ms at 1024 samples a chunk, ~10 ms at 4096)
 _CHUNK = 1024
+# OpenBLAS runs a matrix product single-threaded below m*n*k = 65536 * 4; stay under it
+_BLAS_ONE_THREAD = 200_000
 
 
 # --- index helpers ----------------------------------------------------------------------------
@@ -185,7 +186,10 @@ class _Sums:
 
 
 class _Dense:
-    """A block of sums over the same operands, one matrix product: ``V[out] = W @ V[x]``."""
+    """A block of sums over the same operands, one matrix product: ``V[out] = W @ V[x]``.
+
+    Products are cut into column chunks small enough that OpenBLAS stays on one thread: on a
+    busy 2-core machine its threads made a 2000-sample step 20x slower (20 ms, not 0.9 ms)."""
 
     def __init__(self, out: slice, jmat, smat, xidx, n_coefs: int):
         self.out, self.n_coefs = out, n_coefs
@@ -195,19 +199,32 @@ class _Dense:
         flat = self.jmat.ravel()
         self.unique_coefs = len(np.unique(flat)) == len(flat)
         self.x, self.sx = _index(xidx), _Scatter(xidx)
+        self.cols = max(64, _BLAS_ONE_THREAD // self.jmat.size)
 
     def _W(self, C):
         W = C[self.jmat]
         return W if self.smat is None else W * self.smat
 
     def forward(self, V, C) -> None:
-        np.matmul(self._W(C), V[self.x], out=V[self.out])
+        W, X, out, n = self._W(C), V[self.x], V[self.out], self.cols
+        if X.shape[1] <= n:
+            np.matmul(W, X, out=out)
+            return
+        for j in range(0, X.shape[1], n):
+            np.matmul(W, X[:, j : j + n], out=out[:, j : j + n])
 
     def backward(self, V, G, C, gC) -> None:
-        g = G[self.out]
-        W = self._W(C)
-        self.sx.add(G, W.T @ g)
-        dW = g @ V[self.x].T
+        g, X, W, n = G[self.out], V[self.x], self._W(C), self.cols
+        if X.shape[1] <= n:
+            gX = W.T @ g
+            dW = g @ X.T
+        else:
+            gX = np.empty_like(X)
+            dW = np.zeros(W.shape)
+            for j in range(0, X.shape[1], n):
+                np.matmul(W.T, g[:, j : j + n], out=gX[:, j : j + n])
+                dW += g[:, j : j + n] @ X[:, j : j + n].T
+        self.sx.add(G, gX)
         if self.smat is not None:
             dW *= self.smat
         if self.unique_coefs:

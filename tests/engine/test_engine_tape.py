@@ -233,3 +233,20 @@ def test_an_empty_batch_gives_empty_results():
     pgrad, xgrad = tape.backward()
     assert pgrad.tolist() == [0.0] and xgrad.shape == (0, 1)
     assert tape.evaluate(np.zeros((0, 1))).shape == (0, 1)
+
+
+def test_matmuls_cut_into_column_chunks_give_the_same_numbers():
+    random.seed(5)
+    model = MLP(3, [8, 8, 2])
+    xs = [Value(0.0) for _ in range(3)]
+    outs = model(xs)
+    X = np.random.default_rng(5).normal(size=(50, 3))
+    whole = Tape.compile(outputs=outs, inputs=xs, params=model.parameters())
+    cut = Tape.compile(outputs=outs, inputs=xs, params=model.parameters())
+    dense = [s for s in cut._steps if isinstance(s, _Dense)]
+    assert dense
+    for step in dense:
+        step.cols = 7  # as a big batch would be cut
+    np.testing.assert_array_equal(cut.forward(X), whole.forward(X))
+    for a, b in zip(cut.backward(), whole.backward()):
+        np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-13)
