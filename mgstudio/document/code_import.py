@@ -99,14 +99,17 @@ _OP_WORDS = {
     ast.RShift: "'>>'", ast.BitOr: "'|'", ast.BitAnd: "'&'", ast.BitXor: "'^'",
     ast.Not: "'not'", ast.Invert: "'~'",
 }
-_STATEMENT_WORDS = {
-    ast.For: "'for' loops", ast.AsyncFor: "'for' loops", ast.While: "'while' loops",
-    ast.If: "'if' statements", ast.FunctionDef: "function definitions ('def')",
-    ast.AsyncFunctionDef: "function definitions ('def')", ast.ClassDef: "class definitions",
-    ast.With: "'with' blocks", ast.AsyncWith: "'with' blocks", ast.Try: "'try' blocks",
-    ast.Return: "'return'", ast.Delete: "'del'", ast.Global: "'global'",
-    ast.Nonlocal: "'nonlocal'", ast.Assert: "'assert'", ast.Raise: "'raise'",
-    ast.AnnAssign: "annotated assignments", ast.Break: "'break'", ast.Continue: "'continue'",
+_STATEMENT_WORDS = {  # each with its verb, for "… not supported"
+    ast.For: "'for' loops are", ast.AsyncFor: "'for' loops are",
+    ast.While: "'while' loops are", ast.If: "'if' statements are",
+    ast.FunctionDef: "function definitions ('def') are",
+    ast.AsyncFunctionDef: "function definitions ('def') are",
+    ast.ClassDef: "class definitions are", ast.With: "'with' blocks are",
+    ast.AsyncWith: "'with' blocks are", ast.Try: "'try' blocks are", ast.Return: "'return' is",
+    ast.Delete: "'del' is", ast.Global: "'global' is", ast.Nonlocal: "'nonlocal' is",
+    ast.Assert: "'assert' is", ast.Raise: "'raise' is",
+    ast.AnnAssign: "annotated assignments are", ast.Break: "'break' is",
+    ast.Continue: "'continue' is",
 }
 _EXPRESSION_WORDS = {
     ast.Lambda: "lambda functions", ast.ListComp: "list comprehensions",
@@ -124,10 +127,7 @@ def _describe_call(func: ast.expr) -> str:
     if isinstance(func, ast.Name):
         return f"'{func.id}'"
     if isinstance(func, ast.Attribute):
-        try:
-            return f"'{ast.unparse(func)}'"
-        except Exception:  # unparse of odd trees; the attribute name is enough
-            return f"'.{func.attr}'"
+        return f"'{_unparse(func)}'"
     return "this kind of function"
 
 
@@ -177,8 +177,8 @@ class _Builder:
         elif isinstance(st, ast.Pass):
             pass
         else:
-            what = _STATEMENT_WORDS.get(type(st), f"'{type(st).__name__}' statements")
-            raise CodeImportError(f"{what} are not supported; write each step on its own "
+            what = _STATEMENT_WORDS.get(type(st), f"'{type(st).__name__}' statements are")
+            raise CodeImportError(f"{what} not supported; write each step on its own "
                                   "line with plain assignments", line)
 
     def _import(self, st: ast.Import | ast.ImportFrom) -> None:
