@@ -503,3 +503,16 @@ def test_a_wire_pulled_back_from_a_free_input_gets_a_new_source(canvas, doc, und
     (x,) = [nid for nid, n in doc.nodes.items() if n.kind == "input"]
     assert doc.wires == (Wire(x, e, "a"),)
     assert canvas.item_for(e).texts()[1] == "data 1.0000"  # exp(0)
+
+
+def test_undo_in_the_middle_of_a_wire_drag_does_not_crash(canvas, doc, undo_stack):
+    a = canvas.add_node_at("input", QPointF(0, 0))
+    out = canvas.item_for(a).output_pos()
+    port = canvas.viewport()
+    QTest.mousePress(port, LEFT, NOMOD, vp(canvas, out))
+    QTest.mouseMove(port, vp(canvas, out + QPointF(80, 0)))
+    undo_stack.undo()  # the node being wired from disappears
+    QTest.mouseMove(port, vp(canvas, out + QPointF(120, 0)))
+    QTest.mouseRelease(port, LEFT, NOMOD, vp(canvas, out + QPointF(160, 0)))
+    assert not doc.nodes and canvas.interaction is None
+    assert canvas.canvas_scene.items() == []

@@ -150,7 +150,15 @@ class WireDrag(Interaction):
                 self._hot_item = item
 
     # --- events ----------------------------------------------------------------------------
+    def _gone(self) -> bool:
+        """The anchor node vanished mid-drag (an undo shortcut, say): drop the gesture."""
+        return self.anchor.node_id not in self.doc.nodes or \
+            self.scene.item_for(self.anchor.node_id) is None
+
     def move(self, pos: QPointF, event) -> None:
+        if self._gone():
+            self.finish()
+            return
         target = self._target_at(pos)
         if target is not None:
             self.error = self._check(target)
@@ -166,8 +174,13 @@ class WireDrag(Interaction):
         self._set_hot(target)
 
     def release(self, pos: QPointF, event) -> None:
+        if self._gone():
+            self.finish()
+            return
         self.move(pos, event)
         target, error, picked = self.target, self.error, self.picked
+        if target is not None and self.scene.item_for(target.node_id) is None:
+            target = None
         self.finish()
         view, doc = self.view, self.doc
         if target is None:
@@ -192,6 +205,8 @@ class WireDrag(Interaction):
         view.push(ConnectCommand(doc, wire.src, wire.dst, wire.port))
 
     def finish(self) -> None:
+        if self._hot_item is not None and self._hot_item.scene() is None:
+            self._hot_item = None
         self._set_hot(None)
         if self.picked is not None and self.picked.scene() is not None:
             self.picked.show()
