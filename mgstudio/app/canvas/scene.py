@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import math
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtWidgets import QGraphicsScene
 
 from mgstudio.document.kinds import KINDS
@@ -26,8 +26,6 @@ def _disconnect_all(connections: list) -> None:
     connections.clear()
 
 
-_BY_BOUNDS = Qt.ItemSelectionMode.IntersectsItemBoundingRect  # no Python shape() calls
-_ANY_ORDER = Qt.SortOrder.AscendingOrder
 
 
 class CanvasScene(QGraphicsScene):
@@ -44,6 +42,7 @@ class CanvasScene(QGraphicsScene):
         self._wires: dict[tuple[str, str], WireItem] = {}  # keyed by (dst, port): one per input
         self._max_abs_grad = 0.0
         self._selected_wires: set[WireItem] = set()
+        self._stale: set[NodeItem] = set()  # items whose Value changed while off screen
         self._connections: list = []
         # if the scene is deleted without detach(), stop the document calling into it; the
         # callback holds the list, not the scene, because the scene is half gone by then
@@ -82,6 +81,7 @@ class CanvasScene(QGraphicsScene):
 
     def _clear_items(self) -> None:
         self._selected_wires.clear()
+        self._stale.clear()
         for item in list(self._wires.values()):
             self.removeItem(item)
         for item in list(self._nodes.values()):
@@ -164,6 +164,7 @@ class CanvasScene(QGraphicsScene):
             return
         for wire in list(item.wires):
             self._remove_wire_item(wire)
+        self._stale.discard(item)
         self.removeItem(item)
         self.projected.emit()
 
@@ -193,24 +194,34 @@ class CanvasScene(QGraphicsScene):
         self._max_abs_grad = self._compute_max_abs_grad()
         # grad tints are relative to the largest |grad|: when it moves, every tint may change
         if self._max_abs_grad != old_max:
-            for item in self._nodes.values():
-                item.stale = True
+            items = list(self._nodes.values())
         else:
-            nodes = self._nodes
-            for nid in ids:
-                item = nodes.get(nid)
-                if item is not None:
-                    item.stale = True
+            get = self._nodes.get
+            items = [it for it in map(get, ids) if it is not None]
+        for item in items:
+            item.stale = True
+        self._stale.update(items)
         # items on screen repaint now; the others pull their numbers when they are shown
         self.refresh_visible()
 
     def refresh_visible(self, view=None) -> None:
         """Let stale items that some view shows (or ``view`` shows) take their new numbers."""
-        for v in [view] if view is not None else self.views():
-            rect = v.mapToScene(v.viewport().rect()).boundingRect()
-            for item in self.items(rect, _BY_BOUNDS, _ANY_ORDER):
-                if type(item) is NodeItem and item.stale:
-                    item.refresh()
+        if not self._stale or self.document is None:
+            return
+        views = [view] if view is not None else self.views()
+        rects = [v.mapToScene(v.viewport().rect()).boundingRect() for v in views]
+        if not rects:
+            return
+        everything = any(r.contains(self.sceneRect()) for r in rects)
+        value_of, top = self.document.value_of, self._max_abs_grad
+        done = []
+        for item in self._stale:
+            if not item.stale:  # pulled on its own (painted or read)
+                done.append(item)
+            elif everything or any(r.intersects(item.sceneBoundingRect()) for r in rects):
+                item.show_value(value_of(item.node_id), top)
+                done.append(item)
+        self._stale.difference_update(done)
 
     def value_for(self, nid: str):
         """The node's Value (None while incomplete or once removed)."""
@@ -225,6 +236,7 @@ class CanvasScene(QGraphicsScene):
         item = NodeItem(nid, KINDS[node.kind], self.style, node.label, node.params)
         item.setPos(*node.pos)
         item.stale = True  # takes its numbers when first shown
+        self._stale.add(item)
         self.addItem(item)
         self._nodes[nid] = item
         return item
