@@ -125,13 +125,13 @@ def main() -> int:
         app.processEvents()
     print(f"scene build, {len(big.nodes)} nodes + {len(big.wires)} wires: "
           f"median {statistics.median(builds) * 1e3:.0f} ms (goal < 1000 ms)")
+    t0 = time.perf_counter()
     view2 = CanvasView(big, QUndoStack())
     view2.resize(1600, 1000)
-    t0 = time.perf_counter()
-    view2.show()
-    view2.viewport().repaint()
-    print(f"first paint of the 5,000-node view at fit-all zoom: "
-          f"{(time.perf_counter() - t0) * 1e3:.0f} ms")
+    built = time.perf_counter() - t0
+    view2.grab()  # paints every item once (boxes at this zoom), synchronously
+    print(f"CanvasView over the 5,000-node document: built and fitted {built * 1e3:.0f} ms, "
+          f"first full paint {(time.perf_counter() - t0 - built) * 1e3:.0f} ms")
     view2.detach()
     return 0
 
