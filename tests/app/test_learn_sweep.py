@@ -4,6 +4,9 @@ finite differences, live updates, and grads left as they were."""
 from __future__ import annotations
 
 import math
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -101,3 +104,34 @@ def test_slope_matches_the_closed_form_anywhere(window, open_example, x):
     # forward difference error is 3h plus rounding of f's magnitude
     assert math.isclose(s.numeric, 6 * x - 4, abs_tol=3e-6 + 1e-9 * abs(f(x)) / 1e-6 + 1e-6)
     np.testing.assert_allclose(s.ys, f(s.xs), rtol=1e-12, atol=1e-9)
+
+
+LAZY = """
+import sys
+from PySide6.QtCore import QSettings
+QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, sys.argv[1])
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from mgstudio.app.main_window import MainWindow
+from mgstudio.app.learn import install
+win = MainWindow()
+tools = install(win)
+win.show()
+app.processEvents()
+before = 'matplotlib.backends.backend_qtagg' in sys.modules
+tools.sweep_dock.raise_()  # the learner clicks the Derivative tab
+app.processEvents()
+after = 'matplotlib.backends.backend_qtagg' in sys.modules
+print(before, after, tools.sweep.figure_canvas is not None)
+win.undo_stack.setClean()
+win.close()
+"""
+
+
+def test_matplotlib_backend_is_imported_when_the_pane_is_first_seen(tmp_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", LAZY, str(tmp_path)], capture_output=True,
+                          text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True", "True"]

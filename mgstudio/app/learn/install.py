@@ -25,6 +25,7 @@ class LearnTools(QObject):
         super().__init__(window)
         self.window = window
         self.document = window.document
+        self._raised = False
         canvas = window.canvas
         self.stepper = StepperPanel(self.document, canvas)
         self.sweep = SweepPane(self.document)
@@ -43,6 +44,9 @@ class LearnTools(QObject):
             for dock in (self.stepper_dock, self.sweep_dock, self.gradcheck_dock):
                 window.tabifyDockWidget(anchor, dock)
             anchor.raise_()
+            # the tab bar is built on the first layout: raise again then (unless one of ours
+            # was asked for meanwhile), or the last tab added wins
+            QTimer.singleShot(0, lambda: None if self._raised else anchor.raise_())
         else:
             window.tabifyDockWidget(self.stepper_dock, self.sweep_dock)
             window.tabifyDockWidget(self.sweep_dock, self.gradcheck_dock)
@@ -140,6 +144,8 @@ class LearnTools(QObject):
         for panel in (self.stepper, self.sweep, self.gradcheck, self.expression):
             panel.message.connect(say)
         self.gradcheck.node_clicked.connect(w.canvas.select_node)
+        # docks in a tab group all count as visible; this signal knows which tab is on top
+        self.sweep_dock.visibilityChanged.connect(self.sweep.set_seen)
         self.expression.built.connect(self._show_built)
         self.lesson_panel.go_to.connect(self.open_lesson)
         self.lesson_panel.reopen.connect(lambda: self.open_lesson(self.lesson_panel.index))
@@ -179,6 +185,7 @@ class LearnTools(QObject):
 
     # --- verbs ----------------------------------------------------------------------------------
     def _raise(self, name: str) -> None:
+        self._raised = True
         dock = self.docks[name]
         dock.show()
         dock.raise_()
@@ -193,6 +200,7 @@ class LearnTools(QObject):
 
     def show_sweep(self) -> None:
         self._raise("sweep")
+        self.sweep.set_seen(True)  # raised now; the dock's own signal follows a turn later
 
     def focus_expression(self) -> None:
         self.toolbar.show()
@@ -234,6 +242,8 @@ class LearnTools(QObject):
         for name in lesson.panels:
             if name == "expression":
                 self.focus_expression()
+            elif name == "sweep":
+                self.show_sweep()
             elif name in self.docks:
                 self._raise(name)
         if lesson.select in by_label:

@@ -4,7 +4,7 @@ The curve comes from ``mgstudio.engine.sweep.sweep`` (the document's own Values 
 place, then put back); the tangent's slope is dy/dx from one backward pass, and beside it the
 walkthrough's numeric slope ``(f(x+h) − f(x)) / h``. When x or anything upstream of y changes,
 the point and tangent move. matplotlib's Qt backend is imported the first time the pane is
-shown (the import costs about a second).
+seen (the import costs about a second).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import numpy as np
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QDockWidget,
     QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
@@ -96,6 +97,7 @@ class SweepPane(QWidget):
         self._watch = DocWatch()
         self._filling = False
         self._shown_xy: tuple[float, float] | None = None
+        self._seen = False
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -162,7 +164,7 @@ class SweepPane(QWidget):
     def _on_values(self, _ids) -> None:
         # grads changing (backward, the stepper) leave the curve alone: only new data moves it
         s = self.state
-        if s is None:
+        if s is None or not self._seen:
             self.refresh()
             return
         x = self.document.value_of(s.leaf) if s.leaf in self.document.nodes else None
@@ -227,6 +229,10 @@ class SweepPane(QWidget):
 
     # --- computing and drawing ------------------------------------------------------------------
     def refresh(self) -> None:
+        """Recompute the sweep and redraw (only while the pane is seen: sweeping costs a
+        forward pass per point)."""
+        if not self._seen:
+            return
         doc = self.document
         leaf, out = self.leaf_combo.currentData(), self.output_combo.currentData()
         self.state = None
@@ -236,8 +242,7 @@ class SweepPane(QWidget):
                                  self.h_combo.currentData())
         self._shown_xy = (self.state.x, self.state.y) if self.state is not None else None
         self._update_label()
-        if self.isVisible():
-            self._draw()
+        self._draw()
 
     def _update_label(self) -> None:
         s = self.state
@@ -252,9 +257,17 @@ class SweepPane(QWidget):
             f" <b>{num(s.analytic)}</b>.  Numeric slope ({yn}({xn}+h) − {yn}({xn})) / h with "
             f"h = {s.h:g}: <b>{s.numeric:.8g}</b> (differs by {diff:.2g}).")
 
+    def set_seen(self, seen: bool) -> None:
+        """Whether the learner can see the pane (its dock's visibilityChanged): the figure,
+        and matplotlib's Qt backend with it, is made the first time it is seen."""
+        self._seen = seen
+        if seen:
+            self.refresh()
+
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        self._draw()
+        if not isinstance(self.parentWidget(), QDockWidget):
+            self.set_seen(True)  # on its own, shown means seen; a dock tells us itself
 
     def _ensure_figure(self) -> None:
         if self.figure_canvas is not None:
