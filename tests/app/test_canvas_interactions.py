@@ -412,10 +412,19 @@ def test_wheel_zooms_around_the_cursor(canvas, doc, neuron):
 
 
 def test_alt_wheel_on_a_leaf_nudges_as_one_step(canvas, doc, undo_stack, neuron):
+    from PySide6.QtCore import QPoint as P
+    from PySide6.QtGui import QWheelEvent
+
+    at = QPointF(vp(canvas, canvas.item_for(neuron["x1"]).cell_rect("data").center()))
+    zoom = canvas.zoom()
     for _ in range(3):
-        canvas.nudge(neuron["x1"], 0.1)
+        event = QWheelEvent(at, QPointF(canvas.viewport().mapToGlobal(at.toPoint())), P(0, 0),
+                            P(0, 120), Qt.MouseButton.NoButton, Qt.KeyboardModifier.AltModifier,
+                            Qt.ScrollPhase.NoScrollPhase, False)
+        QApplication.sendEvent(canvas.viewport(), event)
     assert doc.nodes[neuron["x1"]].value == pytest.approx(2.3)
-    assert undo_stack.count() == 1
+    assert undo_stack.count() == 1 and canvas.zoom() == zoom
+    assert canvas.item_for(neuron["x1w1"]).texts()[1] == "data -6.9000"
 
 
 # --- panning, menus, lifetime -------------------------------------------------------------
