@@ -54,7 +54,8 @@ def add_parser(subparsers) -> None:
                    help="'tape' (fast), 'scalar' (micrograd's Value graph) or 'auto'")
     p.add_argument("--plot", metavar="PNG", help="save a loss and accuracy figure")
     p.add_argument("--json", action="store_true",
-                   help="print only a JSON summary: steps, final and seconds")
+                   help="print only a JSON summary: steps, final (the loss and accuracy "
+                   "after the last update) and seconds (the training loop)")
 
 
 def _number(text: str, option: str, kind=float, allow_none: bool = False):
