@@ -266,10 +266,6 @@ class NodeItem(QGraphicsItem):
         self.refresh()
         return self._tint
 
-    @property
-    def size(self) -> tuple[float, float]:
-        return self._rect.width(), self._rect.height()
-
     def input_pos(self, port: str) -> QPointF:
         """Scene position of an input port."""
         i = self.kind.inputs.index(port)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import math
 
-from PySide6.QtCore import QPointF, QRectF, Signal
+from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtWidgets import QGraphicsScene
 
 from mgstudio.document.kinds import KINDS
@@ -30,9 +30,6 @@ def _disconnect_all(connections: list) -> None:
 
 class CanvasScene(QGraphicsScene):
     """Node and wire items for every node and wire of ``document``."""
-
-    #: emitted after the items changed because the document did (for views that follow)
-    projected = Signal()
 
     def __init__(self, document=None, parent=None):
         super().__init__(parent)
@@ -156,7 +153,6 @@ class CanvasScene(QGraphicsScene):
     def _on_node_added(self, nid: str) -> None:
         if nid not in self._nodes:
             self._add_node_item(nid)
-        self.projected.emit()
 
     def _on_node_removed(self, nid: str) -> None:
         item = self._nodes.pop(nid, None)
@@ -166,7 +162,6 @@ class CanvasScene(QGraphicsScene):
             self._remove_wire_item(wire)
         self._stale.discard(item)
         self.removeItem(item)
-        self.projected.emit()
 
     def _on_node_changed(self, nid: str) -> None:
         node = self.document.nodes.get(nid)
@@ -177,17 +172,14 @@ class CanvasScene(QGraphicsScene):
         if (item.x(), item.y()) != tuple(node.pos):
             item.setPos(*node.pos)
             item.moved()
-        self.projected.emit()
 
     def _on_wire_added(self, wire) -> None:
         self._add_wire_item(wire)
-        self.projected.emit()
 
     def _on_wire_removed(self, wire) -> None:
         item = self._wires.get((wire.dst, wire.port))
         if item is not None and item.wire == wire:
             self._remove_wire_item(item)
-        self.projected.emit()
 
     def _on_values_changed(self, ids: tuple) -> None:
         old_max = self._max_abs_grad

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QCursor, QKeySequence, QPainter
 from PySide6.QtWidgets import QGraphicsView, QMenu
 
@@ -746,7 +746,3 @@ class CanvasView(QGraphicsView):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.canvas_scene.refresh_visible(self)
-
-    def viewport_pos_of(self, scene_pos: QPointF) -> QPoint:
-        """Where a scene point is on the viewport (tests send mouse events there)."""
-        return self.mapFromScene(scene_pos)
