@@ -4,8 +4,11 @@ nodes, canvas marks, and resets on edits."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mgstudio.app.learn import install
+from mgstudio.document import DocumentError
 
 pytestmark = pytest.mark.usefixtures("qtbot")
 
@@ -151,3 +154,43 @@ def test_new_document_rebinds_and_closing_unsubscribes(window, tools, open_examp
     window.close()
     assert tools.stepper.document is None
     assert not any(slot in ev.values_changed for slot in ours)
+
+
+_LEAVES = st.sampled_from(["x", "y", "2", "0.5", "-1.5"])
+
+
+def _expressions():
+    def extend(inner):
+        return st.one_of(
+            st.tuples(inner, st.sampled_from(["+", "-", "*", "/"]), inner).map(
+                lambda t: f"({t[0]} {t[1]} {t[2]})"),
+            st.tuples(inner, st.sampled_from(["**2", "**3"])).map(lambda t: f"({t[0]}){t[1]}"),
+            st.tuples(st.sampled_from(["tanh", "sigmoid", "relu"]), inner).map(
+                lambda t: f"{t[0]}({t[1]})"),
+        )
+    return st.recursive(_LEAVES, extend, max_leaves=8)
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_expressions(), x=st.floats(-2, 2), y=st.floats(-2, 2))
+def test_stepping_any_expression_ends_where_backward_does(window, tools, text, x, y):
+    from mgstudio.app.learn.expression_box import build_expression
+
+    try:
+        doc = build_expression(f"x = {x!r}; y = {y!r}; out = {text}")
+    except DocumentError:  # e.g. the expression folded into a plain number
+        return
+    window.set_document(doc)
+    panel = tools.stepper
+    assert panel.document is doc
+    values = [doc.value_of(nid) for nid in doc.nodes]
+    panel.run_to_end()
+    stepped = [v.grad for v in values]
+    doc.backward(doc.selected_output)
+    assert stepped == pytest.approx([v.grad for v in values], rel=1e-12, abs=1e-12, nan_ok=True)
+    # a new pass (Step after the end starts one), walked fully back
+    panel.step()
+    while panel.stepper.position:
+        panel.back()
+    out = doc.value_of(doc.selected_output)
+    assert [v.grad for v in values] == [1.0 if v is out else 0.0 for v in values]

@@ -12,6 +12,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsSimpleTextItem
 
 RING = QColor("#ff8c00")
+NEXT = QColor("#9e9e9e")  # the node the next step will take
 PASS = QColor("#2e7d32")
 FAIL = QColor("#c62828")
 NOTE = QColor("#6a1b9a")
@@ -95,10 +96,11 @@ class OverlayLayer:
             if n == nid and p == placement:
                 rank += 1
         step = rank * (size.height() + 2)
+        gap = _PAD + 4  # clear of a ring around the same node
         if placement == "above":
-            item.setPos(x, rect.top() - size.height() - 4 - step)
+            item.setPos(x, rect.top() - size.height() - gap - step)
         else:
-            item.setPos(x, rect.bottom() + 4 + step)
+            item.setPos(x, rect.bottom() + gap + step)
 
     def follow(self, nid: str | None = None) -> None:
         """Re-place the marks (of one node, or all) after nodes moved; drop orphans."""

@@ -30,7 +30,7 @@ from mgstudio.engine.stepper import BackwardStepper, Step
 
 from .doc_watch import DocWatch
 from .naming import node_name, num, output_choices, value_ids
-from .overlays import NOTE, RING, OverlayLayer
+from .overlays import NEXT, NOTE, RING, OverlayLayer
 
 _AUTO = "__auto__"
 
@@ -406,7 +406,8 @@ class StepperPanel(QWidget):
                 f"{html.escape(root_name)} changes {html.escape(root_name)} by the same "
                 f"amount. Everything else starts at 0"
                 + ("" if self.zero_check.isChecked() else
-                   " <i>(not here: zero grads first is off, so old grads stay)</i>")
+                   " <i>(except the leaves: zero grads first is off, so they keep their "
+                   "old grads)</i>")
                 + ". Press Step.</p>")
             self._ring(s.output, RING)
             self.log.setPlainText("")
@@ -423,13 +424,15 @@ class StepperPanel(QWidget):
             nid = self._names.get(id(c.operand))
             if nid is not None:
                 self.overlay.badge(nid, f"+= {num(c.added)}", NOTE, where="below")
+        if s.current is not None:
+            self._ring(s.current, NEXT, dashed=True)
         self.log.setPlainText("\n".join(self._log_lines(s.history)))
         self.log.verticalScrollBar().setValue(self.log.verticalScrollBar().maximum())
 
-    def _ring(self, value, colour) -> None:
+    def _ring(self, value, colour, dashed: bool = False) -> None:
         nid = self._names.get(id(value))
         if nid is not None:
-            self.overlay.ring(nid, colour)
+            self.overlay.ring(nid, colour, dashed=dashed)
 
     def _step_html(self, step: Step, total: int, root: str) -> str:
         name = html.escape(self.name_of(step.node))
