@@ -224,12 +224,17 @@ class Trainer:
 
     def parameter_names(self) -> list[str]:
         """``L1.N1.w1``, ..., ``L1.N1.b``, ... in ``model.parameters()`` order."""
-        names = []
-        for li, layer in enumerate(self._model.layers, start=1):
-            for ni, neuron in enumerate(layer.neurons, start=1):
-                names += [f"L{li}.N{ni}.w{wi}" for wi in range(1, len(neuron.w) + 1)]
-                names.append(f"L{li}.N{ni}.b")
-        return names
+        return parameter_names(self._model)
+
+
+def parameter_names(model: MLP) -> list[str]:
+    """``L<layer>.N<neuron>.w<i>`` and ``...b`` for each parameter, in ``parameters()`` order."""
+    names = []
+    for li, layer in enumerate(model.layers, start=1):
+        for ni, neuron in enumerate(layer.neurons, start=1):
+            names += [f"L{li}.N{ni}.w{wi}" for wi in range(1, len(neuron.w) + 1)]
+            names.append(f"L{li}.N{ni}.b")
+    return names
 
 
 def _advice(lr: float) -> str:
