@@ -96,3 +96,12 @@ def test_polynomials_evaluate_like_python(a, b, x):
     doc.backward(doc.selected_output)
     xs = [doc.value_of(nid) for nid, n in doc.nodes.items() if n.label == "x"]
     assert xs[0].grad == pytest.approx(2 * a * x + b, rel=1e-12, abs=1e-9)
+
+
+def test_an_unnamed_result_is_called_y_unless_y_is_taken():
+    doc = build_expression("x = 3; 3*x**2 - 4*x + 5")
+    assert doc.nodes[doc.selected_output].label == "y"
+    doc = build_expression("x*y")
+    assert doc.nodes[doc.selected_output].label == "out"
+    doc = build_expression("x = 2; x")  # the output is the leaf itself: keep its name
+    assert doc.nodes[doc.selected_output].label == "x"

@@ -3,9 +3,9 @@
 The text goes through the document layer's code importer, which parses it with ``ast`` and
 builds nodes from a whitelist; nothing typed is ever run. In front of the expression the box
 accepts ``name = number`` settings for free names (separated by ``;`` or new lines), and
-``name = expression`` as the last part names the output. ``tanh(x)``-style calls are accepted
-as spellings of ``x.tanh()``. A free name without a setting keeps the value a leaf of that label
-has in the current graph, else 0.
+``name = expression`` as the last part names the output (else it is called ``y``).
+``tanh(x)``-style calls are accepted as spellings of ``x.tanh()``. A free name without a
+setting keeps the value a leaf of that label has in the current graph, else 0.
 """
 
 from __future__ import annotations
@@ -93,6 +93,10 @@ def build_expression(text: str, current=None):
     leaves = {**known_values(current), **settings}
     doc = import_expression(spell_calls_as_methods(expression), leaves)
     out = doc.selected_output
+    if out is not None and not label and not KINDS[doc.nodes[out].kind].is_leaf:
+        # an unnamed result still needs a name the panels and axes can show
+        names = {n.label for n in doc.nodes.values()}
+        label = next((n for n in ("y", "out", "result") if n not in names), "")
     if out is not None and label:
         try:
             doc.set_label(out, label)
