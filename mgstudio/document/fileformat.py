@@ -6,6 +6,30 @@ sentence a learner can act on. Fields this version does not know are kept and wr
 
 Writing is deterministic (fixed key order, floats by ``repr``), one node or wire per line so
 that files diff well; so save -> load -> save gives the same bytes.
+
+Version 1, by example (``title``, ``description``, ``label``, ``value``, ``params`` and ``pos``
+may be left out; leaves default to their kind's value, params to their defaults)::
+
+    {
+      "format": "mgstudio",
+      "version": 1,
+      "title": "A neuron",
+      "description": "One or two sentences for the learner.",
+      "nodes": [
+        {"id": "n1", "kind": "input", "label": "x", "value": 2.0, "pos": [0.0, 0.0]},
+        {"id": "n2", "kind": "pow", "label": "", "params": {"exponent": 2.0}, "pos": [400.0, 0.0]}
+      ],
+      "wires": [
+        {"src": "n1", "dst": "n2", "port": "a"}
+      ],
+      "selected_output": null
+    }
+
+Ids are short names (letters, digits, ``_``, ``-``); ``kind`` is a key of ``KINDS``; each wire
+feeds ``src``'s output into the input ``port`` of ``dst`` (one wire per input, no cycles);
+``selected_output`` is the node backward starts from, or null for automatic. Wires are written
+ordered by target node, then port. Clipboard fragments use ``"format": "mgstudio-fragment"``
+with only ``nodes`` and ``wires``.
 """
 
 from __future__ import annotations
