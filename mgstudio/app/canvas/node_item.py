@@ -95,11 +95,13 @@ class _Geometry:
         self.ports = [QPointF(0.0, y) for y in self.rows]
         self.name_rects = [QRectF(7.0, y - ROW_H / 2, names_w - 7.0, ROW_H) for y in self.rows]
         # the value cells sit inside the border (which the node paints) so they never cover it
-        self.cells = QRectF(self.x_data, 0.0, w - self.x_data, h)
+        # kept clear of the output port, so repainting the cells does not repaint the wires
+        # that leave the node there (antialiased curves are most of a frame's cost)
+        self.cells = QRectF(self.x_data, 1.5, w - self.x_data - 2.0, h - 3.0)
         inner = QPainterPath()
         inner.addRoundedRect(self.rect.adjusted(1.5, 1.5, -1.5, -1.5), RADIUS - 1, RADIUS - 1)
         box = QPainterPath()
-        box.addRect(self.cells)
+        box.addRect(QRectF(self.x_data, 0.0, w - self.x_data, h))
         self.cells_clip = inner.intersected(box)
         self.grad_clip = inner.intersected(cell)
 
