@@ -145,8 +145,8 @@ def _print_step(record: dict) -> None:
 def _title(trainer) -> str:
     cfg = trainer.config
     hidden = ",".join(map(str, cfg.hidden)) or "none"
-    return (f"{trainer.dataset.name}: MLP hidden {hidden} {cfg.activation}, {cfg.loss}, "
-            f"lr {cfg.lr:g}")
+    lr = f"{cfg.lr:g}" if cfg.lr_final is None else f"{cfg.lr:g} -> {cfg.lr_final:g}"
+    return f"{trainer.dataset.name}: MLP hidden {hidden} {cfg.activation}, {cfg.loss}, lr {lr}"
 
 
 def save_plot(history: list[dict], path: str, title: str = "") -> None:
