@@ -89,7 +89,7 @@ class _Geometry:
         self.label_rect = QRectF(self.left_w, 0.0, label_w, h)
         self.data_rect = QRectF(self.x_data, 0.0, st.number_width, h)
         self.grad_rect = QRectF(self.x_grad, 0.0, st.number_width, h)
-        self.separators = [QLineF(x, 0.0, x, h) for x in (self.left_w, self.x_data, self.x_grad)]
+        self.separators = [QLineF(x, 0.0, x, h) for x in (self.left_w, self.x_data)]
         top = (h - len(inputs) * ROW_H) / 2
         self.rows = [top + ROW_H * (i + 0.5) for i in range(len(inputs))]
         self.ports = [QPointF(0.0, y) for y in self.rows]
@@ -97,7 +97,8 @@ class _Geometry:
         # the value cells sit inside the border (which the node paints) so they never cover it
         # kept clear of the output port, so repainting the cells does not repaint the wires
         # that leave the node there (antialiased curves are most of a frame's cost)
-        self.cells = QRectF(self.x_data, 1.5, w - self.x_data - 2.0, h - 3.0)
+        self.cells = QRectF(self.x_data, 1.5, w - self.x_data - 1.5, h - 3.0)
+        self.cells_separator = QLineF(self.x_grad, 1.5, self.x_grad, h - 1.5)
         inner = QPainterPath()
         inner.addRoundedRect(self.rect.adjusted(1.5, 1.5, -1.5, -1.5), RADIUS - 1, RADIUS - 1)
         box = QPainterPath()
@@ -362,7 +363,7 @@ class NodeItem(QGraphicsItem):
         else:
             self._paint_badge_and_ports(painter)
         painter.setPen(QPen(c.separator, 1.0))
-        painter.drawLines(g.separators[:2])
+        painter.drawLines(g.separators)
         painter.setBrush(_NO_BRUSH)
         painter.setPen(border)
         painter.drawPath(g.body)
@@ -417,7 +418,7 @@ class NodeItem(QGraphicsItem):
             painter.setBrush(self._tint)
             painter.drawPath(g.grad_clip)
         painter.setPen(QPen(c.separator, 1.0))
-        painter.drawLine(g.separators[2])
+        painter.drawLine(g.cells_separator)
         self._paint_numbers(painter)
 
     def _paint_numbers(self, painter: QPainter) -> None:
