@@ -83,3 +83,23 @@ def test_bad_lesson_files_are_refused(tmp_path):
     with pytest.raises(LessonError, match="try"):
         parse_lesson("title: x\nexample: y\n---\nbody")
     assert load_lessons(tmp_path / "missing") == []
+
+
+def test_dock_places_survive_a_restart(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    from mgstudio.app.main_window import MainWindow
+    from mgstudio.app.settings import StudioSettings
+
+    tools = install(window)
+    tools.open_lesson(0)
+    window.removeDockWidget(tools.lesson_dock)
+    window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, tools.lesson_dock)
+    tools.lesson_dock.show()
+    window.undo_stack.setClean()
+    window.close()  # saves the layout
+    again = MainWindow(settings=StudioSettings())
+    qtbot.addWidget(again)
+    tools = install(again)
+    assert again.dockWidgetArea(tools.lesson_dock) == Qt.DockWidgetArea.LeftDockWidgetArea
+    again.close()

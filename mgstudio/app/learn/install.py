@@ -26,6 +26,7 @@ class LearnTools(QObject):
         self.window = window
         self.document = window.document
         self._raised = False
+        self._restored: list[QDockWidget] = []
         canvas = window.canvas
         self.stepper = StepperPanel(self.document, canvas)
         self.sweep = SweepPane(self.document)
@@ -38,8 +39,14 @@ class LearnTools(QObject):
         self.sweep_dock = self._dock("Derivative", "learn_sweep_dock", self.sweep)
         self.gradcheck_dock = self._dock("Gradient Check", "learn_gradcheck_dock",
                                          self.gradcheck)
+        self.lesson_dock = self._dock("Lesson", "learn_lesson_dock", self.lesson_panel,
+                                      Qt.DockWidgetArea.RightDockWidgetArea)
+        self.docks = {"stepper": self.stepper_dock, "sweep": self.sweep_dock,
+                      "gradcheck": self.gradcheck_dock, "lesson": self.lesson_dock}
         anchor = getattr(window, "backward_dock", None)
-        if isinstance(anchor, QDockWidget):
+        if self._restored:
+            pass
+        elif isinstance(anchor, QDockWidget):
             # with the backward table: grads are read in one place, stepped in the next tab
             for dock in (self.stepper_dock, self.sweep_dock, self.gradcheck_dock):
                 window.tabifyDockWidget(anchor, dock)
@@ -50,11 +57,8 @@ class LearnTools(QObject):
         else:
             window.tabifyDockWidget(self.stepper_dock, self.sweep_dock)
             window.tabifyDockWidget(self.sweep_dock, self.gradcheck_dock)
-        self.lesson_dock = self._dock("Lesson", "learn_lesson_dock", self.lesson_panel,
-                                      Qt.DockWidgetArea.RightDockWidgetArea)
-        self.lesson_dock.hide()
-        self.docks = {"stepper": self.stepper_dock, "sweep": self.sweep_dock,
-                      "gradcheck": self.gradcheck_dock, "lesson": self.lesson_dock}
+        if not self._restored:
+            self.lesson_dock.hide()
 
         self.toolbar = QToolBar("Expression", window)
         self.toolbar.setObjectName("learn_expression_toolbar")
@@ -72,7 +76,12 @@ class LearnTools(QObject):
         dock = QDockWidget(title, self.window)
         dock.setObjectName(name)
         dock.setWidget(widget)
-        self.window.addDockWidget(area, dock)
+        # the window restored its saved layout before this dock existed; where that layout
+        # knows it (an earlier session), it goes back there, else to its default place
+        if self.window.restoreDockWidget(dock):
+            self._restored.append(dock)
+        else:
+            self.window.addDockWidget(area, dock)
         return dock
 
     def _action(self, text: str, slot, shortcut: str = "", tip: str = "") -> QAction:
