@@ -121,6 +121,7 @@ class StepperPanel(QWidget):
         layout.addWidget(self.notes_label)
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
+        self.log.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.log.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.log.setPlaceholderText("Every += so far appears here.")
         # side by side: the dock sits below the canvas, wide and short
@@ -414,10 +415,14 @@ class StepperPanel(QWidget):
             return
         step = s.history[-1]
         done = ""
-        if s.done:
+        if s.done and self.zero_check.isChecked():
             done = (f"<p><b>Done.</b> Every node {html.escape(root_name)} depends on now holds "
                     f"d{html.escape(root_name)}/d(node): the same numbers Backward computes "
                     "in one go.</p>")
+        elif s.done:
+            done = ("<p><b>Done, but</b> the leaves' grads are this pass's grads <i>plus</i> "
+                    "what they held before: zero grads first was off. Backward would give "
+                    "only this pass's share.</p>")
         self.explain.setHtml(done + self._step_html(step, len(s.order), root_name))
         self._ring(step.node, RING)
         for c in step.contributions:
