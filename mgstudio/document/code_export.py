@@ -226,6 +226,7 @@ class _Plan:
             if retain and node.kind not in ("input", "constant"):
                 stmt += f"; {name}.retain_grad()"
             if label_lines and node.label:
+                # an attribute, not Value(..., label=): micrograd's Value takes no label
                 stmt += f"; {name}.label = {node.label!r}"
             lines.append(stmt)
         lines.append("")
