@@ -326,8 +326,11 @@ def wire_to_dict(wire: Wire) -> dict[str, str]:
     return {"src": wire.src, "dst": wire.dst, "port": wire.port}
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)  # one, not one per call
+
+
 def _line(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, allow_nan=False)
+    return _ENCODER.encode(obj)
 
 
 def _list(items: list[Any]) -> str:

@@ -2,6 +2,7 @@
 atomic saves. Broken input of any kind raises DocumentError and nothing else."""
 
 import json
+import math
 import os
 
 import pytest
@@ -311,4 +312,27 @@ def test_lone_surrogates_survive_a_round_trip(tmp_path):
     assert again.to_json() == doc.to_json()
     data["nodes"][0]["label"] = "\ud800"
     with pytest.raises(FileFormatError, match="label"):
+        Document.from_json(json.dumps(data))
+
+
+def test_a_deep_chain_loads_evaluates_and_backpropagates():
+    n = 5_000  # far beyond the recursion limit (micrograd dies near 1,000)
+    nodes = [{"id": "x", "kind": "input", "value": 0.5}]
+    nodes += [{"id": f"t{i}", "kind": "tanh"} for i in range(n)]
+    wires = [{"src": "x" if i == 0 else f"t{i - 1}", "dst": f"t{i}", "port": "a"}
+             for i in range(n)]
+    doc = Document.from_json(json.dumps({"format": "mgstudio", "version": 1,
+                                         "nodes": nodes, "wires": wires}))
+    assert doc.backward() == f"t{n - 1}"
+    x = 0.5
+    for _ in range(n):
+        x = math.tanh(x)
+    assert doc.value_of(f"t{n - 1}").data == pytest.approx(x)
+    assert doc.value_of("x").grad > 0
+    doc.set_value("x", -0.5)
+    assert doc.value_of(f"t{n - 1}").data == pytest.approx(-x)
+    data = json.loads(doc.to_json())
+    data["wires"].append({"src": f"t{n - 1}", "dst": "t0", "port": "a"})
+    data["wires"] = data["wires"][1:]  # free t0's input, then close the loop
+    with pytest.raises(CycleError):
         Document.from_json(json.dumps(data))
