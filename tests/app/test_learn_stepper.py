@@ -131,6 +131,8 @@ def test_incomplete_parts_are_skipped_with_a_note(window, tools, open_example):
 
 def test_play_steps_on_timer_and_stops_at_the_end(window, tools, open_example, qtbot):
     open_example("expression.mgs")
+    tools.stepper.speed.setValue(4)
+    assert tools.stepper.timer.interval() == 250  # steps per second -> milliseconds
     tools.stepper.speed.setValue(20)
     tools.stepper.play()
     assert tools.stepper.playing
@@ -194,3 +196,21 @@ def test_stepping_any_expression_ends_where_backward_does(window, tools, text, x
         panel.back()
     out = doc.value_of(doc.selected_output)
     assert [v.grad for v in values] == [1.0 if v is out else 0.0 for v in values]
+
+
+def test_menu_actions_drive_the_tools(window, tools, open_example):
+    graph_menu = window.menus["graph"]
+    for name in ("step", "step_back", "gradcheck", "sweep", "expression"):
+        assert tools.actions[name] in graph_menu.actions()
+    view_texts = [a.text() for a in window.menus["view"].actions()]
+    assert {"Step-through", "Derivative", "Gradient Check", "Lesson"} <= set(view_texts)
+    open_example("expression.mgs")
+    tools.actions["step"].trigger()
+    tools.actions["step"].trigger()
+    assert tools.stepper.stepper.position == 2
+    assert tools.stepper_dock.isVisible()
+    tools.actions["step_back"].trigger()
+    assert tools.stepper.stepper.position == 1
+    tools.actions["gradcheck"].trigger()
+    assert len(tools.gradcheck.rows) == 4 and tools.gradcheck_dock.isVisible()
+    assert tools.stepper.stepper is None  # the check ran a full backward: a fresh start
