@@ -45,10 +45,12 @@ def test_bad_input_shows_the_importers_message(window):
     assert tools.expression.build() is None
     assert window.document is before
     assert "line 1" in tools.expression.error_label.text()
-    assert "not valid Python" in tools.expression.error_label.text()
+    assert "not valid Python" in tools.expression.error_text
+    assert tools.expression.error_label.toolTip() == tools.expression.error_text
+    assert tools.expression.error_text in window.statusBar().currentMessage()
     tools.expression.edit.setText("__import__('os').system('true')")
     assert tools.expression.build() is None
-    assert "not supported" in tools.expression.error_label.text()
+    assert "not supported" in tools.expression.error_text
 
 
 def test_named_output_settings_and_function_calls():

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import re
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from mgstudio.document import KINDS, DocumentError
@@ -23,6 +23,7 @@ _NAME = r"[A-Za-z_][A-Za-z_0-9]*"
 _SETTING = re.compile(rf"^\s*({_NAME})\s*=\s*([-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?)\s*$")
 _NAMED = re.compile(rf"^\s*({_NAME})\s*=(?!=)(.*)$", re.S)
 MAX_TEXT = 5000
+ERROR_WIDTH = 460  # pixels of the error shown beside the box
 
 
 def split_text(text: str) -> tuple[dict[str, float], str, str]:
@@ -115,6 +116,7 @@ class ExpressionBox(QWidget):
     def __init__(self, current=None, parent=None):
         super().__init__(parent)
         self.current = current  # callable returning the window's document, for known values
+        self.error_text = ""
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
         layout.addWidget(QLabel("Expression"))
@@ -144,10 +146,15 @@ class ExpressionBox(QWidget):
             doc = build_expression(self.edit.text(), current)
         except DocumentError as exc:
             text = " ".join(str(exc).split())
-            self.error_label.setText(text)
+            self.error_text = text
+            # the toolbar stays one line: the whole message is in the tooltip and status bar
+            shown = self.error_label.fontMetrics().elidedText(
+                text, Qt.TextElideMode.ElideRight, ERROR_WIDTH)
+            self.error_label.setText(shown)
             self.error_label.setToolTip(text)
             self.message.emit(text)
             return None
+        self.error_text = ""
         self.error_label.setText("")
         self.built.emit(doc)
         return doc
