@@ -379,3 +379,17 @@ def test_install_does_not_load_matplotlib(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env=env, timeout=120, check=True)
     assert out.stdout.split() == ["False", "True"]
+
+
+def test_bad_settings_leave_a_paused_run_alone(qtbot, training):
+    use_preset(training, "walkthrough", steps=10)
+    training.step()
+    qtbot.waitUntil(lambda: training.trainer.step_count == 1)
+    run = training.trainer
+    training.panel.hidden.setText("4,,4")
+    assert not training.train()
+    assert training.state == "paused" and training.trainer is run
+    training.panel.hidden.setText("4,4")
+    assert training.train()
+    wait_state(qtbot, training, "finished")
+    assert training.trainer is not run and training.trainer.step_count == 10

@@ -81,6 +81,7 @@ class TrainingController(QObject):
         self._stale = True
         self._polled = 0
         self._box: QMessageBox | None = None
+        self._closing = False
 
         self.runner = TrainingRunner()
         worker = self.runner.worker
@@ -239,14 +240,14 @@ class TrainingController(QObject):
         self.frame_timer.stop()
         if not self._new_trainer():
             self.trainer = None
+            self.plots.set_live(False)
             self._set_state(IDLE)
             return False
-        self._set_state(IDLE)
         self.show_message("Reset: step 0, fresh weights from the seed")
         return True
 
     def _new_trainer(self) -> bool:
-        self.generation = self.runner.cancel()
+        """A trainer from the settings; on a settings error the current run is left alone."""
         try:
             config = self.panel.config()
             trainer = Trainer(config, dataset=self.panel.dataset_override())
@@ -254,6 +255,8 @@ class TrainingController(QObject):
             self.show_message(str(exc))
             self.settings_dock.show()
             return False
+        self.generation = self.runner.cancel()  # the old run's late signals are ignored
+        self.frame_timer.stop()
         self.trainer = trainer
         self._stale = False
         self._polled = 0
@@ -456,7 +459,7 @@ class TrainingController(QObject):
                 self._closing = True
             elif kind == QEvent.Type.Show:
                 self._closing = False
-            elif kind == QEvent.Type.Hide and getattr(self, "_closing", False):
+            elif kind == QEvent.Type.Hide and self._closing:
                 # the close was accepted (an ignored close is not followed by a hide)
                 self.shutdown()
         return False
