@@ -7,9 +7,10 @@ and ``x.data = …`` (only before ``x`` is used). Anything else is refused with 
 :class:`CodeImportError` naming the line. Nothing from the snippet is ever executed.
 
 Statements that only *show* something are skipped with a note instead of refused: a bare name
-or expression (a notebook cell's output), ``x.backward()`` / ``x.zero_grad()`` (mgstudio runs
-backward itself), and calls to ``print``, ``draw_dot`` and ``display`` (never evaluated).
-Imports are skipped too (nothing is imported); ``Value`` and ``math`` are always known.
+or expression (a notebook cell's output), ``x.zero_grad()``, and calls to ``print``,
+``draw_dot`` and ``display`` (never evaluated). ``x.backward()`` is not run either (mgstudio
+runs backward itself) but marks ``x`` as the output; without one, the output is the Value
+assigned last. Imports are skipped (nothing is imported); ``Value`` and ``math`` are known.
 
 Numbers combined only with numbers are folded with the engine's IEEE rules (``1/0`` is ``inf``,
 not an error), exactly as ``Value`` arithmetic treats them.
@@ -137,7 +138,8 @@ class _Builder:
         self.env: dict[str, object] = {"Value": _VALUE_CLASS, "math": _MATH}
         self.notes: list[str] = []
         self.used: set[int] = set()
-        self.output: int | None = None
+        self.output: int | None = None  # the last Value assigned to a name
+        self.backward_output: int | None = None  # the last Value ``.backward()`` was called on
         self.free_names = free_names
         self.leaves = dict(leaves or {})
 
@@ -267,17 +269,30 @@ class _Builder:
                 self.notes.append(f"line {line}: '{func.id}(…)' ignored (nothing is run)")
                 return
             if isinstance(func, ast.Attribute) and func.attr in _IGNORED_METHODS:
+                mark = len(self.nodes)
                 owner = self.expr(func.value, 1)
                 if isinstance(owner, _Node) and not e.args and not e.keywords:
-                    self.notes.append(
-                        f"line {line}: '.{func.attr}()' ignored (mgstudio runs backward itself)")
+                    if func.attr == "backward":
+                        # the learner says which output they mean; its nodes are kept
+                        self.backward_output = owner
+                        self.notes.append(f"line {line}: '.backward()' marks the output "
+                                          "(mgstudio runs backward itself)")
+                    else:
+                        self._drop(mark)
+                        self.notes.append(f"line {line}: '.{func.attr}()' ignored")
                     return
+                self._drop(mark)
         # anything else is checked like any expression, then dropped: it builds nothing kept
         mark = len(self.nodes)
         self.expr(e, 1)
-        del self.nodes[mark:]
-        self.used = {i for n in self.nodes for i in n.operands}
+        self._drop(mark)
         self.notes.append(f"line {line}: an expression whose value is not used; ignored")
+
+    def _drop(self, mark: int) -> None:
+        """Forget the nodes made since ``mark`` (nothing else refers to them yet)."""
+        if len(self.nodes) > mark:
+            del self.nodes[mark:]
+            self.used = {i for n in self.nodes for i in n.operands}
 
     # --- expressions --------------------------------------------------------------------------
     def expr(self, e: ast.expr, depth: int):
@@ -423,7 +438,8 @@ class _Builder:
 
     def program(self) -> Program:
         names = {k: int(v) for k, v in self.env.items() if isinstance(v, _Node)}
-        return Program([n for n in self.nodes], self.output, self.notes, names)
+        output = self.backward_output if self.backward_output is not None else self.output
+        return Program(list(self.nodes), output, self.notes, names)
 
 
 def _op_text(op: ast.operator) -> str:

@@ -59,7 +59,7 @@ def test_import_writes_a_document(capsys, snippet, tmp_path):
     assert out.strip() == f"wrote {out_file}: 33 nodes, 45 wires, output 'g' = 24.7041"
     assert err.splitlines() == [
         "note: line 15: 'print(…)' ignored (nothing is run)",
-        "note: line 16: '.backward()' ignored (mgstudio runs backward itself)",
+        "note: line 16: '.backward()' marks the output (mgstudio runs backward itself)",
     ]
     doc = Document.load(out_file)
     assert doc.title == "readme"

@@ -181,6 +181,17 @@ def test_empty_document_exports_a_script_that_says_so():
         import_code(text)
 
 
+def assert_same_output(doc: Document, back: Document) -> None:
+    """The exported ``.backward()`` marks the same output in the re-imported document."""
+    out = doc.default_output()
+    if out is not None and doc.value_of(out) is not None:
+        want = doc.value_of(out).data
+        got = back.value_of(back.selected_output).data
+        assert repr(got) == repr(want)
+        assert back.nodes[back.selected_output].label == (
+            doc.nodes[out].label or variable_names(doc)[out])
+
+
 def _leafy(kind: str) -> str:
     return "leaf" if kind in ("input", "constant") else kind
 
@@ -197,6 +208,7 @@ def test_round_trip_keeps_the_graph_and_its_values(rng):
         return
     back = import_code(text)
     assert len(back.nodes) == len(complete)
+    assert_same_output(doc, back)
     assert Counter(_leafy(doc.nodes[n].kind) for n in complete) == Counter(
         _leafy(n.kind) for n in back.nodes.values())
     assert Counter(repr(doc.value_of(n).data) for n in complete) == Counter(
@@ -224,6 +236,7 @@ def test_round_trip_of_any_document_keeps_its_values(doc):
     assert Counter(repr(doc.value_of(n).data) for n in complete) == Counter(
         repr(back.value_of(n).data) for n in back.nodes)
     assert len(back.wires) == len([w for w in doc.wires if w.dst in complete])
+    assert_same_output(doc, back)
 
 
 def test_round_trip_of_the_readme_keeps_output_and_grads():

@@ -119,7 +119,12 @@ def test_readme_snippet_imports_with_its_numbers():
     assert f"{grad(doc, 'b'):.4f}" == "645.5773"
     # every temporary micrograd makes is a node: same count as the engine's graph
     assert len(doc.nodes) == len(g.topological_order())
-    assert len(notes) == 4 and all(n.startswith("line 1") for n in notes)
+    assert notes == [
+        "line 15: 'print(…)' ignored (nothing is run)",
+        "line 16: '.backward()' marks the output (mgstudio runs backward itself)",
+        "line 17: 'print(…)' ignored (nothing is run)",
+        "line 18: 'print(…)' ignored (nothing is run)",
+    ]
 
 
 def test_lecture_L_and_its_grads():
@@ -243,6 +248,16 @@ def test_math_constants_and_every_function():
     assert data(doc, "s") == pytest.approx(1 / (1 + math.exp(-0.5)))
     assert data(doc, "n") == -0.5
     assert data(doc, "r") == 0.5
+
+
+def test_backward_marks_the_output():
+    doc = import_code("a = Value(1.0)\nb = a * 2\nb.backward()\nc = a + 1\n")
+    assert doc.nodes[doc.selected_output].label == "b"
+    doc = import_code("a = Value(3.0)\n(a * a).backward()\na.zero_grad()\n(a + 1).zero_grad()\n")
+    assert len(doc.nodes) == 2
+    assert doc.value_of(doc.selected_output).data == 9.0
+    with pytest.raises(CodeImportError, match="line 2: calls to 'a.backward'"):
+        import_code("a = Value(3.0)\na.backward(1.0)\n")
 
 
 def test_bare_expressions_build_nothing():
