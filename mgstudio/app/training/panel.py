@@ -45,6 +45,7 @@ LOSS_TITLES = {"hinge": "hinge (micrograd's demo)", "mse": "mean squared error",
 #: (label, steps per second; 0 = as fast as the machine goes)
 SPEEDS = (("as fast as possible", 0.0), ("200 steps/s", 200.0), ("50 steps/s", 50.0),
           ("10 steps/s", 10.0), ("2 steps/s", 2.0))
+DEFAULT_SPEED = 2
 HIDDEN_RE = re.compile(r"^\s*(\d+\s*(,\s*\d+\s*)*)?$")
 ZERO_GRAD_TIP = (
     "Ticked: every step sets the gradients to 0 before backward, as it should.\n"
@@ -135,6 +136,8 @@ class TrainingPanel(QWidget):
         self.speed = QComboBox()
         for label, pace in SPEEDS:
             self.speed.addItem(label, pace)
+        # slow enough to watch micrograd's 100-step demo happen (2 s), fast enough not to wait
+        self.speed.setCurrentIndex(DEFAULT_SPEED)
         self.speed.setToolTip("Slow the run down to watch it; it does not change the result")
         self.sample = QSpinBox()
         self.sample.setRange(0, MAX_SAMPLES - 1)

@@ -16,6 +16,7 @@ import time
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -139,8 +140,12 @@ class PlotPane(QWidget):
         """Import the matplotlib Qt backend and make the figure (once)."""
         if self.built:
             return
-        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg, NavigationToolbar2QT
-        from matplotlib.figure import Figure
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # the import takes ~1 s
+        try:
+            from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg, NavigationToolbar2QT
+            from matplotlib.figure import Figure
+        finally:
+            QApplication.restoreOverrideCursor()
 
         self.figure = Figure(figsize=(5, 6), dpi=100)
         self.canvas = FigureCanvasQTAgg(self.figure)
