@@ -214,3 +214,18 @@ def test_menu_actions_drive_the_tools(window, tools, open_example):
     tools.actions["gradcheck"].trigger()
     assert len(tools.gradcheck.rows) == 4 and tools.gradcheck_dock.isVisible()
     assert tools.stepper.stepper is None  # the check ran a full backward: a fresh start
+
+
+def test_marks_follow_a_moved_node(window, tools, open_example):
+    ids = open_example("reuse.mgs")
+    tools.stepper.step()
+    badges = [it for it in tools.stepper.overlay.items() if it.data(0) == ids["b"]]
+    before = [it.pos() for it in badges]
+    window.document.move_node(ids["b"], (window.document.nodes[ids["b"]].pos[0] - 300.0, 0.0))
+    node_rect = window.canvas.item_for(ids["b"]).sceneBoundingRect()
+    for it, old in zip(badges, before):
+        assert it.pos() != old
+        assert node_rect.left() < it.sceneBoundingRect().center().x() < node_rect.right()
+        assert it.sceneBoundingRect().top() > node_rect.bottom()  # below the node
+    # the two badges of b stack instead of covering each other
+    assert not badges[0].sceneBoundingRect().intersects(badges[1].sceneBoundingRect())
