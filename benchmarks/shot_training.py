@@ -3,10 +3,11 @@
     xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python benchmarks/shot_training.py
     QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/shot_training.py --steps 5000
 
-Runs micrograd's demo settings (moons, 2-16-16-1) for ``--steps`` steps as fast as the machine
-goes and counts the frames the plot pane blits while the run is live; then saves
-``--out`` (moons: curves and decision boundary) and ``--out-network`` (the lecture's
-walkthrough MLP on the canvas with its predictions table).
+Runs micrograd's demo settings (moons, 2-16-16-1) for ``--steps`` steps (as fast as the
+machine goes unless ``--speed`` picks another entry of the Speed list) and counts the frames
+the plot pane blits while the run is live; then saves ``--out`` (moons: curves and decision
+boundary) and ``--out-network`` (the lecture's walkthrough MLP on the canvas with its
+predictions table).
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ def settle(app, seconds: float = 0.3) -> None:
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--steps", type=int, default=3000)
+    p.add_argument("--speed", type=int, default=0,
+                   help="index into the Speed list (0: as fast as possible, 2: 50 steps/s)")
     p.add_argument("--out", default="training.png")
     p.add_argument("--out-network", default="training_network.png")
     args = p.parse_args(argv)
@@ -62,7 +65,7 @@ def main(argv=None) -> int:
     ctl = install(win)
     ctl.panel.preset.setCurrentText("micrograd-demo")
     ctl.panel.steps.setValue(args.steps)
-    ctl.panel.speed.setCurrentIndex(0)  # as fast as possible
+    ctl.panel.speed.setCurrentIndex(args.speed)
     settle(app)
 
     t0 = time.perf_counter()
@@ -86,6 +89,7 @@ def main(argv=None) -> int:
     print(f"saved {os.path.abspath(args.out)}")
 
     ctl.panel.preset.setCurrentText("walkthrough")
+    ctl.panel.speed.setCurrentIndex(0)
     ctl.panel.sample.setValue(0)
     ctl.show_network()
     ctl.train()
