@@ -229,3 +229,23 @@ def test_marks_follow_a_moved_node(window, tools, open_example):
         assert it.sceneBoundingRect().top() > node_rect.bottom()  # below the node
     # the two badges of b stack instead of covering each other
     assert not badges[0].sceneBoundingRect().intersects(badges[1].sceneBoundingRect())
+
+
+def test_a_window_deleted_without_closing_lets_go_of_the_document(qtbot, settings_path):
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from mgstudio.app.main_window import MainWindow
+    from mgstudio.app.settings import StudioSettings
+    from mgstudio.document import Document
+    from mgstudio.document.examples import example_path
+
+    doc = Document.load(example_path("expression.mgs"))
+    win = MainWindow(document=doc, settings=StudioSettings())
+    tools = install(win)
+    ours = [(doc.events.values_changed, tools.stepper._on_edit),
+            (doc.events.values_changed, tools.sweep._on_values),
+            (doc.events.node_changed, tools.gradcheck.overlay.follow)]
+    assert all(slot in signal for signal, slot in ours)
+    win.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not any(slot in signal for signal, slot in ours)

@@ -53,7 +53,7 @@ class LearnTools(QObject):
             anchor.raise_()
             # the tab bar is built on the first layout: raise again then (unless one of ours
             # was asked for meanwhile), or the last tab added wins
-            QTimer.singleShot(0, lambda: None if self._raised else anchor.raise_())
+            QTimer.singleShot(0, self, lambda: None if self._raised else anchor.raise_())
         else:
             window.tabifyDockWidget(self.stepper_dock, self.sweep_dock)
             window.tabifyDockWidget(self.sweep_dock, self.gradcheck_dock)
@@ -69,6 +69,10 @@ class LearnTools(QObject):
         self._add_menus()
         self._connect()
         window.installEventFilter(self)
+        # a window deleted without being closed: drop the document's links to our panels
+        # (plain Python objects, safe to touch while Qt tears the widgets down)
+        watches = [self.stepper._watch, self.sweep._watch, self.gradcheck._watch]
+        window.destroyed.connect(lambda *_args: [w.close() for w in watches])
 
     # --- construction -------------------------------------------------------------------------
     def _dock(self, title: str, name: str, widget: QWidget,
