@@ -28,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="colour scheme (default: follow the system)")
     parser.add_argument("--backward", action="store_true",
                         help="run Backward once the graph is open")
+    parser.add_argument("--select", metavar="LABEL",
+                        help="select the node with this label (shown in the inspector)")
     return parser
 
 
@@ -37,6 +39,27 @@ def default_example() -> Path:
     except ImportError:
         return Path(__file__).resolve().parents[2] / "resources" / "examples" / DEFAULT_EXAMPLE
     return example_path(DEFAULT_EXAMPLE)
+
+
+TOOLS = ("mgstudio.app.learn", "mgstudio.app.training")
+
+
+def install_tools(window) -> list[str]:
+    """Add the learning and training tools (each package's ``install(window)``) when they are
+    part of this build; returns the ones installed."""
+    import importlib
+
+    installed = []
+    for name in TOOLS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name is not None and name.startswith(exc.name):
+                continue  # not in this build
+            raise
+        module.install(window)
+        installed.append(name)
+    return installed
 
 
 def _stderr_error(title: str, text: str) -> None:
@@ -60,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     from .main_window import MainWindow
 
     window = MainWindow()
+    install_tools(window)
     if args.screenshot:
         window.show_error = _stderr_error
         window.resize(*SCREENSHOT_SIZE)
@@ -72,6 +96,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.backward:
         window.backward_panel.backward()
     window.show()
+    if args.select:
+        found = [nid for nid, n in window.document.nodes.items() if n.label == args.select]
+        if found:
+            window.canvas.select_node(found[0])
+        else:
+            print(f"note: no node labelled {args.select!r}", file=sys.stderr)
     if args.screenshot:
         return _screenshot(app, window, args.screenshot)
     return app.exec()
