@@ -82,7 +82,19 @@ def main(argv: list[str] | None = None) -> int:
 
     from .main_window import MainWindow
 
-    window = MainWindow()
+    settings = None
+    if args.screenshot:
+        # unattended pictures neither read nor change the user's layout and recent files
+        import tempfile
+
+        from PySide6.QtCore import QSettings
+
+        from .settings import StudioSettings
+
+        scratch = tempfile.mkdtemp(prefix="mgstudio-shot-")
+        settings = StudioSettings(QSettings(f"{scratch}/settings.ini",
+                                            QSettings.Format.IniFormat))
+    window = MainWindow(settings=settings)
     install_tools(window)
     if args.screenshot:
         window.show_error = _stderr_error
@@ -103,7 +115,12 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"note: no node labelled {args.select!r}", file=sys.stderr)
     if args.screenshot:
-        return _screenshot(app, window, args.screenshot)
+        try:
+            return _screenshot(app, window, args.screenshot)
+        finally:
+            import shutil
+
+            shutil.rmtree(scratch, ignore_errors=True)
     return app.exec()
 
 

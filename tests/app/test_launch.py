@@ -33,6 +33,33 @@ def test_screenshot_of_the_neuron(qapp, settings_path, tmp_path, capsys):
     assert (image.width(), image.height()) == launch.SCREENSHOT_SIZE
     assert _distinct_colours(image) > 20  # a painted window, not a blank rectangle
     assert "wrote" in capsys.readouterr().out
+    assert not list(settings_path.rglob("*.ini"))  # the user's settings stay untouched
+
+
+def test_open_a_file_and_run_the_event_loop(qapp, settings_path, tmp_path):
+    from PySide6.QtCore import QTimer
+
+    from mgstudio.app.main_window import MainWindow
+    from mgstudio.app.settings import StudioSettings
+    from mgstudio.document import Document
+
+    doc = Document()
+    doc.add_node("input", label="q", value=1.25)
+    path = tmp_path / "q.mgs"
+    doc.save(path)
+    seen = []
+
+    def close():
+        for w in qapp.topLevelWidgets():
+            if isinstance(w, MainWindow) and w.isVisible():
+                seen.append((w.windowTitle(), len(w.document.nodes)))
+                w.close()
+        qapp.quit()
+
+    QTimer.singleShot(300, close)
+    assert launch.main([str(path)]) == 0
+    assert seen == [("q.mgs — mgstudio", 1)]
+    assert StudioSettings().recent_files() == [str(path.resolve())]
 
 
 def test_screenshot_with_a_bad_file_reports_on_stderr(qapp, settings_path, tmp_path, capsys):
