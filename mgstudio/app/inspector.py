@@ -223,12 +223,14 @@ class InspectorWidget(QWidget):
         for w in (self.minus_button, self.plus_button, self.step_button):
             w.setEnabled(leaf)
 
-    def refresh_values(self) -> None:
+    def refresh_values(self, force: bool = False) -> None:
+        """Show the node's numbers; a data field being typed in keeps its text unless
+        ``force``."""
         nid = self.node_id
         if nid is None or self.document is None or nid not in self.document.nodes:
             return
         v = self.document.value_of(nid)
-        if not self.data_edit.hasFocus() or self.data_edit.isReadOnly():
+        if force or not self.data_edit.hasFocus() or self.data_edit.isReadOnly():
             self.data_edit.setText(MISSING if v is None else _full(v.data))
             self.data_edit.setCursorPosition(0)
         self.grad_edit.setText(MISSING if v is None else format_number(v.grad))
@@ -310,8 +312,12 @@ class InspectorWidget(QWidget):
         """Give the shown leaf a new number (one undo step)."""
         if self.node_id is None:
             return False
+        if self.document.nodes[self.node_id].value == x:
+            self._clear_error()
+            self.refresh_values(force=True)
+            return True
         ok = self._push(SetValueCommand(self.document, self.node_id, x, merge=False))
-        self.refresh_values()
+        self.refresh_values(force=True)  # "1e0" becomes "1.0": leaving the field is no edit
         return ok
 
     def _commit_param(self, name: str) -> None:
@@ -323,8 +329,10 @@ class InspectorWidget(QWidget):
         if text == _full(self.document.nodes[nid].params.get(name, 0.0)):
             return
         x = self._parse(text)
-        if x is not None:
+        if x is not None and x != self.document.nodes[nid].params.get(name):
             self._push(SetParamCommand(self.document, nid, name, x, merge=False))
+        if x is not None:
+            field.setText(_full(self.document.nodes[nid].params.get(name, 0.0)))
         self.refresh()
 
     def nudge(self, direction: int) -> bool:

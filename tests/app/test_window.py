@@ -551,3 +551,17 @@ def test_dark_theme_palette(qapp):
         qapp.setPalette(before)
 
 
+
+
+def test_leaving_the_field_after_an_edit_adds_no_second_step(window, open_example, qtbot):
+    ids = open_example("neuron.mgs")
+    window.canvas.select_node(ids["w2"])
+    ins = window.inspector
+    depth = window.undo_stack.count()
+    commit(ins.data_edit, "1e0", qtbot)  # the same number, spelled differently: no edit
+    assert window.undo_stack.count() == depth
+    commit(ins.data_edit, "2e0", qtbot)
+    assert ins.data_edit.text() == "2.0"
+    ins.data_edit.editingFinished.emit()  # focus leaves
+    assert window.undo_stack.count() == depth + 1
+    assert window.document.nodes[ids["w2"]].value == 2.0
