@@ -393,3 +393,21 @@ def test_bad_settings_leave_a_paused_run_alone(qtbot, training):
     assert training.train()
     wait_state(qtbot, training, "finished")
     assert training.trainer is not run and training.trainer.step_count == 10
+
+
+def test_settings_and_plots_share_the_right_column_as_tabs(qtbot, training):
+    def in_front(dock) -> bool:  # a tab behind another stays "visible", moved out of sight
+        return dock.isVisible() and not dock.visibleRegion().isEmpty()
+
+    use_preset(training, "walkthrough", steps=3)
+    training.train()
+    wait_state(qtbot, training, "finished")
+    assert in_front(training.plots_dock) and not training.settings_dock.isVisible()
+    click(qtbot, training, "settings")
+    assert training.window.tabifiedDockWidgets(training.plots_dock) == [training.settings_dock]
+    qtbot.waitUntil(lambda: in_front(training.settings_dock)
+                    and not in_front(training.plots_dock))
+    training.train()  # a new run brings the plots to the front again
+    wait_state(qtbot, training, "finished")
+    qtbot.waitUntil(lambda: in_front(training.plots_dock)
+                    and not in_front(training.settings_dock))

@@ -144,14 +144,35 @@ class TrainingController(QObject):
         self.plots_dock, restored2 = self._dock("Training Plots", "training_plots_dock",
                                                 self.plots)
         if not (restored or restored2):
-            self.window.splitDockWidget(self.settings_dock, self.plots_dock,
-                                        Qt.Orientation.Vertical)
-        self.actions["settings"] = self.settings_dock.toggleViewAction()
-        self.actions["settings"].setText("Training &Settings")
-        self.actions["settings"].setIcon(
-            self.window.style().standardIcon(SP.SP_FileDialogContentsView))
+            # tabs: the right column is short (the bottom docks span the window) and the
+            # form and the plots each need its height
+            self.window.tabifyDockWidget(self.settings_dock, self.plots_dock)
+        for dock, was_restored in ((self.settings_dock, restored),
+                                   (self.plots_dock, restored2)):
+            if not was_restored:
+                dock.hide()  # until asked for or until training starts: matplotlib loads then
+        # not the dock's toggle: a tab behind another is "open" yet unseen; this brings it up
+        settings = QAction(self.window.style().standardIcon(SP.SP_FileDialogContentsView),
+                           "Training &Settings", self.window)
+        settings.setObjectName("training_settings")
+        settings.setToolTip("Show the training settings")
+        settings.triggered.connect(self.show_settings)
+        self.actions["settings"] = settings
         self.actions["plots"] = self.plots_dock.toggleViewAction()
         self.actions["plots"].setText("Training P&lots")
+
+    def show_settings(self) -> None:
+        self._bring_up(self.settings_dock)
+
+    def show_plots(self) -> None:
+        self._bring_up(self.plots_dock)
+
+    def _bring_up(self, dock: QDockWidget) -> None:
+        appearing = not dock.isVisible()
+        dock.show()
+        dock.raise_()
+        if appearing and not dock.isFloating():  # room for the form and for two axes' labels
+            self.window.resizeDocks([dock], [PLOTS_WIDTH], Qt.Orientation.Horizontal)
 
     def _dock(self, title: str, name: str, widget) -> tuple[QDockWidget, bool]:
         """A dock where the window's saved state put it (True), else on the right, hidden."""
@@ -162,7 +183,6 @@ class TrainingController(QObject):
         if self.window.restoreDockWidget(dock):
             return dock, True
         self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        dock.hide()  # until asked for or until training starts: matplotlib loads on show
         return dock, False
 
     def _build_toolbar(self) -> None:
@@ -253,7 +273,7 @@ class TrainingController(QObject):
             trainer = Trainer(config, dataset=self.panel.dataset_override())
         except (TrainingError, ValueError, TypeError) as exc:
             self.show_message(str(exc))
-            self.settings_dock.show()
+            self.show_settings()
             return False
         self.generation = self.runner.cancel()  # the old run's late signals are ignored
         self.frame_timer.stop()
@@ -266,11 +286,7 @@ class TrainingController(QObject):
         self.progress_bar.setValue(0)
         self.panel.sample.setMaximum(trainer.dataset.n_samples - 1)
         self._set_state(IDLE)
-        if not self.plots_dock.isVisible():
-            self.plots_dock.show()
-            if self.plots_dock.width() < PLOTS_WIDTH:  # room for two axes' labels
-                self.window.resizeDocks([self.plots_dock], [PLOTS_WIDTH],
-                                        Qt.Orientation.Horizontal)
+        self.show_plots()
         self.plots.ensure_built()
         first = trainer.evaluate()["loss"]
         self.plots.start(trainer.dataset, config.steps, first_loss=first)
