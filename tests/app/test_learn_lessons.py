@@ -103,3 +103,16 @@ def test_dock_places_survive_a_restart(window, qtbot):
     tools = install(again)
     assert again.dockWidgetArea(tools.lesson_dock) == Qt.DockWidgetArea.LeftDockWidgetArea
     again.close()
+
+
+def test_training_lessons_fill_in_the_training_settings(window):
+    training = pytest.importorskip("mgstudio.app.training")
+    controller = training.install(window)
+    tools = install(window)
+    tools.open_lesson(5)  # the MLP
+    cfg = controller.panel.config()
+    assert (cfg.dataset, cfg.hidden, cfg.activation, cfg.lr, cfg.zero_grad) == (
+        "walkthrough", (4, 4), "tanh", 0.1, True)
+    assert controller.settings_dock.isVisible()
+    tools.open_lesson(6)  # the forgotten zero_grad
+    assert controller.panel.config().zero_grad is False

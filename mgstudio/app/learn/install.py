@@ -259,11 +259,34 @@ class LearnTools(QObject):
                 self.show_sweep()
             elif name in self.docks:
                 self._raise(name)
+        if lesson.training:
+            self._prepare_training(lesson)
         if lesson.select in by_label:
             nid = by_label[lesson.select]
             self.window.canvas.select_node(nid)
             if "sweep" in lesson.panels:
                 self.sweep.choose(nid)
+        return True
+
+    def _prepare_training(self, lesson: Lesson) -> bool:
+        """Put the lesson's preset (and its zero_grad choice) into the Training Settings, when
+        the window has training installed."""
+        training = getattr(self.window, "training", None)
+        panel = getattr(training, "panel", None)
+        if panel is None or not hasattr(panel, "apply_config"):
+            return False
+        from mgstudio.training.errors import ConfigError
+        from mgstudio.training.presets import preset
+
+        try:
+            config = preset(lesson.training, zero_grad=lesson.zero_grad)
+        except ConfigError:
+            return False
+        panel.apply_config(config)
+        dock = getattr(training, "settings_dock", None)
+        if isinstance(dock, QDockWidget):
+            dock.show()
+            dock.raise_()
         return True
 
     def _open_example(self, lesson: Lesson) -> bool:

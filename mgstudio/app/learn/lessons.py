@@ -1,6 +1,6 @@
 """The lessons: the walkthrough's examples in order, each with a short explanation and the one
 thing to try next. Texts live in ``resources/lessons/NN-name.md``: ``key: value`` lines (title,
-example, panels, select, output, zero_grad, try), a ``---`` line, then the explanation in
+example, panels, select, output, zero_grad, training, try), a ``---`` line, then the explanation in
 Markdown."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 LESSONS_DIR = Path(__file__).resolve().parents[3] / "resources" / "lessons"
-_KEYS = ("title", "example", "panels", "select", "output", "zero_grad", "try")
+_KEYS = ("title", "example", "panels", "select", "output", "zero_grad", "training", "try")
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ class Lesson:
     select: str = ""  # label of the node to select
     output: str = ""  # label of the node to step back from
     zero_grad: bool = True
+    training: str = ""  # a training preset to put into the Training Settings, if present
     path: Path | None = field(default=None, compare=False)
 
 
@@ -61,7 +62,7 @@ def parse_lesson(text: str, path: Path | None = None) -> Lesson:
         try_next=fields["try"], panels=tuple(fields.get("panels", "").split()),
         select=fields.get("select", ""), output=fields.get("output", ""),
         zero_grad=fields.get("zero_grad", "on").lower() not in ("off", "no", "false"),
-        path=path)
+        training=fields.get("training", ""), path=path)
 
 
 def load_lessons(folder: Path | None = None) -> list[Lesson]:
