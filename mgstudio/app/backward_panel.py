@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 from mgstudio.document import KINDS
 
 from .canvas.numbers import MISSING, format_number
-from .grads import zero_grad
 from .icons import icon
 
 COLUMNS = ("label", "op", "data", "grad")
@@ -220,7 +219,7 @@ class BackwardPanel(QWidget):
             return
         self._zeroing = True
         try:
-            zero_grad(self.document)
+            self.document.zero_grad()
         finally:
             self._zeroing = False
         if self.auto_backward:

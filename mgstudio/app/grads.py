@@ -1,5 +1,5 @@
-"""Gradient actions shared by the inspector, the backward panel and the Graph menu: zero grad
-and the walkthrough's "step along the gradient" experiment, as undoable edits."""
+"""The walkthrough's "step along the gradient" experiment as one undoable edit, shared by the
+inspector and the Graph menu."""
 
 from __future__ import annotations
 
@@ -8,22 +8,6 @@ from dataclasses import dataclass
 from mgstudio.document import KINDS
 
 from .commands import SetValueCommand
-
-
-def zero_grad(doc) -> None:
-    """Set every grad to 0 (the document has no zero_grad of its own yet)."""
-    if hasattr(doc, "zero_grad"):
-        doc.zero_grad()
-        return
-    changed = []
-    for nid in doc.nodes:
-        v = doc.value_of(nid)
-        if v is not None and v.grad != 0.0:
-            v.grad = 0.0
-            changed.append(nid)
-    doc.grads_current = False
-    if changed:
-        doc.events.values_changed.emit(tuple(changed))
 
 
 def output_of(doc) -> str | None:
@@ -35,17 +19,8 @@ def output_of(doc) -> str | None:
 
 
 def leaves_upstream(doc, output: str) -> list[str]:
-    """Leaf nodes the output depends on, in document order."""
-    seen = {output}
-    stack = [output]
-    while stack:
-        nid = stack.pop()
-        for w in doc.inputs_of(nid).values():
-            if w.src not in seen:
-                seen.add(w.src)
-                stack.append(w.src)
-    return [nid for nid, node in doc.nodes.items()
-            if nid in seen and KINDS[node.kind].is_leaf]
+    """Leaf nodes the output depends on, in dependency order."""
+    return [nid for nid in doc.upstream_ids(output) if KINDS[doc.nodes[nid].kind].is_leaf]
 
 
 @dataclass(frozen=True)

@@ -565,3 +565,13 @@ def test_leaving_the_field_after_an_edit_adds_no_second_step(window, open_exampl
     ins.data_edit.editingFinished.emit()  # focus leaves
     assert window.undo_stack.count() == depth + 1
     assert window.document.nodes[ids["w2"]].value == 2.0
+
+
+def test_zero_grad_holds_with_auto_backward_until_the_next_edit(window, open_example):
+    ids = open_example("neuron.mgs")
+    assert window.backward_panel.auto_backward
+    window.actions["zero_grad"].trigger()
+    assert {texts(window, nid)[2] for nid in ids.values()} == {"grad 0.0000"}
+    window.canvas.select_node(ids["x2"])
+    window.inspector.set_value(0.5)
+    assert texts(window, ids["x2"])[2] == f"grad {(1 - neuron_o(x2=0.5) ** 2) * 1.0:.4f}"
