@@ -411,3 +411,30 @@ def test_settings_and_plots_share_the_right_column_as_tabs(qtbot, training):
     wait_state(qtbot, training, "finished")
     qtbot.waitUntil(lambda: in_front(training.plots_dock)
                     and not in_front(training.settings_dock))
+
+
+def test_frames_blit_and_redraw_fully_only_when_the_loss_axis_grows(qtbot):
+    from mgstudio.app.training.plot_pane import PlotPane
+    from mgstudio.training import make_dataset
+
+    pane = PlotPane()
+    qtbot.addWidget(pane)
+    pane.resize(400, 500)
+    pane.show()
+    qtbot.waitExposed(pane)
+    pane.start(make_dataset("moons", 20), 100, first_loss=1.0)
+    pane.set_live(True)
+    qtbot.waitUntil(lambda: pane._bg_curves is not None)  # the first full draw happened
+    full, blits = pane.full_draws, pane.blit_count
+    for k in range(5):
+        pane.add_records([{"step": k, "loss": 0.9 - 0.1 * k, "accuracy": 0.5}])
+        pane.refresh()
+    assert pane.blit_count == blits + 5 and pane.full_draws == full
+    top = pane.ax.get_ylim()[1]
+    pane.add_records([{"step": 5, "loss": 3 * top, "accuracy": 0.5}])
+    pane.refresh()
+    assert pane.full_draws == full + 1 and pane.ax.get_ylim()[1] >= 3 * top
+    pane.set_grid_scores(np.full((80, 80), 0.5))
+    pane.refresh()
+    assert pane.blit_count == blits + 6
+    assert np.asarray(pane.image.get_array()).max() == 0.5

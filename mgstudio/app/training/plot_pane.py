@@ -105,6 +105,7 @@ class PlotPane(QWidget):
         self._live = False
         self._dirty_curves = False
         self._dirty_image = False
+        self._new_max = -np.inf  # the largest loss added since the last frame
         self._bg_curves = self._bg_image = None
         self.ax = self.ax_acc = self.ax_map = None
         self.loss_line = self.acc_line = self.image = self.points = None
@@ -170,6 +171,7 @@ class PlotPane(QWidget):
         axis so that the first frames need no full redraw."""
         self._dataset = dataset
         self._first_loss = first_loss
+        self._new_max = -np.inf
         self._planned_steps = max(int(planned_steps), 1)
         self.steps, self.losses, self.accuracies = [], [], []
         two_d = dataset.n_inputs == 2
@@ -240,6 +242,9 @@ class PlotPane(QWidget):
             self.steps.append(r["step"])
             self.losses.append(r["loss"])
             self.accuracies.append(r["accuracy"] * 100.0)
+        finite = [r["loss"] for r in records if np.isfinite(r["loss"])]
+        if finite:
+            self._new_max = max(self._new_max, max(finite))
         self._dirty_curves = True
 
     def set_grid_scores(self, scores: np.ndarray | None) -> None:
@@ -249,7 +254,7 @@ class PlotPane(QWidget):
         self._dirty_image = True
 
     def set_predictions(self, predictions) -> None:
-        if predictions is not None and self.table.isVisible():
+        if predictions is not None and not self.table.isHidden():
             self.table.set_predictions(predictions)
 
     def set_live(self, live: bool) -> None:
@@ -312,10 +317,8 @@ class PlotPane(QWidget):
     def _needs_growth(self) -> bool:
         if not self.steps:
             return False
-        top = self.ax.get_ylim()[1]
-        finite = [v for v in self.losses[-64:] if np.isfinite(v)]
-        return (self.steps[-1] > self.ax.get_xlim()[1]
-                or (bool(finite) and max(finite) > top))
+        new_max, self._new_max = self._new_max, -np.inf
+        return self.steps[-1] > self.ax.get_xlim()[1] or new_max > self.ax.get_ylim()[1]
 
     def _rescale_y(self) -> None:
         finite = [v for v in self.losses if np.isfinite(v)]
