@@ -184,6 +184,13 @@ class BackwardPanel(QWidget):
                 (ev.wire_added, self._on_structure),
                 (ev.wire_removed, self._on_structure),
                 (ev.node_changed, self._on_node_changed),
+                # these fire inside the edit's batch: a backward run now joins the edit's one
+                # values_changed, so the canvas updates once per edit, not twice
+                (ev.node_added, self._maybe_auto),
+                (ev.node_removed, self._maybe_auto),
+                (ev.wire_added, self._maybe_auto),
+                (ev.wire_removed, self._maybe_auto),
+                (ev.node_changed, self._maybe_auto),
                 (ev.values_changed, self._on_values_changed),
                 (ev.output_changed, self._on_output_changed),
             ):
@@ -203,7 +210,9 @@ class BackwardPanel(QWidget):
     # --- actions ----------------------------------------------------------------------------
     def chosen_output(self) -> str | None:
         data = self.output_combo.currentData()
-        return None if data in (None, _AUTO) else data
+        if data in (None, _AUTO) or self.document is None or data not in self.document.nodes:
+            return None  # automatic, or removed a moment ago (the combo catches up later)
+        return data
 
     def backward(self) -> str | None:
         """Zero grads and backpropagate from the chosen output."""
@@ -266,7 +275,7 @@ class BackwardPanel(QWidget):
             self.model.values_changed(ids)
             self._maybe_auto()
 
-    def _maybe_auto(self) -> None:
+    def _maybe_auto(self, *_args) -> None:
         doc = self.document
         if self.auto_backward and doc is not None and not self._zeroing \
                 and not doc.grads_current:
