@@ -386,7 +386,9 @@ def test_bad_settings_leave_a_paused_run_alone(qtbot, training):
     training.step()
     qtbot.waitUntil(lambda: training.trainer.step_count == 1)
     run = training.trainer
+    assert training.actions["train"].text() == "&Resume"
     training.panel.hidden.setText("4,,4")
+    assert training.actions["train"].text() == "&Train"  # Train would start over
     assert not training.train()
     assert training.state == "paused" and training.trainer is run
     training.panel.hidden.setText("4,4")

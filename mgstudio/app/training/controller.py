@@ -380,6 +380,7 @@ class TrainingController(QObject):
     def _on_settings_changed(self) -> None:
         if self.trainer is not None and not self._stale:
             self._stale = True
+            self._set_state(self.state)  # "Resume" no longer applies
             self.show_message("Settings changed: the next Train or Step starts over")
 
     def _on_pace(self, steps_per_second: float) -> None:
