@@ -4,6 +4,8 @@ middle of the view."""
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import QMimeData, QSize, Qt, Signal
 from PySide6.QtGui import QDrag
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem
@@ -59,7 +61,7 @@ class PaletteWidget(QTreeWidget):
                     f"{kind.title}   {kind.symbol}"
                 item = QTreeWidgetItem(group, [title])
                 item.setIcon(0, kind_icon(kind.name))
-                item.setToolTip(0, f"<b>{kind.title}</b><br>{kind.doc}")
+                item.setToolTip(0, f"<b>{escape(kind.title)}</b><br>{escape(kind.doc)}")
                 item.setData(0, _KIND_ROLE, kind.name)
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
                               | Qt.ItemFlag.ItemIsDragEnabled)

@@ -3,6 +3,7 @@ walkthrough's step along the gradient, the backward panel, files, prompts and di
 
 from __future__ import annotations
 
+import html
 import math
 
 import pytest
@@ -459,7 +460,7 @@ def test_palette_lists_every_kind_and_drags_its_name(window):
     assert sorted(palette.kinds()) == sorted(KINDS)
     for name, kind in KINDS.items():
         item = palette.item_for(name)
-        assert kind.doc in item.toolTip(0)
+        assert html.escape(kind.doc) in item.toolTip(0)
         assert not item.icon(0).isNull()
         mime = palette.mimeData([item])
         assert bytes(mime.data("application/x-mgstudio-kind")).decode("utf-8") == name
