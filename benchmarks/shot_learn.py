@@ -27,6 +27,12 @@ def main(argv: list[str]) -> int:
 
     win = MainWindow()
     win.resize(1500, 950)
+    try:  # the real window has training too; the lessons set it up
+        from mgstudio.app.training import install as install_training
+    except ImportError:
+        install_training = None
+    if install_training is not None:
+        install_training(win)
     tools = install(win)
     win.show()
 

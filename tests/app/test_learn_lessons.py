@@ -113,6 +113,8 @@ def test_training_lessons_fill_in_the_training_settings(window):
     cfg = controller.panel.config()
     assert (cfg.dataset, cfg.hidden, cfg.activation, cfg.lr, cfg.zero_grad) == (
         "walkthrough", (4, 4), "tanh", 0.1, True)
+    assert controller.panel.preset.currentText() == "walkthrough"
     assert controller.settings_dock.isVisible()
     tools.open_lesson(6)  # the forgotten zero_grad
-    assert controller.panel.config().zero_grad is False
+    cfg = controller.panel.config()
+    assert (cfg.dataset, cfg.hidden, cfg.zero_grad) == ("walkthrough", (4, 4), False)

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QToolBar, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDockWidget,
+    QMainWindow,
+    QMenu,
+    QToolBar,
+    QWidget,
+)
 
 from .expression_box import ExpressionBox
 from .gradcheck_view import GradcheckPanel
@@ -48,8 +56,15 @@ class LearnTools(QObject):
             pass
         elif isinstance(anchor, QDockWidget):
             # with the backward table: grads are read in one place, stepped in the next tab
-            for dock in (self.stepper_dock, self.sweep_dock, self.gradcheck_dock):
+            ours = (self.stepper_dock, self.sweep_dock, self.gradcheck_dock)
+            # tabified while hidden: tabifying shown docks one by one can leave a stray tab
+            # bar on screen when the window already has a hidden tab group (Qt 6.12)
+            for dock in ours:
+                dock.hide()
+            for dock in ours:
                 window.tabifyDockWidget(anchor, dock)
+            for dock in ours:
+                dock.show()
             anchor.raise_()
             # the tab bar is built on the first layout: raise again then (unless one of ours
             # was asked for meanwhile), or the last tab added wins
@@ -244,7 +259,6 @@ class LearnTools(QObject):
             return False
         self._follow_window()
         self.lesson_panel.show_lesson(index)
-        QTimer.singleShot(0, self.window.canvas.fit_all)  # once the docks have their sizes
         doc = self.window.document
         by_label = {}
         for nid, node in doc.nodes.items():
@@ -266,11 +280,15 @@ class LearnTools(QObject):
             self.window.canvas.select_node(nid)
             if "sweep" in lesson.panels:
                 self.sweep.choose(nid)
+        # fit once the docks shown above have their sizes: the resizes are laid out in the
+        # next turn of the event loop, so fit in the turn after that
+        canvas = self.window.canvas
+        QTimer.singleShot(0, canvas, lambda: QTimer.singleShot(0, canvas, canvas.fit_all))
         return True
 
     def _prepare_training(self, lesson: Lesson) -> bool:
-        """Put the lesson's preset (and its zero_grad choice) into the Training Settings, when
-        the window has training installed."""
+        """Pick the lesson's preset (and its zero_grad choice) in the Training Settings, as a
+        learner would, when the window has training installed."""
         training = getattr(self.window, "training", None)
         panel = getattr(training, "panel", None)
         if panel is None or not hasattr(panel, "apply_config"):
@@ -282,11 +300,19 @@ class LearnTools(QObject):
             config = preset(lesson.training, zero_grad=lesson.zero_grad)
         except ConfigError:
             return False
-        panel.apply_config(config)
-        dock = getattr(training, "settings_dock", None)
-        if isinstance(dock, QDockWidget):
-            dock.show()
-            dock.raise_()
+        combo = getattr(panel, "preset", None)
+        check = getattr(panel, "zero_grad", None)
+        if isinstance(combo, QComboBox) and isinstance(check, QCheckBox) \
+                and combo.findText(lesson.training) >= 0:
+            if combo.currentText() == lesson.training:
+                panel.apply_config(preset(lesson.training))
+            combo.setCurrentText(lesson.training)  # fills in the preset's fields
+            check.setChecked(lesson.zero_grad)
+        else:
+            panel.apply_config(config)
+        show = getattr(training, "show_settings", None)
+        if callable(show):
+            show()
         return True
 
     def _open_example(self, lesson: Lesson) -> bool:
