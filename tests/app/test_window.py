@@ -576,3 +576,32 @@ def test_zero_grad_holds_with_auto_backward_until_the_next_edit(window, open_exa
     window.canvas.select_node(ids["x2"])
     window.inspector.set_value(0.5)
     assert texts(window, ids["x2"])[2] == f"grad {(1 - neuron_o(x2=0.5) ** 2) * 1.0:.4f}"
+
+
+def test_errors_use_a_message_box_by_default(qtbot, settings_path, monkeypatch, tmp_path):
+    from mgstudio.app.main_window import MainWindow
+    from mgstudio.app.settings import StudioSettings
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical",
+                        staticmethod(lambda parent, title, text, *a: shown.append(text)))
+    win = MainWindow(settings=StudioSettings())
+    qtbot.addWidget(win)
+    assert not win.open_file(tmp_path / "nothing-here.mgs")
+    assert len(shown) == 1 and "nothing-here.mgs" in shown[0]
+
+
+def test_open_asks_about_unsaved_changes(window, open_example, monkeypatch, tmp_path):
+    ids = open_example("neuron.mgs")
+    other = tmp_path / "other.mgs"
+    Document().save(other)
+    window.canvas.select_node(ids["x1"])
+    window.inspector.set_value(3.0)
+    monkeypatch.setattr(QMessageBox, "warning",
+                        staticmethod(lambda *a: QMessageBox.StandardButton.Cancel))
+    assert not window.open_file(other)
+    assert window.document.nodes[ids["x1"]].value == 3.0
+    monkeypatch.setattr(QMessageBox, "warning",
+                        staticmethod(lambda *a: QMessageBox.StandardButton.Discard))
+    assert window.open_file(other)
+    assert len(window.document.nodes) == 0 and window.path == other.resolve()
