@@ -118,3 +118,34 @@ def test_training_lessons_fill_in_the_training_settings(window):
     tools.open_lesson(6)  # the forgotten zero_grad
     cfg = controller.panel.config()
     assert (cfg.dataset, cfg.hidden, cfg.zero_grad) == ("walkthrough", (4, 4), False)
+
+
+def test_no_stray_tab_bar_next_to_a_hidden_tab_group(qtbot, settings_path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDockWidget, QLabel, QTabBar
+
+    from mgstudio.app.main_window import MainWindow
+    from mgstudio.app.settings import StudioSettings
+
+    window = MainWindow(settings=StudioSettings())
+    qtbot.addWidget(window)
+    window.resize(1500, 950)
+    # what training does before us: two docks tabbed on the right, hidden until needed
+    hidden = []
+    for name in ("h1", "h2"):
+        dock = QDockWidget(name, window)
+        dock.setObjectName(name)
+        dock.setWidget(QLabel(name))
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        hidden.append(dock)
+    window.tabifyDockWidget(*hidden)
+    for dock in hidden:
+        dock.hide()
+    install(window)
+    window.show()
+    qtbot.waitExposed(window)
+    on_screen = [[b.tabText(i) for i in range(b.count())]
+                 for b in window.findChildren(QTabBar)
+                 if b.isVisible() and b.geometry().top() >= 0 and b.count()]
+    assert on_screen == [["Backward", "Step-through", "Derivative", "Gradient Check"]]
+    window.close()
