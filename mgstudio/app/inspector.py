@@ -302,7 +302,8 @@ class InspectorWidget(QWidget):
         text = self.data_edit.text()
         v = self.document.value_of(nid)
         if v is not None and text in (_full(v.data), MISSING):
-            return  # focus left without a change
+            self._clear_error()  # focus left without a change (or typed back the old number)
+            return
         x = self._parse(text)
         if x is None:
             return

@@ -7,6 +7,8 @@ import html
 import math
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -605,3 +607,41 @@ def test_open_asks_about_unsaved_changes(window, open_example, monkeypatch, tmp_
                         staticmethod(lambda *a: QMessageBox.StandardButton.Discard))
     assert window.open_file(other)
     assert len(window.document.nodes) == 0 and window.path == other.resolve()
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.one_of(st.text(max_size=12),
+                      st.floats(allow_nan=True, allow_infinity=True).map(repr),
+                      st.integers(min_value=-10**400, max_value=10**400).map(str)))
+def test_any_typed_text_sets_the_number_or_explains(window, text):
+    from mgstudio.app.canvas.numbers import parse_number
+
+    doc = window.document
+    if not doc.nodes:
+        doc.add_node("input", label="v", value=1.0)
+    (nid,) = doc.nodes
+    doc.set_value(nid, 1.0)
+    window.inspector.set_node(nid)
+    field = window.inspector.data_edit
+    field.setText(text)
+    field.editingFinished.emit()  # never raises
+    try:
+        expected = parse_number(text)
+    except ValueError:
+        expected = None
+    if expected is not None and math.isfinite(expected):
+        assert doc.nodes[nid].value == expected
+        assert window.inspector.error.isHidden()
+    else:
+        assert doc.nodes[nid].value == 1.0
+        assert window.inspector.error.text()
+
+
+def test_typing_the_old_number_back_clears_the_message(window, open_example, qtbot):
+    ids = open_example("neuron.mgs")
+    window.canvas.select_node(ids["w1"])
+    ins = window.inspector
+    commit(ins.data_edit, "oops", qtbot)
+    assert not ins.error.isHidden()
+    commit(ins.data_edit, "-3.0", qtbot)
+    assert ins.error.isHidden()
