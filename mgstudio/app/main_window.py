@@ -240,9 +240,11 @@ class MainWindow(QMainWindow):
         self.document = document
         self.path = Path(path).resolve() if path is not None else None
         self.untitled_name = name or "Untitled"
+        # the panel first: its auto backward fills in the grads before the canvas builds its
+        # items, so they are drawn once with their final numbers
+        self.backward_panel.set_document(document)
         self.canvas.set_document(document)
         self.inspector.set_document(document)
-        self.backward_panel.set_document(document)
         self._subscribe()
         self.undo_stack.setClean()
         self._update_title()
