@@ -120,6 +120,7 @@ class BackwardPanel(QWidget):
         self._connections: list = []
         self._zeroing = False
         self._dirty = False
+        self._edit_runs = 0  # backward runs since the last values_changed (see _auto_in_edit)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
 
@@ -186,11 +187,11 @@ class BackwardPanel(QWidget):
                 (ev.node_changed, self._on_node_changed),
                 # these fire inside the edit's batch: a backward run now joins the edit's one
                 # values_changed, so the canvas updates once per edit, not twice
-                (ev.node_added, self._maybe_auto),
-                (ev.node_removed, self._maybe_auto),
-                (ev.wire_added, self._maybe_auto),
-                (ev.wire_removed, self._maybe_auto),
-                (ev.node_changed, self._maybe_auto),
+                (ev.node_added, self._auto_in_edit),
+                (ev.node_removed, self._auto_in_edit),
+                (ev.wire_added, self._auto_in_edit),
+                (ev.wire_removed, self._auto_in_edit),
+                (ev.node_changed, self._auto_in_edit),
                 (ev.values_changed, self._on_values_changed),
                 (ev.output_changed, self._on_output_changed),
             ):
@@ -259,6 +260,7 @@ class BackwardPanel(QWidget):
     def _flush(self) -> None:
         if self._dirty:
             self._dirty = False
+            self._edit_runs = 0
             self.model.rebuild()
             self._fill_outputs()
             self._maybe_auto()
@@ -269,17 +271,26 @@ class BackwardPanel(QWidget):
             self._fill_outputs()  # a label shown in the combo may have changed
 
     def _on_values_changed(self, ids: tuple) -> None:
+        self._edit_runs = 0
         if self._dirty:
             self._flush()
         else:
             self.model.values_changed(ids)
             self._maybe_auto()
 
-    def _maybe_auto(self, *_args) -> None:
+    def _auto_in_edit(self, *_args) -> None:
+        # A second edit before values_changed means a batch of many edits (e.g. a training
+        # snapshot writing every weight): one backward at its end then, not one per edit.
+        if self._edit_runs == 0 and self._maybe_auto():
+            self._edit_runs += 1
+
+    def _maybe_auto(self, *_args) -> bool:
         doc = self.document
         if self.auto_backward and doc is not None and not self._zeroing \
                 and not doc.grads_current:
             doc.backward(self.chosen_output())
+            return True
+        return False
 
     def _on_output_changed(self, _nid) -> None:
         self._fill_outputs()

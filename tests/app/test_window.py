@@ -645,3 +645,20 @@ def test_typing_the_old_number_back_clears_the_message(window, open_example, qtb
     assert not ins.error.isHidden()
     commit(ins.data_edit, "-3.0", qtbot)
     assert ins.error.isHidden()
+
+
+def test_auto_backward_runs_once_per_batch_of_edits(window, open_example, monkeypatch):
+    ids = open_example("neuron.mgs")
+    doc = window.document
+    calls = []
+    real = doc.backward
+    monkeypatch.setattr(doc, "backward", lambda *a, **k: calls.append(1) or real(*a, **k))
+    with doc.batch():  # e.g. a training snapshot writing every weight
+        for i, name in enumerate(("x1", "x2", "w1", "w2", "b")):
+            doc.set_value(ids[name], 0.1 * (i + 1))
+    assert len(calls) <= 2  # not one full backward per edit
+    o = math.tanh(0.1 * 0.3 + 0.2 * 0.4 + 0.5)
+    assert texts(window, ids["x1"])[2] == f"grad {(1 - o * o) * 0.3:.4f}"
+    calls.clear()
+    doc.set_value(ids["x1"], 1.0)  # a single edit: one backward, inside the edit
+    assert len(calls) == 1
