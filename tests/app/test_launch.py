@@ -110,3 +110,13 @@ def test_bad_arguments_exit_with_usage(capsys):
         launch.main(["--theme", "purple"])
     assert exc.value.code == 2
     assert "--theme" in capsys.readouterr().err
+
+
+def test_start_up_does_not_import_matplotlib(tmp_path):
+    code = ("import sys\nfrom mgstudio.app.launch import main\n"
+            f"rc = main(['--screenshot', {str(tmp_path / 's.png')!r}])\n"
+            "print('rc', rc, 'matplotlib', any(m.startswith('matplotlib') for m in sys.modules))")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "cfg"))
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert "rc 0 matplotlib False" in proc.stdout, proc.stderr
