@@ -203,6 +203,8 @@ class MainWindow(QMainWindow):
         tb.addSeparator()
         tb.addAction(a["insert_neuron"])
         tb.addSeparator()
+        a["zero_grad"].setIconText("Zero grad")
+        a["step_all"].setIconText("Step")  # short on the toolbar; the menu says it all
         for name in ("backward", "zero_grad", "step_all"):
             tb.addAction(a[name])
             button = tb.widgetForAction(a[name])
