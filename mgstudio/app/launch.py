@@ -34,10 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def default_example() -> Path:
-    try:
-        from mgstudio.document.examples import example_path
-    except ImportError:
-        return Path(__file__).resolve().parents[2] / "resources" / "examples" / DEFAULT_EXAMPLE
+    from mgstudio.document.examples import example_path
+
     return example_path(DEFAULT_EXAMPLE)
 
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from mgstudio.document import Document, DocumentError
+from mgstudio.document.examples import list_examples
 
 from . import actions as actions_mod
 from .backward_panel import BackwardPanel
@@ -38,16 +39,6 @@ from .settings import StudioSettings
 
 APP_NAME = "mgstudio"
 FILE_FILTER = "mgstudio graphs (*.mgs);;All files (*)"
-
-
-def examples() -> list[tuple[str, Path]]:
-    """``[(title, path)]`` of the shipped examples."""
-    try:
-        from mgstudio.document.examples import list_examples
-    except ImportError:  # an older document layer: scan the folder ourselves
-        folder = Path(__file__).resolve().parents[2] / "resources" / "examples"
-        return [(p.stem, p) for p in sorted(folder.glob("*.mgs"))]
-    return list_examples()
 
 
 class MainWindow(QMainWindow):
@@ -375,7 +366,7 @@ class MainWindow(QMainWindow):
 
     def _fill_examples_menu(self) -> None:
         self.examples_menu.clear()
-        for title, path in examples():
+        for title, path in list_examples():
             action = self.examples_menu.addAction(title)
             action.setData(str(path))
             action.setStatusTip(path.name)
