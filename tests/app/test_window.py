@@ -662,3 +662,18 @@ def test_auto_backward_runs_once_per_batch_of_edits(window, open_example, monkey
     calls.clear()
     doc.set_value(ids["x1"], 1.0)  # a single edit: one backward, inside the edit
     assert len(calls) == 1
+
+
+def test_inspector_explains_an_incomplete_node(window):
+    doc = window.document
+    m = doc.add_node("mul", label="m")
+    window.canvas.select_node(m)
+    ins = window.inspector
+    assert ins.data_edit.text() == "—" and ins.grad_edit.text() == "—"
+    assert not ins.hint.isHidden() and "needs a wire" in ins.hint.text()
+    a = doc.add_node("input", label="a", value=2.0)
+    b = doc.add_node("input", label="b", value=3.0)
+    doc.connect(a, m, "a")
+    doc.connect(b, m, "b")
+    assert ins.hint.isHidden()
+    assert ins.data_edit.text() == "6.0"
