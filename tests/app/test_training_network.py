@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from PySide6.QtCore import QEventLoop, QTimer
 
 from mgstudio.app.training import install
 from mgstudio.app.training.network_doc import (
@@ -18,6 +19,22 @@ from mgstudio.app.training.network_doc import (
 from mgstudio.app.training.panel import parse_hidden
 from mgstudio.document import Document
 from mgstudio.training import ConfigError, TrainConfig, Trainer, preset
+
+
+def _event_loops_run() -> bool:
+    loop = QEventLoop()
+    QTimer.singleShot(0, loop.quit)
+    return loop.exec() == 0
+
+
+@pytest.fixture(autouse=True)
+def working_event_loop(qapp):
+    """Undo a stale quit left by an earlier test in this process (a second quit() after the
+    last window closed makes every later QEventLoop.exec(), so qtbot.wait, return at once)."""
+    if not _event_loops_run():
+        QTimer.singleShot(0, qapp.quit)
+        qapp.exec()  # exec starts by clearing the quit flag
+    assert _event_loops_run()
 
 
 @pytest.fixture
