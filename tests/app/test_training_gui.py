@@ -456,3 +456,37 @@ def test_frames_blit_and_redraw_fully_only_when_the_loss_axis_grows(qtbot):
     pane.refresh()
     assert pane.blit_count == blits + 6
     assert np.asarray(pane.image.get_array()).max() == 0.5
+
+
+def test_an_unexpected_error_in_the_worker_reaches_the_learner(qtbot, training, monkeypatch):
+    use_preset(training, "walkthrough", steps=50)
+    assert training.step()
+    qtbot.waitUntil(lambda: training.trainer.step_count == 1)
+    real_step = training.trainer.step
+
+    def failing_step():
+        if training.trainer.step_count >= 3:
+            raise FloatingPointError("injected")
+        return real_step()
+
+    monkeypatch.setattr(training.trainer, "step", failing_step)
+    training.train()
+    wait_state(qtbot, training, "diverged")
+    assert training.trainer.step_count == 3
+    assert training.notices == [("Training stopped", "FloatingPointError: injected")]
+    assert "injected" in training.window.statusBar().currentMessage()
+    assert training.runner.thread.isRunning()  # the thread survives for the next run
+    training.reset()
+    training.train()
+    wait_state(qtbot, training, "finished")
+
+
+def test_a_bad_csv_file_is_explained_and_the_dataset_stays(qtbot, training, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("x,y\n1,2\n3,oops\n", encoding="utf-8")
+    training.panel.ask_csv_path = lambda: str(path)
+    before = training.panel.dataset.currentText()
+    training.panel.dataset.setCurrentText(CSV_ITEM)
+    assert training.panel.dataset.currentText() == before
+    assert "line 3" in training.panel.error.text() and "'oops'" in training.panel.error.text()
+    assert training.panel.dataset_override() is None

@@ -264,10 +264,11 @@ class TrainingPanel(QWidget):
         if self._filling:
             return
         if name == CSV_ITEM:
-            if not self._load_csv():
+            if not self._load_csv():  # nothing changed; the error (if any) stays on show
                 self._filling = True
                 self.dataset.setCurrentText(self._last_dataset)
                 self._filling = False
+                return
         else:
             self._last_dataset = name
             self.csv_label.hide()
