@@ -45,6 +45,8 @@ class Neuron(Module):
         return self.activation != "linear"
 
     def __call__(self, x):
+        if isinstance(x, Value):  # a one-neuron layer before this one hands over a bare Value
+            x = (x,)
         act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
         if self.activation == "relu":
             return act.relu()

@@ -36,8 +36,9 @@ def drop_mime(view, mime: QMimeData, scene_pos: QPointF) -> None:
     """What a palette drag sends the view: enter, move, drop (the drop needs the enter)."""
     pos = QPointF(vp(view, scene_pos))
     copy = Qt.DropAction.CopyAction
-    for event in (QDragEnterEvent(pos, copy, mime, LEFT, NOMOD),
-                  QDragMoveEvent(pos, copy, mime, LEFT, NOMOD),
+    # enter/move take an integer QPoint in PySide6 6.11, the drop a QPointF
+    for event in (QDragEnterEvent(pos.toPoint(), copy, mime, LEFT, NOMOD),
+                  QDragMoveEvent(pos.toPoint(), copy, mime, LEFT, NOMOD),
                   QDropEvent(pos, copy, mime, LEFT, NOMOD)):
         QApplication.sendEvent(view.viewport(), event)
 

@@ -140,3 +140,16 @@ def test_lecture_style_hand_built_backward_is_kept():
     out._backward = _backward
     out.backward()
     assert (a.grad, b.grad) == (5.0, 2.0)
+
+
+def test_mlp_with_a_one_neuron_hidden_layer():
+    import random
+
+    from mgstudio.engine import MLP
+
+    random.seed(0)
+    model = MLP(2, [1, 3, 1], activation="tanh")
+    out = model([Value(0.5), Value(-1.0)])
+    assert isinstance(out, Value)
+    out.backward()
+    assert any(p.grad != 0.0 for p in model.parameters())
