@@ -1,87 +1,146 @@
-"""An MLP as an editable canvas ``Document``: the graph it builds for one sample.
+"""A trained MLP as a canvas document: the expression graph of one sample, from its Values.
 
-Each neuron becomes the nodes micrograd's ``Neuron.__call__`` makes, in the same order
-(``((b + w1*x1) + w2*x2) + ...`` then the activation), so the document computes the model's
-number exactly and its Backward gives the model's gradients for that sample. Parameters are
-``input`` nodes labelled ``L1.N1.w1`` ... so a learner can nudge them; ``sync_document`` copies
-trained values back in (one ``values_changed`` batch).
+The model is called on ``Value`` inputs for one sample and the per-sample loss is added, so
+the document is exactly the graph the engine builds (``b + w1*x1 + w2*x2 -> act`` per neuron,
+micrograd's order). Weights and biases become ``input`` leaves named like
+``Trainer.parameter_names()``; ``apply_params`` later writes a trainer snapshot into them.
+No Qt here: the document layer and the engine only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
-from mgstudio.document import Document
-from mgstudio.engine import MLP
+import numpy as np
 
-from .trainer import parameter_names
+from mgstudio.document import KIND_FOR_OP, KINDS, Document
+from mgstudio.document.graphviz_io import LAYER_GAP, ROW_GAP, layout_positions
+from mgstudio.engine import Value
 
-MAX_DOCUMENT_PARAMS = 500  # beyond this a canvas shows a wall of nodes, not a network
+#: above this many nodes the window asks first; above HARD_LIMIT it refuses
+SOFT_LIMIT = 400
+HARD_LIMIT = 1500
+#: dot takes ~1 s on a thousand nodes; the pure-Python layering is instant
+DOT_LIMIT = 400
+# graphviz_io lays out 160x70 boxes; the canvas draws nodes about this big
+NODE_W, NODE_H = 300.0, 60.0
 
-_COL = 170.0  # horizontal step between a neuron's stages (points)
-_ROW = 60.0  # vertical step between nodes
+
+class NetworkTooLarge(ValueError):
+    """The expanded graph would not stay smooth on the canvas."""
 
 
-def network_document(model: MLP, x: Sequence[float]) -> tuple[Document, dict[str, str]]:
-    """Build the document of ``model`` on sample ``x``; returns it and a map from parameter
-    names (``L1.N1.w1``, ``L1.N1.b``, in ``model.parameters()`` order) to node ids."""
+@dataclass
+class NetworkDocument:
+    """The document and which of its nodes stand for what."""
+
+    document: Document
+    sample: int
+    param_ids: list[str]
+    input_ids: list[str]
+    score_id: str
+    loss_id: str
+
+
+def node_count(n_inputs: int, hidden, activation: str = "relu",
+               final_activation: str | None = None, loss: str = "hinge") -> int:
+    """How many nodes ``build_network_document`` makes for this architecture."""
+    sizes = [n_inputs, *hidden, 1]
+    if final_activation is None:
+        final_activation = "linear" if activation == "relu" else activation
+    total = n_inputs
+    for i, (nin, nout) in enumerate(zip(sizes, sizes[1:])):
+        act = final_activation if i == len(sizes) - 2 else activation
+        # per neuron: nin weights, a bias, nin products, nin sums, the activation
+        total += nout * (3 * nin + 1 + (act != "linear"))
+    # hinge: -y, *, 1, +, relu; squared error: y, -, **2
+    return total + (5 if loss == "hinge" else 3)
+
+
+def sample_loss(loss: str, score: Value, target: float) -> Value:
+    """One sample's term of the training loss (without the 1/n of a mean or the L2 term),
+    with the operands in the order the loss functions build them."""
+    if loss == "hinge":
+        return (Value(1.0, label="1") + Value(-target, label="-y") * score).relu()
+    return (score - Value(target, label="y")) ** 2
+
+
+def forward_labelled(model, xs: list[Value]) -> Value:
+    """``model(xs)`` layer by layer, each neuron's output labelled ``L<layer>.N<neuron>``."""
+    x = xs
+    for li, layer in enumerate(model.layers, start=1):
+        outs = [neuron(x) for neuron in layer.neurons]
+        for ni, out in enumerate(outs, start=1):
+            out.label = f"L{li}.N{ni}"
+        x = outs
+    return x[0]
+
+
+def build_network_document(trainer, sample: int = 0, limit: int = HARD_LIMIT,
+                           use_dot: bool = True) -> NetworkDocument:
+    """The trainer's MLP on sample ``sample`` and that sample's loss, laid out left to right."""
+    data = trainer.dataset
+    if not 0 <= sample < data.n_samples:
+        raise IndexError(f"sample must be between 0 and {data.n_samples - 1}, not {sample}")
+    cfg = trainer.config
+    count = node_count(data.n_inputs, cfg.hidden, cfg.activation, cfg.final_activation,
+                       cfg.loss)
+    if count > limit:
+        raise NetworkTooLarge(
+            f"this network would make about {count} nodes on the canvas (the limit is {limit});"
+            f" try smaller hidden layers, e.g. 4,4")
+    model = trainer.model  # brings the Values' data up to date with the trainer
     params = model.parameters()
-    if len(params) > MAX_DOCUMENT_PARAMS:
-        raise ValueError(f"this network has {len(params)} parameters; a canvas document holds "
-                         f"at most {MAX_DOCUMENT_PARAMS} (try fewer or narrower layers)")
-    nin = len(model.layers[0].neurons[0].w)
-    if len(x) != nin:
-        raise ValueError(f"the sample has {len(x)} numbers; the network takes {nin}")
+    names = trainer.parameter_names()
+    xs = [Value(float(x), label=f"x{i + 1}") for i, x in enumerate(data.X[sample])]
+    score = forward_labelled(model, xs)
+    score.label = "score"
+    loss = sample_loss(cfg.loss, score, float(data.y[sample]))
+    loss.label = "loss"
+
     doc = Document()
-    ids: dict[str, str] = {}
+    ids: dict[int, str] = {}
+    roles = {id(p): ("input", name) for p, name in zip(params, names)}
+    roles.update({id(x): ("input", x.label) for x in xs})
+    wires = []
+    for v in loss.topological_order():
+        if id(v) in ids:
+            continue
+        if v.op is None:
+            kind, label = roles.get(id(v), ("constant", v.label))
+            ids[id(v)] = doc.add_node(kind, label=label, value=v.data)
+            continue
+        kind = KIND_FOR_OP[v.op.name]
+        params_ = {"exponent": float(v.param)} if v.op.name == "pow" else None
+        ids[id(v)] = doc.add_node(kind, label=v.label, params=params_)
+        wires += [(ids[id(src)], ids[id(v)], port)
+                  for port, src in zip(KINDS[kind].inputs, v._prev)]
     with doc.batch():
-        prev = [doc.add_node("input", label=f"x{i + 1}", value=float(v), pos=(0.0, i * _ROW))
-                for i, v in enumerate(x)]
-        col = 1.0
-        row_base = 0.0
-        for li, layer in enumerate(model.layers, start=1):
-            outs = []
-            for ni, neuron in enumerate(layer.neurons, start=1):
-                top = row_base + (ni - 1) * (len(neuron.w) + 1) * _ROW
-                name = f"L{li}.N{ni}"
-                b = doc.add_node("input", label=f"{name}.b", value=neuron.b.data,
-                                 pos=(col * _COL, top))
-                ids[f"{name}.b"] = b
-                acc = b
-                for wi, (w, src) in enumerate(zip(neuron.w, prev), start=1):
-                    y = top + wi * _ROW
-                    wid = doc.add_node("input", label=f"{name}.w{wi}", value=w.data,
-                                       pos=(col * _COL, y))
-                    ids[f"{name}.w{wi}"] = wid
-                    prod = doc.add_node("mul", pos=((col + 1) * _COL, y))
-                    doc.connect(wid, prod, "a")
-                    doc.connect(src, prod, "b")
-                    total = doc.add_node("add", pos=((col + 2) * _COL, y))
-                    doc.connect(acc, total, "a")
-                    doc.connect(prod, total, "b")
-                    acc = total
-                if neuron.activation != "linear":
-                    act = doc.add_node(neuron.activation, label=f"{name}.out",
-                                       pos=((col + 3) * _COL, top + len(neuron.w) * _ROW))
-                    doc.connect(acc, act, "a")
-                    acc = act
-                else:
-                    doc.set_label(acc, f"{name}.out")
-                outs.append(acc)
-            prev = outs
-            col += 4
-    return doc, _ordered(ids, model)
+        for src, dst, port in wires:
+            doc.connect(src, dst, port)
+    _lay_out(doc, use_dot and len(doc.nodes) <= DOT_LIMIT)
+    doc.backward(ids[id(loss)])
+    return NetworkDocument(doc, sample, [ids[id(p)] for p in params], [ids[id(x)] for x in xs],
+                           ids[id(score)], ids[id(loss)])
 
 
-def _ordered(ids: dict[str, str], model: MLP) -> dict[str, str]:
-    return {name: ids[name] for name in parameter_names(model)}
+def _lay_out(doc: Document, use_dot: bool) -> None:
+    centres = layout_positions(doc, use_dot=use_dot)
+    sx, sy = (NODE_W + 80.0) / LAYER_GAP, (NODE_H + 26.0) / ROW_GAP
+    doc.move_nodes({nid: (round(cx * sx - NODE_W / 2), round(cy * sy - NODE_H / 2))
+                    for nid, (cx, cy) in centres.items()})
 
 
-def sync_document(doc: Document, ids: Mapping[str, str], params: Sequence[float]) -> None:
-    """Put ``params`` (in ``model.parameters()`` order, e.g. ``trainer.snapshot().params``)
-    into the document's parameter nodes, as one batch of edits."""
-    if len(params) != len(ids):
-        raise ValueError(f"{len(params)} parameters for {len(ids)} parameter nodes")
+def apply_params(net: NetworkDocument, params: np.ndarray) -> bool:
+    """Write a snapshot's parameters into the weight leaves, then backward from the loss.
+    Returns False (and changes nothing) when a parameter is not finite."""
+    params = np.asarray(params, dtype=np.float64)
+    if params.shape != (len(net.param_ids),) or not np.all(np.isfinite(params)):
+        return False
+    doc = net.document
     with doc.batch():
-        for nid, value in zip(ids.values(), params):
-            doc.set_value(nid, float(value))
+        for nid, p in zip(net.param_ids, params.tolist()):
+            if doc.nodes[nid].value != p:
+                doc.set_value(nid, p)
+        doc.backward(net.loss_id)
+    return True

@@ -9,16 +9,16 @@ from hypothesis import strategies as st
 from PySide6.QtCore import QEventLoop, QTimer
 
 from mgstudio.app.training import install
-from mgstudio.app.training.network_doc import (
+from mgstudio.app.training.panel import parse_hidden
+from mgstudio.document import Document
+from mgstudio.training import ConfigError, TrainConfig, Trainer, preset
+from mgstudio.training.network_doc import (
     HARD_LIMIT,
     SOFT_LIMIT,
     apply_params,
     build_network_document,
     node_count,
 )
-from mgstudio.app.training.panel import parse_hidden
-from mgstudio.document import Document
-from mgstudio.training import ConfigError, TrainConfig, Trainer, preset
 
 
 def _event_loops_run() -> bool:

@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from mgstudio.training import Trainer, TrainingError
-
-from .network_doc import (
+from mgstudio.training.network_doc import (
     HARD_LIMIT,
     SOFT_LIMIT,
     NetworkTooLarge,
@@ -32,6 +31,7 @@ from .network_doc import (
     build_network_document,
     node_count,
 )
+
 from .network_view import NetworkSync
 from .panel import TrainingPanel
 from .plot_pane import PlotPane

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 
-from .network_doc import NetworkDocument, apply_params
+from mgstudio.training.network_doc import NetworkDocument, apply_params
 
 SYNC_EVERY = 0.2  # seconds; a 1000-node document takes ~0.1 s to update
 
