@@ -2,7 +2,8 @@
 
 Without FILE the walkthrough's neuron example opens. ``--screenshot`` shows the window, lets it
 paint, saves a PNG of it and exits 0; errors then go to stderr instead of message boxes, so it
-runs unattended (e.g. under ``xvfb-run``)."""
+runs unattended (e.g. under ``xvfb-run``). Otherwise unsaved work is autosaved and a crashed
+session's work is offered back at the next start (``mgstudio.app.autosave``)."""
 
 from __future__ import annotations
 
@@ -106,6 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.backward:
         window.backward_panel.backward()
     window.show()
+    if not args.screenshot:  # unattended pictures never prompt nor keep swap files
+        window.enable_autosave()
+        window.offer_recovery()
     if args.select:
         found = [nid for nid, n in window.document.nodes.items() if n.label == args.select]
         if found:

@@ -26,6 +26,7 @@ from mgstudio.document import Document, DocumentError
 from mgstudio.document.examples import list_examples
 
 from . import actions as actions_mod
+from . import autosave
 from .backward_panel import BackwardPanel
 from .canvas.numbers import format_number
 from .canvas.view import CanvasView
@@ -57,6 +58,10 @@ class MainWindow(QMainWindow):
         self.untitled_name = "Untitled"
         #: how errors reach the user; the launcher swaps in stderr for --screenshot
         self.show_error: Callable[[str, str], None] = self._error_box
+        #: asks what to do with a crashed session's work: "recover", "discard" or "later"
+        self.ask_recovery: Callable[[autosave.Swap], str] = self._recovery_box
+        #: keeps a swap file of unsaved work; off until ``enable_autosave`` (the launcher)
+        self.autosaver: autosave.Autosaver | None = None
         self.undo_stack = QUndoStack(self)
         self.setWindowIcon(app_icon())
         self.setDockNestingEnabled(True)
@@ -253,6 +258,7 @@ class MainWindow(QMainWindow):
     def new_file(self) -> bool:
         if not self.maybe_save():
             return False
+        self.stop_background_work()
         self.set_document(Document())
         return True
 
@@ -274,6 +280,7 @@ class MainWindow(QMainWindow):
             if not os.path.exists(path):
                 self.settings.remove_recent_file(os.path.abspath(os.fspath(path)))
             return False
+        self.stop_background_work()
         self.set_document(doc, path)
         self.settings.add_recent_file(path)
         self.show_message(f"Opened {self.display_name()}")
@@ -288,6 +295,7 @@ class MainWindow(QMainWindow):
         except DocumentError as exc:
             self.show_error("Can't open the example", str(exc))
             return False
+        self.stop_background_work()
         self.set_document(doc, None, name=f"{Path(path).stem} (example)")
         if self._items_overlap():
             # examples are stored with compact positions; spread them for our node size
@@ -321,14 +329,20 @@ class MainWindow(QMainWindow):
         return self.save_file(path)
 
     def save_file(self, path: str | os.PathLike) -> bool:
-        """Save to ``path``; on failure the document stays modified and the error is shown."""
+        """Save to ``path``; on failure the document stays modified, the file on disk stays
+        as it was and the error is shown."""
         try:
             self.document.save(path)
         except DocumentError as exc:
             self.show_error("Can't save the file", str(exc))
             return False
+        except OSError as exc:  # the document layer words OSErrors; this is a last guard
+            self.show_error("Can't save the file", f"can't save {os.fspath(path)}: {exc}")
+            return False
         self.path = Path(path).resolve()
         self.undo_stack.setClean()
+        if self.autosaver is not None:
+            self.autosaver.discard()
         self.settings.add_recent_file(self.path)
         self._update_title()
         self.file_changed.emit(self.path)
@@ -346,6 +360,72 @@ class MainWindow(QMainWindow):
         if answer == QMessageBox.StandardButton.Save:
             return self.save()
         return answer == QMessageBox.StandardButton.Discard
+
+    def stop_background_work(self) -> None:
+        """Pause a training run before another document replaces this one."""
+        training = getattr(self, "training", None)
+        if training is not None and getattr(training, "state", None) == "running":
+            training.pause()
+
+    # --- autosave and recovery --------------------------------------------------------------
+    def enable_autosave(self, folder: str | os.PathLike | None = None,
+                        pid: int | None = None) -> autosave.Autosaver:
+        """Keep a swap file of unsaved work (in ``folder``, default ``autosave.default_dir``)."""
+        if self.autosaver is not None:
+            self.autosaver.stop()
+        self.autosaver = autosave.Autosaver(
+            self, Path(folder) if folder is not None else None, pid=pid)
+        return self.autosaver
+
+    def offer_recovery(self) -> bool:
+        """Offer back the work of crashed sessions; True if one was recovered. Unreadable
+        swap files are reported and renamed ``*.corrupt``."""
+        if self.autosaver is None:
+            return False
+        orphans, bad = autosave.scan(self.autosaver.folder)
+        for path, reason in bad:
+            moved = autosave.move_aside(path)
+            where = f"\nIt was moved aside to {moved}." if moved is not None else ""
+            self.show_error("Can't recover autosaved work", f"{reason}{where}")
+        for swap in orphans:
+            answer = self.ask_recovery(swap)
+            if answer == "recover" and self.recover(swap):
+                return True  # one document per window: the rest wait for the next start
+            if answer == "discard":
+                autosave.remove(swap.path)
+        return False
+
+    def recover(self, swap: autosave.Swap) -> bool:
+        """Show a swap file's document, modified, under its original file's name."""
+        try:
+            doc = swap.document()
+        except DocumentError as exc:
+            self.show_error("Can't recover autosaved work", str(exc))
+            autosave.move_aside(swap.path)
+            return False
+        self.stop_background_work()
+        self.set_document(doc, swap.original, name=swap.name)
+        self.undo_stack.resetClean()  # recovered work is not saved anywhere yet
+        self._update_title()
+        if self.autosaver is not None:
+            self.autosaver.flush()  # this session's swap file holds it from now on
+        autosave.remove(swap.path)
+        self.show_message(f"Recovered {self.display_name()}")
+        return True
+
+    def _recovery_box(self, swap: autosave.Swap) -> str:
+        what = str(swap.original) if swap.original is not None else swap.name
+        box = QMessageBox(QMessageBox.Icon.Question, APP_NAME,
+                          f"mgstudio stopped unexpectedly with unsaved changes to {what}.",
+                          QMessageBox.StandardButton.NoButton, self)
+        box.setInformativeText("Recover them? Later asks again at the next start.")
+        recover = box.addButton("&Recover", QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("&Later", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(recover)
+        box.exec()
+        clicked = box.clickedButton()
+        return "recover" if clicked is recover else "discard" if clicked is discard else "later"
 
     def _fill_recent_menu(self) -> None:
         menu = self.recent_menu
@@ -385,6 +465,7 @@ class MainWindow(QMainWindow):
         """Show an imported graph as a new untitled document."""
         if not self.maybe_save():
             return False
+        self.stop_background_work()
         self.set_document(doc, None, name="Imported code")
         self.undo_stack.resetClean()  # new work, not yet saved anywhere
         self._update_title()
@@ -493,6 +574,8 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.save_window()
+        if self.autosaver is not None:
+            self.autosaver.discard()  # saved, or the user chose to discard
         self.canvas.detach()
         self._unsubscribe()
         self.inspector.set_document(None)
