@@ -204,16 +204,22 @@ class CanvasScene(QGraphicsScene):
         rects = [v.mapToScene(v.viewport().rect()).boundingRect() for v in views]
         if not rects:
             return
-        everything = any(r.contains(self.sceneRect()) for r in rects)
         value_of, top = self.document.value_of, self._max_abs_grad
-        done = []
-        for item in self._stale:
-            if not item.stale:  # pulled on its own (painted or read)
-                done.append(item)
-            elif everything or any(r.intersects(item.sceneBoundingRect()) for r in rects):
+        stale = self._stale
+        if any(r.contains(self.sceneRect()) for r in rects):
+            shown = list(stale)
+        else:
+            # ask the scene's index for what is on screen rather than testing every stale
+            # item's rectangle (after an edit that moves the largest grad, all are stale)
+            found: set = set()
+            for r in rects:
+                found.update(it for it in self.items(r) if it in stale)
+            shown = list(found)
+            stale.difference_update([it for it in stale if not it.stale])  # pulled already
+        for item in shown:
+            if item.stale:
                 item.show_value(value_of(item.node_id), top)
-                done.append(item)
-        self._stale.difference_update(done)
+        stale.difference_update(shown)
 
     def value_for(self, nid: str):
         """The node's Value (None while incomplete or once removed)."""
@@ -262,15 +268,12 @@ class CanvasScene(QGraphicsScene):
         self.removeItem(item)
 
     def _compute_max_abs_grad(self) -> float:
-        value_of = self.document.value_of
-        best = 0.0
-        for nid in self.document.nodes:
-            v = value_of(nid)
-            if v is not None:
-                g = abs(v.grad)
-                if g > best and math.isfinite(g):
-                    best = g
-        return best
+        grads = [abs(v.grad) for v in map(self.document.value_of, self.document.nodes)
+                 if v is not None]
+        best = max(grads, default=0.0)
+        if math.isfinite(best):
+            return best
+        return max((g for g in grads if math.isfinite(g)), default=0.0)
 
     # --- theme -----------------------------------------------------------------------------
     def restyle(self) -> None:

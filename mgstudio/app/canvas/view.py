@@ -718,6 +718,8 @@ class CanvasView(QGraphicsView):
         if self.zoom() < 0.5:
             return
         step = 20.0
+        # axis-aligned lines look the same without antialiasing, at a fraction of the cost
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         painter.setPen(colors.grid)
         left = math.floor(rect.left() / step) * step
         top = math.floor(rect.top() / step) * step
