@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEventLoop, QPointF, QTimer
@@ -260,3 +262,96 @@ def test_opening_a_file_during_training_stops_the_run_first(qtbot, working_event
     ctl.shutdown()
     assert ctl.runner.thread.isFinished()
     assert [r.message for r in qtlog.records if "thread" in r.message.lower()] == []
+
+
+# --- a real crash ----------------------------------------------------------------------------
+CRASHING_SESSION = """
+import sys
+from pathlib import Path
+from PySide6.QtCore import QPointF, QTimer
+from PySide6.QtWidgets import QApplication
+from mgstudio.app.main_window import MainWindow
+from mgstudio.app.settings import StudioSettings
+from PySide6.QtCore import QSettings
+
+app = QApplication([])
+win = MainWindow(settings=StudioSettings(QSettings(sys.argv[2], QSettings.Format.IniFormat)))
+win.open_file(sys.argv[3], ask=False)
+saver = win.enable_autosave(sys.argv[1])
+for i in range(3):
+    win.canvas.add_node_at("input", QPointF(100.0 * i, 0.0))
+win.document.set_label(list(win.document.nodes)[-1], "last edit")
+
+
+def written():
+    if saver.path.exists():
+        print("saved", flush=True)  # the parent kills us now: no save, no clean close
+    else:
+        QTimer.singleShot(20, written)
+
+
+QTimer.singleShot(0, written)
+app.exec()
+"""
+
+
+def test_work_survives_kill_9_of_the_studio(make_window, swap_dir, tmp_path, errors):
+    path = tmp_path / "q.mgs"
+    Document().save(path)
+    script = tmp_path / "session.py"
+    script.write_text(CRASHING_SESSION)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen",
+               PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    proc = subprocess.Popen([sys.executable, str(script), str(swap_dir),
+                             str(tmp_path / "s.ini"), str(path)],
+                            stdout=subprocess.PIPE, env=env)
+    try:
+        assert proc.stdout.readline().strip() == b"saved"
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        proc.stdout.close()
+    assert len(swaps(swap_dir)) == 1
+
+    after = make_window()
+    after.enable_autosave(swap_dir)
+    after.ask_recovery = lambda swap: "recover"
+    assert after.offer_recovery()
+    labels = sorted(n.label for n in after.document.nodes.values())
+    assert len(labels) == 3 and "last edit" in labels
+    assert after.is_modified() and after.path == path.resolve()
+    assert after.windowTitle() == "q.mgs* — mgstudio"
+    assert Document.load(path).nodes == {} and errors == []
+
+
+def test_the_next_start_offers_the_crashed_work(qapp, working_event_loop, settings_path,
+                                                swap_dir, tmp_path, dead_pid, monkeypatch):
+    from mgstudio.app import launch
+
+    path = tmp_path / "q.mgs"
+    Document().save(path)
+    lost = Document()
+    lost.add_node("input", label="lost", value=4.0)
+    orphan = write_orphan(swap_dir, dead_pid, lost, original=path)
+    monkeypatch.setenv(autosave.ENV_DIR, str(swap_dir))
+    monkeypatch.setattr(MainWindow, "_recovery_box", lambda self, swap: "recover")
+    seen = []
+
+    def close():
+        for w in qapp.topLevelWidgets():
+            if isinstance(w, MainWindow) and w.isVisible():
+                seen.append((w.windowTitle(), [n.label for n in w.document.nodes.values()],
+                             sorted(p.name for p in swaps(swap_dir))))
+                w.undo_stack.setClean()  # as if the user answered Discard
+                w.close()
+        if not seen:
+            qapp.quit()
+
+    QTimer.singleShot(300, close)
+    assert launch.main([str(path)]) == 0
+    assert len(seen) == 1
+    title, labels, files = seen[0]
+    assert title == "q.mgs* — mgstudio" and labels == ["lost"]
+    # the crashed session's file made way for this session's own
+    assert len(files) == 1 and files[0].startswith(f"{os.getpid()}-")
+    assert not orphan.exists() and swaps(swap_dir) == []
