@@ -74,6 +74,8 @@ class _Geometry:
         w = self.x_grad + st.number_width
         self.rect = QRectF(0.0, 0.0, w, h)
         self.bounds = self.rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+        b = self.bounds
+        self.extent = (b.left(), b.top(), b.right(), b.bottom())  # as floats, for fast tests
         self.shape = QPainterPath()
         self.shape.addRect(self.bounds)
         self.out = QPointF(w, h / 2)
@@ -108,7 +110,9 @@ class _Geometry:
 
 
 def _same(a, b) -> bool:
-    return a == b or (a != a and b != b)  # nan equals nan here: nothing new to show
+    if a == b:  # 0.0 == -0.0, yet they show as "0.0000" and "-0.0000"
+        return a is None or b is None or math.copysign(1.0, a) == math.copysign(1.0, b)
+    return a != a and b != b  # nan equals nan here: nothing new to show
 
 
 class _ValueCells(QGraphicsItem):
@@ -332,6 +336,11 @@ class NodeItem(QGraphicsItem):
 
     def _row_y(self, i: int) -> float:
         return self._g.rows[i]
+
+    @property
+    def extent(self) -> tuple[float, float, float, float]:
+        """The bounding rectangle as ``(left, top, right, bottom)`` in item coordinates."""
+        return self._g.extent
 
     def boundingRect(self) -> QRectF:
         return self._g.bounds

@@ -19,6 +19,7 @@ from .port_item import HIT_RADIUS, PortRef
 from .style import CanvasStyle
 from .wire_item import WireItem
 
+WORLD = 1e6  # room around the items to pan over
 
 def _disconnect_all(connections: list) -> None:
     for signal, slot in connections:
@@ -33,6 +34,9 @@ class CanvasScene(QGraphicsScene):
 
     def __init__(self, document=None, parent=None):
         super().__init__(parent)
+        # a fixed rectangle: otherwise Qt recomputes the bounds of every item whenever one was
+        # added or moved and the rectangle is asked for
+        self.setSceneRect(QRectF(-WORLD, -WORLD, 2 * WORLD, 2 * WORLD))
         self.style = CanvasStyle()
         self.document = None
         self._nodes: dict[str, NodeItem] = {}
@@ -123,6 +127,21 @@ class CanvasScene(QGraphicsScene):
 
         self.style.show_details = any(v.transform().m11() >= DETAIL_LOD for v in self.views())
 
+    def nodes_bounding_rect(self) -> QRectF:
+        """The scene rectangle around every node (wires run between nodes)."""
+        # from positions and the shared geometry: itemsBoundingRect asks every item (and
+        # every wire) for its rectangle, a tenth of a second on a 5,000-node graph
+        if not self._nodes:
+            return QRectF()
+        left = top = math.inf
+        right = bottom = -math.inf
+        for item in self._nodes.values():
+            x, y = item.x(), item.y()
+            b_left, b_top, b_right, b_bottom = item.extent
+            left, top = min(left, x + b_left), min(top, y + b_top)
+            right, bottom = max(right, x + b_right), max(bottom, y + b_bottom)
+        return QRectF(left, top, right - left, bottom - top)
+
     @property
     def max_abs_grad(self) -> float:
         return self._max_abs_grad
@@ -204,21 +223,25 @@ class CanvasScene(QGraphicsScene):
         rects = [v.mapToScene(v.viewport().rect()).boundingRect() for v in views]
         if not rects:
             return
-        value_of, top = self.document.value_of, self._max_abs_grad
+        value_of, top_grad = self.document.value_of, self._max_abs_grad
         stale = self._stale
-        if any(r.contains(self.sceneRect()) for r in rects):
-            shown = list(stale)
-        else:
-            # ask the scene's index for what is on screen rather than testing every stale
-            # item's rectangle (after an edit that moves the largest grad, all are stale)
-            found: set = set()
-            for r in rects:
-                found.update(it for it in self.items(r) if it in stale)
-            shown = list(found)
-            stale.difference_update([it for it in stale if not it.stale])  # pulled already
+        stale.difference_update([it for it in stale if not it.stale])  # pulled on their own
+        # plain arithmetic on positions: after an edit that moves the largest grad every item
+        # is stale, and asking Qt for thousands of scene rectangles (or its index for a
+        # sorted list of everything on screen) costs more than the repaint
+        boxes = [(r.left(), r.top(), r.right(), r.bottom()) for r in rects]
+        shown = []
+        for it in stale:
+            x, y = it.x(), it.y()
+            left, top, right, bottom = it.extent
+            left, top, right, bottom = x + left, y + top, x + right, y + bottom
+            for bl, bt, br, bb in boxes:
+                if left < br and right > bl and top < bb and bottom > bt:
+                    shown.append(it)
+                    break
         for item in shown:
             if item.stale:
-                item.show_value(value_of(item.node_id), top)
+                item.show_value(value_of(item.node_id), top_grad)
         stale.difference_update(shown)
 
     def value_for(self, nid: str):

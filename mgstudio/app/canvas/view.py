@@ -37,7 +37,6 @@ from .scene import CanvasScene
 MIME_KIND = "application/x-mgstudio-kind"
 MIN_ZOOM, MAX_ZOOM = 0.05, 4.0
 FIT_MAX_ZOOM = 1.25
-WORLD = 1e6  # the view pans over this much room around the items
 PASTE_STEP = 40.0
 NUDGE = 0.1
 
@@ -76,7 +75,7 @@ class CanvasView(QGraphicsView):
         self.setAcceptDrops(True)
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setSceneRect(QRectF(-WORLD, -WORLD, 2 * WORLD, 2 * WORLD))
+        self.setSceneRect(self.canvas_scene.sceneRect())
         self.canvas_scene.selectionChanged.connect(self._emit_selection)
         self.set_document(document)
 
@@ -165,7 +164,7 @@ class CanvasView(QGraphicsView):
 
     def fit_all(self) -> None:
         """Show every node, no larger than a comfortable reading size."""
-        rect = self.canvas_scene.itemsBoundingRect()
+        rect = self.canvas_scene.nodes_bounding_rect()
         if rect.isEmpty():
             self.resetTransform()
             self.centerOn(0.0, 0.0)
