@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QCursor, QKeySequence, QPainter
 from PySide6.QtWidgets import QGraphicsView, QMenu
 
@@ -87,6 +87,9 @@ class CanvasView(QGraphicsView):
         self.canvas_scene.set_document(document)
         self._paste_count = 0
         self.fit_all()
+        # let the scene take in its new items now (Qt queues that): the first paint then
+        # draws them once, instead of painting and repainting them all a moment later
+        QCoreApplication.sendPostedEvents(self.canvas_scene, QEvent.Type.MetaCall)
 
     def detach(self) -> None:
         """Stop following the document (the window calls this when it closes)."""
