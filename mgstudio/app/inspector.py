@@ -328,10 +328,13 @@ class InspectorWidget(QWidget):
             return
         text = field.text()
         if text == _full(self.document.nodes[nid].params.get(name, 0.0)):
+            self._clear_error()  # typed back the old number: an earlier complaint is void
             return
         x = self._parse(text)
         if x is not None and x != self.document.nodes[nid].params.get(name):
             self._push(SetParamCommand(self.document, nid, name, x, merge=False))
+        elif x is not None:
+            self._clear_error()
         if x is not None:
             field.setText(_full(self.document.nodes[nid].params.get(name, 0.0)))
         self.refresh()
