@@ -18,9 +18,12 @@ HIT_WIDTH = 12.0
 
 def wire_path(start: QPointF, end: QPointF) -> QPainterPath:
     """A horizontal S-curve, as node editors draw wires (start: an output, end: an input)."""
-    path = QPainterPath(start)
-    dx = max(40.0, abs(end.x() - start.x()) * 0.5)
-    path.cubicTo(QPointF(start.x() + dx, start.y()), QPointF(end.x() - dx, end.y()), end)
+    # plain floats: a big graph builds thousands of these and each QPointF costs a wrapper
+    x0, y0, x1, y1 = start.x(), start.y(), end.x(), end.y()
+    path = QPainterPath()
+    path.moveTo(x0, y0)
+    dx = max(40.0, abs(x1 - x0) * 0.5)
+    path.cubicTo(x0 + dx, y0, x1 - dx, y1, x1, y1)
     return path
 
 
