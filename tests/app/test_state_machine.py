@@ -21,7 +21,8 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from PySide6.QtCore import QCoreApplication, QPointF, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QCoreApplication, QPointF, Qt, QtMsgType, qInstallMessageHandler
+from PySide6.QtTest import QTest
 
 from mgstudio.app.canvas.numbers import MISSING, format_number
 from mgstudio.app.commands import ConnectCommand, MoveNodesCommand, RemoveNodesCommand
@@ -137,6 +138,23 @@ class EditSession(RuleBasedStateMachine):
         assert inspector.node_id == nid
         assert inspector.set_value(x)
         assert self.doc.nodes[nid].value == x
+
+    @precondition(has_leaves)
+    @rule(data=st.data(), x=numbers)
+    def type_value(self, data, x):
+        nid = data.draw(st.sampled_from(self.leaves()))
+        self.window.canvas.select_ids([nid])
+        field = self.window.inspector.data_edit
+        field.setText(repr(x))
+        QTest.keyClick(field, Qt.Key.Key_Return)
+        assert self.doc.nodes[nid].value == x
+
+    @rule(n_inputs=st.integers(1, 3),
+          activation=st.sampled_from(["tanh", "relu", "sigmoid", "linear"]))
+    def insert_neuron(self, n_inputs, activation):
+        n = len(self.doc.nodes)
+        ids = self.window.canvas.insert_neuron(n_inputs, activation)
+        assert ids and len(self.doc.nodes) == n + len(ids)
 
     @precondition(has_leaves)
     @rule(data=st.data(), step=st.sampled_from([0.01, -0.01, 0.5, -2.0]))
