@@ -159,4 +159,8 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # skip interpreter teardown: tearing down the Qt objects at exit crashes (status 139)
+    os._exit(status)
