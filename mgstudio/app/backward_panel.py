@@ -31,6 +31,10 @@ from .canvas.numbers import MISSING, format_number
 from .icons import icon
 
 COLUMNS = ("label", "op", "data", "grad")
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_ALIGN = Qt.ItemDataRole.TextAlignmentRole
+_TIP = Qt.ItemDataRole.ToolTipRole
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _AUTO = "__auto__"
 
 
@@ -83,16 +87,19 @@ class NodeTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or self.document is None:
+        # the table asks for a dozen roles per cell on every repaint: unused ones leave first
+        if role == _DISPLAY:
+            return self._display(index.row(), index.column())
+        if role == _ALIGN:
+            return _RIGHT if index.column() >= 2 else None
+        if role == _TIP and self.document is not None and index.isValid():
+            return self.document.why_incomplete(self._ids[index.row()]) or None
+        return None
+
+    def _display(self, row: int, col: int):
+        if self.document is None or not 0 <= row < len(self._ids):
             return None
-        nid = self._ids[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.TextAlignmentRole and col >= 2:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self.document.why_incomplete(nid) or None
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
+        nid = self._ids[row]
         node = self.document.nodes.get(nid)
         if node is None:
             return None

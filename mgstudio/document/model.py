@@ -129,6 +129,10 @@ class Document:
         except (KeyError, TypeError):
             raise UnknownNodeError(f"there is no node {nid!r} in this document") from None
 
+    def values(self) -> list[Value]:
+        """Every bound Value (incomplete nodes have none), in node order."""
+        return [v for v in self._values.values() if v is not None]
+
     def value_of(self, nid: str) -> Value | None:
         """The node's live Value, or None while the node is incomplete."""
         self.node(nid)

@@ -103,9 +103,6 @@ class _Geometry:
         self.cells_separator = QLineF(self.x_grad, 1.5, self.x_grad, h - 1.5)
         inner = QPainterPath()
         inner.addRoundedRect(self.rect.adjusted(1.5, 1.5, -1.5, -1.5), RADIUS - 1, RADIUS - 1)
-        box = QPainterPath()
-        box.addRect(QRectF(self.x_data, 0.0, w - self.x_data, h))
-        self.cells_clip = inner.intersected(box)
         self.grad_clip = inner.intersected(cell)
 
 
@@ -252,6 +249,9 @@ class NodeItem(QGraphicsItem):
         """The item's position changed: bring its wires along."""
         for wire in self.wires:
             wire.update_path()
+        scene = self.scene()
+        if scene is not None:
+            scene.keep_indexed(self)
 
     # --- what tests, the scene and interactions read ---------------------------------------
     def texts(self) -> list[str]:
@@ -412,18 +412,17 @@ class NodeItem(QGraphicsItem):
         painter.drawText(self._g.label_rect, _CENTRE, self._shown_label)
 
     def _paint_cells(self, painter: QPainter) -> None:
-        """The value cells (painted by the child item): background, grad tint, numbers."""
+        """The value cells (painted by the child item): grad tint and numbers. The node's
+        body, painted underneath, is the background: a new number redraws only the text."""
         self._count_and_pull()
         if _lod(painter.worldTransform()) < DETAIL_LOD:
             return  # the node's box shows the tint
         c, g = self.style.colors, self._g
         if not self._complete:
             painter.setOpacity(DIM_OPACITY)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setPen(_NO_PEN)
-        painter.setBrush(c.leaf_fill if self.kind.is_leaf else c.node_fill)
-        painter.drawPath(g.cells_clip)
         if self._tint is not None:  # the grad cell, tinted by sign and size
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.setPen(_NO_PEN)
             painter.setBrush(self._tint)
             painter.drawPath(g.grad_clip)
         painter.setPen(QPen(c.separator, 1.0))
@@ -431,9 +430,12 @@ class NodeItem(QGraphicsItem):
         self._paint_numbers(painter)
 
     def _paint_numbers(self, painter: QPainter) -> None:
-        c, g = self.style.colors, self._g
-        painter.setFont(self.style.font)
-        painter.setPen(c.bad_number if is_bad(self._data) else c.text)
-        painter.drawText(g.data_rect, _CENTRE, f"data {self._data_text}")
-        painter.setPen(c.bad_number if is_bad(self._grad) else c.text)
-        painter.drawText(g.grad_rect, _CENTRE, f"grad {self._grad_text}")
+        st, c, g = self.style, self.style.colors, self._g
+        painter.setFont(st.font)
+        # centred by arithmetic on cached glyph widths and drawn at a point: Qt's aligned
+        # drawText lays the string out again on every repaint
+        for rect, text, value in ((g.data_rect, f"data {self._data_text}", self._data),
+                                  (g.grad_rect, f"grad {self._grad_text}", self._grad)):
+            painter.setPen(c.bad_number if is_bad(value) else c.text)
+            x = rect.center().x() - st.text_width(text) / 2
+            painter.drawText(QPointF(x, rect.center().y() + st.baseline_offset), text)

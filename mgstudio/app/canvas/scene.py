@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import math
 
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtWidgets import QGraphicsScene
 
 from mgstudio.document.kinds import KINDS
@@ -18,8 +18,21 @@ from .node_item import NodeItem
 from .port_item import HIT_RADIUS, PortRef
 from .style import CanvasStyle
 from .wire_item import WireItem
+from .wire_layer import paint_wire_items
 
-WORLD = 1e6  # room around the items to pan over
+WORLD = 1e6  # room around the items to pan over (the view's rectangle)
+INDEX_MARGIN = 2000.0  # room around the nodes in the scene's own rectangle
+INDEX_LOOKUP_MIN = 150  # more stale items than this: ask Qt's index which ones are shown
+
+
+def _overlaps(item, rects) -> bool:
+    """Whether a node item meets any of the scene rectangles (arithmetic on floats: cheaper
+    than asking Qt for each item's scene rectangle)."""
+    x, y = item.x(), item.y()
+    left, top, right, bottom = item.extent
+    left, top, right, bottom = x + left, y + top, x + right, y + bottom
+    return any(left < r.right() and right > r.left() and top < r.bottom() and bottom > r.top()
+               for r in rects)
 
 def _disconnect_all(connections: list) -> None:
     for signal, slot in connections:
@@ -34,9 +47,14 @@ class CanvasScene(QGraphicsScene):
 
     def __init__(self, document=None, parent=None):
         super().__init__(parent)
-        # a fixed rectangle: otherwise Qt recomputes the bounds of every item whenever one was
-        # added or moved and the rectangle is asked for
-        self.setSceneRect(QRectF(-WORLD, -WORLD, 2 * WORLD, 2 * WORLD))
+        # a set rectangle: otherwise Qt recomputes the bounds of every item whenever one was
+        # added or moved and the rectangle is asked for. It stays close to the nodes: Qt's
+        # item index splits it into a fixed number of cells, and a huge one put every item
+        # into the same cell (each lookup then asked all items for their bounds)
+        self.setSceneRect(QRectF(-INDEX_MARGIN, -INDEX_MARGIN, 2 * INDEX_MARGIN,
+                                 2 * INDEX_MARGIN))
+        #: the views' cached backgrounds, which draw the wires (see wire_layer)
+        self.wire_layers: list = []
         self.style = CanvasStyle()
         self.document = None
         self._nodes: dict[str, NodeItem] = {}
@@ -61,9 +79,11 @@ class CanvasScene(QGraphicsScene):
             return
         self._max_abs_grad = self._compute_max_abs_grad()
         for nid in document.nodes:
-            self._add_node_item(nid)
+            self._add_node_item(nid, bulk=True)
         for wire in document.wires:
-            self._add_wire_item(wire)
+            self._add_wire_item(wire, bulk=True)
+        self.fit_index()
+        self.wires_changed(None)
         ev = document.events
         for signal, slot in (
             (ev.node_added, self._on_node_added),
@@ -81,6 +101,7 @@ class CanvasScene(QGraphicsScene):
         _disconnect_all(self._connections)
 
     def _clear_items(self) -> None:
+        self.wires_changed(None)
         self._selected_wires.clear()
         self._stale.clear()
         for item in list(self._wires.values()):
@@ -89,6 +110,47 @@ class CanvasScene(QGraphicsScene):
             self.removeItem(item)
         self._wires.clear()
         self._nodes.clear()
+
+    # --- the item index and the wire layers ----------------------------------------------
+    def fit_index(self) -> None:
+        """Fit the scene rectangle (what Qt's index divides) to the nodes, with room around."""
+        rect = self.nodes_bounding_rect()
+        if rect.isEmpty():
+            rect = QRectF(0.0, 0.0, 0.0, 0.0)
+        m = INDEX_MARGIN
+        self.setSceneRect(rect.adjusted(-m, -m, m, m))
+
+    def keep_indexed(self, item) -> None:
+        """Grow the scene rectangle when a node goes beyond it (items outside still work,
+        but crowd the index's border cells)."""
+        x, y = item.x(), item.y()
+        left, top, right, bottom = item.extent
+        r = self.sceneRect()
+        if (x + left < r.left() or y + top < r.top() or x + right > r.right()
+                or y + bottom > r.bottom()):
+            m = INDEX_MARGIN
+            self.setSceneRect(r.united(QRectF(x + left - m, y + top - m,
+                                              right - left + 2 * m, bottom - top + 2 * m)))
+
+    def wires_changed(self, rect: QRectF | None) -> None:
+        """A wire appeared, moved, went or changed pen in ``rect`` (None: any of them)."""
+        for layer in self.wire_layers:
+            layer.invalidate(rect)
+        if rect is None:
+            self.update()
+        else:
+            self.update(rect)
+
+    def paint_wires(self, painter, rect: QRectF, antialias: bool = True) -> None:
+        """Stroke the wires crossing a scene rectangle."""
+        items = [it for it in self.items(rect, Qt.ItemSelectionMode.IntersectsItemBoundingRect)
+                 if type(it) is WireItem]
+        paint_wire_items(painter, items, antialias)
+
+    def drawBackground(self, painter, rect: QRectF) -> None:
+        # only QGraphicsScene.render (file export) comes here: views draw their own layer
+        super().drawBackground(painter, rect)
+        self.paint_wires(painter, rect)
 
     # --- lookups ---------------------------------------------------------------------------
     def item_for(self, node_id: str) -> NodeItem | None:
@@ -226,19 +288,13 @@ class CanvasScene(QGraphicsScene):
         value_of, top_grad = self.document.value_of, self._max_abs_grad
         stale = self._stale
         stale.difference_update([it for it in stale if not it.stale])  # pulled on their own
-        # plain arithmetic on positions: after an edit that moves the largest grad every item
-        # is stale, and asking Qt for thousands of scene rectangles (or its index for a
-        # sorted list of everything on screen) costs more than the repaint
-        boxes = [(r.left(), r.top(), r.right(), r.bottom()) for r in rects]
-        shown = []
-        for it in stale:
-            x, y = it.x(), it.y()
-            left, top, right, bottom = it.extent
-            left, top, right, bottom = x + left, y + top, x + right, y + bottom
-            for bl, bt, br, bb in boxes:
-                if left < br and right > bl and top < bb and bottom > bt:
-                    shown.append(it)
-                    break
+        if len(stale) > INDEX_LOOKUP_MIN:
+            # many stale items (an edit moved the largest grad): ask the index what is shown
+            shown = {it for r in rects
+                     for it in self.items(r, Qt.ItemSelectionMode.IntersectsItemBoundingRect)
+                     if it in stale}
+        else:
+            shown = [it for it in stale if _overlaps(it, rects)]
         for item in shown:
             if item.stale:
                 item.show_value(value_of(item.node_id), top_grad)
@@ -250,7 +306,7 @@ class CanvasScene(QGraphicsScene):
         return doc.value_of(nid) if doc is not None and nid in doc.nodes else None
 
     # --- item bookkeeping ------------------------------------------------------------------
-    def _add_node_item(self, nid: str) -> NodeItem | None:
+    def _add_node_item(self, nid: str, bulk: bool = False) -> NodeItem | None:
         node = self.document.nodes.get(nid)
         if node is None:
             return None
@@ -260,9 +316,11 @@ class CanvasScene(QGraphicsScene):
         self._stale.add(item)
         self.addItem(item)
         self._nodes[nid] = item
+        if not bulk:  # a whole new document fits the index once, at the end
+            self.keep_indexed(item)
         return item
 
-    def _add_wire_item(self, wire) -> None:
+    def _add_wire_item(self, wire, bulk: bool = False) -> None:
         src = self._nodes.get(wire.src) or self._add_node_item(wire.src)
         dst = self._nodes.get(wire.dst) or self._add_node_item(wire.dst)
         if src is None or dst is None:
@@ -272,6 +330,8 @@ class CanvasScene(QGraphicsScene):
             self._remove_wire_item(old)
         item = WireItem(wire, src, dst, self.style.colors)
         self.addItem(item)
+        if not bulk:
+            item._repaint()
         self._wires[(wire.dst, wire.port)] = item
         src.wires.add(item)
         dst.wires.add(item)
@@ -288,11 +348,11 @@ class CanvasScene(QGraphicsScene):
         dst.wires.discard(item)
         dst.set_port_wired(item.port, False)
         src.set_port_wired("", any(w.src_item is src for w in src.wires))
+        self.wires_changed(item.boundingRect())
         self.removeItem(item)
 
     def _compute_max_abs_grad(self) -> float:
-        grads = [abs(v.grad) for v in map(self.document.value_of, self.document.nodes)
-                 if v is not None]
+        grads = [abs(v.grad) for v in self.document.values()]
         best = max(grads, default=0.0)
         if math.isfinite(best):
             return best
@@ -307,4 +367,4 @@ class CanvasScene(QGraphicsScene):
             item.set_style(self.style, value_of(item.node_id), self._max_abs_grad)
         for wire in self._wires.values():
             wire.set_colors(self.style.colors)
-        self.update()
+        self.wires_changed(None)

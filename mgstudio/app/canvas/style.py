@@ -37,6 +37,21 @@ class CanvasStyle:
         self.geometries: dict[tuple, object] = {}
         self._small_widths: dict[str, float] = {}
         self._bold_widths: dict[str, float] = {}
+        self._glyph_widths: dict[str, float] = {}
+        #: from a text's vertical centre to its baseline, in the number font
+        self.baseline_offset = (self.metrics.ascent() - self.metrics.descent()) / 2
+
+    def text_width(self, text: str) -> float:
+        """Width of a number text in the number font: the sum of its glyphs' advances
+        (numbers have no kerning worth measuring, and a handful of glyphs repeat)."""
+        widths = self._glyph_widths
+        total = 0.0
+        for ch in text:
+            w = widths.get(ch)
+            if w is None:
+                w = widths[ch] = self.metrics.horizontalAdvance(ch)
+            total += w
+        return total
 
     def label_width(self, text: str) -> float:
         w = self._label_widths.get(text)

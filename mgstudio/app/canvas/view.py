@@ -29,10 +29,11 @@ from .inline_edit import InlineEditor
 from .interactions import CutGesture, Interaction, PanGesture, WireDrag
 from .layout import arranged_positions
 from .neuron import COLUMN
-from .node_item import BADGE, DATA, GRAD, LABEL, NodeItem
+from .node_item import BADGE, DATA, DETAIL_LOD, GRAD, LABEL, NodeItem
 from .numbers import format_number, parse_number
 from .quick_add import QuickAddPopup
-from .scene import CanvasScene
+from .scene import WORLD, CanvasScene
+from .wire_layer import WireLayer
 
 MIME_KIND = "application/x-mgstudio-kind"
 MIN_ZOOM, MAX_ZOOM = 0.05, 4.0
@@ -75,7 +76,11 @@ class CanvasView(QGraphicsView):
         self.setAcceptDrops(True)
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setSceneRect(self.canvas_scene.sceneRect())
+        # the view pans over a wide world; the scene's own rectangle stays near the nodes,
+        # because Qt's item index divides that rectangle (see CanvasScene.fit_index)
+        self.setSceneRect(QRectF(-WORLD, -WORLD, 2 * WORLD, 2 * WORLD))
+        self.wire_layer = WireLayer(self)
+        self.canvas_scene.wire_layers.append(self.wire_layer)
         self.canvas_scene.selectionChanged.connect(self._emit_selection)
         self.set_document(document)
 
@@ -715,14 +720,22 @@ class CanvasView(QGraphicsView):
     # --- background ------------------------------------------------------------------------
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
         self.canvas_scene.update_detail()
+        self.wire_layer.draw(painter, rect)
+
+    def paint_layer(self, painter: QPainter, rect: QRectF) -> None:
+        """Canvas colour, grid and wires in a scene rectangle (the wire layer caches this)."""
         colors = self.canvas_scene.style.colors
         painter.fillRect(rect, colors.background)
-        if self.zoom() < 0.5:
-            return
+        zoom = self.zoom()
+        if zoom >= 0.5:
+            self._paint_grid(painter, rect)
+        self.canvas_scene.paint_wires(painter, rect, antialias=zoom >= DETAIL_LOD)
+
+    def _paint_grid(self, painter: QPainter, rect: QRectF) -> None:
         step = 20.0
         # axis-aligned lines look the same without antialiasing, at a fraction of the cost
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        painter.setPen(colors.grid)
+        painter.setPen(self.canvas_scene.style.colors.grid)
         left = math.floor(rect.left() / step) * step
         top = math.floor(rect.top() / step) * step
         lines = []

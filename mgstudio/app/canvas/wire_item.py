@@ -1,15 +1,17 @@
 """Wires: a curve from a node's output to another node's input port.
 
-Painting is left to Qt's C++ ``QGraphicsPathItem`` (a canvas has thousands of wires and a
-Python ``paint`` per wire per frame costs more than the drawing). Selection is ours, not Qt's,
-for the same reason: the pen shows it, set only when the state changes.
+A wire item paints nothing itself: the view draws every wire into its cached background layer
+(see wire_layer), so a new number in a record repaints that record, not the antialiased curves
+under it. The item is still what Qt hit-tests (clicks, hover, cutting, drops onto a wire), and
+it tells the scene whenever its curve or pen changed. Selection is ours, not Qt's: the pen
+shows it, set only when the state changes.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QPainterPath, QPainterPathStroker, QPen
-from PySide6.QtWidgets import QGraphicsPathItem
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
 from .colors import CanvasColors
 
@@ -41,6 +43,7 @@ class WireItem(QGraphicsPathItem):
         self._highlight = False
         self._shape: QPainterPath | None = None
         self.setAcceptHoverEvents(True)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
         self.setPen(self._pen())
         self.update_path()
 
@@ -49,8 +52,19 @@ class WireItem(QGraphicsPathItem):
         return self.wire.port
 
     def update_path(self) -> None:
-        self._shape = None
+        old = self.boundingRect()
         self.setPath(wire_path(self.src_item.output_pos(), self.dst_item.input_pos(self.port)))
+        # after setPath: Qt may ask for the old shape while it changes the path, and Qt's
+        # bounding rectangle of a path item is made from shape()
+        self._shape = None
+        self._repaint(old)
+
+    def _repaint(self, old: QRectF | None = None) -> None:
+        """Have the views redraw this wire (and where it was) in their wire layers."""
+        scene = self.scene()
+        if scene is not None:
+            rect = self.boundingRect()
+            scene.wires_changed(rect if old is None else rect.united(old))
 
     def shape(self) -> QPainterPath:
         # a fat hit area: a 2-pixel line is hard to click, hover or cut
@@ -61,11 +75,19 @@ class WireItem(QGraphicsPathItem):
         return self._shape
 
     # --- looks -----------------------------------------------------------------------------
+    @property
+    def is_hot(self) -> bool:
+        """Under the mouse or the target of a drop: drawn strong."""
+        return self._hover or self._highlight
+
     def _pen(self) -> QPen:
-        return self.colors.wire_pen(self.selected or self._hover or self._highlight)
+        return self.colors.wire_pen(self.selected or self.is_hot)
 
     def _restyle(self) -> None:
-        self.setPen(self._pen())
+        pen = self._pen()
+        if pen != self.pen():
+            self.setPen(pen)
+            self._repaint()
 
     def set_selected(self, selected: bool) -> None:
         if selected != self.selected:

@@ -1,0 +1,128 @@
+"""Wires live in the view's cached background: drawn where they are, redrawn only where they
+changed, still exported, and Qt's item index stays useful."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QColor, QImage, QPainter
+
+from mgstudio.app.canvas.scene import CanvasScene
+from mgstudio.app.commands import MoveNodesCommand, SetValueCommand
+
+
+def _close(a: QColor, b: QColor, tol: int = 40) -> bool:
+    return (abs(a.red() - b.red()) + abs(a.green() - b.green())
+            + abs(a.blue() - b.blue())) <= tol
+
+
+def _pixel(canvas, scene_pos: QPointF) -> QColor:
+    canvas.viewport().repaint()
+    image = canvas.viewport().grab().toImage()
+    p = canvas.mapFromScene(scene_pos)
+    return image.pixelColor(p.x(), p.y())
+
+
+def _midpoint(canvas, dst: str, port: str = "a") -> QPointF:
+    return canvas.canvas_scene.wire_item(dst, port).path().pointAtPercent(0.5)
+
+
+@pytest.fixture
+def pair(canvas, doc):
+    """An input wired into a tanh far below it, shown at 1:1."""
+    a = doc.add_node("input", label="a", value=0.5, pos=(0.0, 0.0))
+    t = doc.add_node("tanh", label="t", pos=(400.0, 200.0))
+    doc.connect(a, t, "a")
+    canvas.resetTransform()
+    canvas.centerOn(300.0, 200.0)
+    return a, t
+
+
+def test_wires_are_drawn_and_follow_a_moved_node(canvas, doc, undo_stack, pair, qtbot):
+    a, t = pair
+    colors = canvas.canvas_scene.style.colors
+    old_mid = _midpoint(canvas, t)
+    assert _close(_pixel(canvas, old_mid), colors.wire)
+    undo_stack.push(MoveNodesCommand(doc, {t: (400.0, 400.0)}))
+    new_mid = _midpoint(canvas, t)
+    assert new_mid.y() > old_mid.y() + 50
+    assert _close(_pixel(canvas, new_mid), colors.wire)
+    assert _close(_pixel(canvas, old_mid), colors.background, tol=60)  # nothing left behind
+    undo_stack.undo()
+    assert _close(_pixel(canvas, old_mid), colors.wire)
+
+
+def test_selected_wire_is_drawn_strong_and_a_removed_one_disappears(canvas, doc, pair):
+    a, t = pair
+    scene = canvas.canvas_scene
+    mid = _midpoint(canvas, t)
+    scene.select_wire(scene.wire_item(t, "a"))
+    assert _close(_pixel(canvas, mid), scene.style.colors.wire_hover)
+    doc.disconnect(scene.wire_item(t, "a").wire)
+    assert _close(_pixel(canvas, mid), scene.style.colors.background, tol=60)
+
+
+def test_a_leaf_edit_redraws_no_wire(canvas, doc, undo_stack, pair, monkeypatch):
+    a, t = pair
+    canvas.viewport().repaint()
+    strokes = []
+    original = CanvasScene.paint_wires
+    monkeypatch.setattr(CanvasScene, "paint_wires",
+                        lambda self, *args, **kw: (strokes.append(args[1]),
+                                                   original(self, *args, **kw)))
+    before = canvas.item_for(t).paint_count
+    undo_stack.push(SetValueCommand(doc, a, 2.0))
+    canvas.viewport().repaint()
+    assert canvas.item_for(t).texts()[1] == "data 0.9640"
+    assert canvas.item_for(t).paint_count > before
+    assert strokes == []
+
+
+def test_panning_redraws_only_the_uncovered_strip(canvas, pair, monkeypatch):
+    canvas.viewport().repaint()
+    redrawn = []
+    original = CanvasScene.paint_wires
+    monkeypatch.setattr(CanvasScene, "paint_wires",
+                        lambda self, *args, **kw: (redrawn.append(args[1]),
+                                                   original(self, *args, **kw)))
+    full_redraws = canvas.wire_layer.redraws
+    canvas.horizontalScrollBar().setValue(canvas.horizontalScrollBar().value() + 30)
+    canvas.viewport().repaint()
+    assert canvas.wire_layer.redraws == full_redraws
+    assert redrawn and all(r.width() <= 40 for r in redrawn)
+    canvas.scale(1.25, 1.25)  # a zoom draws everything afresh
+    canvas.viewport().repaint()
+    assert canvas.wire_layer.redraws == full_redraws + 1
+
+
+def test_exported_picture_still_has_the_wires(canvas, pair):
+    a, t = pair
+    scene = canvas.canvas_scene
+    mid = _midpoint(canvas, t)
+    rect = QRectF(mid.x() - 20, mid.y() - 20, 40, 40)
+    image = QImage(40, 40, QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    scene.render(painter, QRectF(image.rect()), rect)
+    painter.end()
+    assert _close(image.pixelColor(20, 20), scene.style.colors.wire, tol=60)
+
+
+def test_item_index_finds_only_what_is_near(canvas, doc):
+    with doc.batch():
+        prev = doc.add_node("input", label="x", value=1.0, pos=(0.0, 0.0))
+        for i in range(1, 200):
+            n = doc.add_node("tanh", pos=(400.0 * (i % 20), 80.0 * (i // 20)))
+            doc.connect(prev, n, "a")
+            prev = n
+    scene = canvas.canvas_scene
+    for wire in scene.wire_items():  # real bounds (they come from the hit shape)
+        path, bounds = wire.path(), wire.boundingRect()
+        assert not bounds.isEmpty()
+        assert all(bounds.contains(path.pointAtPercent(t)) for t in (0.0, 0.5, 1.0))
+    near = scene.items(QRectF(-5.0, -5.0, 10.0, 10.0))
+    assert 1 <= len(near) <= 5
+    # a node moved far away keeps the index around it
+    far = doc.add_node("input", label="far", value=0.0, pos=(50_000.0, 50_000.0))
+    assert scene.sceneRect().contains(canvas.item_for(far).sceneBoundingRect())
