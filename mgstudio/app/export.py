@@ -34,7 +34,9 @@ def export_picture(doc, scene: QGraphicsScene, path: str | os.PathLike) -> str:
 
 def render_scene(scene: QGraphicsScene, path: Path, fmt: str) -> None:
     """Draw every item of the scene into an SVG or PNG file."""
-    source = scene.itemsBoundingRect().marginsAdded(QMarginsF(MARGIN, MARGIN, MARGIN, MARGIN))
+    # wires are drawn by the canvas scene, not items of it: ask it for what it shows
+    shown = scene.content_rect() if hasattr(scene, "content_rect") else scene.itemsBoundingRect()
+    source = shown.marginsAdded(QMarginsF(MARGIN, MARGIN, MARGIN, MARGIN))
     if source.isEmpty():
         source = QRectF(0, 0, 100, 100)
     target = QRectF(0, 0, source.width(), source.height())

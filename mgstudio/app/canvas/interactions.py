@@ -245,9 +245,7 @@ class CutGesture(Interaction):
         knife = list(zip(self.points, self.points[1:]))
         bounds = self.knife.path().boundingRect().adjusted(-1, -1, 1, 1)
         hits = []
-        for item in self.scene.items(bounds):
-            if not isinstance(item, WireItem) or not item.isVisible():
-                continue
+        for item in self.scene.wires_in(bounds):
             for poly in item.path().toSubpathPolygons():
                 pts = [poly.at(i) for i in range(poly.count())]
                 if any(_segments_cross(a, b, c, d)

@@ -92,15 +92,16 @@ class _Geometry:
         self.data_rect = QRectF(self.x_data, 0.0, st.number_width, h)
         self.grad_rect = QRectF(self.x_grad, 0.0, st.number_width, h)
         self.separators = [QLineF(x, 0.0, x, h) for x in (self.left_w, self.x_data)]
+        self.separators.append(QLineF(self.x_grad, 1.5, self.x_grad, h - 1.5))
         top = (h - len(inputs) * ROW_H) / 2
         self.rows = [top + ROW_H * (i + 0.5) for i in range(len(inputs))]
         self.ports = [QPointF(0.0, y) for y in self.rows]
         self.name_rects = [QRectF(7.0, y - ROW_H / 2, names_w - 7.0, ROW_H) for y in self.rows]
-        # the value cells sit inside the border (which the node paints) so they never cover it
-        # kept clear of the output port, so repainting the cells does not repaint the wires
-        # that leave the node there (antialiased curves are most of a frame's cost)
+        # the value cells (what a new number repaints) sit inside the border and clear of the
+        # output port, so that repaint touches neither the outline nor the wires
         self.cells = QRectF(self.x_data, 1.5, w - self.x_data - 1.5, h - 3.0)
-        self.cells_separator = QLineF(self.x_grad, 1.5, self.x_grad, h - 1.5)
+        # Qt widens an exposed rectangle by a pixel on each side before it paints the cache
+        self.cells_zone = self.cells.adjusted(-2.0, -2.0, 2.0, 2.0)
         inner = QPainterPath()
         inner.addRoundedRect(self.rect.adjusted(1.5, 1.5, -1.5, -1.5), RADIUS - 1, RADIUS - 1)
         self.grad_clip = inner.intersected(cell)
@@ -110,23 +111,6 @@ def _same(a, b) -> bool:
     if a == b:  # 0.0 == -0.0, yet they show as "0.0000" and "-0.0000"
         return a is None or b is None or math.copysign(1.0, a) == math.copysign(1.0, b)
     return a != a and b != b  # nan equals nan here: nothing new to show
-
-
-class _ValueCells(QGraphicsItem):
-    """The ``data`` and ``grad`` cells of a node: a child item with its own cache, so a new
-    number repaints two cells instead of the whole record."""
-
-    def __init__(self, node: NodeItem):
-        super().__init__(node)
-        self.node = node
-        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self.setCacheMode(_CACHE)
-
-    def boundingRect(self) -> QRectF:
-        return self.node._g.cells
-
-    def paint(self, painter: QPainter, option, widget=None) -> None:
-        self.node._paint_cells(painter)
 
 
 class NodeItem(QGraphicsItem):
@@ -159,7 +143,6 @@ class NodeItem(QGraphicsItem):
         self.setFlags(_FLAGS)
         self.setCacheMode(_CACHE)
         self.setZValue(1.0)
-        self._cells = _ValueCells(self)
 
     # --- what the scene tells the item -----------------------------------------------------
     def show_node(self, label: str, params) -> None:
@@ -176,8 +159,8 @@ class NodeItem(QGraphicsItem):
         change = self._apply(value, max_abs_grad)
         if change == _WHOLE:
             self.update()
-        if change:
-            self._cells.update()
+        elif change:  # a new number: only the value cells are drawn again (see paint)
+            self.update(self._g.cells)
         return bool(change)
 
     def refresh(self) -> bool:
@@ -321,6 +304,8 @@ class NodeItem(QGraphicsItem):
         if g is None:
             g = st.geometries[key] = _Geometry(self.kind, symbol, label_w, st)
         self._g = g
+        #: the bounding rectangle as ``(left, top, right, bottom)`` in item coordinates
+        self.extent = g.extent
         self._rect = g.rect
         self._out = g.out
         self._left_w, self._x_data, self._x_grad = g.left_w, g.x_data, g.x_grad
@@ -328,19 +313,12 @@ class NodeItem(QGraphicsItem):
 
     def _relayout(self) -> None:
         self.prepareGeometryChange()
-        self._cells.prepareGeometryChange()
         self._layout()
         self.update()
-        self._cells.update()
         self.moved()
 
     def _row_y(self, i: int) -> float:
         return self._g.rows[i]
-
-    @property
-    def extent(self) -> tuple[float, float, float, float]:
-        """The bounding rectangle as ``(left, top, right, bottom)`` in item coordinates."""
-        return self._g.extent
 
     def boundingRect(self) -> QRectF:
         return self._g.bounds
@@ -361,21 +339,34 @@ class NodeItem(QGraphicsItem):
             painter.setBrush(self._tint or (c.leaf_fill if self.kind.is_leaf else c.node_fill))
             painter.drawRect(self._rect)
             return
+        g = self._g
+        # a new number exposes only the value cells of the cached picture (show_value): Qt
+        # clips to them, and drawing the badge, ports and label there would change no pixel
+        cells_only = g.cells_zone.contains(option.exposedRect)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setPen(_NO_PEN)
-        g = self._g
         painter.setBrush(c.leaf_fill if self.kind.is_leaf else c.node_fill)
         painter.drawPath(g.body)
-        if self.kind.is_leaf:
+        if cells_only:
+            pass
+        elif self.kind.is_leaf:
             painter.setBrush(c.input_stripe if self.kind.name == "input" else c.constant_stripe)
             painter.drawPath(g.stripe)
         else:
             self._paint_badge_and_ports(painter)
+        if self._tint is not None:  # the grad cell, tinted by sign and size
+            painter.setPen(_NO_PEN)
+            painter.setBrush(self._tint)
+            painter.drawPath(g.grad_clip)
         painter.setPen(QPen(c.separator, 1.0))
         painter.drawLines(g.separators)
         painter.setBrush(_NO_BRUSH)
         painter.setPen(border)
         painter.drawPath(g.body)
+        painter.setPen(c.text)
+        self._paint_numbers(painter)
+        if cells_only:
+            return
         painter.setFont(self.style.bold)
         painter.setPen(c.text)
         self._paint_label(painter)
@@ -410,24 +401,6 @@ class NodeItem(QGraphicsItem):
 
     def _paint_label(self, painter: QPainter) -> None:
         painter.drawText(self._g.label_rect, _CENTRE, self._shown_label)
-
-    def _paint_cells(self, painter: QPainter) -> None:
-        """The value cells (painted by the child item): grad tint and numbers. The node's
-        body, painted underneath, is the background: a new number redraws only the text."""
-        self._count_and_pull()
-        if _lod(painter.worldTransform()) < DETAIL_LOD:
-            return  # the node's box shows the tint
-        c, g = self.style.colors, self._g
-        if not self._complete:
-            painter.setOpacity(DIM_OPACITY)
-        if self._tint is not None:  # the grad cell, tinted by sign and size
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            painter.setPen(_NO_PEN)
-            painter.setBrush(self._tint)
-            painter.drawPath(g.grad_clip)
-        painter.setPen(QPen(c.separator, 1.0))
-        painter.drawLine(g.cells_separator)
-        self._paint_numbers(painter)
 
     def _paint_numbers(self, painter: QPainter) -> None:
         st, c, g = self.style, self.style.colors, self._g

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import math
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtWidgets import QGraphicsScene
 
 from mgstudio.document.kinds import KINDS
@@ -17,29 +17,18 @@ from mgstudio.document.kinds import KINDS
 from .node_item import NodeItem
 from .port_item import HIT_RADIUS, PortRef
 from .style import CanvasStyle
-from .wire_item import WireItem
+from .wire_index import WireIndex
+from .wire_item import WireItem, box_rect
 from .wire_layer import paint_wire_items
 
 WORLD = 1e6  # room around the items to pan over (the view's rectangle)
 INDEX_MARGIN = 2000.0  # room around the nodes in the scene's own rectangle
-INDEX_LOOKUP_MIN = 150  # more stale items than this: ask Qt's index which ones are shown
 
-
-def _overlaps(item, rects) -> bool:
-    """Whether a node item meets any of the scene rectangles (arithmetic on floats: cheaper
-    than asking Qt for each item's scene rectangle)."""
-    x, y = item.x(), item.y()
-    left, top, right, bottom = item.extent
-    left, top, right, bottom = x + left, y + top, x + right, y + bottom
-    return any(left < r.right() and right > r.left() and top < r.bottom() and bottom > r.top()
-               for r in rects)
 
 def _disconnect_all(connections: list) -> None:
     for signal, slot in connections:
         signal.disconnect(slot)
     connections.clear()
-
-
 
 
 class CanvasScene(QGraphicsScene):
@@ -61,6 +50,11 @@ class CanvasScene(QGraphicsScene):
         self._wires: dict[tuple[str, str], WireItem] = {}  # keyed by (dst, port): one per input
         self._max_abs_grad = 0.0
         self._selected_wires: set[WireItem] = set()
+        self._wire_index = WireIndex()
+        # the order wires were added in: crossing wires are drawn and hit in a stable order
+        self._wire_order: dict[tuple[str, str], int] = {}
+        self._wire_count = 0
+        self._hover_wire: WireItem | None = None
         self._stale: set[NodeItem] = set()  # items whose Value changed while off screen
         self._connections: list = []
         # if the scene is deleted without detach(), stop the document calling into it; the
@@ -104,8 +98,11 @@ class CanvasScene(QGraphicsScene):
         self.wires_changed(None)
         self._selected_wires.clear()
         self._stale.clear()
-        for item in list(self._wires.values()):
-            self.removeItem(item)
+        for item in self._wires.values():
+            item._scene = None
+        self._wire_index.clear()
+        self._wire_order.clear()
+        self._hover_wire = None
         for item in list(self._nodes.values()):
             self.removeItem(item)
         self._wires.clear()
@@ -141,11 +138,31 @@ class CanvasScene(QGraphicsScene):
         else:
             self.update(rect)
 
+    def wire_moved(self, item: WireItem, old_box) -> None:
+        """A wire's curve changed (one of its nodes moved)."""
+        self._wire_index.move(item, old_box, item.box)
+        self.wires_changed(box_rect(old_box).united(item.boundingRect()))
+
+    def wires_in(self, rect: QRectF) -> list[WireItem]:
+        """The shown wires whose hit area meets a scene rectangle, in document order."""
+        left, top, right, bottom = rect.left(), rect.top(), rect.right(), rect.bottom()
+        found = [w for w in self._wire_index.candidates(left, top, right, bottom)
+                 if w._visible and w.box[0] <= right and w.box[2] >= left
+                 and w.box[1] <= bottom and w.box[3] >= top]
+        order = self._wire_order
+        found.sort(key=lambda w: order.get((w.wire.dst, w.wire.port), 0))
+        return found
+
     def paint_wires(self, painter, rect: QRectF, antialias: bool = True) -> None:
         """Stroke the wires crossing a scene rectangle."""
-        items = [it for it in self.items(rect, Qt.ItemSelectionMode.IntersectsItemBoundingRect)
-                 if type(it) is WireItem]
-        paint_wire_items(painter, items, antialias)
+        paint_wire_items(painter, self.wires_in(rect), antialias)
+
+    def content_rect(self) -> QRectF:
+        """Every node and wire (what an exported picture shows)."""
+        rect = self.itemsBoundingRect()
+        for w in self._wires.values():
+            rect = rect.united(w.boundingRect())
+        return rect
 
     def drawBackground(self, painter, rect: QRectF) -> None:
         # only QGraphicsScene.render (file export) comes here: views draw their own layer
@@ -225,10 +242,20 @@ class CanvasScene(QGraphicsScene):
         return None
 
     def wire_at(self, pos: QPointF) -> WireItem | None:
-        for item in self.items(pos):
-            if isinstance(item, WireItem):
-                return item
-        return None
+        """The shown wire under a scene point (the last drawn, where wires cross)."""
+        x, y = pos.x(), pos.y()
+        hits = [w for w in self.wires_in(QRectF(x, y, 0.0, 0.0)) if w.contains(pos)]
+        return hits[-1] if hits else None
+
+    def hover_wire(self, item: WireItem | None) -> None:
+        """Draw ``item`` strong as the wire under the mouse (None: no wire is)."""
+        if item is self._hover_wire:
+            return
+        if self._hover_wire is not None:
+            self._hover_wire.set_hover(False)
+        self._hover_wire = item
+        if item is not None:
+            item.set_hover(True)
 
     # --- document events -------------------------------------------------------------------
     def _on_node_added(self, nid: str) -> None:
@@ -288,13 +315,17 @@ class CanvasScene(QGraphicsScene):
         value_of, top_grad = self.document.value_of, self._max_abs_grad
         stale = self._stale
         stale.difference_update([it for it in stale if not it.stale])  # pulled on their own
-        if len(stale) > INDEX_LOOKUP_MIN:
-            # many stale items (an edit moved the largest grad): ask the index what is shown
-            shown = {it for r in rects
-                     for it in self.items(r, Qt.ItemSelectionMode.IntersectsItemBoundingRect)
-                     if it in stale}
-        else:
-            shown = [it for it in stale if _overlaps(it, rects)]
+        # plain arithmetic on positions: after an edit that moves the largest grad every item
+        # is stale, and asking Qt for thousands of scene rectangles (or its index for the
+        # items on screen, each wrapped for Python) costs more than the repaint
+        shown = []
+        for r in rects:
+            left, top, right, bottom = r.left(), r.top(), r.right(), r.bottom()
+            for it in stale:
+                x, y = it.x(), it.y()
+                e = it.extent
+                if x + e[0] < right and x + e[2] > left and y + e[1] < bottom and y + e[3] > top:
+                    shown.append(it)
         for item in shown:
             if item.stale:
                 item.show_value(value_of(item.node_id), top_grad)
@@ -329,7 +360,10 @@ class CanvasScene(QGraphicsScene):
         if old is not None:
             self._remove_wire_item(old)
         item = WireItem(wire, src, dst, self.style.colors)
-        self.addItem(item)
+        item._scene = self
+        self._wire_index.add(item, item.box)
+        self._wire_order[(wire.dst, wire.port)] = self._wire_count
+        self._wire_count += 1
         if not bulk:
             item._repaint()
         self._wires[(wire.dst, wire.port)] = item
@@ -349,7 +383,11 @@ class CanvasScene(QGraphicsScene):
         dst.set_port_wired(item.port, False)
         src.set_port_wired("", any(w.src_item is src for w in src.wires))
         self.wires_changed(item.boundingRect())
-        self.removeItem(item)
+        self._wire_index.remove(item, item.box)
+        self._wire_order.pop(key, None)
+        if self._hover_wire is item:
+            self._hover_wire = None
+        item._scene = None
 
     def _compute_max_abs_grad(self) -> float:
         grads = [abs(v.grad) for v in self.document.values()]

@@ -38,27 +38,24 @@ class CanvasStyle:
         self._small_widths: dict[str, float] = {}
         self._bold_widths: dict[str, float] = {}
         self._glyph_widths: dict[str, float] = {}
+        self._bold_glyphs: dict[str, float] = {}
         #: from a text's vertical centre to its baseline, in the number font
         self.baseline_offset = (self.metrics.ascent() - self.metrics.descent()) / 2
 
     def text_width(self, text: str) -> float:
         """Width of a number text in the number font: the sum of its glyphs' advances
         (numbers have no kerning worth measuring, and a handful of glyphs repeat)."""
-        widths = self._glyph_widths
-        total = 0.0
-        for ch in text:
-            w = widths.get(ch)
-            if w is None:
-                w = widths[ch] = self.metrics.horizontalAdvance(ch)
-            total += w
-        return total
+        return _glyph_sum(text, self._glyph_widths, self.metrics)
+
 
     def label_width(self, text: str) -> float:
         w = self._label_widths.get(text)
         if w is None:
             if len(self._label_widths) > _MAX_CACHED_LABELS:
                 self._label_widths.clear()
-            w = self._label_widths[text] = self.bold_metrics.horizontalAdvance(text)
+            # glyph by glyph (cached): asking Qt to lay out each of thousands of labels is a
+            # tenth of a second on a big graph, and the cell has padding for kerning anyway
+            w = self._label_widths[text] = _glyph_sum(text, self._bold_glyphs, self.bold_metrics)
         return w
 
     def elided_label(self, text: str, width: float) -> str:
@@ -84,3 +81,13 @@ class CanvasStyle:
         if w is None:
             w = self._bold_widths[text] = self.bold_metrics.horizontalAdvance(text)
         return w
+
+
+def _glyph_sum(text: str, widths: dict[str, float], metrics: QFontMetricsF) -> float:
+    total = 0.0
+    for ch in text:
+        w = widths.get(ch)
+        if w is None:
+            w = widths[ch] = metrics.horizontalAdvance(ch)
+        total += w
+    return total

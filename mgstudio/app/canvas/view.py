@@ -254,11 +254,15 @@ class CanvasView(QGraphicsView):
             event.accept()
             return
         if event.buttons() == Qt.MouseButton.NoButton:
-            port = self.canvas_scene.port_at(pos)
+            scene = self.canvas_scene
+            port = scene.port_at(pos)
             if port is not None:
                 self.viewport().setCursor(Qt.CursorShape.CrossCursor)
             else:
                 self.viewport().unsetCursor()
+            # the wire under the mouse is drawn strong (a node or port over it wins)
+            over_node = port is not None or scene.node_at(pos) is not None
+            scene.hover_wire(None if over_node else scene.wire_at(pos))
         super().mouseMoveEvent(event)
         if self._moving:  # Qt moved the selected items; their wires follow
             for item in self.canvas_scene.selectedItems():
@@ -312,16 +316,13 @@ class CanvasView(QGraphicsView):
         kind = KINDS[self.document.nodes[nid].kind]
         if not kind.inputs or item.wires:
             return None
-        wire_item = self._wire_under(item.sceneBoundingRect().center(), exclude=item)
+        wire_item = self._wire_under(item.sceneBoundingRect().center())
         if wire_item is None:
             return None
         return nid, wire_item.wire, kind.inputs[0]
 
-    def _wire_under(self, pos: QPointF, exclude=None):
-        for it in self.canvas_scene.items(pos):
-            if it is not exclude and hasattr(it, "wire") and it.isVisible():
-                return it
-        return None
+    def _wire_under(self, pos: QPointF):
+        return self.canvas_scene.wire_at(pos)
 
     def mouseDoubleClickEvent(self, event) -> None:
         pos = self.mapToScene(event.position().toPoint())
@@ -438,6 +439,10 @@ class CanvasView(QGraphicsView):
             event.accept()
             return
         super().keyPressEvent(event)
+
+    def leaveEvent(self, event) -> None:
+        self.canvas_scene.hover_wire(None)
+        super().leaveEvent(event)
 
     def keyReleaseEvent(self, event) -> None:
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():

@@ -1,21 +1,22 @@
 """Wires: a curve from a node's output to another node's input port.
 
-A wire item paints nothing itself: the view draws every wire into its cached background layer
-(see wire_layer), so a new number in a record repaints that record, not the antialiased curves
-under it. The item is still what Qt hit-tests (clicks, hover, cutting, drops onto a wire), and
-it tells the scene whenever its curve or pen changed. Selection is ours, not Qt's: the pen
-shows it, set only when the state changes.
+A wire is not a QGraphicsItem. Every Qt item made from Python costs a binding object and a
+Python look-up on each of Qt's virtual calls; a 5,000-node graph has ten thousand wires, and
+building them as items was most of the time to open it. A ``WireItem`` is plain data the
+scene keeps: its curve, its look and its hit area. The view draws every wire into its cached
+background layer (see wire_layer); the scene finds wires under the cursor with its own grid
+(see wire_index) and tells the layers what to redraw when a wire moves or changes pen.
+Selection and hover are ours too: the pen shows them, set only when the state changes.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QPainterPath, QPainterPathStroker, QPen
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
 from .colors import CanvasColors
 
-HIT_WIDTH = 12.0
+HIT_WIDTH = 12.0  # a 2-pixel line is hard to click, hover or cut
 
 
 def wire_path(start: QPointF, end: QPointF) -> QPainterPath:
@@ -29,11 +30,15 @@ def wire_path(start: QPointF, end: QPointF) -> QPainterPath:
     return path
 
 
-class WireItem(QGraphicsPathItem):
-    """One document wire; follows its two nodes as they move."""
+def box_rect(box) -> QRectF:
+    left, top, right, bottom = box
+    return QRectF(left, top, right - left, bottom - top)
+
+
+class WireItem:
+    """One document wire on the canvas; follows its two nodes as they move."""
 
     def __init__(self, wire, src_item, dst_item, colors: CanvasColors):
-        super().__init__()
         self.wire = wire
         self.src_item = src_item
         self.dst_item = dst_item
@@ -41,38 +46,70 @@ class WireItem(QGraphicsPathItem):
         self.selected = False
         self._hover = False
         self._highlight = False
-        self._shape: QPainterPath | None = None
-        self.setAcceptHoverEvents(True)
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
-        self.setPen(self._pen())
-        self.update_path()
+        self._visible = True
+        self._scene = None  # set by the scene while the wire is on it
+        #: the pen the wire layer draws with
+        self.visual_pen = colors.wire_pen(False)
+        self._path = QPainterPath()
+        self._hit: QPainterPath | None = None
+        #: the hit area's bounds as ``(left, top, right, bottom)`` floats, for fast tests
+        self.box = (0.0, 0.0, 0.0, 0.0)
+        self._reshape()
 
     @property
     def port(self) -> str:
         return self.wire.port
 
+    # --- geometry --------------------------------------------------------------------------
+    def _reshape(self) -> None:
+        self._path = wire_path(self.src_item.output_pos(), self.dst_item.input_pos(self.port))
+        r = self._path.controlPointRect()  # the curve stays inside its control points
+        h = HIT_WIDTH / 2
+        self.box = (r.left() - h, r.top() - h, r.right() + h, r.bottom() + h)
+        self._hit = None
+
     def update_path(self) -> None:
-        old = self.boundingRect()
-        self.setPath(wire_path(self.src_item.output_pos(), self.dst_item.input_pos(self.port)))
-        # after setPath: Qt may ask for the old shape while it changes the path, and Qt's
-        # bounding rectangle of a path item is made from shape()
-        self._shape = None
-        self._repaint(old)
+        """A node moved: redraw the curve between the ports' new places."""
+        old = self.box
+        self._reshape()
+        if self._scene is not None:
+            self._scene.wire_moved(self, old)
 
-    def _repaint(self, old: QRectF | None = None) -> None:
-        """Have the views redraw this wire (and where it was) in their wire layers."""
-        scene = self.scene()
-        if scene is not None:
-            rect = self.boundingRect()
-            scene.wires_changed(rect if old is None else rect.united(old))
+    def path(self) -> QPainterPath:
+        return QPainterPath(self._path)
 
-    def shape(self) -> QPainterPath:
-        # a fat hit area: a 2-pixel line is hard to click, hover or cut
-        if self._shape is None:
+    def boundingRect(self) -> QRectF:
+        """Scene rectangle around the curve and its hit area."""
+        return box_rect(self.box)
+
+    def contains(self, pos: QPointF) -> bool:
+        """Whether a scene point is on the wire (within half the hit width)."""
+        left, top, right, bottom = self.box
+        if not (left <= pos.x() <= right and top <= pos.y() <= bottom):
+            return False
+        if self._hit is None:
             stroker = QPainterPathStroker()
             stroker.setWidth(HIT_WIDTH)
-            self._shape = stroker.createStroke(self.path())
-        return self._shape
+            self._hit = stroker.createStroke(self._path)
+        return self._hit.contains(pos)
+
+    def scene(self):
+        return self._scene
+
+    # --- visibility (a wire picked up by its end hides while it is dragged) ----------------
+    def isVisible(self) -> bool:
+        return self._visible
+
+    def setVisible(self, visible: bool) -> None:
+        if visible != self._visible:
+            self._visible = visible
+            self._repaint()
+
+    def hide(self) -> None:
+        self.setVisible(False)
+
+    def show(self) -> None:
+        self.setVisible(True)
 
     # --- looks -----------------------------------------------------------------------------
     @property
@@ -85,9 +122,13 @@ class WireItem(QGraphicsPathItem):
 
     def _restyle(self) -> None:
         pen = self._pen()
-        if pen != self.pen():
-            self.setPen(pen)
+        if pen != self.visual_pen:
+            self.visual_pen = pen
             self._repaint()
+
+    def _repaint(self) -> None:
+        if self._scene is not None:
+            self._scene.wires_changed(self.boundingRect())
 
     def set_selected(self, selected: bool) -> None:
         if selected != self.selected:
@@ -100,14 +141,11 @@ class WireItem(QGraphicsPathItem):
             self._highlight = on
             self._restyle()
 
+    def set_hover(self, on: bool) -> None:
+        if on != self._hover:
+            self._hover = on
+            self._restyle()
+
     def set_colors(self, colors: CanvasColors) -> None:
         self.colors = colors
-        self._restyle()
-
-    def hoverEnterEvent(self, event) -> None:
-        self._hover = True
-        self._restyle()
-
-    def hoverLeaveEvent(self, event) -> None:
-        self._hover = False
         self._restyle()

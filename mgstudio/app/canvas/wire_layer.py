@@ -131,5 +131,5 @@ def paint_wire_items(painter: QPainter, items, antialias: bool) -> None:
         (strong if item.selected or item.is_hot else plain).append(item)
     for group in (plain, strong):
         for item in group:
-            painter.setPen(item.pen())
+            painter.setPen(item.visual_pen)
             painter.drawPath(item.path())
