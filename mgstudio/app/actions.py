@@ -46,6 +46,7 @@ SPECS: dict[str, Spec] = {
     "zoom_in": Spec("Zoom &In", Std.ZoomIn, "zoom-in", "Zoom in"),
     "zoom_out": Spec("Zoom &Out", Std.ZoomOut, "zoom-out", "Zoom out"),
     "fit": Spec("&Fit Graph", "Ctrl+0", "zoom-fit", "Show the whole graph"),
+    "zoom_actual": Spec("&Actual Size", "Ctrl+1", "", "Show the graph at 100 %"),
     "arrange": Spec("&Auto-arrange", "Ctrl+L", "arrange", "Lay the graph out left to right"),
     "quick_add": Spec("Add &Node…", "", "", "Search node kinds (Tab on the canvas)"),
     "insert_neuron": Spec("Insert &Neuron…", "Ctrl+Shift+N", "neuron",

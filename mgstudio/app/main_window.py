@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from mgstudio.document import Document, DocumentError
 from mgstudio.document.examples import list_examples
+from mgstudio.document.gcpause import gc_paused
 
 from . import actions as actions_mod
 from . import autosave
@@ -129,6 +130,7 @@ class MainWindow(QMainWindow):
             "cut": c.cut, "copy": c.copy, "paste": c.paste, "duplicate": c.duplicate,
             "delete": c.delete_selected, "select_all": c.select_all,
             "zoom_in": c.zoom_in, "zoom_out": c.zoom_out, "fit": c.fit_all,
+            "zoom_actual": c.reset_zoom,
             "arrange": c.auto_arrange, "quick_add": lambda: c.open_quick_add(),
             "insert_neuron": self.insert_neuron_dialog,
             "backward": self.backward_panel.backward, "zero_grad": self.backward_panel.zero_grad,
@@ -167,7 +169,7 @@ class MainWindow(QMainWindow):
         edit.addAction(a["select_all"])
 
         view = bar.addMenu("&View")
-        view.addActions([a["zoom_in"], a["zoom_out"], a["fit"]])
+        view.addActions([a["zoom_in"], a["zoom_out"], a["zoom_actual"], a["fit"]])
         view.addSeparator()
         view.addAction(a["arrange"])
         view.addSeparator()
@@ -240,9 +242,10 @@ class MainWindow(QMainWindow):
         self.untitled_name = name or "Untitled"
         # the panel first: its auto backward fills in the grads before the canvas builds its
         # items, so they are drawn once with their final numbers
-        self.backward_panel.set_document(document)
-        self.canvas.set_document(document)
-        self.inspector.set_document(document)
+        with gc_paused():  # thousands of items in a burst (see document.gcpause)
+            self.backward_panel.set_document(document)
+            self.canvas.set_document(document)
+            self.inspector.set_document(document)
         self._subscribe()
         self.undo_stack.setClean()
         self._update_title()

@@ -35,6 +35,7 @@ from .errors import (
 )
 from .events import DocumentEvents
 from .fileformat import describe, short_name
+from .gcpause import gc_paused
 from .kinds import KINDS
 from .nodes import (
     Node,
@@ -88,6 +89,7 @@ class Document:
         self._nodes_view = MappingProxyType(self._nodes)
         self._in: dict[str, dict[str, Wire]] = {}
         self._out: dict[str, dict[Wire, None]] = {}
+        self._outputs_cache: list[str] | None = None
         self._values: dict[str, Value | None] = {}
         self._selected: str | None = None
         self._next_id = 1
@@ -178,7 +180,9 @@ class Document:
 
     def output_ids(self) -> list[str]:
         """Nodes nobody consumes, in the order they were added."""
-        return [nid for nid in self._nodes if not self._out.get(nid)]
+        if self._outputs_cache is None:  # asked on every edit (backward's default output)
+            self._outputs_cache = [nid for nid in self._nodes if not self._out.get(nid)]
+        return list(self._outputs_cache)
 
     @property
     def selected_output(self) -> str | None:
@@ -501,6 +505,7 @@ class Document:
 
     def _structure_changed(self) -> None:
         self._wires_cache = None
+        self._outputs_cache = None
         self._downstream_cache.clear()
         self.grads_current = False
 
@@ -766,6 +771,11 @@ class Document:
     @classmethod
     def from_json(cls, text: str | bytes) -> Document:
         """A document from ``.mgs`` text; raises DocumentError (FileFormatError) if invalid."""
+        with gc_paused():
+            return cls._from_json(text)
+
+    @classmethod
+    def _from_json(cls, text: str | bytes) -> Document:
         parsed = fileformat.parse(text)
         doc = cls()
         doc.title = parsed.title

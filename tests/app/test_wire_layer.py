@@ -126,3 +126,56 @@ def test_item_index_finds_only_what_is_near(canvas, doc):
     # a node moved far away keeps the index around it
     far = doc.add_node("input", label="far", value=0.0, pos=(50_000.0, 50_000.0))
     assert scene.sceneRect().contains(canvas.item_for(far).sceneBoundingRect())
+
+
+def test_a_new_number_repaints_to_the_same_pixels_as_a_fresh_paint(canvas, doc, undo_stack,
+                                                                    pair):
+    """The value cells are repainted alone into each node's cached picture: the result must
+    be what painting everything afresh gives."""
+    a, t = pair
+    canvas.viewport().repaint()
+    undo_stack.push(SetValueCommand(doc, a, -1.25))
+    canvas.viewport().repaint()
+    partial = canvas.viewport().grab().toImage()
+    for item in canvas.canvas_scene.node_items():
+        item.update()  # drop every cached picture
+    canvas.viewport().repaint()
+    fresh = canvas.viewport().grab().toImage()
+    assert partial.size() == fresh.size()
+    # antialiased outlines drawn under a clip may differ in a corner pixel or two, no more
+    off = [max(abs(a.red() - b.red()), abs(a.green() - b.green()), abs(a.blue() - b.blue()))
+           for y in range(fresh.height()) for x in range(0, fresh.width())
+           if partial.pixel(x, y) != fresh.pixel(x, y)
+           for a, b in [(QColor(partial.pixel(x, y)), QColor(fresh.pixel(x, y)))]]
+    assert len(off) <= 8 and max(off, default=0) <= 60, (len(off), max(off, default=0))
+
+
+def test_far_zoom_drops_the_cached_pictures_and_zooming_in_brings_them_back(canvas, doc, pair):
+    from PySide6.QtWidgets import QGraphicsItem
+
+    cached = QGraphicsItem.CacheMode.DeviceCoordinateCache
+    item = canvas.item_for(pair[1])
+    canvas.reset_zoom()
+    assert item.cacheMode() == cached
+    canvas.zoom_by(0.1)
+    assert item.cacheMode() == QGraphicsItem.CacheMode.NoCache
+    new = doc.add_node("input", label="new", value=1.0, pos=(0.0, 300.0))
+    assert canvas.item_for(new).cacheMode() == QGraphicsItem.CacheMode.NoCache
+    canvas.reset_zoom()
+    assert canvas.zoom() == pytest.approx(1.0)
+    assert item.cacheMode() == cached and canvas.item_for(new).cacheMode() == cached
+
+
+def test_the_wire_under_the_mouse_is_drawn_strong(canvas, pair, qtbot):
+    from PySide6.QtCore import Qt
+
+    a, t = pair
+    scene = canvas.canvas_scene
+    wire = scene.wire_item(t, "a")
+    mid = _midpoint(canvas, t)
+    qtbot.mouseMove(canvas.viewport(), canvas.mapFromScene(mid))
+    assert wire.is_hot and wire.visual_pen.color() == scene.style.colors.wire_hover
+    assert _close(_pixel(canvas, mid), scene.style.colors.wire_hover)
+    qtbot.mouseMove(canvas.viewport(), canvas.mapFromScene(mid + QPointF(0.0, 80.0)))
+    assert not wire.is_hot
+    assert canvas.viewport().cursor().shape() != Qt.CursorShape.CrossCursor

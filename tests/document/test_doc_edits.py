@@ -426,3 +426,32 @@ def test_automatic_ids_skip_ids_taken_by_a_file():
     with pytest.raises(UnknownKindError):
         doc.add_node("nope")
     assert doc.add_node("input") == "n4"  # a failed add hands out no id
+
+
+@given(st.lists(st.tuples(st.sampled_from(["connect", "disconnect", "remove", "restore",
+                                           "add"]), st.integers(0, 50), st.integers(0, 50)),
+                max_size=30))
+def test_outputs_follow_every_structural_edit(steps):
+    """``output_ids`` is remembered between edits; it must match a fresh count every time."""
+    doc, _ = lecture()
+    removed = []
+    for op, i, j in steps:
+        ids = list(doc.nodes)
+        try:
+            if op == "connect" and ids:
+                dst = ids[j % len(ids)]
+                ports = KINDS[doc.nodes[dst].kind].inputs
+                if ports:
+                    doc.connect(ids[i % len(ids)], dst, ports[i % len(ports)])
+            elif op == "disconnect" and doc.wires:
+                doc.disconnect(list(doc.wires)[i % len(doc.wires)])
+            elif op == "remove" and ids:
+                removed.append(doc.remove_node(ids[i % len(ids)]))
+            elif op == "restore" and removed:
+                doc.restore_node(removed.pop())
+            elif op == "add":
+                doc.add_node(["input", "tanh", "add"][i % 3], value=1.0 if i % 3 == 0 else None)
+        except DocumentError:
+            pass
+        consumed = {w.src for w in doc.wires}
+        assert doc.output_ids() == [nid for nid in doc.nodes if nid not in consumed]

@@ -36,6 +36,7 @@ LABEL, DATA, GRAD, BADGE = "label", "data", "grad", "badge"
 _FLAGS = (QGraphicsItem.GraphicsItemFlag.ItemIsMovable
           | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
 _CACHE = QGraphicsItem.CacheMode.DeviceCoordinateCache
+_NO_CACHE = QGraphicsItem.CacheMode.NoCache
 _SELECTED = QStyle.StateFlag.State_Selected
 _CENTRE = Qt.AlignmentFlag.AlignCenter
 _LEFT_MIDDLE = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
@@ -43,6 +44,12 @@ _NO_PEN = Qt.PenStyle.NoPen
 _NO_BRUSH = Qt.BrushStyle.NoBrush
 _lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform
 _NOTHING, _CELLS, _WHOLE = 0, 1, 2
+
+
+def cache_mode(details: bool) -> QGraphicsItem.CacheMode:
+    """Records shown in full keep a cached picture (a new number repaints two cells of it);
+    boxes seen from far away are cheaper to draw than to cache."""
+    return _CACHE if details else _NO_CACHE
 
 
 def node_height(n_inputs: int) -> float:
@@ -79,6 +86,7 @@ class _Geometry:
         self.shape = QPainterPath()
         self.shape.addRect(self.bounds)
         self.out = QPointF(w, h / 2)
+        self.out_x, self.out_y = w, h / 2
         self.body = QPainterPath()
         self.body.addRoundedRect(self.rect, RADIUS, RADIUS)
         cell = QPainterPath()
@@ -264,6 +272,14 @@ class NodeItem(QGraphicsItem):
     def output_pos(self) -> QPointF:
         return self.pos() + self._out
 
+    def input_xy(self, port: str) -> tuple[float, float]:
+        """``input_pos`` as plain floats (wires of a big graph ask thousands of times)."""
+        return self.x(), self.y() + self._g.rows[self.kind.inputs.index(port)]
+
+    def output_xy(self) -> tuple[float, float]:
+        g = self._g
+        return self.x() + g.out_x, self.y() + g.out_y
+
     def port_at(self, scene_pos: QPointF) -> PortRef | None:
         """The port under a scene position, if any."""
         if near(scene_pos, self.output_pos()):
@@ -329,11 +345,11 @@ class NodeItem(QGraphicsItem):
     # --- painting --------------------------------------------------------------------------
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         self._count_and_pull()
-        c = self.style.colors
-        selected = bool(option.state & _SELECTED)
+        st = self.style
+        c = st.colors
         if not self._complete:
             painter.setOpacity(DIM_OPACITY)
-        border = QPen(c.selected, 2.5) if selected else QPen(c.border, 1.0)
+        border = st.selected_pen if option.state & _SELECTED else st.border_pen
         if _lod(painter.worldTransform()) < DETAIL_LOD:
             painter.setPen(border)
             painter.setBrush(self._tint or (c.leaf_fill if self.kind.is_leaf else c.node_fill))
@@ -358,20 +374,21 @@ class NodeItem(QGraphicsItem):
             painter.setPen(_NO_PEN)
             painter.setBrush(self._tint)
             painter.drawPath(g.grad_clip)
-        painter.setPen(QPen(c.separator, 1.0))
+        painter.setPen(st.separator_pen)
         painter.drawLines(g.separators)
         painter.setBrush(_NO_BRUSH)
         painter.setPen(border)
         painter.drawPath(g.body)
         painter.setPen(c.text)
         self._paint_numbers(painter)
+        # the output port's circle reaches into the grad cell
+        paint_port(painter, self._out, self._out_wired, c,
+                   self._hot is not None and self._hot.is_output)
         if cells_only:
             return
         painter.setFont(self.style.bold)
         painter.setPen(c.text)
         self._paint_label(painter)
-        paint_port(painter, self._out, self._out_wired, c,
-                   self._hot is not None and self._hot.is_output)
 
     def _paint_badge_and_ports(self, painter: QPainter) -> None:
         c, st = self.style.colors, self.style

@@ -9,12 +9,12 @@ from __future__ import annotations
 import functools
 import math
 
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtWidgets import QGraphicsScene
 
 from mgstudio.document.kinds import KINDS
 
-from .node_item import NodeItem
+from .node_item import DETAIL_LOD, NodeItem, cache_mode
 from .port_item import HIT_RADIUS, PortRef
 from .style import CanvasStyle
 from .wire_index import WireIndex
@@ -23,6 +23,7 @@ from .wire_layer import paint_wire_items
 
 WORLD = 1e6  # room around the items to pan over (the view's rectangle)
 INDEX_MARGIN = 2000.0  # room around the nodes in the scene's own rectangle
+INDEX_LOOKUP_MIN = 200  # more stale items than this: ask Qt's index which ones are shown
 
 
 def _disconnect_all(connections: list) -> None:
@@ -55,6 +56,7 @@ class CanvasScene(QGraphicsScene):
         self._wire_order: dict[tuple[str, str], int] = {}
         self._wire_count = 0
         self._hover_wire: WireItem | None = None
+        self._cached_details = True  # whether node items cache their pictures (update_detail)
         self._stale: set[NodeItem] = set()  # items whose Value changed while off screen
         self._connections: list = []
         # if the scene is deleted without detach(), stop the document calling into it; the
@@ -153,9 +155,10 @@ class CanvasScene(QGraphicsScene):
         found.sort(key=lambda w: order.get((w.wire.dst, w.wire.port), 0))
         return found
 
-    def paint_wires(self, painter, rect: QRectF, antialias: bool = True) -> None:
-        """Stroke the wires crossing a scene rectangle."""
-        paint_wire_items(painter, self.wires_in(rect), antialias)
+    def paint_wires(self, painter, rect: QRectF, antialias: bool = True,
+                    straight: bool = False) -> None:
+        """Stroke the wires crossing a scene rectangle (``straight``: as lines, from far)."""
+        paint_wire_items(painter, self.wires_in(rect), antialias, straight)
 
     def content_rect(self) -> QRectF:
         """Every node and wire (what an exported picture shows)."""
@@ -200,11 +203,20 @@ class CanvasScene(QGraphicsScene):
             item.set_selected(False)
         self._selected_wires.clear()
 
-    def update_detail(self) -> None:
-        """Note whether any view draws records in full (items skip invisible repaints)."""
-        from .node_item import DETAIL_LOD
+    def update_detail(self, cache: bool = False) -> None:
+        """Note whether any view draws records in full (items skip invisible repaints).
 
-        self.style.show_details = any(v.transform().m11() >= DETAIL_LOD for v in self.views())
+        With ``cache``, also decide whether items keep a cached picture: only then. Zoomed
+        out, a node is a plain box, every zoom step redraws it anyway, and thousands of tiny
+        cached pictures cost more than boxes. Views ask for this when they zoom (the whole
+        view repaints then); switching in the middle of a paint would paint twice."""
+        details = any(v.transform().m11() >= DETAIL_LOD for v in self.views())
+        self.style.show_details = details
+        if cache and details != self._cached_details:
+            self._cached_details = details
+            mode = cache_mode(details)
+            for item in self._nodes.values():
+                item.setCacheMode(mode)
 
     def nodes_bounding_rect(self) -> QRectF:
         """The scene rectangle around every node (wires run between nodes)."""
@@ -315,17 +327,22 @@ class CanvasScene(QGraphicsScene):
         value_of, top_grad = self.document.value_of, self._max_abs_grad
         stale = self._stale
         stale.difference_update([it for it in stale if not it.stale])  # pulled on their own
-        # plain arithmetic on positions: after an edit that moves the largest grad every item
-        # is stale, and asking Qt for thousands of scene rectangles (or its index for the
-        # items on screen, each wrapped for Python) costs more than the repaint
-        shown = []
-        for r in rects:
-            left, top, right, bottom = r.left(), r.top(), r.right(), r.bottom()
-            for it in stale:
-                x, y = it.x(), it.y()
-                e = it.extent
-                if x + e[0] < right and x + e[2] > left and y + e[1] < bottom and y + e[3] > top:
-                    shown.append(it)
+        if len(stale) > INDEX_LOOKUP_MIN:
+            # many stale items (an edit moved the largest grad, or a new graph): Qt's index
+            # knows which items a view shows without looking at the others
+            shown = [it for r in rects
+                     for it in self.items(r, Qt.ItemSelectionMode.IntersectsItemBoundingRect)
+                     if it in stale]
+        else:  # a few: plain arithmetic on positions beats asking Qt
+            shown = []
+            for r in rects:
+                left, top, right, bottom = r.left(), r.top(), r.right(), r.bottom()
+                for it in stale:
+                    x, y = it.x(), it.y()
+                    e = it.extent
+                    if (x + e[0] < right and x + e[2] > left and y + e[1] < bottom
+                            and y + e[3] > top):
+                        shown.append(it)
         for item in shown:
             if item.stale:
                 item.show_value(value_of(item.node_id), top_grad)
@@ -342,6 +359,8 @@ class CanvasScene(QGraphicsScene):
         if node is None:
             return None
         item = NodeItem(nid, KINDS[node.kind], self.style, node.label, node.params)
+        if not self._cached_details:
+            item.setCacheMode(cache_mode(False))
         item.setPos(*node.pos)
         item.stale = True  # takes its numbers when first shown
         self._stale.add(item)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontMetricsF, QPalette
+from PySide6.QtGui import QFont, QFontMetricsF, QPalette, QPen
 from PySide6.QtWidgets import QApplication
 
 from .colors import CanvasColors
@@ -26,6 +26,10 @@ class CanvasStyle:
         self.bold_metrics = QFontMetricsF(self.bold)
         self.small_metrics = QFontMetricsF(self.small)
         self.colors = CanvasColors.from_palette(palette)
+        c = self.colors
+        self.border_pen = QPen(c.border, 1.0)
+        self.selected_pen = QPen(c.selected, 2.5)
+        self.separator_pen = QPen(c.separator, 1.0)
         # wide enough for the longest number format_number makes, so cells never resize
         self.number_width = self.metrics.horizontalAdvance("grad -0000.0000") + 14
         #: whether some view draws records in full; when none does (every view zoomed out to

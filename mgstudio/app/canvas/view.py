@@ -40,6 +40,7 @@ MIN_ZOOM, MAX_ZOOM = 0.05, 4.0
 FIT_MAX_ZOOM = 1.25
 PASTE_STEP = 40.0
 NUDGE = 0.1
+STRAIGHT_WIRES_ZOOM = 0.15  # below this a wire's bend is a few pixels: draw lines
 
 
 class CanvasView(QGraphicsView):
@@ -156,6 +157,7 @@ class CanvasView(QGraphicsView):
             viewport_pos = QPointF(self.viewport().rect().center())
         anchor = self.mapToScene(viewport_pos.toPoint())
         self.scale(factor, factor)
+        self.canvas_scene.update_detail(cache=True)
         moved = self.mapFromScene(anchor) - viewport_pos.toPoint()
         self._scroll_by(moved.x(), moved.y())
 
@@ -163,6 +165,10 @@ class CanvasView(QGraphicsView):
         h, v = self.horizontalScrollBar(), self.verticalScrollBar()
         h.setValue(h.value() + round(dx))
         v.setValue(v.value() + round(dy))
+
+    def reset_zoom(self) -> None:
+        """Actual size (100 %), keeping the middle of the view where it is."""
+        self.zoom_by(1.0 / self.zoom())
 
     def zoom_in(self) -> None:
         self.zoom_by(1.25)
@@ -175,6 +181,7 @@ class CanvasView(QGraphicsView):
         rect = self.canvas_scene.nodes_bounding_rect()
         if rect.isEmpty():
             self.resetTransform()
+            self.canvas_scene.update_detail(cache=True)
             self.centerOn(0.0, 0.0)
             return
         self.fitInView(rect.adjusted(-40, -40, 40, 40), Qt.AspectRatioMode.KeepAspectRatio)
@@ -184,6 +191,7 @@ class CanvasView(QGraphicsView):
         elif self.zoom() < MIN_ZOOM:
             self.resetTransform()
             self.scale(MIN_ZOOM, MIN_ZOOM)
+        self.canvas_scene.update_detail(cache=True)  # before the repaint the zoom brings
         self.centerOn(rect.center())
 
     def wheelEvent(self, event) -> None:
@@ -734,7 +742,8 @@ class CanvasView(QGraphicsView):
         zoom = self.zoom()
         if zoom >= 0.5:
             self._paint_grid(painter, rect)
-        self.canvas_scene.paint_wires(painter, rect, antialias=zoom >= DETAIL_LOD)
+        self.canvas_scene.paint_wires(painter, rect, antialias=zoom >= DETAIL_LOD,
+                                      straight=zoom < STRAIGHT_WIRES_ZOOM)
 
     def _paint_grid(self, painter: QPainter, rect: QRectF) -> None:
         step = 20.0

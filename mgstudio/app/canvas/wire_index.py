@@ -30,21 +30,19 @@ class WireIndex:
         x0, y0, x1, y1 = self._span(box)
         return [(ix, iy) for ix in range(x0, x1 + 1) for iy in range(y0, y1 + 1)]
 
-    def _is_huge(self, box) -> bool:
-        x0, y0, x1, y1 = self._span(box)
-        return (x1 - x0 + 1) * (y1 - y0 + 1) > MAX_SPAN
-
     def add(self, item, box) -> None:
-        if self._is_huge(box):
+        x0, y0, x1, y1 = self._span(box)
+        if (x1 - x0 + 1) * (y1 - y0 + 1) > MAX_SPAN:
             self._huge.add(item)
             return
         cells = self._cells
-        for key in self._keys(box):
-            bucket = cells.get(key)
-            if bucket is None:
-                cells[key] = {item}
-            else:
-                bucket.add(item)
+        for ix in range(x0, x1 + 1):
+            for iy in range(y0, y1 + 1):
+                bucket = cells.get((ix, iy))
+                if bucket is None:
+                    cells[ix, iy] = {item}
+                else:
+                    bucket.add(item)
 
     def remove(self, item, box) -> None:
         if item in self._huge:

@@ -19,13 +19,20 @@ from .colors import CanvasColors
 HIT_WIDTH = 12.0  # a 2-pixel line is hard to click, hover or cut
 
 
+def _bend(x0: float, x1: float) -> float:
+    return max(40.0, abs(x1 - x0) * 0.5)
+
+
 def wire_path(start: QPointF, end: QPointF) -> QPainterPath:
     """A horizontal S-curve, as node editors draw wires (start: an output, end: an input)."""
-    # plain floats: a big graph builds thousands of these and each QPointF costs a wrapper
-    x0, y0, x1, y1 = start.x(), start.y(), end.x(), end.y()
+    return curve(start.x(), start.y(), end.x(), end.y())
+
+
+def curve(x0: float, y0: float, x1: float, y1: float) -> QPainterPath:
+    """``wire_path`` from plain floats."""
     path = QPainterPath()
     path.moveTo(x0, y0)
-    dx = max(40.0, abs(x1 - x0) * 0.5)
+    dx = _bend(x0, x1)
     path.cubicTo(x0 + dx, y0, x1 - dx, y1, x1, y1)
     return path
 
@@ -50,7 +57,9 @@ class WireItem:
         self._scene = None  # set by the scene while the wire is on it
         #: the pen the wire layer draws with
         self.visual_pen = colors.wire_pen(False)
-        self._path = QPainterPath()
+        #: where the curve starts and ends, ``(x0, y0, x1, y1)`` in scene coordinates
+        self.ends = (0.0, 0.0, 0.0, 0.0)
+        self._path: QPainterPath | None = None  # made when first drawn or hit-tested
         self._hit: QPainterPath | None = None
         #: the hit area's bounds as ``(left, top, right, bottom)`` floats, for fast tests
         self.box = (0.0, 0.0, 0.0, 0.0)
@@ -62,11 +71,14 @@ class WireItem:
 
     # --- geometry --------------------------------------------------------------------------
     def _reshape(self) -> None:
-        self._path = wire_path(self.src_item.output_pos(), self.dst_item.input_pos(self.port))
-        r = self._path.controlPointRect()  # the curve stays inside its control points
-        h = HIT_WIDTH / 2
-        self.box = (r.left() - h, r.top() - h, r.right() + h, r.bottom() + h)
-        self._hit = None
+        x0, y0 = self.src_item.output_xy()
+        x1, y1 = self.dst_item.input_xy(self.wire.port)
+        self.ends = (x0, y0, x1, y1)
+        self._path = self._hit = None
+        # the curve stays inside its control points; the box is the hit area around them
+        dx, h = _bend(x0, x1), HIT_WIDTH / 2
+        self.box = (min(x0, x1 - dx) - h, min(y0, y1) - h,
+                    max(x0 + dx, x1) + h, max(y0, y1) + h)
 
     def update_path(self) -> None:
         """A node moved: redraw the curve between the ports' new places."""
@@ -75,8 +87,14 @@ class WireItem:
         if self._scene is not None:
             self._scene.wire_moved(self, old)
 
+    def curve(self) -> QPainterPath:
+        """The drawn curve (shared: do not change it)."""
+        if self._path is None:
+            self._path = curve(*self.ends)
+        return self._path
+
     def path(self) -> QPainterPath:
-        return QPainterPath(self._path)
+        return QPainterPath(self.curve())
 
     def boundingRect(self) -> QRectF:
         """Scene rectangle around the curve and its hit area."""
@@ -90,7 +108,7 @@ class WireItem:
         if self._hit is None:
             stroker = QPainterPathStroker()
             stroker.setWidth(HIT_WIDTH)
-            self._hit = stroker.createStroke(self._path)
+            self._hit = stroker.createStroke(self.curve())
         return self._hit.contains(pos)
 
     def scene(self):

@@ -12,7 +12,7 @@ scratch, and it leaves the curves to the items.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRect, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QPainter, QPixmap
 
 # beyond this many separate dirty rectangles, one rectangle around them all is cheaper
@@ -122,14 +122,19 @@ class WireLayer:
             painter.end()
 
 
-def paint_wire_items(painter: QPainter, items, antialias: bool) -> None:
-    """Stroke wire items, the highlighted ones last so they sit on top."""
+def paint_wire_items(painter: QPainter, items, antialias: bool, straight: bool = False) -> None:
+    """Stroke wire items, the highlighted ones last so they sit on top. ``straight``: seen
+    from far away, as straight lines (one call for all of them; the bend is a few pixels)."""
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, antialias)
     painter.setBrush(Qt.BrushStyle.NoBrush)
     plain, strong = [], []
     for item in items:
         (strong if item.selected or item.is_hot else plain).append(item)
+    if straight and plain:
+        painter.setPen(plain[0].visual_pen)
+        painter.drawLines([QLineF(*item.ends) for item in plain])
+        plain = []
     for group in (plain, strong):
         for item in group:
             painter.setPen(item.visual_pen)
-            painter.drawPath(item.path())
+            painter.drawPath(item.curve())
