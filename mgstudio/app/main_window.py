@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from mgstudio.document import Document, DocumentError
 from mgstudio.document.examples import list_examples
-from mgstudio.document.gcpause import gc_paused
+from mgstudio.engine import gc_paused
 
 from . import actions as actions_mod
 from . import autosave
@@ -242,7 +242,7 @@ class MainWindow(QMainWindow):
         self.untitled_name = name or "Untitled"
         # the panel first: its auto backward fills in the grads before the canvas builds its
         # items, so they are drawn once with their final numbers
-        with gc_paused():  # thousands of items in a burst (see document.gcpause)
+        with gc_paused():  # thousands of items in a burst (see engine.value.gc_paused)
             self.backward_panel.set_document(document)
             self.canvas.set_document(document)
             self.inspector.set_document(document)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
-from mgstudio.engine import Value, recompute
+from mgstudio.engine import Value, gc_paused, recompute
 
 from . import fileformat
 from .errors import (
@@ -35,7 +35,6 @@ from .errors import (
 )
 from .events import DocumentEvents
 from .fileformat import describe, short_name
-from .gcpause import gc_paused
 from .kinds import KINDS
 from .nodes import (
     Node,

@@ -5,7 +5,7 @@ from .gradcheck import GradcheckReport, gradcheck
 from .nn import MLP, Layer, Module, Neuron
 from .ops import OPS, Op
 from .tape import Tape
-from .value import Value, recompute, topological_order, zero_grad
+from .value import Value, gc_paused, recompute, topological_order, zero_grad
 
 __all__ = [
     "GradcheckReport",
@@ -17,6 +17,7 @@ __all__ = [
     "Op",
     "Tape",
     "Value",
+    "gc_paused",
     "gradcheck",
     "recompute",
     "topological_order",

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .value import Value, _gc_paused, _topological_order
+from .value import Value, _topological_order, gc_paused
 
 _SUMS = ("add", "sub")
 _SEQUENTIAL_MAX = 8  # up to this many terms, add them one by one (the scalar engine's order)
@@ -254,7 +254,7 @@ class Tape:
         sample (the columns of ``X``), ``params`` are shared leaves read from
         ``params_array``; any other leaf is a constant (its ``.data`` now)."""
         tape = object.__new__(cls)
-        with _gc_paused():  # compiling allocates no cycles; spare it the collector's scans
+        with gc_paused():  # compiling allocates no cycles; spare it the collector's scans
             _Compiler(tape, list(outputs), list(inputs), list(params)).run()
         return tape
 

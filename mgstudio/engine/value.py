@@ -257,7 +257,7 @@ class Value:
         """Backpropagate from this node: ``self.grad = 1``, then the chain rule in reverse
         topological order. Grads accumulate (call ``zero_grad`` first to start clean), exactly
         as in micrograd and the walkthrough."""
-        with _gc_paused():
+        with gc_paused():
             topo = _topological_order([self])
             self.grad = 1.0
             for v in reversed(topo):
@@ -342,7 +342,7 @@ def _noop() -> None:
 
 def topological_order(roots: Iterable[Value]) -> list[Value]:
     """Operands before results, in micrograd's depth-first order, without recursion."""
-    with _gc_paused():
+    with gc_paused():
         return _topological_order(roots)
 
 
@@ -389,9 +389,11 @@ def _topological_order(roots: Iterable[Value]) -> list[Value]:
 
 
 @contextmanager
-def _gc_paused():
+def gc_paused():
     """Our own traversals allocate no reference cycles, so the cyclic collector has nothing to
-    find while they run; pausing it keeps big graphs from paying for scans of the whole heap."""
+    find while they run; pausing it keeps big graphs from paying for scans of the whole heap.
+    The document and the canvas use it too, while they build a big graph in a burst (opening
+    a 5,000-node file ran the collector over the whole heap again and again). Nests."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

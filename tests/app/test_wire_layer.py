@@ -28,6 +28,17 @@ def _midpoint(canvas, dst: str, port: str = "a") -> QPointF:
 
 
 @pytest.fixture
+def wire_strokes(monkeypatch) -> list:
+    """The scene rectangles the wire layer redraws from now on."""
+    rects = []
+    original = CanvasScene.paint_wires
+    monkeypatch.setattr(CanvasScene, "paint_wires",
+                        lambda self, *args, **kw: (rects.append(args[1]),
+                                                   original(self, *args, **kw)))
+    return rects
+
+
+@pytest.fixture
 def pair(canvas, doc):
     """An input wired into a tanh far below it, shown at 1:1."""
     a = doc.add_node("input", label="a", value=0.5, pos=(0.0, 0.0))
@@ -62,29 +73,22 @@ def test_selected_wire_is_drawn_strong_and_a_removed_one_disappears(canvas, doc,
     assert _close(_pixel(canvas, mid), scene.style.colors.background, tol=60)
 
 
-def test_a_leaf_edit_redraws_no_wire(canvas, doc, undo_stack, pair, monkeypatch):
+def test_a_leaf_edit_redraws_no_wire(canvas, doc, undo_stack, pair, wire_strokes):
     a, t = pair
     canvas.viewport().repaint()
-    strokes = []
-    original = CanvasScene.paint_wires
-    monkeypatch.setattr(CanvasScene, "paint_wires",
-                        lambda self, *args, **kw: (strokes.append(args[1]),
-                                                   original(self, *args, **kw)))
+    wire_strokes.clear()
     before = canvas.item_for(t).paint_count
     undo_stack.push(SetValueCommand(doc, a, 2.0))
     canvas.viewport().repaint()
     assert canvas.item_for(t).texts()[1] == "data 0.9640"
     assert canvas.item_for(t).paint_count > before
-    assert strokes == []
+    assert wire_strokes == []
 
 
-def test_panning_redraws_only_the_uncovered_strip(canvas, pair, monkeypatch):
+def test_panning_redraws_only_the_uncovered_strip(canvas, pair, wire_strokes):
     canvas.viewport().repaint()
-    redrawn = []
-    original = CanvasScene.paint_wires
-    monkeypatch.setattr(CanvasScene, "paint_wires",
-                        lambda self, *args, **kw: (redrawn.append(args[1]),
-                                                   original(self, *args, **kw)))
+    wire_strokes.clear()
+    redrawn = wire_strokes
     full_redraws = canvas.wire_layer.redraws
     canvas.horizontalScrollBar().setValue(canvas.horizontalScrollBar().value() + 30)
     canvas.viewport().repaint()
