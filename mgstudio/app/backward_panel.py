@@ -64,11 +64,24 @@ class NodeTableModel(QAbstractTableModel):
     def row_of(self, nid: str) -> int | None:
         return self._row.get(nid)
 
-    def values_changed(self, ids) -> None:
+    def values_changed(self, ids, shown: tuple[int, int] | None = None) -> None:
+        """Numbers changed. ``shown``: the rows a view shows (first, last); only those are
+        announced, one cell at a time: a table repaints its whole viewport for a range, but
+        only the cell for a single index, and rows scrolled in later read the live Values."""
         rows = [self._row[n] for n in ids if n in self._row]
-        if rows:
+        if not rows:
+            return
+        if shown is None:
             self.dataChanged.emit(self.index(min(rows), 2), self.index(max(rows), 3),
                                   [Qt.ItemDataRole.DisplayRole])
+            return
+        first, last = shown
+        roles = [Qt.ItemDataRole.DisplayRole]
+        for row in rows:
+            if first <= row <= last:
+                for col in (2, 3):
+                    index = self.index(row, col)
+                    self.dataChanged.emit(index, index, roles)
 
     def node_changed(self, nid: str) -> None:
         row = self._row.get(nid)
@@ -282,8 +295,19 @@ class BackwardPanel(QWidget):
         if self._dirty:
             self._flush()
         else:
-            self.model.values_changed(ids)
+            self.model.values_changed(ids, self._shown_rows())
             self._maybe_auto()
+
+    def _shown_rows(self) -> tuple[int, int] | None:
+        """The table rows on screen (None: too many to announce one by one)."""
+        table = self.table
+        first = table.rowAt(0)
+        if first < 0:
+            return (0, -1)  # no rows shown
+        last = table.rowAt(table.viewport().height() - 1)
+        if last < 0:
+            last = self.model.rowCount() - 1
+        return (first, last) if last - first < 64 else None
 
     def _auto_in_edit(self, *_args) -> None:
         # A second edit before values_changed means a batch of many edits (e.g. a training

@@ -170,16 +170,31 @@ def test_far_zoom_drops_the_cached_pictures_and_zooming_in_brings_them_back(canv
     assert item.cacheMode() == cached and canvas.item_for(new).cacheMode() == cached
 
 
-def test_the_wire_under_the_mouse_is_drawn_strong(canvas, pair, qtbot):
+def _hover(canvas, scene_pos: QPointF) -> None:
+    """A plain mouse move (no button) over the canvas, delivered straight to the viewport:
+    QTest's moves are dropped when the offscreen cursor is already there."""
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    local = QPointF(canvas.mapFromScene(scene_pos))
+    event = QMouseEvent(QEvent.Type.MouseMove, local,
+                        QPointF(canvas.viewport().mapToGlobal(local.toPoint())),
+                        Qt.MouseButton.NoButton, Qt.MouseButton.NoButton,
+                        Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(canvas.viewport(), event)
+
+
+def test_the_wire_under_the_mouse_is_drawn_strong(canvas, pair):
     from PySide6.QtCore import Qt
 
     a, t = pair
     scene = canvas.canvas_scene
     wire = scene.wire_item(t, "a")
     mid = _midpoint(canvas, t)
-    qtbot.mouseMove(canvas.viewport(), canvas.mapFromScene(mid))
+    _hover(canvas, mid)
     assert wire.is_hot and wire.visual_pen.color() == scene.style.colors.wire_hover
     assert _close(_pixel(canvas, mid), scene.style.colors.wire_hover)
-    qtbot.mouseMove(canvas.viewport(), canvas.mapFromScene(mid + QPointF(0.0, 80.0)))
+    _hover(canvas, mid + QPointF(0.0, 80.0))
     assert not wire.is_hot
     assert canvas.viewport().cursor().shape() != Qt.CursorShape.CrossCursor
