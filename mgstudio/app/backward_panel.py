@@ -46,6 +46,9 @@ class NodeTableModel(QAbstractTableModel):
         self.document = None
         self._ids: list[str] = []
         self._row: dict[str, int] = {}
+        #: what the table last showed in the number cells it was told about: an edit that
+        #: leaves a cell's text alone does not repaint it
+        self._shown_text: dict[tuple[int, int], str] = {}
 
     def set_document(self, document) -> None:
         self.document = document
@@ -54,6 +57,7 @@ class NodeTableModel(QAbstractTableModel):
     def rebuild(self) -> None:
         """Re-read the rows (after a structural change)."""
         self.beginResetModel()
+        self._shown_text.clear()
         self._ids = self.document.topological_ids() if self.document is not None else []
         self._row = {nid: i for i, nid in enumerate(self._ids)}
         self.endResetModel()
@@ -65,24 +69,33 @@ class NodeTableModel(QAbstractTableModel):
         return self._row.get(nid)
 
     def values_changed(self, ids, shown: tuple[int, int] | None = None) -> None:
-        """Numbers changed. ``shown``: the rows a view shows (first, last); only those are
-        announced, one cell at a time: a table repaints its whole viewport for a range, but
-        only the cell for a single index, and rows scrolled in later read the live Values."""
+        """Numbers changed. ``shown``: the rows a view shows (first, last); only those cells
+        whose text changed are announced, one at a time: a table repaints its whole viewport
+        for a range, but only the cell for a single index, and rows scrolled in later read
+        the live Values anyway."""
         rows = [self._row[n] for n in ids if n in self._row]
         if not rows:
             return
         if shown is None:
+            self._shown_text.clear()
             self.dataChanged.emit(self.index(min(rows), 2), self.index(max(rows), 3),
                                   [Qt.ItemDataRole.DisplayRole])
             return
         first, last = shown
         roles = [Qt.ItemDataRole.DisplayRole]
+        known = self._shown_text
+        # forget rows out of sight: scrolled back in, the view reads them afresh, and a
+        # remembered text would hide the next change
+        for key in [k for k in known if not first <= k[0] <= last]:
+            del known[key]
         for row in rows:
             if first <= row <= last:
                 for col in (2, 3):
-                    index = self.index(row, col)
-                    self.dataChanged.emit(index, index, roles)
-
+                    text = self._display(row, col)
+                    if known.get((row, col)) != text:
+                        known[(row, col)] = text
+                        index = self.index(row, col)
+                        self.dataChanged.emit(index, index, roles)
     def node_changed(self, nid: str) -> None:
         row = self._row.get(nid)
         if row is not None:

@@ -235,8 +235,7 @@ class Document:
                     self.events.values_changed.emit(ids)
 
     def _changed(self, ids: Iterable[str]) -> None:
-        for nid in ids:
-            self._pending[nid] = None
+        self._pending.update(dict.fromkeys(ids))
 
     # --- checks -----------------------------------------------------------------------------
     def check_connect(self, src: str, dst: str, port: str) -> None:
@@ -671,18 +670,20 @@ class Document:
         target = self.default_output() if output is None else output
         if target is not None:
             self.node(target)
-        before = {nid: v.grad for nid, v in self._values.items() if v is not None}
-        for v in self._values.values():
+        values = self._values
+        # (one dict, no tuple per node: this runs on every edit with auto backward, and
+        # thousands of fresh containers wake the cycle collector)
+        before = {nid: v.grad for nid, v in values.items() if v is not None}
+        for v in values.values():
             if v is not None:
                 v.grad = 0.0
-        root = self._values.get(target) if target is not None else None
+        root = values.get(target) if target is not None else None
         if root is not None:
             root.backward()
         with self.batch():
-            self._changed(
-                nid for nid, old in before.items()
-                if not _same(old, self._values[nid].grad)
-            )
+            # plain comparisons first, the nan-aware one only for what differs
+            self._changed([nid for nid, old in before.items()
+                           if values[nid].grad != old and not _same(old, values[nid].grad)])
             self.grads_current = True
             self.backward_output = target
         return target

@@ -92,6 +92,15 @@ class CanvasColors:
             dark=dark,
         )
 
+    def port_pen(self, hot: bool) -> QPen:
+        """The outline of a port circle (hot: under the cursor during a wire drag)."""
+        key = ("port", hot)
+        pen = self._pens.get(key)
+        if pen is None:
+            pen = self._pens[key] = QPen(self.selected if hot else self.border,
+                                         2.0 if hot else 1.2)
+        return pen
+
     def wire_pen(self, strong: bool) -> QPen:
         """Shared pens (a canvas has thousands of wires; QPen is implicitly shared)."""
         pen = self._pens.get(strong)

@@ -15,7 +15,7 @@ import math
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsItem, QStyle, QStyleOptionGraphicsItem
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from .numbers import MISSING, format_number, is_bad
 from .port_item import INPUT, OUTPUT, PortRef, near, paint_port
@@ -37,13 +37,14 @@ _FLAGS = (QGraphicsItem.GraphicsItemFlag.ItemIsMovable
           | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
 _CACHE = QGraphicsItem.CacheMode.DeviceCoordinateCache
 _NO_CACHE = QGraphicsItem.CacheMode.NoCache
-_SELECTED = QStyle.StateFlag.State_Selected
+_ANTIALIAS = QPainter.RenderHint.Antialiasing
 _CENTRE = Qt.AlignmentFlag.AlignCenter
 _LEFT_MIDDLE = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
 _NO_PEN = Qt.PenStyle.NoPen
 _NO_BRUSH = Qt.BrushStyle.NoBrush
 _lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform
-_NOTHING, _CELLS, _WHOLE = 0, 1, 2
+# what a new Value makes repaint (bits): a number's text, or everything
+_NOTHING, _DATA, _GRAD, _WHOLE = 0, 1, 2, 4
 
 
 def cache_mode(details: bool) -> QGraphicsItem.CacheMode:
@@ -99,6 +100,24 @@ class _Geometry:
         self.label_rect = QRectF(self.left_w, 0.0, label_w, h)
         self.data_rect = QRectF(self.x_data, 0.0, st.number_width, h)
         self.grad_rect = QRectF(self.x_grad, 0.0, st.number_width, h)
+        self.data_cx = self.x_data + st.number_width / 2  # where the numbers are centred
+        self.grad_cx = self.x_grad + st.number_width / 2
+        self.text_y = h / 2
+        # the quiet zones around each number: inside its cell, clear of the separators, the
+        # border, the rounded corners and the output port. A new number repaints only there.
+        # Qt widens a repaint by a pixel and rounds it out to whole pixels: "hit" is what
+        # paint() may be asked for, "fill" covers every pixel Qt may have cleared.
+        zone_h = 18.0
+        top = h / 2 - zone_h / 2
+        nw = st.number_width
+        # centred on the numbers; the grad cell keeps 10 px from its right end, where the
+        # output port and the rounded corner are (a few pixels more at small zooms)
+        self.data_zone = QRectF(self.data_cx - (nw - 6.0) / 2, top, nw - 6.0, zone_h)
+        self.grad_zone = QRectF(self.grad_cx - (nw - 20.0) / 2, top, nw - 20.0, zone_h)
+        self.data_hit = self.data_zone.adjusted(-1.5, -1.5, 1.5, 1.5)
+        self.grad_hit = self.grad_zone.adjusted(-1.5, -1.5, 1.5, 1.5)
+        self.data_fill = self.data_zone.adjusted(-2.5, -2.5, 2.5, 2.5)
+        self.grad_fill = self.grad_zone.adjusted(-2.5, -2.5, 2.5, 2.5)
         self.separators = [QLineF(x, 0.0, x, h) for x in (self.left_w, self.x_data)]
         self.separators.append(QLineF(self.x_grad, 1.5, self.x_grad, h - 1.5))
         top = (h - len(inputs) * ROW_H) / 2
@@ -165,10 +184,15 @@ class NodeItem(QGraphicsItem):
         """Show a (possibly None) Value; repaint only if what is shown changed."""
         self.stale = False
         change = self._apply(value, max_abs_grad)
-        if change == _WHOLE:
+        if change & _WHOLE:
             self.update()
-        elif change:  # a new number: only the value cells are drawn again (see paint)
-            self.update(self._g.cells)
+        elif change:  # a new number: only its text is drawn again (see paint)
+            g, st = self._g, self.style
+            for bit, zone, text in ((_DATA, g.data_zone, f"data {self._data_text}"),
+                                    (_GRAD, g.grad_zone, f"grad {self._grad_text}")):
+                if change & bit:
+                    # a number too wide for its quiet zone repaints the whole cells
+                    self.update(zone if st.text_width(text) <= zone.width() else g.cells)
         return bool(change)
 
     def refresh(self) -> bool:
@@ -193,7 +217,7 @@ class NodeItem(QGraphicsItem):
         new_tint = not (_same(grad, self._grad) and max_abs_grad == self._max)
         dimming = complete != self._complete
         self._complete, self._data, self._max = complete, data, max_abs_grad
-        old_texts = (self._data_text, self._grad_text)
+        old_data, old_grad = self._data_text, self._grad_text
         self._data_text = MISSING if data is None else format_number(data)
         if not _same(grad, self._grad):
             self._grad = grad
@@ -204,9 +228,10 @@ class NodeItem(QGraphicsItem):
             self._tint = tint
         if new_tint or dimming:
             return _WHOLE  # zoomed out, the whole box shows the tint and the dimming
-        if old_texts != (self._data_text, self._grad_text) and self.style.show_details:
-            return _CELLS
-        return _NOTHING
+        if not self.style.show_details:
+            return _NOTHING
+        return ((_DATA if old_data != self._data_text else _NOTHING)
+                | (_GRAD if old_grad != self._grad_text else _NOTHING))
 
     def set_port_wired(self, port: str, wired: bool) -> None:
         """An input (or, with port ``""``, the output) got or lost its wire."""
@@ -349,17 +374,29 @@ class NodeItem(QGraphicsItem):
         c = st.colors
         if not self._complete:
             painter.setOpacity(DIM_OPACITY)
-        border = st.selected_pen if option.state & _SELECTED else st.border_pen
+        # isSelected() is the item's side of option.state, without Python enum arithmetic
+        border = st.selected_pen if self.isSelected() else st.border_pen
         if _lod(painter.worldTransform()) < DETAIL_LOD:
             painter.setPen(border)
             painter.setBrush(self._tint or (c.leaf_fill if self.kind.is_leaf else c.node_fill))
             painter.drawRect(self._rect)
             return
         g = self._g
-        # a new number exposes only the value cells of the cached picture (show_value): Qt
-        # clips to them, and drawing the badge, ports and label there would change no pixel
-        cells_only = g.cells_zone.contains(option.exposedRect)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        exposed = option.exposedRect
+        # a new number exposes only its text's zone of the cached picture (show_value): a
+        # flat patch of the cell, clear of borders, separators, corners and the port
+        if g.data_hit.contains(exposed):
+            self._paint_text_zone(painter, g.data_fill, None, self._data, g.data_cx,
+                                  f"data {self._data_text}")
+            return
+        if g.grad_hit.contains(exposed):
+            self._paint_text_zone(painter, g.grad_fill, self._tint, self._grad, g.grad_cx,
+                                  f"grad {self._grad_text}")
+            return
+        # otherwise the value cells alone (a number wider than its zone): Qt clips to them,
+        # and drawing the badge, ports and label there would change no pixel
+        cells_only = g.cells_zone.contains(exposed)
+        painter.setRenderHint(_ANTIALIAS, True)
         painter.setPen(_NO_PEN)
         painter.setBrush(c.leaf_fill if self.kind.is_leaf else c.node_fill)
         painter.drawPath(g.body)
@@ -408,24 +445,41 @@ class NodeItem(QGraphicsItem):
             painter.drawText(g.name_rects[i], _LEFT_MIDDLE, port)
             paint_port(painter, g.ports[i], wired, c, hot == port)
 
+    def needs_refresh(self, max_abs_grad: float) -> bool:
+        """Whether the shown numbers or tint may be out of date."""
+        return self.stale or self._max != max_abs_grad
+
     def _count_and_pull(self) -> None:
         self.paint_count += 1
-        if self.stale:  # exposed before the scene got round to it: take the numbers now
-            scene = self.scene()
+        scene = self.scene()
+        # exposed before the scene got round to it: take the numbers (and tint) now
+        if scene is not None and self.needs_refresh(scene.max_abs_grad):
             self.stale = False
-            if scene is not None:
-                self._apply(scene.value_for(self.node_id), scene.max_abs_grad)
+            self._apply(scene.value_for(self.node_id), scene.max_abs_grad)
 
     def _paint_label(self, painter: QPainter) -> None:
         painter.drawText(self._g.label_rect, _CENTRE, self._shown_label)
+
+    def _paint_text_zone(self, painter: QPainter, fill: QRectF, tint, value, cx: float,
+                         text: str) -> None:
+        """One number on its flat patch: what the full paint gives there, in three calls."""
+        st, c = self.style, self.style.colors
+        painter.fillRect(fill, c.leaf_fill if self.kind.is_leaf else c.node_fill)
+        if tint is not None:
+            painter.fillRect(fill, tint)
+        painter.setFont(st.font)
+        painter.setPen(c.bad_number if is_bad(value) else c.text)
+        painter.drawText(QPointF(cx - st.text_width(text) / 2, self._g.text_y
+                                 + st.baseline_offset), text)
 
     def _paint_numbers(self, painter: QPainter) -> None:
         st, c, g = self.style, self.style.colors, self._g
         painter.setFont(st.font)
         # centred by arithmetic on cached glyph widths and drawn at a point: Qt's aligned
         # drawText lays the string out again on every repaint
-        for rect, text, value in ((g.data_rect, f"data {self._data_text}", self._data),
-                                  (g.grad_rect, f"grad {self._grad_text}", self._grad)):
-            painter.setPen(c.bad_number if is_bad(value) else c.text)
-            x = rect.center().x() - st.text_width(text) / 2
-            painter.drawText(QPointF(x, rect.center().y() + st.baseline_offset), text)
+        y = g.text_y + st.baseline_offset
+        data, grad = f"data {self._data_text}", f"grad {self._grad_text}"
+        painter.setPen(c.bad_number if is_bad(self._data) else c.text)
+        painter.drawText(QPointF(g.data_cx - st.text_width(data) / 2, y), data)
+        painter.setPen(c.bad_number if is_bad(self._grad) else c.text)
+        painter.drawText(QPointF(g.grad_cx - st.text_width(grad) / 2, y), grad)

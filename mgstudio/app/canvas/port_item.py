@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QBrush, QPainter, QPen
+from PySide6.QtGui import QPainter
 
 from .colors import CanvasColors
 
@@ -33,9 +33,8 @@ def paint_port(painter: QPainter, centre: QPointF, wired: bool, colors: CanvasCo
                hot: bool = False) -> None:
     """A hollow circle for a free port, a filled one for a wired port; ``hot`` is under the
     cursor during a wire drag."""
-    pen = QPen(colors.selected if hot else colors.border, 2.0 if hot else 1.2)
-    painter.setPen(pen)
-    painter.setBrush(QBrush(colors.port_wired if wired else colors.port_free))
+    painter.setPen(colors.port_pen(hot))
+    painter.setBrush(colors.port_wired if wired else colors.port_free)
     r = RADIUS + (1.5 if hot else 0.0)
     painter.drawEllipse(QRectF(centre.x() - r, centre.y() - r, 2 * r, 2 * r))
 

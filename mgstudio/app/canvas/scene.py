@@ -58,6 +58,7 @@ class CanvasScene(QGraphicsScene):
         self._hover_wire: WireItem | None = None
         self._cached_details = True  # whether node items cache their pictures (update_detail)
         self._stale: set[NodeItem] = set()  # items whose Value changed while off screen
+        self._retint = False  # the largest |grad| moved: items off screen may show old tints
         self._connections: list = []
         # if the scene is deleted without detach(), stop the document calling into it; the
         # callback holds the list, not the scene, because the scene is half gone by then
@@ -100,6 +101,7 @@ class CanvasScene(QGraphicsScene):
         self.wires_changed(None)
         self._selected_wires.clear()
         self._stale.clear()
+        self._retint = False
         for item in self._wires.values():
             item._scene = None
         self._wire_index.clear()
@@ -304,12 +306,12 @@ class CanvasScene(QGraphicsScene):
     def _on_values_changed(self, ids: tuple) -> None:
         old_max = self._max_abs_grad
         self._max_abs_grad = self._compute_max_abs_grad()
-        # grad tints are relative to the largest |grad|: when it moves, every tint may change
         if self._max_abs_grad != old_max:
-            items = list(self._nodes.values())
-        else:
-            get = self._nodes.get
-            items = [it for it in map(get, ids) if it is not None]
+            # grad tints are relative to the largest |grad|: every tint may change. Items on
+            # screen take theirs now, the others when shown or painted (not all, every edit)
+            self._retint = True
+        get = self._nodes.get
+        items = [it for it in map(get, ids) if it is not None]
         for item in items:
             item.stale = True
         self._stale.update(items)
@@ -317,8 +319,9 @@ class CanvasScene(QGraphicsScene):
         self.refresh_visible()
 
     def refresh_visible(self, view=None) -> None:
-        """Let stale items that some view shows (or ``view`` shows) take their new numbers."""
-        if not self._stale or self.document is None:
+        """Let items that some view shows (or ``view`` shows) take their new numbers and
+        tints."""
+        if self.document is None or not (self._stale or self._retint):
             return
         views = [view] if view is not None else self.views()
         rects = [v.mapToScene(v.viewport().rect()).boundingRect() for v in views]
@@ -327,12 +330,12 @@ class CanvasScene(QGraphicsScene):
         value_of, top_grad = self.document.value_of, self._max_abs_grad
         stale = self._stale
         stale.difference_update([it for it in stale if not it.stale])  # pulled on their own
-        if len(stale) > INDEX_LOOKUP_MIN:
-            # many stale items (an edit moved the largest grad, or a new graph): Qt's index
-            # knows which items a view shows without looking at the others
+        if self._retint or len(stale) > INDEX_LOOKUP_MIN:
+            # many items may be behind (a new largest grad, or a new graph): Qt's index knows
+            # which items a view shows without looking at the others
             shown = [it for r in rects
                      for it in self.items(r, Qt.ItemSelectionMode.IntersectsItemBoundingRect)
-                     if it in stale]
+                     if type(it) is NodeItem and it.needs_refresh(top_grad)]
         else:  # a few: plain arithmetic on positions beats asking Qt
             shown = []
             for r in rects:
@@ -344,7 +347,7 @@ class CanvasScene(QGraphicsScene):
                             and y + e[3] > top):
                         shown.append(it)
         for item in shown:
-            if item.stale:
+            if item.needs_refresh(top_grad):
                 item.show_value(value_of(item.node_id), top_grad)
         stale.difference_update(shown)
 
