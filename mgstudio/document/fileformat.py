@@ -158,11 +158,13 @@ def _too_big(n: int) -> str:
 
 
 def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise FileFormatError(f"the key {key!r} appears twice in one JSON object")
-        out[key] = value
+    out = dict(pairs)  # called for every object of the file: the common case stays in C
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise FileFormatError(f"the key {key!r} appears twice in one JSON object")
+            seen.add(key)
     return out
 
 

@@ -89,6 +89,7 @@ class Document:
         self._in: dict[str, dict[str, Wire]] = {}
         self._out: dict[str, dict[Wire, None]] = {}
         self._outputs_cache: list[str] | None = None
+        self._topo_cache: list[str] | None = None
         self._values: dict[str, Value | None] = {}
         self._selected: str | None = None
         self._next_id = 1
@@ -217,7 +218,9 @@ class Document:
 
     def topological_ids(self) -> list[str]:
         """Every node id, inputs before the nodes that use them (ties in node order)."""
-        return self._topo(list(self._nodes))
+        if self._topo_cache is None:  # binding and the node table both ask after a load
+            self._topo_cache = self._topo(list(self._nodes))
+        return list(self._topo_cache)
 
     # --- events -----------------------------------------------------------------------------
     @contextmanager
@@ -504,6 +507,7 @@ class Document:
     def _structure_changed(self) -> None:
         self._wires_cache = None
         self._outputs_cache = None
+        self._topo_cache = None
         self._downstream_cache.clear()
         self.grads_current = False
 

@@ -377,6 +377,7 @@ class NodeItem(QGraphicsItem):
         # isSelected() is the item's side of option.state, without Python enum arithmetic
         border = st.selected_pen if self.isSelected() else st.border_pen
         if _lod(painter.worldTransform()) < DETAIL_LOD:
+            painter.setRenderHint(_ANTIALIAS, False)  # a box a few pixels wide: plain is fine
             painter.setPen(border)
             painter.setBrush(self._tint or (c.leaf_fill if self.kind.is_leaf else c.node_fill))
             painter.drawRect(self._rect)

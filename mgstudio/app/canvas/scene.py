@@ -59,6 +59,7 @@ class CanvasScene(QGraphicsScene):
         self._cached_details = True  # whether node items cache their pictures (update_detail)
         self._stale: set[NodeItem] = set()  # items whose Value changed while off screen
         self._retint = False  # the largest |grad| moved: items off screen may show old tints
+        self._bounds: QRectF | None = None  # nodes_bounding_rect, until a node moves
         self._connections: list = []
         # if the scene is deleted without detach(), stop the document calling into it; the
         # callback holds the list, not the scene, because the scene is half gone by then
@@ -102,6 +103,7 @@ class CanvasScene(QGraphicsScene):
         self._selected_wires.clear()
         self._stale.clear()
         self._retint = False
+        self._bounds = None
         for item in self._wires.values():
             item._scene = None
         self._wire_index.clear()
@@ -123,7 +125,8 @@ class CanvasScene(QGraphicsScene):
 
     def keep_indexed(self, item) -> None:
         """Grow the scene rectangle when a node goes beyond it (items outside still work,
-        but crowd the index's border cells)."""
+        but crowd the index's border cells). Called whenever a node moves or is added."""
+        self._bounds = None
         x, y = item.x(), item.y()
         left, top, right, bottom = item.extent
         r = self.sceneRect()
@@ -147,20 +150,27 @@ class CanvasScene(QGraphicsScene):
         self._wire_index.move(item, old_box, item.box)
         self.wires_changed(box_rect(old_box).united(item.boundingRect()))
 
-    def wires_in(self, rect: QRectF) -> list[WireItem]:
-        """The shown wires whose hit area meets a scene rectangle, in document order."""
+    def wires_in(self, rect: QRectF, ordered: bool = True) -> list[WireItem]:
+        """The shown wires whose hit area meets a scene rectangle, in the order they were
+        added (``ordered=False``: any order, cheaper)."""
         left, top, right, bottom = rect.left(), rect.top(), rect.right(), rect.bottom()
         found = [w for w in self._wire_index.candidates(left, top, right, bottom)
                  if w._visible and w.box[0] <= right and w.box[2] >= left
                  and w.box[1] <= bottom and w.box[3] >= top]
-        order = self._wire_order
-        found.sort(key=lambda w: order.get((w.wire.dst, w.wire.port), 0))
+        if ordered:
+            self._in_order(found)
         return found
+
+    def _in_order(self, wires: list[WireItem]) -> None:
+        order = self._wire_order
+        wires.sort(key=lambda w: order.get((w.wire.dst, w.wire.port), 0))
 
     def paint_wires(self, painter, rect: QRectF, antialias: bool = True,
                     straight: bool = False) -> None:
-        """Stroke the wires crossing a scene rectangle (``straight``: as lines, from far)."""
-        paint_wire_items(painter, self.wires_in(rect), antialias, straight)
+        """Stroke the wires crossing a scene rectangle (``straight``: as lines, from far).
+        Plain wires look alike, so only the highlighted ones need a stable order."""
+        paint_wire_items(painter, self.wires_in(rect, ordered=False), antialias, straight,
+                         order=self._in_order)
 
     def content_rect(self) -> QRectF:
         """Every node and wire (what an exported picture shows)."""
@@ -226,6 +236,8 @@ class CanvasScene(QGraphicsScene):
         # every wire) for its rectangle, a tenth of a second on a 5,000-node graph
         if not self._nodes:
             return QRectF()
+        if self._bounds is not None:  # fitting the index and the view both ask after a load
+            return QRectF(self._bounds)
         left = top = math.inf
         right = bottom = -math.inf
         for item in self._nodes.values():
@@ -233,7 +245,8 @@ class CanvasScene(QGraphicsScene):
             b_left, b_top, b_right, b_bottom = item.extent
             left, top = min(left, x + b_left), min(top, y + b_top)
             right, bottom = max(right, x + b_right), max(bottom, y + b_bottom)
-        return QRectF(left, top, right - left, bottom - top)
+        self._bounds = QRectF(left, top, right - left, bottom - top)
+        return QRectF(self._bounds)
 
     @property
     def max_abs_grad(self) -> float:
@@ -277,6 +290,7 @@ class CanvasScene(QGraphicsScene):
             self._add_node_item(nid)
 
     def _on_node_removed(self, nid: str) -> None:
+        self._bounds = None
         item = self._nodes.pop(nid, None)
         if item is None:
             return
@@ -369,6 +383,7 @@ class CanvasScene(QGraphicsScene):
         self._stale.add(item)
         self.addItem(item)
         self._nodes[nid] = item
+        self._bounds = None
         if not bulk:  # a whole new document fits the index once, at the end
             self.keep_indexed(item)
         return item

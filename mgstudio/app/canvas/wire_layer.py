@@ -122,14 +122,18 @@ class WireLayer:
             painter.end()
 
 
-def paint_wire_items(painter: QPainter, items, antialias: bool, straight: bool = False) -> None:
-    """Stroke wire items, the highlighted ones last so they sit on top. ``straight``: seen
-    from far away, as straight lines (one call for all of them; the bend is a few pixels)."""
+def paint_wire_items(painter: QPainter, items, antialias: bool, straight: bool = False,
+                     order=None) -> None:
+    """Stroke wire items, the highlighted ones last so they sit on top (in ``order``, a
+    sorting function, when given). ``straight``: seen from far away, as straight lines (one
+    call for all of them; the bend is a few pixels)."""
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, antialias)
     painter.setBrush(Qt.BrushStyle.NoBrush)
     plain, strong = [], []
     for item in items:
         (strong if item.selected or item.is_hot else plain).append(item)
+    if order is not None:
+        order(strong)
     if straight and plain:
         painter.setPen(plain[0].visual_pen)
         painter.drawLines([QLineF(*item.ends) for item in plain])
