@@ -199,14 +199,13 @@ def _parse_nodes(raw: Any) -> list[Node]:
     nodes: list[Node] = []
     seen: set[str] = set()
     for i, item in enumerate(raw, 1):
-        where = f"node {i}"
         if not isinstance(item, dict):
-            raise FileFormatError(f"{where} is not a JSON object")
+            raise FileFormatError(f"node {i} is not a JSON object")
+        nid = None
         try:
             if "id" not in item:
                 raise FileFormatError("it has no \"id\"")
             nid = check_id(item["id"])
-            where = f"node {i} ({nid!r})"
             if nid in seen:
                 raise FileFormatError("this id is used by an earlier node too")
             seen.add(nid)
@@ -223,9 +222,22 @@ def _parse_nodes(raw: Any) -> list[Node]:
                 extra={k: v for k, v in item.items() if k not in NODE_KEYS},
             )
         except DocumentError as exc:
+            where = f"node {i}" if nid is None else f"node {i} ({nid!r})"
             raise FileFormatError(f"{where}: {exc}") from None
         nodes.append(node)
     return nodes
+
+
+class _Where:
+    """``wire 7`` in a message, without formatting it for each of thousands of wires."""
+
+    __slots__ = ("what", "i")
+
+    def __init__(self, what: str, i: int):
+        self.what, self.i = what, i
+
+    def __format__(self, spec: str) -> str:
+        return f"{self.what} {self.i}"
 
 
 def _parse_wires(raw: Any, nodes: Mapping[str, Node]) -> list[Wire]:
@@ -234,7 +246,7 @@ def _parse_wires(raw: Any, nodes: Mapping[str, Node]) -> list[Wire]:
     wires: list[Wire] = []
     taken: dict[tuple[str, str], Wire] = {}
     for i, item in enumerate(raw, 1):
-        where = f"wire {i}"
+        where = _Where("wire", i)  # formatted only for a message
         if not isinstance(item, dict):
             raise FileFormatError(f"{where} is not a JSON object")
         if len(item) != 3 or "src" not in item or "dst" not in item or "port" not in item:

@@ -165,6 +165,7 @@ class NodeItem(QGraphicsItem):
         self._max = 0.0
         self._data_text = MISSING
         self._grad_text = MISSING
+        self._texts_behind = False  # numbers not formatted yet (zoomed out: no text shown)
         self._tint: QColor | None = None
         self._layout()
         self.setFlags(_FLAGS)
@@ -188,8 +189,9 @@ class NodeItem(QGraphicsItem):
             self.update()
         elif change:  # a new number: only its text is drawn again (see paint)
             g, st = self._g, self.style
-            for bit, zone, text in ((_DATA, g.data_zone, f"data {self._data_text}"),
-                                    (_GRAD, g.grad_zone, f"grad {self._grad_text}")):
+            data_text, grad_text = self._number_texts()
+            for bit, zone, text in ((_DATA, g.data_zone, data_text),
+                                    (_GRAD, g.grad_zone, grad_text)):
                 if change & bit:
                     # a number too wide for its quiet zone repaints the whole cells
                     self.update(zone if st.text_width(text) <= zone.width() else g.cells)
@@ -217,21 +219,33 @@ class NodeItem(QGraphicsItem):
         new_tint = not (_same(grad, self._grad) and max_abs_grad == self._max)
         dimming = complete != self._complete
         self._complete, self._data, self._max = complete, data, max_abs_grad
-        old_data, old_grad = self._data_text, self._grad_text
-        self._data_text = MISSING if data is None else format_number(data)
-        if not _same(grad, self._grad):
-            self._grad = grad
-            self._grad_text = MISSING if grad is None else format_number(grad)
+        self._grad = grad
         if new_tint:
             tint = None if grad is None else self.style.colors.grad_tint(grad, max_abs_grad)
             new_tint = tint != self._tint
             self._tint = tint
+        if self.style.show_details:
+            old_data, old_grad = self._data_text, self._grad_text
+            self._format()
+            texts = ((_DATA if old_data != self._data_text else _NOTHING)
+                     | (_GRAD if old_grad != self._grad_text else _NOTHING))
+        else:  # zoomed out: boxes only, the numbers are formatted when shown again
+            self._texts_behind = True
+            texts = _NOTHING
         if new_tint or dimming:
             return _WHOLE  # zoomed out, the whole box shows the tint and the dimming
-        if not self.style.show_details:
-            return _NOTHING
-        return ((_DATA if old_data != self._data_text else _NOTHING)
-                | (_GRAD if old_grad != self._grad_text else _NOTHING))
+        return texts
+
+    def _format(self) -> None:
+        self._data_text = MISSING if self._data is None else format_number(self._data)
+        self._grad_text = MISSING if self._grad is None else format_number(self._grad)
+        self._texts_behind = False
+
+    def _number_texts(self) -> tuple[str, str]:
+        """``("data …", "grad …")`` as shown in the record."""
+        if self._texts_behind:
+            self._format()
+        return f"data {self._data_text}", f"grad {self._grad_text}"
 
     def set_port_wired(self, port: str, wired: bool) -> None:
         """An input (or, with port ``""``, the output) got or lost its wire."""
@@ -273,7 +287,7 @@ class NodeItem(QGraphicsItem):
     def texts(self) -> list[str]:
         """The strings shown in the record: ``[label, "data …", "grad …"]``."""
         self.refresh()
-        return [self._label, f"data {self._data_text}", f"grad {self._grad_text}"]
+        return [self._label, *self._number_texts()]
 
     @property
     def symbol(self) -> str:
@@ -388,11 +402,11 @@ class NodeItem(QGraphicsItem):
         # flat patch of the cell, clear of borders, separators, corners and the port
         if g.data_hit.contains(exposed):
             self._paint_text_zone(painter, g.data_fill, None, self._data, g.data_cx,
-                                  f"data {self._data_text}")
+                                  self._number_texts()[0])
             return
         if g.grad_hit.contains(exposed):
             self._paint_text_zone(painter, g.grad_fill, self._tint, self._grad, g.grad_cx,
-                                  f"grad {self._grad_text}")
+                                  self._number_texts()[1])
             return
         # otherwise the value cells alone (a number wider than its zone): Qt clips to them,
         # and drawing the badge, ports and label there would change no pixel
@@ -479,7 +493,7 @@ class NodeItem(QGraphicsItem):
         # centred by arithmetic on cached glyph widths and drawn at a point: Qt's aligned
         # drawText lays the string out again on every repaint
         y = g.text_y + st.baseline_offset
-        data, grad = f"data {self._data_text}", f"grad {self._grad_text}"
+        data, grad = self._number_texts()
         painter.setPen(c.bad_number if is_bad(self._data) else c.text)
         painter.drawText(QPointF(g.data_cx - st.text_width(data) / 2, y), data)
         painter.setPen(c.bad_number if is_bad(self._grad) else c.text)

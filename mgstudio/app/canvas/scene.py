@@ -60,6 +60,8 @@ class CanvasScene(QGraphicsScene):
         self._stale: set[NodeItem] = set()  # items whose Value changed while off screen
         self._retint = False  # the largest |grad| moved: items off screen may show old tints
         self._bounds: QRectF | None = None  # nodes_bounding_rect, until a node moves
+        #: a new graph is being shown: its items pull their numbers when first painted
+        self.building = False
         self._connections: list = []
         # if the scene is deleted without detach(), stop the document calling into it; the
         # callback holds the list, not the scene, because the scene is half gone by then
@@ -335,7 +337,7 @@ class CanvasScene(QGraphicsScene):
     def refresh_visible(self, view=None) -> None:
         """Let items that some view shows (or ``view`` shows) take their new numbers and
         tints."""
-        if self.document is None or not (self._stale or self._retint):
+        if self.document is None or self.building or not (self._stale or self._retint):
             return
         views = [view] if view is not None else self.views()
         rects = [v.mapToScene(v.viewport().rect()).boundingRect() for v in views]

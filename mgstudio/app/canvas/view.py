@@ -90,9 +90,16 @@ class CanvasView(QGraphicsView):
         """Show another document (after New/Open): re-subscribe and rebuild the items."""
         self._cancel_gestures()
         self.document = document
-        self.canvas_scene.set_document(document)
+        scene = self.canvas_scene
+        scene.set_document(document)
         self._paste_count = 0
-        self.fit_all()
+        # every item is new and takes its numbers when first painted: fitting need not
+        # look for stale ones on screen (thousands, in a big graph)
+        scene.building = True
+        try:
+            self.fit_all()
+        finally:
+            scene.building = False
         # let the scene take in its new items now (Qt queues that): the first paint then
         # draws them once, instead of painting and repainting them all a moment later
         QCoreApplication.sendPostedEvents(self.canvas_scene, QEvent.Type.MetaCall)
@@ -772,8 +779,10 @@ class CanvasView(QGraphicsView):
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
+        self.canvas_scene.update_detail()  # a zoom scrolls too: numbers shown or not
         self.canvas_scene.refresh_visible(self)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
+        self.canvas_scene.update_detail()
         self.canvas_scene.refresh_visible(self)
