@@ -3,6 +3,7 @@ otherwise the canvas scene itself drawn into an SVG or PNG."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -34,6 +35,13 @@ def export_picture(doc, scene: QGraphicsScene, path: str | os.PathLike) -> str:
 
 def render_scene(scene: QGraphicsScene, path: Path, fmt: str) -> None:
     """Draw every item of the scene into an SVG or PNG file."""
+    # zoomed out, the canvas draws nodes as boxes in its view; a picture wants the records
+    painting = getattr(scene, "items_painting", None)
+    with painting() if painting is not None else contextlib.nullcontext():
+        _render(scene, path, fmt)
+
+
+def _render(scene: QGraphicsScene, path: Path, fmt: str) -> None:
     # wires are drawn by the canvas scene, not items of it: ask it for what it shows
     shown = scene.content_rect() if hasattr(scene, "content_rect") else scene.itemsBoundingRect()
     source = shown.marginsAdded(QMarginsF(MARGIN, MARGIN, MARGIN, MARGIN))

@@ -198,3 +198,67 @@ def test_the_wire_under_the_mouse_is_drawn_strong(canvas, pair):
     _hover(canvas, mid + QPointF(0.0, 80.0))
     assert not wire.is_hot
     assert canvas.viewport().cursor().shape() != Qt.CursorShape.CrossCursor
+
+
+# --- zoomed out: the layer draws the nodes as boxes ---------------------------------------
+def _box_pixel(canvas, nid) -> QColor:
+    return _pixel(canvas, canvas.item_for(nid).sceneBoundingRect().center())
+
+
+@pytest.fixture
+def far(canvas, doc, pair):
+    """The pair, zoomed out to boxes (through the view's own zoom)."""
+    canvas.reset_zoom()
+    canvas.zoom_by(0.2)
+    canvas.centerOn(300.0, 200.0)
+    canvas.viewport().repaint()
+    return pair
+
+
+def test_far_zoom_boxes_come_from_the_layer_and_follow_tint_moves_and_selection(
+        canvas, doc, undo_stack, far):
+    a, t = far
+    scene = canvas.canvas_scene
+    item = canvas.item_for(t)
+    assert scene.boxes_in_layer and item.boxed
+    before = item.paint_count
+    assert _close(_box_pixel(canvas, t), item.box_fill(), tol=30)
+    assert item.paint_count == before  # the item itself paints nothing
+    # a new grad tint shows (t's grad is 1 as the output; a's follows tanh')
+    undo_stack.push(SetValueCommand(doc, a, 0.0))
+    assert _close(_box_pixel(canvas, a), canvas.item_for(a).box_fill(), tol=30)
+    # a move leaves nothing behind
+    old = item.sceneBoundingRect().center()
+    undo_stack.push(MoveNodesCommand(doc, {t: (400.0, 900.0)}))
+    assert _close(_pixel(canvas, old), scene.style.colors.background, tol=60)
+    assert _close(_box_pixel(canvas, t), item.box_fill(), tol=30)
+    # selection outlines the box
+    canvas.select_ids([t])
+    box = canvas.mapFromScene(item.box_rect()).boundingRect()
+    image = canvas.viewport().grab().toImage()
+    outline = [image.pixelColor(x, y) for y in range(box.top() - 1, box.top() + 2)
+               for x in range(box.left() + 2, box.right() - 2)]
+    assert any(_close(c, scene.style.colors.selected, tol=80) for c in outline)
+
+
+def test_a_transform_set_from_outside_switches_painting_in_the_same_frame(canvas, far):
+    a, t = far
+    item = canvas.item_for(t)
+    canvas.resetTransform()  # not through zoom_by: drawBackground must notice
+    canvas.centerOn(item)
+    before = item.paint_count
+    canvas.viewport().repaint()
+    assert not item.boxed and item.paint_count > before
+
+
+def test_exporting_while_zoomed_out_draws_the_records(canvas, far, tmp_path, monkeypatch):
+    from mgstudio.app.canvas.node_item import NodeItem
+    from mgstudio.app.export import render_scene
+
+    labels = []
+    original = NodeItem._paint_label
+    monkeypatch.setattr(NodeItem, "_paint_label",
+                        lambda self, p: (labels.append(self.node_id), original(self, p)))
+    render_scene(canvas.canvas_scene, tmp_path / "far.png", "png")
+    assert sorted(labels) == sorted(far)
+    assert canvas.item_for(far[1]).boxed  # and the view is back to boxes

@@ -37,6 +37,7 @@ _FLAGS = (QGraphicsItem.GraphicsItemFlag.ItemIsMovable
           | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
 _CACHE = QGraphicsItem.CacheMode.DeviceCoordinateCache
 _NO_CACHE = QGraphicsItem.CacheMode.NoCache
+_NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
 _ANTIALIAS = QPainter.RenderHint.Antialiasing
 _CENTRE = Qt.AlignmentFlag.AlignCenter
 _LEFT_MIDDLE = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
@@ -45,12 +46,6 @@ _NO_BRUSH = Qt.BrushStyle.NoBrush
 _lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform
 # what a new Value makes repaint (bits): a number's text, or everything
 _NOTHING, _DATA, _GRAD, _WHOLE = 0, 1, 2, 4
-
-
-def cache_mode(details: bool) -> QGraphicsItem.CacheMode:
-    """Records shown in full keep a cached picture (a new number repaints two cells of it);
-    boxes seen from far away are cheaper to draw than to cache."""
-    return _CACHE if details else _NO_CACHE
 
 
 def node_height(n_inputs: int) -> float:
@@ -166,6 +161,9 @@ class NodeItem(QGraphicsItem):
         self._data_text = MISSING
         self._grad_text = MISSING
         self._texts_behind = False  # numbers not formatted yet (zoomed out: no text shown)
+        #: zoomed out, the view's layer draws this node as a box and the item paints nothing
+        self.boxed = False
+        self.layer_rect: QRectF | None = None  # where the layer last drew the box
         self._tint: QColor | None = None
         self._layout()
         self.setFlags(_FLAGS)
@@ -187,6 +185,8 @@ class NodeItem(QGraphicsItem):
         change = self._apply(value, max_abs_grad)
         if change & _WHOLE:
             self.update()
+            if self.boxed:
+                self._redraw_box()
         elif change:  # a new number: only its text is drawn again (see paint)
             g, st = self._g, self.style
             data_text, grad_text = self._number_texts()
@@ -282,6 +282,36 @@ class NodeItem(QGraphicsItem):
         scene = self.scene()
         if scene is not None:
             scene.keep_indexed(self)
+            if self.boxed:
+                self._redraw_box()
+
+    # --- zoomed out: a box in the view's layer ---------------------------------------------
+    def set_boxed(self, boxed: bool) -> None:
+        """Zoomed out (True): the layer draws this node, the item paints nothing and keeps
+        no cached picture. Shown in full (False): the item paints itself, cached."""
+        if boxed != self.boxed:
+            self.boxed = boxed
+            self.setFlag(_NO_CONTENTS, boxed)
+            self.setCacheMode(_NO_CACHE if boxed else _CACHE)
+            self.layer_rect = None
+
+    def box_rect(self) -> QRectF:
+        """The node's box in scene coordinates."""
+        return self._rect.translated(self.x(), self.y())
+
+    def box_fill(self) -> QColor:
+        c = self.style.colors
+        return self._tint or (c.leaf_fill if self.kind.is_leaf else c.node_fill)
+
+    @property
+    def is_complete(self) -> bool:
+        return self._complete
+
+    def _redraw_box(self) -> None:
+        scene = self.scene()
+        if scene is not None:
+            box = self.box_rect()
+            scene.wires_changed(box if self.layer_rect is None else box.united(self.layer_rect))
 
     # --- what tests, the scene and interactions read ---------------------------------------
     def texts(self) -> list[str]:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import functools
 import math
+from contextlib import contextmanager
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtWidgets import QGraphicsScene
 
 from mgstudio.document.kinds import KINDS
 
-from .node_item import DETAIL_LOD, NodeItem, cache_mode
+from .node_item import DETAIL_LOD, DIM_OPACITY, NodeItem
 from .port_item import HIT_RADIUS, PortRef
 from .style import CanvasStyle
 from .wire_index import WireIndex
@@ -62,6 +63,7 @@ class CanvasScene(QGraphicsScene):
         self._bounds: QRectF | None = None  # nodes_bounding_rect, until a node moves
         #: a new graph is being shown: its items pull their numbers when first painted
         self.building = False
+        self.selectionChanged.connect(self.selection_redrawn)
         self._connections: list = []
         # if the scene is deleted without detach(), stop the document calling into it; the
         # callback holds the list, not the scene, because the scene is half gone by then
@@ -217,20 +219,79 @@ class CanvasScene(QGraphicsScene):
             item.set_selected(False)
         self._selected_wires.clear()
 
+    def selection_redrawn(self) -> None:
+        """Selection changed (views that change it with signals blocked call this)."""
+        if self.boxes_in_layer:  # outlines of boxes are drawn by the layer
+            self.wires_changed(None)
+
     def update_detail(self, cache: bool = False) -> None:
         """Note whether any view draws records in full (items skip invisible repaints).
 
-        With ``cache``, also decide whether items keep a cached picture: only then. Zoomed
-        out, a node is a plain box, every zoom step redraws it anyway, and thousands of tiny
-        cached pictures cost more than boxes. Views ask for this when they zoom (the whole
-        view repaints then); switching in the middle of a paint would paint twice."""
+        With ``cache``, also switch how nodes are drawn. Shown in full, each node paints
+        itself into a cached picture (a new number repaints one patch of it). Zoomed out, a
+        node is a plain box: the view's background layer draws all of them in a few calls,
+        and the items paint nothing (thousands of Python paint calls and tiny cached
+        pictures cost more than the boxes). Views ask for this when they zoom, before the
+        repaint the zoom brings; ``drawBackground`` catches transforms set from outside."""
         details = any(v.transform().m11() >= DETAIL_LOD for v in self.views())
         self.style.show_details = details
         if cache and details != self._cached_details:
             self._cached_details = details
-            mode = cache_mode(details)
             for item in self._nodes.values():
-                item.setCacheMode(mode)
+                item.set_boxed(not details)
+            self.wires_changed(None)  # the layer gains or loses the boxes
+
+    @property
+    def boxes_in_layer(self) -> bool:
+        """Whether the view's background layer draws the nodes (zoomed out)."""
+        return not self._cached_details
+
+    def paint_boxes(self, painter, rect: QRectF) -> None:
+        """Zoomed out: every node in a scene rectangle as a box tinted by its grad, dimmed
+        while incomplete, outlined when selected; a few ``drawRects`` for all of them."""
+        if self.document is None:
+            return
+        left, top, right, bottom = rect.left(), rect.top(), rect.right(), rect.bottom()
+        value_of, top_grad = self.document.value_of, self._max_abs_grad
+        groups: dict[tuple, tuple] = {}
+        for it in self._nodes.values():
+            x, y = it.x(), it.y()
+            e = it.extent
+            if x + e[0] > right or x + e[2] < left or y + e[1] > bottom or y + e[3] < top:
+                continue
+            if it.needs_refresh(top_grad):
+                it.stale = False
+                it._apply(value_of(it.node_id), top_grad)
+            box = it.box_rect()
+            it.layer_rect = box
+            fill = it.box_fill()
+            key = (fill.rgba(), it.isSelected(), it.is_complete)
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = (fill, [])
+            group[1].append(box)
+        st = self.style
+        painter.setRenderHint(painter.RenderHint.Antialiasing, False)
+        for (_, selected, complete), (fill, boxes) in groups.items():
+            painter.setOpacity(1.0 if complete else DIM_OPACITY)
+            painter.setPen(st.box_selected_pen if selected else st.box_pen)
+            painter.setBrush(fill)
+            painter.drawRects(boxes)
+        painter.setOpacity(1.0)
+
+    @contextmanager
+    def items_painting(self):
+        """Let every node paint itself (a file export draws the items, not the view)."""
+        boxed = self.boxes_in_layer
+        if boxed:
+            for item in self._nodes.values():
+                item.set_boxed(False)
+        try:
+            yield
+        finally:
+            if boxed:
+                for item in self._nodes.values():
+                    item.set_boxed(True)
 
     def nodes_bounding_rect(self) -> QRectF:
         """The scene rectangle around every node (wires run between nodes)."""
@@ -299,6 +360,8 @@ class CanvasScene(QGraphicsScene):
         for wire in list(item.wires):
             self._remove_wire_item(wire)
         self._stale.discard(item)
+        if item.boxed:
+            self.wires_changed(item.box_rect())
         self.removeItem(item)
 
     def _on_node_changed(self, nid: str) -> None:
@@ -379,7 +442,7 @@ class CanvasScene(QGraphicsScene):
             return None
         item = NodeItem(nid, KINDS[node.kind], self.style, node.label, node.params)
         if not self._cached_details:
-            item.setCacheMode(cache_mode(False))
+            item.set_boxed(True)
         item.setPos(*node.pos)
         item.stale = True  # takes its numbers when first shown
         self._stale.add(item)

@@ -30,6 +30,11 @@ class CanvasStyle:
         self.border_pen = QPen(c.border, 1.0)
         self.selected_pen = QPen(c.selected, 2.5)
         self.separator_pen = QPen(c.separator, 1.0)
+        # boxes seen from far: outlines in screen pixels, whatever the zoom
+        self.box_pen = QPen(c.border, 1.0)
+        self.box_pen.setCosmetic(True)
+        self.box_selected_pen = QPen(c.selected, 2.0)
+        self.box_selected_pen.setCosmetic(True)
         # wide enough for the longest number format_number makes, so cells never resize
         self.number_width = self.metrics.horizontalAdvance("grad -0000.0000") + 14
         #: whether some view draws records in full; when none does (every view zoomed out to

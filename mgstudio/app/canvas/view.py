@@ -142,6 +142,7 @@ class CanvasView(QGraphicsView):
                     item.setSelected(True)
         finally:
             scene.blockSignals(False)
+        scene.selection_redrawn()
         self._emit_selection()
 
     def select_all(self) -> None:
@@ -739,7 +740,9 @@ class CanvasView(QGraphicsView):
 
     # --- background ------------------------------------------------------------------------
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
-        self.canvas_scene.update_detail()
+        # zoom() and fit_all() switch how nodes are drawn before the repaint they cause; a
+        # transform set from outside is caught here, before the items are drawn
+        self.canvas_scene.update_detail(cache=True)
         self.wire_layer.draw(painter, rect)
 
     def paint_layer(self, painter: QPainter, rect: QRectF) -> None:
@@ -749,8 +752,11 @@ class CanvasView(QGraphicsView):
         zoom = self.zoom()
         if zoom >= 0.5:
             self._paint_grid(painter, rect)
-        self.canvas_scene.paint_wires(painter, rect, antialias=zoom >= DETAIL_LOD,
-                                      straight=zoom < STRAIGHT_WIRES_ZOOM)
+        scene = self.canvas_scene
+        scene.paint_wires(painter, rect, antialias=zoom >= DETAIL_LOD,
+                          straight=zoom < STRAIGHT_WIRES_ZOOM)
+        if scene.boxes_in_layer:
+            scene.paint_boxes(painter, rect)
 
     def _paint_grid(self, painter: QPainter, rect: QRectF) -> None:
         step = 20.0
