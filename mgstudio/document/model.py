@@ -785,10 +785,12 @@ class Document:
         doc.title = parsed.title
         doc.description = parsed.description
         doc.extra = parsed.extra
-        for i, node in enumerate(parsed.nodes):
-            doc._insert_node(i, node)
-        for w in parsed.wires:
-            doc._link(w)
+        doc._insert_nodes(enumerate(parsed.nodes))  # all at once: a big file has thousands
+        ins, outs = doc._in, doc._out
+        for w in parsed.wires:  # what _link does, without resetting caches per wire
+            ins.setdefault(w.dst, {})[w.port] = w
+            outs.setdefault(w.src, {})[w] = None
+        doc._structure_changed()
         doc._selected = parsed.selected_output
         doc._bind_all()
         doc.grads_current = False

@@ -82,8 +82,17 @@ class CanvasScene(QGraphicsScene):
         self._max_abs_grad = self._compute_max_abs_grad()
         for nid in document.nodes:
             self._add_node_item(nid, bulk=True)
+        # the ports' places from the items' positions, once per node, not twice per wire
+        places = {nid: (it.x(), it.y(), it._g) for nid, it in self._nodes.items()}
         for wire in document.wires:
-            self._add_wire_item(wire, bulk=True)
+            src, dst = places.get(wire.src), places.get(wire.dst)
+            if src is None or dst is None:
+                self._add_wire_item(wire, bulk=True)
+                continue
+            row = dst[2].rows[KINDS[document.nodes[wire.dst].kind].inputs.index(wire.port)]
+            self._add_wire_item(wire, bulk=True, ends=(src[0] + src[2].out_x,
+                                                       src[1] + src[2].out_y,
+                                                       dst[0], dst[1] + row))
         self.fit_index()
         self.wires_changed(None)
         ev = document.events
@@ -254,6 +263,7 @@ class CanvasScene(QGraphicsScene):
         left, top, right, bottom = rect.left(), rect.top(), rect.right(), rect.bottom()
         value_of, top_grad = self.document.value_of, self._max_abs_grad
         groups: dict[tuple, tuple] = {}
+        selected = set(self.selectedItems())
         for it in self._nodes.values():
             x, y = it.x(), it.y()
             e = it.extent
@@ -265,7 +275,8 @@ class CanvasScene(QGraphicsScene):
             box = it.box_rect()
             it.layer_rect = box
             fill = it.box_fill()
-            key = (fill.rgba(), it.isSelected(), it.is_complete)
+            # colours are shared objects (a handful of tints): their ids group the boxes
+            key = (id(fill), it in selected, it.is_complete)
             group = groups.get(key)
             if group is None:
                 group = groups[key] = (fill, [])
@@ -453,7 +464,7 @@ class CanvasScene(QGraphicsScene):
             self.keep_indexed(item)
         return item
 
-    def _add_wire_item(self, wire, bulk: bool = False) -> None:
+    def _add_wire_item(self, wire, bulk: bool = False, ends=None) -> None:
         src = self._nodes.get(wire.src) or self._add_node_item(wire.src)
         dst = self._nodes.get(wire.dst) or self._add_node_item(wire.dst)
         if src is None or dst is None:
@@ -461,7 +472,7 @@ class CanvasScene(QGraphicsScene):
         old = self._wires.get((wire.dst, wire.port))
         if old is not None:
             self._remove_wire_item(old)
-        item = WireItem(wire, src, dst, self.style.colors)
+        item = WireItem(wire, src, dst, self.style.colors, ends)
         item._scene = self
         self._wire_index.add(item, item.box)
         self._wire_order[(wire.dst, wire.port)] = self._wire_count

@@ -45,35 +45,41 @@ def box_rect(box) -> QRectF:
 class WireItem:
     """One document wire on the canvas; follows its two nodes as they move."""
 
-    def __init__(self, wire, src_item, dst_item, colors: CanvasColors):
+    # defaults on the class: a big graph makes ten thousand wires, most never change these
+    selected = False
+    _hover = False
+    _highlight = False
+    _visible = True
+    _scene = None  # set by the scene while the wire is on it
+    _path: QPainterPath | None = None  # made when first drawn or hit-tested
+    _hit: QPainterPath | None = None
+
+    def __init__(self, wire, src_item, dst_item, colors: CanvasColors, ends=None):
         self.wire = wire
         self.src_item = src_item
         self.dst_item = dst_item
         self.colors = colors
-        self.selected = False
-        self._hover = False
-        self._highlight = False
-        self._visible = True
-        self._scene = None  # set by the scene while the wire is on it
         #: the pen the wire layer draws with
         self.visual_pen = colors.wire_pen(False)
-        #: where the curve starts and ends, ``(x0, y0, x1, y1)`` in scene coordinates
-        self.ends = (0.0, 0.0, 0.0, 0.0)
-        self._path: QPainterPath | None = None  # made when first drawn or hit-tested
-        self._hit: QPainterPath | None = None
-        #: the hit area's bounds as ``(left, top, right, bottom)`` floats, for fast tests
-        self.box = (0.0, 0.0, 0.0, 0.0)
-        self._reshape()
+        #: where the curve starts and ends, ``(x0, y0, x1, y1)`` in scene coordinates, and
+        #: the hit area's bounds as ``(left, top, right, bottom)``, plain floats for tests
+        self.ends = self.box = (0.0, 0.0, 0.0, 0.0)
+        self._reshape(ends)
 
     @property
     def port(self) -> str:
         return self.wire.port
 
     # --- geometry --------------------------------------------------------------------------
-    def _reshape(self) -> None:
-        x0, y0 = self.src_item.output_xy()
-        x1, y1 = self.dst_item.input_xy(self.wire.port)
-        self.ends = (x0, y0, x1, y1)
+    def _reshape(self, ends=None) -> None:
+        """Follow the ports (``ends``: their places, when the caller knows them)."""
+        if ends is None:
+            x0, y0 = self.src_item.output_xy()
+            x1, y1 = self.dst_item.input_xy(self.wire.port)
+            ends = (x0, y0, x1, y1)
+        else:
+            x0, y0, x1, y1 = ends
+        self.ends = ends
         self._path = self._hit = None
         # the curve stays inside its control points; the box is the hit area around them
         dx, h = _bend(x0, x1), HIT_WIDTH / 2
