@@ -138,36 +138,43 @@ def _same(a, b) -> bool:
 class NodeItem(QGraphicsItem):
     """One document node on the canvas."""
 
+    # starting values on the class (a big graph makes thousands of items; an item gets its
+    # own value when one changes)
+    paint_count = 0  # read by the benchmark and tests: repaints happen only on change
+    #: the Value changed but this item has not looked yet (it is off screen); it pulls the
+    #: new numbers when it is next shown, painted or read
+    stale = False
+    #: zoomed out, the view's layer draws this node as a box and the item paints nothing
+    boxed = False
+    layer_rect: QRectF | None = None  # where the layer last drew the box
+    _out_wired = False
+    _hot: PortRef | None = None
+    _complete = False
+    _data: float | None = None
+    _grad: float | None = None
+    _max = 0.0
+    _data_text = MISSING
+    _grad_text = MISSING
+    _texts_behind = False  # numbers not formatted yet (zoomed out: no text shown)
+    _tint: QColor | None = None
+
     def __init__(self, node_id: str, kind, style: CanvasStyle, label: str = "",
-                 params=None):
+                 params=None, boxed: bool = False):
         super().__init__()
         self.node_id = node_id
         self.kind = kind
         self.style = style
         self.wires: set = set()  # WireItems attached to this node, kept by the scene
-        self.paint_count = 0  # read by the benchmark and tests: repaints happen only on change
-        #: the Value changed but this item has not looked yet (it is off screen); it pulls
-        #: the new numbers when it is next shown, painted or read
-        self.stale = False
         self._label = label
-        self._params = dict(params or {})
+        self._params = dict(params) if params else {}
         self._wired: set[str] = set()
-        self._out_wired = False
-        self._hot: PortRef | None = None
-        self._complete = False
-        self._data: float | None = None
-        self._grad: float | None = None
-        self._max = 0.0
-        self._data_text = MISSING
-        self._grad_text = MISSING
-        self._texts_behind = False  # numbers not formatted yet (zoomed out: no text shown)
-        #: zoomed out, the view's layer draws this node as a box and the item paints nothing
-        self.boxed = False
-        self.layer_rect: QRectF | None = None  # where the layer last drew the box
-        self._tint: QColor | None = None
         self._layout()
-        self.setFlags(_FLAGS)
-        self.setCacheMode(_CACHE)
+        if boxed:  # born zoomed out: drawn by the view's layer (see set_boxed)
+            self.boxed = True
+            self.setFlags(_FLAGS | _NO_CONTENTS)
+        else:
+            self.setFlags(_FLAGS)
+            self.setCacheMode(_CACHE)
         self.setZValue(1.0)
 
     # --- what the scene tells the item -----------------------------------------------------

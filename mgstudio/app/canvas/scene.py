@@ -250,6 +250,12 @@ class CanvasScene(QGraphicsScene):
                 item.set_boxed(not details)
             self.wires_changed(None)  # the layer gains or loses the boxes
 
+    def expect_zoom(self, zoom: float) -> None:
+        """A new graph will be shown at about this zoom: make its items for it (the view
+        corrects the guess once it has fitted the graph)."""
+        self._cached_details = zoom >= DETAIL_LOD
+        self.style.show_details = self._cached_details
+
     @property
     def boxes_in_layer(self) -> bool:
         """Whether the view's background layer draws the nodes (zoomed out)."""
@@ -451,9 +457,8 @@ class CanvasScene(QGraphicsScene):
         node = self.document.nodes.get(nid)
         if node is None:
             return None
-        item = NodeItem(nid, KINDS[node.kind], self.style, node.label, node.params)
-        if not self._cached_details:
-            item.set_boxed(True)
+        item = NodeItem(nid, KINDS[node.kind], self.style, node.label, node.params,
+                        boxed=not self._cached_details)
         item.setPos(*node.pos)
         item.stale = True  # takes its numbers when first shown
         self._stale.add(item)

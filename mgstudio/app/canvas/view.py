@@ -91,6 +91,8 @@ class CanvasView(QGraphicsView):
         self._cancel_gestures()
         self.document = document
         scene = self.canvas_scene
+        if document is not None:
+            scene.expect_zoom(self._fit_zoom_guess(document))
         scene.set_document(document)
         self._paste_count = 0
         # every item is new and takes its numbers when first painted: fitting need not
@@ -183,6 +185,18 @@ class CanvasView(QGraphicsView):
 
     def zoom_out(self) -> None:
         self.zoom_by(0.8)
+
+    def _fit_zoom_guess(self, document) -> float:
+        """About the zoom ``fit_all`` will pick for a document, from its node positions
+        (before there are items to measure)."""
+        if not document.nodes:
+            return 1.0
+        xs = [n.pos[0] for n in document.nodes.values()]
+        ys = [n.pos[1] for n in document.nodes.values()]
+        w = max(xs) - min(xs) + 400.0  # a typical record's size, and fit_all's margin
+        h = max(ys) - min(ys) + 120.0
+        view = self.viewport().rect()
+        return min(FIT_MAX_ZOOM, view.width() / w, view.height() / h)
 
     def fit_all(self) -> None:
         """Show every node, no larger than a comfortable reading size."""
