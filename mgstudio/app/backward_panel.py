@@ -96,6 +96,7 @@ class NodeTableModel(QAbstractTableModel):
                         known[(row, col)] = text
                         index = self.index(row, col)
                         self.dataChanged.emit(index, index, roles)
+
     def node_changed(self, nid: str) -> None:
         row = self._row.get(nid)
         if row is not None:

@@ -3,20 +3,20 @@ otherwise the canvas scene itself drawn into an SVG or PNG."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QRectF, QSize, Qt
 from PySide6.QtGui import QImage, QPainter
-from PySide6.QtWidgets import QGraphicsScene
 
 from mgstudio.document import DocumentError
+
+from .canvas.scene import CanvasScene
 
 MARGIN = 20.0
 
 
-def export_picture(doc, scene: QGraphicsScene, path: str | os.PathLike) -> str:
+def export_picture(doc, scene: CanvasScene, path: str | os.PathLike) -> str:
     """Write ``path`` (.svg or .png); returns how it was drawn ("graphviz" or "canvas")."""
     from mgstudio.document import graphviz_io
 
@@ -33,18 +33,16 @@ def export_picture(doc, scene: QGraphicsScene, path: str | os.PathLike) -> str:
     return "canvas"
 
 
-def render_scene(scene: QGraphicsScene, path: Path, fmt: str) -> None:
-    """Draw every item of the scene into an SVG or PNG file."""
+def render_scene(scene: CanvasScene, path: Path, fmt: str) -> None:
+    """Draw every node and wire of the canvas scene into an SVG or PNG file."""
     # zoomed out, the canvas draws nodes as boxes in its view; a picture wants the records
-    painting = getattr(scene, "items_painting", None)
-    with painting() if painting is not None else contextlib.nullcontext():
+    with scene.items_painting():
         _render(scene, path, fmt)
 
 
-def _render(scene: QGraphicsScene, path: Path, fmt: str) -> None:
-    # wires are drawn by the canvas scene, not items of it: ask it for what it shows
-    shown = scene.content_rect() if hasattr(scene, "content_rect") else scene.itemsBoundingRect()
-    source = shown.marginsAdded(QMarginsF(MARGIN, MARGIN, MARGIN, MARGIN))
+def _render(scene: CanvasScene, path: Path, fmt: str) -> None:
+    # wires are drawn by the scene, not items of it: content_rect counts them in
+    source = scene.content_rect().marginsAdded(QMarginsF(MARGIN, MARGIN, MARGIN, MARGIN))
     if source.isEmpty():
         source = QRectF(0, 0, 100, 100)
     target = QRectF(0, 0, source.width(), source.height())

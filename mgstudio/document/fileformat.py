@@ -228,25 +228,13 @@ def _parse_nodes(raw: Any) -> list[Node]:
     return nodes
 
 
-class _Where:
-    """``wire 7`` in a message, without formatting it for each of thousands of wires."""
-
-    __slots__ = ("what", "i")
-
-    def __init__(self, what: str, i: int):
-        self.what, self.i = what, i
-
-    def __format__(self, spec: str) -> str:
-        return f"{self.what} {self.i}"
-
-
 def _parse_wires(raw: Any, nodes: Mapping[str, Node]) -> list[Wire]:
     if not isinstance(raw, list):
         raise FileFormatError("\"wires\" must be a list")
     wires: list[Wire] = []
     taken: dict[tuple[str, str], Wire] = {}
     for i, item in enumerate(raw, 1):
-        where = _Where("wire", i)  # formatted only for a message
+        where = f"wire {i}"
         if not isinstance(item, dict):
             raise FileFormatError(f"{where} is not a JSON object")
         if len(item) != 3 or "src" not in item or "dst" not in item or "port" not in item:

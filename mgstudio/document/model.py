@@ -491,8 +491,14 @@ class Document:
         return wire
 
     def _link(self, w: Wire) -> None:
-        self._in.setdefault(w.dst, {})[w.port] = w
-        self._out.setdefault(w.src, {})[w] = None
+        self._link_all([w])
+
+    def _link_all(self, wires: Iterable[Wire]) -> None:
+        """Record wires in both directions; caches are reset once, not per wire."""
+        ins, outs = self._in, self._out
+        for w in wires:
+            ins.setdefault(w.dst, {})[w.port] = w
+            outs.setdefault(w.src, {})[w] = None
         self._structure_changed()
 
     def _unlink(self, w: Wire) -> None:
@@ -786,11 +792,7 @@ class Document:
         doc.description = parsed.description
         doc.extra = parsed.extra
         doc._insert_nodes(enumerate(parsed.nodes))  # all at once: a big file has thousands
-        ins, outs = doc._in, doc._out
-        for w in parsed.wires:  # what _link does, without resetting caches per wire
-            ins.setdefault(w.dst, {})[w.port] = w
-            outs.setdefault(w.src, {})[w] = None
-        doc._structure_changed()
+        doc._link_all(parsed.wires)
         doc._selected = parsed.selected_output
         doc._bind_all()
         doc.grads_current = False

@@ -307,8 +307,12 @@ class NodeItem(QGraphicsItem):
         return self._rect.translated(self.x(), self.y())
 
     def box_fill(self) -> QColor:
+        """A box seen from far shows the grad's tint, else the node's colour."""
+        return self._tint or self._base_fill()
+
+    def _base_fill(self) -> QColor:
         c = self.style.colors
-        return self._tint or (c.leaf_fill if self.kind.is_leaf else c.node_fill)
+        return c.leaf_fill if self.kind.is_leaf else c.node_fill
 
     @property
     def is_complete(self) -> bool:
@@ -430,7 +434,7 @@ class NodeItem(QGraphicsItem):
         if _lod(painter.worldTransform()) < DETAIL_LOD:
             painter.setRenderHint(_ANTIALIAS, False)  # a box a few pixels wide: plain is fine
             painter.setPen(border)
-            painter.setBrush(self._tint or (c.leaf_fill if self.kind.is_leaf else c.node_fill))
+            painter.setBrush(self.box_fill())
             painter.drawRect(self._rect)
             return
         g = self._g
@@ -450,7 +454,7 @@ class NodeItem(QGraphicsItem):
         cells_only = g.cells_zone.contains(exposed)
         painter.setRenderHint(_ANTIALIAS, True)
         painter.setPen(_NO_PEN)
-        painter.setBrush(c.leaf_fill if self.kind.is_leaf else c.node_fill)
+        painter.setBrush(self._base_fill())
         painter.drawPath(g.body)
         if cells_only:
             pass
@@ -515,23 +519,23 @@ class NodeItem(QGraphicsItem):
     def _paint_text_zone(self, painter: QPainter, fill: QRectF, tint, value, cx: float,
                          text: str) -> None:
         """One number on its flat patch: what the full paint gives there, in three calls."""
-        st, c = self.style, self.style.colors
-        painter.fillRect(fill, c.leaf_fill if self.kind.is_leaf else c.node_fill)
+        painter.fillRect(fill, self._base_fill())
         if tint is not None:
             painter.fillRect(fill, tint)
-        painter.setFont(st.font)
+        painter.setFont(self.style.font)
+        self._draw_number(painter, cx, value, text)
+
+    def _paint_numbers(self, painter: QPainter) -> None:
+        g = self._g
+        painter.setFont(self.style.font)
+        data, grad = self._number_texts()
+        self._draw_number(painter, g.data_cx, self._data, data)
+        self._draw_number(painter, g.grad_cx, self._grad, grad)
+
+    def _draw_number(self, painter: QPainter, cx: float, value, text: str) -> None:
+        # centred by arithmetic on cached glyph widths and drawn at a point: Qt's aligned
+        # drawText lays the string out again on every repaint
+        st, c = self.style, self.style.colors
         painter.setPen(c.bad_number if is_bad(value) else c.text)
         painter.drawText(QPointF(cx - st.text_width(text) / 2, self._g.text_y
                                  + st.baseline_offset), text)
-
-    def _paint_numbers(self, painter: QPainter) -> None:
-        st, c, g = self.style, self.style.colors, self._g
-        painter.setFont(st.font)
-        # centred by arithmetic on cached glyph widths and drawn at a point: Qt's aligned
-        # drawText lays the string out again on every repaint
-        y = g.text_y + st.baseline_offset
-        data, grad = self._number_texts()
-        painter.setPen(c.bad_number if is_bad(self._data) else c.text)
-        painter.drawText(QPointF(g.data_cx - st.text_width(data) / 2, y), data)
-        painter.setPen(c.bad_number if is_bad(self._grad) else c.text)
-        painter.drawText(QPointF(g.grad_cx - st.text_width(grad) / 2, y), grad)

@@ -82,17 +82,8 @@ class CanvasScene(QGraphicsScene):
         self._max_abs_grad = self._compute_max_abs_grad()
         for nid in document.nodes:
             self._add_node_item(nid, bulk=True)
-        # the ports' places from the items' positions, once per node, not twice per wire
-        places = {nid: (it.x(), it.y(), it._g) for nid, it in self._nodes.items()}
         for wire in document.wires:
-            src, dst = places.get(wire.src), places.get(wire.dst)
-            if src is None or dst is None:
-                self._add_wire_item(wire, bulk=True)
-                continue
-            row = dst[2].rows[KINDS[document.nodes[wire.dst].kind].inputs.index(wire.port)]
-            self._add_wire_item(wire, bulk=True, ends=(src[0] + src[2].out_x,
-                                                       src[1] + src[2].out_y,
-                                                       dst[0], dst[1] + row))
+            self._add_wire_item(wire, bulk=True)
         self.fit_index()
         self.wires_changed(None)
         ev = document.events
@@ -469,7 +460,7 @@ class CanvasScene(QGraphicsScene):
             self.keep_indexed(item)
         return item
 
-    def _add_wire_item(self, wire, bulk: bool = False, ends=None) -> None:
+    def _add_wire_item(self, wire, bulk: bool = False) -> None:
         src = self._nodes.get(wire.src) or self._add_node_item(wire.src)
         dst = self._nodes.get(wire.dst) or self._add_node_item(wire.dst)
         if src is None or dst is None:
@@ -477,7 +468,7 @@ class CanvasScene(QGraphicsScene):
         old = self._wires.get((wire.dst, wire.port))
         if old is not None:
             self._remove_wire_item(old)
-        item = WireItem(wire, src, dst, self.style.colors, ends)
+        item = WireItem(wire, src, dst, self.style.colors)
         item._scene = self
         self._wire_index.add(item, item.box)
         self._wire_order[(wire.dst, wire.port)] = self._wire_count

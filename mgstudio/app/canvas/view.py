@@ -346,13 +346,10 @@ class CanvasView(QGraphicsView):
         kind = KINDS[self.document.nodes[nid].kind]
         if not kind.inputs or item.wires:
             return None
-        wire_item = self._wire_under(item.sceneBoundingRect().center())
+        wire_item = self.canvas_scene.wire_at(item.sceneBoundingRect().center())
         if wire_item is None:
             return None
         return nid, wire_item.wire, kind.inputs[0]
-
-    def _wire_under(self, pos: QPointF):
-        return self.canvas_scene.wire_at(pos)
 
     def mouseDoubleClickEvent(self, event) -> None:
         pos = self.mapToScene(event.position().toPoint())
@@ -709,7 +706,7 @@ class CanvasView(QGraphicsView):
             return
         wire = None
         if KINDS[kind].inputs:
-            wire = self._wire_under(self.mapToScene(event.position().toPoint()))
+            wire = self.canvas_scene.wire_at(self.mapToScene(event.position().toPoint()))
         self._hover_drop_wire(wire)
         event.acceptProposedAction()
 
@@ -737,7 +734,7 @@ class CanvasView(QGraphicsView):
 
     def drop_kind(self, kind: str, pos: QPointF) -> str | None:
         """A palette drop: a new node at ``pos``, spliced into the wire under it if any."""
-        wire_item = self._wire_under(pos) if KINDS[kind].inputs else None
+        wire_item = self.canvas_scene.wire_at(pos) if KINDS[kind].inputs else None
         if wire_item is None:
             return self.add_node_at(kind, pos)
         wire = wire_item.wire

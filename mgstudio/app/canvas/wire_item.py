@@ -54,7 +54,7 @@ class WireItem:
     _path: QPainterPath | None = None  # made when first drawn or hit-tested
     _hit: QPainterPath | None = None
 
-    def __init__(self, wire, src_item, dst_item, colors: CanvasColors, ends=None):
+    def __init__(self, wire, src_item, dst_item, colors: CanvasColors):
         self.wire = wire
         self.src_item = src_item
         self.dst_item = dst_item
@@ -64,22 +64,18 @@ class WireItem:
         #: where the curve starts and ends, ``(x0, y0, x1, y1)`` in scene coordinates, and
         #: the hit area's bounds as ``(left, top, right, bottom)``, plain floats for tests
         self.ends = self.box = (0.0, 0.0, 0.0, 0.0)
-        self._reshape(ends)
+        self._reshape()
 
     @property
     def port(self) -> str:
         return self.wire.port
 
     # --- geometry --------------------------------------------------------------------------
-    def _reshape(self, ends=None) -> None:
-        """Follow the ports (``ends``: their places, when the caller knows them)."""
-        if ends is None:
-            x0, y0 = self.src_item.output_xy()
-            x1, y1 = self.dst_item.input_xy(self.wire.port)
-            ends = (x0, y0, x1, y1)
-        else:
-            x0, y0, x1, y1 = ends
-        self.ends = ends
+    def _reshape(self) -> None:
+        """Follow the ports."""
+        x0, y0 = self.src_item.output_xy()
+        x1, y1 = self.dst_item.input_xy(self.wire.port)
+        self.ends = (x0, y0, x1, y1)
         self._path = self._hit = None
         # the curve stays inside its control points; the box is the hit area around them
         dx, h = _bend(x0, x1), HIT_WIDTH / 2
