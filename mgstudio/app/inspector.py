@@ -55,6 +55,8 @@ class InspectorWidget(QWidget):
         self.undo_stack = undo_stack
         self.document = None
         self.node_id: str | None = None
+        #: the canvas selection (Step Along Gradient moves its leaves)
+        self.selection: list[str] = []
         self._connections: list = []
         self._param_fields: dict[str, QLineEdit] = {}
         self._build()
@@ -127,11 +129,13 @@ class InspectorWidget(QWidget):
         self.plus_button.clicked.connect(lambda: self.nudge(+1))
         nudge.addLayout(row)
         self.step_button = QPushButton("Step along gradient")
-        self.step_button.setToolTip("data += step × grad for this leaf: moves the output up")
+        self.step_button.setToolTip("data += step × grad for the selected leaves: moves the "
+                                    "output up (Ctrl+G)")
         self.step_button.clicked.connect(self.step_selected)
         self.step_all_button = QPushButton("Step all leaves")
         self.step_all_button.setToolTip(
-            "data += step × grad for every leaf the output depends on, as in the lecture")
+            "data += step × grad for every leaf the output depends on, as in the lecture "
+            "(Ctrl+Shift+G)")
         self.step_all_button.clicked.connect(self.step_all)
         buttons = QHBoxLayout()
         buttons.addWidget(self.step_button)
@@ -152,6 +156,7 @@ class InspectorWidget(QWidget):
         self._connections.clear()
         self.document = document
         self.node_id = None
+        self.selection = []
         if document is not None:
             ev = document.events
             for signal, slot in (
@@ -177,12 +182,14 @@ class InspectorWidget(QWidget):
 
     def set_selection(self, ids: list) -> None:
         """Follow the canvas selection: one node is shown, several are counted."""
+        self.selection = list(ids)
         if len(ids) == 1:
             self.set_node(ids[0])
         else:
             self.set_node(None)
             if ids:
                 self.title.setText(f"{len(ids)} nodes selected")
+            self.step_button.setEnabled(bool(self.selected_leaves()))
 
     # --- showing ----------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -199,8 +206,9 @@ class InspectorWidget(QWidget):
             self.icon_label.clear()
             self.title.setText("No node selected")
             self.hint.setText("Select a node on the canvas to see and edit it.")
-            for w in (self.minus_button, self.plus_button, self.step_button):
+            for w in (self.minus_button, self.plus_button):
                 w.setEnabled(False)
+            self.step_button.setEnabled(bool(self.selected_leaves()))
             return
         node = doc.nodes[nid]
         kind = KINDS[node.kind]
@@ -353,12 +361,22 @@ class InspectorWidget(QWidget):
     def step(self) -> float:
         return self.step_spin.value()
 
+    def selected_leaves(self) -> list[str]:
+        doc = self.document
+        if doc is None:
+            return []
+        ids = self.selection or ([self.node_id] if self.node_id is not None else [])
+        return [n for n in ids if n in doc.nodes and KINDS[doc.nodes[n].kind].is_leaf]
+
     def step_selected(self) -> StepResult | None:
-        """The shown leaf moves along its gradient: ``data += step × grad``."""
-        nid = self.node_id
-        if nid is None or not KINDS[self.document.nodes[nid].kind].is_leaf:
+        """The selected leaves move along their gradients: ``data += step × grad`` (one undo
+        step). The button and Graph ▸ Step Along Gradient both mean this."""
+        leaves = self.selected_leaves()
+        if not leaves:
+            self.message.emit("Step Along Gradient moves the selected leaves: select an input "
+                              "or a constant first (Step All Leaves moves every leaf)")
             return None
-        return self._show_step(step_along_gradient(self.document, self.undo_stack, [nid],
+        return self._show_step(step_along_gradient(self.document, self.undo_stack, leaves,
                                                    self.step()))
 
     def step_all(self) -> StepResult | None:

@@ -72,7 +72,8 @@ class MainWindow(QMainWindow):
         self.palette_widget = PaletteWidget()
         self.inspector = InspectorWidget(self.document, self.undo_stack)
         self.inspector.step_spin.setValue(self.settings.nudge_step())
-        self.backward_panel = BackwardPanel(self.document, auto=self.settings.auto_backward())
+        self.backward_panel = BackwardPanel(self.document, auto=self.settings.auto_backward(),
+                                            undo_stack=self.undo_stack)
         self.undo_view = QUndoView(self.undo_stack)
         self.undo_view.setEmptyLabel("<original>")
 
@@ -136,7 +137,7 @@ class MainWindow(QMainWindow):
             "backward": self.backward_panel.backward, "zero_grad": self.backward_panel.zero_grad,
             "nudge_up": lambda: self.inspector.nudge(+1),
             "nudge_down": lambda: self.inspector.nudge(-1),
-            "step_all": self.inspector.step_all,
+            "step_selected": self.inspector.step_selected, "step_all": self.inspector.step_all,
             "about": self.about, "about_qt": lambda: QMessageBox.aboutQt(self),
         }
 
@@ -181,7 +182,7 @@ class MainWindow(QMainWindow):
         graph.addSeparator()
         graph.addActions([a["backward"], a["zero_grad"]])
         graph.addSeparator()
-        graph.addActions([a["nudge_up"], a["nudge_down"], a["step_all"]])
+        graph.addActions([a["nudge_up"], a["nudge_down"], a["step_selected"], a["step_all"]])
 
         help_ = bar.addMenu("&Help")
         help_.addActions([a["about"], a["about_qt"]])
@@ -226,10 +227,12 @@ class MainWindow(QMainWindow):
     def _subscribe(self) -> None:
         self.document.events.values_changed.connect(self._update_output_label)
         self.document.events.output_changed.connect(self._update_output_label)
+        self.document.events.node_changed.connect(self._update_output_label)  # a rename
 
     def _unsubscribe(self) -> None:
         self.document.events.values_changed.disconnect(self._update_output_label)
         self.document.events.output_changed.disconnect(self._update_output_label)
+        self.document.events.node_changed.disconnect(self._update_output_label)
 
     # --- documents --------------------------------------------------------------------------
     def set_document(self, document: Document, path: str | os.PathLike | None = None,

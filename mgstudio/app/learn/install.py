@@ -120,8 +120,9 @@ class LearnTools(QObject):
                                  "Pass the grad of the next node back to its inputs"),
             "step_back": self._action("Step Backward: &Undo Step", self.stepper.back,
                                       "Shift+F10", "Undo the last step of the step-through"),
+            # (Ctrl+Shift+G is Step All Leaves, beside Ctrl+G's Step Along Gradient)
             "gradcheck": self._action("Gradient &Check", self.check_gradients,
-                                      "Ctrl+Shift+G",
+                                      "Ctrl+Shift+K",
                                       "Compare every leaf's grad with a finite difference"),
             "sweep": self._action("Show &Derivative Plot", self.show_sweep, "",
                                   "Plot the output as one leaf sweeps a range"),
