@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from mgstudio.document import KINDS
 
-from .canvas.numbers import MISSING, format_number, parse_number
+from .canvas.numbers import MISSING, format_number, nudged, parse_number
 from .commands import SetLabelCommand, SetParamCommand, SetValueCommand
 from .grads import StepResult, leaves_upstream, output_of, step_along_gradient
 from .icons import kind_icon
@@ -36,7 +36,21 @@ def _full(x: float) -> str:
     return repr(float(x))
 
 
-class NumberField(QLineEdit):
+class Field(QLineEdit):
+    """A line edit whose Escape gives up the typing: the inspector puts the node's own text
+    back and forgets a complaint about what was typed ("'abc' is not a number")."""
+
+    escaped = Signal()
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Escape and not self.isReadOnly():
+            self.escaped.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class NumberField(Field):
     """A line edit for one number: the value shows all its digits while edited."""
 
     def __init__(self, parent=None):
@@ -85,12 +99,14 @@ class InspectorWidget(QWidget):
         form = QFormLayout(self.form_box)
         form.setContentsMargins(0, 0, 0, 0)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.label_edit = QLineEdit()
+        self.label_edit = Field()
         self.label_edit.setPlaceholderText("(no label)")
         self.label_edit.editingFinished.connect(self._commit_label)
+        self.label_edit.escaped.connect(self.revert_fields)
         self.kind_label = QLabel()
         self.data_edit = NumberField()
         self.data_edit.editingFinished.connect(self._commit_value)
+        self.data_edit.escaped.connect(self.revert_fields)
         self.grad_edit = NumberField()
         self.grad_edit.setReadOnly(True)
         form.addRow("Label", self.label_edit)
@@ -254,6 +270,7 @@ class InspectorWidget(QWidget):
                 field = NumberField()
                 field.setToolTip(p.doc)
                 field.editingFinished.connect(lambda name=p.name: self._commit_param(name))
+                field.escaped.connect(self.revert_fields)
                 self.params_form.addRow(p.name.capitalize(), field)
                 self._param_fields[p.name] = field
         for name, field in self._param_fields.items():
@@ -277,6 +294,18 @@ class InspectorWidget(QWidget):
         self.error.setText(text)
         self.error.show()
         self.message.emit(text)
+
+    def revert_fields(self) -> None:
+        """Escape: every field shows the node's own values again, and no complaint stays."""
+        self._clear_error()
+        nid = self.node_id
+        if nid is None or self.document is None or nid not in self.document.nodes:
+            return
+        node = self.document.nodes[nid]
+        self.label_edit.setText(node.label)
+        for name, field in self._param_fields.items():
+            field.setText(_full(node.params.get(name, 0.0)))
+        self.refresh_values(force=True)
 
     def _clear_error(self) -> None:
         self.error.clear()
@@ -353,8 +382,8 @@ class InspectorWidget(QWidget):
         if nid is None or not KINDS[self.document.nodes[nid].kind].is_leaf:
             return False
         old = self.document.nodes[nid].value
-        ok = self._push(SetValueCommand(self.document, nid, old + direction * self.step(),
-                                        merge=True))
+        new = nudged(old, direction * self.step())  # 2 − 0.01 shows 1.99, exactly as stored
+        ok = self._push(SetValueCommand(self.document, nid, new, merge=True))
         self.refresh_values()
         return ok
 
