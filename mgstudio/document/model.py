@@ -248,13 +248,16 @@ class Document:
         source = self.node(src)
         target = self.node(dst)
         kind = KINDS[target.kind]
+        # every refusal reads "can't wire X into Y: why", whole, so no caller adds a prefix
         if port not in kind.inputs:
             if kind.is_leaf:
                 raise UnknownPortError(
-                    f"{describe(target)} is a leaf: it has no inputs to wire into"
+                    f"can't wire {short_name(source)} into {describe(target)}: it is a leaf, "
+                    "with no inputs to wire into"
                 )
             have = ", ".join(repr(p) for p in kind.inputs)
-            raise UnknownPortError(f"{describe(target)} has no input {port!r} (its inputs: {have})")
+            raise UnknownPortError(f"can't wire {short_name(source)} into {describe(target)}: "
+                                   f"it has no input {port!r} (its inputs: {have})")
         if src == dst:
             raise SelfLoopError(
                 f"can't wire {describe(source)} into itself: would make a cycle"
@@ -262,7 +265,8 @@ class Document:
         taken = self._in.get(dst, {}).get(port)
         if taken is not None:
             raise PortOccupiedError(
-                f"input {port!r} of {describe(target)} is already wired (from "
+                f"can't wire {short_name(source)} into {describe(target)}: input {port!r} of "
+                f"{describe(target)} is already wired (from "
                 f"{short_name(self._nodes[taken.src])}); remove that wire first"
             )
         path = self._path(dst, src)
