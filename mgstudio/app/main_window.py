@@ -29,7 +29,7 @@ from mgstudio.engine import gc_paused
 from . import actions as actions_mod
 from . import autosave
 from .backward_panel import BackwardPanel
-from .canvas.numbers import format_number
+from .canvas.numbers import MISSING, format_number
 from .canvas.view import CanvasView
 from .dialogs import ABOUT, CodeImportDialog, NeuronDialog
 from .export import export_code, export_picture
@@ -550,12 +550,12 @@ class MainWindow(QMainWindow):
     def _update_output_label(self, *_args) -> None:
         doc = self.document
         out = output_of(doc)
-        v = doc.value_of(out) if out is not None else None
-        if v is None:
+        if out is None:
             self.output_label.setText("")
             return
+        v = doc.value_of(out)
         name = doc.nodes[out].label or out
-        self.output_label.setText(f"{name} = {format_number(v.data)}")
+        self.output_label.setText(f"{name} = {MISSING if v is None else format_number(v.data)}")
 
     # --- window state -----------------------------------------------------------------------
     def _restore_window(self) -> None:
