@@ -76,20 +76,21 @@ def root_cause(doc, nid: str) -> str | None:
     return doc.why_incomplete(nid)
 
 
-def why_backward_idle(doc, output: str | None = None) -> str | None:
-    """Why a Backward from ``output`` (default: the document's output) would change nothing,
-    as a sentence for the status bar; None when it has something to do."""
+def why_backward_idle(doc, output: str | None = None, verb: str = "Backward") -> str | None:
+    """Why a Backward (or ``verb``: the step-through, the gradient check) from ``output``
+    (default: the document's output) would change nothing, as a sentence for the status bar;
+    None when it has something to do."""
     target = doc.default_output() if output is None else output
     if target is None or target not in doc.nodes:
         if not doc.nodes:
-            return "Backward did nothing: the graph is empty (add nodes from the palette first)"
-        return "Backward did nothing: there is no output to start from"
+            return f"{verb} did nothing: the graph is empty (add nodes from the palette first)"
+        return f"{verb} did nothing: there is no output to start from"
     if doc.value_of(target) is not None:
         return None
     node = doc.nodes[target]
     cause = root_cause(doc, target) or doc.why_incomplete(target) or ""
     pinned = " (the chosen output)" if doc.selected_output == target else ""
-    why = f"Backward did nothing: the output {describe(node)}{pinned} has no number yet"
+    why = f"{verb} did nothing: the output {describe(node)}{pinned} has no number yet"
     if cause and not cause.startswith(describe(node) + " is incomplete"):
         why += f", because {cause}"
     if pinned:
