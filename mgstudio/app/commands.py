@@ -360,3 +360,44 @@ class SpliceCommand(DocumentCommand):
             for w in reversed(self.new):
                 self.doc.disconnect(w)
             self.doc.connect(self.old.src, self.old.dst, self.old.port)
+
+
+_SELECT_OUTPUT_ID = 4203
+
+
+class SelectOutputCommand(DocumentCommand):
+    """Choose the node Backward starts from (None: automatic). It is saved in the file, so it
+    is an edit like any other: it marks the document modified, autosave keeps it, and Undo
+    gives the old choice back. Consecutive choices merge into one step."""
+
+    def __init__(self, doc, nid: str | None, parent=None):
+        super().__init__(doc, "", parent)
+        self.new = nid
+        self.old: str | None = None
+        self._retitle()
+
+    def _retitle(self) -> None:
+        if self.new is None:
+            self.setText("Choose the output automatically")
+        else:
+            self.setText(f"Choose output {self.doc.describe(self.new)}")
+
+    def id(self) -> int:
+        return _SELECT_OUTPUT_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, SelectOutputCommand):
+            return False
+        self.new = other.new
+        self._retitle()
+        if self.old == self.new:
+            self.setObsolete(True)  # chose the old output back: nothing to undo
+        return True
+
+    def _redo(self) -> None:
+        old = self.doc.set_selected_output(self.new)
+        if not self._done:
+            self.old = old
+
+    def _undo(self) -> None:
+        self.doc.set_selected_output(self.old)

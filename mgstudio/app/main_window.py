@@ -29,7 +29,7 @@ from mgstudio.engine import gc_paused
 from . import actions as actions_mod
 from . import autosave
 from .backward_panel import BackwardPanel
-from .canvas.numbers import format_number
+from .canvas.numbers import MISSING, format_number
 from .canvas.view import CanvasView
 from .dialogs import ABOUT, CodeImportDialog, NeuronDialog
 from .export import export_code, export_picture
@@ -72,7 +72,8 @@ class MainWindow(QMainWindow):
         self.palette_widget = PaletteWidget()
         self.inspector = InspectorWidget(self.document, self.undo_stack)
         self.inspector.step_spin.setValue(self.settings.nudge_step())
-        self.backward_panel = BackwardPanel(self.document, auto=self.settings.auto_backward())
+        self.backward_panel = BackwardPanel(self.document, auto=self.settings.auto_backward(),
+                                            undo_stack=self.undo_stack)
         self.undo_view = QUndoView(self.undo_stack)
         self.undo_view.setEmptyLabel("<original>")
 
@@ -136,7 +137,7 @@ class MainWindow(QMainWindow):
             "backward": self.backward_panel.backward, "zero_grad": self.backward_panel.zero_grad,
             "nudge_up": lambda: self.inspector.nudge(+1),
             "nudge_down": lambda: self.inspector.nudge(-1),
-            "step_all": self.inspector.step_all,
+            "step_selected": self.inspector.step_selected, "step_all": self.inspector.step_all,
             "about": self.about, "about_qt": lambda: QMessageBox.aboutQt(self),
         }
 
@@ -181,7 +182,7 @@ class MainWindow(QMainWindow):
         graph.addSeparator()
         graph.addActions([a["backward"], a["zero_grad"]])
         graph.addSeparator()
-        graph.addActions([a["nudge_up"], a["nudge_down"], a["step_all"]])
+        graph.addActions([a["nudge_up"], a["nudge_down"], a["step_selected"], a["step_all"]])
 
         help_ = bar.addMenu("&Help")
         help_.addActions([a["about"], a["about_qt"]])
@@ -226,10 +227,12 @@ class MainWindow(QMainWindow):
     def _subscribe(self) -> None:
         self.document.events.values_changed.connect(self._update_output_label)
         self.document.events.output_changed.connect(self._update_output_label)
+        self.document.events.node_changed.connect(self._update_output_label)  # a rename
 
     def _unsubscribe(self) -> None:
         self.document.events.values_changed.disconnect(self._update_output_label)
         self.document.events.output_changed.disconnect(self._update_output_label)
+        self.document.events.node_changed.disconnect(self._update_output_label)
 
     # --- documents --------------------------------------------------------------------------
     def set_document(self, document: Document, path: str | os.PathLike | None = None,
@@ -547,12 +550,12 @@ class MainWindow(QMainWindow):
     def _update_output_label(self, *_args) -> None:
         doc = self.document
         out = output_of(doc)
-        v = doc.value_of(out) if out is not None else None
-        if v is None:
+        if out is None:
             self.output_label.setText("")
             return
+        v = doc.value_of(out)
         name = doc.nodes[out].label or out
-        self.output_label.setText(f"{name} = {format_number(v.data)}")
+        self.output_label.setText(f"{name} = {MISSING if v is None else format_number(v.data)}")
 
     # --- window state -----------------------------------------------------------------------
     def _restore_window(self) -> None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mgstudio.document.outputs import why_backward_idle
 from mgstudio.engine.gradcheck import gradcheck
 
 from .doc_watch import DocWatch
@@ -144,7 +145,8 @@ class GradcheckPanel(QWidget):
         self._clear("")
         self.rows = rows
         if root is None or doc.value_of(root) is None:
-            why = doc.why_incomplete(root) if root is not None else None
+            why = why_backward_idle(doc, root, verb="The gradient check") \
+                if root is not None else None
             self.summary.setText(why or "Nothing to check: the graph has no output yet.")
             return rows
         self.table.setRowCount(len(rows))
