@@ -755,6 +755,8 @@ class Document:
                 text = json.dumps(dict(fragment), allow_nan=False)
             except (TypeError, ValueError) as exc:
                 raise FileFormatError(f"the pasted data is not JSON-able ({exc})") from None
+            except RecursionError:
+                raise FileFormatError("the pasted data is nested too deeply") from None
         else:
             text = fragment
         parsed = fileformat.parse(text, fragment=True)

@@ -37,14 +37,3 @@ def get_fragment_text() -> str | None:
         return None
     text = raw.decode("utf-8", errors="replace")
     return text if text.lstrip().startswith("{") else None
-
-
-def fragment_origin(text: str) -> tuple[float, float] | None:
-    """Top-left of the fragment's node positions (to place a paste), if readable."""
-    try:
-        nodes = json.loads(text).get("nodes", [])
-        xs = [float(n["pos"][0]) for n in nodes]
-        ys = [float(n["pos"][1]) for n in nodes]
-    except (ValueError, TypeError, KeyError, AttributeError, IndexError):
-        return None
-    return (min(xs), min(ys)) if xs else None
