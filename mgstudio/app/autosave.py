@@ -178,11 +178,16 @@ def set_aside(bad: list[tuple[Path, str]], shown: int = 5) -> str:
     return head + "\n" + "\n".join(f"• {line}" for line in body) + where
 
 
-def remove(path: Path) -> None:
+def remove(path: Path) -> bool:
+    """Delete a swap file; False if it stays (a read-only folder: it is offered again at the
+    next start, which is better than a start-up that fails)."""
     try:
         path.unlink()
     except FileNotFoundError:
         pass
+    except OSError:
+        return False
+    return True
 
 
 class Autosaver(QObject):
@@ -233,10 +238,7 @@ class Autosaver(QObject):
     def discard(self) -> None:
         """Remove the swap file (the work is saved or deliberately dropped)."""
         self.timer.stop()
-        try:
-            remove(self.path)
-        except OSError:
-            pass
+        remove(self.path)
 
     def stop(self) -> None:
         """Stop following the window; the swap file stays (as after a crash)."""

@@ -356,3 +356,21 @@ def test_gui_exports_make_0644_files_and_keep_a_files_mode_and_link(window, expo
     assert link.is_symlink() and real.read_bytes() != b"old"
     assert stat.S_IMODE(real.stat().st_mode) == 0o640
     assert sorted(p.name for p in real.parent.iterdir()) == [written.name]
+
+
+def test_a_swap_that_cannot_be_deleted_never_stops_start_up(window, tmp_path, dead_pid,
+                                                            monkeypatch, errors):
+    folder = tmp_path / "swaps"
+    folder.mkdir()
+    (folder / f"{dead_pid}-1.swap").write_text(swap_json(dead_pid, name="lost work"))
+
+    def read_only(self, *_a, **_k):  # as in a folder that became read-only
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "unlink", read_only)
+    window.enable_autosave(folder)
+    window.ask_recovery = lambda swap: "discard"
+    assert not window.offer_recovery()  # no PermissionError out of start-up
+    window.ask_recovery = lambda swap: "recover"
+    assert window.offer_recovery() and window.untitled_name == "lost work"
+    assert errors == []

@@ -292,7 +292,7 @@ def test_every_cycle_is_named_and_the_named_cycle_is_real(data):
     assert all((a, b) in edges for a, b in zip(names, names[1:]))
 
 
-# --- unknown fields ----------------------------------------------------------------------------------
+# --- unknown fields -------------------------------------------------------------------------------
 def test_unknown_wire_fields_survive_a_save(tmp_path):
     data = json.loads(NEURON.read_text())
     data["wires"][0]["colour"] = "red"
