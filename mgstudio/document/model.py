@@ -766,7 +766,7 @@ class Document:
         for n in parsed.nodes:
             x, y = n.pos
             nodes.append(replace(n, id=fresh[n.id], pos=(x + dx, y + dy)))
-        wires = [Wire(fresh[w.src], fresh[w.dst], w.port) for w in parsed.wires]
+        wires = [replace(w, src=fresh[w.src], dst=fresh[w.dst]) for w in parsed.wires]
         return self.add_subgraph(nodes, wires)
 
     # --- files ------------------------------------------------------------------------------

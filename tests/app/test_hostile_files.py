@@ -374,3 +374,17 @@ def test_a_swap_that_cannot_be_deleted_never_stops_start_up(window, tmp_path, de
     window.ask_recovery = lambda swap: "recover"
     assert window.offer_recovery() and window.untitled_name == "lost work"
     assert errors == []
+
+
+def test_copy_and_paste_keep_unknown_wire_fields(window, tmp_path):
+    data = json.loads(NEURON.read_text())
+    data["wires"] = [dict(w, colour="red") for w in data["wires"]]
+    path = tmp_path / "g.mgs"
+    path.write_text(json.dumps(data))
+    assert window.open_file(path, ask=False)
+    n = len(window.document.wires)
+    window.canvas.select_all()
+    window.actions["copy"].trigger()
+    window.actions["paste"].trigger()
+    assert len(window.document.wires) == 2 * n
+    assert all(w.extra == {"colour": "red"} for w in window.document.wires)
