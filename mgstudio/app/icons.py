@@ -11,7 +11,10 @@ from PySide6.QtGui import QIcon, QImage, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
-ICONS_DIR = Path(__file__).resolve().parents[2] / "resources" / "icons"
+from mgstudio.bundled import folder
+
+ICONS_DIR = folder("icons")
+APP_ICON = "mgstudio"  # also the desktop entry's Icon= name
 _SIZES = (16, 24, 32, 48)
 
 
@@ -25,7 +28,7 @@ def kind_icon(kind_name: str) -> QIcon:
 
 
 def app_icon() -> QIcon:
-    return icon("mgstudio")
+    return icon(APP_ICON)
 
 
 def icon(name: str) -> QIcon:

@@ -31,6 +31,13 @@ def build_parser() -> argparse.ArgumentParser:
                         help="run Backward once the graph is open")
     parser.add_argument("--select", metavar="LABEL",
                         help="select the node with this label (shown in the inspector)")
+    parser.add_argument("--install-desktop", action="store_true",
+                        help="add mgstudio to the desktop's application menu (writes "
+                        "~/.local/share/applications/mgstudio.desktop and its icon) and exit")
+    parser.add_argument("--uninstall-desktop", action="store_true",
+                        help="remove what --install-desktop wrote and exit")
+    parser.add_argument("--self-check", action="store_true",
+                        help="check that icons, examples and lessons are installed, and exit")
     return parser
 
 
@@ -61,12 +68,35 @@ def install_tools(window) -> list[str]:
     return installed
 
 
+def _desktop(install: bool) -> int:
+    from mgstudio import desktop
+    from mgstudio.document import DocumentError
+
+    try:
+        paths = desktop.install() if install else desktop.uninstall()
+    except DocumentError as exc:  # write_atomic's message names the file and the reason
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"error: can't {'install' if install else 'remove'} the desktop entry: "
+              f"{exc.filename}: {exc.strerror}", file=sys.stderr)
+        return 1
+    verb = "wrote" if install else "removed"
+    for path in paths:
+        print(f"{verb} {path}")
+    if not paths:
+        print("nothing to remove")
+    return 0
+
+
 def _stderr_error(title: str, text: str) -> None:
     print(f"error: {title}: {text}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(sys.argv[1:] if argv is None else list(argv))
+    if args.install_desktop or args.uninstall_desktop:
+        return _desktop(args.install_desktop)
     from PySide6.QtWidgets import QApplication
 
     from .icons import app_icon
@@ -76,8 +106,13 @@ def main(argv: list[str] | None = None) -> int:
     app.setOrganizationName("mgstudio")
     app.setApplicationName("mgstudio")
     app.setApplicationDisplayName("mgstudio")
+    app.setDesktopFileName("mgstudio")  # Wayland/X11 match the window to mgstudio.desktop
     apply_theme(app, args.theme)
     app.setWindowIcon(app_icon())
+    if args.self_check:
+        from .selfcheck import main as self_check
+
+        return self_check()
 
     from .main_window import MainWindow
 
