@@ -424,7 +424,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def escape_surrogates(json_text: str) -> str:
-    """JSON text that can be written as UTF-8: a lone surrogate (from a "\ud800" escape in a
+    """JSON text that can be written as UTF-8: a lone surrogate (from a "\\ud800" escape in a
     loaded file, or an undecodable byte of a file name) becomes its escape, which reads back
     as the same string."""
     return _SURROGATE.sub(_escape, json_text)

@@ -119,7 +119,11 @@ def write_atomic(path: str | os.PathLike, data: str | bytes, *, verb: str = "wri
     raises FileWriteError (``can't <verb> <path>: …``) and leaves the old file as it was."""
     shown = os.fspath(path)
     if isinstance(data, str):
-        data = data.encode("utf-8")
+        try:
+            data = data.encode("utf-8")
+        except UnicodeEncodeError as exc:  # a lone surrogate: the caller should have escaped it
+            raise FileWriteError(f"can't {verb} {shown}: character {exc.start} of the text "
+                                 "can't be written as UTF-8") from None
     try:
         target = os.path.realpath(path)  # through symlinks: the link stays, its file changes
         try:
@@ -182,10 +186,13 @@ def _keep_owner_and_mode(fd: int, tmp: str, old: os.stat_result) -> None:
         except OSError:
             pass
     mode = stat.S_IMODE(old.st_mode) & 0o777  # never carry setuid/setgid bits over
-    if hasattr(os, "fchmod"):
-        os.fchmod(fd, mode)
-    else:
-        os.chmod(tmp, mode)
+    try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, mode)
+        else:
+            os.chmod(tmp, mode)
+    except OSError:  # a file system without modes (FAT): saving matters more than the mode
+        pass
 
 
 def _sync_folder(folder: str) -> None:

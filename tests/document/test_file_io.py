@@ -329,3 +329,21 @@ def test_deeply_nested_json_is_one_error_line(capsys, tmp_path, depth):
     code, _out, err = run(capsys, "check", path)
     assert code == 1 and err == "error: deep.mgs: the JSON is nested too deeply to be an " \
                                 "mgstudio document\n"
+
+
+def test_text_that_is_not_utf8_is_a_message(tmp_path):
+    with pytest.raises(fileio.FileWriteError, match="can't be written as UTF-8"):
+        fileio.write_atomic(tmp_path / "x.py", "ok \ud800")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_system_without_modes_still_saves(tmp_path, monkeypatch):
+    path = tmp_path / "g.mgs"
+    path.write_text("old")
+
+    def no_modes(*_a):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "fchmod", no_modes)
+    Document.load(NEURON).save(path)
+    assert Document.load(path).nodes
