@@ -176,7 +176,14 @@ def _create_temp(folder: str, name: str) -> tuple[int, str]:
 
 def temp_name(name: str, pid: int | None = None) -> str:
     """The hidden temporary name a write of ``name`` uses (``remove_stale_temps`` knows it)."""
-    return f".{name}.{os.getpid() if pid is None else pid}-{secrets.token_hex(4)}.tmp"
+    return f".{_stem(name)}.{os.getpid() if pid is None else pid}-{secrets.token_hex(4)}.tmp"
+
+
+def _stem(name: str) -> str:
+    # a target name near the file system's 255-byte limit still needs room for the suffix
+    while len(os.fsencode(name)) > 200:
+        name = name[:-1]
+    return name
 
 
 def _keep_owner_and_mode(fd: int, tmp: str, old: os.stat_result) -> None:
@@ -225,7 +232,7 @@ def remove_stale_temps(folder: str | os.PathLike, name: str | None = None,
         if not entry.name.startswith("."):
             continue
         m = _TEMP.fullmatch(entry.name) or _OLD_TEMP.fullmatch(entry.name)
-        if m is None or (name is not None and m.group("name") != name):
+        if m is None or (name is not None and m.group("name") != _stem(name)):
             continue
         try:
             st = entry.stat(follow_symlinks=False)

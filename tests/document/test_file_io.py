@@ -347,3 +347,11 @@ def test_a_file_system_without_modes_still_saves(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "fchmod", no_modes)
     Document.load(NEURON).save(path)
     assert Document.load(path).nodes
+
+
+def test_a_long_file_name_saves_and_its_stale_temporaries_go(tmp_path):
+    name = "é" * 120 + ".mgs"  # 244 bytes: no room for a temporary suffix after it
+    stale = tmp_path / fileio.temp_name(name, pid=_dead_pid())
+    stale.write_text("")
+    Document.load(NEURON).save(tmp_path / name)
+    assert [p.name for p in tmp_path.iterdir()] == [name]
