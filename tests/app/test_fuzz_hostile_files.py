@@ -5,6 +5,7 @@ check allows only the entry point's own error with a clear message, within secon
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import json
 import os
@@ -39,6 +40,7 @@ def _docs_fuzz():
 
 docs = _docs_fuzz()
 _scratch = Path(tempfile.mkdtemp(prefix="mgstudio-fuzz-files-"))
+atexit.register(lambda: _remove(_scratch))
 
 
 def check_message(exc: BaseException) -> None:
