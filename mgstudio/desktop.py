@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 from mgstudio.bundled import folder
-from mgstudio.document.fileformat import write_atomic
+from mgstudio.document.fileio import write_atomic
 
 APP_ID = "mgstudio"  # also QGuiApplication.desktopFileName, so the window finds its entry
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QSize, Qt
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF, QSize, Qt
 from PySide6.QtGui import QImage, QPainter
 
 from mgstudio.document import DocumentError
+from mgstudio.document.fileio import write_atomic
 
 from .canvas.scene import CanvasScene
 
@@ -46,19 +47,20 @@ def _render(scene: CanvasScene, path: Path, fmt: str) -> None:
     if source.isEmpty():
         source = QRectF(0, 0, 100, 100)
     target = QRectF(0, 0, source.width(), source.height())
-    tmp = path.with_name(f".{path.name}.part")
+    buffer = QBuffer()  # drawn in memory, then written by the one atomic writer
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     if fmt == "svg":
         from PySide6.QtSvg import QSvgGenerator
 
         gen = QSvgGenerator()
-        gen.setFileName(str(tmp))
+        gen.setOutputDevice(buffer)
         gen.setSize(QSize(round(target.width()), round(target.height())))
         gen.setViewBox(target)
         gen.setTitle("mgstudio graph")
         painter = QPainter(gen)
         scene.render(painter, target, source)
         painter.end()
-        ok = tmp.exists()
+        ok = buffer.size() > 0
     else:
         scale = 2.0  # crisp on high-density screens and in slides
         image = QImage(round(target.width() * scale), round(target.height() * scale),
@@ -69,19 +71,15 @@ def _render(scene: CanvasScene, path: Path, fmt: str) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         scene.render(painter, QRectF(0, 0, image.width(), image.height()), source)
         painter.end()
-        ok = image.save(str(tmp), "PNG")
+        ok = image.save(buffer, "PNG")
     if not ok:
         raise DocumentError(f"can't write {path}")
-    try:
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise DocumentError(f"can't write {path}: {exc.strerror or exc}") from None
+    write_atomic(path, bytes(buffer.data()))
 
 
 def export_code(doc, path: str | os.PathLike, flavour: str) -> None:
     """Write the graph as a micrograd or PyTorch script (``flavour``: micrograd | torch)."""
     from mgstudio.document import code_export
-    from mgstudio.document.fileformat import write_atomic
 
     text = (code_export.export_torch(doc) if flavour == "torch"
             else code_export.export_micrograd(doc))

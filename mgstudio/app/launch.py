@@ -172,12 +172,30 @@ def _screenshot(app, window, out: str) -> int:
     loop.exec()
     window.canvas.fit_all()
     app.processEvents()
-    ok = window.grab().save(out, "PNG")
+    problem = _write_png(window.grab(), out)
     window.settings.sync()
     window.undo_stack.setClean()  # never prompt while closing unattended
     window.close()
-    if not ok:
-        print(f"error: can't write the screenshot {out}", file=sys.stderr)
+    if problem is not None:
+        print(f"error: {problem}", file=sys.stderr)
         return 1
     print(f"wrote {out}")
     return 0
+
+
+def _write_png(pixmap, out: str) -> str | None:
+    """Write the picture; returns what went wrong, or None."""
+    from PySide6.QtCore import QBuffer, QIODevice
+
+    from mgstudio.document import DocumentError
+    from mgstudio.document.fileio import write_atomic
+
+    buffer = QBuffer()  # encoded in memory, then written by the one atomic writer
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not pixmap.save(buffer, "PNG"):
+        return f"can't write the screenshot {out}"
+    try:
+        write_atomic(out, bytes(buffer.data()))
+    except DocumentError as exc:
+        return str(exc)
+    return None

@@ -389,10 +389,8 @@ class MainWindow(QMainWindow):
         if self.autosaver is None:
             return False
         orphans, bad = autosave.scan(self.autosaver.folder)
-        for path, reason in bad:
-            moved = autosave.move_aside(path)
-            where = f"\nIt was moved aside to {moved}." if moved is not None else ""
-            self.show_error("Can't recover autosaved work", f"{reason}{where}")
+        if bad:  # one message for all of them, then start-up goes on
+            self.show_error("Can't recover autosaved work", autosave.set_aside(bad))
         for swap in orphans:
             answer = self.ask_recovery(swap)
             if answer == "recover" and self.recover(swap):
@@ -405,9 +403,9 @@ class MainWindow(QMainWindow):
         """Show a swap file's document, modified, under its original file's name."""
         try:
             doc = swap.document()
-        except DocumentError as exc:
-            self.show_error("Can't recover autosaved work", str(exc))
-            autosave.move_aside(swap.path)
+        except autosave.SwapError as exc:
+            self.show_error("Can't recover autosaved work", autosave.set_aside([(swap.path,
+                                                                                 str(exc))]))
             return False
         self.stop_background_work()
         self.set_document(doc, swap.original, name=swap.name)

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from collections.abc import Hashable, Iterable, Sequence
 from pathlib import Path
 
 import graphviz
 
+from . import fileio
 from .errors import DocumentError
 from .kinds import KINDS
 
@@ -167,21 +166,10 @@ def render(doc, path, fmt: str | None = None, output: str | None = None) -> Path
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    directory = path.parent if str(path.parent) else Path(".")
     try:
-        fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", dir=directory)
-    except OSError as exc:
-        raise RenderError(f"can't write {path}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise RenderError(f"can't write {path}: {exc.strerror or exc}") from None
+        fileio.write_atomic(path, data)
+    except DocumentError as exc:
+        raise RenderError(str(exc)) from None
 
 
 # --- layout -------------------------------------------------------------------------------------

@@ -762,6 +762,8 @@ class Document:
                 text = json.dumps(dict(fragment), allow_nan=False)
             except (TypeError, ValueError) as exc:
                 raise FileFormatError(f"the pasted data is not JSON-able ({exc})") from None
+            except RecursionError:
+                raise FileFormatError("the pasted data is nested too deeply") from None
         else:
             text = fragment
         parsed = fileformat.parse(text, fragment=True)
@@ -771,7 +773,7 @@ class Document:
         for n in parsed.nodes:
             x, y = n.pos
             nodes.append(replace(n, id=fresh[n.id], pos=(x + dx, y + dy)))
-        wires = [Wire(fresh[w.src], fresh[w.dst], w.port) for w in parsed.wires]
+        wires = [replace(w, src=fresh[w.src], dst=fresh[w.dst]) for w in parsed.wires]
         return self.add_subgraph(nodes, wires)
 
     # --- files ------------------------------------------------------------------------------

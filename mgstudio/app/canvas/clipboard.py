@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from PySide6.QtCore import QMimeData
 from PySide6.QtWidgets import QApplication
 
+from mgstudio.document import DocumentError
+from mgstudio.document.fileformat import load_json
+
 MIME_FRAGMENT = "application/x-mgstudio-fragment"
 MAX_CLIPBOARD_BYTES = 5_000_000
 
@@ -45,10 +48,10 @@ def fragment_bounds(text: str) -> tuple[float, float, float, float] | None:
     """``(left, top, right, bottom)`` of the fragment's node positions, if readable. (The
     document validates the fragment when pasting; a bad one is refused there.)"""
     try:
-        nodes = json.loads(text).get("nodes", [])
+        nodes = load_json(text, MAX_CLIPBOARD_BYTES, what="the clipboard").get("nodes", [])
         xs = [float(n["pos"][0]) for n in nodes]
         ys = [float(n["pos"][1]) for n in nodes]
-    except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError):
+    except (DocumentError, ValueError, TypeError, KeyError, AttributeError, IndexError):
         return None
     if not xs or not all(math.isfinite(v) for v in (*xs, *ys)):
         return None
