@@ -308,7 +308,7 @@ def layout_graph(ids: Sequence[str], edges: Sequence[tuple[str, str]], use_dot: 
     thread gets these, not the document)."""
     if use_dot:
         try:
-            return dot_layout(ids, edges, progress)
+            return dot_layout(ids, edges, progress, max_nodes=DOT_LAYOUT_LIMIT)
         except GraphvizNotFoundError:  # includes DotTooLargeError
             pass
     return layered_layout(ids, edges)
