@@ -88,19 +88,37 @@ def test_cone_does_fewer_forward_steps(monkeypatch):
     assert cone < full / 1.8
 
 
-def test_wide_graph_costs_nodes_not_leaves_times_nodes(monkeypatch):
+def test_forward_steps_stay_within_twice_the_cones(monkeypatch):
     leaves = [Value(0.001 * i) for i in range(300)]
     out = Value(0.0)
     for leaf in leaves:
         out = out + leaf.tanh()
     calls = _counting(monkeypatch)
     gradcheck(out)
-    # each leaf's cone: its tanh and the adds after it; the initial evaluation: every node
+    # leaf i's cone: its tanh and the 300 - i adds after it, evaluated twice; the walk may
+    # give up and take every computed node after the leaf instead, at most twice the cone
     n_nodes = len(out.topological_order())
-    assert calls["n"] < 2 * sum(2 + (300 - i) for i in range(300)) + n_nodes + 10
+    cones = sum(1 + (300 - i) for i in range(300))
+    assert calls["n"] <= 2 * (2 * cones + 2) + n_nodes
     calls["n"] = 0
     gradcheck(out, cone=False)
-    assert calls["n"] > 300 * n_nodes
+    assert calls["n"] >= 2 * 300 * (n_nodes - 301)
+
+
+def test_a_sum_of_small_terms_costs_far_less_than_leaves_times_nodes(monkeypatch):
+    terms = []
+    for i in range(256):
+        x, w = Value(0.01 * i), Value(-0.5)
+        terms.append((x * w).tanh())
+    while len(terms) > 1:  # a balanced sum: 8 adds from any term to the output
+        terms = [terms[i] + terms[i + 1] for i in range(0, len(terms), 2)]
+    out = terms[0]
+    calls = _counting(monkeypatch)
+    gradcheck(out)
+    cone = calls["n"]
+    calls["n"] = 0
+    gradcheck(out, cone=False)
+    assert cone * 20 < calls["n"]
 
 
 def test_progress_counts_leaves_and_can_stop_the_check():
