@@ -193,6 +193,7 @@ class Task(QObject):
             return
         dlg = QProgressDialog(self.title + "…", "Cancel", 0, 0, self._parent_widget)
         dlg.setWindowTitle(self.title)
+        dlg.setMinimumWidth(380)  # room for "… 12,345 of 67,890" and the window title
         dlg.setWindowModality(Qt.WindowModality.WindowModal)
         dlg.setMinimumDuration(0)
         dlg.setAutoClose(False)
