@@ -372,7 +372,9 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.StandardButton.Discard
 
     def stop_background_work(self) -> None:
-        """Pause a training run before another document replaces this one."""
+        """Pause a training run, and cancel layouts, renders and checks, before another
+        document replaces this one."""
+        self.tasks.cancel_all()
         training = getattr(self, "training", None)
         if training is not None and getattr(training, "state", None) == "running":
             training.pause()

@@ -272,3 +272,12 @@ def test_expression_box_builds_in_a_task(window, qtbot, text):
         task = tools.expression.build()
     assert task.state == "done"
     assert blocker.args[0].value_of(blocker.args[0].selected_output).data == 20.0
+
+
+def test_opening_another_graph_cancels_running_work(window, qtbot, open_example):
+    started, stopped, done = threading.Event(), [], []
+    task = window.tasks.run("Counting", _until_cancelled(started, stopped), on_done=done.append)
+    assert started.wait(10)
+    open_example("neuron.mgs")
+    qtbot.waitUntil(lambda: not task.running, timeout=10_000)
+    assert task.state == "cancelled" and stopped == [True] and done == []
