@@ -47,8 +47,7 @@ def run(args) -> int:
                max_nodes=None if args.force else args.max_nodes)
     except DotTooLargeError as exc:
         raise UserError(f"{exc}: pass --force (or --max-nodes {exc.n_nodes}) to wait for it "
-                        "anyway, or write the source with -o OUT.dot and lay it out with "
-                        "another tool (sfdp is faster)") from None
+                        "anyway, or write only the source with -o OUT.dot") from None
     except DocumentError as exc:
         raise UserError(str(exc)) from None
     return 0
