@@ -47,7 +47,10 @@ _LIVE: weakref.WeakSet = weakref.WeakSet()
 def _stop_all() -> None:
     # destroying a running QThread aborts the process: stop any that a script left running
     for tasks in list(_LIVE):
-        tasks.shutdown(timeout_ms=5000)
+        try:
+            tasks.shutdown(timeout_ms=5000)
+        except RuntimeError:  # its Qt side is already gone at exit: nothing left to stop
+            pass
 
 
 class _Worker(QObject):
