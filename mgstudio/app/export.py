@@ -4,6 +4,7 @@ otherwise the canvas scene itself drawn into an SVG or PNG."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF, QSize, Qt
@@ -17,21 +18,47 @@ from .canvas.scene import CanvasScene
 MARGIN = 20.0
 
 
-def export_picture(doc, scene: CanvasScene, path: str | os.PathLike) -> str:
-    """Write ``path`` (.svg or .png); returns how it was drawn ("graphviz" or "canvas")."""
+TOO_LARGE_HINT = ("save the graph and run 'python -m mgstudio render FILE -o OUT.svg --force' "
+                  "to wait for dot anyway, or copy a part of it into a new graph and export "
+                  "that")
+
+
+def start_picture_export(tasks, doc, scene: CanvasScene, path: str | os.PathLike,
+                         done: Callable[[str], None], failed: Callable[[str], None]):
+    """Write ``path`` (.svg or .png) in a background task of ``tasks``: Graphviz's picture,
+    or the canvas scene drawn (in the GUI thread, when the task ends) if ``dot`` is missing.
+    ``done(how)`` gets "graphviz" or "canvas". Refusals (the suffix, a graph too big for
+    ``dot``) raise DocumentError at once."""
     from mgstudio.document import graphviz_io
 
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in ("svg", "png"):
         raise DocumentError(f"can't export '{path.name}': name it .svg or .png")
-    try:
-        graphviz_io.render(doc, path, fmt)
+    limit = graphviz_io.DOT_NODE_LIMIT
+    graphviz_io.check_dot_size(len(doc.nodes), limit, hint=TOO_LARGE_HINT)
+    # the worker draws a copy: the document may change while dot works
+    snapshot = graphviz_io.PictureSnapshot.of(doc)
+
+    def job(progress):
+        try:
+            graphviz_io.render(snapshot, path, fmt, progress=progress, max_nodes=limit)
+        except graphviz_io.DotTooLargeError:
+            raise
+        except graphviz_io.GraphvizNotFoundError:
+            return "canvas"
         return "graphviz"
-    except graphviz_io.GraphvizNotFoundError:
-        pass
-    render_scene(scene, path, fmt)
-    return "canvas"
+
+    def finished(how: str) -> None:
+        if how == "canvas":
+            try:
+                render_scene(scene, path, fmt)
+            except DocumentError as exc:
+                failed(str(exc))
+                return
+        done(how)
+
+    return tasks.run(f"Exporting {path.name}", job, on_done=finished, on_failed=failed)
 
 
 def render_scene(scene: CanvasScene, path: Path, fmt: str) -> None:

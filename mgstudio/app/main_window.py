@@ -28,11 +28,12 @@ from mgstudio.engine import gc_paused
 
 from . import actions as actions_mod
 from . import autosave
+from .background import BackgroundTasks
 from .backward_panel import BackwardPanel
 from .canvas.numbers import MISSING, format_number
 from .canvas.view import CanvasView
 from .dialogs import ABOUT, CodeImportDialog, NeuronDialog
-from .export import export_code, export_picture
+from .export import export_code, start_picture_export
 from .grads import output_of
 from .icons import app_icon, icon, icon_size
 from .inspector import InspectorWidget
@@ -64,6 +65,8 @@ class MainWindow(QMainWindow):
         #: keeps a swap file of unsaved work; off until ``enable_autosave`` (the launcher)
         self.autosaver: autosave.Autosaver | None = None
         self.undo_stack = QUndoStack(self)
+        #: long work (layout, rendering, import, checks) runs here, off the GUI thread
+        self.tasks = BackgroundTasks(self)
         self.setWindowIcon(app_icon())
         self.setDockNestingEnabled(True)
 
@@ -305,9 +308,7 @@ class MainWindow(QMainWindow):
         self.set_document(doc, None, name=f"{Path(path).stem} (example)")
         if self._items_overlap():
             # examples are stored with compact positions; spread them for our node size
-            self.canvas.auto_arrange()
-            self.undo_stack.clear()
-            self.undo_stack.setClean()
+            self.canvas.auto_arrange(then=self.forget_arrange)
         if doc.title:
             self.show_message(doc.title)
         return True
@@ -318,6 +319,12 @@ class MainWindow(QMainWindow):
             return False
         rects = [it.sceneBoundingRect() for it in items]
         return any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:])
+
+    def forget_arrange(self) -> None:
+        """After arranging a just-opened graph: the arrangement is no edit of the user's."""
+        if self.undo_stack.count() == 1 and self.undo_stack.text(0) == "Arrange nodes":
+            self.undo_stack.clear()
+            self.undo_stack.setClean()
 
     def save(self) -> bool:
         if self.path is None:
@@ -368,7 +375,9 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.StandardButton.Discard
 
     def stop_background_work(self) -> None:
-        """Pause a training run before another document replaces this one."""
+        """Pause a training run, and cancel layouts, renders and checks, before another
+        document replaces this one."""
+        self.tasks.cancel_all()
         training = getattr(self, "training", None)
         if training is not None and getattr(training, "state", None) == "running":
             training.pause()
@@ -491,13 +500,18 @@ class MainWindow(QMainWindow):
         return path is not None and self.export_picture(path)
 
     def export_picture(self, path: str | os.PathLike) -> bool:
+        """Start exporting (Graphviz runs in a background task); False if refused at once."""
+        def done(how: str) -> None:
+            note = "" if how == "graphviz" else " (Graphviz not found: drew the canvas)"
+            self.show_message(f"Exported {Path(path).name}{note}")
+
         try:
-            how = export_picture(self.document, self.canvas.canvas_scene, path)
+            start_picture_export(self.tasks, self.document, self.canvas.canvas_scene, path,
+                                 done, lambda text: self.show_error("Can't export the picture",
+                                                                    text))
         except DocumentError as exc:
             self.show_error("Can't export the picture", str(exc))
             return False
-        note = "" if how == "graphviz" else " (Graphviz not found: drew the canvas)"
-        self.show_message(f"Exported {Path(path).name}{note}")
         return True
 
     def export_code_dialog(self, flavour: str) -> bool:
@@ -578,6 +592,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.save_window()
+        self.tasks.shutdown()  # cancel layouts, renders, checks; their results are dropped
         if self.autosaver is not None:
             self.autosaver.discard()  # saved, or the user chose to discard
         self.canvas.detach()

@@ -384,7 +384,7 @@ def test_insert_neuron_then_backward_shows_the_lectures_numbers(canvas, doc, und
 
 def test_auto_arrange_is_one_undoable_move(canvas, doc, undo_stack, neuron):
     doc.move_nodes({nid: (0.0, 0.0) for nid in neuron.values()})  # all in one heap
-    canvas.auto_arrange()
+    assert canvas.auto_arrange().wait()  # the layout runs in a background task
     assert undo_stack.count() == 1 and undo_stack.text(0) == "Arrange nodes"
     rects = [canvas.item_for(i).sceneBoundingRect().adjusted(8, 8, -8, -8)
              for i in neuron.values()]

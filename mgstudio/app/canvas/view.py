@@ -27,7 +27,7 @@ from mgstudio.document import KINDS
 from . import clipboard
 from .inline_edit import InlineEditor
 from .interactions import CutGesture, Interaction, PanGesture, WireDrag
-from .layout import arranged_positions
+from .layout import arrange_job
 from .neuron import COLUMN
 from .node_item import BADGE, DATA, DETAIL_LOD, GRAD, LABEL, NodeItem
 from .numbers import format_number, nudged, parse_number
@@ -588,16 +588,31 @@ class CanvasView(QGraphicsView):
         self.fit_all()
         return list(cmd.ids)
 
-    def auto_arrange(self) -> None:
-        """Lay the graph out left to right (Graphviz when installed) as one undo step."""
+    def auto_arrange(self, then=None):
+        """Lay the graph out left to right (Graphviz when installed) as one undo step. The
+        layout runs in a background task (returned; None for an empty graph); ``then()`` runs
+        after the nodes moved."""
+        from mgstudio.app.background import tasks_for
+
         doc = self.document
         if not doc.nodes:
-            return
-        positions = arranged_positions(doc, self.canvas_scene)
-        moved = {nid: p for nid, p in positions.items() if tuple(doc.nodes[nid].pos) != p}
-        if moved:
-            self.push(MoveNodesCommand(doc, moved, text="Arrange nodes"))
-        self.fit_all()
+            return None
+        job = arrange_job(doc, self.canvas_scene)
+
+        def arrived(positions):
+            if self.document is not doc or not job.still_fits(doc):
+                self.status_message.emit("the graph changed while it was being arranged: "
+                                         "arrange it again")
+                return
+            moved = {nid: p for nid, p in positions.items() if tuple(doc.nodes[nid].pos) != p}
+            if moved:
+                self.push(MoveNodesCommand(doc, moved, text="Arrange nodes"))
+            self.fit_all()
+            if then is not None:
+                then()
+
+        return tasks_for(self).run("Arranging the graph", job, on_done=arrived,
+                                   on_failed=self.status_message.emit)
 
     # --- inline editors --------------------------------------------------------------------
     def _open_editor(self, nid: str, cell: str, text: str, on_commit) -> InlineEditor | None:

@@ -252,9 +252,7 @@ class LearnTools(QObject):
             w.set_document(doc)
         # the importer's layout is compact; spread it for the canvas's wide nodes, and keep
         # the arranging out of the new document's undo history
-        w.canvas.auto_arrange()
-        w.undo_stack.clear()
-        w.undo_stack.resetClean()
+        w.canvas.auto_arrange(then=lambda: _forget_arrange(w, clean=False))
         if asked:  # the lesson asked for this graph: leaving it is like leaving its example
             self._lesson_doc = (w.document, structure_signature(w.document))
 
@@ -348,14 +346,25 @@ class LearnTools(QObject):
             if ask and hasattr(w, "maybe_save") and not w.maybe_save():
                 return False
             w.set_document(mlp_document(), None, name="MLP (lesson)")
-            # Graphviz placed the nodes by its own sizes; the canvas's nodes are wider
-            w.canvas.auto_arrange()
-            w.undo_stack.clear()
-            w.undo_stack.setClean()
+            # spread the importer's compact layout for the canvas's wide nodes (Graphviz, in
+            # the background), not as an edit of the learner's
+            w.canvas.auto_arrange(then=lambda: _forget_arrange(w, clean=True))
             return True
         from mgstudio.document.examples import example_path
 
         return bool(w.open_example(example_path(lesson.example), ask=ask))
+
+
+def _forget_arrange(window, clean: bool) -> None:
+    """After arranging a graph the tools just built: no undo entry (unless the learner edited
+    meanwhile); ``clean`` or modified as a new document should be."""
+    stack = window.undo_stack
+    if stack.count() == 1 and stack.text(0) == "Arrange nodes":
+        stack.clear()
+        if clean:
+            stack.setClean()
+        else:
+            stack.resetClean()
 
 
 def install(window: QMainWindow) -> LearnTools:
