@@ -578,7 +578,7 @@ def build_document(program: Program, layout: str = "layered", *,
 
 def _build_document(program: Program, layout: str, progress: Progress | None,
                     cancel: Cancel | None):
-    from . import graphviz_io
+    from . import graphviz_io, layered
     from .model import Document
     from .nodes import Node, Wire
 
@@ -590,9 +590,9 @@ def _build_document(program: Program, layout: str, progress: Progress | None,
         try:
             pos = graphviz_io.dot_layout(ids, edges)
         except graphviz_io.GraphvizNotFoundError:
-            pos = graphviz_io.layered_layout(ids, edges)
+            pos = layered.layered_layout(ids, edges)
     elif layout == "layered":
-        pos = graphviz_io.layered_layout(ids, edges)
+        pos = layered.layered_layout(ids, edges)
     else:
         raise ValueError(f"unknown layout {layout!r}")
     steps.at(0.5)

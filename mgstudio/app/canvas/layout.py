@@ -1,45 +1,25 @@
-"""Auto-arrange: the document's layout (Graphviz ``dot`` when installed), scaled to our node
-sizes and turned from centres into the top-left positions the document stores."""
+"""Auto-arrange: the document's layout (Graphviz ``dot`` when installed, else the layered
+layout of ``mgstudio.document.layered``), scaled to our node sizes and turned from centres
+into the top-left positions the document stores."""
 
 from __future__ import annotations
 
 from mgstudio.document import DocumentError
-
-# graphviz_io lays nodes out for boxes of this size; ours are wider, so positions are scaled
-try:
-    from mgstudio.document.graphviz_io import LAYER_GAP, ROW_GAP, layout_positions
-except ImportError:  # an older document package: fall back to our own layering
-    layout_positions = None
-    LAYER_GAP, ROW_GAP = 1.0, 1.0
+from mgstudio.document.graphviz_io import layout_positions
+from mgstudio.document.layered import LAYER_GAP, ROW_GAP
 
 H_GAP = 80.0
 V_GAP = 26.0
 
 
-def _simple_layers(doc) -> dict[str, tuple[float, float]]:
-    """Longest-path layers left to right, nodes in document order within a layer."""
-    layer: dict[str, int] = {}
-    for nid in doc.topological_ids():
-        ins = doc.inputs_of(nid).values()
-        layer[nid] = 1 + max((layer[w.src] for w in ins), default=-1)
-    rows: dict[int, int] = {}
-    out = {}
-    for nid, li in layer.items():
-        out[nid] = (float(li), float(rows.get(li, 0)))
-        rows[li] = rows.get(li, 0) + 1
-    return out
-
-
 def arranged_positions(doc, scene) -> dict[str, tuple[float, float]]:
     """New top-left positions for every node, keeping the graph's top-left corner in place."""
-    if layout_positions is not None:
-        try:
-            centres = layout_positions(doc)
-        except DocumentError:  # dot failed in some other way: the pure-Python layering
-            centres = layout_positions(doc, use_dot=False)
-        gap_x, gap_y = LAYER_GAP, ROW_GAP
-    else:
-        centres, gap_x, gap_y = _simple_layers(doc), 1.0, 1.0
+    try:
+        centres = layout_positions(doc)
+    except DocumentError:  # dot failed in some other way: the layered layout of document/
+        centres = layout_positions(doc, use_dot=False)
+    # the layouts place boxes of NODE_WIDTH; ours may be wider, so positions are scaled
+    gap_x, gap_y = LAYER_GAP, ROW_GAP
     sizes = {}
     for nid in centres:
         item = scene.item_for(nid)
