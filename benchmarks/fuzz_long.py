@@ -39,6 +39,8 @@ def _pure_targets():
     docs = _module("tests/document/test_fuzz_inputs.py")
     csvs = _module("tests/training/test_fuzz_csv.py")
     snippets = [s.encode() for s in docs.SNIPPETS]
+    sys.path.insert(0, str(ROOT / "tests" / "document"))  # helpers the test modules import
+    places = _module("tests/document/test_positionless.py")
 
     def both_imports(text):
         docs.run_import(import_code, text)
@@ -54,6 +56,7 @@ def _pure_targets():
         "code-random": (st.text(max_size=200) | docs.python_ish, both_imports),
         "csv": (csvs.csv_tables() | csvs.mutated_seed() | st.text(max_size=200),
                 csvs.check_csv),
+        "positionless": (places.positionless_files(max_nodes=80), places.check_positionless),
     }
 
 
