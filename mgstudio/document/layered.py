@@ -31,9 +31,13 @@ def layered_layout(
     """Node centres, left to right. With ``fold``, a graph much deeper than wide (a long
     chain) is cut into bands stacked top to bottom, like lines of text, so that it fits a
     screen-like shape (and the coordinate limits of a file) instead of one endless strip."""
-    ids = list(dict.fromkeys(ids))
+    return _layered(list(dict.fromkeys(ids)), list(edges), sweeps, fold)[0]
+
+
+def _layered(ids: list, edges: list, sweeps: int, fold: bool) -> tuple[dict, bool]:
+    """The layout, and whether it was folded into more than one band."""
     if not ids:
-        return {}
+        return {}, False
     index = {n: i for i, n in enumerate(ids)}
     preds: dict = {n: [] for n in ids}
     succs: dict = {n: [] for n in ids}
@@ -41,6 +45,20 @@ def layered_layout(
         if src in index and dst in index:
             preds[dst].append(src)
             succs[src].append(dst)
+    alone = [n for n in ids if not preds[n] and not succs[n]] if fold else []
+    if alone and len(alone) < len(ids):
+        # folded, nodes wired to nothing would stand in one tall first layer and make the
+        # first band that tall: they go into a compact grid below the bands instead
+        wired = [n for n in ids if preds[n] or succs[n]]
+        pos, folded = _layered(wired, edges, sweeps, fold)
+        if folded:
+            below = max(y for _, y in pos.values()) + ROW_GAP + BAND_GAP
+            per_row = max(1, math.ceil(math.sqrt(len(alone) * FOLD_ASPECT * ROW_GAP
+                                                 / LAYER_GAP)))
+            for k, n in enumerate(alone):
+                row, col = divmod(k, per_row)
+                pos[n] = (col * LAYER_GAP, below + row * ROW_GAP)
+            return pos, True
     order = _topological(ids, preds, succs)
     layer: dict = {}
     for n in order:
@@ -72,24 +90,29 @@ def layered_layout(
                 n = col[i] = entry[2]
                 rank[n] = float(i)
     tallest = max(len(col) for col in layers)
-    per_band = _band_length(n_layers, tallest) if fold else n_layers
-    band_height = tallest * ROW_GAP + BAND_GAP
+    per_band = _band_length(n_layers, tallest, len(ids)) if fold else n_layers
     pos = {}
-    for li, col in enumerate(layers):
-        band, at = divmod(li, per_band)
-        offset = (tallest - len(col)) / 2.0
-        for i, n in enumerate(col):
-            pos[n] = (at * LAYER_GAP, band * band_height + (i + offset) * ROW_GAP)
-    return pos
+    top = 0.0
+    for first in range(0, n_layers, per_band):
+        band = layers[first:first + per_band]
+        tall = max(len(col) for col in band)  # each band as tall as its own tallest layer
+        for at, col in enumerate(band):
+            offset = (tall - len(col)) / 2.0 if per_band == n_layers else 0.0  # bands: top
+            for i, n in enumerate(col):
+                pos[n] = (at * LAYER_GAP, top + (i + offset) * ROW_GAP)
+        top += tall * ROW_GAP + BAND_GAP
+    return pos, per_band < n_layers
 
 
-def _band_length(n_layers: int, tallest: int) -> int:
+def _band_length(n_layers: int, tallest: int, n_nodes: int) -> int:
     """Layers per band: all of them unless the strip is far wider than tall; then about as
-    many bands as make the whole roughly FOLD_ASPECT : 1 (the shape of a wide screen)."""
-    width, height = n_layers * LAYER_GAP, tallest * ROW_GAP + BAND_GAP
-    if n_layers < FOLD_MIN_LAYERS or width <= FOLD_ASPECT * height:
+    many bands (of the average layer's height) as make the whole roughly FOLD_ASPECT : 1,
+    the shape of a wide screen."""
+    width = n_layers * LAYER_GAP
+    if n_layers < FOLD_MIN_LAYERS or width <= FOLD_ASPECT * (tallest * ROW_GAP + BAND_GAP):
         return n_layers
-    bands = max(1, round(math.sqrt(width / (FOLD_ASPECT * height))))
+    typical = n_nodes / n_layers * ROW_GAP + BAND_GAP
+    bands = max(1, round(math.sqrt(width / (FOLD_ASPECT * typical))))
     return max(FOLD_MIN_LAYERS // 2, math.ceil(n_layers / bands))
 
 
