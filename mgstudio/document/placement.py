@@ -6,17 +6,19 @@ records on one spot took minutes to open. Now:
 - no node has a position: the layered layout (as code import lays out a snippet), folded
   into bands when the graph is a long chain, with the graph's corner at 0,0;
 - some have: each missing node goes next to the nodes it is wired to (right of its operands,
-  or left of its first consumers), on a free spot of the layout grid; groups wired to no
-  placed node, and large numbers of missing nodes, are laid out together below the rest.
+  or left of its consumers), on a free point of the layout grid where its box overlaps no
+  other; groups wired to no placed node, and large numbers of missing nodes, are laid out
+  together below the rest.
 
 Linear in nodes + wires (the layout's sorts aside).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 
-from .layered import LAYER_GAP, ROW_GAP, layered_layout
+from .layered import LAYER_GAP, NODE_HEIGHT, NODE_WIDTH, ROW_GAP, layered_layout
 from .nodes import MAX_COORD, Node, Wire
 
 #: above this many missing nodes they are laid out as one block, not one by one: walking a
@@ -112,20 +114,25 @@ def _topological(ids: list[str], preds: Mapping[str, list[str]], members) -> lis
 
 
 class _Grid:
-    """Cells of the layout grid (LAYER_GAP by ROW_GAP) that hold a node. A taken cell sends
-    the next node down its column; jumps remember how far, so that a crowd of nodes aiming
-    at one spot costs each of them a step or two, not a walk past all the others."""
+    """Cells of the layout grid (LAYER_GAP by ROW_GAP) that a node's box covers. A new node
+    sits on a grid point, so its box lies inside one cell and misses every box it does not
+    share a cell with. A taken cell sends the next node down its column; jumps remember how
+    far, so that a crowd of nodes aiming at one spot costs each of them a step or two, not
+    a walk past all the others."""
 
     def __init__(self, positions: Iterable[Pos]):
-        self.taken = {self._cell(x, y) for x, y in positions}
+        self.taken: set[tuple[int, int]] = set()
+        for x, y in positions:  # a placed node's box may straddle up to 2 x 2 cells
+            for ix in range(math.floor(x / LAYER_GAP), math.floor((x + NODE_WIDTH) / LAYER_GAP)
+                            + 1):
+                for iy in range(math.floor(y / ROW_GAP),
+                                math.floor((y + NODE_HEIGHT) / ROW_GAP) + 1):
+                    self.taken.add((ix, iy))
         self.jump: dict[tuple[int, int], int] = {}
 
-    @staticmethod
-    def _cell(x: float, y: float) -> tuple[int, int]:
-        return (round(x / LAYER_GAP), round(y / ROW_GAP))
-
     def take(self, x: float, y: float) -> Pos:
-        cx, cy = self._cell(x, y)
+        """The free grid point nearest below (x, y) in its column, now taken."""
+        cx, cy = round(x / LAYER_GAP), round(y / ROW_GAP)
         path = []
         while (cx, cy) in self.taken:
             path.append(cy)
@@ -133,9 +140,7 @@ class _Grid:
         for row in path:
             self.jump[cx, row] = cy
         self.taken.add((cx, cy))
-        if path:  # moved down the column: onto the grid's row
-            y = cy * ROW_GAP
-        return (float(round(x)), float(round(y)))
+        return (cx * LAYER_GAP, cy * ROW_GAP)
 
 
 def _clamp(v: float) -> float:

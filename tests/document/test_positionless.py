@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from mgstudio.cli import main
 from mgstudio.document import Document
 from mgstudio.document.code_import import import_code
-from mgstudio.document.layered import LAYER_GAP, ROW_GAP
+from mgstudio.document.layered import LAYER_GAP, NODE_HEIGHT, NODE_WIDTH, ROW_GAP
 from mgstudio.document.nodes import MAX_COORD
 
 
@@ -63,6 +63,14 @@ def check_positionless(case) -> None:
     for pos, at in spots.items():
         new = [nid for nid in at if nid not in kept]
         assert not new or len(at) == 1, (pos, at)  # a new spot is nobody else's
+    # and a new node's box (the layouts' size) overlaps no other node's box
+    boxes = sorted((node.pos, nid) for nid, node in doc.nodes.items())
+    for i, ((x, y), nid) in enumerate(boxes):
+        for (x2, y2), other in boxes[i + 1:]:
+            if x2 >= x + NODE_WIDTH:
+                break
+            if (nid not in kept or other not in kept) and abs(y2 - y) < NODE_HEIGHT:
+                raise AssertionError(f"{nid} at {(x, y)} overlaps {other} at {(x2, y2)}")
     again = Document.from_json(doc.to_json())
     assert again.to_json() == doc.to_json()
 
@@ -98,10 +106,10 @@ def test_missing_nodes_go_next_to_what_they_are_wired_to():
     doc.connect(c, m, "a")
     doc.connect(t, m, "b")
     loaded = Document.from_json(_without_pos(doc, lambda i: i not in (3, 4)))
-    tx, ty = loaded.nodes[t].pos
-    assert tx == 1800.0 + LAYER_GAP and abs(ty - 600.0) < ROW_GAP  # right of its operand
-    cx, cy = loaded.nodes[c].pos
-    assert cx == 2600.0 - LAYER_GAP and abs(cy - 900.0) < ROW_GAP  # left of its consumer
+    tx, ty = loaded.nodes[t].pos  # right of its operand, on the grid
+    assert abs(tx - (1800.0 + LAYER_GAP)) <= LAYER_GAP / 2 and abs(ty - 600.0) < ROW_GAP
+    cx, cy = loaded.nodes[c].pos  # left of its consumer
+    assert abs(cx - (2600.0 - LAYER_GAP)) <= LAYER_GAP / 2 and abs(cy - 900.0) <= 2 * ROW_GAP
     for nid in (a, b, s, m):
         assert loaded.nodes[nid].pos == doc.nodes[nid].pos
 
