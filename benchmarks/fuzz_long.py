@@ -41,6 +41,8 @@ def _pure_targets():
     docs = _module("tests/document/test_fuzz_inputs.py")
     csvs = _module("tests/training/test_fuzz_csv.py")
     snippets = [s.encode() for s in docs.SNIPPETS]
+    sys.path.insert(0, str(ROOT / "tests" / "document"))  # helpers the test modules import
+    places = _module("tests/document/test_positionless.py")
 
     def both_imports(text):
         docs.run_import(import_code, text)
@@ -58,6 +60,7 @@ def _pure_targets():
                 csvs.check_csv),
         # swap files, clipboard payloads, special files at every reader and writer
         **_module("tests/app/test_fuzz_hostile_files.py").fuzz_targets(),
+        "positionless": (places.positionless_files(max_nodes=80), places.check_positionless),
     }
 
 

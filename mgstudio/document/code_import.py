@@ -21,8 +21,10 @@ from __future__ import annotations
 import ast
 import math
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from mgstudio.engine import gc_paused
 from mgstudio.engine import ops as _ops
 
 from .errors import DocumentError
@@ -36,6 +38,32 @@ _SHOW_CALLS = ("print", "draw_dot", "display")
 _IGNORED_METHODS = ("backward", "zero_grad")
 _MATH_CONSTANTS = {"inf": math.inf, "nan": math.nan, "pi": math.pi, "e": math.e, "tau": math.tau}
 _VALUE_MODULES = ("micrograd.engine", "mgstudio.engine", "micrograd", "mgstudio")
+
+
+#: ``progress(fraction)``: called now and then with how much of the import is done (0 to 1)
+Progress = Callable[[float], object]
+#: ``cancel()``: asked now and then; True stops the import with :class:`ImportCancelled`
+Cancel = Callable[[], bool]
+_PARSED = 0.6  # the share of the work done once the statements are read (then: layout, build)
+_REPORTS = 100  # about how many times progress is reported while reading the statements
+
+
+class ImportCancelled(Exception):
+    """The caller's ``cancel()`` returned True; nothing was built. Not a DocumentError: it is
+    the caller's own choice, not a problem with the code."""
+
+
+class _Steps:
+    """Progress reports and cancel checks at fixed steps (deterministic, cheap when unused)."""
+
+    def __init__(self, progress: Progress | None, cancel: Cancel | None):
+        self.progress, self.cancel = progress, cancel
+
+    def at(self, fraction: float) -> None:
+        if self.cancel is not None and self.cancel():
+            raise ImportCancelled("the import was cancelled")
+        if self.progress is not None:
+            self.progress(min(1.0, max(0.0, fraction)))
 
 
 class CodeImportError(DocumentError):
@@ -137,7 +165,8 @@ class _Builder:
         self.nodes: list[IRNode] = []
         self.env: dict[str, object] = {"Value": _VALUE_CLASS, "math": _MATH}
         self.notes: list[str] = []
-        self.used: set[int] = set()
+        #: how many kept nodes use each node as an operand (``.data`` may be set while 0)
+        self.uses: dict[int, int] = {}
         self.output: int | None = None  # the last Value assigned to a name
         self.backward_output: int | None = None  # the last Value ``.backward()`` was called on
         self.free_names = free_names
@@ -148,7 +177,9 @@ class _Builder:
         if len(self.nodes) >= MAX_NODES:
             raise CodeImportError(f"the graph would have more than {MAX_NODES} nodes", node.line)
         self.nodes.append(node)
-        self.used.update(node.operands)
+        uses = self.uses
+        for o in node.operands:
+            uses[o] = uses.get(o, 0) + 1
         return _Node(len(self.nodes) - 1)
 
     def _as_node(self, x, line: int) -> _Node:
@@ -251,7 +282,7 @@ class _Builder:
         if node.kind not in ("input", "constant"):
             raise CodeImportError(
                 f"'{name}' is computed from other values, so its '.data' cannot be set", line)
-        if owner in self.used:
+        if self.uses.get(owner, 0):
             raise CodeImportError(
                 f"'{name}.data' is set after '{name}' was already used; set it before its "
                 "first use", line)
@@ -289,10 +320,18 @@ class _Builder:
         self.notes.append(f"line {line}: an expression whose value is not used; ignored")
 
     def _drop(self, mark: int) -> None:
-        """Forget the nodes made since ``mark`` (nothing else refers to them yet)."""
-        if len(self.nodes) > mark:
-            del self.nodes[mark:]
-            self.used = {i for n in self.nodes for i in n.operands}
+        """Forget the nodes made since ``mark`` (nothing else refers to them yet). Only their
+        own uses are taken back: rebuilding the counts from every node made each ignored
+        statement cost the whole graph so far (quadratic in the snippet's length)."""
+        uses = self.uses
+        for node in self.nodes[mark:]:
+            for o in node.operands:
+                left = uses[o] - 1
+                if left:
+                    uses[o] = left
+                else:
+                    del uses[o]
+        del self.nodes[mark:]
 
     # --- expressions --------------------------------------------------------------------------
     def expr(self, e: ast.expr, depth: int):
@@ -481,12 +520,24 @@ def _parse(text: str, mode: str) -> ast.AST:
         raise CodeImportError(f"this is not valid Python ({exc})") from None
 
 
-def parse_code(text: str) -> Program:
-    """Read a snippet into a :class:`Program` (pure: no document, nothing executed)."""
+def parse_code(text: str, *, progress: Progress | None = None,
+               cancel: Cancel | None = None) -> Program:
+    """Read a snippet into a :class:`Program` (pure: no document, nothing executed).
+    ``progress``/``cancel``: see :func:`import_code_with_notes` (here 0 to 1 is the reading)."""
+    with gc_paused():  # the tree and the nodes hold no cycles: nothing for it to find
+        return _parse_code(text, _Steps(progress, cancel))
+
+
+def _parse_code(text: str, steps: _Steps) -> Program:
+    steps.at(0.0)
     tree = _parse(text, "exec")
     builder = _Builder(free_names=False, leaves=None)
+    body = tree.body
+    every = max(1, len(body) // _REPORTS)
     try:
-        for st in tree.body:
+        for i, st in enumerate(body):
+            if i % every == 0 and i:
+                steps.at(i / len(body))
             builder.statement(st)
     except RecursionError:
         raise CodeImportError("the code is nested too deeply; split long expressions into "
@@ -516,24 +567,35 @@ def parse_expression(text: str, leaves: dict[str, float] | None = None) -> Progr
 
 
 # --- building the document ------------------------------------------------------------------
-def build_document(program: Program, layout: str = "layered"):
+def build_document(program: Program, layout: str = "layered", *,
+                   progress: Progress | None = None, cancel: Cancel | None = None):
     """A new :class:`Document` holding the program's graph, laid out left to right
-    (``layout``: ``"layered"`` (no Graphviz needed) or ``"dot"``)."""
-    from . import graphviz_io
+    (``layout``: ``"layered"`` (no Graphviz needed) or ``"dot"``). ``progress``/``cancel``:
+    see :func:`import_code_with_notes` (here 0 to 1 is the building)."""
+    with gc_paused():  # thousands of nodes in a burst (see engine.value.gc_paused)
+        return _build_document(program, layout, progress, cancel)
+
+
+def _build_document(program: Program, layout: str, progress: Progress | None,
+                    cancel: Cancel | None):
+    from . import graphviz_io, layered
     from .model import Document
     from .nodes import Node, Wire
 
+    steps = _Steps(progress, cancel)
+    steps.at(0.0)
     ids = [f"n{i + 1}" for i in range(len(program.nodes))]
     edges = [(ids[o], ids[i]) for i, n in enumerate(program.nodes) for o in n.operands]
     if layout == "dot":
         try:
             pos = graphviz_io.dot_layout(ids, edges)
         except graphviz_io.GraphvizNotFoundError:
-            pos = graphviz_io.layered_layout(ids, edges)
+            pos = layered.layered_layout(ids, edges)
     elif layout == "layered":
-        pos = graphviz_io.layered_layout(ids, edges)
+        pos = layered.layered_layout(ids, edges)
     else:
         raise ValueError(f"unknown layout {layout!r}")
+    steps.at(0.5)
     # the layouts give centres of equal boxes; the document keeps top-left corners, and the
     # graph starts at the origin
     x0 = min((x for x, _ in pos.values()), default=0.0)
@@ -546,13 +608,19 @@ def build_document(program: Program, layout: str = "layered"):
         nodes.append(Node(ids[i], n.kind, n.label, n.value, dict(n.params), corner))
         ports = ("a", "exponent") if n.kind == "pow" else _ports(n.kind)
         wires.extend(Wire(ids[o], ids[i], port) for o, port in zip(n.operands, ports))
-    doc = Document()
+    steps.at(0.6)  # the last chance to stop: adding the nodes is one edit
+    checker = Document()
     try:
-        doc.add_subgraph(nodes, wires)
+        # operands come before their users and each port is wired once, so the wires need
+        # no checks of their own: the nodes go in at once, as a file's do
+        nodes = [checker._check_new_node(n) for n in nodes]
     except DocumentError as exc:
         raise CodeImportError(str(exc), _culprit_line(program)) from None
+    doc = Document._from_checked(nodes, wires)
     if program.output is not None:
         doc.set_selected_output(ids[program.output])
+    if progress is not None:
+        progress(1.0)
     return doc
 
 
@@ -582,16 +650,33 @@ def _culprit_line(program: Program) -> int | None:
     return None
 
 
-def import_code(text: str, layout: str = "layered"):
+def import_code(text: str, layout: str = "layered", *, progress: Progress | None = None,
+                cancel: Cancel | None = None):
     """A document built from a micrograd snippet (see the module docstring for what is
-    understood); raises :class:`CodeImportError` naming the line otherwise."""
-    return build_document(parse_code(text), layout)
+    understood); raises :class:`CodeImportError` naming the line otherwise.
+    ``progress``/``cancel``: see :func:`import_code_with_notes`."""
+    return import_code_with_notes(text, layout, progress=progress, cancel=cancel)[0]
 
 
-def import_code_with_notes(text: str, layout: str = "layered"):
-    """Like :func:`import_code`, also returning the notes about skipped statements."""
-    program = parse_code(text)
-    return build_document(program, layout), list(program.notes)
+def import_code_with_notes(text: str, layout: str = "layered", *,
+                           progress: Progress | None = None, cancel: Cancel | None = None):
+    """Like :func:`import_code`, also returning the notes about skipped statements.
+
+    For a worker thread: ``progress(fraction)`` is called about a hundred times with a
+    rising fraction from 0.0 to 1.0 (in the calling thread: forward it with a signal), and
+    ``cancel()`` (e.g. ``threading.Event().is_set``) is asked as often; when it returns True
+    the import stops with :class:`ImportCancelled` and builds nothing."""
+    steps = _Steps(None, cancel)
+
+    def part(lo: float, hi: float) -> Progress | None:
+        if progress is None:
+            return None
+        return lambda f: progress(lo + (hi - lo) * f)
+
+    program = parse_code(text, progress=part(0.0, _PARSED), cancel=cancel)
+    steps.at(_PARSED)
+    doc = build_document(program, layout, progress=part(_PARSED, 1.0), cancel=cancel)
+    return doc, list(program.notes)
 
 
 def import_expression(text: str, leaves: dict[str, float] | None = None,

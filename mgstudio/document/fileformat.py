@@ -13,7 +13,8 @@ Writing is deterministic (fixed key order, floats by ``repr``), one node or wire
 that files diff well; so save -> load -> save gives the same bytes.
 
 Version 1, by example (``title``, ``description``, ``label``, ``value``, ``params`` and ``pos``
-may be left out; leaves default to their kind's value, params to their defaults)::
+may be left out; leaves default to their kind's value, params to their defaults, and nodes
+without ``pos`` are laid out on load, see ``placement``)::
 
     {
       "format": "mgstudio",
@@ -60,6 +61,7 @@ from .nodes import (
     check_value,
     kind_named,
 )
+from .placement import place_missing
 
 FORMAT = "mgstudio"
 FRAGMENT_FORMAT = "mgstudio-fragment"
@@ -84,6 +86,8 @@ class Parsed:
     description: str = ""
     selected_output: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: ids of the nodes that had no "pos" and were given one (see placement)
+    laid_out: list[str] = field(default_factory=list)
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -113,8 +117,14 @@ def parse(text: str | bytes, *, fragment: bool = False) -> Parsed:
     ids = {n.id: n for n in nodes}
     wires = _parse_wires(data.get("wires", []), ids)
     check_acyclic(ids, wires)
+    # nodes without "pos" get places now, instead of all stacking at 0,0
+    missing = [n.id for n, raw in zip(nodes, data["nodes"]) if "pos" not in raw] if nodes else []
+    if missing:
+        spots = place_missing(nodes, wires, missing)
+        nodes = [Node(n.id, n.kind, n.label, n.value, n.params, spots[n.id], n.extra)
+                 if n.id in spots else n for n in nodes]
 
-    out = Parsed(nodes, wires)
+    out = Parsed(nodes, wires, laid_out=missing)
     if not fragment:
         out.title = _text_field(data, "title")
         out.description = _text_field(data, "description")

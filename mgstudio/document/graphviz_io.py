@@ -3,8 +3,8 @@
 ``to_dot`` draws each node as a record ``{ label | data … | grad … }`` and, for computed nodes,
 a small op node (the kind's symbol) between the operands and the result, as the lecture does.
 ``render`` runs Graphviz's ``dot`` program; ``layout_positions`` asks ``dot`` where to put the
-nodes and falls back to a layered layout of our own when ``dot`` is not installed or the graph
-is too big for it.
+nodes and falls back to the layered layout of :mod:`.layered` when ``dot`` is not installed
+or the graph is too big for it.
 
 ``dot`` runs as a child process we can kill (``run_dot``): the graphviz package's ``pipe`` waits
 in ``subprocess.run`` with no way to stop it, and ``dot``'s time grows much faster than the graph
@@ -19,7 +19,7 @@ import json
 import math
 import shutil
 import subprocess
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,16 +28,10 @@ import graphviz
 from . import fileio
 from .errors import DocumentError
 from .kinds import KINDS
+from .layered import LAYER_GAP, NODE_HEIGHT, NODE_WIDTH, ROW_GAP, layered_layout
 
 INSTALL_HINT = "Graphviz's 'dot' program was not found; install it with: apt-get install graphviz"
 RENDER_FORMATS = ("svg", "png", "pdf", "dot")
-
-#: the layouts' grid, in scene units (Qt pixels; dot's points are used 1:1): boxes the size
-#: of a canvas node, centre to centre LAYER_GAP apart across and ROW_GAP apart down
-NODE_WIDTH = 300.0
-NODE_HEIGHT = 60.0
-LAYER_GAP = NODE_WIDTH + 80.0
-ROW_GAP = NODE_HEIGHT + 26.0
 
 #: the most document nodes ``render`` hands to ``dot`` (a record and an op node each), and the
 #: most boxes a layout does. benchmarks/bench_dot.py on this 2-core machine shared with other
@@ -344,75 +338,3 @@ def dot_layout(
         return {nid: by_name[names[nid]] for nid in ids}
     except (ValueError, KeyError, IndexError, TypeError) as exc:
         raise RenderError(f"could not read dot's layout ({exc})") from None
-
-
-def layered_layout(
-    ids: Sequence[Hashable], edges: Iterable[tuple[Hashable, Hashable]], sweeps: int = 4
-) -> dict[Hashable, tuple[float, float]]:
-    """A layout without Graphviz: longest-path layers left to right (leaves pulled next to
-    their first consumer), then each layer ordered by the barycenter of its neighbours."""
-    ids = list(dict.fromkeys(ids))
-    if not ids:
-        return {}
-    index = {n: i for i, n in enumerate(ids)}
-    preds: dict = {n: [] for n in ids}
-    succs: dict = {n: [] for n in ids}
-    for src, dst in edges:
-        if src in index and dst in index:
-            preds[dst].append(src)
-            succs[src].append(dst)
-    order = _topological(ids, preds, succs)
-    layer: dict = {}
-    for n in order:
-        layer[n] = 1 + max((layer[p] for p in preds[n]), default=-1)
-    # sources sit just before their nearest consumer, not all the way left
-    for n in reversed(order):
-        if not preds[n] and succs[n]:
-            layer[n] = max(0, min(layer[s] for s in succs[n]) - 1)
-    n_layers = max(layer.values()) + 1
-    layers: list[list] = [[] for _ in range(n_layers)]
-    for n in ids:
-        layers[layer[n]].append(n)
-    rank = {n: float(i) for col in layers for i, n in enumerate(col)}
-    for sweep in range(sweeps):
-        forward = sweep % 2 == 0
-        seq = layers if forward else layers[::-1]
-        for col in seq:
-            def key(n, forward=forward):
-                nbrs = preds[n] if forward else succs[n]
-                if not nbrs:
-                    return (rank[n], index[n])
-                return (sum(rank[m] for m in nbrs) / len(nbrs), index[n])
-            col.sort(key=key)
-            for i, n in enumerate(col):
-                rank[n] = float(i)
-    tallest = max(len(col) for col in layers)
-    pos = {}
-    for li, col in enumerate(layers):
-        offset = (tallest - len(col)) / 2.0
-        for i, n in enumerate(col):
-            pos[n] = (li * LAYER_GAP, (i + offset) * ROW_GAP)
-    return pos
-
-
-def _topological(ids: list, preds: dict, succs: dict) -> list:
-    """Kahn's algorithm in document order; nodes on a cycle (never in a valid document) are
-    appended at the end so that every node still gets a place."""
-    remaining = {n: len(set(preds[n])) for n in ids}
-    ready = [n for n in ids if remaining[n] == 0]
-    ready.reverse()
-    out, seen = [], set()
-    while ready:
-        n = ready.pop()
-        if n in seen:
-            continue
-        seen.add(n)
-        out.append(n)
-        for s in dict.fromkeys(succs[n]):
-            remaining[s] -= 1
-            if remaining[s] == 0:
-                ready.append(s)
-    out.extend(n for n in ids if n not in seen)
-    for n in out[len(seen):]:
-        preds[n] = [p for p in preds[n] if p in seen]
-    return out

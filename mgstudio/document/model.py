@@ -796,13 +796,21 @@ class Document:
     @classmethod
     def _from_json(cls, text: str | bytes) -> Document:
         parsed = fileformat.parse(text)
-        doc = cls()
+        doc = cls._from_checked(parsed.nodes, parsed.wires)
         doc.title = parsed.title
         doc.description = parsed.description
         doc.extra = parsed.extra
-        doc._insert_nodes(enumerate(parsed.nodes))  # all at once: a big file has thousands
-        doc._link_all(parsed.wires)
         doc._selected = parsed.selected_output
+        return doc
+
+    @classmethod
+    def _from_checked(cls, nodes: Iterable[Node], wires: Iterable[Wire]) -> Document:
+        """A new document of nodes and wires checked as a file's are (every field, unique ids,
+        known ports, one wire per input, no cycle): inserted at once, bound once. A big file
+        or snippet has thousands, and edit by edit each would be checked and announced."""
+        doc = cls()
+        doc._insert_nodes(enumerate(nodes))
+        doc._link_all(wires)
         doc._bind_all()
         doc.grads_current = False
         doc._auto_output()

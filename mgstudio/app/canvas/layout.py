@@ -9,7 +9,8 @@ layout: the slow part)."""
 from __future__ import annotations
 
 from mgstudio.document import DocumentError
-from mgstudio.document.graphviz_io import LAYER_GAP, ROW_GAP, graph_of, layout_graph
+from mgstudio.document.graphviz_io import graph_of, layout_graph
+from mgstudio.document.layered import LAYER_GAP, ROW_GAP
 
 H_GAP = 80.0
 V_GAP = 26.0

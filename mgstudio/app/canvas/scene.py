@@ -26,6 +26,9 @@ from .wire_layer import paint_wire_items
 WORLD = 1e6  # room around the items to pan over (the view's rectangle)
 INDEX_MARGIN = 2000.0  # room around the nodes in the scene's own rectangle
 INDEX_LOOKUP_MIN = 200  # more stale items than this: ask Qt's index which ones are shown
+#: more node records than this on screen at once are drawn as boxes, whatever the zoom (a
+#: big screen at reading zoom holds a few hundred side by side)
+MAX_RECORDS_SHOWN = 1500
 
 
 def _disconnect_all(connections: list) -> None:
@@ -59,6 +62,7 @@ class CanvasScene(QGraphicsScene):
         self._wire_count = 0
         self._hover_wire: WireItem | None = None
         self._cached_details = True  # whether node items cache their pictures (update_detail)
+        self._crowding: dict[int, tuple] = {}  # per view: (what it showed, readable?)
         self._stale: set[NodeItem] = set()  # items whose Value changed while off screen
         self._retint = False  # the largest |grad| moved: items off screen may show old tints
         self._bounds: QRectF | None = None  # nodes_bounding_rect, until a node moves
@@ -114,10 +118,17 @@ class CanvasScene(QGraphicsScene):
         self._wire_index.clear()
         self._wire_order.clear()
         self._hover_wire = None
-        for item in list(self._nodes.values()):
+        self._crowding.clear()
+        # all at once: one by one, Qt's index searched the cell of each (20,000 nodes
+        # stacked on one spot took 5 s to take away); other items (a gesture's) stay
+        others = [it for it in self.items() if not isinstance(it, NodeItem)]
+        for item in others:
             self.removeItem(item)
         self._wires.clear()
         self._nodes.clear()
+        self.clear()
+        for item in others:
+            self.addItem(item)
 
     # --- the item index and the wire layers ----------------------------------------------
     def fit_index(self) -> None:
@@ -234,7 +245,7 @@ class CanvasScene(QGraphicsScene):
         and the items paint nothing (thousands of Python paint calls and tiny cached
         pictures cost more than the boxes). Views ask for this when they zoom, before the
         repaint the zoom brings; ``drawBackground`` catches transforms set from outside."""
-        details = any(v.transform().m11() >= DETAIL_LOD for v in self.views())
+        details = any(self._readable(v) for v in self.views())
         self.style.show_details = details
         if cache and details != self._cached_details:
             self._cached_details = details
@@ -242,10 +253,27 @@ class CanvasScene(QGraphicsScene):
                 item.set_boxed(not details)
             self.wires_changed(None)  # the layer gains or loses the boxes
 
-    def expect_zoom(self, zoom: float) -> None:
-        """A new graph will be shown at about this zoom: make its items for it (the view
-        corrects the guess once it has fitted the graph)."""
-        self._cached_details = zoom >= DETAIL_LOD
+    def _readable(self, view) -> bool:
+        """Whether a view shows records in full: zoomed in far enough, and not more of them
+        on screen than can be read. Beyond that many they can only be stacked on each other
+        (thousands of nodes on one spot), and painting each in full took seconds a frame."""
+        zoom = view.transform().m11()
+        if zoom < DETAIL_LOD:
+            return False
+        if len(self._nodes) <= MAX_RECORDS_SHOWN:
+            return True
+        r = view.mapToScene(view.viewport().rect()).boundingRect()
+        key = (zoom, r.left(), r.top(), r.right(), r.bottom(), len(self._nodes))
+        cached = self._crowding.get(id(view))
+        if cached is None or cached[0] != key:  # drawBackground asks on every paint
+            shown = self.items(r, Qt.ItemSelectionMode.IntersectsItemBoundingRect)
+            cached = self._crowding[id(view)] = (key, len(shown) <= MAX_RECORDS_SHOWN)
+        return cached[1]
+
+    def expect_zoom(self, zoom: float, shown: int = 0) -> None:
+        """A new graph will be shown at about this zoom, ``shown`` nodes on screen: make its
+        items for it (the view corrects the guess once it has fitted the graph)."""
+        self._cached_details = zoom >= DETAIL_LOD and shown <= MAX_RECORDS_SHOWN
         self.style.show_details = self._cached_details
 
     @property

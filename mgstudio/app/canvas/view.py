@@ -92,7 +92,7 @@ class CanvasView(QGraphicsView):
         self.document = document
         scene = self.canvas_scene
         if document is not None:
-            scene.expect_zoom(self._fit_zoom_guess(document))
+            scene.expect_zoom(self._fit_zoom_guess(document), len(document.nodes))
         scene.set_document(document)
         self._paste_count = 0
         # every item is new and takes its numbers when first painted: fitting need not
@@ -795,8 +795,11 @@ class CanvasView(QGraphicsView):
         if zoom >= 0.5:
             self._paint_grid(painter, rect)
         scene = self.canvas_scene
-        scene.paint_wires(painter, rect, antialias=zoom >= DETAIL_LOD,
-                          straight=zoom < STRAIGHT_WIRES_ZOOM)
+        # boxes although zoomed in: too many nodes on screen to read (stacked on each
+        # other); their wires are drawn as from far too, plain lines
+        crowded = scene.boxes_in_layer and zoom >= DETAIL_LOD
+        scene.paint_wires(painter, rect, antialias=zoom >= DETAIL_LOD and not crowded,
+                          straight=crowded or zoom < STRAIGHT_WIRES_ZOOM)
         if scene.boxes_in_layer:
             scene.paint_boxes(painter, rect)
 

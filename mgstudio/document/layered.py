@@ -1,0 +1,139 @@
+"""The layered layout without Graphviz: the one copy that code import, loading files whose
+nodes have no positions, Auto-arrange without ``dot`` and the training network all use.
+
+Longest-path layers run left to right (leaves pulled next to their first consumer), then each
+layer is ordered by the barycenter of its neighbours. Everything is linear in nodes + wires
+(the sorts aside), so that a 100,000-node file can be laid out while it opens.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Iterable, Sequence
+
+#: the layouts' grid, in scene units (Qt pixels; dot's points are used 1:1): boxes the size
+#: of a canvas node, centre to centre LAYER_GAP apart across and ROW_GAP apart down
+NODE_WIDTH = 300.0
+NODE_HEIGHT = 60.0
+LAYER_GAP = NODE_WIDTH + 80.0
+ROW_GAP = NODE_HEIGHT + 26.0
+
+#: with ``fold``: a strip of layers this many times wider than tall is folded into bands
+FOLD_ASPECT = 3.0
+FOLD_MIN_LAYERS = 64
+BAND_GAP = 2 * ROW_GAP  # between bands, so that one band reads apart from the next
+
+
+def layered_layout(
+    ids: Sequence[Hashable], edges: Iterable[tuple[Hashable, Hashable]], sweeps: int = 4,
+    fold: bool = False,
+) -> dict[Hashable, tuple[float, float]]:
+    """Node centres, left to right. With ``fold``, a graph much deeper than wide (a long
+    chain) is cut into bands stacked top to bottom, like lines of text, so that it fits a
+    screen-like shape (and the coordinate limits of a file) instead of one endless strip."""
+    return _layered(list(dict.fromkeys(ids)), list(edges), sweeps, fold)[0]
+
+
+def _layered(ids: list, edges: list, sweeps: int, fold: bool) -> tuple[dict, bool]:
+    """The layout, and whether it was folded into more than one band."""
+    if not ids:
+        return {}, False
+    index = {n: i for i, n in enumerate(ids)}
+    preds: dict = {n: [] for n in ids}
+    succs: dict = {n: [] for n in ids}
+    for src, dst in edges:
+        if src in index and dst in index:
+            preds[dst].append(src)
+            succs[src].append(dst)
+    alone = [n for n in ids if not preds[n] and not succs[n]] if fold else []
+    if alone and len(alone) < len(ids):
+        # folded, nodes wired to nothing would stand in one tall first layer and make the
+        # first band that tall: they go into a compact grid below the bands instead
+        wired = [n for n in ids if preds[n] or succs[n]]
+        pos, folded = _layered(wired, edges, sweeps, fold)
+        if folded:
+            below = max(y for _, y in pos.values()) + ROW_GAP + BAND_GAP
+            per_row = max(1, math.ceil(math.sqrt(len(alone) * FOLD_ASPECT * ROW_GAP
+                                                 / LAYER_GAP)))
+            for k, n in enumerate(alone):
+                row, col = divmod(k, per_row)
+                pos[n] = (col * LAYER_GAP, below + row * ROW_GAP)
+            return pos, True
+    order = _topological(ids, preds, succs)
+    layer: dict = {}
+    for n in order:
+        layer[n] = 1 + max((layer[p] for p in preds[n]), default=-1)
+    # sources sit just before their nearest consumer, not all the way left
+    for n in reversed(order):
+        if not preds[n] and succs[n]:
+            layer[n] = max(0, min(layer[s] for s in succs[n]) - 1)
+    n_layers = max(layer.values()) + 1
+    layers: list[list] = [[] for _ in range(n_layers)]
+    for n in ids:
+        layers[layer[n]].append(n)
+    rank = {n: float(i) for col in layers for i, n in enumerate(col)}
+    at_rank = rank.__getitem__
+    for sweep in range(sweeps):
+        forward = sweep % 2 == 0
+        seq = layers if forward else layers[::-1]
+        nbrs = preds if forward else succs
+        for col in seq:
+            if len(col) < 2:  # a lone node keeps rank 0 (a long chain is mostly these)
+                continue
+            # by the mean rank of the neighbours on the side just swept, ties in node order
+            keyed = []
+            for n in col:
+                ms = nbrs[n]
+                keyed.append((sum(map(at_rank, ms)) / len(ms) if ms else rank[n], index[n], n))
+            keyed.sort()  # node indices are unique: the nodes themselves are never compared
+            for i, entry in enumerate(keyed):
+                n = col[i] = entry[2]
+                rank[n] = float(i)
+    tallest = max(len(col) for col in layers)
+    per_band = _band_length(n_layers, tallest, len(ids)) if fold else n_layers
+    pos = {}
+    top = 0.0
+    for first in range(0, n_layers, per_band):
+        band = layers[first:first + per_band]
+        tall = max(len(col) for col in band)  # each band as tall as its own tallest layer
+        for at, col in enumerate(band):
+            offset = (tall - len(col)) / 2.0 if per_band == n_layers else 0.0  # bands: top
+            for i, n in enumerate(col):
+                pos[n] = (at * LAYER_GAP, top + (i + offset) * ROW_GAP)
+        top += tall * ROW_GAP + BAND_GAP
+    return pos, per_band < n_layers
+
+
+def _band_length(n_layers: int, tallest: int, n_nodes: int) -> int:
+    """Layers per band: all of them unless the strip is far wider than tall; then about as
+    many bands (of the average layer's height) as make the whole roughly FOLD_ASPECT : 1,
+    the shape of a wide screen."""
+    width = n_layers * LAYER_GAP
+    if n_layers < FOLD_MIN_LAYERS or width <= FOLD_ASPECT * (tallest * ROW_GAP + BAND_GAP):
+        return n_layers
+    typical = n_nodes / n_layers * ROW_GAP + BAND_GAP
+    bands = max(1, round(math.sqrt(width / (FOLD_ASPECT * typical))))
+    return max(FOLD_MIN_LAYERS // 2, math.ceil(n_layers / bands))
+
+
+def _topological(ids: list, preds: dict, succs: dict) -> list:
+    """Kahn's algorithm in document order; nodes on a cycle (never in a valid document) are
+    appended at the end so that every node still gets a place."""
+    remaining = {n: len(set(preds[n])) for n in ids}
+    ready = [n for n in ids if remaining[n] == 0]
+    ready.reverse()
+    out, seen = [], set()
+    while ready:
+        n = ready.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        out.append(n)
+        for s in dict.fromkeys(succs[n]):
+            remaining[s] -= 1
+            if remaining[s] == 0:
+                ready.append(s)
+    out.extend(n for n in ids if n not in seen)
+    for n in out[len(seen):]:
+        preds[n] = [p for p in preds[n] if p in seen]
+    return out

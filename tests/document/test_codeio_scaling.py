@@ -1,0 +1,148 @@
+"""Code import grows linearly with the snippet, and reports progress / can be cancelled.
+
+The growth is measured without a clock: every Python line mgstudio executes during
+``python -m mgstudio import`` (run in-process through ``cli.main``) is counted with
+``sys.settrace``. Doubling the snippet must about double the count; the old importer, which
+rebuilt its used-node set for each ignored statement, grew it ~2.5 times per doubling.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from _codegen import long_snippet
+
+import mgstudio
+from mgstudio.cli import main
+from mgstudio.document import Document
+from mgstudio.document.code_import import (
+    CodeImportError,
+    ImportCancelled,
+    import_code,
+    import_code_with_notes,
+)
+
+PACKAGE = str(Path(mgstudio.__file__).parent)
+
+
+def executed_lines(fn) -> int:
+    """How many lines of mgstudio's own code run during ``fn()`` (a deterministic count of
+    the work done, loop iterations included)."""
+    count = 0
+
+    def local(frame, event, arg):
+        nonlocal count
+        if event == "line":
+            count += 1
+        return local
+
+    def calls(frame, event, arg):
+        return local if frame.f_code.co_filename.startswith(PACKAGE) else None
+
+    sys.settrace(calls)
+    try:
+        fn()
+    finally:
+        sys.settrace(None)
+    return count
+
+
+def cli_import(tmp_path: Path, text: str, name: str) -> Path:
+    src, out = tmp_path / f"{name}.py", tmp_path / f"{name}.mgs"
+    src.write_text(text)
+    assert main(["import", str(src), "-o", str(out)]) == 0
+    return out
+
+
+def test_import_work_grows_linearly_with_the_snippet(tmp_path, capsys):
+    small, big = long_snippet(600, seed=3), long_snippet(1200, seed=3)
+    n_small = executed_lines(lambda: cli_import(tmp_path, small, "small"))
+    n_big = executed_lines(lambda: cli_import(tmp_path, big, "big"))
+    capsys.readouterr()
+    assert n_small > 10_000  # the tracer saw the importer at work
+    assert n_big / n_small < 2.2, (n_small, n_big)
+
+
+def test_many_ignored_statements_cost_the_same_each(tmp_path, capsys):
+    """The shape that was quadratic: a growing graph with a bare expression after each line."""
+    def snippet(n):
+        lines = ["from micrograd.engine import Value", "a0 = Value(1.0)"]
+        for i in range(1, n):
+            lines += [f"a{i} = a{i - 1} * 1.01 + 1", f"a{i} * 2"]
+        return "\n".join(lines) + "\n"
+
+    n1 = executed_lines(lambda: cli_import(tmp_path, snippet(300), "s"))
+    n2 = executed_lines(lambda: cli_import(tmp_path, snippet(600), "d"))
+    capsys.readouterr()
+    assert n2 / n1 < 2.2, (n1, n2)
+    doc = Document.load(tmp_path / "d.mgs")
+    assert len(doc.nodes) == 1 + 4 * 599  # two constants and two ops a line; no products
+
+
+def test_data_may_be_set_after_an_ignored_use_but_not_after_a_kept_one(tmp_path):
+    ok = tmp_path / "ok.py"
+    ok.write_text("from micrograd.engine import Value\na = Value(1.0)\na * 2\na.data = 3.0\n"
+                  "b = a + 1\n")
+    bad = tmp_path / "bad.py"
+    bad.write_text("from micrograd.engine import Value\na = Value(1.0)\nb = a * 2\n"
+                   "b * 3\na.data = 3.0\n")
+    run = [sys.executable, "-m", "mgstudio", "import"]
+    done = subprocess.run([*run, str(ok), "-o", str(tmp_path / "ok.mgs")],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "output 'b' = 4.0000" in done.stdout
+    assert "line 3: an expression whose value is not used; ignored" in done.stderr
+    failed = subprocess.run([*run, str(bad), "-o", str(tmp_path / "bad.mgs")],
+                            capture_output=True, text=True, timeout=60)
+    assert failed.returncode == 1
+    assert "line 5: 'a.data' is set after 'a' was already used" in failed.stderr
+    assert not (tmp_path / "bad.mgs").exists()
+
+
+def test_an_8000_line_snippet_imports_through_the_cli(tmp_path):
+    text = long_snippet(8000)
+    assert len(text.encode()) < 200_000  # within the importer's limit
+    src = tmp_path / "long.py"
+    src.write_text(text)
+    done = subprocess.run([sys.executable, "-m", "mgstudio", "import", str(src), "-o",
+                           str(tmp_path / "long.mgs")], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    expected = import_code(text)
+    expected.title = "long"  # the CLI names the document after the file
+    assert (tmp_path / "long.mgs").read_text() == expected.to_json()
+
+
+def test_progress_rises_from_zero_to_one():
+    seen: list[float] = []
+    doc, notes = import_code_with_notes(long_snippet(2000), progress=seen.append)
+    assert seen[0] == 0.0 and seen[-1] == 1.0
+    assert all(a <= b for a, b in zip(seen, seen[1:]))
+    assert 20 <= len(seen) <= 200  # often enough for a bar, not once per statement
+    assert len(doc.nodes) > 2000 and notes
+
+
+def test_cancel_stops_the_import_and_builds_nothing():
+    stop = threading.Event()
+    seen: list[float] = []
+
+    def progress(f):
+        seen.append(f)
+        if f > 0.3:
+            stop.set()
+
+    with pytest.raises(ImportCancelled):
+        import_code(long_snippet(2000), progress=progress, cancel=stop.is_set)
+    assert max(seen) < 0.5
+    assert not issubclass(ImportCancelled, CodeImportError)  # not an error to show
+
+
+def test_the_old_signatures_still_work():
+    text = "from micrograd.engine import Value\na = Value(2.0)\nb = a * a\n"
+    assert import_code(text).to_json() == import_code(text, "layered").to_json()
+    doc, notes = import_code_with_notes(text, "layered")
+    assert len(doc.nodes) == 2 and notes == []
