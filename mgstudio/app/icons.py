@@ -1,18 +1,25 @@
 """The app's SVG icons (resources/icons), drawn in the palette's text colour where they ask for
-``currentColor`` so that toolbar glyphs stay visible in light and dark themes."""
+``currentColor`` (or are plain black) so that toolbar glyphs stay visible in light and dark
+themes. Actions given an icon through ``set_icon`` are re-drawn by ``refresh_icons`` when the
+palette changes."""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
-from PySide6.QtGui import QIcon, QImage, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QAction, QIcon, QImage, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
 ICONS_DIR = Path(__file__).resolve().parents[2] / "resources" / "icons"
 _SIZES = (16, 24, 32, 48)
+#: black given as a colour: drawn in the text colour too (light glyphs on a dark theme)
+_BLACK = re.compile(r'(fill|stroke|color)="(?:#000|#000000|black)"')
+#: the dynamic property that remembers which SVG an action shows
+ICON_PROPERTY = "mgstudio_icon"
 
 
 def icon_path(name: str) -> Path:
@@ -47,7 +54,8 @@ def _icon(name: str, colour: str) -> QIcon:
         svg = icon_path(name).read_text(encoding="utf-8")
     except OSError:
         return QIcon()
-    renderer = QSvgRenderer(QByteArray(svg.replace("currentColor", colour).encode("utf-8")))
+    svg = _BLACK.sub(lambda m: f'{m.group(1)}="{colour}"', svg.replace("currentColor", colour))
+    renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
     if not renderer.isValid():
         return QIcon()
     out = QIcon()
@@ -67,3 +75,22 @@ def _icon(name: str, colour: str) -> QIcon:
 
 def icon_size() -> QSize:
     return QSize(20, 20)
+
+
+def set_icon(action: QAction, name: str) -> None:
+    """Give ``action`` the icon ``name`` and remember it for ``refresh_icons``."""
+    action.setProperty(ICON_PROPERTY, name)
+    action.setIcon(icon(name))
+
+
+def refresh_icons(root) -> int:
+    """Re-draw, in the current palette's colours, every icon set by ``set_icon`` on the
+    actions under ``root`` (a window: its own, its plugins' and its docks' actions); returns
+    how many were re-drawn."""
+    count = 0
+    for action in root.findChildren(QAction):
+        name = action.property(ICON_PROPERTY)
+        if isinstance(name, str) and name:
+            action.setIcon(icon(name))
+            count += 1
+    return count

@@ -25,8 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "example)")
     parser.add_argument("--screenshot", metavar="OUT.png",
                         help="save a picture of the window to OUT.png and exit")
-    parser.add_argument("--theme", choices=THEMES, default="system",
-                        help="colour scheme (default: follow the system)")
+    parser.add_argument("--theme", choices=THEMES, default=None,
+                        help="colour scheme for this run (default: the one chosen in View ▸ "
+                        "Theme, at first the system's)")
     parser.add_argument("--backward", action="store_true",
                         help="run Backward once the graph is open")
     parser.add_argument("--select", metavar="LABEL",
@@ -76,23 +77,22 @@ def main(argv: list[str] | None = None) -> int:
     app.setOrganizationName("mgstudio")
     app.setApplicationName("mgstudio")
     app.setApplicationDisplayName("mgstudio")
-    apply_theme(app, args.theme)
-    app.setWindowIcon(app_icon())
 
     from .main_window import MainWindow
+    from .settings import StudioSettings
 
-    settings = None
+    settings = StudioSettings()
     if args.screenshot:
         # unattended pictures neither read nor change the user's layout and recent files
         import tempfile
 
         from PySide6.QtCore import QSettings
 
-        from .settings import StudioSettings
-
         scratch = tempfile.mkdtemp(prefix="mgstudio-shot-")
         settings = StudioSettings(QSettings(f"{scratch}/settings.ini",
                                             QSettings.Format.IniFormat))
+    apply_theme(app, args.theme or settings.theme())  # --theme is for this run only
+    app.setWindowIcon(app_icon())
     window = MainWindow(settings=settings)
     install_tools(window)
     if args.screenshot:
