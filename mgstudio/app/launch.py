@@ -135,8 +135,7 @@ def _screenshot(app, window, out: str) -> int:
     loop = QEventLoop()
     QTimer.singleShot(400, loop.quit)
     loop.exec()
-    window.canvas.fit_all()
-    app.processEvents()
+    app.processEvents()  # the canvas showed its graph readably once it had its size
     ok = window.grab().save(out, "PNG")
     window.settings.sync()
     window.undo_stack.setClean()  # never prompt while closing unattended

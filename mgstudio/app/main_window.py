@@ -29,6 +29,7 @@ from . import actions as actions_mod
 from . import autosave, window_layout
 from .backward_panel import BackwardPanel
 from .canvas.numbers import format_number
+from .canvas.readable import show_readably
 from .canvas.view import CanvasView
 from .dialogs import ABOUT, CodeImportDialog, NeuronDialog
 from .export import export_code, export_picture
@@ -211,6 +212,7 @@ class MainWindow(QMainWindow):
             self.backward_panel.set_document(document)
             self.canvas.set_document(document)
             self.inspector.set_document(document)
+        show_readably(self.canvas)  # fitted, never too small to read (once it has its size)
         self._subscribe()
         self.undo_stack.setClean()
         self._update_title()
@@ -270,6 +272,7 @@ class MainWindow(QMainWindow):
             self.canvas.auto_arrange()
             self.undo_stack.clear()
             self.undo_stack.setClean()
+            show_readably(self.canvas)
         if doc.title:
             self.show_message(doc.title)
         return True

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..canvas.readable import show_readably
 from .expression_box import ExpressionBox
 from .gradcheck_view import GradcheckPanel
 from .lessons import Lesson, LessonPanel, load_lessons
@@ -280,10 +281,9 @@ class LearnTools(QObject):
             self.window.canvas.select_node(nid)
             if "sweep" in lesson.panels:
                 self.sweep.choose(nid)
-        # fit once the docks shown above have their sizes: the resizes are laid out in the
-        # next turn of the event loop, so fit in the turn after that
-        canvas = self.window.canvas
-        QTimer.singleShot(0, canvas, lambda: QTimer.singleShot(0, canvas, canvas.fit_all))
+        # shown readably now, and again as the docks shown above take their sizes (the
+        # canvas is resized in the next turns of the event loop)
+        show_readably(self.window.canvas)
         return True
 
     def _prepare_training(self, lesson: Lesson) -> bool:

@@ -30,6 +30,7 @@ from mgstudio.training.network_doc import (
     node_count,
 )
 
+from ..canvas.readable import show_readably
 from ..icons import icon_size, set_icon
 from ..window_layout import fixed_width, text_beside
 from .network_view import NetworkSync
@@ -440,9 +441,8 @@ class TrainingController(QObject):
         if maybe_save is not None and not maybe_save():
             return False
         win.set_document(doc, None, name=name)
-        fit = getattr(win.canvas, "fit_all", None)
-        if fit is not None:
-            QTimer.singleShot(0, fit)  # once the scene has its items and the view its size
+        # readable from the start: a big MLP is shown around its loss, not as slivers
+        show_readably(win.canvas)
         return True
 
     # --- feedback -----------------------------------------------------------------------------
