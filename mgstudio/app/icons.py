@@ -37,39 +37,46 @@ def app_icon() -> QIcon:
 
 def icon(name: str) -> QIcon:
     """The icon ``resources/icons/<name>.svg``; empty (not an error) when the file is missing."""
-    return _icon(name, _text_colour())
+    return _icon(name, *_text_colours())
 
 
-def _text_colour() -> str:
+def _text_colours() -> tuple[str, str]:
+    """The palette's text colour, and its colour for disabled text."""
     app = QApplication.instance()
     if app is None:
-        return "#202020"
-    return app.palette().color(QPalette.ColorRole.WindowText).name()
+        return "#202020", "#a0a0a0"
+    palette = app.palette()
+    role = QPalette.ColorRole.WindowText
+    return (palette.color(role).name(),
+            palette.color(QPalette.ColorGroup.Disabled, role).name())
 
 
 @cache
-def _icon(name: str, colour: str) -> QIcon:
-    # rendered to pixmaps here (not QIcon(path)) so currentColor can follow the palette
+def _icon(name: str, colour: str, disabled: str) -> QIcon:
+    # rendered to pixmaps here (not QIcon(path)) so currentColor can follow the palette; the
+    # disabled look too (Qt's generated one barely differs on a dark palette)
     try:
         svg = icon_path(name).read_text(encoding="utf-8")
     except OSError:
         return QIcon()
-    svg = _BLACK.sub(lambda m: f'{m.group(1)}="{colour}"', svg.replace("currentColor", colour))
-    renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
-    if not renderer.isValid():
-        return QIcon()
     out = QIcon()
-    for size in _SIZES:
-        for scale in (1, 2):
-            px = size * scale
-            image = QImage(px, px, QImage.Format.Format_ARGB32_Premultiplied)
-            image.fill(Qt.GlobalColor.transparent)
-            painter = QPainter(image)
-            renderer.render(painter, QRectF(0, 0, px, px))
-            painter.end()
-            pixmap = QPixmap.fromImage(image)
-            pixmap.setDevicePixelRatio(scale)
-            out.addPixmap(pixmap)
+    for mode, tint in ((QIcon.Mode.Normal, colour), (QIcon.Mode.Disabled, disabled)):
+        text = _BLACK.sub(lambda m, c=tint: f'{m.group(1)}="{c}"',
+                          svg.replace("currentColor", tint))
+        renderer = QSvgRenderer(QByteArray(text.encode("utf-8")))
+        if not renderer.isValid():
+            return QIcon()
+        for size in _SIZES:
+            for scale in (1, 2):
+                px = size * scale
+                image = QImage(px, px, QImage.Format.Format_ARGB32_Premultiplied)
+                image.fill(Qt.GlobalColor.transparent)
+                painter = QPainter(image)
+                renderer.render(painter, QRectF(0, 0, px, px))
+                painter.end()
+                pixmap = QPixmap.fromImage(image)
+                pixmap.setDevicePixelRatio(scale)
+                out.addPixmap(pixmap, mode)
     return out
 
 

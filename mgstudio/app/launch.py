@@ -62,6 +62,11 @@ def install_tools(window) -> list[str]:
     return installed
 
 
+def chosen_theme(args, settings) -> str:
+    """``--theme`` for this run, else the one chosen in View ▸ Theme (at first "system")."""
+    return args.theme or settings.theme()
+
+
 def _stderr_error(title: str, text: str) -> None:
     print(f"error: {title}: {text}", file=sys.stderr)
 
@@ -91,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         scratch = tempfile.mkdtemp(prefix="mgstudio-shot-")
         settings = StudioSettings(QSettings(f"{scratch}/settings.ini",
                                             QSettings.Format.IniFormat))
-    apply_theme(app, args.theme or settings.theme())  # --theme is for this run only
+    apply_theme(app, chosen_theme(args, settings))
     app.setWindowIcon(app_icon())
     window = MainWindow(settings=settings)
     install_tools(window)
