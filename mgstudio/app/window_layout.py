@@ -26,8 +26,8 @@ DEFAULT_SIZE = QSize(1280, 800)
 #: room left around a first-start window on small screens (frame and title bar)
 SCREEN_MARGIN = QSize(32, 64)
 PALETTE_WIDTH = 160
-SIDE_WIDTH = 380          # the right column (training plots and settings, lessons)
-SIDE_SHARE = 0.3          # ... but at most this share of the window's width
+SIDE_WIDTH = 360          # the right column (training plots and settings, lessons)
+SIDE_SHARE = 0.27         # ... but at most this share of the window's width
 BOTTOM_SHARE = 0.31       # the panels under the canvas: this share of the window's height
 INSPECTOR_SHARE = 0.42    # the inspector's share of the bottom row
 MIN_CANVAS = QSize(240, 140)

@@ -87,7 +87,9 @@ def test_a_layout_that_squeezes_the_canvas_is_discarded(studio, qtbot):
     qtbot.waitUntil(lambda: bool(messages), timeout=5000)
     assert "did not fit" in messages[0] and "canvas" in messages[0]
     qtbot.waitUntil(lambda: window_layout.layout_problems(again) == [])
-    assert again.centralWidget().width() >= 400
+    canvas = again.centralWidget()
+    assert canvas.width() >= window_layout.MIN_CANVAS.width()
+    assert canvas.height() >= window_layout.MIN_CANVAS.height()
     assert again.settings.window_state() is None  # the bad layout is gone from the settings
 
 
