@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import re
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from mgstudio.document import KINDS, DocumentError
@@ -24,6 +24,7 @@ _SETTING = re.compile(rf"^\s*({_NAME})\s*=\s*([-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?)\
 _NAMED = re.compile(rf"^\s*({_NAME})\s*=(?!=)(.*)$", re.S)
 MAX_TEXT = 5000
 ERROR_WIDTH = 460  # pixels of the error shown under the box
+ERROR_SHOWN_MS = 10_000  # then the red frame, the tooltip and the status bar keep it
 
 
 def split_text(text: str) -> tuple[dict[str, float], str, str]:
@@ -148,6 +149,11 @@ class ExpressionBox(QWidget):
             " border: 1px solid #c62828; }")
         self.error_label.hide()
         self.edit.installEventFilter(self)
+        # a popup left over a canvas that moved on is in the way: it goes after a while
+        self._error_timer = QTimer(self)
+        self._error_timer.setSingleShot(True)
+        self._error_timer.setInterval(ERROR_SHOWN_MS)
+        self._error_timer.timeout.connect(self.error_label.hide)
 
     def clear_error(self) -> None:
         self.error_text = ""
@@ -166,6 +172,7 @@ class ExpressionBox(QWidget):
             self.error_label.adjustSize()
             self.error_label.move(self.edit.mapToGlobal(self.edit.rect().bottomLeft()))
             self.error_label.show()
+            self._error_timer.start()
 
     def eventFilter(self, obj, event) -> bool:
         # the popup goes when the learner moves on; the red frame and the tooltip stay
