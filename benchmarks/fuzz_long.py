@@ -1,5 +1,6 @@
 """Run the test suite's fuzzers for much longer than the default run: file loading, code
-import, CSV import, the inspector's number fields and the stateful GUI session.
+import, CSV import, swap files, clipboard payloads, special files, the inspector's number
+fields and the stateful GUI session.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/fuzz_long.py --minutes 10
     .venv/bin/python benchmarks/fuzz_long.py --minutes 2 --only csv,json
@@ -19,6 +20,7 @@ import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # fuzz this checkout's mgstudio, not whichever is installed
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
@@ -54,6 +56,8 @@ def _pure_targets():
         "code-random": (st.text(max_size=200) | docs.python_ish, both_imports),
         "csv": (csvs.csv_tables() | csvs.mutated_seed() | st.text(max_size=200),
                 csvs.check_csv),
+        # swap files, clipboard payloads, special files at every reader and writer
+        **_module("tests/app/test_fuzz_hostile_files.py").fuzz_targets(),
     }
 
 

@@ -41,6 +41,7 @@ def main(argv: list[str]) -> int:
             app.processEvents()
 
     def shot(name: str, widget=None) -> None:
+        win.tasks.wait_all()  # arranging (and checks) run in background tasks
         settle()
         path = out / f"learn_{name}.png"
         (widget or win).grab().save(str(path))
@@ -58,7 +59,7 @@ def main(argv: list[str]) -> int:
     tools.step_once()
     tools.step_once()
     shot("steps")
-    tools.check_gradients()
+    tools.check_gradients().wait()  # checks, builds and layouts run in background tasks
     shot("gradcheck")
 
     win.open_example(example_path("reuse.mgs"), ask=False)
@@ -75,14 +76,16 @@ def main(argv: list[str]) -> int:
     tools.stepper.run_to_end()
     shot("lesson_zero_grad")
     tools.open_lesson(5)
-    tools.check_gradients()
+    win.tasks.wait_all()
+    tools.check_gradients().wait()
     shot("mlp")
 
     tools.expression.edit.setText("x=3; f = 3*x**2 - 4*x + 5")
-    tools.expression.build()
+    tools.expression.build().wait()
+    win.tasks.wait_all()
     shot("expression")
     tools.expression.edit.setText("3*x**")
-    tools.expression.build()
+    tools.expression.build().wait()
     shot("expression_error", tools.toolbar)
 
     win.undo_stack.setClean()

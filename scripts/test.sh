@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite from a fresh clone: set-up, lint, the import contract, pytest.
+# The whole test suite from a fresh clone: set-up, lint, the import contract, pytest, then the
+# wheel a user would install (scripts/wheel_smoke.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh test
@@ -17,4 +18,10 @@ if [ $rc -eq 5 ]; then
   echo "pytest collected no tests: that is a failure here" >&2
   exit 1
 fi
-exit $rc
+[ $rc -eq 0 ] || exit $rc
+echo "== the wheel, installed into a fresh venv"
+if [ $# -eq 0 ]; then
+  bash scripts/wheel_smoke.sh
+else
+  echo "skipped: pytest was given arguments (a targeted run); bash scripts/wheel_smoke.sh runs it"
+fi

@@ -59,7 +59,10 @@ SPECS: dict[str, Spec] = {
                      "inspector)"),
     "nudge_down": Spec("Nudge &Down", "[", "", "Decrease the selected leaf by the step (- in "
                        "the inspector)"),
-    "step_all": Spec("&Step Along Gradient", "Ctrl+G", "step",
+    # the same name as the inspector's button, with the same meaning: the selected leaves
+    "step_selected": Spec("&Step Along Gradient", "Ctrl+G", "",
+                          "data += step × grad for the selected leaves"),
+    "step_all": Spec("Step &All Leaves", "Ctrl+Shift+G", "step",
                      "data += step × grad for every leaf of the output (the lecture's step)"),
     "reset_layout": Spec("&Reset Layout", "", "", "Put every panel and toolbar back where a "
                          "first start puts them"),

@@ -11,12 +11,13 @@ from __future__ import annotations
 import itertools
 import json
 import os
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QStandardPaths, QTimer
 
-from mgstudio.document import Document, DocumentError
+from mgstudio.document import Document, DocumentError, fileformat, fileio
 from mgstudio.document.fileformat import write_atomic
 
 FORMAT = "mgstudio-swap"
@@ -37,61 +38,97 @@ def default_dir() -> Path:
     return Path(base or Path.home() / ".mgstudio") / "autosave"
 
 
-def pid_alive(pid: int) -> bool:
-    """Whether a process with this id runs (a recycled id counts as alive: never steal)."""
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process
-    except OSError:
-        return False
-    return True
+pid_alive = fileio.pid_alive
 
 
 @dataclass(frozen=True)
 class Swap:
-    """One readable swap file."""
+    """One readable swap file (every field checked by ``read_swap``)."""
 
     path: Path
     pid: int
     original: Path | None
     name: str
     text: str
+    #: the document read_swap checked, handed out once so that recovery needn't parse twice
+    _parsed: list = field(default_factory=list, compare=False, repr=False)
 
     def document(self) -> Document:
-        return Document.from_json(self.text)
+        """The swap's document; raises SwapError if it can't be read back."""
+        if self._parsed:
+            return self._parsed.pop()
+        return _document(self.path, self.text)
 
 
 class SwapError(Exception):
-    """A swap file that can't be read back."""
+    """A swap file that can't be read back (any reason: the message says which)."""
+
+
+def max_swap_bytes() -> int:
+    # the document travels as one JSON string: escaping its quotes can double it
+    return 2 * fileformat.MAX_FILE_BYTES + 1_000_000
 
 
 def read_swap(path: Path) -> Swap:
+    """Read and check a swap file as strictly as a document; every way it can fail (unreadable,
+    too big or deep, wrong fields, a bad document inside) raises SwapError."""
+    path = Path(path)
     try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError) as exc:
+        raw = fileio.read_regular(path, max_swap_bytes(), verb="read")
+        data = fileformat.load_json(raw, max_swap_bytes(), what="an mgstudio swap file")
+    except DocumentError as exc:
         raise SwapError(f"{path.name}: {exc}") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise SwapError(f"{path.name}: not an mgstudio swap file")
+    version = data.get("version")
+    if type(version) is not int or version != VERSION:
+        raise SwapError(f"{path.name}: swap file version {version!r} is not {VERSION}")
     pid, original, name, text = (data.get(k) for k in ("pid", "original", "name", "document"))
-    if not isinstance(pid, int) or not isinstance(text, str) or not isinstance(name, str) \
-            or not (original is None or isinstance(original, str)):
-        raise SwapError(f"{path.name}: fields missing or of the wrong type")
+    if type(pid) is not int or not 0 < pid <= MAX_PID:
+        raise SwapError(f"{path.name}: \"pid\" must be a process id (1 to {MAX_PID})")
+    if original is not None and not _is_path(original):
+        raise SwapError(f"{path.name}: \"original\" must be null or an absolute file path")
+    if not isinstance(name, str) or not 0 < len(name) <= MAX_NAME or _CONTROL.search(name):
+        raise SwapError(f"{path.name}: \"name\" must be a short line of text")
+    if not isinstance(text, str):
+        raise SwapError(f"{path.name}: \"document\" must be the text of a document")
+    doc = _document(path, text)
+    return Swap(path, pid, Path(original) if original is not None else None, name, text, [doc])
+
+
+MAX_PID = 2**31 - 1
+MAX_NAME = 1000
+MAX_PATH = 4096
+_CONTROL = re.compile("[\x00-\x1f\x7f\u2028\u2029\ud800-\udfff]")
+
+
+def _is_path(value) -> bool:
+    if not isinstance(value, str) or not 0 < len(value) <= MAX_PATH or "\x00" in value:
+        return False
     try:
-        Document.from_json(text)
+        os.fsencode(value)  # undecodable bytes of a real name pass, other surrogates don't
+    except UnicodeError:
+        return False
+    return os.path.isabs(value)
+
+
+def _document(path: Path, text: str) -> Document:
+    try:
+        return Document.from_json(text)
     except DocumentError as exc:
         raise SwapError(f"{path.name}: {exc}") from None
-    return Swap(path, pid, Path(original) if original else None, name, text)
+    except Exception as exc:  # noqa: BLE001 - hostile data at start-up must never lock the user
+        # out: anything the document layer did not word still moves this file aside
+        raise SwapError(f"{path.name}: its document can't be read back "
+                        f"({type(exc).__name__}: {exc})") from None
 
 
 def scan(folder: Path) -> tuple[list[Swap], list[tuple[Path, str]]]:
-    """Swap files whose process is gone (newest first) and unreadable ones with the reason."""
+    """Swap files whose process is gone (newest first) and unreadable ones with the reason.
+    Also clears the temporary files a killed write left in the folder."""
     orphans: list[Swap] = []
     bad: list[tuple[Path, str]] = []
+    fileio.remove_stale_temps(folder)
     try:
         paths = sorted(folder.glob("*" + SUFFIX), key=_mtime, reverse=True)
     except OSError:
@@ -124,11 +161,33 @@ def move_aside(path: Path) -> Path | None:
     return target
 
 
-def remove(path: Path) -> None:
+def set_aside(bad: list[tuple[Path, str]], shown: int = 5) -> str:
+    """Move unreadable swap files aside (``*.corrupt``) and say so in one message."""
+    lines, folders = [], set()
+    for path, reason in bad:
+        moved = move_aside(path)
+        if moved is not None:
+            folders.add(str(moved.parent))
+        lines.append(reason if moved is not None else f"{reason} (could not be moved aside)")
+    head = ("This autosaved file can't be read back:" if len(bad) == 1 else
+            f"{len(bad)} autosaved files can't be read back:")
+    body = lines[:shown] + ([f"… and {len(lines) - shown} more"] if len(lines) > shown else [])
+    they = "It was" if len(bad) == 1 else "They were"
+    where = (f"\n\n{they} renamed *.corrupt (in {', '.join(sorted(folders))}) so that mgstudio "
+             "starts normally; delete them when you no longer need them." if folders else "")
+    return head + "\n" + "\n".join(f"• {line}" for line in body) + where
+
+
+def remove(path: Path) -> bool:
+    """Delete a swap file; False if it stays (a read-only folder: it is offered again at the
+    next start, which is better than a start-up that fails)."""
     try:
         path.unlink()
     except FileNotFoundError:
         pass
+    except OSError:
+        return False
+    return True
 
 
 class Autosaver(QObject):
@@ -165,7 +224,9 @@ class Autosaver(QObject):
                 "name": win.untitled_name, "document": win.document.to_json()}
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.path, json.dumps(data, ensure_ascii=False))
+            # escaped: a file name may hold undecodable bytes (surrogates), not valid UTF-8
+            text = fileformat.escape_surrogates(json.dumps(data, ensure_ascii=False))
+            write_atomic(self.path, text)
         except (OSError, DocumentError) as exc:
             if self.error is None:
                 win.show_message(f"Autosave failed: {exc}")
@@ -177,10 +238,7 @@ class Autosaver(QObject):
     def discard(self) -> None:
         """Remove the swap file (the work is saved or deliberately dropped)."""
         self.timer.stop()
-        try:
-            remove(self.path)
-        except OSError:
-            pass
+        remove(self.path)
 
     def stop(self) -> None:
         """Stop following the window; the swap file stays (as after a crash)."""

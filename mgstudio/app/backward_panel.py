@@ -11,7 +11,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFontDatabase, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -26,8 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from mgstudio.document import KINDS
+from mgstudio.document.outputs import why_backward_idle
 
 from .canvas.numbers import MISSING, format_number
+from .commands import SelectOutputCommand
 from .icons import icon
 
 COLUMNS = ("label", "op", "data", "grad")
@@ -148,8 +150,11 @@ class BackwardPanel(QWidget):
     node_clicked = Signal(str)
     message = Signal(str)
 
-    def __init__(self, document, parent=None, auto: bool = True):
+    def __init__(self, document, parent=None, auto: bool = True,
+                 undo_stack: QUndoStack | None = None):
         super().__init__(parent)
+        #: choosing an output is an undoable edit (the file keeps it)
+        self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
         self.document = None
         self._connections: list = []
         self._zeroing = False
@@ -250,12 +255,15 @@ class BackwardPanel(QWidget):
         return data
 
     def backward(self) -> str | None:
-        """Zero grads and backpropagate from the chosen output."""
+        """Zero grads and backpropagate from the chosen output; when that changes nothing
+        (no output, or an incomplete one) the status bar says why."""
         if self.document is None:
             return None
-        out = self.document.backward(self.chosen_output())
-        if out is None:
-            self.message.emit("Nothing to backpropagate from: the graph has no complete output")
+        chosen = self.chosen_output()
+        out = self.document.backward(chosen)
+        why = why_backward_idle(self.document, chosen)
+        if why is not None:
+            self.message.emit(why)
         return out
 
     def zero_grad(self) -> None:
@@ -338,14 +346,17 @@ class BackwardPanel(QWidget):
         return False
 
     def _on_output_changed(self, _nid) -> None:
+        # a choice, its undo or a file: grads follow the new output
         self._fill_outputs()
+        if self.auto_backward and self.document is not None and not self._zeroing:
+            self.document.backward(self.chosen_output())
 
     def _on_output_chosen(self, _index: int) -> None:
         if self._filling or self.document is None:
             return
         chosen = self.chosen_output()
         if chosen != self.document.selected_output:
-            self.document.set_selected_output(chosen)
+            self.undo_stack.push(SelectOutputCommand(self.document, chosen))
         if self.auto_backward:
             self.backward()
 

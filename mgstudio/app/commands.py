@@ -11,12 +11,11 @@ exception cannot travel back through Qt's ``push``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 
 from PySide6.QtGui import QUndoCommand
 
-from mgstudio.document import DocumentError, Wire
+from mgstudio.document import DocumentError, Wire, fileformat
 
 _SET_VALUE_ID = 4201
 _SET_PARAM_ID = 4202
@@ -61,6 +60,12 @@ class DocumentCommand(QUndoCommand):
             self.error = exc
             self.setObsolete(True)
             return
+        except Exception:
+            # a bug, shown as one; but a first redo that did nothing must not stay on the
+            # stack as an empty entry that undoes nothing
+            if not self._done:
+                self.setObsolete(True)
+            raise
         self._done = True
 
     def undo(self) -> None:
@@ -117,10 +122,13 @@ class PasteCommand(_CreatesNodes):
     def __init__(self, doc, fragment, offset=(0.0, 0.0), text: str | None = None,
                  parent=None):
         if isinstance(fragment, (str, bytes)):
+            # the clipboard is hostile input: read under the same limits as a file (the paste
+            # itself reports what is wrong with it; here it only names the undo entry)
             try:
-                n = len(json.loads(fragment).get("nodes", ()))
-            except (ValueError, AttributeError, TypeError):
-                n = 0
+                nodes = fileformat.load_json(fragment).get("nodes")
+            except (DocumentError, AttributeError):
+                nodes = None
+            n = len(nodes) if isinstance(nodes, list) else 0
         else:
             n = len(fragment.get("nodes", ()))
         super().__init__(doc, text or f"Paste {_count(n, 'node')}", parent)
@@ -360,3 +368,44 @@ class SpliceCommand(DocumentCommand):
             for w in reversed(self.new):
                 self.doc.disconnect(w)
             self.doc.connect(self.old.src, self.old.dst, self.old.port)
+
+
+_SELECT_OUTPUT_ID = 4203
+
+
+class SelectOutputCommand(DocumentCommand):
+    """Choose the node Backward starts from (None: automatic). It is saved in the file, so it
+    is an edit like any other: it marks the document modified, autosave keeps it, and Undo
+    gives the old choice back. Consecutive choices merge into one step."""
+
+    def __init__(self, doc, nid: str | None, parent=None):
+        super().__init__(doc, "", parent)
+        self.new = nid
+        self.old: str | None = None
+        self._retitle()
+
+    def _retitle(self) -> None:
+        if self.new is None:
+            self.setText("Choose the output automatically")
+        else:
+            self.setText(f"Choose output {self.doc.describe(self.new)}")
+
+    def id(self) -> int:
+        return _SELECT_OUTPUT_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, SelectOutputCommand):
+            return False
+        self.new = other.new
+        self._retitle()
+        if self.old == self.new:
+            self.setObsolete(True)  # chose the old output back: nothing to undo
+        return True
+
+    def _redo(self) -> None:
+        old = self.doc.set_selected_output(self.new)
+        if not self._done:
+            self.old = old
+
+    def _undo(self) -> None:
+        self.doc.set_selected_output(self.old)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from .background import BackgroundTasks
 from .canvas.neuron import ACTIVATIONS, MAX_INPUTS
 
 EXAMPLE_CODE = """\
@@ -91,23 +92,45 @@ class CodeImportDialog(QDialog):
         buttons.accepted.connect(self._try_accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        self.buttons = buttons
         self.document = None
         self.notes: list[str] = []
+        #: the import runs in a background task (progress and Cancel over this dialog)
+        self.tasks = BackgroundTasks(self)
+        self.task = None
 
     def code(self) -> str:
         return self.editor.toPlainText()
 
-    def _try_accept(self) -> None:
-        from mgstudio.document import DocumentError
+    def _try_accept(self):
+        """Import in a background task (returned); the dialog closes when it succeeds."""
         from mgstudio.document.code_import import import_code_with_notes
 
-        try:
-            self.document, self.notes = import_code_with_notes(self.code())
-        except DocumentError as exc:
-            self.error.setText(str(exc))
+        if self.task is not None and self.task.running:
+            return self.task
+        text = self.code()
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(False)
+        self.error.hide()
+
+        def imported(result) -> None:
+            self.document, self.notes = result
+            self.accept()
+
+        def failed(message: str) -> None:
+            self.error.setText(message)
             self.error.show()
-            return
-        self.accept()
+
+        self.task = self.tasks.run("Importing the code",
+                                   lambda _progress: import_code_with_notes(text),
+                                   on_done=imported, on_failed=failed, interruptible=True)
+        self.task.ended.connect(lambda _state: ok.setEnabled(True))
+        return self.task
+
+    def done(self, result: int) -> None:
+        # closing the dialog (Cancel, Esc, the import's own accept) ends a running import
+        self.tasks.shutdown()
+        super().done(result)
 
 
 ABOUT = """<h3>mgstudio</h3>

@@ -4,33 +4,61 @@ otherwise the canvas scene itself drawn into an SVG or PNG."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QSize, Qt
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF, QSize, Qt
 from PySide6.QtGui import QImage, QPainter
 
 from mgstudio.document import DocumentError
+from mgstudio.document.fileio import write_atomic
 
 from .canvas.scene import CanvasScene
 
 MARGIN = 20.0
 
 
-def export_picture(doc, scene: CanvasScene, path: str | os.PathLike) -> str:
-    """Write ``path`` (.svg or .png); returns how it was drawn ("graphviz" or "canvas")."""
+TOO_LARGE_HINT = ("save the graph and run 'python -m mgstudio render FILE -o OUT.svg --force' "
+                  "to wait for dot anyway, or copy a part of it into a new graph and export "
+                  "that")
+
+
+def start_picture_export(tasks, doc, scene: CanvasScene, path: str | os.PathLike,
+                         done: Callable[[str], None], failed: Callable[[str], None]):
+    """Write ``path`` (.svg or .png) in a background task of ``tasks``: Graphviz's picture,
+    or the canvas scene drawn (in the GUI thread, when the task ends) if ``dot`` is missing.
+    ``done(how)`` gets "graphviz" or "canvas". Refusals (the suffix, a graph too big for
+    ``dot``) raise DocumentError at once."""
     from mgstudio.document import graphviz_io
 
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in ("svg", "png"):
         raise DocumentError(f"can't export '{path.name}': name it .svg or .png")
-    try:
-        graphviz_io.render(doc, path, fmt)
+    limit = graphviz_io.DOT_NODE_LIMIT
+    graphviz_io.check_dot_size(len(doc.nodes), limit, hint=TOO_LARGE_HINT)
+    # the worker draws a copy: the document may change while dot works
+    snapshot = graphviz_io.PictureSnapshot.of(doc)
+
+    def job(progress):
+        try:
+            graphviz_io.render(snapshot, path, fmt, progress=progress, max_nodes=limit)
+        except graphviz_io.DotTooLargeError:
+            raise
+        except graphviz_io.GraphvizNotFoundError:
+            return "canvas"
         return "graphviz"
-    except graphviz_io.GraphvizNotFoundError:
-        pass
-    render_scene(scene, path, fmt)
-    return "canvas"
+
+    def finished(how: str) -> None:
+        if how == "canvas":
+            try:
+                render_scene(scene, path, fmt)
+            except DocumentError as exc:
+                failed(str(exc))
+                return
+        done(how)
+
+    return tasks.run(f"Exporting {path.name}", job, on_done=finished, on_failed=failed)
 
 
 def render_scene(scene: CanvasScene, path: Path, fmt: str) -> None:
@@ -46,19 +74,20 @@ def _render(scene: CanvasScene, path: Path, fmt: str) -> None:
     if source.isEmpty():
         source = QRectF(0, 0, 100, 100)
     target = QRectF(0, 0, source.width(), source.height())
-    tmp = path.with_name(f".{path.name}.part")
+    buffer = QBuffer()  # drawn in memory, then written by the one atomic writer
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     if fmt == "svg":
         from PySide6.QtSvg import QSvgGenerator
 
         gen = QSvgGenerator()
-        gen.setFileName(str(tmp))
+        gen.setOutputDevice(buffer)
         gen.setSize(QSize(round(target.width()), round(target.height())))
         gen.setViewBox(target)
         gen.setTitle("mgstudio graph")
         painter = QPainter(gen)
         scene.render(painter, target, source)
         painter.end()
-        ok = tmp.exists()
+        ok = buffer.size() > 0
     else:
         scale = 2.0  # crisp on high-density screens and in slides
         image = QImage(round(target.width() * scale), round(target.height() * scale),
@@ -69,19 +98,15 @@ def _render(scene: CanvasScene, path: Path, fmt: str) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         scene.render(painter, QRectF(0, 0, image.width(), image.height()), source)
         painter.end()
-        ok = image.save(str(tmp), "PNG")
+        ok = image.save(buffer, "PNG")
     if not ok:
         raise DocumentError(f"can't write {path}")
-    try:
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise DocumentError(f"can't write {path}: {exc.strerror or exc}") from None
+    write_atomic(path, bytes(buffer.data()))
 
 
 def export_code(doc, path: str | os.PathLike, flavour: str) -> None:
     """Write the graph as a micrograd or PyTorch script (``flavour``: micrograd | torch)."""
     from mgstudio.document import code_export
-    from mgstudio.document.fileformat import write_atomic
 
     text = (code_export.export_torch(doc) if flavour == "torch"
             else code_export.export_micrograd(doc))

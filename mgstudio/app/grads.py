@@ -6,16 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mgstudio.document import KINDS
+from mgstudio.document.outputs import shown_output
 
 from .commands import SetValueCommand
 
 
 def output_of(doc) -> str | None:
-    """The node gradients are taken from: the last backward's start, else the default."""
-    out = getattr(doc, "backward_output", None)
-    if out is not None and out in doc.nodes:
-        return out
-    return doc.default_output()
+    """The node gradients are taken from (the document layer's one rule)."""
+    return shown_output(doc)
 
 
 def leaves_upstream(doc, output: str) -> list[str]:

@@ -14,7 +14,10 @@ from PySide6.QtGui import QAction, QIcon, QImage, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
-ICONS_DIR = Path(__file__).resolve().parents[2] / "resources" / "icons"
+from mgstudio.bundled import folder
+
+ICONS_DIR = folder("icons")
+APP_ICON = "mgstudio"  # also the desktop entry's Icon= name
 _SIZES = (16, 24, 32, 48)
 #: black given as a colour: drawn in the text colour too (light glyphs on a dark theme)
 _BLACK = re.compile(r'(fill|stroke|color)="(?:#000|#000000|black)"')
@@ -32,7 +35,7 @@ def kind_icon(kind_name: str) -> QIcon:
 
 
 def app_icon() -> QIcon:
-    return icon("mgstudio")
+    return icon(APP_ICON)
 
 
 def icon(name: str) -> QIcon:

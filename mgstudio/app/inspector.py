@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from mgstudio.document import KINDS
 
-from .canvas.numbers import MISSING, format_number, parse_number
+from .canvas.numbers import MISSING, format_number, nudged, parse_number
 from .commands import SetLabelCommand, SetParamCommand, SetValueCommand
 from .grads import StepResult, leaves_upstream, output_of, step_along_gradient
 from .icons import kind_icon
@@ -36,7 +36,21 @@ def _full(x: float) -> str:
     return repr(float(x))
 
 
-class NumberField(QLineEdit):
+class Field(QLineEdit):
+    """A line edit whose Escape gives up the typing: the inspector puts the node's own text
+    back and forgets a complaint about what was typed ("'abc' is not a number")."""
+
+    escaped = Signal()
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Escape and not self.isReadOnly():
+            self.escaped.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class NumberField(Field):
     """A line edit for one number: the value shows all its digits while edited."""
 
     def __init__(self, parent=None):
@@ -55,6 +69,8 @@ class InspectorWidget(QWidget):
         self.undo_stack = undo_stack
         self.document = None
         self.node_id: str | None = None
+        #: the canvas selection (Step Along Gradient moves its leaves)
+        self.selection: list[str] = []
         self._connections: list = []
         self._param_fields: dict[str, QLineEdit] = {}
         self._build()
@@ -83,12 +99,14 @@ class InspectorWidget(QWidget):
         form = QFormLayout(self.form_box)
         form.setContentsMargins(0, 0, 0, 0)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.label_edit = QLineEdit()
+        self.label_edit = Field()
         self.label_edit.setPlaceholderText("(no label)")
         self.label_edit.editingFinished.connect(self._commit_label)
+        self.label_edit.escaped.connect(self.revert_fields)
         self.kind_label = QLabel()
         self.data_edit = NumberField()
         self.data_edit.editingFinished.connect(self._commit_value)
+        self.data_edit.escaped.connect(self.revert_fields)
         self.grad_edit = NumberField()
         self.grad_edit.setReadOnly(True)
         form.addRow("Label", self.label_edit)
@@ -127,11 +145,13 @@ class InspectorWidget(QWidget):
         self.plus_button.clicked.connect(lambda: self.nudge(+1))
         nudge.addLayout(row)
         self.step_button = QPushButton("Step along gradient")
-        self.step_button.setToolTip("data += step × grad for this leaf: moves the output up")
+        self.step_button.setToolTip("data += step × grad for the selected leaves: moves the "
+                                    "output up (Ctrl+G)")
         self.step_button.clicked.connect(self.step_selected)
         self.step_all_button = QPushButton("Step all leaves")
         self.step_all_button.setToolTip(
-            "data += step × grad for every leaf the output depends on, as in the lecture")
+            "data += step × grad for every leaf the output depends on, as in the lecture "
+            "(Ctrl+Shift+G)")
         self.step_all_button.clicked.connect(self.step_all)
         buttons = QHBoxLayout()
         buttons.addWidget(self.step_button)
@@ -152,6 +172,7 @@ class InspectorWidget(QWidget):
         self._connections.clear()
         self.document = document
         self.node_id = None
+        self.selection = []
         if document is not None:
             ev = document.events
             for signal, slot in (
@@ -177,12 +198,14 @@ class InspectorWidget(QWidget):
 
     def set_selection(self, ids: list) -> None:
         """Follow the canvas selection: one node is shown, several are counted."""
+        self.selection = list(ids)
         if len(ids) == 1:
             self.set_node(ids[0])
         else:
             self.set_node(None)
             if ids:
                 self.title.setText(f"{len(ids)} nodes selected")
+            self.step_button.setEnabled(bool(self.selected_leaves()))
 
     # --- showing ----------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -199,8 +222,9 @@ class InspectorWidget(QWidget):
             self.icon_label.clear()
             self.title.setText("No node selected")
             self.hint.setText("Select a node on the canvas to see and edit it.")
-            for w in (self.minus_button, self.plus_button, self.step_button):
+            for w in (self.minus_button, self.plus_button):
                 w.setEnabled(False)
+            self.step_button.setEnabled(bool(self.selected_leaves()))
             return
         node = doc.nodes[nid]
         kind = KINDS[node.kind]
@@ -246,6 +270,7 @@ class InspectorWidget(QWidget):
                 field = NumberField()
                 field.setToolTip(p.doc)
                 field.editingFinished.connect(lambda name=p.name: self._commit_param(name))
+                field.escaped.connect(self.revert_fields)
                 self.params_form.addRow(p.name.capitalize(), field)
                 self._param_fields[p.name] = field
         for name, field in self._param_fields.items():
@@ -269,6 +294,18 @@ class InspectorWidget(QWidget):
         self.error.setText(text)
         self.error.show()
         self.message.emit(text)
+
+    def revert_fields(self) -> None:
+        """Escape: every field shows the node's own values again, and no complaint stays."""
+        self._clear_error()
+        nid = self.node_id
+        if nid is None or self.document is None or nid not in self.document.nodes:
+            return
+        node = self.document.nodes[nid]
+        self.label_edit.setText(node.label)
+        for name, field in self._param_fields.items():
+            field.setText(_full(node.params.get(name, 0.0)))
+        self.refresh_values(force=True)
 
     def _clear_error(self) -> None:
         self.error.clear()
@@ -345,20 +382,30 @@ class InspectorWidget(QWidget):
         if nid is None or not KINDS[self.document.nodes[nid].kind].is_leaf:
             return False
         old = self.document.nodes[nid].value
-        ok = self._push(SetValueCommand(self.document, nid, old + direction * self.step(),
-                                        merge=True))
+        new = nudged(old, direction * self.step())  # 2 − 0.01 shows 1.99, exactly as stored
+        ok = self._push(SetValueCommand(self.document, nid, new, merge=True))
         self.refresh_values()
         return ok
 
     def step(self) -> float:
         return self.step_spin.value()
 
+    def selected_leaves(self) -> list[str]:
+        doc = self.document
+        if doc is None:
+            return []
+        ids = self.selection or ([self.node_id] if self.node_id is not None else [])
+        return [n for n in ids if n in doc.nodes and KINDS[doc.nodes[n].kind].is_leaf]
+
     def step_selected(self) -> StepResult | None:
-        """The shown leaf moves along its gradient: ``data += step × grad``."""
-        nid = self.node_id
-        if nid is None or not KINDS[self.document.nodes[nid].kind].is_leaf:
+        """The selected leaves move along their gradients: ``data += step × grad`` (one undo
+        step). The button and Graph ▸ Step Along Gradient both mean this."""
+        leaves = self.selected_leaves()
+        if not leaves:
+            self.message.emit("Step Along Gradient moves the selected leaves: select an input "
+                              "or a constant first (Step All Leaves moves every leaf)")
             return None
-        return self._show_step(step_along_gradient(self.document, self.undo_stack, [nid],
+        return self._show_step(step_along_gradient(self.document, self.undo_stack, leaves,
                                                    self.step()))
 
     def step_all(self) -> StepResult | None:

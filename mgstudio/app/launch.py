@@ -32,6 +32,13 @@ def build_parser() -> argparse.ArgumentParser:
                         help="run Backward once the graph is open")
     parser.add_argument("--select", metavar="LABEL",
                         help="select the node with this label (shown in the inspector)")
+    parser.add_argument("--install-desktop", action="store_true",
+                        help="add mgstudio to the desktop's application menu (writes "
+                        "~/.local/share/applications/mgstudio.desktop and its icon) and exit")
+    parser.add_argument("--uninstall-desktop", action="store_true",
+                        help="remove what --install-desktop wrote and exit")
+    parser.add_argument("--self-check", action="store_true",
+                        help="check that icons, examples and lessons are installed, and exit")
     return parser
 
 
@@ -67,12 +74,35 @@ def chosen_theme(args, settings) -> str:
     return args.theme or settings.theme()
 
 
+def _desktop(install: bool) -> int:
+    from mgstudio import desktop
+    from mgstudio.document import DocumentError
+
+    try:
+        paths = desktop.install() if install else desktop.uninstall()
+    except DocumentError as exc:  # write_atomic's message names the file and the reason
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"error: can't {'install' if install else 'remove'} the desktop entry: "
+              f"{exc.filename}: {exc.strerror}", file=sys.stderr)
+        return 1
+    verb = "wrote" if install else "removed"
+    for path in paths:
+        print(f"{verb} {path}")
+    if not paths:
+        print("nothing to remove")
+    return 0
+
+
 def _stderr_error(title: str, text: str) -> None:
     print(f"error: {title}: {text}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(sys.argv[1:] if argv is None else list(argv))
+    if args.install_desktop or args.uninstall_desktop:
+        return _desktop(args.install_desktop)
     from PySide6.QtWidgets import QApplication
 
     from .icons import app_icon
@@ -82,6 +112,13 @@ def main(argv: list[str] | None = None) -> int:
     app.setOrganizationName("mgstudio")
     app.setApplicationName("mgstudio")
     app.setApplicationDisplayName("mgstudio")
+    app.setDesktopFileName("mgstudio")  # Wayland/X11 match the window to mgstudio.desktop
+    if args.self_check:
+        apply_theme(app, args.theme or "system")
+        app.setWindowIcon(app_icon())
+        from .selfcheck import main as self_check
+
+        return self_check()
 
     from .main_window import MainWindow
     from .settings import StudioSettings
@@ -141,12 +178,30 @@ def _screenshot(app, window, out: str) -> int:
     QTimer.singleShot(400, loop.quit)
     loop.exec()
     app.processEvents()  # the canvas showed its graph readably once it had its size
-    ok = window.grab().save(out, "PNG")
+    problem = _write_png(window.grab(), out)
     window.settings.sync()
     window.undo_stack.setClean()  # never prompt while closing unattended
     window.close()
-    if not ok:
-        print(f"error: can't write the screenshot {out}", file=sys.stderr)
+    if problem is not None:
+        print(f"error: {problem}", file=sys.stderr)
         return 1
     print(f"wrote {out}")
     return 0
+
+
+def _write_png(pixmap, out: str) -> str | None:
+    """Write the picture; returns what went wrong, or None."""
+    from PySide6.QtCore import QBuffer, QIODevice
+
+    from mgstudio.document import DocumentError
+    from mgstudio.document.fileio import write_atomic
+
+    buffer = QBuffer()  # encoded in memory, then written by the one atomic writer
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not pixmap.save(buffer, "PNG"):
+        return f"can't write the screenshot {out}"
+    try:
+        write_atomic(out, bytes(buffer.data()))
+    except DocumentError as exc:
+        return str(exc)
+    return None

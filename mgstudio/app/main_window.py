@@ -27,12 +27,13 @@ from mgstudio.engine import gc_paused
 
 from . import actions as actions_mod
 from . import autosave, window_layout
+from .background import BackgroundTasks
 from .backward_panel import BackwardPanel
-from .canvas.numbers import format_number
+from .canvas.numbers import MISSING, format_number
 from .canvas.readable import show_readably
 from .canvas.view import CanvasView
 from .dialogs import ABOUT, CodeImportDialog, NeuronDialog
-from .export import export_code, export_picture
+from .export import export_code, start_picture_export
 from .grads import output_of
 from .icons import app_icon, refresh_icons, set_icon
 from .inspector import InspectorWidget
@@ -65,6 +66,8 @@ class MainWindow(QMainWindow):
         #: keeps a swap file of unsaved work; off until ``enable_autosave`` (the launcher)
         self.autosaver: autosave.Autosaver | None = None
         self.undo_stack = QUndoStack(self)
+        #: long work (layout, rendering, import, checks) runs here, off the GUI thread
+        self.tasks = BackgroundTasks(self)
         self.setWindowIcon(app_icon())
         self.setDockNestingEnabled(True)
 
@@ -73,7 +76,8 @@ class MainWindow(QMainWindow):
         self.palette_widget = PaletteWidget()
         self.inspector = InspectorWidget(self.document, self.undo_stack)
         self.inspector.step_spin.setValue(self.settings.nudge_step())
-        self.backward_panel = BackwardPanel(self.document, auto=self.settings.auto_backward())
+        self.backward_panel = BackwardPanel(self.document, auto=self.settings.auto_backward(),
+                                            undo_stack=self.undo_stack)
         self.undo_view = QUndoView(self.undo_stack)
         self.undo_view.setEmptyLabel("<original>")
 
@@ -122,7 +126,7 @@ class MainWindow(QMainWindow):
             "backward": self.backward_panel.backward, "zero_grad": self.backward_panel.zero_grad,
             "nudge_up": lambda: self.inspector.nudge(+1),
             "nudge_down": lambda: self.inspector.nudge(-1),
-            "step_all": self.inspector.step_all,
+            "step_selected": self.inspector.step_selected, "step_all": self.inspector.step_all,
             "reset_layout": lambda: self.layout_keeper.reset(),
             "about": self.about, "about_qt": lambda: QMessageBox.aboutQt(self),
         }
@@ -171,7 +175,7 @@ class MainWindow(QMainWindow):
         graph.addSeparator()
         graph.addActions([a["backward"], a["zero_grad"]])
         graph.addSeparator()
-        graph.addActions([a["nudge_up"], a["nudge_down"], a["step_all"]])
+        graph.addActions([a["nudge_up"], a["nudge_down"], a["step_selected"], a["step_all"]])
 
         help_ = bar.addMenu("&Help")
         help_.addActions([a["about"], a["about_qt"]])
@@ -192,10 +196,12 @@ class MainWindow(QMainWindow):
     def _subscribe(self) -> None:
         self.document.events.values_changed.connect(self._update_output_label)
         self.document.events.output_changed.connect(self._update_output_label)
+        self.document.events.node_changed.connect(self._update_output_label)  # a rename
 
     def _unsubscribe(self) -> None:
         self.document.events.values_changed.disconnect(self._update_output_label)
         self.document.events.output_changed.disconnect(self._update_output_label)
+        self.document.events.node_changed.disconnect(self._update_output_label)
 
     # --- documents --------------------------------------------------------------------------
     def set_document(self, document: Document, path: str | os.PathLike | None = None,
@@ -269,10 +275,8 @@ class MainWindow(QMainWindow):
         self.set_document(doc, None, name=f"{Path(path).stem} (example)")
         if self._items_overlap():
             # examples are stored with compact positions; spread them for our node size
-            self.canvas.auto_arrange()
-            self.undo_stack.clear()
-            self.undo_stack.setClean()
-            show_readably(self.canvas)
+            self.canvas.auto_arrange(then=lambda: (self.forget_arrange(),
+                                                   show_readably(self.canvas)))
         if doc.title:
             self.show_message(doc.title)
         return True
@@ -283,6 +287,12 @@ class MainWindow(QMainWindow):
             return False
         rects = [it.sceneBoundingRect() for it in items]
         return any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:])
+
+    def forget_arrange(self) -> None:
+        """After arranging a just-opened graph: the arrangement is no edit of the user's."""
+        if self.undo_stack.count() == 1 and self.undo_stack.text(0) == "Arrange nodes":
+            self.undo_stack.clear()
+            self.undo_stack.setClean()
 
     def save(self) -> bool:
         if self.path is None:
@@ -333,7 +343,9 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.StandardButton.Discard
 
     def stop_background_work(self) -> None:
-        """Pause a training run before another document replaces this one."""
+        """Pause a training run, and cancel layouts, renders and checks, before another
+        document replaces this one."""
+        self.tasks.cancel_all()
         training = getattr(self, "training", None)
         if training is not None and getattr(training, "state", None) == "running":
             training.pause()
@@ -354,10 +366,8 @@ class MainWindow(QMainWindow):
         if self.autosaver is None:
             return False
         orphans, bad = autosave.scan(self.autosaver.folder)
-        for path, reason in bad:
-            moved = autosave.move_aside(path)
-            where = f"\nIt was moved aside to {moved}." if moved is not None else ""
-            self.show_error("Can't recover autosaved work", f"{reason}{where}")
+        if bad:  # one message for all of them, then start-up goes on
+            self.show_error("Can't recover autosaved work", autosave.set_aside(bad))
         for swap in orphans:
             answer = self.ask_recovery(swap)
             if answer == "recover" and self.recover(swap):
@@ -370,9 +380,9 @@ class MainWindow(QMainWindow):
         """Show a swap file's document, modified, under its original file's name."""
         try:
             doc = swap.document()
-        except DocumentError as exc:
-            self.show_error("Can't recover autosaved work", str(exc))
-            autosave.move_aside(swap.path)
+        except autosave.SwapError as exc:
+            self.show_error("Can't recover autosaved work", autosave.set_aside([(swap.path,
+                                                                                 str(exc))]))
             return False
         self.stop_background_work()
         self.set_document(doc, swap.original, name=swap.name)
@@ -458,13 +468,18 @@ class MainWindow(QMainWindow):
         return path is not None and self.export_picture(path)
 
     def export_picture(self, path: str | os.PathLike) -> bool:
+        """Start exporting (Graphviz runs in a background task); False if refused at once."""
+        def done(how: str) -> None:
+            note = "" if how == "graphviz" else " (Graphviz not found: drew the canvas)"
+            self.show_message(f"Exported {Path(path).name}{note}")
+
         try:
-            how = export_picture(self.document, self.canvas.canvas_scene, path)
+            start_picture_export(self.tasks, self.document, self.canvas.canvas_scene, path,
+                                 done, lambda text: self.show_error("Can't export the picture",
+                                                                    text))
         except DocumentError as exc:
             self.show_error("Can't export the picture", str(exc))
             return False
-        note = "" if how == "graphviz" else " (Graphviz not found: drew the canvas)"
-        self.show_message(f"Exported {Path(path).name}{note}")
         return True
 
     def export_code_dialog(self, flavour: str) -> bool:
@@ -515,12 +530,12 @@ class MainWindow(QMainWindow):
     def _update_output_label(self, *_args) -> None:
         doc = self.document
         out = output_of(doc)
-        v = doc.value_of(out) if out is not None else None
-        if v is None:
+        if out is None:
             self.output_label.setText("")
             return
+        v = doc.value_of(out)
         name = doc.nodes[out].label or out
-        self.output_label.setText(f"{name} = {format_number(v.data)}")
+        self.output_label.setText(f"{name} = {MISSING if v is None else format_number(v.data)}")
 
     # --- window state -----------------------------------------------------------------------
     def setVisible(self, visible: bool) -> None:
@@ -543,6 +558,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.save_window()
+        self.tasks.shutdown()  # cancel layouts, renders, checks; their results are dropped
         if self.autosaver is not None:
             self.autosaver.discard()  # saved, or the user chose to discard
         self.canvas.detach()

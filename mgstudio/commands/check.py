@@ -73,8 +73,15 @@ def gradcheck_rows(doc: Document, start: str | None) -> dict:
     if root is None:
         return {"ok": True, "rows": []}
     ids = {id(v): nid for nid in doc.nodes if (v := doc.value_of(nid)) is not None}
+    from .progress import StderrProgress
+
+    progress = StderrProgress("gradient check", "leaves")
+    try:
+        checked = gradcheck(root, progress=progress)
+    finally:
+        progress.close()
     rows = []
-    for r in gradcheck(root).rows:
+    for r in checked.rows:
         nid = ids.get(id(r.leaf), "")
         rows.append({
             "id": nid,

@@ -3,13 +3,12 @@ rebuilds it, runs backward and prints every named node's data and grad."""
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 
 from mgstudio.cli import UserError
 from mgstudio.document import Document, DocumentError
 from mgstudio.document.code_export import export_micrograd, export_torch
+from mgstudio.document.fileio import write_atomic
 
 EXPORTERS = {"micrograd": export_micrograd, "torch": export_torch}
 
@@ -37,21 +36,10 @@ def load_document(path: str) -> Document:
 
 def write_text(path: str, text: str) -> None:
     """Atomically, so a failed export never leaves half a script behind."""
-    folder = os.path.dirname(os.path.abspath(path))
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(path) + ".")
-    except OSError as exc:
-        raise UserError(f"can't write {path}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise UserError(f"can't write {path}: {exc.strerror or exc}") from None
+        write_atomic(path, text)
+    except DocumentError as exc:
+        raise UserError(str(exc)) from None
 
 
 def run(args) -> int:

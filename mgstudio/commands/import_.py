@@ -8,6 +8,7 @@ import sys
 
 from mgstudio.cli import UserError
 from mgstudio.document import DocumentError, code_import
+from mgstudio.document.fileio import read_regular
 
 
 def add_parser(subparsers) -> None:
@@ -49,13 +50,11 @@ def _read_source(path: str) -> str:
         data = sys.stdin.buffer.read(code_import.MAX_SOURCE_BYTES + 1)
     else:
         try:
-            if os.path.getsize(path) > code_import.MAX_SOURCE_BYTES:
-                raise UserError(f"{path} is larger than "
-                                f"{code_import.MAX_SOURCE_BYTES // 1000} KB")
-            with open(path, "rb") as fh:
-                data = fh.read(code_import.MAX_SOURCE_BYTES + 1)
-        except OSError as exc:
-            raise UserError(f"can't read {path}: {exc.strerror or exc}") from None
+            data = read_regular(
+                path, code_import.MAX_SOURCE_BYTES, verb="read",
+                too_large=lambda _n: f"larger than {code_import.MAX_SOURCE_BYTES // 1000} KB")
+        except DocumentError as exc:
+            raise UserError(str(exc)) from None
     if len(data) > code_import.MAX_SOURCE_BYTES:
         raise UserError(f"the snippet is larger than {code_import.MAX_SOURCE_BYTES // 1000} KB")
     try:

@@ -170,7 +170,18 @@ def save_plot(history: list[dict], path: str, title: str = "") -> None:
     acc.set_ylim(0, 105)
     if title:
         ax.set_title(title, fontsize=10)
+    import io
+    import os
+
+    from mgstudio.document import DocumentError
+    from mgstudio.document.fileio import write_atomic
+
+    fmt = os.path.splitext(path)[1].lstrip(".").lower() or "png"
     try:
-        fig.savefig(path)
-    except (OSError, ValueError) as exc:
+        # drawn in memory, then written by the one atomic writer (savefig to a path would
+        # leave half a picture behind on a full disk)
+        buf = io.BytesIO()
+        fig.savefig(buf, format=fmt)
+        write_atomic(path, buf.getvalue())
+    except (OSError, ValueError, DocumentError) as exc:
         raise UserError(f"cannot save the plot to {path}: {exc}") from None

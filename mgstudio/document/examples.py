@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-#: resources/ sits at the repository root, next to the mgstudio package
-EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "resources" / "examples"
+from mgstudio.bundled import folder
+
+EXAMPLES_DIR = folder("examples")
 
 #: the walkthrough's order; any other example follows, sorted by file name
 ORDER = (

@@ -4,6 +4,11 @@ Reading never executes anything: the text goes through ``json`` and then every f
 (types, ids, kinds, ports, wires, cycles, sizes). Problems become ``FileFormatError`` with a
 sentence a learner can act on. Fields this version does not know are kept and written back.
 
+Unknown fields (of the document, a node or a wire) may hold any JSON up to ``MAX_DEPTH``
+levels deep; the whole text is refused beyond ``MAX_FILE_BYTES`` or when Python's JSON reader
+would run out of recursion (``load_json``: the limits every JSON input of mgstudio shares, from
+a file, the clipboard or an autosave swap file).
+
 Writing is deterministic (fixed key order, floats by ``repr``), one node or wire per line so
 that files diff well; so save -> load -> save gives the same bytes.
 
@@ -38,11 +43,11 @@ import json
 import math
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import fileio
 from .errors import CycleError, DocumentError, FileFormatError, NewerVersionError
 from .kinds import KINDS
 from .nodes import (
@@ -62,6 +67,8 @@ VERSION = 1
 MAX_NODES = 100_000
 MAX_FILE_BYTES = 50_000_000
 MAX_DESCRIPTION = 10_000
+#: nesting allowed inside an unknown field's value (deeper breaks json.dumps on save)
+MAX_DEPTH = 32
 NODE_KEYS = ("id", "kind", "label", "value", "params", "pos")
 TOP_KEYS = ("format", "version", "title", "description", "nodes", "wires", "selected_output")
 WIRE_KEYS = ("src", "dst", "port")
@@ -83,7 +90,7 @@ class Parsed:
 def parse(text: str | bytes, *, fragment: bool = False) -> Parsed:
     """Check a whole document (or a clipboard fragment, which may also be a whole document:
     then only its nodes and wires count) and return its parts."""
-    data = _load_json(text)
+    data = load_json(text)
     if not isinstance(data, dict):
         raise FileFormatError("this is not an mgstudio document (the file is not a JSON object)")
     expected = FRAGMENT_FORMAT if fragment else FORMAT
@@ -115,14 +122,20 @@ def parse(text: str | bytes, *, fragment: bool = False) -> Parsed:
         if sel is not None and (not isinstance(sel, str) or sel not in ids):
             raise FileFormatError(f"\"selected_output\" names {sel!r}, which is not a node")
         out.selected_output = sel
-    out.extra = {k: v for k, v in data.items() if k not in TOP_KEYS}
+    out.extra = unknown_fields(data, TOP_KEYS, "the document")
     return out
 
 
-def _load_json(text: str | bytes) -> Any:
-    if isinstance(text, (bytes, bytearray)):
-        if len(text) > MAX_FILE_BYTES:
-            raise FileFormatError(_too_big(len(text)))
+def load_json(text: str | bytes, max_bytes: int | None = None,
+              what: str = "an mgstudio document") -> Any:
+    """JSON text under the limits every input shares: at most ``max_bytes``, UTF-8, finite
+    numbers, no key twice in an object, nesting within Python's recursion limit. Every
+    failure is a FileFormatError (never a RecursionError or ValueError)."""
+    if max_bytes is None:
+        max_bytes = MAX_FILE_BYTES
+    if isinstance(text, (bytes, bytearray, memoryview)):
+        if len(text) > max_bytes:
+            raise FileFormatError(_too_big(len(text), max_bytes))
         try:
             text = bytes(text).decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -131,8 +144,8 @@ def _load_json(text: str | bytes) -> Any:
             ) from None
     elif not isinstance(text, str):
         raise FileFormatError(f"expected JSON text, not {type(text).__name__}")
-    elif len(text) > MAX_FILE_BYTES:
-        raise FileFormatError(_too_big(len(text)))
+    elif len(text) > max_bytes:
+        raise FileFormatError(_too_big(len(text), max_bytes))
     try:
         return json.loads(
             text,
@@ -145,16 +158,44 @@ def _load_json(text: str | bytes) -> Any:
             f"line {exc.lineno}: this is not valid JSON ({exc.msg} at column {exc.colno})"
         ) from None
     except RecursionError:
-        raise FileFormatError("the JSON is nested too deeply to be an mgstudio document") from None
+        raise FileFormatError(f"the JSON is nested too deeply to be {what}") from None
     except ValueError as exc:  # e.g. an integer with thousands of digits
         raise FileFormatError(f"the JSON holds a number this program cannot read ({exc})") from None
 
 
-def _too_big(n: int) -> str:
+def _too_big(n: int, limit: int | None = None) -> str:
+    if limit is None:
+        limit = MAX_FILE_BYTES
     return (
         f"the file is too large ({n / 1e6:.1f} MB); mgstudio opens documents up to "
-        f"{MAX_FILE_BYTES / 1e6:g} MB"
+        f"{limit / 1e6:g} MB"
     )
+
+
+def unknown_fields(obj: Mapping[str, Any], known: Iterable[str],
+                   where: str | None = None) -> dict[str, Any]:
+    """The fields of ``obj`` this version does not know (kept, and written back on save),
+    each checked to nest at most MAX_DEPTH levels."""
+    extra = {k: v for k, v in obj.items() if k not in known}
+    for key, value in extra.items():
+        if isinstance(value, (dict, list)) and _depth(value) > MAX_DEPTH:
+            prefix = f"{where}: " if where else ""
+            raise FileFormatError(f"{prefix}the field {key!r} nests more than {MAX_DEPTH} "
+                                  "levels deep")
+    return extra
+
+
+def _depth(value: Any) -> int:
+    # without recursion: the value may be nearly as deep as the recursion limit
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_DEPTH:
+            break
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((c, depth + 1) for c in children if isinstance(c, (dict, list)))
+    return deepest
 
 
 def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -219,7 +260,7 @@ def _parse_nodes(raw: Any) -> list[Node]:
                 value=check_value(kind, item.get("value")),
                 params=check_params(kind, item.get("params")),
                 pos=check_pos(item.get("pos", (0.0, 0.0))),
-                extra={k: v for k, v in item.items() if k not in NODE_KEYS},
+                extra=unknown_fields(item, NODE_KEYS),
             )
         except DocumentError as exc:
             where = f"node {i}" if nid is None else f"node {i} ({nid!r})"
@@ -237,10 +278,8 @@ def _parse_wires(raw: Any, nodes: Mapping[str, Node]) -> list[Wire]:
         where = f"wire {i}"
         if not isinstance(item, dict):
             raise FileFormatError(f"{where} is not a JSON object")
-        if len(item) != 3 or "src" not in item or "dst" not in item or "port" not in item:
-            unknown = [k for k in item if k not in WIRE_KEYS]
-            if unknown:
-                raise FileFormatError(f"{where} has an unknown field {unknown[0]!r}")
+        # fields a later version adds are kept, as for nodes and the document
+        extra = unknown_fields(item, WIRE_KEYS, where) if len(item) != 3 else {}
         src, dst, port = item.get("src"), item.get("dst"), item.get("port")
         if type(src) is not str or type(dst) is not str or type(port) is not str:
             key = next(k for k, v in zip(WIRE_KEYS, (src, dst, port)) if type(v) is not str)
@@ -264,7 +303,7 @@ def _parse_wires(raw: Any, nodes: Mapping[str, Node]) -> list[Wire]:
                 f"{where}: input {port!r} of {describe(target)} is wired twice; an input takes "
                 "one wire"
             )
-        wire = Wire(src, dst, port)
+        wire = Wire(src, dst, port, extra) if extra else Wire(src, dst, port)
         taken[(dst, port)] = wire
         wires.append(wire)
     return wires
@@ -272,6 +311,7 @@ def _parse_wires(raw: Any, nodes: Mapping[str, Node]) -> list[Wire]:
 
 def check_acyclic(nodes: Mapping[str, Node], wires: Iterable[Wire]) -> None:
     """Raise CycleError naming one cycle if the wires make a node depend on itself."""
+    wires = list(wires)  # walked twice
     consumers: dict[str, list[str]] = {nid: [] for nid in nodes}
     indegree = dict.fromkeys(nodes, 0)
     for w in wires:
@@ -288,16 +328,22 @@ def check_acyclic(nodes: Mapping[str, Node], wires: Iterable[Wire]) -> None:
                 ready.append(c)
     if done == len(nodes):
         return
-    # walk forward inside the leftover nodes until one repeats: that stretch is a cycle
+    # Every leftover node still waits for a leftover producer (its count is above 0), but it
+    # may have no leftover consumer (a sink fed by the cycle): so walk *backward* through
+    # producers until one repeats; that stretch, reversed, is a cycle.
     left = {nid for nid, d in indegree.items() if d > 0}
+    producers: dict[str, list[str]] = {}
+    for w in wires:
+        if w.dst in left and w.src in left:
+            producers.setdefault(w.dst, []).append(w.src)
     path: list[str] = []
     at: dict[str, int] = {}
-    nid = next(n for n in nodes if n in left)
+    nid = next(n for n in nodes if n in left)  # left is not empty: done < len(nodes)
     while nid not in at:
         at[nid] = len(path)
         path.append(nid)
-        nid = next(c for c in consumers[nid] if c in left)
-    cycle = path[at[nid]:] + [nid]
+        nid = producers[nid][0]
+    cycle = (path[at[nid]:] + [nid])[::-1]
     names = " → ".join(short_name(nodes[n]) for n in cycle)
     raise CycleError(f"the wires make a cycle: {names}; a value cannot depend on itself")
 
@@ -324,8 +370,11 @@ def node_to_dict(node: Node) -> dict[str, Any]:
     return out
 
 
-def wire_to_dict(wire: Wire) -> dict[str, str]:
-    return {"src": wire.src, "dst": wire.dst, "port": wire.port}
+def wire_to_dict(wire: Wire) -> dict[str, Any]:
+    out: dict[str, Any] = {"src": wire.src, "dst": wire.dst, "port": wire.port}
+    if wire.extra:
+        out.update((k, v) for k, v in wire.extra.items() if k not in WIRE_KEYS)
+    return out
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)  # one, not one per call
@@ -368,12 +417,17 @@ def dump(
         if key not in TOP_KEYS:
             fields.append((key, _line(value)))
     body = ",\n".join(f"  {_line(k)}: {v}" for k, v in fields)
-    # a lone surrogate (from a "\ud800" escape in a loaded file) cannot be written as UTF-8;
-    # its escape reads back as the same string
-    return _SURROGATE.sub(_escape, "{\n" + body + "\n}\n")
+    return escape_surrogates("{\n" + body + "\n}\n")
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def escape_surrogates(json_text: str) -> str:
+    """JSON text that can be written as UTF-8: a lone surrogate (from a "\\ud800" escape in a
+    loaded file, or an undecodable byte of a file name) becomes its escape, which reads back
+    as the same string."""
+    return _SURROGATE.sub(_escape, json_text)
 
 
 def _escape(m: re.Match) -> str:
@@ -382,74 +436,15 @@ def _escape(m: re.Match) -> str:
 
 # --- files ----------------------------------------------------------------------------------
 def read_file(path: str | os.PathLike) -> bytes:
-    """The file's bytes, refusing huge files before reading them."""
-    try:
-        size = os.stat(path).st_size
-        if size > MAX_FILE_BYTES:
-            raise FileFormatError(f"{os.path.basename(os.fspath(path))}: {_too_big(size)}")
-        with open(path, "rb") as fh:
-            return fh.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise DocumentError(f"can't open {os.fspath(path)}: {_reason(exc)}") from None
+    """The file's bytes; a special file (FIFO, device), a folder or a huge file is refused
+    before reading (``fileio.read_regular``)."""
+    return fileio.read_regular(path, MAX_FILE_BYTES, _too_big)
 
 
 def write_atomic(path: str | os.PathLike, text: str) -> None:
-    """Write ``text`` so that ``path`` holds either the old or the new contents, never a mix:
-    a temporary file in the same folder, flushed to disk, then renamed over the target."""
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    data = text.encode("utf-8")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(path) + ".",
-                                   suffix=".tmp")
-    except OSError as exc:
-        raise DocumentError(f"can't save {path}: {_reason(exc)}") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, _mode_for(path))
-        os.replace(tmp, path)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise DocumentError(f"can't save {path}: {_reason(exc)}") from None
-        raise
-    _sync_folder(folder)
+    """Save ``text`` so that ``path`` holds either the old or the new contents, never a mix
+    (``fileio.write_atomic``: through symlinks, keeping the file's mode)."""
+    fileio.write_atomic(path, text, verb="save")
 
 
-def _mode_for(path: str) -> int:
-    try:
-        return os.stat(path).st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def _sync_folder(folder: str) -> None:
-    # the rename itself reaches the disk only when the folder is synced (POSIX only)
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _reason(exc: OSError) -> str:
-    if isinstance(exc, FileNotFoundError):
-        return "no such file or folder"
-    if isinstance(exc, IsADirectoryError):
-        return "that is a folder"
-    if isinstance(exc, PermissionError):
-        return "permission denied"
-    return exc.strerror or str(exc)
+_reason = fileio.reason

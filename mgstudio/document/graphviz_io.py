@@ -3,20 +3,29 @@
 ``to_dot`` draws each node as a record ``{ label | data … | grad … }`` and, for computed nodes,
 a small op node (the kind's symbol) between the operands and the result, as the lecture does.
 ``render`` runs Graphviz's ``dot`` program; ``layout_positions`` asks ``dot`` where to put the
-nodes and falls back to a layered layout of our own when ``dot`` is not installed.
+nodes and falls back to a layered layout of our own when ``dot`` is not installed or the graph
+is too big for it.
+
+``dot`` runs as a child process we can kill (``run_dot``): the graphviz package's ``pipe`` waits
+in ``subprocess.run`` with no way to stop it, and ``dot``'s time grows much faster than the graph
+(``benchmarks/bench_dot.py``), so graphs over ``DOT_NODE_LIMIT`` are refused before it starts.
+Every long call takes ``progress(done, total)``, called now and then from the thread doing the
+work; it may raise to stop the work (the app raises its ``Cancelled`` there).
 """
 
 from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
-from collections.abc import Hashable, Iterable, Sequence
+import shutil
+import subprocess
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import graphviz
 
+from . import fileio
 from .errors import DocumentError
 from .kinds import KINDS
 
@@ -30,6 +39,20 @@ NODE_HEIGHT = 60.0
 LAYER_GAP = NODE_WIDTH + 80.0
 ROW_GAP = NODE_HEIGHT + 26.0
 
+#: the most document nodes ``render`` hands to ``dot`` (a record and an op node each), and the
+#: most boxes a layout does. benchmarks/bench_dot.py on this 2-core machine shared with other
+#: jobs (load ~5), seconds for chains / balanced binary trees, from the calmer of two runs:
+#:     render svg   1k: 0.4 / 0.2   2k: 0.9 / 1.0   3k: 2.0 / 2.2   5k: 6.6 / 19.2   10k: 38 / >40
+#:     layout json  5k: 1.5 / 3.6   10k: 4.5 / 25.8   20k: 37.5 / -
+#: (the busier run took 15 s on the 2k tree and 12.9 s on the 5k chain). Beyond these caps
+#: ``dot`` is likely to take more than ~10 s; within them the app can still cancel it.
+DOT_NODE_LIMIT = 3000
+DOT_LAYOUT_LIMIT = 5000
+#: how often (seconds) ``run_dot`` looks at ``progress`` while ``dot`` works
+POLL_SECONDS = 0.05
+
+Progress = Callable[[int, int], None]
+
 
 class GraphvizNotFoundError(DocumentError):
     """Graphviz's ``dot`` program is not installed (or not on PATH)."""
@@ -40,6 +63,33 @@ class GraphvizNotFoundError(DocumentError):
 
 class RenderError(DocumentError):
     """``dot`` could not produce the picture, or the file could not be written."""
+
+
+class DotTooLargeError(GraphvizNotFoundError):
+    """The graph is bigger than ``dot`` handles in reasonable time; nothing was started.
+
+    A kind of "no Graphviz for this graph", so that every caller that falls back to our own
+    layout when ``dot`` is missing (the code importer, auto-arrange) falls back here too."""
+
+    def __init__(self, n_nodes: int, limit: int, hint: str = ""):
+        self.n_nodes, self.limit = n_nodes, limit
+        message = (f"the graph has {n_nodes:,} nodes; Graphviz's dot takes more than ~10 s "
+                   f"beyond {limit:,}, so it is not run")
+        super().__init__(message + (f": {hint}" if hint else ""))
+
+
+def check_dot_size(n_nodes: int, max_nodes: int | None = DOT_NODE_LIMIT, hint: str = "") -> None:
+    """Raise :class:`DotTooLargeError` when ``n_nodes`` is over ``max_nodes`` (None: no cap)."""
+    if max_nodes is not None and n_nodes > max_nodes:
+        raise DotTooLargeError(n_nodes, max_nodes, hint)
+
+
+def dot_program() -> str:
+    """The path of ``dot``; raises :class:`GraphvizNotFoundError` when it is not installed."""
+    found = shutil.which("dot")
+    if found is None:
+        raise GraphvizNotFoundError()
+    return found
 
 
 # --- reading a document -------------------------------------------------------------------------
@@ -97,6 +147,36 @@ def _fmt(x) -> str:
     return "?" if x is None else f"{x:.4f}"
 
 
+@dataclass(frozen=True)
+class _Numbers:
+    data: float
+    grad: float
+
+
+@dataclass(frozen=True)
+class PictureSnapshot:
+    """What the picture shows of a document, copied: a worker thread can draw it while the
+    document goes on changing (nodes and wires are immutable records; numbers are copied)."""
+
+    nodes: dict
+    wires: tuple
+    numbers: dict = field(default_factory=dict)
+    selected_output: str | None = None
+
+    @classmethod
+    def of(cls, doc) -> PictureSnapshot:
+        numbers = {}
+        for nid in doc.nodes:
+            v = doc.value_of(nid)
+            if v is not None:
+                numbers[nid] = _Numbers(v.data, v.grad)
+        return cls(dict(doc.nodes), tuple(doc.wires), numbers,
+                   getattr(doc, "selected_output", None))
+
+    def value_of(self, nid: str):
+        return self.numbers.get(nid)
+
+
 # --- DOT ----------------------------------------------------------------------------------------
 def dot_graph(doc, output: str | None = None) -> graphviz.Digraph:
     """The lecture's ``draw_dot`` picture of the document as a ``graphviz.Digraph``."""
@@ -132,80 +212,98 @@ def to_dot(doc, output: str | None = None) -> str:
     return dot_graph(doc, output).source
 
 
-def _pipe(source: str, fmt: str) -> bytes:
+def run_dot(source: str, fmt: str, progress: Progress | None = None) -> bytes:
+    """``dot -T<fmt>`` on ``source``. ``dot`` reports nothing while it works, so ``progress``
+    is called as ``progress(0, 0)`` (busy) every ``POLL_SECONDS``; if it raises, ``dot`` is
+    killed and the exception goes on."""
     try:
-        return graphviz.Source(source).pipe(format=fmt)
-    except graphviz.ExecutableNotFound:
-        raise GraphvizNotFoundError() from None
-    except graphviz.CalledProcessError as exc:
-        detail = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
-        raise RenderError("dot failed: " + (detail[0] if detail else str(exc))) from None
+        proc = subprocess.Popen([dot_program(), f"-T{fmt}"], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    except OSError as exc:
+        raise RenderError(f"can't run dot: {exc.strerror or exc}") from None
+    data: bytes | None = source.encode("utf-8")
+    try:
+        while True:
+            try:
+                # communicate keeps what it has read when it times out: call it again
+                out, err = proc.communicate(data, timeout=POLL_SECONDS)
+                break
+            except subprocess.TimeoutExpired:
+                data = None
+                if progress is not None:
+                    progress(0, 0)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            proc.communicate()
+    if proc.returncode != 0:
+        detail = (err or b"").decode("utf-8", "replace").strip().splitlines()
+        raise RenderError("dot failed: " + (detail[0] if detail else f"exit {proc.returncode}"))
+    return out
 
 
-def render_bytes(doc, fmt: str, output: str | None = None) -> bytes:
-    """The picture as bytes in ``fmt`` (svg, png, pdf, or dot for the source itself)."""
+def render_bytes(doc, fmt: str, output: str | None = None, progress: Progress | None = None,
+                 max_nodes: int | None = DOT_NODE_LIMIT) -> bytes:
+    """The picture as bytes in ``fmt`` (svg, png, pdf, or dot for the source itself). ``dot``
+    is refused over ``max_nodes`` document nodes (None: no cap)."""
     fmt = fmt.lower()
     if fmt not in RENDER_FORMATS:
         raise RenderError(f"can't render to '{fmt}': use one of {', '.join(RENDER_FORMATS)}")
+    if fmt != "dot":
+        check_dot_size(len(doc.nodes), max_nodes)
+        dot_program()  # before building the source: say "install graphviz" at once
     source = to_dot(doc, output)
     if fmt == "dot":
         return source.encode("utf-8")
-    return _pipe(source, fmt)
+    return run_dot(source, fmt, progress)
 
 
-def render(doc, path, fmt: str | None = None, output: str | None = None) -> Path:
-    """Write the picture to ``path``; the format comes from its suffix unless given."""
+def render(doc, path, fmt: str | None = None, output: str | None = None,
+           progress: Progress | None = None, max_nodes: int | None = DOT_NODE_LIMIT) -> Path:
+    """Write the picture to ``path``; the format comes from its suffix unless given. ``doc``
+    may be a :class:`PictureSnapshot` (what a worker thread draws)."""
     path = Path(path)
     fmt = (fmt or path.suffix.lstrip(".")).lower()
     if fmt == "gv":
         fmt = "dot"
     if not fmt:
         raise RenderError(f"'{path.name}' has no suffix: name it .svg, .png or .dot")
-    data = render_bytes(doc, fmt, output)
+    data = render_bytes(doc, fmt, output, progress, max_nodes)
     _write_atomically(path, data)
     return path
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    directory = path.parent if str(path.parent) else Path(".")
     try:
-        fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", dir=directory)
-    except OSError as exc:
-        raise RenderError(f"can't write {path}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise RenderError(f"can't write {path}: {exc.strerror or exc}") from None
+        fileio.write_atomic(path, data)
+    except DocumentError as exc:
+        raise RenderError(str(exc)) from None
 
 
 # --- layout -------------------------------------------------------------------------------------
 def layout_positions(doc, use_dot: bool = True) -> dict[str, tuple[float, float]]:
     """Where each node's centre goes, left to right, in Qt's y-down scene coordinates.
 
-    Uses ``dot`` when it is installed (and ``use_dot``); otherwise :func:`layered_layout`.
+    Uses ``dot`` when it is installed (and ``use_dot``) and the graph is within
+    ``DOT_NODE_LIMIT``; otherwise :func:`layered_layout`.
     """
     ids, edges = graph_of(doc)
+    return layout_graph(ids, edges, use_dot)
+
+
+def layout_graph(ids: Sequence[str], edges: Sequence[tuple[str, str]], use_dot: bool = True,
+                 progress: Progress | None = None) -> dict[str, tuple[float, float]]:
+    """:func:`layout_positions` for ids and edges already read from a document (a worker
+    thread gets these, not the document)."""
     if use_dot:
         try:
-            return dot_layout(ids, edges)
-        except GraphvizNotFoundError:
+            return dot_layout(ids, edges, progress, max_nodes=DOT_LAYOUT_LIMIT)
+        except GraphvizNotFoundError:  # includes DotTooLargeError
             pass
     return layered_layout(ids, edges)
 
 
-def dot_layout(
-    ids: Sequence[str], edges: Iterable[tuple[str, str]]
-) -> dict[str, tuple[float, float]]:
-    """Node centres from ``dot -Tjson`` (points, y flipped so that y grows downwards)."""
-    ids = list(ids)
-    if not ids:
-        return {}
+def _layout_graph(ids: list, edges: Iterable[tuple[str, str]]) -> tuple[graphviz.Digraph, dict]:
     names = {nid: f"v{i}" for i, nid in enumerate(ids)}
     g = graphviz.Digraph(graph_attr={
         "rankdir": "LR",
@@ -219,7 +317,22 @@ def dot_layout(
         g.node(names[nid], "")
     for src, dst in edges:
         g.edge(names[src], names[dst])
-    raw = _pipe(g.source, "json")
+    return g, names
+
+
+def dot_layout(
+    ids: Sequence[str], edges: Iterable[tuple[str, str]], progress: Progress | None = None,
+    max_nodes: int | None = DOT_LAYOUT_LIMIT,
+) -> dict[str, tuple[float, float]]:
+    """Node centres from ``dot -Tjson`` (points, y flipped so that y grows downwards).
+    Raises :class:`DotTooLargeError` over ``max_nodes`` nodes."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    check_dot_size(len(ids), max_nodes)
+    dot_program()
+    g, names = _layout_graph(ids, edges)
+    raw = run_dot(g.source, "json", progress)
     try:
         data = json.loads(raw)
         height = float(data["bb"].split(",")[3])

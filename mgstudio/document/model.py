@@ -20,7 +20,7 @@ from typing import Any
 
 from mgstudio.engine import Value, gc_paused, recompute
 
-from . import fileformat
+from . import fileformat, outputs
 from .errors import (
     CycleError,
     DocumentError,
@@ -92,6 +92,10 @@ class Document:
         self._topo_cache: list[str] | None = None
         self._values: dict[str, Value | None] = {}
         self._selected: str | None = None
+        #: the automatic output, after the ones it replaced (see ``outputs``); re-checked
+        #: after structural edits
+        self._auto: list[str] = []
+        self._auto_stale = False
         self._next_id = 1
         self._wires_cache: tuple[Wire, ...] | None = None
         self._downstream_cache: dict[str, tuple[tuple[str, ...], list[Value]]] = {}
@@ -199,22 +203,18 @@ class Document:
         return old
 
     def default_output(self) -> str | None:
-        """The node ``backward()`` starts from: the selected output, else the single node
-        nobody consumes; among several, the last added complete computed one (a freshly
-        dropped, unwired node or a lone input is not what a learner means)."""
+        """The node ``backward()`` starts from: the selected output, else the automatic one.
+        Every panel asks this; the rule lives in ``outputs`` (complete sinks first, the
+        current choice kept while it stays valid, so a paste never steals it)."""
         if self._selected is not None:
             return self._selected
-        outs = self.output_ids()
-        if len(outs) <= 1:
-            return outs[0] if outs else None
+        return self._auto_output()
 
-        def rank(nid: str) -> int:
-            if self._values.get(nid) is None:
-                return 0
-            return 1 if KINDS[self._nodes[nid].kind].is_leaf else 2
-
-        best = max(rank(n) for n in outs)
-        return [n for n in outs if rank(n) == best][-1]
+    def _auto_output(self) -> str | None:
+        if self._auto_stale:
+            self._auto_stale = False
+            self._auto = outputs.choose_output(self, self._auto)
+        return self._auto[-1] if self._auto else None
 
     def topological_ids(self) -> list[str]:
         """Every node id, inputs before the nodes that use them (ties in node order)."""
@@ -231,6 +231,8 @@ class Document:
             yield self
         finally:
             self._depth -= 1
+            if self._depth == 0 and self._auto_stale:
+                self._auto_output()  # settle it after every edit, before the next can steal
             if self._depth == 0 and self._pending:
                 ids = tuple(nid for nid in self._pending if nid in self._nodes)
                 self._pending = {}
@@ -246,13 +248,16 @@ class Document:
         source = self.node(src)
         target = self.node(dst)
         kind = KINDS[target.kind]
+        # every refusal reads "can't wire X into Y: why", whole, so no caller adds a prefix
         if port not in kind.inputs:
             if kind.is_leaf:
                 raise UnknownPortError(
-                    f"{describe(target)} is a leaf: it has no inputs to wire into"
+                    f"can't wire {short_name(source)} into {describe(target)}: it is a leaf, "
+                    "with no inputs to wire into"
                 )
             have = ", ".join(repr(p) for p in kind.inputs)
-            raise UnknownPortError(f"{describe(target)} has no input {port!r} (its inputs: {have})")
+            raise UnknownPortError(f"can't wire {short_name(source)} into {describe(target)}: "
+                                   f"it has no input {port!r} (its inputs: {have})")
         if src == dst:
             raise SelfLoopError(
                 f"can't wire {describe(source)} into itself: would make a cycle"
@@ -260,7 +265,8 @@ class Document:
         taken = self._in.get(dst, {}).get(port)
         if taken is not None:
             raise PortOccupiedError(
-                f"input {port!r} of {describe(target)} is already wired (from "
+                f"can't wire {short_name(source)} into {describe(target)}: input {port!r} of "
+                f"{describe(target)} is already wired (from "
                 f"{short_name(self._nodes[taken.src])}); remove that wire first"
             )
         path = self._path(dst, src)
@@ -516,6 +522,7 @@ class Document:
         self._topo_cache = None
         self._downstream_cache.clear()
         self.grads_current = False
+        self._auto_stale = True
 
     # --- edits: fields ----------------------------------------------------------------------
     def set_value(self, nid: str, value: float) -> float:
@@ -755,6 +762,8 @@ class Document:
                 text = json.dumps(dict(fragment), allow_nan=False)
             except (TypeError, ValueError) as exc:
                 raise FileFormatError(f"the pasted data is not JSON-able ({exc})") from None
+            except RecursionError:
+                raise FileFormatError("the pasted data is nested too deeply") from None
         else:
             text = fragment
         parsed = fileformat.parse(text, fragment=True)
@@ -764,7 +773,7 @@ class Document:
         for n in parsed.nodes:
             x, y = n.pos
             nodes.append(replace(n, id=fresh[n.id], pos=(x + dx, y + dy)))
-        wires = [Wire(fresh[w.src], fresh[w.dst], w.port) for w in parsed.wires]
+        wires = [replace(w, src=fresh[w.src], dst=fresh[w.dst]) for w in parsed.wires]
         return self.add_subgraph(nodes, wires)
 
     # --- files ------------------------------------------------------------------------------
@@ -796,6 +805,7 @@ class Document:
         doc._selected = parsed.selected_output
         doc._bind_all()
         doc.grads_current = False
+        doc._auto_output()
         return doc
 
     def save(self, path: str | os.PathLike) -> None:

@@ -33,6 +33,9 @@ class Wire:
     src: str
     dst: str
     port: str
+    #: fields of the file this mgstudio does not know, written back on save; not part of a
+    #: wire's identity (a wire is its two ends and the port, wherever it came from)
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True, eq=True)

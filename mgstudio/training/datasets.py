@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from mgstudio.document.fileio import FileReadError, read_regular
+
 from .errors import DatasetError
 
 MAX_SAMPLES = 10_000
@@ -164,19 +166,11 @@ def load_csv(path, max_rows: int = MAX_CSV_ROWS) -> Dataset:
     """Read ``x1,...,xn,y`` rows (an optional header first) from a CSV file."""
     path = os.fspath(path)
     name = os.path.basename(path)
-    try:
-        size = os.path.getsize(path)
-        if size > MAX_CSV_BYTES:
-            raise DatasetError(f"{name}: the file is too large ({size} bytes; the limit is "
-                               f"{MAX_CSV_BYTES})")
-        with open(path, "rb") as fh:
-            raw = fh.read()
-    except FileNotFoundError:
-        raise DatasetError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise DatasetError(f"{path}: is a folder, not a CSV file") from None
-    except OSError as exc:
-        raise DatasetError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    try:  # the one file reader: a FIFO or a device is refused before reading
+        raw = read_regular(path, MAX_CSV_BYTES, verb="read", too_large=lambda size: (
+            f"the file is too large ({size} bytes; the limit is {MAX_CSV_BYTES})"))
+    except FileReadError as exc:
+        raise DatasetError(str(exc)) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -156,8 +156,11 @@ def test_corrupt_swap_files_are_reported_and_moved_aside(window, swap_dir, dead_
     window.enable_autosave(swap_dir)
     window.ask_recovery = lambda swap: "recover"
     assert window.offer_recovery()
-    assert [title for title, _ in errors] == ["Can't recover autosaved work"] * 3
-    assert all("moved aside" in text for _, text in errors)
+    # one message for all of them (not a box per file), naming each and where they went
+    assert [title for title, _ in errors] == ["Can't recover autosaved work"]
+    text = errors[0][1]
+    assert "3 autosaved files can't be read back" in text and "renamed *.corrupt" in text
+    assert all(f"{n}-1.swap:" in text for n in (1, 2, 3))
     assert sorted(p.name for p in swap_dir.glob("*.corrupt")) == [
         "1-1.swap.corrupt", "2-1.swap.corrupt", "3-1.swap.corrupt"]
     assert [n.label for n in window.document.nodes.values()] == ["x"]

@@ -139,6 +139,8 @@ def test_an_occupied_input_is_refused(canvas, doc, undo_stack, neuron, qtbot):
     # drag from b's output onto x1w1's wired input 'a' (picking up is only from the input end)
     drag(canvas, b.output_pos(), x1w1.input_pos("a"))
     assert messages and "already wired" in messages[0]
+    assert messages[0].startswith("can't wire 'b' into mul 'x1w1': ")
+    assert messages[0].count("can't wire") == 1  # said once, not "can't wire: can't wire"
     assert doc.to_json() == before and undo_stack.count() == 0
 
 
@@ -270,13 +272,15 @@ def test_copy_paste_and_duplicate(canvas, doc, undo_stack, neuron):
     QTest.keyClick(canvas, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     clip = json.loads(QApplication.clipboard().text())
     assert len(clip["nodes"]) == 3 and len(clip["wires"]) == 2
+    QTest.mouseMove(canvas.viewport(), QPoint(-50, -50))  # the mouse is off the canvas
     QTest.keyClick(canvas, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     pasted = canvas.selected_ids()
     assert len(pasted) == 3 and not set(pasted) & set(neuron.values())
     labels = {doc.nodes[i].label: i for i in pasted}
     assert canvas.item_for(labels["x1w1"]).texts()[1] == "data -6.0000"
-    assert doc.nodes[labels["x1"]].pos == tuple(
-        c + 40 for c in doc.nodes[neuron["x1"]].pos)
+    # just below the copied piece (its nodes span y 0..60), never on top of it
+    x, y = doc.nodes[neuron["x1"]].pos
+    assert doc.nodes[labels["x1"]].pos == (x, y + 60 + 110)
     dup = canvas.duplicate()
     assert len(dup) == 3 and len(doc.nodes) == 16
     undo_stack.undo()
@@ -380,7 +384,7 @@ def test_insert_neuron_then_backward_shows_the_lectures_numbers(canvas, doc, und
 
 def test_auto_arrange_is_one_undoable_move(canvas, doc, undo_stack, neuron):
     doc.move_nodes({nid: (0.0, 0.0) for nid in neuron.values()})  # all in one heap
-    canvas.auto_arrange()
+    assert canvas.auto_arrange().wait()  # the layout runs in a background task
     assert undo_stack.count() == 1 and undo_stack.text(0) == "Arrange nodes"
     rects = [canvas.item_for(i).sceneBoundingRect().adjusted(8, 8, -8, -8)
              for i in neuron.values()]

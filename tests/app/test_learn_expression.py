@@ -25,6 +25,8 @@ def test_the_box_builds_f_of_x_in_the_window(window):
     tools = install(window)
     tools.expression.edit.setText("x=3; 3*x**2 - 4*x + 5")
     tools.expression.edit.returnPressed.emit()
+    window.tasks.wait_all()  # building, then arranging, run in background tasks
+    window.tasks.wait_all()
     doc = window.document
     out = _out(doc)
     assert out.data == 20.0
@@ -42,14 +44,14 @@ def test_bad_input_shows_the_importers_message(window):
     tools = install(window)
     before = window.document
     tools.expression.edit.setText("x=3; 3*x**")
-    assert tools.expression.build() is None
+    assert tools.expression.build().wait() and tools.expression.task.state == "failed"
     assert window.document is before
     assert "line 1" in tools.expression.error_label.text()
     assert "not valid Python" in tools.expression.error_text
     assert tools.expression.error_label.toolTip() == tools.expression.error_text
     assert tools.expression.error_text in window.statusBar().currentMessage()
     tools.expression.edit.setText("__import__('os').system('true')")
-    assert tools.expression.build() is None
+    assert tools.expression.build().wait() and tools.expression.task.state == "failed"
     assert "not supported" in tools.expression.error_text
 
 

@@ -16,6 +16,14 @@ from mgstudio.document.examples import example_path, list_examples
 from mgstudio.engine import ops
 
 
+def _checked(tools):
+    """Run the Gradient Check action and wait for its background task."""
+    task = tools.check_gradients()
+    assert task.wait()
+    return tools.gradcheck.rows
+
+
+
 @pytest.fixture
 def wrong_mul(monkeypatch):
     """Multiplication sends back twice the right grad (backward and local agree, both wrong)."""
@@ -37,7 +45,7 @@ def wrong_mul(monkeypatch):
 def test_badges_and_report_on_L(window, open_example):
     tools = install(window)
     ids = open_example("expression.mgs")
-    rows = tools.check_gradients()
+    rows = _checked(tools)
     assert [(r.name, r.analytic, r.ok) for r in rows] == [
         ("a", 6.0, True), ("b", -4.0, True), ("c", -2.0, True), ("f", 4.0, True)]
     assert all(r.rel_error < 1e-8 for r in rows)
@@ -55,7 +63,7 @@ def test_badges_and_report_on_L(window, open_example):
 def test_a_wrong_rule_is_flagged(window, open_example, wrong_mul):
     tools = install(window)
     ids = open_example("expression.mgs")
-    rows = {r.name: r for r in tools.check_gradients()}
+    rows = {r.name: r for r in _checked(tools)}
     # L = d*f and e = a*b: every leaf has a times node on its path
     assert not any(r.ok for r in rows.values())
     assert rows["c"].analytic == -4.0 and rows["c"].numeric == pytest.approx(-2.0)
@@ -96,7 +104,7 @@ def test_the_lesson_network_passes():
 def test_badges_go_away_when_the_graph_changes(window, open_example):
     tools = install(window)
     ids = open_example("expression.mgs")
-    tools.check_gradients()
+    _checked(tools)
     items = tools.gradcheck.overlay.items()
     assert items and all(it.scene() is window.canvas.scene() for it in items)
     window.document.set_value(ids["b"], 1.0)

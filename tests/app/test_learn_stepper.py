@@ -219,6 +219,7 @@ def test_menu_actions_drive_the_tools(window, tools, open_example):
     tools.actions["step_back"].trigger()
     assert tools.stepper.stepper.position == 1
     tools.actions["gradcheck"].trigger()
+    assert tools.gradcheck.task.wait()  # the check runs in a background task
     assert len(tools.gradcheck.rows) == 4 and tools.gradcheck_dock.isVisible()
     assert tools.stepper.stepper is None  # the check ran a full backward: a fresh start
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import errno
 import os
-import tempfile
 
 import pytest
 from PySide6.QtCore import QPointF
@@ -54,8 +53,15 @@ def test_read_only_folder_simulated(window, saved, errors, monkeypatch):
     def refuse(*_a, **_k):
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
 
+    real_open = os.open
+
+    def open_(file, flags, *args, **kwargs):  # creating the temporary file is refused
+        if flags & os.O_CREAT:
+            refuse()
+        return real_open(file, flags, *args, **kwargs)
+
     path, before = saved
-    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(os, "open", open_)
     assert not window.save()
     monkeypatch.undo()
     check_failed(window, errors, path, before, "permission denied")
@@ -67,17 +73,7 @@ def test_full_disk(window, saved, errors, monkeypatch, where):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     path, before = saved
-    if where == "write":
-        real_fdopen = os.fdopen
-
-        def fdopen(fd, *args, **kwargs):
-            fh = real_fdopen(fd, *args, **kwargs)
-            fh.write = full
-            return fh
-
-        monkeypatch.setattr(os, "fdopen", fdopen)
-    else:
-        monkeypatch.setattr(os, where, full)
+    monkeypatch.setattr(os, where, full)
     assert not window.save()
     monkeypatch.undo()
     check_failed(window, errors, path, before, "no space left")

@@ -452,7 +452,7 @@ def test_import_code_dialog_shows_refusals(qtbot):
 
     dialog = CodeImportDialog(text="import os\nos.system('echo hi')\n")
     qtbot.addWidget(dialog)
-    dialog._try_accept()
+    assert dialog._try_accept().wait()
     assert dialog.document is None
     assert "line 2" in dialog.error.text()
 
@@ -489,6 +489,7 @@ def test_export_picture(window, open_example, tmp_path, suffix):
     open_example("neuron.mgs")
     out = tmp_path / f"graph.{suffix}"
     assert window.export_picture(out)
+    assert window.tasks.wait_all()  # Graphviz runs in a background task
     data = out.read_bytes()
     assert data.startswith(b"\x89PNG") if suffix == "png" else b"<svg" in data[:2000]
 
@@ -505,6 +506,7 @@ def test_export_picture_without_graphviz_draws_the_canvas(window, open_example, 
     for suffix in ("svg", "png"):
         out = tmp_path / f"canvas.{suffix}"
         assert window.export_picture(out)
+        assert window.tasks.wait_all()
         assert out.stat().st_size > 1000
     assert "Graphviz not found" in window.statusBar().currentMessage()
 

@@ -278,7 +278,8 @@ def test_an_expression_error_opens_under_the_box_without_widening_the_toolbar(st
     hint, width = toolbar.sizeHint().width(), toolbar.width()
     box.edit.setFocus()
     box.edit.setText("3 * (x + " + "a very long text that would once widen the toolbar " * 4)
-    assert box.build() is None
+    assert box.build().wait() and box.task.state == "failed"
+    qtbot.waitUntil(lambda: bool(box.error_text))
     assert box.error_text and box.error_label.text() == box.error_text
     assert box.error_label.isVisible()
     below = box.edit.mapToGlobal(box.edit.rect().bottomLeft()).y()

@@ -231,7 +231,11 @@ def test_default_output_rules():
     assert doc.default_output() == ids["L"]
     g = doc.add_node("neg", label="g")
     doc.connect(ids["d"], g, "a")
-    assert doc.default_output() == g  # the last added complete computed output
+    assert doc.default_output() == ids["L"]  # a second complete output does not steal it
+    doc.connect(ids["L"], fresh, "a")
+    assert doc.default_output() == fresh  # extending the output moves it forward
+    doc.disconnect(doc.inputs_of(fresh)["a"])
+    assert doc.default_output() == ids["L"]  # fresh is incomplete again: back to a complete one
     doc.set_selected_output(ids["L"])
     assert doc.default_output() == ids["L"]
     rec = doc.remove_node(ids["L"])

@@ -159,7 +159,8 @@ def _with_wires(extra_wires):
         ({"src": "n1", "dst": "n6", "port": "a"}, "input 'a' of mul 'x1w1' is wired twice",
          FileFormatError),
         ({"src": "n10", "dst": "n10", "port": "a"}, "into itself", FileFormatError),
-        ({"src": "n1", "dst": "n6", "port": "a", "w": 1}, "unknown field 'w'", FileFormatError),
+        ({"src": "n1", "dst": "n7", "port": "b", "w": json.loads("[" * 33 + "]" * 33)},
+         "wire 10: the field 'w' nests more than 32 levels deep", FileFormatError),
         ({"src": 1, "dst": "n6", "port": "a"}, "must be text", FileFormatError),
     ],
 )

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
+from dataclasses import dataclass
 
 from PySide6.QtCore import QMimeData
 from PySide6.QtWidgets import QApplication
+
+from mgstudio.document import DocumentError
+from mgstudio.document.fileformat import load_json
 
 MIME_FRAGMENT = "application/x-mgstudio-fragment"
 MAX_CLIPBOARD_BYTES = 5_000_000
@@ -39,12 +44,47 @@ def get_fragment_text() -> str | None:
     return text if text.lstrip().startswith("{") else None
 
 
-def fragment_origin(text: str) -> tuple[float, float] | None:
-    """Top-left of the fragment's node positions (to place a paste), if readable."""
+def fragment_bounds(text: str) -> tuple[float, float, float, float] | None:
+    """``(left, top, right, bottom)`` of the fragment's node positions, if readable. (The
+    document validates the fragment when pasting; a bad one is refused there.)"""
     try:
-        nodes = json.loads(text).get("nodes", [])
+        nodes = load_json(text, MAX_CLIPBOARD_BYTES, what="the clipboard").get("nodes", [])
         xs = [float(n["pos"][0]) for n in nodes]
         ys = [float(n["pos"][1]) for n in nodes]
-    except (ValueError, TypeError, KeyError, AttributeError, IndexError):
+    except (DocumentError, ValueError, TypeError, KeyError, AttributeError, IndexError):
         return None
-    return (min(xs), min(ys)) if xs else None
+    if not xs or not all(math.isfinite(v) for v in (*xs, *ys)):
+        return None
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+#: room below a copied piece for its last row of nodes (about a node's height and a gap)
+BELOW_GAP = 110.0
+
+
+@dataclass(frozen=True)
+class Placement:
+    """How far a paste moves the fragment's nodes."""
+
+    dx: float
+    dy: float
+    step_down: float  # a repeated paste moves on by this (below the last copy)
+    anchored: tuple[float, float] | None  # the scene point it was aimed at, if any
+
+    def offset(self, count: int, step: float) -> tuple[float, float]:
+        """The offset of the ``count``-th paste in a row at the same place."""
+        if self.anchored is not None:
+            return (self.dx + step * (count - 1), self.dy + step * (count - 1))
+        return (self.dx, self.dy + self.step_down * (count - 1))
+
+
+def paste_offset(text: str, at: tuple[float, float] | None) -> Placement:
+    """Put the fragment's top-left at ``at``; without a point, just below the original."""
+    bounds = fragment_bounds(text)
+    if bounds is None:
+        return Placement(0.0, 0.0, 0.0, at)
+    left, top, _right, bottom = bounds
+    if at is not None:
+        return Placement(at[0] - left, at[1] - top, 0.0, at)
+    below = bottom - top + BELOW_GAP
+    return Placement(0.0, below, below, None)

@@ -190,7 +190,7 @@ class WireDrag(Interaction):
                 view.open_quick_add(at=pos, link=self.anchor)
             return
         if error is not None:
-            view.status_message.emit(f"can't wire: {error}")
+            view.status_message.emit(str(error))  # the document's sentence says "can't wire"
             return
         wire = self._wire_for(target)
         if picked is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
 MISSING = "—"  # an incomplete node has no Value yet
 
@@ -31,3 +32,17 @@ def parse_number(text: str) -> float:
         return float(cleaned)
     except ValueError:
         raise ValueError(f"'{text.strip()}' is not a number") from None
+
+
+def nudged(value: float, step: float) -> float:
+    """``value + step`` as the learner reads it: 2 − 0.01 is 1.99, not 1.9899999999999998.
+
+    Both numbers are taken as the decimals they print as (``repr``, the shortest text that
+    reads back to the same float) and added exactly with ``decimal``; the result is the float
+    nearest that sum. So the inspector shows exactly the number stored, without noise, and
+    digits the learner typed (6.8813735870195432) are all kept; plain float addition would be
+    at most one rounding away, and ``round(…, n)`` would cut typed digits."""
+    if not (math.isfinite(value) and math.isfinite(step)):
+        return value + step
+    total = Decimal(repr(float(value))) + Decimal(repr(float(step)))
+    return float(total)

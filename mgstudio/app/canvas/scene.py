@@ -18,6 +18,7 @@ from mgstudio.document.kinds import KINDS
 from .node_item import DETAIL_LOD, DIM_OPACITY, NodeItem
 from .port_item import HIT_RADIUS, PortRef
 from .style import CanvasStyle
+from .tooltips import show_node_tooltip
 from .wire_index import WireIndex
 from .wire_item import WireItem, box_rect
 from .wire_layer import paint_wire_items
@@ -322,6 +323,10 @@ class CanvasScene(QGraphicsScene):
     @property
     def max_abs_grad(self) -> float:
         return self._max_abs_grad
+
+    def helpEvent(self, event) -> None:
+        if not show_node_tooltip(self, event):
+            super().helpEvent(event)
 
     def node_at(self, pos: QPointF) -> NodeItem | None:
         for item in self.items(pos):

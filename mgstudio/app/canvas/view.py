@@ -27,10 +27,10 @@ from mgstudio.document import KINDS
 from . import clipboard
 from .inline_edit import InlineEditor
 from .interactions import CutGesture, Interaction, PanGesture, WireDrag
-from .layout import arranged_positions
+from .layout import arrange_job
 from .neuron import COLUMN
 from .node_item import BADGE, DATA, DETAIL_LOD, GRAD, LABEL, NodeItem
-from .numbers import format_number, parse_number
+from .numbers import format_number, nudged, parse_number
 from .quick_add import QuickAddPopup
 from .scene import WORLD, CanvasScene
 from .wire_layer import WireLayer
@@ -60,7 +60,7 @@ class CanvasView(QGraphicsView):
         self.quick_add: QuickAddPopup | None = None
         self._space = False
         self._paste_count = 0
-        self._paste_text: str | None = None
+        self._paste_text: tuple | None = None  # (text, place) of the last paste
         self._drop_wire = None
         self._moving = False  # a left-drag of node items is under way
         self.setRenderHints(QPainter.RenderHint.Antialiasing
@@ -235,7 +235,7 @@ class CanvasView(QGraphicsView):
     def nudge(self, nid: str, step: float) -> None:
         """Move a leaf's value by ``step``; a run of nudges is one undo step."""
         value = self.document.nodes[nid].value
-        self.push(SetValueCommand(self.document, nid, round(value + step, 10), merge=True))
+        self.push(SetValueCommand(self.document, nid, nudged(value, step), merge=True))
 
     # --- mouse -----------------------------------------------------------------------------
     def mousePressEvent(self, event) -> None:
@@ -402,7 +402,7 @@ class CanvasView(QGraphicsView):
         else:
             menu.addAction("Add node…", lambda: self.open_quick_add(at=pos))
             menu.addAction("Insert neuron", lambda: self.insert_neuron(origin=pos))
-            menu.addAction("Paste", self.paste)
+            menu.addAction("Paste", lambda: self.paste(at=pos))
             menu.addSeparator()
             menu.addAction("Select all", self.select_all)
             menu.addAction("Arrange", self.auto_arrange)
@@ -514,8 +514,8 @@ class CanvasView(QGraphicsView):
         if not ids:
             self.status_message.emit("nothing selected to copy")
             return False
-        self._paste_text = clipboard.put_fragment(self.document.fragment(ids))
-        self._paste_count = 0
+        clipboard.put_fragment(self.document.fragment(ids))
+        self._paste_text, self._paste_count = None, 0
         return True
 
     def cut(self) -> None:
@@ -524,16 +524,32 @@ class CanvasView(QGraphicsView):
             self.push(RemoveNodesCommand(self.document, ids,
                                          text=f"Cut {len(ids)} node{'s' * (len(ids) != 1)}"))
 
-    def paste(self) -> list[str]:
+    def paste(self, at: QPointF | None = None) -> list[str]:
+        """Paste the clipboard's nodes with their top-left at ``at`` (a scene point), else at
+        the mouse when it is over the canvas, else just below where they were copied from,
+        so a paste never lands on top of its original."""
         text = clipboard.get_fragment_text()
         if text is None:
             self.status_message.emit("the clipboard holds no mgstudio nodes")
             return []
-        if text != self._paste_text:
-            self._paste_text, self._paste_count = text, 0
+        if at is None:
+            at = self.cursor_scene_pos()
+        place = clipboard.paste_offset(text, (at.x(), at.y()) if at is not None else None)
+        key = (text, place.anchored)
+        if key != self._paste_text:
+            self._paste_text, self._paste_count = key, 0
         self._paste_count += 1
-        step = PASTE_STEP * self._paste_count
-        return self._paste(text, (step, step))
+        # pasting again at the same place: each copy a little further, never a pile
+        dx, dy = place.offset(self._paste_count, PASTE_STEP)
+        return self._paste(text, (dx, dy))
+
+    def cursor_scene_pos(self) -> QPointF | None:
+        """Where the mouse is on the canvas, or None when it is elsewhere."""
+        port = self.viewport()
+        p = port.mapFromGlobal(QCursor.pos())
+        if not port.rect().contains(p) or not self.isVisible():
+            return None
+        return self.mapToScene(p)
 
     def duplicate(self) -> list[str]:
         ids = self.selected_ids()
@@ -572,16 +588,31 @@ class CanvasView(QGraphicsView):
         self.fit_all()
         return list(cmd.ids)
 
-    def auto_arrange(self) -> None:
-        """Lay the graph out left to right (Graphviz when installed) as one undo step."""
+    def auto_arrange(self, then=None):
+        """Lay the graph out left to right (Graphviz when installed) as one undo step. The
+        layout runs in a background task (returned; None for an empty graph); ``then()`` runs
+        after the nodes moved."""
+        from mgstudio.app.background import tasks_for
+
         doc = self.document
         if not doc.nodes:
-            return
-        positions = arranged_positions(doc, self.canvas_scene)
-        moved = {nid: p for nid, p in positions.items() if tuple(doc.nodes[nid].pos) != p}
-        if moved:
-            self.push(MoveNodesCommand(doc, moved, text="Arrange nodes"))
-        self.fit_all()
+            return None
+        job = arrange_job(doc, self.canvas_scene)
+
+        def arrived(positions):
+            if self.document is not doc or not job.still_fits(doc):
+                self.status_message.emit("the graph changed while it was being arranged: "
+                                         "arrange it again")
+                return
+            moved = {nid: p for nid, p in positions.items() if tuple(doc.nodes[nid].pos) != p}
+            if moved:
+                self.push(MoveNodesCommand(doc, moved, text="Arrange nodes"))
+            self.fit_all()
+            if then is not None:
+                then()
+
+        return tasks_for(self).run("Arranging the graph", job, on_done=arrived,
+                                   on_failed=self.status_message.emit)
 
     # --- inline editors --------------------------------------------------------------------
     def _open_editor(self, nid: str, cell: str, text: str, on_commit) -> InlineEditor | None:

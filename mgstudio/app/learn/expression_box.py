@@ -6,6 +6,9 @@ accepts ``name = number`` settings for free names (separated by ``;`` or new lin
 ``name = expression`` as the last part names the output (else it is called ``y``).
 ``tanh(x)``-style calls are accepted as spellings of ``x.tanh()``. A free name without a
 setting keeps the value a leaf of that label has in the current graph, else 0.
+
+Building runs in a background task (the importer can take a while on long text); the result
+arrives as ``built``, an error in the label beside the box.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidg
 
 from mgstudio.document import KINDS, DocumentError
 from mgstudio.document.code_import import FUNCTIONS, CodeImportError, import_expression
+
+from ..background import tasks_for
 
 _NAME = r"[A-Za-z_][A-Za-z_0-9]*"
 _SETTING = re.compile(rf"^\s*({_NAME})\s*=\s*([-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?)\s*$")
@@ -88,11 +93,11 @@ def known_values(doc) -> dict[str, float]:
     return out
 
 
-def build_expression(text: str, current=None):
+def build_expression(text: str, current=None, known: dict[str, float] | None = None):
     """A new Document for the box's text; raises CodeImportError with the importer's
-    message."""
+    message. Free names take their values from ``known`` (else ``current``'s leaves)."""
     settings, expression, label = split_text(text)
-    leaves = {**known_values(current), **settings}
+    leaves = {**(known if known is not None else known_values(current)), **settings}
     doc = import_expression(spell_calls_as_methods(expression), leaves)
     out = doc.selected_output
     if out is not None and not label and not KINDS[doc.nodes[out].kind].is_leaf:
@@ -118,6 +123,7 @@ class ExpressionBox(QWidget):
         super().__init__(parent)
         self.current = current  # callable returning the window's document, for known values
         self.error_text = ""
+        self.task = None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
         layout.addWidget(QLabel("Expression"))
@@ -185,15 +191,23 @@ class ExpressionBox(QWidget):
         super().hideEvent(event)
 
     def build(self):
-        """Build from the text; emits ``built`` (returns the document) or shows the error."""
+        """Build from the text in a background task (returned); when it ends, ``built`` is
+        emitted with the document or the error is shown."""
         current = self.current() if callable(self.current) else None
-        try:
-            doc = build_expression(self.edit.text(), current)
-        except DocumentError as exc:
-            text = " ".join(str(exc).split())
-            self._show_error(text)
-            self.message.emit(text)
-            return None
+        text = self.edit.text()
+        known = known_values(current)  # read here: the worker must not walk a live document
+        if self.task is not None and self.task.running:
+            self.task.cancel()
+        self.task = tasks_for(self).run(
+            "Building the graph", lambda _progress: build_expression(text, known=known),
+            on_done=self._built, on_failed=self._failed, interruptible=True)
+        return self.task
+
+    def _built(self, doc) -> None:
         self.clear_error()
         self.built.emit(doc)
-        return doc
+
+    def _failed(self, message: str) -> None:
+        text = " ".join(message.split())
+        self._show_error(text)
+        self.message.emit(text)

@@ -2,6 +2,9 @@
 difference, a pass/fail badge with the relative error on each leaf, and a table of them all.
 
 Badges are projections of one check; the next edit makes them stale, so they go away then.
+The check runs in a background task on a copy of the graph (nodes and wires are immutable
+records, so copying them is cheap), with progress per leaf and Cancel; an edit made while it
+runs makes its result stale, and it is dropped.
 """
 
 from __future__ import annotations
@@ -22,8 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mgstudio.document import Document
+from mgstudio.document.outputs import why_backward_idle
 from mgstudio.engine.gradcheck import gradcheck
 
+from ..background import tasks_for
 from .doc_watch import DocWatch
 from .naming import node_name, num, value_ids
 from .overlays import FAIL, PASS, OverlayLayer
@@ -41,7 +47,8 @@ class CheckRow:
     ok: bool
 
 
-def check_document(doc, output: str | None = None) -> tuple[str | None, list[CheckRow]]:
+def check_document(doc, output: str | None = None,
+                   progress=None) -> tuple[str | None, list[CheckRow]]:
     """Gradient-check every leaf the output depends on. Afterwards the document's grads are
     one fresh backward from that output (as the Backward button leaves them)."""
     root = output if output is not None else doc.default_output()
@@ -51,7 +58,7 @@ def check_document(doc, output: str | None = None) -> tuple[str | None, list[Che
     names = value_ids(doc)
     values = [v for nid in doc.nodes if (v := doc.value_of(nid)) is not None]
     before = [v.grad for v in values]
-    report = gradcheck(value)
+    report = gradcheck(value, progress=progress)
     # put the grads back so that the document's own backward sees (and announces) the change
     for v, g in zip(values, before):
         v.grad = g
@@ -66,6 +73,19 @@ def check_document(doc, output: str | None = None) -> tuple[str | None, list[Che
     rows.sort(key=lambda r: order[r.nid])
     doc.backward(root)
     return root, rows
+
+
+def check_job(doc, root: str | None):
+    """A Qt-free job for a worker thread: the check of ``root`` on a copy of ``doc`` as it is
+    now; returns the rows."""
+    nodes, wires = list(doc.nodes.values()), tuple(doc.wires)
+
+    def job(progress):
+        copy = Document()
+        copy.add_subgraph(nodes, wires)
+        return check_document(copy, root, progress)[1]
+
+    return job
 
 
 def badge_text(row: CheckRow) -> str:
@@ -86,6 +106,9 @@ class GradcheckPanel(QWidget):
         self.rows: list[CheckRow] = []
         self._watch = DocWatch()
         self._checking = False
+        #: the running check's task; ``_edited`` says the graph changed while it ran
+        self.task = None
+        self._edited = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         top = QHBoxLayout()
@@ -122,7 +145,10 @@ class GradcheckPanel(QWidget):
         self.document = None
 
     def _on_edit(self, *_args) -> None:
-        if not self._checking and self.rows:
+        if self._checking:
+            return
+        self._edited = True
+        if self.rows:
             self._clear("The graph changed since the last check: check again.")
 
     def _clear(self, text: str) -> None:
@@ -131,20 +157,51 @@ class GradcheckPanel(QWidget):
         self.table.setRowCount(0)
         self.summary.setText(text)
 
-    def run(self, output: str | None = None) -> list[CheckRow]:
-        """Check now; returns the rows (also shown in the table and as badges)."""
+    def run(self, output: str | None = None):
+        """Start the check in a background task (returned; None without a document). The rows
+        are shown in the table and as badges when it ends (``self.rows``)."""
         doc = self.document
         if doc is None:
-            return []
-        self._checking = True
-        try:
-            root, rows = check_document(doc, output)
-        finally:
-            self._checking = False
+            return None
+        if self.task is not None and self.task.running:
+            self.task.cancel()
+        root = output if output is not None else doc.default_output()
+        self._clear("Checking…")
+        self._edited = False
+        self.check_button.setEnabled(False)
+
+        def arrived(rows):
+            if self.document is not doc or self._edited:
+                self.summary.setText("The graph changed during the check: check again.")
+                return
+            self._checking = True
+            try:
+                if root is not None and doc.value_of(root) is not None:
+                    doc.backward(root)  # the grads the check compared, shown on the canvas
+            finally:
+                self._checking = False
+            self.show_rows(root, rows)
+
+        def ended(state):
+            self.check_button.setEnabled(True)
+            if state == "cancelled":
+                self.summary.setText("The check was cancelled.")
+            elif state == "failed":
+                self.summary.setText(f"The check failed: {task.error}")
+
+        task = tasks_for(self).run("Checking gradients", check_job(doc, root), on_done=arrived)
+        task.ended.connect(ended)
+        self.task = task
+        return task
+
+    def show_rows(self, root: str | None, rows: list[CheckRow]) -> list[CheckRow]:
+        """Show a finished check (the table, the badges, the summary)."""
+        doc = self.document
         self._clear("")
         self.rows = rows
         if root is None or doc.value_of(root) is None:
-            why = doc.why_incomplete(root) if root is not None else None
+            why = why_backward_idle(doc, root, verb="The gradient check") \
+                if root is not None else None
             self.summary.setText(why or "Nothing to check: the graph has no output yet.")
             return rows
         self.table.setRowCount(len(rows))

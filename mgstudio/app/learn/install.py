@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mgstudio.document.signature import structure_signature
+
 from ..canvas.readable import show_readably
 from .expression_box import ExpressionBox
 from .gradcheck_view import GradcheckPanel
@@ -34,6 +36,9 @@ class LearnTools(QObject):
         super().__init__(window)
         self.window = window
         self.document = window.document
+        #: the document a lesson opened (or had built) and its structure then: leaving it
+        #: changed only in numbers asks nothing (see ``only_followed``)
+        self._lesson_doc: tuple | None = None
         self._raised = False
         self._restored: list[QDockWidget] = []
         canvas = window.canvas
@@ -121,8 +126,9 @@ class LearnTools(QObject):
                                  "Pass the grad of the next node back to its inputs"),
             "step_back": self._action("Step Backward: &Undo Step", self.stepper.back,
                                       "Shift+F10", "Undo the last step of the step-through"),
+            # (Ctrl+Shift+G is Step All Leaves, beside Ctrl+G's Step Along Gradient)
             "gradcheck": self._action("Gradient &Check", self.check_gradients,
-                                      "Ctrl+Shift+G",
+                                      "Ctrl+Shift+K",
                                       "Compare every leaf's grad with a finite difference"),
             "sweep": self._action("Show &Derivative Plot", self.show_sweep, "",
                                   "Plot the output as one leaf sweeps a range"),
@@ -195,7 +201,7 @@ class LearnTools(QObject):
         self.gradcheck.set_document(document)
         if marked:
             # the canvas fitted the new graph while the old marks still widened the scene
-            self.window.canvas.fit_all()
+            show_readably(self.window.canvas)
 
     def detach(self) -> None:
         """Let go of the document (window hidden or closing)."""
@@ -238,6 +244,8 @@ class LearnTools(QObject):
 
     def _show_built(self, doc) -> None:
         w = self.window
+        i = self.lesson_panel.index
+        asked = 0 <= i < len(self.lessons) and "expression" in self.lessons[i].panels
         if hasattr(w, "import_document"):
             if not w.import_document(doc, [f"Built {len(doc.nodes)} nodes from the expression"]):
                 return
@@ -245,9 +253,9 @@ class LearnTools(QObject):
             w.set_document(doc)
         # the importer's layout is compact; spread it for the canvas's wide nodes, and keep
         # the arranging out of the new document's undo history
-        w.canvas.auto_arrange()
-        w.undo_stack.clear()
-        w.undo_stack.resetClean()
+        w.canvas.auto_arrange(then=lambda: _forget_arrange(w, clean=False))
+        if asked:  # the lesson asked for this graph: leaving it is like leaving its example
+            self._lesson_doc = (w.document, structure_signature(w.document))
 
     # --- lessons --------------------------------------------------------------------------------
     def open_lesson(self, index: int) -> bool:
@@ -256,8 +264,14 @@ class LearnTools(QObject):
             return False
         lesson = self.lessons[index]
         self._raise("lesson")  # first, so the example is fitted into the space that is left
-        if not self._open_example(lesson):
+        followed = self.only_followed()
+        dropped = followed and self.window.is_modified()
+        if not self._open_example(lesson, ask=not followed):
             return False
+        if dropped:
+            self.window.show_message("Opened the next lesson's example; the last one was "
+                                     "changed only as a lesson asks, so it was not kept")
+        self._lesson_doc = (self.window.document, structure_signature(self.window.document))
         self._follow_window()
         self.lesson_panel.show_lesson(index)
         doc = self.window.document
@@ -315,22 +329,43 @@ class LearnTools(QObject):
             show()
         return True
 
-    def _open_example(self, lesson: Lesson) -> bool:
+    def only_followed(self) -> bool:
+        """The window shows a lesson's example, changed at most in what lessons ask for
+        (numbers, settings, positions, the output): leaving it needs no save prompt. New
+        nodes, wires or names are the learner's own work, and are asked about as usual."""
+        shown = self._lesson_doc
+        doc = self.window.document
+        return shown is not None and shown[0] is doc and \
+            structure_signature(doc) == shown[1]
+
+    def _open_example(self, lesson: Lesson, ask: bool = True) -> bool:
         w = self.window
         if lesson.example == "mlp":
             from .mlp_graph import mlp_document
 
-            if hasattr(w, "maybe_save") and not w.maybe_save():
+            if ask and hasattr(w, "maybe_save") and not w.maybe_save():
                 return False
             w.set_document(mlp_document(), None, name="MLP (lesson)")
-            # Graphviz placed the nodes by its own sizes; the canvas's nodes are wider
-            w.canvas.auto_arrange()
-            w.undo_stack.clear()
-            w.undo_stack.setClean()
+            # spread the importer's compact layout for the canvas's wide nodes (Graphviz, in
+            # the background), not as an edit of the learner's
+            w.canvas.auto_arrange(then=lambda: (_forget_arrange(w, clean=True),
+                                                show_readably(w.canvas)))
             return True
         from mgstudio.document.examples import example_path
 
-        return bool(w.open_example(example_path(lesson.example)))
+        return bool(w.open_example(example_path(lesson.example), ask=ask))
+
+
+def _forget_arrange(window, clean: bool) -> None:
+    """After arranging a graph the tools just built: no undo entry (unless the learner edited
+    meanwhile); ``clean`` or modified as a new document should be."""
+    stack = window.undo_stack
+    if stack.count() == 1 and stack.text(0) == "Arrange nodes":
+        stack.clear()
+        if clean:
+            stack.setClean()
+        else:
+            stack.resetClean()
 
 
 def install(window: QMainWindow) -> LearnTools:

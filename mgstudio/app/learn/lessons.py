@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-LESSONS_DIR = Path(__file__).resolve().parents[3] / "resources" / "lessons"
+from mgstudio.bundled import folder
+
+LESSONS_DIR = folder("lessons")
 _KEYS = ("title", "example", "panels", "select", "output", "zero_grad", "training", "try")
 
 

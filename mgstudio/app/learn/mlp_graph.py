@@ -39,4 +39,5 @@ def mlp_document():
     """A new Document holding the network and its loss; the loss is the selected output."""
     from mgstudio.document.code_import import import_code
 
-    return import_code(mlp_source(), layout="dot")
+    # layered, not dot: this runs on the GUI thread; the lesson arranges it in the background
+    return import_code(mlp_source(), layout="layered")

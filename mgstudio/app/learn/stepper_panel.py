@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mgstudio.document.outputs import why_backward_idle
 from mgstudio.engine.stepper import BackwardStepper, Step
 
 from .doc_watch import DocWatch
@@ -287,8 +288,8 @@ class StepperPanel(QWidget):
         root = self.chosen_output()
         value = doc.value_of(root) if root is not None else None
         if value is None:
-            why = doc.why_incomplete(root) if root is not None else None
-            text = why or "There is nothing to backpropagate from: build a graph first."
+            text = why_backward_idle(doc, root, verb="The step-through") or \
+                "There is nothing to backpropagate from: build a graph first."
             self.message.emit(text)
             self._show_idle(text)
             return False

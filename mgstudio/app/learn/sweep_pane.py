@@ -9,11 +9,12 @@ seen (the import costs about a second).
 
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from mgstudio.document import KINDS
+from mgstudio.document.outputs import root_cause
 from mgstudio.engine import topological_order
 from mgstudio.engine.sweep import slopes, sweep
 
@@ -97,6 +99,7 @@ class SweepPane(QWidget):
         self._watch = DocWatch()
         self._filling = False
         self._shown_xy: tuple[float, float] | None = None
+        self._y_chosen = False  # the learner picked y (else it is the document's output)
         self._seen = False
 
         layout = QVBoxLayout(self)
@@ -140,6 +143,7 @@ class SweepPane(QWidget):
     # --- document -----------------------------------------------------------------------------
     def set_document(self, document) -> None:
         self.document = document
+        self._y_chosen = False
         structural = {name: self._on_structure for name in (
             "node_added", "node_removed", "wire_added", "wire_removed", "output_changed")}
         self._watch.watch(document, {**structural, "values_changed": self._on_values,
@@ -182,14 +186,17 @@ class SweepPane(QWidget):
             self.leaf_combo.clear()
             if doc is None:
                 return
-            outs = [n for n in output_choices(doc) if doc.value_of(n) is not None]
+            # y is computed (a leaf depends on nothing); the document's output first, as
+            # every panel names it, and the learner's own choice kept while it is offered
+            outs = [n for n in output_choices(doc) if not KINDS[doc.nodes[n].kind].is_leaf]
             default = doc.default_output()
             if default in outs:
                 outs.remove(default)
                 outs.insert(0, default)
             for nid in outs:
                 self.output_combo.addItem(node_name(doc, nid), nid)
-            i = self.output_combo.findData(keep_out)
+            # y follows the document's output (index 0) unless the learner picked one
+            i = self.output_combo.findData(keep_out) if self._y_chosen else -1
             self.output_combo.setCurrentIndex(i if i >= 0 else 0)
             self._fill_leaves(keep_leaf)
         finally:
@@ -209,6 +216,7 @@ class SweepPane(QWidget):
     def _on_output_chosen(self, _i: int) -> None:
         if self._filling:
             return
+        self._y_chosen = self.output_combo.currentIndex() > 0
         self._filling = True
         try:
             self._fill_leaves(self.leaf_combo.currentData())
@@ -247,7 +255,9 @@ class SweepPane(QWidget):
     def _update_label(self) -> None:
         s = self.state
         if s is None:
-            self.slope_label.setText("Pick a leaf x and an output y that has a value.")
+            why = self.why_empty()  # names the learner's labels: never read as markup
+            plain = self.slope_label.textFormat() == Qt.TextFormat.PlainText
+            self.slope_label.setText(why if plain else html.escape(why, quote=False))
             return
         doc = self.document
         xn, yn = node_name(doc, s.leaf), node_name(doc, s.output)
@@ -256,6 +266,19 @@ class SweepPane(QWidget):
             f"At {xn} = {num(s.x)}, {yn} = {num(s.y)}.  Tangent slope d{yn}/d{xn} from backward:"
             f" <b>{num(s.analytic)}</b>.  Numeric slope ({yn}({xn}+h) − {yn}({xn})) / h with "
             f"h = {s.h:g}: <b>{s.numeric:.8g}</b> (differs by {diff:.2g}).")
+
+    def why_empty(self) -> str:
+        """Why there is no curve, in a sentence."""
+        doc = self.document
+        out, leaf = self.output_combo.currentData(), self.leaf_combo.currentData()
+        if doc is None or out is None or out not in doc.nodes:
+            return "Nothing to plot: the graph has no computed node to watch as y."
+        if doc.value_of(out) is None:
+            cause = root_cause(doc, out) or doc.why_incomplete(out)
+            return f"Nothing to plot: y = {node_name(doc, out)} has no number yet ({cause})."
+        if leaf is None:
+            return f"Nothing to plot: y = {node_name(doc, out)} depends on no leaf to move."
+        return "Pick a leaf x and an output y that has a value."
 
     def set_seen(self, seen: bool) -> None:
         """Whether the learner can see the pane (its dock's visibilityChanged): the figure,
@@ -297,6 +320,8 @@ class SweepPane(QWidget):
             for key in ("curve", "tangent", "point"):
                 a[key].set_data([], [])
             ax.set_title("")
+            ax.set_xlabel("")  # no stale names from the last curve beside the new choice
+            ax.set_ylabel("")
             self.figure_canvas.draw_idle()
             return
         finite = np.isfinite(s.ys)

@@ -422,7 +422,8 @@ class TrainingController(QObject):
                 "and to update while training. Show it anyway?"):
             return None
         try:
-            net = build_network_document(trainer, sample)
+            # the layered layout: dot (up to a second here) must not run on the GUI thread
+            net = build_network_document(trainer, sample, use_dot=False)
         except (NetworkTooLarge, IndexError) as exc:
             self.show_message(str(exc))
             return None

@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mgstudio.document.fileio import FileWriteError, write_atomic
+
 GRID_SIZE = 80      # the heatmap is GRID_SIZE x GRID_SIZE scores
 SCORE_CLIP = 2.0    # the colour scale spans [-SCORE_CLIP, SCORE_CLIP]; the boundary is 0
 TABLE_LIMIT = 64
@@ -361,14 +363,18 @@ class PlotPane(QWidget):
 
     # --- saving -------------------------------------------------------------------------------
     def save_figure(self, path: str) -> None:
-        """Write the plots to ``path`` as PNG (raises OSError/ValueError on failure)."""
+        """Write the plots to ``path`` as PNG (raises FileWriteError/ValueError on failure)."""
+        import io
+
         self.ensure_built()
         was_live = self._live
         self.set_live(False)
         try:
-            self.figure.savefig(path, format="png", dpi=120)
+            png = io.BytesIO()  # drawn in memory, then written by the one atomic writer
+            self.figure.savefig(png, format="png", dpi=120)
         finally:
             self.set_live(was_live)
+        write_atomic(path, png.getvalue())
 
     def save_figure_dialog(self) -> str | None:
         path, _ = QFileDialog.getSaveFileName(self, "Save figure", "training.png",
@@ -379,7 +385,7 @@ class PlotPane(QWidget):
             path += ".png"
         try:
             self.save_figure(path)
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, FileWriteError) as exc:
             self.message.emit(f"Could not save the figure: {exc}")
             return None
         self.message.emit(f"Saved the figure to {path}")

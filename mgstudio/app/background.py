@@ -1,0 +1,338 @@
+"""Long work off the GUI thread: one mechanism for import, layout, rendering and gradient
+checks, so that the window never freezes and every such job can be cancelled.
+
+A job is a Qt-free callable ``fn(progress)``. It calls ``progress(done, total)`` now and then
+(``total`` 0 means "busy, no count"); once the user cancels, that call raises
+:class:`Cancelled`, which unwinds the job through its own ``finally`` blocks (``dot`` is
+killed, leaves are restored). A job that never calls ``progress`` (the code importer) can be
+started ``interruptible``: Cancel then raises ``Cancelled`` inside its thread directly.
+
+Each job runs in a ``QThread`` of its own, owned by a :class:`Task` that lives in the GUI
+thread; the worker's signals reach the task's bound slots, so results and progress are handled
+in the GUI thread (a signal connected to a lambda would run it in the worker). A progress
+dialog with Cancel appears only when the job is still running after ``SHOW_DELAY_MS``, so
+quick jobs show nothing. :class:`BackgroundTasks` keeps every running task referenced and
+stops them all when the window closes (cancel, ``quit()``, ``wait()``).
+"""
+
+from __future__ import annotations
+
+import atexit
+import ctypes
+import threading
+import time
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from mgstudio.document import DocumentError
+
+#: a job finishing sooner than this shows no dialog (no flash for small inputs)
+SHOW_DELAY_MS = 400
+#: the worker reports progress at most this often (seconds)
+PROGRESS_EVERY = 0.05
+
+
+class Cancelled(Exception):
+    """The user pressed Cancel (or the window closed); raised inside the job."""
+
+
+_LIVE: weakref.WeakSet = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_all() -> None:
+    # destroying a running QThread aborts the process: stop any that a script left running
+    for tasks in list(_LIVE):
+        try:
+            tasks.shutdown(timeout_ms=5000)
+        except RuntimeError:  # its Qt side is already gone at exit: nothing left to stop
+            pass
+
+
+class _Worker(QObject):
+    """Lives in the task's thread and runs the job once."""
+
+    progressed = Signal()
+    finished = Signal()
+
+    def __init__(self, task: Task):
+        super().__init__()
+        self.task = task
+
+    @Slot()
+    def run(self) -> None:
+        task = self.task
+        task._thread_id = threading.get_ident()
+        outcome: tuple[str, Any] = ("failed", "the job did not finish")
+        try:
+            try:
+                with task._lock:
+                    task._in_job = not task._cancel.is_set()
+                if task._in_job:
+                    outcome = ("done", task.fn(self._progress))
+                else:
+                    outcome = ("cancelled", None)
+            finally:
+                task._leave_job()
+        except Cancelled:
+            outcome = ("cancelled", None)
+        except DocumentError as exc:
+            outcome = ("failed", str(exc))
+        except MemoryError:
+            outcome = ("failed", "there is not enough memory for this graph")
+        except Exception as exc:  # noqa: BLE001 - reach the user as a message, not a traceback
+            outcome = ("failed", f"{type(exc).__name__}: {exc}")
+        task._outcome = outcome
+        task._ended.set()
+        self.finished.emit()
+
+    def _progress(self, done: int, total: int) -> None:
+        task = self.task
+        if task._cancel.is_set():
+            raise Cancelled()
+        now = time.monotonic()
+        task._latest = (done, total)
+        if now - task._last_emit >= PROGRESS_EVERY:
+            task._last_emit = now
+            self.progressed.emit()
+        time.sleep(0)  # give the GUI thread the GIL between steps
+
+
+class Task(QObject):
+    """One job: start it with :meth:`BackgroundTasks.run`. ``state`` is ``running``, ``done``,
+    ``cancelled`` or ``failed``; ``result`` holds what the job returned, ``error`` the message
+    of a failure. Callbacks run in the GUI thread, once."""
+
+    #: (state) after the callbacks ran
+    ended = Signal(str)
+
+    def __init__(self, title: str, fn: Callable, on_done: Callable | None = None,
+                 on_failed: Callable | None = None, on_cancelled: Callable | None = None,
+                 interruptible: bool = False, parent_widget: QWidget | None = None,
+                 dialog: bool = True):
+        super().__init__()
+        self.title = title
+        self.fn = fn
+        self.on_done, self.on_failed, self.on_cancelled = on_done, on_failed, on_cancelled
+        self.interruptible = interruptible
+        self.state = "running"
+        self.result: Any = None
+        self.error = ""
+        self.dialog: QProgressDialog | None = None
+        self._parent_widget = parent_widget
+        self._want_dialog = dialog
+        self._cancel = threading.Event()
+        self._ended = threading.Event()
+        self._lock = threading.Lock()
+        self._in_job = False
+        self._sent = False  # an interrupting Cancelled was scheduled in the worker
+        self._thread_id: int | None = None
+        self._latest = (0, 0)
+        self._last_emit = 0.0
+        self._outcome: tuple[str, Any] | None = None
+        self._delivered = False
+        self.thread = QThread()
+        self.thread.setObjectName(f"mgstudio-task: {title}")
+        self.worker = _Worker(self)
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.run)
+        self.worker.progressed.connect(self._on_progress)
+        self.worker.finished.connect(self._on_finished)
+
+    # --- GUI thread ---------------------------------------------------------------------------
+    def start(self) -> None:
+        self.thread.start()
+        if self._want_dialog:
+            QTimer.singleShot(SHOW_DELAY_MS, self, self._show_dialog)
+
+    @property
+    def running(self) -> bool:
+        return self.state == "running"
+
+    def cancel(self) -> None:
+        """Stop the job at its next progress call (or at once if interruptible); nothing it
+        would have delivered is delivered."""
+        if not self.running:
+            return
+        self._cancel.set()
+        self._interrupt()
+        if self.dialog is not None:
+            self.dialog.setLabelText(f"{self.title}: cancelling…")
+
+    def wait(self, timeout_ms: int = 60_000) -> bool:
+        """Block until the job ends and deliver its outcome now (scripts and tests; the
+        window itself never waits). True once the task has ended."""
+        if self.running and not self._ended.wait(timeout_ms / 1000):
+            return False
+        self._deliver()
+        return True
+
+    def shutdown(self, timeout_ms: int) -> bool:
+        """Cancel, stop the thread and wait for it; callbacks are not run."""
+        self._delivered = self._delivered or self.running
+        self._cancel.set()
+        self._interrupt()
+        self.thread.quit()
+        ok = self.thread.wait(timeout_ms)
+        self._close_dialog()
+        if self.running:
+            self.state = "cancelled"
+        return ok
+
+    def _interrupt(self) -> None:
+        if not self.interruptible:
+            return
+        with self._lock:
+            if self._in_job and not self._sent and self._thread_id is not None:
+                _raise_in_thread(self._thread_id, Cancelled)
+                self._sent = True
+
+    def _show_dialog(self) -> None:
+        if not self.running or self.dialog is not None:
+            return
+        dlg = QProgressDialog(self.title + "…", "Cancel", 0, 0, self._parent_widget)
+        dlg.setWindowTitle(self.title)
+        dlg.setMinimumWidth(380)  # room for "… 12,345 of 67,890" and the window title
+        dlg.setWindowModality(Qt.WindowModality.WindowModal)
+        dlg.setMinimumDuration(0)
+        dlg.setAutoClose(False)
+        dlg.setAutoReset(False)
+        dlg.canceled.connect(self.cancel)
+        self.dialog = dlg
+        self._on_progress()
+        dlg.show()
+
+    @Slot()
+    def _on_progress(self) -> None:
+        dlg = self.dialog
+        if dlg is None or not self.running or self._cancel.is_set():
+            return
+        done, total = self._latest
+        if total > 0:
+            dlg.setMaximum(total)
+            dlg.setValue(min(done, total))
+            dlg.setLabelText(f"{self.title}: {done:,} of {total:,}")
+        else:
+            dlg.setMaximum(0)  # a busy bar: the job gives no count
+
+    @Slot()
+    def _on_finished(self) -> None:
+        self.thread.quit()
+        self._deliver()
+
+    def _deliver(self) -> None:
+        if self._delivered:
+            return
+        self._delivered = True
+        self.thread.quit()
+        self.thread.wait()
+        self._close_dialog()
+        state, value = self._outcome or ("failed", "the job did not finish")
+        if state == "done" and self._cancel.is_set():
+            state, value = "cancelled", None  # cancelled after it finished: drop the result
+        self.state = state
+        if state == "done":
+            self.result = value
+            if self.on_done is not None:
+                self.on_done(value)
+        elif state == "failed":
+            self.error = value
+            if self.on_failed is not None:
+                self.on_failed(value)
+        elif self.on_cancelled is not None:
+            self.on_cancelled()
+        self.ended.emit(state)
+
+    def _close_dialog(self) -> None:
+        if self.dialog is not None:
+            self.dialog.canceled.disconnect(self.cancel)
+            self.dialog.reset()
+            self.dialog.hide()
+            self.dialog.deleteLater()
+            self.dialog = None
+
+    # --- worker thread ------------------------------------------------------------------------
+    def _leave_job(self) -> None:
+        # After this no Cancelled can be pending: _interrupt schedules one only while _in_job,
+        # both hold the lock, and one scheduled earlier is cleared here (or has already fired
+        # inside the worker's try, which catches it).
+        with self._lock:
+            if self._sent and self._thread_id is not None:
+                _raise_in_thread(self._thread_id, None)
+            self._in_job = False
+
+
+def _raise_in_thread(thread_id: int, exc_type) -> None:
+    """Schedule ``exc_type`` in a Python thread (None clears it): CPython's
+    ``PyThreadState_SetAsyncExc``, the only way to stop pure-Python code that never asks."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread_id), ctypes.py_object(exc_type) if exc_type else None)
+
+
+class BackgroundTasks(QObject):
+    """The window's running tasks: starts them, keeps them referenced, stops them on close."""
+
+    def __init__(self, parent_widget: QWidget | None = None):
+        super().__init__(parent_widget)
+        self.parent_widget = parent_widget
+        self.tasks: list[Task] = []
+        self.closed = False
+        _LIVE.add(self)
+
+    def run(self, title: str, fn: Callable, on_done: Callable | None = None,
+            on_failed: Callable | None = None, on_cancelled: Callable | None = None,
+            interruptible: bool = False, dialog: bool = True) -> Task:
+        """Start ``fn(progress)`` in a thread; see the module docstring."""
+        task = Task(title, fn, on_done, on_failed, on_cancelled, interruptible,
+                    self.parent_widget, dialog)
+        if self.closed:
+            task.state = "cancelled"
+            return task
+        self.tasks.append(task)
+        task.ended.connect(self._forget)
+        task.start()
+        return task
+
+    @Slot(str)
+    def _forget(self, _state: str) -> None:
+        self.tasks = [t for t in self.tasks if t.running]
+
+    def running(self) -> list[Task]:
+        return [t for t in self.tasks if t.running]
+
+    def cancel_all(self) -> None:
+        for task in self.running():
+            task.cancel()
+
+    def wait_all(self, timeout_ms: int = 60_000) -> bool:
+        """Wait for every running task and deliver it (scripts and tests only)."""
+        ok = True
+        for task in list(self.tasks):
+            ok = task.wait(timeout_ms) and ok
+        return ok
+
+    def shutdown(self, timeout_ms: int = 10_000) -> bool:
+        """Cancel every task and wait for its thread (the window is closing)."""
+        self.closed = True
+        ok = True
+        for task in list(self.tasks):
+            ok = task.shutdown(timeout_ms) and ok
+        self.tasks = []
+        return ok
+
+
+def tasks_for(widget: QWidget | None) -> BackgroundTasks:
+    """The background tasks of ``widget``'s window (its ``tasks``), made on first use for a
+    window that has none (a panel tested on its own)."""
+    top = widget.window() if widget is not None else None
+    tasks = getattr(top, "tasks", None)
+    if isinstance(tasks, BackgroundTasks):
+        return tasks
+    tasks = BackgroundTasks(top)
+    if top is not None:
+        top.tasks = tasks
+    return tasks

@@ -1,0 +1,10 @@
+"""What a graph *is*, leaving out its numbers and its layout: the nodes (ids, kinds, labels)
+and the wires. Two documents with the same signature differ only in leaf values, settings,
+positions or the chosen output: the things a lesson asks a learner to change."""
+
+from __future__ import annotations
+
+
+def structure_signature(doc) -> tuple:
+    nodes = tuple((nid, node.kind, node.label) for nid, node in doc.nodes.items())
+    return nodes, tuple(doc.wires)
