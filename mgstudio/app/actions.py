@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
-from .icons import icon
+from .icons import icon, set_icon
 
 Std = QKeySequence.StandardKey
 
@@ -64,6 +64,8 @@ SPECS: dict[str, Spec] = {
                           "data += step × grad for the selected leaves"),
     "step_all": Spec("Step &All Leaves", "Ctrl+Shift+G", "step",
                      "data += step × grad for every leaf of the output (the lecture's step)"),
+    "reset_layout": Spec("&Reset Layout", "", "", "Put every panel and toolbar back where a "
+                         "first start puts them"),
     "about": Spec("&About mgstudio", "", "", ""),
     "about_qt": Spec("About &Qt", "", "", ""),
 }
@@ -80,7 +82,7 @@ def make_actions(parent: QWidget, slots: dict[str, Callable]) -> dict[str, QActi
         action = QAction(spec.text, parent)
         action.setObjectName(name)
         if spec.icon:
-            action.setIcon(icon(spec.icon))
+            set_icon(action, spec.icon)
         sequences = key_sequences(spec.shortcut)
         if sequences:
             action.setShortcuts(sequences)

@@ -25,8 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "example)")
     parser.add_argument("--screenshot", metavar="OUT.png",
                         help="save a picture of the window to OUT.png and exit")
-    parser.add_argument("--theme", choices=THEMES, default="system",
-                        help="colour scheme (default: follow the system)")
+    parser.add_argument("--theme", choices=THEMES, default=None,
+                        help="colour scheme for this run (default: the one chosen in View ▸ "
+                        "Theme, at first the system's)")
     parser.add_argument("--backward", action="store_true",
                         help="run Backward once the graph is open")
     parser.add_argument("--select", metavar="LABEL",
@@ -68,6 +69,11 @@ def install_tools(window) -> list[str]:
     return installed
 
 
+def chosen_theme(args, settings) -> str:
+    """``--theme`` for this run, else the one chosen in View ▸ Theme (at first "system")."""
+    return args.theme or settings.theme()
+
+
 def _desktop(install: bool) -> int:
     from mgstudio import desktop
     from mgstudio.document import DocumentError
@@ -107,27 +113,28 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName("mgstudio")
     app.setApplicationDisplayName("mgstudio")
     app.setDesktopFileName("mgstudio")  # Wayland/X11 match the window to mgstudio.desktop
-    apply_theme(app, args.theme)
-    app.setWindowIcon(app_icon())
     if args.self_check:
+        apply_theme(app, args.theme or "system")
+        app.setWindowIcon(app_icon())
         from .selfcheck import main as self_check
 
         return self_check()
 
     from .main_window import MainWindow
+    from .settings import StudioSettings
 
-    settings = None
+    settings = StudioSettings()
     if args.screenshot:
         # unattended pictures neither read nor change the user's layout and recent files
         import tempfile
 
         from PySide6.QtCore import QSettings
 
-        from .settings import StudioSettings
-
         scratch = tempfile.mkdtemp(prefix="mgstudio-shot-")
         settings = StudioSettings(QSettings(f"{scratch}/settings.ini",
                                             QSettings.Format.IniFormat))
+    apply_theme(app, chosen_theme(args, settings))
+    app.setWindowIcon(app_icon())
     window = MainWindow(settings=settings)
     install_tools(window)
     if args.screenshot:
@@ -170,8 +177,7 @@ def _screenshot(app, window, out: str) -> int:
     loop = QEventLoop()
     QTimer.singleShot(400, loop.quit)
     loop.exec()
-    window.canvas.fit_all()
-    app.processEvents()
+    app.processEvents()  # the canvas showed its graph readably once it had its size
     problem = _write_png(window.grab(), out)
     window.settings.sync()
     window.undo_stack.setClean()  # never prompt while closing unattended

@@ -9,15 +9,14 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
-    QDockWidget,
+    QApplication,
     QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
-    QToolBar,
     QUndoView,
     QWidget,
 )
@@ -27,18 +26,20 @@ from mgstudio.document.examples import list_examples
 from mgstudio.engine import gc_paused
 
 from . import actions as actions_mod
-from . import autosave
+from . import autosave, window_layout
 from .background import BackgroundTasks
 from .backward_panel import BackwardPanel
 from .canvas.numbers import MISSING, format_number
+from .canvas.readable import show_readably
 from .canvas.view import CanvasView
 from .dialogs import ABOUT, CodeImportDialog, NeuronDialog
 from .export import export_code, start_picture_export
 from .grads import output_of
-from .icons import app_icon, icon, icon_size
+from .icons import app_icon, refresh_icons, set_icon
 from .inspector import InspectorWidget
 from .palette import PaletteWidget
 from .settings import StudioSettings
+from .theme import apply_theme, theme_menu
 
 APP_NAME = "mgstudio"
 FILE_FILTER = "mgstudio graphs (*.mgs);;All files (*)"
@@ -80,47 +81,32 @@ class MainWindow(QMainWindow):
         self.undo_view = QUndoView(self.undo_stack)
         self.undo_view.setEmptyLabel("<original>")
 
-        self.palette_dock = self._dock("Nodes", "palette_dock", self.palette_widget,
-                                       Qt.DockWidgetArea.LeftDockWidgetArea)
-        # the panels sit below the canvas: graphs grow sideways, so width goes to the canvas
-        self.inspector_dock = self._dock("Inspector", "inspector_dock", self.inspector,
-                                         Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.backward_dock = self._dock("Backward", "backward_dock", self.backward_panel,
-                                        Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.splitDockWidget(self.inspector_dock, self.backward_dock, Qt.Orientation.Horizontal)
-        self.undo_dock = self._dock("Undo History", "undo_dock", self.undo_view,
-                                    Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.undo_dock.hide()
+        window_layout.build_docks(self)
 
         self.actions = actions_mod.make_actions(self, self._slots())
         self._undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self._undo_action.setShortcuts(actions_mod.key_sequences(actions_mod.Std.Undo))
-        self._undo_action.setIcon(icon("undo"))
+        set_icon(self._undo_action, "undo")
         self._redo_action = self.undo_stack.createRedoAction(self, "&Redo")
         self._redo_action.setShortcuts(actions_mod.key_sequences(actions_mod.Std.Redo))
-        self._redo_action.setIcon(icon("redo"))
+        set_icon(self._redo_action, "redo")
         self.actions["undo"] = self._undo_action
         self.actions["redo"] = self._redo_action
         self.actions["undo_history"] = self.undo_dock.toggleViewAction()
         self.actions["undo_history"].setText("Undo &History")
+        self.layout_keeper = window_layout.WindowLayout(self, self.settings)
+        self.layout_keeper.was_reset.connect(self.show_message)
         self._build_menus()
-        self._build_toolbar()
+        self.toolbars = window_layout.build_toolbars(self, self.actions)
 
         self.output_label = QLabel()
         self.statusBar().addPermanentWidget(self.output_label)
         self._connect()
-        self._restore_window()
+        window_layout.place_default(self)  # the saved layout comes back at the first show
         self._update_title()
         self._update_output_label()
 
     # --- construction -----------------------------------------------------------------------
-    def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(name)  # saveState/restoreState find docks by name
-        dock.setWidget(widget)
-        self.addDockWidget(area, dock)
-        return dock
-
     def _slots(self) -> dict[str, Callable]:
         c = self.canvas
         return {
@@ -141,6 +127,7 @@ class MainWindow(QMainWindow):
             "nudge_up": lambda: self.inspector.nudge(+1),
             "nudge_down": lambda: self.inspector.nudge(-1),
             "step_selected": self.inspector.step_selected, "step_all": self.inspector.step_all,
+            "reset_layout": lambda: self.layout_keeper.reset(),
             "about": self.about, "about_qt": lambda: QMessageBox.aboutQt(self),
         }
 
@@ -179,6 +166,9 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         for dock in (self.palette_dock, self.inspector_dock, self.backward_dock, self.undo_dock):
             view.addAction(dock.toggleViewAction())
+        view.addSeparator()
+        view.addMenu(theme_menu(self, self.choose_theme))
+        view.addAction(a["reset_layout"])
 
         graph = bar.addMenu("&Graph")
         graph.addActions([a["quick_add"], a["insert_neuron"]])
@@ -190,30 +180,6 @@ class MainWindow(QMainWindow):
         help_ = bar.addMenu("&Help")
         help_.addActions([a["about"], a["about_qt"]])
         self.menus = {"file": file, "edit": edit, "view": view, "graph": graph, "help": help_}
-
-    def _build_toolbar(self) -> None:
-        a = self.actions
-        tb = QToolBar("Main", self)
-        tb.setObjectName("main_toolbar")
-        tb.setIconSize(icon_size())
-        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
-        tb.addActions([a["new"], a["open"], a["save"]])
-        tb.addSeparator()
-        tb.addActions([a["undo"], a["redo"]])
-        tb.addSeparator()
-        tb.addActions([a["zoom_in"], a["zoom_out"], a["fit"], a["arrange"]])
-        tb.addSeparator()
-        tb.addAction(a["insert_neuron"])
-        tb.addSeparator()
-        a["zero_grad"].setIconText("Zero grad")
-        a["step_all"].setIconText("Step")  # short on the toolbar; the menu says it all
-        for name in ("backward", "zero_grad", "step_all"):
-            tb.addAction(a[name])
-            button = tb.widgetForAction(a[name])
-            if button is not None:  # the lesson's verbs carry their names
-                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.addToolBar(tb)
-        self.toolbar = tb
 
     def _connect(self) -> None:
         self.undo_stack.cleanChanged.connect(self._update_title)
@@ -252,6 +218,7 @@ class MainWindow(QMainWindow):
             self.backward_panel.set_document(document)
             self.canvas.set_document(document)
             self.inspector.set_document(document)
+        show_readably(self.canvas)  # fitted, never too small to read (once it has its size)
         self._subscribe()
         self.undo_stack.setClean()
         self._update_title()
@@ -308,7 +275,8 @@ class MainWindow(QMainWindow):
         self.set_document(doc, None, name=f"{Path(path).stem} (example)")
         if self._items_overlap():
             # examples are stored with compact positions; spread them for our node size
-            self.canvas.auto_arrange(then=self.forget_arrange)
+            self.canvas.auto_arrange(then=lambda: (self.forget_arrange(),
+                                                   show_readably(self.canvas)))
         if doc.title:
             self.show_message(doc.title)
         return True
@@ -570,21 +538,19 @@ class MainWindow(QMainWindow):
         self.output_label.setText(f"{name} = {MISSING if v is None else format_number(v.data)}")
 
     # --- window state -----------------------------------------------------------------------
-    def _restore_window(self) -> None:
-        geometry = self.settings.geometry()
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1280, 800)
-        state = self.settings.window_state()
-        if state is not None:
-            self.restoreState(state)
-        else:
-            self.resizeDocks([self.palette_dock], [160], Qt.Orientation.Horizontal)
-            self.resizeDocks([self.inspector_dock, self.backward_dock], [520, 700],
-                             Qt.Orientation.Horizontal)
-            self.resizeDocks([self.inspector_dock], [290], Qt.Orientation.Vertical)
+    def setVisible(self, visible: bool) -> None:
+        if visible and not self.layout_keeper.restored:
+            # every plugin's docks exist by now: geometry, then dock state, in one go
+            self.layout_keeper.restore()
+        super().setVisible(visible)
+
+    def choose_theme(self, theme: str) -> None:
+        """View ▸ Theme: apply and remember (icons follow through the palette change)."""
+        apply_theme(QApplication.instance(), theme)
+        self.settings.set_theme(theme)
 
     def save_window(self) -> None:
-        self.settings.save_window(self.saveGeometry(), self.saveState())
+        self.layout_keeper.save()
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -603,6 +569,6 @@ class MainWindow(QMainWindow):
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:
-            actions_mod.refresh_icons(self.actions)
+            refresh_icons(self)  # every action's SVG icon, plugins' too, in the new colours
             self.palette_widget.refresh_icons()
         super().changeEvent(event)

@@ -1,5 +1,5 @@
 """What the studio remembers between runs (QSettings, organisation "mgstudio"): window
-geometry and dock layout, recent files, the nudge step and the auto-backward switch.
+geometry and dock layout, recent files, the theme, the nudge step and the auto-backward switch.
 
 Tests point QSettings at a temporary folder (``QSettings.setPath``) before creating any."""
 
@@ -59,6 +59,11 @@ class StudioSettings:
         self.store.setValue("window/geometry", geometry)
         self.store.setValue("window/state", state)
 
+    def forget_window(self) -> None:
+        """Drop the saved layout (View ▸ Reset Layout, or a layout that failed its check)."""
+        self.store.remove("window/geometry")
+        self.store.remove("window/state")
+
     def _bytes(self, key: str) -> QByteArray | None:
         raw = self.store.value(key)
         if isinstance(raw, QByteArray) and not raw.isEmpty():
@@ -68,6 +73,14 @@ class StudioSettings:
         return None
 
     # --- preferences ------------------------------------------------------------------------
+    def theme(self) -> str:
+        """"system" (follow the system's colour scheme), "light" or "dark"."""
+        raw = self.store.value("view/theme", "system")
+        return raw if raw in ("system", "light", "dark") else "system"
+
+    def set_theme(self, theme: str) -> None:
+        self.store.setValue("view/theme", theme)
+
     def nudge_step(self) -> float:
         return self._float("inspector/step", 0.01)
 

@@ -108,6 +108,7 @@ def test_dock_places_survive_a_restart(window, qtbot):
     again = MainWindow(settings=StudioSettings())
     qtbot.addWidget(again)
     tools = install(again)
+    again.show()  # the saved layout comes back at the first show, once every dock exists
     assert again.dockWidgetArea(tools.lesson_dock) == Qt.DockWidgetArea.LeftDockWidgetArea
     again.close()
 

@@ -420,7 +420,7 @@ def test_settings_and_plots_share_the_right_column_as_tabs(qtbot, training):
     use_preset(training, "walkthrough", steps=3)
     training.train()
     wait_state(qtbot, training, "finished")
-    assert in_front(training.plots_dock) and not training.settings_dock.isVisible()
+    assert in_front(training.plots_dock) and not in_front(training.settings_dock)
     click(qtbot, training, "settings")
     assert training.window.tabifiedDockWidgets(training.plots_dock) == [training.settings_dock]
     qtbot.waitUntil(lambda: in_front(training.settings_dock)

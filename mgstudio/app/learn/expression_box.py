@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 import re
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from mgstudio.document import KINDS, DocumentError
@@ -28,7 +28,8 @@ _NAME = r"[A-Za-z_][A-Za-z_0-9]*"
 _SETTING = re.compile(rf"^\s*({_NAME})\s*=\s*([-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?)\s*$")
 _NAMED = re.compile(rf"^\s*({_NAME})\s*=(?!=)(.*)$", re.S)
 MAX_TEXT = 5000
-ERROR_WIDTH = 460  # pixels of the error shown beside the box
+ERROR_WIDTH = 460  # pixels of the error shown under the box
+ERROR_SHOWN_MS = 10_000  # then the red frame, the tooltip and the status bar keep it
 
 
 def split_text(text: str) -> tuple[dict[str, float], str, str]:
@@ -135,15 +136,59 @@ class ExpressionBox(QWidget):
         self.edit.setClearButtonEnabled(True)
         self.edit.setMinimumWidth(260)
         self.edit.returnPressed.connect(self.build)
-        self.edit.textEdited.connect(lambda _t: self.error_label.setText(""))
+        self._tip = self.edit.toolTip()
+        self.edit.textEdited.connect(lambda _t: self.clear_error())
         layout.addWidget(self.edit, 1)
         self.button = QPushButton("Build graph")
         self.button.clicked.connect(self.build)
         layout.addWidget(self.button)
-        self.error_label = QLabel()
-        self.error_label.setStyleSheet("color: #c62828;")
-        self.error_label.setWordWrap(False)
-        layout.addWidget(self.error_label)
+        # the error opens under the box, like a tooltip: it never widens the toolbar and
+        # pushes Train and Step into the overflow menu
+        self.error_label = QLabel(self, Qt.WindowType.ToolTip)
+        self.error_label.setObjectName("expression_error")
+        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.error_label.setWordWrap(True)
+        self.error_label.setMaximumWidth(ERROR_WIDTH)
+        self.error_label.setMargin(4)
+        self.error_label.setStyleSheet(
+            "QLabel#expression_error { color: #c62828; background: palette(tool-tip-base);"
+            " border: 1px solid #c62828; }")
+        self.error_label.hide()
+        self.edit.installEventFilter(self)
+        # a popup left over a canvas that moved on is in the way: it goes after a while
+        self._error_timer = QTimer(self)
+        self._error_timer.setSingleShot(True)
+        self._error_timer.setInterval(ERROR_SHOWN_MS)
+        self._error_timer.timeout.connect(self.error_label.hide)
+
+    def clear_error(self) -> None:
+        self.error_text = ""
+        self.error_label.setText("")
+        self.error_label.hide()
+        self.edit.setToolTip(self._tip)
+        self.edit.setStyleSheet("")
+
+    def _show_error(self, text: str) -> None:
+        self.error_text = text
+        self.error_label.setText(text)
+        self.error_label.setToolTip(text)
+        self.edit.setToolTip(text)
+        self.edit.setStyleSheet("QLineEdit { border: 1px solid #c62828; }")
+        if self.edit.isVisible():
+            self.error_label.adjustSize()
+            self.error_label.move(self.edit.mapToGlobal(self.edit.rect().bottomLeft()))
+            self.error_label.show()
+            self._error_timer.start()
+
+    def eventFilter(self, obj, event) -> bool:
+        # the popup goes when the learner moves on; the red frame and the tooltip stay
+        if obj is self.edit and event.type() == QEvent.Type.FocusOut:
+            self.error_label.hide()
+        return False
+
+    def hideEvent(self, event) -> None:
+        self.error_label.hide()
+        super().hideEvent(event)
 
     def build(self):
         """Build from the text in a background task (returned); when it ends, ``built`` is
@@ -159,16 +204,10 @@ class ExpressionBox(QWidget):
         return self.task
 
     def _built(self, doc) -> None:
-        self.error_text = ""
-        self.error_label.setText("")
+        self.clear_error()
         self.built.emit(doc)
 
     def _failed(self, message: str) -> None:
         text = " ".join(message.split())
-        self.error_text = text
-        # the toolbar stays one line: the whole message is in the tooltip and status bar
-        shown = self.error_label.fontMetrics().elidedText(
-            text, Qt.TextElideMode.ElideRight, ERROR_WIDTH)
-        self.error_label.setText(shown)
-        self.error_label.setToolTip(text)
+        self._show_error(text)
         self.message.emit(text)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from mgstudio.document.signature import structure_signature
 
+from ..canvas.readable import show_readably
 from .expression_box import ExpressionBox
 from .gradcheck_view import GradcheckPanel
 from .lessons import Lesson, LessonPanel, load_lessons
@@ -200,7 +201,7 @@ class LearnTools(QObject):
         self.gradcheck.set_document(document)
         if marked:
             # the canvas fitted the new graph while the old marks still widened the scene
-            self.window.canvas.fit_all()
+            show_readably(self.window.canvas)
 
     def detach(self) -> None:
         """Let go of the document (window hidden or closing)."""
@@ -294,10 +295,9 @@ class LearnTools(QObject):
             self.window.canvas.select_node(nid)
             if "sweep" in lesson.panels:
                 self.sweep.choose(nid)
-        # fit once the docks shown above have their sizes: the resizes are laid out in the
-        # next turn of the event loop, so fit in the turn after that
-        canvas = self.window.canvas
-        QTimer.singleShot(0, canvas, lambda: QTimer.singleShot(0, canvas, canvas.fit_all))
+        # shown readably now, and again as the docks shown above take their sizes (the
+        # canvas is resized in the next turns of the event loop)
+        show_readably(self.window.canvas)
         return True
 
     def _prepare_training(self, lesson: Lesson) -> bool:
@@ -348,7 +348,8 @@ class LearnTools(QObject):
             w.set_document(mlp_document(), None, name="MLP (lesson)")
             # spread the importer's compact layout for the canvas's wide nodes (Graphviz, in
             # the background), not as an edit of the learner's
-            w.canvas.auto_arrange(then=lambda: _forget_arrange(w, clean=True))
+            w.canvas.auto_arrange(then=lambda: (_forget_arrange(w, clean=True),
+                                                show_readably(w.canvas)))
             return True
         from mgstudio.document.examples import example_path
 

@@ -17,9 +17,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QScrollArea,
-    QStyle,
     QToolBar,
-    QToolButton,
 )
 
 from mgstudio.training import Trainer, TrainingError
@@ -32,6 +30,9 @@ from mgstudio.training.network_doc import (
     node_count,
 )
 
+from ..canvas.readable import show_readably
+from ..icons import icon_size, set_icon
+from ..window_layout import fixed_width, text_beside
 from .network_view import NetworkSync
 from .panel import TrainingPanel
 from .plot_pane import PlotPane
@@ -41,19 +42,19 @@ FRAME_MS = 20  # the plots' frame timer: up to 50 frames per second while traini
 PLOTS_WIDTH = 460
 IDLE, RUNNING, PAUSED, FINISHED, DIVERGED = "idle", "running", "paused", "finished", "diverged"
 
-SP = QStyle.StandardPixmap
-ACTIONS = {  # name: (text, shortcut, standard icon, tip)
-    "train": ("&Train", "F5", SP.SP_MediaPlay,
+ACTIONS = {  # name: (text, shortcut, icon (resources/icons, drawn in the text colour), tip)
+    "train": ("&Train", "F5", "train",
               "Train the MLP (or resume a paused run); after a finished run, start over"),
-    "pause": ("&Pause", "F6", SP.SP_MediaPause, "Pause training (Train resumes)"),
-    "step": ("S&tep", "F7", SP.SP_MediaSkipForward, "One SGD step, then pause"),
-    "reset": ("&Reset", "F8", SP.SP_BrowserReload,
-              "Back to step 0: same seed, same data, fresh weights"),
-    "show_network": ("Show &Network on Canvas", "Ctrl+Shift+M", SP.SP_FileDialogDetailedView,
+    "pause": ("&Pause", "F6", "pause", "Pause training (Train resumes)"),
+    "step": ("S&tep", "F7", "train-step", "One SGD step, then pause"),
+    "reset": ("&Reset", "F8", "reset", "Back to step 0: same seed, same data, fresh weights"),
+    "show_network": ("Show &Network on Canvas", "Ctrl+Shift+M", "network",
                      "Open the MLP as one expression graph for one sample; its numbers follow "
                      "the training"),
-    "save_figure": ("Save &Figure…", "", SP.SP_DialogSaveButton, "Save the plots as PNG"),
+    "save_figure": ("Save &Figure…", "", "save", "Save the plots as PNG"),
 }
+#: shorter names on the toolbar (the menu and the tooltips say it all)
+TOOLBAR_TEXT = {"settings": "Settings", "show_network": "Network"}
 
 
 class TrainingController(QObject):
@@ -102,6 +103,7 @@ class TrainingController(QObject):
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(0)
         self.progress_bar.setToolTip("Training progress")
+        self.progress_bar.hide()  # shown only while a run goes (running or paused)
         self.frame_timer = QTimer(self)
         self.frame_timer.setInterval(FRAME_MS)
         self.frame_timer.timeout.connect(self._on_frame)
@@ -119,13 +121,13 @@ class TrainingController(QObject):
 
     # --- construction -------------------------------------------------------------------------
     def _build_actions(self) -> None:
-        style = self.window.style()
         self.actions: dict[str, QAction] = {}
         slots = {"train": self.train, "pause": self.pause, "step": self.step,
                  "reset": self.reset, "show_network": self.show_network,
                  "save_figure": self.plots.save_figure_dialog}
-        for name, (text, key, pixmap, tip) in ACTIONS.items():
-            action = QAction(style.standardIcon(pixmap), text, self.window)
+        for name, (text, key, icon_name, tip) in ACTIONS.items():
+            action = QAction(text, self.window)
+            set_icon(action, icon_name)
             action.setObjectName(f"training_{name}")
             if key:
                 action.setShortcut(QKeySequence(key))
@@ -144,22 +146,27 @@ class TrainingController(QObject):
         self.plots_dock, restored2 = self._dock("Training Plots", "training_plots_dock",
                                                 self.plots)
         if not (restored or restored2):
-            # tabs: the right column is short (the bottom docks span the window) and the
-            # form and the plots each need its height
+            # tabs in the right column: the form and the plots each need its height; the
+            # plots on top, showing what will appear there (matplotlib loads when a run
+            # starts, not at start-up)
             self.window.tabifyDockWidget(self.settings_dock, self.plots_dock)
-        for dock, was_restored in ((self.settings_dock, restored),
-                                   (self.plots_dock, restored2)):
-            if not was_restored:
-                dock.hide()  # until asked for or until training starts: matplotlib loads then
+            self.plots_dock.raise_()
+            QTimer.singleShot(0, self, self._raise_plots_once)  # tab bars are built later
         # not the dock's toggle: a tab behind another is "open" yet unseen; this brings it up
-        settings = QAction(self.window.style().standardIcon(SP.SP_FileDialogContentsView),
-                           "Training &Settings", self.window)
+        settings = QAction("Training &Settings", self.window)
+        set_icon(settings, "training-settings")
         settings.setObjectName("training_settings")
         settings.setToolTip("Show the training settings")
         settings.triggered.connect(self.show_settings)
         self.actions["settings"] = settings
         self.actions["plots"] = self.plots_dock.toggleViewAction()
         self.actions["plots"].setText("Training P&lots")
+
+    def _raise_plots_once(self) -> None:
+        if not self.settings_dock.isVisible() or self.plots_dock.isVisible():
+            return
+        if self.window.tabifiedDockWidgets(self.plots_dock):
+            self.plots_dock.raise_()
 
     def show_settings(self) -> None:
         self._bring_up(self.settings_dock)
@@ -194,10 +201,13 @@ class TrainingController(QObject):
             tb.addAction(self.actions[name])
         tb.addSeparator()
         tb.addAction(self.actions["show_network"])
+        tb.setIconSize(icon_size())
+        for name, text in TOOLBAR_TEXT.items():
+            self.actions[name].setIconText(text)
         for action in tb.actions():
-            button = tb.widgetForAction(action)
-            if isinstance(button, QToolButton):
-                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            text_beside(tb, action)
+        # a toggle keeps its width when Train becomes Resume: its neighbours never shift
+        fixed_width(tb, self.actions["train"], ("Train", "Resume"))
         self.window.addToolBar(tb)
         self.toolbar = tb
 
@@ -432,9 +442,8 @@ class TrainingController(QObject):
         if maybe_save is not None and not maybe_save():
             return False
         win.set_document(doc, None, name=name)
-        fit = getattr(win.canvas, "fit_all", None)
-        if fit is not None:
-            QTimer.singleShot(0, fit)  # once the scene has its items and the view its size
+        # readable from the start: a big MLP is shown around its loss, not as slivers
+        show_readably(win.canvas)
         return True
 
     # --- feedback -----------------------------------------------------------------------------
@@ -467,6 +476,7 @@ class TrainingController(QObject):
         a["train"].setEnabled(state != RUNNING)
         a["train"].setText("&Resume" if state == PAUSED and not self._stale else "&Train")
         a["pause"].setEnabled(state == RUNNING)
+        self.progress_bar.setVisible(state in (RUNNING, PAUSED))
         self.state_changed.emit(state)
 
     # --- shutting down ------------------------------------------------------------------------

@@ -35,6 +35,11 @@ GRID_SIZE = 80      # the heatmap is GRID_SIZE x GRID_SIZE scores
 SCORE_CLIP = 2.0    # the colour scale spans [-SCORE_CLIP, SCORE_CLIP]; the boundary is 0
 TABLE_LIMIT = 64
 MAX_POINTS = 4000   # longer curves are thinned before drawing
+PLACEHOLDER = ("The training loss will be drawn here, step by step, as the network learns:\n"
+               "press Train (F5) or Step (F7).\n\n"
+               "Accuracy follows on the right axis, and for 2-D data such as moons the "
+               "decision boundary appears below. Training ▸ Training Settings picks the "
+               "data and the network.")
 
 
 def grid_for(X: np.ndarray, size: int = GRID_SIZE, margin: float = 0.25):
@@ -112,8 +117,11 @@ class PlotPane(QWidget):
         self.ax = self.ax_acc = self.ax_map = None
         self.loss_line = self.acc_line = self.image = self.points = None
 
-        self.placeholder = QLabel("Loss and accuracy appear here when training starts.")
+        self.placeholder = QLabel(PLACEHOLDER)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setTextFormat(Qt.TextFormat.PlainText)
+        self.placeholder.setMargin(12)
         self.table = PredictionsTable()
         self.table.hide()
         self.save_button = QPushButton("Save figure…")
@@ -137,7 +145,9 @@ class PlotPane(QWidget):
         super().showEvent(event)
         if self.built:
             self.canvas.draw_idle()  # blit backgrounds saved before hiding may be stale
-        self.ensure_built()
+        elif self._dataset is not None:
+            self.ensure_built()
+        # else the empty state stays: matplotlib (about a second to load) comes with a run
 
     def ensure_built(self) -> None:
         """Import the matplotlib Qt backend and make the figure (once)."""
@@ -184,6 +194,8 @@ class PlotPane(QWidget):
             self.table.set_dataset(dataset)
         if self.built:
             self._make_axes()
+        elif self.isVisible():
+            self.ensure_built()  # on screen with its empty state: the curves take over now
 
     def decision_grid(self):
         """The ``(xx, yy)`` the worker should score, or None (not a 2-D dataset)."""
