@@ -315,11 +315,16 @@ def test_a_failing_first_redo_leaves_no_undo_entry(window, monkeypatch):
 
 
 # --- exports write ordinary files ---------------------------------------------------------------
+def _picture(window, path) -> bool:
+    """Picture exports run in a background task: start one and wait for it to end."""
+    return window.export_picture(path) and window.tasks.wait_all()
+
+
 EXPORTS = {
-    "svg (graphviz)": lambda w, p: w.export_picture(p.with_suffix(".svg")),
-    "png (graphviz)": lambda w, p: w.export_picture(p.with_suffix(".png")),
-    "svg (canvas)": lambda w, p: w.export_picture(p.with_suffix(".svg")),
-    "png (canvas)": lambda w, p: w.export_picture(p.with_suffix(".png")),
+    "svg (graphviz)": lambda w, p: _picture(w, p.with_suffix(".svg")),
+    "png (graphviz)": lambda w, p: _picture(w, p.with_suffix(".png")),
+    "svg (canvas)": lambda w, p: _picture(w, p.with_suffix(".svg")),
+    "png (canvas)": lambda w, p: _picture(w, p.with_suffix(".png")),
     "micrograd": lambda w, p: w.export_code(p.with_suffix(".py"), "micrograd"),
     "torch": lambda w, p: w.export_code(p.with_suffix(".py"), "torch"),
 }
