@@ -41,6 +41,7 @@ FIT_MAX_ZOOM = 1.25
 PASTE_STEP = 40.0
 NUDGE = 0.1
 STRAIGHT_WIRES_ZOOM = 0.15  # below this a wire's bend is a few pixels: draw lines
+GRID_STEP = 100.0  # scene units between grid lines
 
 
 class CanvasView(QGraphicsView):
@@ -770,21 +771,25 @@ class CanvasView(QGraphicsView):
             scene.paint_boxes(painter, rect)
 
     def _paint_grid(self, painter: QPainter, rect: QRectF) -> None:
-        step = 20.0
+        # lines sit on multiples of GRID_STEP in scene coordinates, whatever part of the layer
+        # is drawn: a strip uncovered by a pan must line up with the pixels scrolled along
+        step = GRID_STEP
         # axis-aligned lines look the same without antialiasing, at a fraction of the cost
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         painter.setPen(self.canvas_scene.style.colors.grid)
-        left = math.floor(rect.left() / step) * step
-        top = math.floor(rect.top() / step) * step
+        first_x = math.floor(rect.left() / step)
+        first_y = math.floor(rect.top() / step)
         lines = []
-        x = left
-        while x < rect.right():
+        i = first_x
+        while i * step <= rect.right():
+            x = i * step
             lines.append(QLineF(x, rect.top(), x, rect.bottom()))
-            x += step * 5
-        y = top
-        while y < rect.bottom():
+            i += 1
+        i = first_y
+        while i * step <= rect.bottom():
+            y = i * step
             lines.append(QLineF(rect.left(), y, rect.right(), y))
-            y += step * 5
+            i += 1
         painter.drawLines(lines)
 
     def changeEvent(self, event) -> None:
