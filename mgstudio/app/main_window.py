@@ -14,7 +14,6 @@ from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QToolBar,
@@ -27,7 +26,7 @@ from mgstudio.document.examples import list_examples
 from mgstudio.engine import gc_paused
 
 from . import actions as actions_mod
-from . import autosave
+from . import autosave, plain
 from .backward_panel import BackwardPanel
 from .canvas.numbers import format_number
 from .canvas.view import CanvasView
@@ -102,7 +101,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
 
-        self.output_label = QLabel()
+        self.output_label = plain.label()  # shows a node's label
         self.statusBar().addPermanentWidget(self.output_label)
         self._connect()
         self._restore_window()
@@ -356,8 +355,8 @@ class MainWindow(QMainWindow):
         """Ask about unsaved changes; False means the user cancelled."""
         if not self.is_modified():
             return True
-        answer = QMessageBox.warning(
-            self, APP_NAME, f"Save the changes to {self.display_name()}?",
+        answer = plain.ask(
+            self, QMessageBox.Icon.Warning, APP_NAME, f"Save the changes to {self.display_name()}?",
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
         if answer == QMessageBox.StandardButton.Save:
@@ -418,10 +417,11 @@ class MainWindow(QMainWindow):
 
     def _recovery_box(self, swap: autosave.Swap) -> str:
         what = str(swap.original) if swap.original is not None else swap.name
-        box = QMessageBox(QMessageBox.Icon.Question, APP_NAME,
-                          f"mgstudio stopped unexpectedly with unsaved changes to {what}.",
-                          QMessageBox.StandardButton.NoButton, self)
-        box.setInformativeText("Recover them? Later asks again at the next start.")
+        box = plain.message_box(
+            self, QMessageBox.Icon.Question, APP_NAME,
+            f"mgstudio stopped unexpectedly with unsaved changes to {what}.",
+            QMessageBox.StandardButton.NoButton,
+            informative="Recover them? Later asks again at the next start.")
         recover = box.addButton("&Recover", QMessageBox.ButtonRole.AcceptRole)
         discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
         box.addButton("&Later", QMessageBox.ButtonRole.RejectRole)
@@ -437,7 +437,7 @@ class MainWindow(QMainWindow):
         for i, path in enumerate(files):
             action = menu.addAction(f"&{i + 1} {os.path.basename(path)}" if i < 9
                                     else os.path.basename(path))
-            action.setToolTip(path)
+            action.setToolTip(plain.tooltip(path))
             action.setStatusTip(path)
             action.setData(path)
             action.triggered.connect(lambda _c=False, p=path: self.open_file(p))
@@ -535,7 +535,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 8000)
 
     def _error_box(self, title: str, text: str) -> None:
-        QMessageBox.critical(self, title, text)
+        plain.critical(self, title, text)
 
     def about(self) -> None:
         QMessageBox.about(self, f"About {APP_NAME}", ABOUT)

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidg
 from mgstudio.document import KINDS, DocumentError
 from mgstudio.document.code_import import FUNCTIONS, CodeImportError, import_expression
 
+from .. import plain
+
 _NAME = r"[A-Za-z_][A-Za-z_0-9]*"
 _SETTING = re.compile(rf"^\s*({_NAME})\s*=\s*([-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?)\s*$")
 _NAMED = re.compile(rf"^\s*({_NAME})\s*=(?!=)(.*)$", re.S)
@@ -134,7 +136,7 @@ class ExpressionBox(QWidget):
         self.button = QPushButton("Build graph")
         self.button.clicked.connect(self.build)
         layout.addWidget(self.button)
-        self.error_label = QLabel()
+        self.error_label = plain.label()  # quotes the typed expression
         self.error_label.setStyleSheet("color: #c62828;")
         self.error_label.setWordWrap(False)
         layout.addWidget(self.error_label)
@@ -151,7 +153,7 @@ class ExpressionBox(QWidget):
             shown = self.error_label.fontMetrics().elidedText(
                 text, Qt.TextElideMode.ElideRight, ERROR_WIDTH)
             self.error_label.setText(shown)
-            self.error_label.setToolTip(text)
+            self.error_label.setToolTip(plain.tooltip(text))
             self.message.emit(text)
             return None
         self.error_text = ""

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from mgstudio.engine.gradcheck import gradcheck
 
+from .. import plain
 from .doc_watch import DocWatch
 from .naming import node_name, num, value_ids
 from .overlays import FAIL, PASS, OverlayLayer
@@ -94,7 +94,7 @@ class GradcheckPanel(QWidget):
             "Compare each leaf's grad with (f(x+h) − f(x−h)) / 2h, h = 1e-6")
         self.check_button.clicked.connect(lambda: self.run())
         top.addWidget(self.check_button)
-        self.summary = QLabel("Not checked yet.")
+        self.summary = plain.label("Not checked yet.")  # names leaves
         self.summary.setWordWrap(True)
         top.addWidget(self.summary, 1)
         layout.addLayout(top)

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .. import plain
+
 LESSONS_DIR = Path(__file__).resolve().parents[3] / "resources" / "lessons"
 _KEYS = ("title", "example", "panels", "select", "output", "zero_grad", "training", "try")
 
@@ -85,7 +87,7 @@ class LessonPanel(QWidget):
         self.index = -1
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        self.title_label = QLabel()
+        self.title_label = plain.label()
         font = self.title_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.25)
         font.setBold(True)
@@ -116,7 +118,7 @@ class LessonPanel(QWidget):
         for b in (self.prev_button, self.again_button, self.next_button):
             row.addWidget(b)
         layout.addLayout(row)
-        self.position_label = QLabel()
+        self.position_label = plain.label()
         row.insertWidget(0, self.position_label)
         self.show_lesson(-1)
 
