@@ -9,7 +9,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
 from mgstudio.document import Document, DocumentError
 from mgstudio.document.examples import list_examples
 from mgstudio.engine import gc_paused
+from mgstudio.session import DocumentSession, FileStamp
 
 from . import actions as actions_mod
-from . import autosave, plain
+from . import autosave, file_dialogs, file_session, plain
 from .backward_panel import BackwardPanel
 from .canvas.numbers import format_number
 from .canvas.view import CanvasView
@@ -62,6 +63,11 @@ class MainWindow(QMainWindow):
         self.ask_recovery: Callable[[autosave.Swap], str] = self._recovery_box
         #: keeps a swap file of unsaved work; off until ``enable_autosave`` (the launcher)
         self.autosaver: autosave.Autosaver | None = None
+        #: the file as last read or written here: notices writes by other windows/programs
+        self.session = DocumentSession()
+        #: asks Overwrite / Save As / Cancel, and Reload / Keep mine (see file_session)
+        self.ask_save_conflict = file_session.ask_save_conflict
+        self.ask_reload = file_session.ask_reload
         self.undo_stack = QUndoStack(self)
         self.setWindowIcon(app_icon())
         self.setDockNestingEnabled(True)
@@ -232,12 +238,14 @@ class MainWindow(QMainWindow):
 
     # --- documents --------------------------------------------------------------------------
     def set_document(self, document: Document, path: str | os.PathLike | None = None,
-                     name: str | None = None) -> None:
-        """Show another document (its undo history starts empty and clean)."""
+                     name: str | None = None, stamp: FileStamp | None = None) -> None:
+        """Show another document (its undo history starts empty and clean); ``stamp`` is
+        how its file looked when it was read."""
         self._unsubscribe()
         self.undo_stack.clear()
         self.document = document
         self.path = Path(path).resolve() if path is not None else None
+        self.session.attach(self.path, stamp)
         self.untitled_name = name or "Untitled"
         # the panel first: its auto backward fills in the grads before the canvas builds its
         # items, so they are drawn once with their final numbers
@@ -275,6 +283,7 @@ class MainWindow(QMainWindow):
         """Open a document; on failure the current one stays and the error is shown."""
         if ask and not self.maybe_save():
             return False
+        stamp = FileStamp.of(path)  # before reading: a write meanwhile counts as a change
         try:
             doc = Document.load(path)
         except DocumentError as exc:
@@ -283,7 +292,7 @@ class MainWindow(QMainWindow):
                 self.settings.remove_recent_file(os.path.abspath(os.fspath(path)))
             return False
         self.stop_background_work()
-        self.set_document(doc, path)
+        self.set_document(doc, path, stamp=stamp)
         self.settings.add_recent_file(path)
         self.show_message(f"Opened {self.display_name()}")
         return True
@@ -323,16 +332,16 @@ class MainWindow(QMainWindow):
     def save_as(self) -> bool:
         start = str(self.path) if self.path is not None else \
             self.untitled_name.split(" (")[0] + ".mgs"
-        path, _ = QFileDialog.getSaveFileName(self, "Save graph", start, FILE_FILTER)
-        if not path:
-            return False
-        if not Path(path).suffix:
-            path += ".mgs"
-        return self.save_file(path)
+        path = file_dialogs.ask_save_path(self, "Save graph", start, FILE_FILTER, ".mgs")
+        return bool(path) and self.save_file(path)
 
     def save_file(self, path: str | os.PathLike) -> bool:
         """Save to ``path``; on failure the document stays modified, the file on disk stays
-        as it was and the error is shown."""
+        as it was and the error is shown. A file changed on disk since it was read here
+        is not replaced without asking."""
+        answer = file_session.confirm_save(self, path)
+        if answer != file_session.OVERWRITE:
+            return answer == file_session.SAVE_AS and self.save_as()
         try:
             self.document.save(path)
         except DocumentError as exc:
@@ -342,6 +351,7 @@ class MainWindow(QMainWindow):
             self.show_error("Can't save the file", f"can't save {os.fspath(path)}: {exc}")
             return False
         self.path = Path(path).resolve()
+        self.session.saved(self.path)
         self.undo_stack.setClean()
         if self.autosaver is not None:
             self.autosaver.discard()
@@ -479,10 +489,7 @@ class MainWindow(QMainWindow):
     def _export_path(self, title: str, suffix: str, filt: str) -> str | None:
         base = self.path.with_suffix(suffix) if self.path is not None else \
             Path(self.untitled_name.split(" (")[0] + suffix)
-        path, _ = QFileDialog.getSaveFileName(self, title, str(base), filt)
-        if path and not Path(path).suffix:
-            path += suffix
-        return path or None
+        return file_dialogs.ask_save_path(self, title, base, filt, suffix)
 
     def export_picture_dialog(self, fmt: str) -> bool:
         path = self._export_path(f"Export {fmt.upper()}", f".{fmt}",
@@ -589,4 +596,8 @@ class MainWindow(QMainWindow):
         if event.type() == QEvent.Type.PaletteChange:
             actions_mod.refresh_icons(self.actions)
             self.palette_widget.refresh_icons()
+        elif event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            # back at the front: did another window or program write our file? (asked after
+            # the event, never from inside Qt's activation handling)
+            QTimer.singleShot(0, self, lambda: file_session.check_disk(self))
         super().changeEvent(event)
