@@ -114,3 +114,33 @@ def test_any_mix_of_live_and_stale_wires_is_all_or_nothing(qtbot, picks, delete_
             stack.undo()
             assert doc.to_json() == before
             stack.clear()
+
+
+def test_a_macro_whose_edits_are_all_refused_leaves_no_entry(canvas, doc, neuron):
+    """Palette drops, quick-add and drag-splices group commands in a macro: when the first
+    edit is refused (here: a drop beyond the coordinate limit) no empty entry may stay."""
+    from PySide6.QtCore import QPointF
+
+    before = _state(doc)
+    wire = doc.inputs_of(neuron["o"])["a"]
+    mid = canvas.canvas_scene.wire_item(neuron["o"], "a").path().pointAtPercent(0.5)
+    assert canvas.drop_kind("exp", QPointF(5e7, 5e7)) is None
+    assert canvas.undo_stack.count() == 0 and _state(doc) == before
+    nid = canvas.drop_kind("exp", mid)  # a real splice still makes one step
+    assert nid is not None and canvas.undo_stack.count() == 1
+    assert wire not in doc.wires
+    canvas.undo_stack.undo()
+    assert _state(doc) == before
+
+
+def test_a_step_that_overflows_every_leaf_leaves_no_entry(doc, undo_stack):
+    from mgstudio.app.grads import step_along_gradient
+
+    x = doc.add_node("input", label="x", value=1e308)
+    w = doc.add_node("input", label="w", value=1e308)
+    m = doc.add_node("mul", label="m")
+    doc.connect(x, m, "a")
+    doc.connect(w, m, "b")
+    before = _state(doc)
+    step_along_gradient(doc, undo_stack, [x, w], 10.0)  # x + 10 * 1e308 is not finite
+    assert undo_stack.count() == 0 and _state(doc) == before

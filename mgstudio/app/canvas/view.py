@@ -21,6 +21,7 @@ from mgstudio.app.commands import (
     SetParamCommand,
     SetValueCommand,
     SpliceCommand,
+    macro,
 )
 from mgstudio.document import KINDS
 
@@ -325,11 +326,10 @@ class CanvasView(QGraphicsView):
         splice = self._splice_target(moved)
         if splice is not None:
             nid, wire, port = splice
-            self.undo_stack.beginMacro(f"Insert {doc.nodes[nid].label or doc.nodes[nid].kind} "
-                                       "into wire")
-            self.push(MoveNodesCommand(doc, moved))
-            self.push(SpliceCommand(doc, nid, wire, port))
-            self.undo_stack.endMacro()
+            with macro(self.undo_stack,
+                       f"Insert {doc.nodes[nid].label or doc.nodes[nid].kind} into wire"):
+                self.push(MoveNodesCommand(doc, moved))
+                self.push(SpliceCommand(doc, nid, wire, port))
         else:
             self.push(MoveNodesCommand(doc, moved))
         for nid in moved:  # a refused move snaps back to where the document has the node
@@ -671,8 +671,7 @@ class CanvasView(QGraphicsView):
         if link is None or link.node_id not in doc.nodes or (link.is_output and not inputs):
             self.add_node_at(kind, pos)
             return
-        self.undo_stack.beginMacro(f"Add {kind}")
-        try:
+        with macro(self.undo_stack, f"Add {kind}"):
             if link.is_output:  # the new node takes the wire into its first input
                 nid = self.add_node_at(kind, pos, select=False)
                 if nid is not None:
@@ -681,8 +680,6 @@ class CanvasView(QGraphicsView):
                 nid = self.add_node_at(kind, QPointF(pos.x() - 240.0, pos.y()), select=False)
                 if nid is not None:
                     self.push(ConnectCommand(doc, nid, link.node_id, link.name))
-        finally:
-            self.undo_stack.endMacro()
         if nid is not None:
             self.select_ids([nid])
 
@@ -739,13 +736,10 @@ class CanvasView(QGraphicsView):
         if wire_item is None:
             return self.add_node_at(kind, pos)
         wire = wire_item.wire
-        self.undo_stack.beginMacro(f"Insert {kind} into wire")
-        try:
+        with macro(self.undo_stack, f"Insert {kind} into wire"):
             nid = self.add_node_at(kind, pos, select=False)
             if nid is not None:
                 self.push(SpliceCommand(self.document, nid, wire, KINDS[kind].inputs[0]))
-        finally:
-            self.undo_stack.endMacro()
         if nid is not None:
             self.select_ids([nid])
         return nid
