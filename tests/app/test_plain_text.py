@@ -191,3 +191,25 @@ def test_html_in_the_format_field_is_shown_as_text(window, tmp_path, boxes):
     assert len(boxes) == 1
     text = " ".join(t for _, t in boxes[0])
     assert "<h2>Big heading</h2>" in text and "<a href='https://example.com/'>" in text
+
+
+def test_node_labels_on_plot_axes_are_not_mathtext(window, tmp_path):
+    """matplotlib reads ``$…$`` as maths: a label like ``$x^{$`` used to make every draw of the
+    Derivative pane raise; it is shown as typed."""
+    from mgstudio.app import learn
+
+    tools = learn.install(window)
+    doc = Document()
+    x = doc.add_node("input", label="$x^{$", value=1.0, pos=(0, 0))
+    t = doc.add_node("tanh", label="$\\frac{y$", pos=(300, 0))
+    doc.connect(x, t, "a")
+    path = tmp_path / "math.mgs"
+    doc.save(path)
+    assert window.open_file(path)
+    tools.show_sweep()
+    window.canvas.select_node(window.document.nodes[x].id)
+    pane = tools.sweep
+    pane._draw()
+    pane.figure_canvas.draw()  # raises ValueError on a mathtext parse error
+    ax = pane._artists["ax"]
+    assert ax.get_xlabel() == "$x^{$" and ax.get_ylabel() == "$\\frac{y$"
