@@ -270,7 +270,7 @@ def _differing_pixels(a: QImage, b: QImage) -> int:
                for y in range(a.height()) for x in range(a.width()))
 
 
-@pytest.mark.parametrize("zoom", [1.0, 0.8, 1.5])
+@pytest.mark.parametrize("zoom", [1.0, 0.8, 1.5, 0.3])
 @pytest.mark.parametrize(("dx", "dy"), [(30, 0), (0, 30), (-17, 23), (7, -45)])
 def test_a_panned_layer_equals_a_fresh_layer(canvas, pair, zoom, dx, dy):
     """After a pan only the uncovered strip is drawn; the grid must be anchored to scene
