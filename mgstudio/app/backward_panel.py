@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from mgstudio.document import KINDS
 from mgstudio.document.outputs import why_backward_idle
 
+from . import plain
 from .canvas.numbers import MISSING, format_number
 from .commands import SelectOutputCommand
 from .icons import icon
@@ -122,7 +123,8 @@ class NodeTableModel(QAbstractTableModel):
         if role == _ALIGN:
             return _RIGHT if index.column() >= 2 else None
         if role == _TIP and self.document is not None and index.isValid():
-            return self.document.why_incomplete(self._ids[index.row()]) or None
+            why = self.document.why_incomplete(self._ids[index.row()])
+            return plain.tooltip(why) if why else None  # it names nodes by their labels
         return None
 
     def _display(self, row: int, col: int):

@@ -11,11 +11,13 @@ exception cannot travel back through Qt's ``push``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 
 from PySide6.QtGui import QUndoCommand
 
 from mgstudio.document import DocumentError, Wire, fileformat
+from mgstudio.document.errors import UnknownWireError
 
 _SET_VALUE_ID = 4201
 _SET_PARAM_ID = 4202
@@ -32,6 +34,30 @@ def node_name(doc, nid: str) -> str:
 def wire_text(doc, wire: Wire) -> str:
     """``a → e.a``: the lecture-style name of a wire."""
     return f"{node_name(doc, wire.src)} → {node_name(doc, wire.dst)}.{wire.port}"
+
+
+@contextmanager
+def macro(stack, text: str) -> Iterator[None]:
+    """``beginMacro``/``endMacro``, without the empty entry Qt keeps when every edit inside
+    was refused (a refused command is dropped, the macro around it was not). Top level only."""
+    stack.beginMacro(text)
+    try:
+        yield
+    finally:
+        stack.endMacro()
+        top = stack.command(stack.index() - 1) if stack.index() > 0 else None
+        if top is not None and top.childCount() == 0 and top.text() == text:
+            top.setObsolete(True)
+            stack.undo()  # Qt deletes an obsolete command when it is undone
+
+
+def check_wires(doc, wires: Iterable[Wire]) -> None:
+    """Refuse (``UnknownWireError``) unless every wire is in the document now: commands that
+    remove several wires check them all before changing anything, so a refused edit changes
+    nothing."""
+    for w in wires:
+        if w.dst not in doc.nodes or doc.inputs_of(w.dst).get(w.port) != w:
+            raise UnknownWireError(f"there is no such wire in this document: {w}")
 
 
 def _number(x: float) -> str:
@@ -174,6 +200,12 @@ class RemoveNodesCommand(DocumentCommand):
         self._record = None
 
     def _redo(self) -> None:
+        # all checks first: a stale wire or node must not leave earlier disconnects applied
+        if not self.ids and not self.wires:
+            raise DocumentError("nothing to delete")
+        for nid in self.ids:
+            self.doc.node(nid)
+        check_wires(self.doc, self.wires)
         with self.doc.batch():
             for w in self.wires:
                 self.doc.disconnect(w)
@@ -209,10 +241,14 @@ class DisconnectCommand(DocumentCommand):
         self.wires = [wires] if isinstance(wires, Wire) else list(dict.fromkeys(wires))
         if text is None:
             text = (f"Disconnect {wire_text(doc, self.wires[0])}" if len(self.wires) == 1
-                    else f"Cut {_count(len(self.wires), 'wire')}")
+                    else f"Cut {_count(len(self.wires), 'wire')}" if self.wires
+                    else "Disconnect")
         super().__init__(doc, text, parent)
 
     def _redo(self) -> None:
+        if not self.wires:
+            raise DocumentError("no wire to disconnect")
+        check_wires(self.doc, self.wires)  # all or nothing
         with self.doc.batch():
             for w in self.wires:
                 self.doc.disconnect(w)
@@ -328,46 +364,71 @@ class MoveNodesCommand(DocumentCommand):
                  old: Mapping[str, tuple[float, float]] | None = None,
                  text: str | None = None, parent=None):
         self.new = {nid: (float(x), float(y)) for nid, (x, y) in positions.items()}
-        self.old = dict(old) if old is not None else {nid: doc.nodes[nid].pos for nid in self.new}
+        # a stale id is refused by the first redo (move_nodes checks every id before moving)
+        self.old = dict(old) if old is not None else {
+            nid: doc.nodes[nid].pos for nid in self.new if nid in doc.nodes}
         if text is None:
             text = (f"Move {node_name(doc, next(iter(self.new)))}" if len(self.new) == 1
                     else f"Move {_count(len(self.new), 'node')}")
         super().__init__(doc, text, parent)
 
     def _redo(self) -> None:
+        if not self.new:
+            raise DocumentError("nothing to move")
         self.doc.move_nodes(self.new)
 
     def _undo(self) -> None:
         self.doc.move_nodes(self.old)
 
 
-class SpliceCommand(DocumentCommand):
-    """Put a node into a wire: ``src → node.<first free input>`` and ``node → dst.port``."""
+class RewireCommand(DocumentCommand):
+    """Replace some wires by others in one step, all or nothing (a reconnect drag, a splice):
+    the old wires are checked before any is removed, and a refused new wire puts everything
+    back before the refusal is reported."""
 
-    def __init__(self, doc, nid: str, wire: Wire, port: str, parent=None):
-        super().__init__(doc, f"Insert {node_name(doc, nid)} into {wire_text(doc, wire)}",
-                         parent)
-        self.old = wire
-        self.new = (Wire(wire.src, nid, port), Wire(nid, wire.dst, wire.port))
+    def __init__(self, doc, remove: Iterable[Wire], add: Iterable[Wire], text: str,
+                 parent=None):
+        super().__init__(doc, text, parent)
+        self.old = tuple(remove)
+        self.new = tuple(add)
 
     def _redo(self) -> None:
+        check_wires(self.doc, self.old)
         with self.doc.batch():
-            self.doc.disconnect(self.old)
+            for w in self.old:
+                self.doc.disconnect(w)
+            done: list[Wire] = []
             try:
                 for w in self.new:
-                    self.doc.connect(w.src, w.dst, w.port)
+                    done.append(self.doc.connect(w.src, w.dst, w.port))
             except DocumentError:
-                for w in self.new:  # leave the document as it was
-                    if w in self.doc.wires:
-                        self.doc.disconnect(w)
-                self.doc.connect(self.old.src, self.old.dst, self.old.port)
+                for w in reversed(done):  # leave the document as it was
+                    self.doc.disconnect(w)
+                for w in reversed(self.old):
+                    self.doc.connect(w.src, w.dst, w.port)
                 raise
 
     def _undo(self) -> None:
         with self.doc.batch():
             for w in reversed(self.new):
                 self.doc.disconnect(w)
-            self.doc.connect(self.old.src, self.old.dst, self.old.port)
+            for w in reversed(self.old):
+                self.doc.connect(w.src, w.dst, w.port)
+
+
+class ReconnectCommand(RewireCommand):
+    """Drag a wire's end from one input to another."""
+
+    def __init__(self, doc, old: Wire, new: Wire, parent=None):
+        super().__init__(doc, [old], [new], f"Reconnect {wire_text(doc, new)}", parent)
+
+
+class SpliceCommand(RewireCommand):
+    """Put a node into a wire: ``src → node.<first free input>`` and ``node → dst.port``."""
+
+    def __init__(self, doc, nid: str, wire: Wire, port: str, parent=None):
+        super().__init__(doc, [wire], [Wire(wire.src, nid, port), Wire(nid, wire.dst, wire.port)],
+                         f"Insert {node_name(doc, nid)} into {wire_text(doc, wire)}", parent)
 
 
 _SELECT_OUTPUT_ID = 4203

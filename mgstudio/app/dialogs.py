@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from . import plain
 from .background import BackgroundTasks
 from .canvas.neuron import ACTIVATIONS, MAX_INPUTS
 
@@ -81,7 +82,7 @@ class CodeImportDialog(QDialog):
         self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.editor.setPlainText(text)
         layout.addWidget(self.editor, 1)
-        self.error = QLabel()
+        self.error = plain.label()  # the error quotes the pasted code
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #d23c32;")
         self.error.hide()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from mgstudio.document import KINDS
 from mgstudio.document.outputs import shown_output
 
-from .commands import SetValueCommand
+from .commands import SetValueCommand, macro
 
 
 def output_of(doc) -> str | None:
@@ -56,11 +56,12 @@ def step_along_gradient(doc, undo_stack, leaves: list[str], step: float) -> Step
     if moves:
         with doc.batch():  # one values_changed for the whole step
             if len(moves) > 1:
-                undo_stack.beginMacro(f"Step {len(moves)} leaves along the gradient")
-            for nid, new in moves:
-                undo_stack.push(SetValueCommand(doc, nid, new, merge=False))
-            if len(moves) > 1:
-                undo_stack.endMacro()
+                # a step that overflows every leaf is refused: no empty entry may stay
+                with macro(undo_stack, f"Step {len(moves)} leaves along the gradient"):
+                    for nid, new in moves:
+                        undo_stack.push(SetValueCommand(doc, nid, new, merge=False))
+            else:
+                undo_stack.push(SetValueCommand(doc, moves[0][0], moves[0][1], merge=False))
     out_value = doc.value_of(output)
     after = out_value.data if out_value is not None else None
     return StepResult(output, name, before, after, tuple(nid for nid, _ in moves))

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from mgstudio.document import KINDS
 
+from . import plain
 from .canvas.numbers import MISSING, format_number, nudged, parse_number
 from .commands import SetLabelCommand, SetParamCommand, SetValueCommand
 from .grads import StepResult, leaves_upstream, output_of, step_along_gradient
@@ -83,7 +84,7 @@ class InspectorWidget(QWidget):
         head = QHBoxLayout()
         self.icon_label = QLabel()
         self.icon_label.setFixedSize(24, 24)
-        self.title = QLabel("No node selected")
+        self.title = plain.label("No node selected")  # node labels and errors below
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
@@ -91,7 +92,7 @@ class InspectorWidget(QWidget):
         head.addWidget(self.title, 1)
         outer.addLayout(head)
 
-        self.hint = QLabel("Select a node on the canvas to see and edit it.")
+        self.hint = plain.label("Select a node on the canvas to see and edit it.")
         self.hint.setWordWrap(True)
         outer.addWidget(self.hint)
 
@@ -103,7 +104,7 @@ class InspectorWidget(QWidget):
         self.label_edit.setPlaceholderText("(no label)")
         self.label_edit.editingFinished.connect(self._commit_label)
         self.label_edit.escaped.connect(self.revert_fields)
-        self.kind_label = QLabel()
+        self.kind_label = plain.label()
         self.data_edit = NumberField()
         self.data_edit.editingFinished.connect(self._commit_value)
         self.data_edit.escaped.connect(self.revert_fields)
@@ -116,7 +117,7 @@ class InspectorWidget(QWidget):
         self.params_form = form
         outer.addWidget(self.form_box)
 
-        self.error = QLabel()
+        self.error = plain.label()
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #d23c32;")
         self.error.hide()
@@ -157,7 +158,7 @@ class InspectorWidget(QWidget):
         buttons.addWidget(self.step_button)
         buttons.addWidget(self.step_all_button)
         nudge.addLayout(buttons)
-        self.step_result = QLabel()
+        self.step_result = plain.label()
         self.step_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         nudge.addWidget(self.step_result)
         outer.addWidget(self.nudge_box)

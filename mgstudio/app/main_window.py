@@ -9,12 +9,11 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QPointF, Signal
+from PySide6.QtCore import QEvent, QPointF, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QUndoView,
@@ -24,9 +23,10 @@ from PySide6.QtWidgets import (
 from mgstudio.document import Document, DocumentError
 from mgstudio.document.examples import list_examples
 from mgstudio.engine import gc_paused
+from mgstudio.session import DocumentSession, FileStamp
 
 from . import actions as actions_mod
-from . import autosave, window_layout
+from . import autosave, file_dialogs, file_session, plain, window_layout
 from .background import BackgroundTasks
 from .backward_panel import BackwardPanel
 from .canvas.numbers import MISSING, format_number
@@ -65,6 +65,11 @@ class MainWindow(QMainWindow):
         self.ask_recovery: Callable[[autosave.Swap], str] = self._recovery_box
         #: keeps a swap file of unsaved work; off until ``enable_autosave`` (the launcher)
         self.autosaver: autosave.Autosaver | None = None
+        #: the file as last read or written here: notices writes by other windows/programs
+        self.session = DocumentSession()
+        #: asks Overwrite / Save As / Cancel, and Reload / Keep mine (see file_session)
+        self.ask_save_conflict = file_session.ask_save_conflict
+        self.ask_reload = file_session.ask_reload
         self.undo_stack = QUndoStack(self)
         #: long work (layout, rendering, import, checks) runs here, off the GUI thread
         self.tasks = BackgroundTasks(self)
@@ -99,7 +104,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.toolbars = window_layout.build_toolbars(self, self.actions)
 
-        self.output_label = QLabel()
+        self.output_label = plain.label()  # shows a node's label
         self.statusBar().addPermanentWidget(self.output_label)
         self._connect()
         window_layout.place_default(self)  # the saved layout comes back at the first show
@@ -205,12 +210,14 @@ class MainWindow(QMainWindow):
 
     # --- documents --------------------------------------------------------------------------
     def set_document(self, document: Document, path: str | os.PathLike | None = None,
-                     name: str | None = None) -> None:
-        """Show another document (its undo history starts empty and clean)."""
+                     name: str | None = None, stamp: FileStamp | None = None) -> None:
+        """Show another document (its undo history starts empty and clean); ``stamp`` is
+        how its file looked when it was read."""
         self._unsubscribe()
         self.undo_stack.clear()
         self.document = document
         self.path = Path(path).resolve() if path is not None else None
+        self.session.attach(self.path, stamp)
         self.untitled_name = name or "Untitled"
         # the panel first: its auto backward fills in the grads before the canvas builds its
         # items, so they are drawn once with their final numbers
@@ -249,6 +256,7 @@ class MainWindow(QMainWindow):
         """Open a document; on failure the current one stays and the error is shown."""
         if ask and not self.maybe_save():
             return False
+        stamp = FileStamp.of(path)  # before reading: a write meanwhile counts as a change
         try:
             doc = Document.load(path)
         except DocumentError as exc:
@@ -257,7 +265,7 @@ class MainWindow(QMainWindow):
                 self.settings.remove_recent_file(os.path.abspath(os.fspath(path)))
             return False
         self.stop_background_work()
-        self.set_document(doc, path)
+        self.set_document(doc, path, stamp=stamp)
         self.settings.add_recent_file(path)
         self.show_message(f"Opened {self.display_name()}")
         return True
@@ -302,16 +310,16 @@ class MainWindow(QMainWindow):
     def save_as(self) -> bool:
         start = str(self.path) if self.path is not None else \
             self.untitled_name.split(" (")[0] + ".mgs"
-        path, _ = QFileDialog.getSaveFileName(self, "Save graph", start, FILE_FILTER)
-        if not path:
-            return False
-        if not Path(path).suffix:
-            path += ".mgs"
-        return self.save_file(path)
+        path = file_dialogs.ask_save_path(self, "Save graph", start, FILE_FILTER, ".mgs")
+        return bool(path) and self.save_file(path)
 
     def save_file(self, path: str | os.PathLike) -> bool:
         """Save to ``path``; on failure the document stays modified, the file on disk stays
-        as it was and the error is shown."""
+        as it was and the error is shown. A file changed on disk since it was read here
+        is not replaced without asking."""
+        answer = file_session.confirm_save(self, path)
+        if answer != file_session.OVERWRITE:
+            return answer == file_session.SAVE_AS and self.save_as()
         try:
             self.document.save(path)
         except DocumentError as exc:
@@ -321,6 +329,7 @@ class MainWindow(QMainWindow):
             self.show_error("Can't save the file", f"can't save {os.fspath(path)}: {exc}")
             return False
         self.path = Path(path).resolve()
+        self.session.saved(self.path)
         self.undo_stack.setClean()
         if self.autosaver is not None:
             self.autosaver.discard()
@@ -334,8 +343,8 @@ class MainWindow(QMainWindow):
         """Ask about unsaved changes; False means the user cancelled."""
         if not self.is_modified():
             return True
-        answer = QMessageBox.warning(
-            self, APP_NAME, f"Save the changes to {self.display_name()}?",
+        answer = plain.ask(
+            self, QMessageBox.Icon.Warning, APP_NAME, f"Save the changes to {self.display_name()}?",
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
         if answer == QMessageBox.StandardButton.Save:
@@ -396,10 +405,11 @@ class MainWindow(QMainWindow):
 
     def _recovery_box(self, swap: autosave.Swap) -> str:
         what = str(swap.original) if swap.original is not None else swap.name
-        box = QMessageBox(QMessageBox.Icon.Question, APP_NAME,
-                          f"mgstudio stopped unexpectedly with unsaved changes to {what}.",
-                          QMessageBox.StandardButton.NoButton, self)
-        box.setInformativeText("Recover them? Later asks again at the next start.")
+        box = plain.message_box(
+            self, QMessageBox.Icon.Question, APP_NAME,
+            f"mgstudio stopped unexpectedly with unsaved changes to {what}.",
+            QMessageBox.StandardButton.NoButton,
+            informative="Recover them? Later asks again at the next start.")
         recover = box.addButton("&Recover", QMessageBox.ButtonRole.AcceptRole)
         discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
         box.addButton("&Later", QMessageBox.ButtonRole.RejectRole)
@@ -415,7 +425,7 @@ class MainWindow(QMainWindow):
         for i, path in enumerate(files):
             action = menu.addAction(f"&{i + 1} {os.path.basename(path)}" if i < 9
                                     else os.path.basename(path))
-            action.setToolTip(path)
+            action.setToolTip(plain.tooltip(path))
             action.setStatusTip(path)
             action.setData(path)
             action.triggered.connect(lambda _c=False, p=path: self.open_file(p))
@@ -457,10 +467,7 @@ class MainWindow(QMainWindow):
     def _export_path(self, title: str, suffix: str, filt: str) -> str | None:
         base = self.path.with_suffix(suffix) if self.path is not None else \
             Path(self.untitled_name.split(" (")[0] + suffix)
-        path, _ = QFileDialog.getSaveFileName(self, title, str(base), filt)
-        if path and not Path(path).suffix:
-            path += suffix
-        return path or None
+        return file_dialogs.ask_save_path(self, title, base, filt, suffix)
 
     def export_picture_dialog(self, fmt: str) -> bool:
         path = self._export_path(f"Export {fmt.upper()}", f".{fmt}",
@@ -518,7 +525,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 8000)
 
     def _error_box(self, title: str, text: str) -> None:
-        QMessageBox.critical(self, title, text)
+        plain.critical(self, title, text)
 
     def about(self) -> None:
         QMessageBox.about(self, f"About {APP_NAME}", ABOUT)
@@ -571,4 +578,8 @@ class MainWindow(QMainWindow):
         if event.type() == QEvent.Type.PaletteChange:
             refresh_icons(self)  # every action's SVG icon, plugins' too, in the new colours
             self.palette_widget.refresh_icons()
+        elif event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            # back at the front: did another window or program write our file? (asked after
+            # the event, never from inside Qt's activation handling)
+            QTimer.singleShot(0, self, lambda: file_session.check_disk(self))
         super().changeEvent(event)

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from mgstudio.app import plain
 from mgstudio.document import KINDS, Document
 from mgstudio.document.examples import list_examples
 
@@ -345,11 +346,11 @@ def test_unsaved_changes_prompt(window, open_example, monkeypatch, tmp_path, ans
                "discard": QMessageBox.StandardButton.Discard,
                "save": QMessageBox.StandardButton.Save}
 
-    def fake_warning(parent, title, text, *args):
+    def fake_ask(parent, icon, title, text, *args):
         asked.append(text)
         return buttons[answer]
 
-    monkeypatch.setattr(QMessageBox, "warning", staticmethod(fake_warning))
+    monkeypatch.setattr(plain, "ask", fake_ask)
     done = window.new_file()
     assert asked == ["Save the changes to kept.mgs?"]
     if answer == "cancel":
@@ -365,8 +366,7 @@ def test_quit_asks_and_cancel_keeps_the_window(window, open_example, monkeypatch
     ids = open_example("neuron.mgs")
     window.canvas.select_node(ids["b"])
     window.inspector.set_value(1.0)
-    monkeypatch.setattr(QMessageBox, "warning",
-                        staticmethod(lambda *a: QMessageBox.StandardButton.Cancel))
+    monkeypatch.setattr(plain, "ask", lambda *a: QMessageBox.StandardButton.Cancel)
     window.actions["quit"].trigger()
     assert window.isVisible()
 
@@ -587,8 +587,8 @@ def test_errors_use_a_message_box_by_default(qtbot, settings_path, monkeypatch, 
     from mgstudio.app.settings import StudioSettings
 
     shown = []
-    monkeypatch.setattr(QMessageBox, "critical",
-                        staticmethod(lambda parent, title, text, *a: shown.append(text)))
+    monkeypatch.setattr(plain, "ask",
+                        lambda parent, icon, title, text, *a: shown.append(text))
     win = MainWindow(settings=StudioSettings())
     qtbot.addWidget(win)
     assert not win.open_file(tmp_path / "nothing-here.mgs")
@@ -601,12 +601,10 @@ def test_open_asks_about_unsaved_changes(window, open_example, monkeypatch, tmp_
     Document().save(other)
     window.canvas.select_node(ids["x1"])
     window.inspector.set_value(3.0)
-    monkeypatch.setattr(QMessageBox, "warning",
-                        staticmethod(lambda *a: QMessageBox.StandardButton.Cancel))
+    monkeypatch.setattr(plain, "ask", lambda *a: QMessageBox.StandardButton.Cancel)
     assert not window.open_file(other)
     assert window.document.nodes[ids["x1"]].value == 3.0
-    monkeypatch.setattr(QMessageBox, "warning",
-                        staticmethod(lambda *a: QMessageBox.StandardButton.Discard))
+    monkeypatch.setattr(plain, "ask", lambda *a: QMessageBox.StandardButton.Discard)
     assert window.open_file(other)
     assert len(window.document.nodes) == 0 and window.path == other.resolve()
 

@@ -262,3 +262,50 @@ def test_exporting_while_zoomed_out_draws_the_records(canvas, far, tmp_path, mon
     render_scene(canvas.canvas_scene, tmp_path / "far.png", "png")
     assert sorted(labels) == sorted(far)
     assert canvas.item_for(far[1]).boxed  # and the view is back to boxes
+
+
+def _differing_pixels(a: QImage, b: QImage) -> int:
+    assert a.size() == b.size()
+    return sum(a.pixel(x, y) != b.pixel(x, y)
+               for y in range(a.height()) for x in range(a.width()))
+
+
+@pytest.mark.parametrize("zoom", [1.0, 0.8, 1.5, 0.3])
+@pytest.mark.parametrize(("dx", "dy"), [(30, 0), (0, 30), (-17, 23), (7, -45)])
+def test_a_panned_layer_equals_a_fresh_layer(canvas, pair, zoom, dx, dy):
+    """After a pan only the uncovered strip is drawn; the grid must be anchored to scene
+    coordinates so that strip lines up with the pixels scrolled along (it used to draw a line
+    every 100 px from wherever the strip began, rounded to 20)."""
+    canvas.scale(zoom, zoom)
+    canvas.viewport().repaint()
+    redraws = canvas.wire_layer.redraws
+    for bar, d in ((canvas.horizontalScrollBar(), dx), (canvas.verticalScrollBar(), dy)):
+        bar.setValue(bar.value() + d)
+    canvas.viewport().repaint()
+    assert canvas.wire_layer.redraws == redraws  # really a partial redraw
+    panned = canvas.viewport().grab().toImage()
+    canvas.wire_layer.invalidate()
+    canvas.viewport().repaint()
+    assert canvas.wire_layer.redraws == redraws + 1
+    fresh = canvas.viewport().grab().toImage()
+    assert _differing_pixels(panned, fresh) == 0
+
+
+def test_a_wire_edit_redraws_to_the_same_pixels_as_a_fresh_layer(canvas, doc, undo_stack,
+                                                                   pair):
+    """Moving a node redraws the rectangles its wires left and took (grid included): no
+    misaligned grid patch or leftover line fragment may remain."""
+    a, t = pair
+    canvas.scale(0.8, 0.8)
+    canvas.viewport().repaint()
+    redraws = canvas.wire_layer.redraws
+    undo_stack.push(MoveNodesCommand(doc, {t: (430.0, 330.0)}))
+    e = doc.add_node("exp", pos=(150.0, 260.0))
+    doc.connect(a, e, "a")
+    canvas.viewport().repaint()
+    assert canvas.wire_layer.redraws == redraws
+    edited = canvas.viewport().grab().toImage()
+    canvas.wire_layer.invalidate()
+    canvas.viewport().repaint()
+    fresh = canvas.viewport().grab().toImage()
+    assert _differing_pixels(edited, fresh) == 0

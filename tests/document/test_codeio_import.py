@@ -336,14 +336,22 @@ REFUSED = [
 
 
 @pytest.mark.parametrize(("source", "line", "fragment"), REFUSED)
-def test_refused_with_line_number(source, line, fragment):
+def test_refused_with_line_number(source, line, fragment, tmp_path, capsys):
     with pytest.raises(CodeImportError) as info:
         import_code(source)
     err = info.value
-    assert isinstance(err, DocumentError)
     assert err.line == line
     assert str(err).startswith(f"line {line}: ")
     assert fragment in str(err)
+    # and the user sees it: `import` prints that one line (exit 1, no traceback, no file)
+    from mgstudio.cli import main
+
+    snippet, out = tmp_path / "snippet.py", tmp_path / "out.mgs"
+    snippet.write_text(source, encoding="utf-8")
+    assert main(["import", str(snippet), "-o", str(out)]) == 1
+    printed = capsys.readouterr().err.strip().splitlines()
+    assert printed == [f"error: {snippet}: {err}"]
+    assert not out.exists()
 
 
 def test_a_label_the_document_refuses_names_its_line():

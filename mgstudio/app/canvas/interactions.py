@@ -7,7 +7,7 @@ from PySide6.QtCore import QLineF, QPointF, Qt
 from PySide6.QtGui import QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsPathItem
 
-from mgstudio.app.commands import ConnectCommand, DisconnectCommand, wire_text
+from mgstudio.app.commands import ConnectCommand, DisconnectCommand, ReconnectCommand
 from mgstudio.document import KINDS, DocumentError, Wire
 
 from .port_item import INPUT, OUTPUT, PortRef
@@ -196,11 +196,9 @@ class WireDrag(Interaction):
         if picked is not None:
             if wire == picked.wire:
                 return
-            stack = view.undo_stack
-            stack.beginMacro(f"Reconnect {wire_text(doc, wire)}")
-            view.push(DisconnectCommand(doc, picked.wire))
-            view.push(ConnectCommand(doc, wire.src, wire.dst, wire.port))
-            stack.endMacro()
+            # one command, not a macro: a refused connect must not leave the wire cut (nor
+            # an empty "Reconnect" entry on the undo stack)
+            view.push(ReconnectCommand(doc, picked.wire, wire))
             return
         view.push(ConnectCommand(doc, wire.src, wire.dst, wire.port))
 

@@ -326,9 +326,17 @@ class NodeItem(QGraphicsItem):
 
     # --- what tests, the scene and interactions read ---------------------------------------
     def texts(self) -> list[str]:
-        """The strings shown in the record: ``[label, "data …", "grad …"]``."""
+        """The strings the record shows once up to date: ``[label, "data …", "grad …"]``
+        (a stale item pulls its numbers first; ``held_texts`` does not)."""
         self.refresh()
         return [self._label, *self._number_texts()]
+
+    def held_texts(self) -> list[str]:
+        """What the item holds now, without pulling from the document or formatting into
+        its own state: what it painted last, or paints next if nothing pulls first."""
+        data = MISSING if self._data is None else format_number(self._data)
+        grad = MISSING if self._grad is None else format_number(self._grad)
+        return [self._label, f"data {data}", f"grad {grad}"]
 
     @property
     def symbol(self) -> str:

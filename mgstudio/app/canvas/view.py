@@ -21,6 +21,7 @@ from mgstudio.app.commands import (
     SetParamCommand,
     SetValueCommand,
     SpliceCommand,
+    macro,
 )
 from mgstudio.document import KINDS
 
@@ -41,6 +42,7 @@ FIT_MAX_ZOOM = 1.25
 PASTE_STEP = 40.0
 NUDGE = 0.1
 STRAIGHT_WIRES_ZOOM = 0.15  # below this a wire's bend is a few pixels: draw lines
+GRID_STEP = 100.0  # scene units between grid lines
 
 
 class CanvasView(QGraphicsView):
@@ -324,11 +326,10 @@ class CanvasView(QGraphicsView):
         splice = self._splice_target(moved)
         if splice is not None:
             nid, wire, port = splice
-            self.undo_stack.beginMacro(f"Insert {doc.nodes[nid].label or doc.nodes[nid].kind} "
-                                       "into wire")
-            self.push(MoveNodesCommand(doc, moved))
-            self.push(SpliceCommand(doc, nid, wire, port))
-            self.undo_stack.endMacro()
+            with macro(self.undo_stack,
+                       f"Insert {doc.nodes[nid].label or doc.nodes[nid].kind} into wire"):
+                self.push(MoveNodesCommand(doc, moved))
+                self.push(SpliceCommand(doc, nid, wire, port))
         else:
             self.push(MoveNodesCommand(doc, moved))
         for nid in moved:  # a refused move snaps back to where the document has the node
@@ -701,8 +702,7 @@ class CanvasView(QGraphicsView):
         if link is None or link.node_id not in doc.nodes or (link.is_output and not inputs):
             self.add_node_at(kind, pos)
             return
-        self.undo_stack.beginMacro(f"Add {kind}")
-        try:
+        with macro(self.undo_stack, f"Add {kind}"):
             if link.is_output:  # the new node takes the wire into its first input
                 nid = self.add_node_at(kind, pos, select=False)
                 if nid is not None:
@@ -711,8 +711,6 @@ class CanvasView(QGraphicsView):
                 nid = self.add_node_at(kind, QPointF(pos.x() - 240.0, pos.y()), select=False)
                 if nid is not None:
                     self.push(ConnectCommand(doc, nid, link.node_id, link.name))
-        finally:
-            self.undo_stack.endMacro()
         if nid is not None:
             self.select_ids([nid])
 
@@ -769,13 +767,10 @@ class CanvasView(QGraphicsView):
         if wire_item is None:
             return self.add_node_at(kind, pos)
         wire = wire_item.wire
-        self.undo_stack.beginMacro(f"Insert {kind} into wire")
-        try:
+        with macro(self.undo_stack, f"Insert {kind} into wire"):
             nid = self.add_node_at(kind, pos, select=False)
             if nid is not None:
                 self.push(SpliceCommand(self.document, nid, wire, KINDS[kind].inputs[0]))
-        finally:
-            self.undo_stack.endMacro()
         if nid is not None:
             self.select_ids([nid])
         return nid
@@ -804,21 +799,25 @@ class CanvasView(QGraphicsView):
             scene.paint_boxes(painter, rect)
 
     def _paint_grid(self, painter: QPainter, rect: QRectF) -> None:
-        step = 20.0
+        # lines sit on multiples of GRID_STEP in scene coordinates, whatever part of the layer
+        # is drawn: a strip uncovered by a pan must line up with the pixels scrolled along
+        step = GRID_STEP
         # axis-aligned lines look the same without antialiasing, at a fraction of the cost
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         painter.setPen(self.canvas_scene.style.colors.grid)
-        left = math.floor(rect.left() / step) * step
-        top = math.floor(rect.top() / step) * step
+        first_x = math.floor(rect.left() / step)
+        first_y = math.floor(rect.top() / step)
         lines = []
-        x = left
-        while x < rect.right():
+        i = first_x
+        while i * step <= rect.right():
+            x = i * step
             lines.append(QLineF(x, rect.top(), x, rect.bottom()))
-            x += step * 5
-        y = top
-        while y < rect.bottom():
+            i += 1
+        i = first_y
+        while i * step <= rect.bottom():
+            y = i * step
             lines.append(QLineF(rect.left(), y, rect.right(), y))
-            y += step * 5
+            i += 1
         painter.drawLines(lines)
 
     def changeEvent(self, event) -> None:

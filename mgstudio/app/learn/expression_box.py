@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidg
 from mgstudio.document import KINDS, DocumentError
 from mgstudio.document.code_import import FUNCTIONS, CodeImportError, import_expression
 
+from .. import plain
 from ..background import tasks_for
 
 _NAME = r"[A-Za-z_][A-Za-z_0-9]*"
@@ -171,8 +172,8 @@ class ExpressionBox(QWidget):
     def _show_error(self, text: str) -> None:
         self.error_text = text
         self.error_label.setText(text)
-        self.error_label.setToolTip(text)
-        self.edit.setToolTip(text)
+        self.error_label.setToolTip(plain.tooltip(text))
+        self.edit.setToolTip(plain.tooltip(text))
         self.edit.setStyleSheet("QLineEdit { border: 1px solid #c62828; }")
         if self.edit.isVisible():
             self.error_label.adjustSize()

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -29,6 +28,7 @@ from mgstudio.document import Document
 from mgstudio.document.outputs import why_backward_idle
 from mgstudio.engine.gradcheck import gradcheck
 
+from .. import plain
 from ..background import tasks_for
 from .doc_watch import DocWatch
 from .naming import node_name, num, value_ids
@@ -117,7 +117,7 @@ class GradcheckPanel(QWidget):
             "Compare each leaf's grad with (f(x+h) − f(x−h)) / 2h, h = 1e-6")
         self.check_button.clicked.connect(lambda: self.run())
         top.addWidget(self.check_button)
-        self.summary = QLabel("Not checked yet.")
+        self.summary = plain.label("Not checked yet.")  # names leaves
         self.summary.setWordWrap(True)
         top.addWidget(self.summary, 1)
         layout.addLayout(top)

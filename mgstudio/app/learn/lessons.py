@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 
 from mgstudio.bundled import folder
 
+from .. import plain
+
 LESSONS_DIR = folder("lessons")
 _KEYS = ("title", "example", "panels", "select", "output", "zero_grad", "training", "try")
 
@@ -87,7 +89,7 @@ class LessonPanel(QWidget):
         self.index = -1
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        self.title_label = QLabel()
+        self.title_label = plain.label()
         font = self.title_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.25)
         font.setBold(True)
@@ -118,7 +120,7 @@ class LessonPanel(QWidget):
         for b in (self.prev_button, self.again_button, self.next_button):
             row.addWidget(b)
         layout.addLayout(row)
-        self.position_label = QLabel()
+        self.position_label = plain.label()
         row.insertWidget(0, self.position_label)
         self.show_lesson(-1)
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from mgstudio.document.outputs import why_backward_idle
 from mgstudio.engine.stepper import BackwardStepper, Step
 
+from .. import plain
 from .doc_watch import DocWatch
 from .naming import node_name, num, output_choices, value_ids
 from .overlays import NEXT, NOTE, RING, OverlayLayer
@@ -102,7 +103,7 @@ class StepperPanel(QWidget):
         self.speed.setValue(2)
         self.speed.setToolTip("Steps per second while playing")
         self.speed.valueChanged.connect(self._on_speed)
-        self.position_label = QLabel()
+        self.position_label = plain.label()
         for w in (self.reset_button, self.back_button, self.step_button, self.play_button):
             row.addWidget(w)
         row.addWidget(QLabel("speed"))
@@ -116,7 +117,7 @@ class StepperPanel(QWidget):
 
         self.explain = QTextBrowser()
         self.explain.setOpenLinks(False)
-        self.notes_label = QLabel()
+        self.notes_label = plain.label()  # names nodes
         self.notes_label.setWordWrap(True)
         self.notes_label.setStyleSheet("color: palette(mid);")
         layout.addWidget(self.notes_label)

@@ -30,6 +30,7 @@ from mgstudio.document.outputs import root_cause
 from mgstudio.engine import topological_order
 from mgstudio.engine.sweep import slopes, sweep
 
+from .. import plain
 from .doc_watch import DocWatch
 from .naming import node_name, num, output_choices
 
@@ -128,7 +129,7 @@ class SweepPane(QWidget):
         self.h_combo.setToolTip("The nudge of the numeric slope (f(x+h) − f(x)) / h")
         row.addWidget(self.h_combo)
         layout.addLayout(row)
-        self.slope_label = QLabel()
+        self.slope_label = plain.label()  # names nodes
         self.slope_label.setWordWrap(True)
         layout.addWidget(self.slope_label)
         self.plot_area = QVBoxLayout()
@@ -330,8 +331,9 @@ class SweepPane(QWidget):
         a["point"].set_data([s.x], [s.y])
         doc = self.document
         xn, yn = node_name(doc, s.leaf), node_name(doc, s.output)
-        ax.set_xlabel(xn)
-        ax.set_ylabel(yn)
+        # node labels are text, not matplotlib mathtext ("$" in a label must not raise)
+        ax.set_xlabel(xn, parse_math=False)
+        ax.set_ylabel(yn, parse_math=False)
         ax.set_title(f"slope {num(s.analytic)} (backward), {s.numeric:.6g} (numeric)")
         ax.set_xlim(s.xs[0], s.xs[-1])
         if finite.any():

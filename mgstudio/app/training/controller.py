@@ -30,6 +30,7 @@ from mgstudio.training.network_doc import (
     node_count,
 )
 
+from .. import plain
 from ..canvas.readable import show_readably
 from ..icons import icon_size, set_icon
 from ..window_layout import fixed_width, text_beside
@@ -455,8 +456,7 @@ class TrainingController(QObject):
         # non-modal: training results stay visible and nothing waits for the click
         if self._box is not None:
             self._box.close()
-        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
-                          self.window)
+        box = plain.message_box(self.window, QMessageBox.Icon.Warning, title, text)
         box.setModal(False)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.destroyed.connect(self._forget_box)
@@ -467,7 +467,8 @@ class TrainingController(QObject):
         self._box = None
 
     def _question_box(self, title: str, text: str) -> bool:
-        answer = QMessageBox.question(self.window, title, text)
+        answer = plain.ask(self.window, QMessageBox.Icon.Question, title, text,
+                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
 
     def _set_state(self, state: str) -> None:

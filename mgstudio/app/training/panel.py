@@ -38,6 +38,8 @@ from mgstudio.training import (
 from mgstudio.training.config import MAX_LAYERS, MAX_STEPS, MAX_WIDTH
 from mgstudio.training.datasets import MAX_SAMPLES
 
+from .. import plain
+
 CSV_ITEM = "CSV file…"
 CUSTOM = "custom"
 LOSS_TITLES = {"hinge": "hinge (micrograd's demo)", "mse": "mean squared error",
@@ -93,7 +95,7 @@ class TrainingPanel(QWidget):
                                "micrograd's moons demo")
         self.dataset = QComboBox()
         self.dataset.addItems([*DATASETS, CSV_ITEM])
-        self.csv_label = QLabel()
+        self.csv_label = plain.label()  # a file name: shown as text, never HTML
         self.csv_label.setWordWrap(True)
         self.samples = QSpinBox()
         self.samples.setRange(2, MAX_SAMPLES)
@@ -143,7 +145,7 @@ class TrainingPanel(QWidget):
         self.sample.setRange(0, MAX_SAMPLES - 1)
         self.sample.setToolTip("The sample whose expression graph 'Show network on canvas' "
                                "builds (counting from 0)")
-        self.error = QLabel()
+        self.error = plain.label()
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #c0392b")
         self.error.hide()

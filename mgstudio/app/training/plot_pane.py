@@ -17,7 +17,6 @@ import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -377,12 +376,11 @@ class PlotPane(QWidget):
         write_atomic(path, png.getvalue())
 
     def save_figure_dialog(self) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save figure", "training.png",
-                                              "PNG image (*.png)")
+        from ..file_dialogs import ask_save_path  # adds .png before its overwrite prompt
+
+        path = ask_save_path(self, "Save figure", "training.png", "PNG image (*.png)", ".png")
         if not path:
             return None
-        if not path.lower().endswith(".png"):
-            path += ".png"
         try:
             self.save_figure(path)
         except (OSError, ValueError, FileWriteError) as exc:
