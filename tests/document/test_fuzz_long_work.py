@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from _docgen import documents
+from _docgen import documents, finite
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,7 +18,8 @@ from mgstudio.engine import gradcheck
 
 MAGIC = {"svg": b"<svg", "png": b"\x89PNG", "pdf": b"%PDF", "dot": b"digraph"}
 
-any_numbers = st.floats() | st.sampled_from([0.0, -0.0, 1e-320, 1e308, -1e308])
+# the document holds finite numbers only; the extremes overflow inside the graph instead
+any_numbers = finite | st.sampled_from([0.0, -0.0, 5e-324, 1e-320, 1.7e308, -1.7e308])
 
 
 @st.composite
