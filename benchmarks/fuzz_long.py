@@ -1,6 +1,7 @@
 """Run the test suite's fuzzers for much longer than the default run: file loading, code
-import, CSV import, swap files, clipboard payloads, special files, the inspector's number
-fields and the stateful GUI session.
+import, CSV import, swap files, clipboard payloads, special files, capped rendering and
+layout, the gradient check's cone, the inspector's number fields and the stateful GUI
+session.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/fuzz_long.py --minutes 10
     .venv/bin/python benchmarks/fuzz_long.py --minutes 2 --only csv,json
@@ -61,6 +62,8 @@ def _pure_targets():
         # swap files, clipboard payloads, special files at every reader and writer
         **_module("tests/app/test_fuzz_hostile_files.py").fuzz_targets(),
         "positionless": (places.positionless_files(max_nodes=80), places.check_positionless),
+        # the long work's inputs: capped render/layout, the gradient check's cone
+        **_module("tests/document/test_fuzz_long_work.py").fuzz_targets(),
     }
 
 

@@ -4,8 +4,11 @@ checks, so that the window never freezes and every such job can be cancelled.
 A job is a Qt-free callable ``fn(progress)``. It calls ``progress(done, total)`` now and then
 (``total`` 0 means "busy, no count"); once the user cancels, that call raises
 :class:`Cancelled`, which unwinds the job through its own ``finally`` blocks (``dot`` is
-killed, leaves are restored). A job that never calls ``progress`` (the code importer) can be
-started ``interruptible``: Cancel then raises ``Cancelled`` inside its thread directly.
+killed, leaves are restored). A job with hooks of its own (the code importer's
+``progress(fraction)`` and ``cancel()``) is handed ``progress.fraction`` (shown as a
+percentage) and ``progress.cancelled`` (the Cancel flag); the importer's
+``ImportCancelled`` ends the task as cancelled, like :class:`Cancelled`. Stopping is always
+cooperative: a job that asks neither goes on until it ends, and its result is then dropped.
 
 Each job runs in a ``QThread`` of its own, owned by a :class:`Task` that lives in the GUI
 thread; the worker's signals reach the task's bound slots, so results and progress are handled
@@ -18,7 +21,6 @@ stops them all when the window closes (cancel, ``quit()``, ``wait()``).
 from __future__ import annotations
 
 import atexit
-import ctypes
 import threading
 import time
 import weakref
@@ -29,6 +31,7 @@ from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from mgstudio.document import DocumentError
+from mgstudio.document.code_import import ImportCancelled
 
 #: a job finishing sooner than this shows no dialog (no flash for small inputs)
 SHOW_DELAY_MS = 400
@@ -53,6 +56,38 @@ def _stop_all() -> None:
             pass
 
 
+class Progress:
+    """What a job is given as ``progress``: call it with ``(done, total)``; a job with its own
+    hooks takes :meth:`fraction` and :meth:`cancelled` instead."""
+
+    def __init__(self, task: Task, emit: Callable[[], None]):
+        self._task, self._emit = task, emit
+
+    def __call__(self, done: int, total: int) -> None:
+        """Report ``done`` of ``total`` (0: busy); raises :class:`Cancelled` once cancelled."""
+        if self._task._cancel.is_set():
+            raise Cancelled()
+        self._report(done, total, percent=False)
+
+    def fraction(self, f: float) -> None:
+        """Report a fraction from 0 to 1, shown as a percentage. It never raises: a job that
+        reports this way stops through its own ``cancel`` hook (:meth:`cancelled`)."""
+        self._report(int(max(0.0, min(1.0, f)) * 100), 100, percent=True)
+
+    def cancelled(self) -> bool:
+        """True once the user cancelled (or the window closed): the job's ``cancel()``."""
+        return self._task._cancel.is_set()
+
+    def _report(self, done: int, total: int, percent: bool) -> None:
+        task = self._task
+        task._latest = (done, total, percent)
+        now = time.monotonic()
+        if now - task._last_emit >= PROGRESS_EVERY:
+            task._last_emit = now
+            self._emit()
+        time.sleep(0)  # give the GUI thread the GIL between steps
+
+
 class _Worker(QObject):
     """Lives in the task's thread and runs the job once."""
 
@@ -66,19 +101,12 @@ class _Worker(QObject):
     @Slot()
     def run(self) -> None:
         task = self.task
-        task._thread_id = threading.get_ident()
-        outcome: tuple[str, Any] = ("failed", "the job did not finish")
         try:
-            try:
-                with task._lock:
-                    task._in_job = not task._cancel.is_set()
-                if task._in_job:
-                    outcome = ("done", task.fn(self._progress))
-                else:
-                    outcome = ("cancelled", None)
-            finally:
-                task._leave_job()
-        except Cancelled:
+            if task._cancel.is_set():  # cancelled before its thread got going
+                outcome: tuple[str, Any] = ("cancelled", None)
+            else:
+                outcome = ("done", task.fn(Progress(task, self.progressed.emit)))
+        except (Cancelled, ImportCancelled):
             outcome = ("cancelled", None)
         except DocumentError as exc:
             outcome = ("failed", str(exc))
@@ -89,17 +117,6 @@ class _Worker(QObject):
         task._outcome = outcome
         task._ended.set()
         self.finished.emit()
-
-    def _progress(self, done: int, total: int) -> None:
-        task = self.task
-        if task._cancel.is_set():
-            raise Cancelled()
-        now = time.monotonic()
-        task._latest = (done, total)
-        if now - task._last_emit >= PROGRESS_EVERY:
-            task._last_emit = now
-            self.progressed.emit()
-        time.sleep(0)  # give the GUI thread the GIL between steps
 
 
 class Task(QObject):
@@ -112,13 +129,11 @@ class Task(QObject):
 
     def __init__(self, title: str, fn: Callable, on_done: Callable | None = None,
                  on_failed: Callable | None = None, on_cancelled: Callable | None = None,
-                 interruptible: bool = False, parent_widget: QWidget | None = None,
-                 dialog: bool = True):
+                 parent_widget: QWidget | None = None, dialog: bool = True):
         super().__init__()
         self.title = title
         self.fn = fn
         self.on_done, self.on_failed, self.on_cancelled = on_done, on_failed, on_cancelled
-        self.interruptible = interruptible
         self.state = "running"
         self.result: Any = None
         self.error = ""
@@ -127,11 +142,7 @@ class Task(QObject):
         self._want_dialog = dialog
         self._cancel = threading.Event()
         self._ended = threading.Event()
-        self._lock = threading.Lock()
-        self._in_job = False
-        self._sent = False  # an interrupting Cancelled was scheduled in the worker
-        self._thread_id: int | None = None
-        self._latest = (0, 0)
+        self._latest = (0, 0, False)  # done, total, shown as a percentage
         self._last_emit = 0.0
         self._outcome: tuple[str, Any] | None = None
         self._delivered = False
@@ -154,12 +165,11 @@ class Task(QObject):
         return self.state == "running"
 
     def cancel(self) -> None:
-        """Stop the job at its next progress call (or at once if interruptible); nothing it
-        would have delivered is delivered."""
+        """Stop the job at its next progress call (or cancel check); nothing it would have
+        delivered is delivered."""
         if not self.running:
             return
         self._cancel.set()
-        self._interrupt()
         if self.dialog is not None:
             self.dialog.setLabelText(f"{self.title}: cancelling…")
 
@@ -175,21 +185,12 @@ class Task(QObject):
         """Cancel, stop the thread and wait for it; callbacks are not run."""
         self._delivered = self._delivered or self.running
         self._cancel.set()
-        self._interrupt()
         self.thread.quit()
         ok = self.thread.wait(timeout_ms)
         self._close_dialog()
         if self.running:
             self.state = "cancelled"
         return ok
-
-    def _interrupt(self) -> None:
-        if not self.interruptible:
-            return
-        with self._lock:
-            if self._in_job and not self._sent and self._thread_id is not None:
-                _raise_in_thread(self._thread_id, Cancelled)
-                self._sent = True
 
     def _show_dialog(self) -> None:
         if not self.running or self.dialog is not None:
@@ -211,11 +212,12 @@ class Task(QObject):
         dlg = self.dialog
         if dlg is None or not self.running or self._cancel.is_set():
             return
-        done, total = self._latest
+        done, total, percent = self._latest
         if total > 0:
             dlg.setMaximum(total)
             dlg.setValue(min(done, total))
-            dlg.setLabelText(f"{self.title}: {done:,} of {total:,}")
+            dlg.setLabelText(f"{self.title}: {done}%" if percent else
+                             f"{self.title}: {done:,} of {total:,}")
         else:
             dlg.setMaximum(0)  # a busy bar: the job gives no count
 
@@ -255,23 +257,6 @@ class Task(QObject):
             self.dialog.deleteLater()
             self.dialog = None
 
-    # --- worker thread ------------------------------------------------------------------------
-    def _leave_job(self) -> None:
-        # After this no Cancelled can be pending: _interrupt schedules one only while _in_job,
-        # both hold the lock, and one scheduled earlier is cleared here (or has already fired
-        # inside the worker's try, which catches it).
-        with self._lock:
-            if self._sent and self._thread_id is not None:
-                _raise_in_thread(self._thread_id, None)
-            self._in_job = False
-
-
-def _raise_in_thread(thread_id: int, exc_type) -> None:
-    """Schedule ``exc_type`` in a Python thread (None clears it): CPython's
-    ``PyThreadState_SetAsyncExc``, the only way to stop pure-Python code that never asks."""
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(
-        ctypes.c_ulong(thread_id), ctypes.py_object(exc_type) if exc_type else None)
-
 
 class BackgroundTasks(QObject):
     """The window's running tasks: starts them, keeps them referenced, stops them on close."""
@@ -285,10 +270,10 @@ class BackgroundTasks(QObject):
 
     def run(self, title: str, fn: Callable, on_done: Callable | None = None,
             on_failed: Callable | None = None, on_cancelled: Callable | None = None,
-            interruptible: bool = False, dialog: bool = True) -> Task:
-        """Start ``fn(progress)`` in a thread; see the module docstring."""
-        task = Task(title, fn, on_done, on_failed, on_cancelled, interruptible,
-                    self.parent_widget, dialog)
+            dialog: bool = True) -> Task:
+        """Start ``fn(progress)`` in a thread (``progress``: a :class:`Progress`); see the
+        module docstring."""
+        task = Task(title, fn, on_done, on_failed, on_cancelled, self.parent_widget, dialog)
         if self.closed:
             task.state = "cancelled"
             return task

@@ -122,9 +122,14 @@ class CodeImportDialog(QDialog):
             self.error.setText(message)
             self.error.show()
 
-        self.task = self.tasks.run("Importing the code",
-                                   lambda _progress: import_code_with_notes(text),
-                                   on_done=imported, on_failed=failed, interruptible=True)
+        def job(progress):
+            # the importer's own hooks: its fraction becomes the dialog's percentage, Cancel
+            # its cancel(), whose ImportCancelled ends the task as cancelled
+            return import_code_with_notes(text, progress=progress.fraction,
+                                          cancel=progress.cancelled)
+
+        self.task = self.tasks.run("Importing the code", job, on_done=imported,
+                                   on_failed=failed)
         self.task.ended.connect(lambda _state: ok.setEnabled(True))
         return self.task
 

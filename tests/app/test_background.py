@@ -1,6 +1,7 @@
 """Long work off the GUI thread: the event loop keeps running while a task works, Cancel
-stops the worker (cooperative jobs and ones that never ask) and changes nothing, quick tasks
-show no dialog, and closing the window while a task runs is clean."""
+stops the worker (jobs calling progress, and jobs with their own progress/cancel hooks such
+as the code importer) and changes nothing, quick tasks show no dialog, and closing the window
+while a task runs is clean."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import QProgressDialog, QPushButton
 
 from mgstudio.app import background
 from mgstudio.app.learn import install
+from mgstudio.document.code_import import ImportCancelled
 
 
 def _until_cancelled(started: threading.Event, stopped: list):
@@ -30,8 +32,22 @@ def _until_cancelled(started: threading.Event, stopped: list):
     return job
 
 
+def _hooked_until_cancelled(started: threading.Event, stopped: list):
+    """A job with hooks of its own, like the importer: reports fractions, asks cancel()."""
+    def job(progress):
+        started.set()
+        try:
+            while not progress.cancelled():
+                progress.fraction(0.5)
+                time.sleep(0.001)
+            raise ImportCancelled("the import was cancelled")
+        finally:
+            stopped.append(True)
+    return job
+
+
 def _busy_forever(started: threading.Event, stopped: list, give_up: threading.Event):
-    """Pure Python that never calls progress (like the code importer)."""
+    """Pure Python that never calls progress nor asks to stop."""
     def job(_progress):
         started.set()
         n = 0
@@ -87,22 +103,37 @@ def test_cancel_from_the_progress_dialog_stops_a_cooperative_job(window, qtbot, 
     assert task.thread.isFinished() and task.dialog is None
 
 
-def test_cancel_interrupts_a_job_that_never_asks(window, qtbot):
+def test_cancel_stops_a_job_through_its_own_cancel_hook(window, qtbot, monkeypatch):
+    monkeypatch.setattr(background, "SHOW_DELAY_MS", 0)
+    started, stopped, done = threading.Event(), [], []
+    task = window.tasks.run("Hooked", _hooked_until_cancelled(started, stopped),
+                            on_done=done.append)
+    assert started.wait(10)
+    qtbot.waitUntil(lambda: task.dialog is not None and task.dialog.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: task.dialog.labelText() == "Hooked: 50%", timeout=10_000)
+    assert task.dialog.value() == 50 and task.dialog.maximum() == 100
+    task.dialog.findChild(QPushButton).click()
+    qtbot.waitUntil(lambda: not task.running, timeout=10_000)
+    # ImportCancelled is the cancelled path, not a failure
+    assert task.state == "cancelled" and task.error == "" and stopped == [True] and done == []
+    assert task.thread.isFinished()
+
+
+def test_a_job_that_never_asks_runs_on_and_its_result_is_dropped(window, qtbot):
+    """Stopping is cooperative: nothing is raised into the worker from outside."""
     started, stopped, give_up = threading.Event(), [], threading.Event()
     done = []
     task = window.tasks.run("Busy", _busy_forever(started, stopped, give_up),
-                            on_done=done.append, interruptible=True)
+                            on_done=done.append)
     try:
         assert started.wait(10)
         task.cancel()
-        qtbot.waitUntil(lambda: not task.running, timeout=10_000)
+        assert task.running and stopped == []  # it goes on until it ends by itself
     finally:
         give_up.set()  # never leave a spinning thread behind, even if the test fails
+    qtbot.waitUntil(lambda: not task.running, timeout=10_000)
     assert task.state == "cancelled" and stopped == [True] and done == []
-    assert task.thread.isFinished()
-    # the thread's pending interrupt was used up or cleared: a new task runs to its end
-    again = window.tasks.run("Quick", lambda _p: 42, interruptible=True)
-    assert again.wait() and again.state == "done" and again.result == 42
+    assert task.result is None and task.thread.isFinished()
 
 
 def test_a_quick_task_shows_no_dialog(window, qtbot):
@@ -134,15 +165,12 @@ def test_closing_the_window_while_tasks_run_is_clean(qtbot, settings_path):
     qtbot.addWidget(win)
     win.show()
     started1, started2 = threading.Event(), threading.Event()
-    stopped, give_up, done = [], threading.Event(), []
+    stopped, done = [], []
     t1 = win.tasks.run("Counting", _until_cancelled(started1, stopped), on_done=done.append)
-    t2 = win.tasks.run("Busy", _busy_forever(started2, stopped, give_up), on_done=done.append,
-                       interruptible=True)
-    try:
-        assert started1.wait(10) and started2.wait(10)
-        assert win.close()
-    finally:
-        give_up.set()
+    t2 = win.tasks.run("Hooked", _hooked_until_cancelled(started2, stopped),
+                       on_done=done.append)
+    assert started1.wait(10) and started2.wait(10)
+    assert win.close()
     assert t1.thread.isFinished() and t2.thread.isFinished()
     assert stopped == [True, True] and done == []
     assert t1.state == t2.state == "cancelled"
@@ -230,27 +258,69 @@ def test_an_edit_during_the_check_drops_its_result(window, qtbot, monkeypatch):
     assert "changed during the check" in tools.gradcheck.summary.text()
 
 
-def test_import_dialog_cancel_stops_the_import(window, qtbot, monkeypatch):
-    """The Import dialog's worker is interrupted even though the importer never asks."""
+def _long_snippet(size: int = 150_000) -> str:
+    """A chain of tanh steps, ``size`` characters long (about 19,000 nodes at 150 KB)."""
+    lines = ["from micrograd.engine import Value", "a = Value(0.5, label='a')", "v1 = a * 2"]
+    i = 1
+    while sum(map(len, lines)) < size:
+        i += 1
+        lines.append(f"v{i} = (v{i - 1} * 0.5 + a).tanh()")
+    return "\n".join(lines) + "\n"
+
+
+def test_import_dialog_shows_a_rising_percentage_and_cancel_stops_it(window, qtbot,
+                                                                    monkeypatch):
+    """A real 150 KB import through the Import dialog. Each of the importer's progress
+    reports is held until the test lets it go, so the dialog is read at known points; Cancel
+    reaches the importer's cancel() and it stops at its next check with ImportCancelled."""
     from mgstudio.app.dialogs import CodeImportDialog
     from mgstudio.document import code_import
 
-    started, stopped, give_up = threading.Event(), [], threading.Event()
-    busy = _busy_forever(started, stopped, give_up)
-    monkeypatch.setattr(code_import, "import_code_with_notes", lambda text: busy(None))
+    monkeypatch.setattr(background, "SHOW_DELAY_MS", 0)
+    monkeypatch.setattr(background, "PROGRESS_EVERY", 0.0)  # every report reaches the dialog
+    real = code_import.import_code_with_notes
+    seen, step, raised = [], threading.Semaphore(0), []
+
+    def held(text, layout="layered", *, progress=None, cancel=None):
+        def report(f):
+            progress(f)
+            seen.append(f)
+            step.acquire(timeout=30)  # the test lets each report go
+        try:
+            return real(text, layout, progress=report, cancel=cancel)
+        except BaseException as exc:
+            raised.append(type(exc))
+            raise
+
+    monkeypatch.setattr(code_import, "import_code_with_notes", held)
     before = window.document
-    dialog = CodeImportDialog(window)
+    saved = before.to_json()
+    dialog = CodeImportDialog(window, text=_long_snippet())
     qtbot.addWidget(dialog)
     dialog.show()
+    task = dialog._try_accept()
     try:
-        task = dialog._try_accept()
-        assert started.wait(10)
-        dialog.reject()  # the dialog's Cancel: ends the import with it
-        qtbot.waitUntil(lambda: not task.running, timeout=10_000)
+        qtbot.waitUntil(lambda: bool(seen) and task.dialog is not None and task.dialog.isVisible(),
+                        timeout=20_000)
+        shown = []
+        while len(set(shown)) < 4:
+            n = len(seen)
+            qtbot.waitUntil(lambda n=n: task.dialog.value() == int(seen[n - 1] * 100),
+                            timeout=20_000)
+            shown.append(task.dialog.value())
+            assert task.dialog.labelText() == f"Importing the code: {shown[-1]}%"
+            step.release()
+            qtbot.waitUntil(lambda n=n: len(seen) > n, timeout=20_000)
+        assert shown == sorted(shown) and shown[-1] > shown[0] and task.dialog.maximum() == 100
+        reports = len(seen)
+        task.dialog.findChild(QPushButton).click()  # the progress dialog's Cancel
     finally:
-        give_up.set()
-    assert task.state == "cancelled" and stopped == [True] and task.thread.isFinished()
-    assert dialog.document is None and window.document is before
+        step.release(1000)  # never leave the worker held, even if the test fails
+    qtbot.waitUntil(lambda: not task.running, timeout=20_000)
+    assert raised == [ImportCancelled] and len(seen) == reports  # no report after Cancel
+    assert task.state == "cancelled" and task.error == "" and task.thread.isFinished()
+    assert dialog.document is None and dialog.isVisible() and not dialog.error.isVisible()
+    assert window.document is before and before.to_json() == saved
 
 
 def test_import_dialog_imports_in_the_background(window, qtbot):
@@ -272,6 +342,40 @@ def test_expression_box_builds_in_a_task(window, qtbot, text):
         task = tools.expression.build()
     assert task.state == "done"
     assert blocker.args[0].value_of(blocker.args[0].selected_output).data == 20.0
+
+
+def test_expression_box_cancel_reaches_the_importer(window, qtbot, monkeypatch):
+    """The box hands the task's cancel flag to the importer: Cancel while the build is held
+    at its first report ends it with ImportCancelled, and no graph arrives."""
+    from mgstudio.app.learn import expression_box
+
+    real, reached, go, raised = (expression_box.build_document, threading.Event(),
+                                 threading.Event(), [])
+
+    def held(program, layout="layered", *, progress=None, cancel=None):
+        def report(f):
+            progress(f)
+            reached.set()
+            go.wait(30)
+        try:
+            return real(program, layout, progress=report, cancel=cancel)
+        except BaseException as exc:
+            raised.append(type(exc))
+            raise
+
+    monkeypatch.setattr(expression_box, "build_document", held)
+    tools = install(window)
+    built = []
+    tools.expression.built.connect(built.append)
+    tools.expression.edit.setText("x=3; 3*x**2 - 4*x + 5")
+    task = tools.expression.build()
+    try:
+        assert reached.wait(20)
+        task.cancel()
+    finally:
+        go.set()
+    qtbot.waitUntil(lambda: not task.running, timeout=20_000)
+    assert task.state == "cancelled" and built == [] and raised == [ImportCancelled]
 
 
 def test_opening_another_graph_cancels_running_work(window, qtbot, open_example):

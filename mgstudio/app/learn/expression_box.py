@@ -20,7 +20,12 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from mgstudio.document import KINDS, DocumentError
-from mgstudio.document.code_import import FUNCTIONS, CodeImportError, import_expression
+from mgstudio.document.code_import import (
+    FUNCTIONS,
+    CodeImportError,
+    build_document,
+    parse_expression,
+)
 
 from .. import plain
 from ..background import tasks_for
@@ -94,12 +99,15 @@ def known_values(doc) -> dict[str, float]:
     return out
 
 
-def build_expression(text: str, current=None, known: dict[str, float] | None = None):
+def build_expression(text: str, current=None, known: dict[str, float] | None = None, *,
+                     progress=None, cancel=None):
     """A new Document for the box's text; raises CodeImportError with the importer's
-    message. Free names take their values from ``known`` (else ``current``'s leaves)."""
+    message. Free names take their values from ``known`` (else ``current``'s leaves).
+    ``progress``/``cancel``: the importer's hooks (see ``code_import.build_document``)."""
     settings, expression, label = split_text(text)
     leaves = {**(known if known is not None else known_values(current)), **settings}
-    doc = import_expression(spell_calls_as_methods(expression), leaves)
+    program = parse_expression(spell_calls_as_methods(expression), leaves)
+    doc = build_document(program, progress=progress, cancel=cancel)
     out = doc.selected_output
     if out is not None and not label and not KINDS[doc.nodes[out].kind].is_leaf:
         # an unnamed result still needs a name the panels and axes can show
@@ -199,9 +207,12 @@ class ExpressionBox(QWidget):
         known = known_values(current)  # read here: the worker must not walk a live document
         if self.task is not None and self.task.running:
             self.task.cancel()
-        self.task = tasks_for(self).run(
-            "Building the graph", lambda _progress: build_expression(text, known=known),
-            on_done=self._built, on_failed=self._failed, interruptible=True)
+        def job(progress):
+            return build_expression(text, known=known, progress=progress.fraction,
+                                    cancel=progress.cancelled)
+
+        self.task = tasks_for(self).run("Building the graph", job, on_done=self._built,
+                                        on_failed=self._failed)
         return self.task
 
     def _built(self, doc) -> None:
