@@ -132,12 +132,14 @@ def test_every_widget_shows_user_text_literally(window, tmp_path, boxes, errors)
     tools.step_once()
     tools.show_sweep()
     tools.check_gradients()
+    window.tasks.wait_all()  # the check runs in the background; its report is user text too
     problems += misread()
 
     # the import dialog's error quotes the pasted code
     dialog = CodeImportDialog(window, text=f'"{MARK}".foo()')
     dialog.show()
     dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.tasks.wait_all()  # the import runs in the background
     assert "PWN" in dialog.error.text()
     problems += misread()
     dialog.reject()
@@ -156,7 +158,8 @@ def test_every_widget_shows_user_text_literally(window, tmp_path, boxes, errors)
 
     # the expression box's error (elided on the toolbar, whole in the tooltip)
     tools.expression.edit.setText(f'"{MARK}".foo()')
-    assert tools.expression.build() is None and "PWN" in tools.expression.error_text
+    task = tools.expression.build()  # built in the background
+    assert task.wait() and task.state == "failed" and "PWN" in tools.expression.error_text
     problems += misread()
 
     # message boxes: unsaved changes (the file name), errors, recovery

@@ -10,7 +10,7 @@ from PySide6.QtCore import QPoint, QPointF, QSize, Qt
 from PySide6.QtGui import QPalette, QWheelEvent
 from PySide6.QtWidgets import QApplication, QToolBar
 
-from mgstudio.app import launch, window_layout
+from mgstudio.app import launch, plain, window_layout
 from mgstudio.app.canvas.readable import READABLE_ZOOM, show_readably
 from mgstudio.app.icons import ICON_PROPERTY
 from mgstudio.document.examples import example_path
@@ -284,7 +284,7 @@ def test_an_expression_error_opens_under_the_box_without_widening_the_toolbar(st
     assert box.error_label.isVisible()
     below = box.edit.mapToGlobal(box.edit.rect().bottomLeft()).y()
     assert box.error_label.geometry().top() >= below
-    assert box.edit.toolTip() == box.error_text
+    assert box.edit.toolTip() == plain.tooltip(box.error_text)  # escaped: it quotes the code
     assert (toolbar.sizeHint().width(), toolbar.width()) == (hint, width)
     qtbot.keyClick(box.edit, Qt.Key.Key_Backspace)  # editing clears it
     assert not box.error_label.isVisible() and box.error_text == ""
