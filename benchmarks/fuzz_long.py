@@ -38,6 +38,7 @@ def _pure_targets():
 
     docs = _module("tests/document/test_fuzz_inputs.py")
     csvs = _module("tests/training/test_fuzz_csv.py")
+    big = _module("tests/app/test_fuzz_overflow.py")  # numbers near the float maximum
     snippets = [s.encode() for s in docs.SNIPPETS]
 
     def both_imports(text):
@@ -54,6 +55,8 @@ def _pure_targets():
         "code-random": (st.text(max_size=200) | docs.python_ish, both_imports),
         "csv": (csvs.csv_tables() | csvs.mutated_seed() | st.text(max_size=200),
                 csvs.check_csv),
+        "csv-overflow": (big.overflow_csv(), big.check_overflow_csv),
+        "sweep-overflow": (big.overflow_sweeps(), big.check_overflow_sweep),
     }
 
 
