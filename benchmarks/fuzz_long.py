@@ -41,6 +41,7 @@ def _pure_targets():
 
     docs = _module("tests/document/test_fuzz_inputs.py")
     csvs = _module("tests/training/test_fuzz_csv.py")
+    big = _module("tests/app/test_fuzz_overflow.py")  # numbers near the float maximum
     snippets = [s.encode() for s in docs.SNIPPETS]
     sys.path.insert(0, str(ROOT / "tests" / "document"))  # helpers the test modules import
     places = _module("tests/document/test_positionless.py")
@@ -64,6 +65,8 @@ def _pure_targets():
         "positionless": (places.positionless_files(max_nodes=80), places.check_positionless),
         # the long work's inputs: capped render/layout, the gradient check's cone
         **_module("tests/document/test_fuzz_long_work.py").fuzz_targets(),
+        "csv-overflow": (big.overflow_csv(), big.check_overflow_csv),
+        "sweep-overflow": (big.overflow_sweeps(), big.check_overflow_sweep),
     }
 
 

@@ -1,5 +1,10 @@
 """``mgstudio train``: train an MLP headless and print the loss per step (micrograd demo's
-format), the final loss, optionally a JSON summary or a loss/accuracy figure."""
+format), the final loss, optionally a JSON summary or a loss/accuracy figure.
+
+The dataset's task decides the metrics: classification prints accuracy as micrograd's demo
+does; regression (a CSV whose targets are not two classes) prints the rmse instead and never an
+accuracy, trains with mse unless ``--loss`` says otherwise, and its JSON carries
+``"accuracy": null`` (the field stays, so readers of the old shape do not break) and ``rmse``."""
 
 from __future__ import annotations
 
@@ -21,6 +26,9 @@ from mgstudio.training import (
     preset,
 )
 from mgstudio.training.config import ENGINES
+from mgstudio.training.datasets import REGRESSION
+from mgstudio.training.metrics import default_loss
+from mgstudio.training.plot_limits import axis_limits, masked, top_limit
 
 
 def add_parser(subparsers) -> None:
@@ -55,7 +63,8 @@ def add_parser(subparsers) -> None:
     p.add_argument("--plot", metavar="PNG", help="save a loss and accuracy figure")
     p.add_argument("--json", action="store_true",
                    help="print only a JSON summary: steps, final (the loss and accuracy "
-                   "after the last update) and seconds (the training loop)")
+                   "after the last update; for regression accuracy is null and rmse is given),"
+                   " seconds (the training loop), task, loss_function and notes")
 
 
 def _number(text: str, option: str, kind=float, allow_none: bool = False):
@@ -78,7 +87,9 @@ def _hidden(text: str) -> tuple[int, ...]:
     return tuple(_number(t, "--hidden", int) for t in parts)
 
 
-def config_from_args(args):
+def config_from_args(args, task: str | None = None):
+    """The preset changed by the options; ``task`` (the CSV's) picks the loss when --loss
+    does not."""
     changes = {}
     if args.dataset is not None:
         changes["dataset"] = args.dataset
@@ -97,6 +108,8 @@ def config_from_args(args):
             changes[field] = getattr(args, field)
     if args.no_zero_grad:
         changes["zero_grad"] = False
+    if task == REGRESSION and args.loss is None:
+        changes["loss"] = default_loss(task)
     return preset(args.preset, **changes)
 
 
@@ -104,11 +117,14 @@ def run(args) -> int:
     if args.csv and args.dataset:
         raise UserError("use either --dataset or --csv, not both")
     try:
-        config = config_from_args(args)
         dataset = load_csv(args.csv) if args.csv else None
+        config = config_from_args(args, dataset.task if dataset is not None else None)
         trainer = Trainer(config, dataset=dataset)
     except TrainingError as exc:
         raise UserError(str(exc)) from None
+    notes = list(trainer.dataset.notes)
+    for note in notes:  # stderr: stdout stays the demo's lines (or only the JSON)
+        print(f"{trainer.dataset.name}: {note}", file=sys.stderr)
 
     show = None if args.json else _print_step
     start = time.perf_counter()
@@ -124,14 +140,24 @@ def run(args) -> int:
 
     if args.plot:
         save_plot(trainer.history, args.plot, title=_title(trainer))
+    regression = trainer.task == REGRESSION
     if args.json:
+        keys = ("step", "loss", "accuracy", "rmse") if regression else ("step", "loss",
+                                                                         "accuracy")
         summary = {
-            "steps": [{k: r[k] for k in ("step", "loss", "accuracy")} for r in trainer.history],
-            "final": {"loss": final["loss"], "accuracy": final["accuracy"]},
+            "steps": [{k: r[k] for k in keys} for r in trainer.history],
+            "final": {k: final[k] for k in keys if k != "step"},
             "seconds": seconds,
+            "task": trainer.task,
+            "loss_function": config.loss,
+            "notes": notes,
         }
         json.dump(summary, sys.stdout)
         sys.stdout.write("\n")
+    elif regression:
+        print(f"final loss {final['loss']}, rmse {final['rmse']} after {trainer.step_count} "
+              f"steps ({seconds:.3f} s, {trainer.engine_name} engine, regression, "
+              f"{config.loss} loss)")
     else:
         print(f"final loss {final['loss']}, accuracy {final['accuracy'] * 100}% after "
               f"{trainer.step_count} steps ({seconds:.3f} s, {trainer.engine_name} engine)")
@@ -139,6 +165,9 @@ def run(args) -> int:
 
 
 def _print_step(record: dict) -> None:
+    if record["accuracy"] is None:  # regression: no accuracy to speak of
+        print(f"step {record['step']} loss {record['loss']}, rmse {record['rmse']}")
+        return
     print(f"step {record['step']} loss {record['loss']}, accuracy {record['accuracy'] * 100}%")
 
 
@@ -150,26 +179,36 @@ def _title(trainer) -> str:
 
 
 def save_plot(history: list[dict], path: str, title: str = "") -> None:
-    """Loss (left axis) and accuracy (right axis) per step, drawn with Agg, no pyplot."""
+    """Loss (left axis) and, for classification, accuracy (right axis) per step, drawn with
+    Agg, no pyplot; limits from ``plot_limits`` so no loss, however large, breaks it."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
     steps = [r["step"] for r in history]
+    losses = [r["loss"] for r in history]
     fig = Figure(figsize=(7, 4), dpi=100, layout="constrained")
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
-    ax.plot(steps, [r["loss"] for r in history], color="tab:blue", label="loss")
+    ax.plot(steps, masked(losses), color="tab:blue", label="loss")
     ax.set_xlabel("step")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("loss", color="tab:blue")
-    acc = ax.twinx()
-    acc.plot(steps, [r["accuracy"] * 100 for r in history], color="tab:orange",
-             label="accuracy")
-    acc.set_ylabel("accuracy (%)", color="tab:orange")
-    acc.set_ylim(0, 105)
+    lim = axis_limits(losses)
+    ax.set_ylim(0.0, top_limit(losses))  # losses are >= 0
+    if steps:
+        ax.set_xlim(0, max(steps[-1], 1))
+    if lim.left_out:
+        ax.text(0.5, 0.5, lim.note("losses"), transform=ax.transAxes, ha="center",
+                parse_math=False)
+    if history and history[0].get("accuracy") is not None:
+        acc = ax.twinx()
+        acc.plot(steps, [r["accuracy"] * 100 for r in history], color="tab:orange",
+                 label="accuracy")
+        acc.set_ylabel("accuracy (%)", color="tab:orange")
+        acc.set_ylim(0, 105)
     if title:
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title, fontsize=10, parse_math=False)
     import io
     import os
 

@@ -38,6 +38,8 @@ class Dataset:
     y: np.ndarray
     task: str = CLASSIFICATION
     feature_names: tuple[str, ...] = field(default=())
+    #: what the loader decided that the learner should hear (e.g. a row read as a header)
+    notes: tuple[str, ...] = field(default=())
 
     def __post_init__(self):
         if not self.feature_names:
@@ -187,10 +189,13 @@ def _cell_number(cell: str):
 
 
 def parse_csv(text: str, source: str = "CSV", max_rows: int = MAX_CSV_ROWS) -> Dataset:
-    """Parse CSV text: numeric rows ``x1,...,xn,y``; a first row with words is a header.
-    Labels that are all 0/1 or all -1/+1 become classes -1/+1, anything else is regression."""
+    """Parse CSV text: numeric rows ``x1,...,xn,y``; a first row of words only is a header
+    (a first row mixing numbers and words is an error naming the bad cell: ``1,abc,1`` is a
+    typo in the data, not column names). Labels that are all 0/1 or all -1/+1 become classes
+    -1/+1, anything else is regression."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: tuple[str, ...] | None = None
+    header_line = 0
     rows: list[list[float]] = []
     width = None
     try:
@@ -208,17 +213,21 @@ def parse_csv(text: str, source: str = "CSV", max_rows: int = MAX_CSV_ROWS) -> D
                     raise DatasetError(f"{source}, line {line}: too many columns "
                                        f"({len(cells)}; the limit is {MAX_CSV_INPUTS + 1})")
                 width = len(cells)
-                if header is None and any(x is None for x in numbers):
+                if header is None and all(x is None for x in numbers):
                     header = tuple(cells)
+                    header_line = line
                     continue
             if len(cells) != width:
                 raise DatasetError(f"{source}, line {line}: expected {width} columns like the "
                                    f"first row, found {len(cells)}")
             for col, (cell, x) in enumerate(zip(cells, numbers), start=1):
                 if x is None:
-                    shown = cell if len(cell) <= 30 else cell[:27] + "..."
-                    raise DatasetError(f"{source}, line {line}, column {col}: {shown!r} is "
-                                       "not a number")
+                    why = ""
+                    if not rows and header is None:
+                        why = (" (a header row needs a name in every column, and a data row "
+                               "a number in every column)")
+                    raise DatasetError(f"{source}, line {line}, column {col}: {_shown(cell)} "
+                                       f"is not a number{why}")
                 if not math.isfinite(x):
                     raise DatasetError(f"{source}, line {line}, column {col}: {cell!r} is not "
                                        "allowed (only finite numbers)")
@@ -242,4 +251,12 @@ def parse_csv(text: str, source: str = "CSV", max_rows: int = MAX_CSV_ROWS) -> D
     else:
         task = REGRESSION
     names = tuple(header[:-1]) if header else ()
-    return Dataset(source, X, y, task=task, feature_names=names)
+    notes = ()
+    if header:
+        listed = ", ".join(_shown(c) for c in header[:8]) + (", …" if len(header) > 8 else "")
+        notes = (f"row {header_line} read as a header: {listed}",)
+    return Dataset(source, X, y, task=task, feature_names=names, notes=notes)
+
+
+def _shown(cell: str) -> str:
+    return repr(cell if len(cell) <= 30 else cell[:27] + "...")

@@ -13,7 +13,7 @@ import numpy as np
 
 from mgstudio.engine import MLP, Value
 
-from .losses import accuracy, array_loss, l2_penalty, value_loss
+from .losses import array_loss, l2_penalty, value_loss
 from .optim import sgd_update
 
 PREDICT_CHUNK = 2048
@@ -37,13 +37,13 @@ class ScalarEngine:
         self._params = model.parameters()
 
     def step(self, X, y, lr: float, zero_grad: bool):
-        """The forward half: ``(loss, accuracy, finish)``; calling ``finish()`` runs backward and
+        """The forward half: ``(loss, scores, finish)``; calling ``finish()`` runs backward and
         the update (the Trainer skips it when the loss diverged)."""
         inputs = [list(map(Value, row)) for row in X]
         scores = list(map(self.model, inputs))
         total = value_loss(self.loss, scores, y, self._params, self.alpha)
-        acc = accuracy([s.data for s in scores], y)
-        return float(total.data), acc, _Pending(self, total, lr, zero_grad)
+        out = np.array([s.data for s in scores], dtype=np.float64)
+        return float(total.data), out, _Pending(self, total, lr, zero_grad)
 
     def params(self) -> np.ndarray:
         return np.array([p.data for p in self._params], dtype=np.float64)
@@ -107,7 +107,8 @@ class TapeEngine:
             loss, dscores = array_loss(self.loss, scores, y)
             params = self.tape.params_array
             reg, dreg = l2_penalty(params, self.alpha)
-        return loss + reg, accuracy(scores, y), _TapeUpdate(self, dscores, dreg, lr, zero_grad)
+        # a copy: the tape may reuse its buffers in backward
+        return loss + reg, scores.copy(), _TapeUpdate(self, dscores, dreg, lr, zero_grad)
 
     def params(self) -> np.ndarray:
         return self.tape.params_array.copy()

@@ -96,7 +96,8 @@ def build_network_document(trainer, sample: int = 0, limit: int = HARD_LIMIT,
     score = forward_labelled(model, xs)
     score.label = "score"
     loss = sample_loss(cfg.loss, score, float(data.y[sample]))
-    loss.label = "loss"
+    # one sample's term, not the training loss the status bar shows: the label says which
+    loss.label = f"loss of sample {sample}"
 
     doc = Document()
     ids: dict[int, str] = {}

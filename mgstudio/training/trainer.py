@@ -25,10 +25,12 @@ from .config import TrainConfig
 from .datasets import Dataset, make_dataset
 from .engines import ScalarEngine, TapeEngine, tape_available
 from .errors import ConfigError, TrainingDiverged
+from .metrics import check_loss_for_task, metrics
 from .optim import LearningRate, minibatch
 
-# Loss above this, or this many times the first loss (once above 1), means divergence.
-MAX_LOSS = 1e6
+# Divergence is judged against the run's own start (issue 11.12): a loss this many times the
+# first one (and above 1), or inf/nan. No absolute ceiling: regression targets of 1000 start
+# with losses of 1e6 and more, and that is the data, not the learning rate.
 MAX_GROWTH = 1e3
 
 # np.random/random are process-global: seeding and drawing the model must not interleave
@@ -67,6 +69,7 @@ class Trainer:
                     self.dataset = self._given_dataset
                 else:
                     self.dataset = make_dataset(cfg.dataset, cfg.samples, cfg.noise)
+                check_loss_for_task(cfg.loss, self.dataset.task)
                 model = MLP(self.dataset.n_inputs, [*cfg.hidden, 1],
                             activation=cfg.activation, final_activation=cfg.final_activation)
                 # later mini-batches continue the seeded stream, as in micrograd's notebook,
@@ -94,6 +97,11 @@ class Trainer:
         return ScalarEngine(model, cfg.loss, cfg.l2)
 
     @property
+    def task(self) -> str:
+        """``classification`` or ``regression``: which metrics the records carry."""
+        return self.dataset.task
+
+    @property
     def engine_name(self) -> str:
         return self._engine.name
 
@@ -116,7 +124,8 @@ class Trainer:
     # --- training -----------------------------------------------------------------------------
     def step(self) -> dict:
         """One SGD step; returns and records ``{"step", "loss", "accuracy", "lr"}`` (the loss
-        and accuracy are measured before the update, as micrograd's demo prints them)."""
+        and accuracy are measured before the update, as micrograd's demo prints them). For a
+        regression dataset ``accuracy`` is None and ``rmse`` is added (see ``metrics``)."""
         with self._lock:
             if self.diverged is not None:
                 raise TrainingDiverged(self.diverged, self.step_count, math.nan)
@@ -127,39 +136,54 @@ class Trainer:
             if idx is not None:
                 X, y = X[idx], y[idx]
             lr = self._schedule(k)
-            loss, acc, finish = self._engine.step(X, y, lr, cfg.zero_grad)
+            loss, scores, finish = self._engine.step(X, y, lr, cfg.zero_grad)
             self._check_loss(k, loss, lr)
+            measured = metrics(self.dataset.task, scores, y)
             finish()
             if not np.all(np.isfinite(self._engine.params())):
-                self._fail(k, loss, f"training diverged at step {k}: the parameters became "
-                           f"inf/nan. {_advice(lr)}")
-            record = {"step": k, "loss": float(loss), "accuracy": float(acc), "lr": float(lr)}
+                self._fail(k, loss, self._update_failed(k, lr))
+            record = {"step": k, "loss": float(loss), **measured, "lr": float(lr)}
             self.history.append(record)
             self.step_count = k + 1
             return record
 
     def _check_loss(self, k: int, loss: float, lr: float) -> None:
+        if self._first_loss is None:
+            if not math.isfinite(loss):
+                # measured before any update: the data or the initial weights, not the rate
+                self._fail(k, loss, f"training cannot start: the loss of the initial weights "
+                           f"is already {loss} (before any update, so not the learning rate). "
+                           "The inputs or targets are too large for the model: scale them "
+                           "down.")
+            self._first_loss = loss
+            return
         if not math.isfinite(loss):
             self._fail(k, loss, f"training diverged at step {k}: the loss became {loss}. "
                        f"{_advice(lr)}")
-        if loss > MAX_LOSS:
-            self._fail(k, loss, f"training diverged at step {k}: the loss reached {loss:.3g}. "
-                       f"{_advice(lr)}")
-        if self._first_loss is None:
-            self._first_loss = loss
-        elif loss > 1.0 and loss > MAX_GROWTH * self._first_loss:
+        if loss > 1.0 and loss > MAX_GROWTH * self._first_loss:
             self._fail(k, loss, f"training diverged at step {k}: the loss grew from "
                        f"{self._first_loss:.3g} to {loss:.3g}. {_advice(lr)}")
+
+    def _update_failed(self, k: int, lr: float) -> str:
+        if not np.all(np.isfinite(self._engine.grads())):
+            # the gradient itself overflowed: no learning rate makes that update finite
+            return (f"training stopped at step {k}: the gradients became inf/nan (before the "
+                    "learning rate was applied, so it is not the cause). The inputs or "
+                    "targets are too large for the model: scale them down.")
+        return f"training diverged at step {k}: the update made the parameters inf/nan. " \
+               f"{_advice(lr)}"
 
     def _fail(self, k: int, loss: float, message: str):
         self.diverged = message
         raise TrainingDiverged(message, k, loss)
 
     def evaluate(self) -> dict:
-        """Loss and accuracy of the current parameters on the whole dataset (no update)."""
+        """Loss and metrics of the current parameters on the whole dataset (no update)."""
         with self._lock:
-            loss, acc, _ = self._engine.step(self.dataset.X, self.dataset.y, 0.0, True)
-            return {"step": self.step_count, "loss": float(loss), "accuracy": float(acc)}
+            data = self.dataset
+            loss, scores, _ = self._engine.step(data.X, data.y, 0.0, True)
+            return {"step": self.step_count, "loss": float(loss),
+                    **metrics(data.task, scores, data.y)}
 
     def run(self, steps: int | None = None,
             callback: Callable[[dict], object] | None = None,

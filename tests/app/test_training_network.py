@@ -218,6 +218,7 @@ def test_neurons_and_constants_carry_names():
     trainer = Trainer(preset("micrograd-demo", hidden=(3, 2)))
     net = build_network_document(trainer, 4)
     labels = {n.label for n in net.document.nodes.values()}
-    assert {"L1.N1", "L1.N3", "L2.N2", "score", "loss", "1", "-y", "x1", "x2"} <= labels
+    assert {"L1.N1", "L1.N3", "L2.N2", "score", "loss of sample 4", "1", "-y", "x1",
+            "x2"} <= labels
     walk = build_network_document(Trainer(preset("walkthrough")), 0)
     assert "y" in {n.label for n in walk.document.nodes.values()}

@@ -29,7 +29,10 @@ def test_json_has_only_the_summary(capsys):
     code, out, err = _run(capsys, "--preset", "micrograd-demo", "--json", "--steps", "5")
     assert code == 0 and err == ""
     data = json.loads(out)
-    assert set(data) == {"steps", "final", "seconds"}
+    # the original three fields, plus what was added later (never renamed: a contract)
+    assert set(data) == {"steps", "final", "seconds", "task", "loss_function", "notes"}
+    assert data["task"] == "classification" and data["loss_function"] == "hinge"
+    assert data["notes"] == []
     assert [s["step"] for s in data["steps"]] == [0, 1, 2, 3, 4]
     assert all(set(s) == {"step", "loss", "accuracy"} for s in data["steps"])
     assert data["steps"][0]["loss"] == pytest.approx(0.8958441028683222, abs=1e-12)

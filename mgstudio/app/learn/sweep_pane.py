@@ -10,7 +10,6 @@ seen (the import costs about a second).
 from __future__ import annotations
 
 import html
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +28,7 @@ from mgstudio.document import KINDS
 from mgstudio.document.outputs import root_cause
 from mgstudio.engine import topological_order
 from mgstudio.engine.sweep import slopes, sweep
+from mgstudio.training.plot_limits import axis_limits, masked
 
 from .. import plain
 from .doc_watch import DocWatch
@@ -311,6 +311,11 @@ class SweepPane(QWidget):
             "point": ax.plot([], [], "o", ms=8, color="tab:red")[0],
         }
         ax.grid(True, alpha=0.3)
+        # what could not be drawn, in words (plain text: it quotes the learner's labels)
+        self._artists["note"] = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center",
+                                        va="center", fontsize=9, wrap=True, usetex=False,
+                                        parse_math=False,
+                                        bbox={"boxstyle": "round", "fc": "white", "alpha": 0.8})
 
     def _draw(self) -> None:
         self._ensure_figure()
@@ -323,26 +328,34 @@ class SweepPane(QWidget):
             ax.set_title("")
             ax.set_xlabel("")  # no stale names from the last curve beside the new choice
             ax.set_ylabel("")
+            a["note"].set_text("")
             self.figure_canvas.draw_idle()
             return
-        finite = np.isfinite(s.ys)
-        a["curve"].set_data(s.xs, s.ys)
-        a["tangent"].set_data(s.xs, s.tangent(s.xs))
-        a["point"].set_data([s.x], [s.y])
+        # limits from plot_limits: exp(705) or x * 1e308 must not make them inf (issue 11.3)
+        xlim = axis_limits(s.xs, margin=0.0)
+        ylim = axis_limits(np.append(s.ys, s.y))
+        with np.errstate(all="ignore"):
+            tangent = s.tangent(s.xs)
+        a["curve"].set_data(masked(s.xs), masked(s.ys))
+        a["tangent"].set_data(masked(s.xs), masked(tangent))
+        a["point"].set_data(masked([s.x]), masked([s.y]))
         doc = self.document
         xn, yn = node_name(doc, s.leaf), node_name(doc, s.output)
-        # node labels are text, not matplotlib mathtext ("$" in a label must not raise)
+        # labels are the learner's: '$' must not switch matplotlib to maths (a parse error)
         ax.set_xlabel(xn, parse_math=False)
         ax.set_ylabel(yn, parse_math=False)
-        ax.set_title(f"slope {num(s.analytic)} (backward), {s.numeric:.6g} (numeric)")
-        ax.set_xlim(s.xs[0], s.xs[-1])
-        if finite.any():
-            lo, hi = float(np.min(s.ys[finite])), float(np.max(s.ys[finite]))
-            if math.isfinite(s.y):
-                lo, hi = min(lo, s.y), max(hi, s.y)
-            pad = (hi - lo) * 0.08 or 1.0
-            ax.set_ylim(lo - pad, hi + pad)
+        ax.set_title(f"slope {num(s.analytic)} (backward), {s.numeric:.6g} (numeric)",
+                     parse_math=False)
+        ax.set_xlim(xlim.lo, xlim.hi)
+        ax.set_ylim(ylim.lo, ylim.hi)
+        notes = [xlim.note(f"{xn} values"), ylim.note(f"{yn} values")]
+        a["note"].set_text("\n".join(n for n in notes if n))
         self.figure_canvas.draw_idle()
+
+    def note_text(self) -> str:
+        """What the plot says it could not draw ('' when it drew everything)."""
+        note = self._artists.get("note")
+        return note.get_text() if note is not None else ""
 
     def tangent_slope(self) -> float | None:
         """The slope of the tangent as drawn (read back from the plotted line)."""

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from mgstudio.training import Trainer, TrainingError
+from mgstudio.training.metrics import describe, loss_words
 from mgstudio.training.network_doc import (
     HARD_LIMIT,
     SOFT_LIMIT,
@@ -34,7 +35,7 @@ from .. import plain
 from ..canvas.readable import show_readably
 from ..icons import icon_size, set_icon
 from ..window_layout import fixed_width, text_beside
-from .network_view import NetworkSync
+from .network_view import NetworkSync, same_graph
 from .panel import TrainingPanel
 from .plot_pane import PlotPane
 from .worker import TrainingRunner
@@ -277,8 +278,10 @@ class TrainingController(QObject):
         self.show_message("Reset: step 0, fresh weights from the seed")
         return True
 
-    def _new_trainer(self) -> bool:
-        """A trainer from the settings; on a settings error the current run is left alone."""
+    def _new_trainer(self, follow: bool = True) -> bool:
+        """A trainer from the settings; on a settings error the current run is left alone.
+        A network shown on the canvas is rebuilt for the new trainer (``follow``): after Reset
+        or new settings it must show this run, not keep the numbers of the old one."""
         try:
             config = self.panel.config()
             trainer = Trainer(config, dataset=self.panel.dataset_override())
@@ -288,6 +291,7 @@ class TrainingController(QObject):
             return False
         self.generation = self.runner.cancel()  # the old run's late signals are ignored
         self.frame_timer.stop()
+        shown = self.sync if self.sync is not None and self.sync.active else None
         self.trainer = trainer
         self._stale = False
         self._polled = 0
@@ -302,7 +306,37 @@ class TrainingController(QObject):
         first = trainer.evaluate()["loss"]
         self.plots.start(trainer.dataset, config.steps, first_loss=first)
         self.plots.set_live(False)
+        if follow and shown is not None:
+            self._follow_network(shown)
         return True
+
+    def _follow_network(self, old: NetworkSync) -> None:
+        """Put the new trainer's network where the old one was shown: the same document with
+        the new weights when the shape and the sample are unchanged, else a fresh one."""
+        trainer, cfg = self.trainer, self.trainer.config
+        sample = min(self.panel.sample.value(), trainer.dataset.n_samples - 1)
+        count = node_count(trainer.dataset.n_inputs, cfg.hidden, cfg.activation,
+                           cfg.final_activation, cfg.loss)
+        if count > SOFT_LIMIT and count != len(old.net.document.nodes) and not self.confirm(
+                "Large network", f"The new network makes {count} nodes on the canvas; it "
+                "will be slow to draw and to update. Show it in place of the old one?"):
+            self.show_message("The network on the canvas is the old run's: Show Network on "
+                              "Canvas shows this one")
+            return
+        try:
+            net = build_network_document(trainer, sample)
+        except (NetworkTooLarge, IndexError) as exc:
+            self.show_message(f"The network on the canvas no longer follows: {exc}")
+            return
+        if same_graph(net, old.net):
+            # the same graph: write the new weights in place (the view, zoom and selection
+            # stay as the learner left them)
+            apply_params(old.net, trainer.snapshot().params)
+            self.sync = NetworkSync(old.net, trainer, lambda doc: self.window.document is doc)
+            return
+        if not self._open_document(net.document, f"MLP, sample {sample}"):
+            return
+        self.sync = NetworkSync(net, trainer, lambda doc: self.window.document is doc)
 
     def _start(self, paused: bool, steps: int = 0) -> None:
         self.runner.worker.set_pace(self.panel.pace())
@@ -323,8 +357,8 @@ class TrainingController(QObject):
         self.last_record = record
         self.progress_bar.setValue(record["step"] + 1)
         self.window.statusBar().showMessage(
-            f"step {record['step'] + 1}/{self.trainer.config.steps}  loss {record['loss']:.6g}"
-            f"  accuracy {record['accuracy'] * 100:.1f}%  lr {record['lr']:.4g}")
+            f"step {record['step'] + 1}/{self.trainer.config.steps}  {self._loss_words()} "
+            f"{record['loss']:.6g}  {describe(record)}  lr {record['lr']:.4g}")
 
     @Slot(int, object)
     def _on_snapshot(self, generation: int, snap: dict) -> None:
@@ -361,8 +395,8 @@ class TrainingController(QObject):
             final = self.last_record
             if final is not None:
                 self.show_message(
-                    f"Finished {self.trainer.step_count} steps: loss {final['loss']:.6g}, "
-                    f"accuracy {final['accuracy'] * 100:.1f}%")
+                    f"Finished {self.trainer.step_count} steps: {self._loss_words()} "
+                    f"{final['loss']:.6g}, {describe(final)}")
         else:
             self._set_state(IDLE)
         self.run_ended.emit(reason)
@@ -387,6 +421,10 @@ class TrainingController(QObject):
         self.notify("Training stopped", message)
         self.run_ended.emit("failed")
 
+    def _loss_words(self) -> str:
+        # the canvas' network shows one sample's loss (its label says so); this is the total
+        return loss_words(self.trainer.dataset.n_samples, self.trainer.config.batch_size)
+
     # --- settings -----------------------------------------------------------------------------
     def _on_settings_changed(self) -> None:
         if self.trainer is not None and not self._stale:
@@ -403,7 +441,7 @@ class TrainingController(QObject):
         if self.closed:
             return None
         if self.trainer is None or (self._stale and self.state not in (RUNNING, PAUSED)):
-            if not self._new_trainer():
+            if not self._new_trainer(follow=False):
                 return None
         trainer = self.trainer
         cfg, data = trainer.config, trainer.dataset

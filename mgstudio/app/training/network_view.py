@@ -37,3 +37,21 @@ class NetworkSync:
             self.updates += 1
             return True
         return False
+
+
+def same_graph(new, old) -> bool:
+    """Whether network document ``old`` (as the canvas holds it) has the graph of ``new``:
+    the same nodes, wires, sample inputs and target; only the weights may differ."""
+    a, b = new.document, old.document
+    if (new.sample, new.param_ids, new.loss_id) != (old.sample, old.param_ids, old.loss_id):
+        return False
+    if list(a.nodes) != list(b.nodes) or set(a.wires) != set(b.wires):
+        return False
+    weights = set(new.param_ids)
+    for nid, n in a.nodes.items():
+        m = b.nodes[nid]
+        if n.kind != m.kind or n.params != m.params:
+            return False
+        if nid not in weights and n.value != m.value:  # an input or the target changed
+            return False
+    return True

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QSpinBox,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -36,7 +37,8 @@ from mgstudio.training import (
     load_csv,
 )
 from mgstudio.training.config import MAX_LAYERS, MAX_STEPS, MAX_WIDTH
-from mgstudio.training.datasets import MAX_SAMPLES
+from mgstudio.training.datasets import MAX_SAMPLES, REGRESSION
+from mgstudio.training.metrics import default_loss
 
 from .. import plain
 
@@ -49,6 +51,9 @@ SPEEDS = (("as fast as possible", 0.0), ("200 steps/s", 200.0), ("50 steps/s", 5
           ("10 steps/s", 10.0), ("2 steps/s", 2.0))
 DEFAULT_SPEED = 2
 HIDDEN_RE = re.compile(r"^\s*(\d+\s*(,\s*\d+\s*)*)?$")
+HIDDEN_REFUSED = ("Hidden layers take only whole numbers separated by commas, e.g. 16,16 "
+                  "(each number is a layer's width); letters and other signs can't be typed "
+                  "here.")
 ZERO_GRAD_TIP = (
     "Ticked: every step sets the gradients to 0 before backward, as it should.\n"
     "Unticked: reproduces the bug from the lecture — gradients of earlier steps keep adding "
@@ -193,6 +198,7 @@ class TrainingPanel(QWidget):
                      self.batch, self.seed):
             spin.valueChanged.connect(self._on_edit)
         self.hidden.textChanged.connect(self._on_edit)
+        self.hidden.inputRejected.connect(self._on_hidden_rejected)
         for box in (self.decay, self.zero_grad):
             box.toggled.connect(self._on_edit)
 
@@ -288,8 +294,16 @@ class TrainingPanel(QWidget):
             return False
         self.csv_dataset = data
         kind = "classes" if data.task == "classification" else "regression"
-        self.csv_label.setText(f"{os.path.basename(path)}: {data.n_samples} rows, "
-                               f"{data.n_inputs} inputs ({kind})")
+        lines = [f"{os.path.basename(path)}: {data.n_samples} rows, {data.n_inputs} inputs "
+                 f"({kind})", *data.notes]
+        loss = default_loss(data.task)
+        if data.task == REGRESSION and self.loss.currentData() != loss:
+            # the task decides the default loss (hinge compares signs with classes ±1)
+            self._filling = True
+            self.loss.setCurrentIndex(self.loss.findData(loss))
+            self._filling = False
+            lines.append(f"loss set to {LOSS_TITLES[loss]} for regression")
+        self.csv_label.setText("\n".join(lines))
         self.csv_label.show()
         return True
 
@@ -302,6 +316,13 @@ class TrainingPanel(QWidget):
         generated = self.dataset.currentText() not in ("walkthrough", CSV_ITEM)
         self.samples.setEnabled(generated)
         self.noise.setEnabled(generated)
+
+    def _on_hidden_rejected(self) -> None:
+        """The validator refused a key (a letter, a dot...): say why instead of nothing."""
+        why = HIDDEN_REFUSED
+        self.show_error(why)
+        QToolTip.showText(self.hidden.mapToGlobal(self.hidden.rect().bottomLeft()), why,
+                          self.hidden)
 
     def _on_speed(self) -> None:
         self.pace_changed.emit(self.pace())

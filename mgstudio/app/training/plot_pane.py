@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from mgstudio.document.fileio import FileWriteError, write_atomic
+from mgstudio.training import plot_limits
+from mgstudio.training.datasets import REGRESSION
 
 GRID_SIZE = 80      # the heatmap is GRID_SIZE x GRID_SIZE scores
 SCORE_CLIP = 2.0    # the colour scale spans [-SCORE_CLIP, SCORE_CLIP]; the boundary is 0
@@ -39,16 +41,14 @@ PLACEHOLDER = ("The training loss will be drawn here, step by step, as the netwo
                "Accuracy follows on the right axis, and for 2-D data such as moons the "
                "decision boundary appears below. Training ▸ Training Settings picks the "
                "data and the network.")
+#: the figure's margins in points: tick labels (8 pt) plus an axis label (9 pt) and pads;
+#: "gap" holds the loss axis' step label and the map's title between the two axes
+MARGIN_PT = {"left": 52, "right": 14, "right_twin": 52, "top": 10, "bottom": 34, "gap": 56}
 
 
 def grid_for(X: np.ndarray, size: int = GRID_SIZE, margin: float = 0.25):
-    """``(xx, yy)``: a meshgrid around the points of a 2-input dataset."""
-    lo = X.min(axis=0)
-    hi = X.max(axis=0)
-    pad = np.maximum(hi - lo, 1e-9) * margin
-    xs = np.linspace(lo[0] - pad[0], hi[0] + pad[0], size)
-    ys = np.linspace(lo[1] - pad[1], hi[1] + pad[1], size)
-    return np.meshgrid(xs, ys)
+    """``(xx, yy)``: a meshgrid around the points of a 2-input dataset (overflow-safe)."""
+    return plot_limits.grid_for(X, size=size, margin=margin)
 
 
 class PredictionsTable(QTableWidget):
@@ -114,6 +114,7 @@ class PlotPane(QWidget):
         self._new_max = -np.inf  # the largest loss added since the last frame
         self._bg_curves = self._bg_image = None
         self.ax = self.ax_acc = self.ax_map = None
+        self._map_note = None
         self.loss_line = self.acc_line = self.image = self.points = None
 
         self.placeholder = QLabel(PLACEHOLDER)
@@ -172,6 +173,7 @@ class PlotPane(QWidget):
         self.splitter.replaceWidget(0, holder)
         self.placeholder.deleteLater()
         self.canvas.mpl_connect("draw_event", self._on_draw)
+        self.canvas.mpl_connect("resize_event", self._fit_margins)
         self.built = True
         self.save_button.setEnabled(True)
         self._make_axes()
@@ -185,7 +187,7 @@ class PlotPane(QWidget):
         self._new_max = -np.inf
         self._planned_steps = max(int(planned_steps), 1)
         self.steps, self.losses, self.accuracies = [], [], []
-        two_d = dataset.n_inputs == 2
+        two_d = self._has_map()
         self._grid = grid_for(dataset.X) if two_d else None
         small = dataset.n_samples <= TABLE_LIMIT and not two_d
         self.table.setVisible(small)
@@ -200,18 +202,48 @@ class PlotPane(QWidget):
         """The ``(xx, yy)`` the worker should score, or None (not a 2-D dataset)."""
         return self._grid
 
+    def _has_map(self) -> bool:
+        """A decision boundary: two inputs and classes (a regression has no boundary)."""
+        d = self._dataset
+        return d is not None and d.n_inputs == 2 and d.task != REGRESSION
+
+    def _regression(self) -> bool:
+        return self._dataset is not None and self._dataset.task == REGRESSION
+
+    def map_note(self) -> str:
+        """What the decision-boundary plot says it could not draw ('' if nothing)."""
+        return self._map_note.get_text() if self._map_note is not None else ""
+
+    def _fit_margins(self, _event=None) -> None:
+        """Margins in points, turned into the figure fractions subplots_adjust wants, so the
+        loss axis' "step" label never runs into the map's title however short the pane."""
+        if self.ax is None:
+            return
+        fig = self.figure
+        px = fig.dpi / 72.0
+        w, h = max(fig.bbox.width, 1.0), max(fig.bbox.height, 1.0)
+        right = MARGIN_PT["right_twin"] if self.ax_acc is not None else MARGIN_PT["right"]
+        left, right = MARGIN_PT["left"] * px / w, 1.0 - right * px / w
+        top, bottom = 1.0 - MARGIN_PT["top"] * px / h, MARGIN_PT["bottom"] * px / h
+        if left >= right or bottom >= top:
+            return  # too small to lay out: leave it as it is
+        hspace = 0.2
+        if self.ax_map is not None:
+            avail = (top - bottom) * h
+            gap = min(MARGIN_PT["gap"] * px, avail * 0.6)
+            hspace = 2.0 * gap / (avail - gap)  # matplotlib's hspace: of the mean axes height
+        fig.subplots_adjust(left=left, right=right, top=top, bottom=bottom, hspace=hspace)
+
     def _make_axes(self) -> None:
         from matplotlib.ticker import MaxNLocator
 
         fig = self.figure
         fig.clear()
-        two_d = self._dataset is not None and self._dataset.n_inputs == 2
+        two_d = self._has_map()
         if two_d:
             self.ax, self.ax_map = fig.subplots(2, 1, height_ratios=(1, 1.3))
         else:
             self.ax, self.ax_map = fig.add_subplot(), None
-        # fixed margins: constrained layout tripled the cost of every full redraw
-        fig.subplots_adjust(left=0.14, right=0.84, top=0.95, bottom=0.07, hspace=0.42)
         ax = self.ax
         ax.set_xlabel("step", fontsize=9, labelpad=1)
         ax.set_ylabel("loss", color="tab:blue", fontsize=9)
@@ -219,33 +251,50 @@ class PlotPane(QWidget):
         ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
         ax.set_xlim(0, self._planned_steps)
         ax.set_ylim(0, 1)
-        self.ax_acc = ax.twinx()
-        self.ax_acc.set_ylabel("accuracy (%)", color="tab:orange", fontsize=9)
-        self.ax_acc.tick_params(labelsize=8)
-        self.ax_acc.set_ylim(0, 105)
+        self.ax_acc = self.acc_line = None
+        if not self._regression():  # accuracy means nothing for regression targets
+            self.ax_acc = ax.twinx()
+            self.ax_acc.set_ylabel("accuracy (%)", color="tab:orange", fontsize=9)
+            self.ax_acc.tick_params(labelsize=8)
+            self.ax_acc.set_ylim(0, 105)
+            (self.acc_line,) = self.ax_acc.plot([], [], color="tab:orange", lw=1.2,
+                                                label="accuracy")
+        else:
+            ax.text(0.98, 0.95, "regression: no accuracy (rmse in the status bar)",
+                    transform=ax.transAxes, ha="right", va="top", fontsize=8, color="0.35")
         (self.loss_line,) = ax.plot([], [], color="tab:blue", lw=1.6, label="loss")
-        (self.acc_line,) = self.ax_acc.plot([], [], color="tab:orange", lw=1.2,
-                                            label="accuracy")
-        self.image = self.points = None
+        self.image = self.points = self._map_note = None
         if two_d:
-            xx, yy = self._grid
-            extent = (xx.min(), xx.max(), yy.min(), yy.max())
-            m = self.ax_map
-            self.image = m.imshow(np.zeros_like(xx), extent=extent, origin="lower",
-                                  cmap="RdBu", vmin=-SCORE_CLIP, vmax=SCORE_CLIP,
-                                  aspect="auto", interpolation="bilinear", alpha=0.85)
-            X, y = self._dataset.X, self._dataset.y
-            self.points = m.scatter(X[:, 0], X[:, 1], c=np.where(y > 0, 1.0, -1.0), s=14,
-                                    cmap="RdBu", vmin=-1.6, vmax=1.6, edgecolors="k",
-                                    linewidths=0.5)
-            m.set_xlim(extent[0], extent[1])
-            m.set_ylim(extent[2], extent[3])
-            m.set_title("decision boundary (blue: +1, red: -1)", fontsize=9)
-            m.tick_params(labelsize=8)
+            self._make_map()
+        self._fit_margins()
         self._rescale_y()
         self._set_line_data()
         self._apply_animated()
         self.canvas.draw_idle()
+
+    def _make_map(self) -> None:
+        xx, yy = self._grid
+        # the grid's own limits are overflow-safe (plot_limits.grid_for)
+        extent = (xx[0, 0], xx[0, -1], yy[0, 0], yy[-1, 0])
+        m = self.ax_map
+        self.image = m.imshow(np.zeros_like(xx), extent=extent, origin="lower",
+                              cmap="RdBu", vmin=-SCORE_CLIP, vmax=SCORE_CLIP,
+                              aspect="auto", interpolation="bilinear", alpha=0.85)
+        X, y = self._dataset.X, self._dataset.y
+        shown = plot_limits.plottable(X).all(axis=1)
+        self.points = m.scatter(X[shown, 0], X[shown, 1],
+                                c=np.where(y[shown] > 0, 1.0, -1.0), s=14, cmap="RdBu",
+                                vmin=-1.6, vmax=1.6, edgecolors="k", linewidths=0.5)
+        m.set_xlim(extent[0], extent[1])
+        m.set_ylim(extent[2], extent[3])
+        m.set_title("decision boundary (blue: +1, red: -1)", fontsize=9)
+        m.tick_params(labelsize=8)
+        hidden = int(np.count_nonzero(~shown))
+        note = (f"{hidden} of {len(shown)} points not drawn: beyond "
+                f"±{plot_limits.PLOT_MAX:g}" if hidden else "")
+        self._map_note = m.text(0.5, 0.02, note, transform=m.transAxes, ha="center",
+                                va="bottom", fontsize=8, parse_math=False,
+                                bbox={"boxstyle": "round", "fc": "white", "alpha": 0.8})
 
     # --- data in ------------------------------------------------------------------------------
     def add_records(self, records: list[dict]) -> None:
@@ -254,8 +303,9 @@ class PlotPane(QWidget):
         for r in records:
             self.steps.append(r["step"])
             self.losses.append(r["loss"])
-            self.accuracies.append(r["accuracy"] * 100.0)
-        finite = [r["loss"] for r in records if np.isfinite(r["loss"])]
+            acc = r.get("accuracy")
+            self.accuracies.append(acc * 100.0 if acc is not None else np.nan)
+        finite = [r["loss"] for r in records if plot_limits.plottable(r["loss"])]
         if finite:
             self._new_max = max(self._new_max, max(finite))
         self._dirty_curves = True
@@ -303,7 +353,8 @@ class PlotPane(QWidget):
             if self._dirty_curves:
                 self.canvas.restore_region(self._bg_curves)
                 self.ax.draw_artist(self.loss_line)
-                self.ax_acc.draw_artist(self.acc_line)
+                if self.acc_line is not None:
+                    self.ax_acc.draw_artist(self.acc_line)
                 self.canvas.blit(self.ax.bbox)
             if self._dirty_image and self._bg_image is not None:
                 self.canvas.restore_region(self._bg_image)
@@ -324,8 +375,9 @@ class PlotPane(QWidget):
             steps = np.asarray(steps)[keep]
             losses = np.asarray(losses)[keep]
             accs = np.asarray(accs)[keep]
-        self.loss_line.set_data(steps, losses)
-        self.acc_line.set_data(steps, accs)
+        self.loss_line.set_data(steps, plot_limits.masked(losses))
+        if self.acc_line is not None:
+            self.acc_line.set_data(steps, accs)
 
     def _needs_growth(self) -> bool:
         if not self.steps:
@@ -334,11 +386,11 @@ class PlotPane(QWidget):
         return self.steps[-1] > self.ax.get_xlim()[1] or new_max > self.ax.get_ylim()[1]
 
     def _rescale_y(self) -> None:
-        finite = [v for v in self.losses if np.isfinite(v)]
-        if self._first_loss is not None and np.isfinite(self._first_loss):
-            finite.append(self._first_loss)
-        top = max(finite) * 1.15 if finite else 1.0
-        self.ax.set_ylim(0, max(top, 1e-6))
+        values = list(self.losses)
+        if self._first_loss is not None:
+            values.append(self._first_loss)
+        # overflow-safe: a loss of 1e308 times 1.15 would be inf, which matplotlib refuses
+        self.ax.set_ylim(0, plot_limits.top_limit(values))
         last = self.steps[-1] if self.steps else 0
         right = self.ax.get_xlim()[1]
         while last > right:
@@ -355,7 +407,8 @@ class PlotPane(QWidget):
         self._bg_image = (self.canvas.copy_from_bbox(self.ax_map.bbox)
                           if self.ax_map is not None else None)
         self.ax.draw_artist(self.loss_line)
-        self.ax_acc.draw_artist(self.acc_line)
+        if self.acc_line is not None:
+            self.ax_acc.draw_artist(self.acc_line)
         if self.ax_map is not None:
             self.ax_map.draw_artist(self.image)
             self.ax_map.draw_artist(self.points)
