@@ -80,7 +80,8 @@ def build_docks(window) -> None:
 def build_toolbars(window: QMainWindow, actions: dict[str, QAction]) -> dict[str, QToolBar]:
     """File, View and Graph toolbars (small groups that share rows as the width allows)."""
     actions["zero_grad"].setIconText("Zero grad")
-    actions["step_all"].setIconText("Step")  # short on the toolbar; the menu says it all
+    # short on the toolbar, and not "Step": that is the training step beside it
+    actions["step_all"].setIconText("Step leaves")
     bars = {}
     for name, title, members in GROUPS:
         tb = QToolBar(title, window)
