@@ -102,3 +102,24 @@ def open_example(window):
         return {n.label: nid for nid, n in window.document.nodes.items() if n.label}
 
     return _open
+
+
+# --- event loops ----------------------------------------------------------------------------------
+def _event_loops_run() -> bool:
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(0, loop.quit)
+    return loop.exec() == 0
+
+
+@pytest.fixture
+def working_event_loop(qapp):
+    """Undo a stale quit left by an earlier test in this process (a second quit() after the
+    last window closed makes every later QEventLoop.exec(), so qtbot.wait, return at once)."""
+    from PySide6.QtCore import QTimer
+
+    if not _event_loops_run():
+        QTimer.singleShot(0, qapp.quit)
+        qapp.exec()  # exec starts by clearing the quit flag
+    assert _event_loops_run()

@@ -7,27 +7,14 @@ import json
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEventLoop, QTimer
 
 from mgstudio.app.learn import install as install_learn
 from mgstudio.app.training import install as install_training
 from mgstudio.app.training.panel import CSV_ITEM
 from mgstudio.training.plot_limits import PLOT_MAX
 
-
-def _event_loops_run() -> bool:
-    loop = QEventLoop()
-    QTimer.singleShot(0, loop.quit)
-    return loop.exec() == 0
-
-
-@pytest.fixture(autouse=True)
-def working_event_loop(qapp):
-    """Undo a stale quit left by an earlier test in this process."""
-    if not _event_loops_run():
-        QTimer.singleShot(0, qapp.quit)
-        qapp.exec()
-    assert _event_loops_run()
+# an earlier test in this process may have left a stale quit behind (tests/app/conftest.py)
+pytestmark = pytest.mark.usefixtures("working_event_loop")
 
 
 def _graph_file(tmp_path, x: float, op: str, constant: float | None = None):

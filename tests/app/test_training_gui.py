@@ -4,28 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEventLoop, Qt, QThread, QTimer
+from PySide6.QtCore import Qt, QThread
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from mgstudio.app.training import install
 from mgstudio.app.training.panel import CSV_ITEM
 from mgstudio.training import Trainer, preset
 
-
-def _event_loops_run() -> bool:
-    loop = QEventLoop()
-    QTimer.singleShot(0, loop.quit)
-    return loop.exec() == 0
-
-
-@pytest.fixture(autouse=True)
-def working_event_loop(qapp):
-    """Undo a stale quit left by an earlier test in this process (a second quit() after the
-    last window closed makes every later QEventLoop.exec(), so qtbot.wait, return at once)."""
-    if not _event_loops_run():
-        QTimer.singleShot(0, qapp.quit)
-        qapp.exec()  # exec starts by clearing the quit flag
-    assert _event_loops_run()
+# an earlier test in this process may have left a stale quit behind (tests/app/conftest.py)
+pytestmark = pytest.mark.usefixtures("working_event_loop")
 
 
 @pytest.fixture

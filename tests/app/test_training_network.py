@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PySide6.QtCore import QEventLoop, QTimer
 
 from mgstudio.app.training import install
 from mgstudio.app.training.panel import parse_hidden
@@ -20,21 +19,8 @@ from mgstudio.training.network_doc import (
     node_count,
 )
 
-
-def _event_loops_run() -> bool:
-    loop = QEventLoop()
-    QTimer.singleShot(0, loop.quit)
-    return loop.exec() == 0
-
-
-@pytest.fixture(autouse=True)
-def working_event_loop(qapp):
-    """Undo a stale quit left by an earlier test in this process (a second quit() after the
-    last window closed makes every later QEventLoop.exec(), so qtbot.wait, return at once)."""
-    if not _event_loops_run():
-        QTimer.singleShot(0, qapp.quit)
-        qapp.exec()  # exec starts by clearing the quit flag
-    assert _event_loops_run()
+# an earlier test in this process may have left a stale quit behind (tests/app/conftest.py)
+pytestmark = pytest.mark.usefixtures("working_event_loop")
 
 
 @pytest.fixture
