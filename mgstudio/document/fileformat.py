@@ -76,6 +76,7 @@ NODE_KEYS = ("id", "kind", "label", "value", "params", "pos")
 TOP_KEYS = ("format", "version", "title", "description", "nodes", "wires", "selected_output")
 WIRE_KEYS = ("src", "dst", "port")
 _NODE_KEY_SET = frozenset(NODE_KEYS)
+_NO_POS = (0.0, 0.0)  # where a node without "pos" stands until it is given a place
 
 
 @dataclass
@@ -275,9 +276,11 @@ def _parse_nodes(raw: Any) -> list[Node]:
                 params = {}  # what check_params gives, without building it per node
             else:
                 params = check_params(kind, params)
-            pos = item.get("pos", (0.0, 0.0))
+            pos = item.get("pos", _NO_POS)
             # the common pair of finite floats within bounds, else the full check (messages)
-            if not (type(pos) is list and len(pos) == 2 and type(pos[0]) is float
+            if pos is _NO_POS:
+                pass  # laid out below (see placement)
+            elif not (type(pos) is list and len(pos) == 2 and type(pos[0]) is float
                     and type(pos[1]) is float and abs(pos[0]) <= MAX_COORD
                     and abs(pos[1]) <= MAX_COORD):
                 pos = check_pos(pos)

@@ -40,6 +40,7 @@ def _file(node: dict) -> str:
 @pytest.mark.parametrize(("pos", "message"), [
     ([1.0, 2e7], "within"),
     ([1.0], "pair of numbers"),
+    (None, "pair of numbers"),  # null is not a missing "pos"
     ((1, "a"), "must be a number"),
     ([True, 0.0], "must be a number"),
 ])
