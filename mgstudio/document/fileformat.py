@@ -52,6 +52,7 @@ from . import fileio
 from .errors import CycleError, DocumentError, FileFormatError, NewerVersionError
 from .kinds import KINDS
 from .nodes import (
+    MAX_COORD,
     Node,
     Wire,
     check_id,
@@ -74,6 +75,8 @@ MAX_DEPTH = 32
 NODE_KEYS = ("id", "kind", "label", "value", "params", "pos")
 TOP_KEYS = ("format", "version", "title", "description", "nodes", "wires", "selected_output")
 WIRE_KEYS = ("src", "dst", "port")
+_NODE_KEY_SET = frozenset(NODE_KEYS)
+_NO_POS = (0.0, 0.0)  # where a node without "pos" stands until it is given a place
 
 
 @dataclass
@@ -88,6 +91,8 @@ class Parsed:
     extra: dict[str, Any] = field(default_factory=dict)
     #: ids of the nodes that had no "pos" and were given one (see placement)
     laid_out: list[str] = field(default_factory=list)
+    #: every id in dependency order (as ``Document.topological_ids``), None if not known
+    order: list[str] | None = None
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -116,7 +121,7 @@ def parse(text: str | bytes, *, fragment: bool = False) -> Parsed:
     nodes = _parse_nodes(data.get("nodes", []))
     ids = {n.id: n for n in nodes}
     wires = _parse_wires(data.get("wires", []), ids)
-    check_acyclic(ids, wires)
+    order = check_acyclic(ids, wires)
     # nodes without "pos" get places now, instead of all stacking at 0,0
     missing = [n.id for n, raw in zip(nodes, data["nodes"]) if "pos" not in raw] if nodes else []
     if missing:
@@ -124,7 +129,7 @@ def parse(text: str | bytes, *, fragment: bool = False) -> Parsed:
         nodes = [Node(n.id, n.kind, n.label, n.value, n.params, spots[n.id], n.extra)
                  if n.id in spots else n for n in nodes]
 
-    out = Parsed(nodes, wires, laid_out=missing)
+    out = Parsed(nodes, wires, laid_out=missing, order=order)
     if not fragment:
         out.title = _text_field(data, "title")
         out.description = _text_field(data, "description")
@@ -263,14 +268,33 @@ def _parse_nodes(raw: Any) -> list[Node]:
             if "kind" not in item:
                 raise FileFormatError("it has no \"kind\"")
             kind = kind_named(item["kind"])
+            label = item.get("label", "")
+            if label != "":  # most nodes of a big file have none
+                label = check_label(label)
+            params = item.get("params")
+            if params is None and not kind.params:
+                params = {}  # what check_params gives, without building it per node
+            else:
+                params = check_params(kind, params)
+            pos = item.get("pos", _NO_POS)
+            # the common pair of finite floats within bounds, else the full check (messages)
+            if pos is _NO_POS:
+                pass  # laid out below (see placement)
+            elif not (type(pos) is list and len(pos) == 2 and type(pos[0]) is float
+                    and type(pos[1]) is float and abs(pos[0]) <= MAX_COORD
+                    and abs(pos[1]) <= MAX_COORD):
+                pos = check_pos(pos)
+            else:
+                pos = (pos[0], pos[1])
             node = Node(
-                id=nid,
-                kind=kind.name,
-                label=check_label(item.get("label", "")),
-                value=check_value(kind, item.get("value")),
-                params=check_params(kind, item.get("params")),
-                pos=check_pos(item.get("pos", (0.0, 0.0))),
-                extra=unknown_fields(item, NODE_KEYS),
+                nid,
+                kind.name,
+                label,
+                check_value(kind, item.get("value")),
+                params,
+                pos,
+                # a node of known fields only has no extra (the usual case: no scan)
+                {} if _NODE_KEY_SET.issuperset(item) else unknown_fields(item, NODE_KEYS),
             )
         except DocumentError as exc:
             where = f"node {i}" if nid is None else f"node {i} ({nid!r})"
@@ -319,25 +343,32 @@ def _parse_wires(raw: Any, nodes: Mapping[str, Node]) -> list[Wire]:
     return wires
 
 
-def check_acyclic(nodes: Mapping[str, Node], wires: Iterable[Wire]) -> None:
-    """Raise CycleError naming one cycle if the wires make a node depend on itself."""
+def check_acyclic(nodes: Mapping[str, Node], wires: Iterable[Wire]) -> list[str]:
+    """Raise CycleError naming one cycle if the wires make a node depend on itself. Returns
+    the ids in dependency order, the order ``Document.topological_ids`` gives (ties in node
+    order; a node's consumers in wire order), so that a load need not sort them twice."""
     wires = list(wires)  # walked twice
     consumers: dict[str, list[str]] = {nid: [] for nid in nodes}
     indegree = dict.fromkeys(nodes, 0)
     for w in wires:
         consumers[w.src].append(w.dst)
         indegree[w.dst] += 1
-    ready = [nid for nid, d in indegree.items() if d == 0]
-    done = 0
+    ready = [nid for nid in reversed(list(indegree)) if indegree[nid] == 0]
+    order: list[str] = []
     while ready:
         nid = ready.pop()
-        done += 1
+        order.append(nid)
+        later = []
         for c in consumers[nid]:
             indegree[c] -= 1
             if indegree[c] == 0:
-                ready.append(c)
+                later.append(c)
+        if later:
+            later.reverse()
+            ready.extend(later)
+    done = len(order)
     if done == len(nodes):
-        return
+        return order
     # Every leftover node still waits for a leftover producer (its count is above 0), but it
     # may have no leftover consumer (a sink fed by the cycle): so walk *backward* through
     # producers until one repeats; that stretch, reversed, is a cycle.

@@ -61,12 +61,13 @@ def _layered(ids: list, edges: list, sweeps: int, fold: bool) -> tuple[dict, boo
             return pos, True
     order = _topological(ids, preds, succs)
     layer: dict = {}
-    for n in order:
-        layer[n] = 1 + max((layer[p] for p in preds[n]), default=-1)
+    for n in order:  # (lists, not generators: this runs once per node of a big file)
+        ps = preds[n]
+        layer[n] = 1 + max([layer[p] for p in ps]) if ps else 0
     # sources sit just before their nearest consumer, not all the way left
     for n in reversed(order):
         if not preds[n] and succs[n]:
-            layer[n] = max(0, min(layer[s] for s in succs[n]) - 1)
+            layer[n] = max(0, min([layer[s] for s in succs[n]]) - 1)
     n_layers = max(layer.values()) + 1
     layers: list[list] = [[] for _ in range(n_layers)]
     for n in ids:
@@ -119,7 +120,9 @@ def _band_length(n_layers: int, tallest: int, n_nodes: int) -> int:
 def _topological(ids: list, preds: dict, succs: dict) -> list:
     """Kahn's algorithm in document order; nodes on a cycle (never in a valid document) are
     appended at the end so that every node still gets a place."""
-    remaining = {n: len(set(preds[n])) for n in ids}
+    # distinct producers (a node reading one twice waits for it once); one needs no set
+    remaining = {n: len(ps) if len(ps) < 2 else len(set(ps)) for n, ps in
+                 ((n, preds[n]) for n in ids)}
     ready = [n for n in ids if remaining[n] == 0]
     ready.reverse()
     out, seen = [], set()
@@ -129,7 +132,8 @@ def _topological(ids: list, preds: dict, succs: dict) -> list:
             continue
         seen.add(n)
         out.append(n)
-        for s in dict.fromkeys(succs[n]):
+        ss = succs[n]
+        for s in ss if len(ss) < 2 else dict.fromkeys(ss):
             remaining[s] -= 1
             if remaining[s] == 0:
                 ready.append(s)

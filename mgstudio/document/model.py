@@ -677,8 +677,28 @@ class Document:
         return v
 
     def _bind_all(self) -> None:
+        nodes, values, ins_of = self._nodes, self._values, self._in
         for nid in self.topological_ids():
-            self._values[nid] = self._build(nid)
+            node = nodes[nid]
+            kind = KINDS[node.kind]
+            if kind.params or kind.optional or not kind.inputs:
+                values[nid] = self._build(nid)
+                continue
+            # most nodes of a big file: all inputs required, no settings; what _build does,
+            # without its general path (a load binds every node)
+            ins = ins_of.get(nid)
+            operands = []
+            for port in kind.inputs:
+                w = ins.get(port) if ins else None
+                src = values.get(w.src) if w is not None else None
+                if src is None:
+                    values[nid] = None
+                    break
+                operands.append(src)
+            else:
+                v = kind._build(*operands)
+                v.label = node.label
+                values[nid] = v
 
     # --- backward ---------------------------------------------------------------------------
     def backward(self, output: str | None = None) -> str | None:
@@ -796,7 +816,7 @@ class Document:
     @classmethod
     def _from_json(cls, text: str | bytes) -> Document:
         parsed = fileformat.parse(text)
-        doc = cls._from_checked(parsed.nodes, parsed.wires)
+        doc = cls._from_checked(parsed.nodes, parsed.wires, parsed.order)
         doc.title = parsed.title
         doc.description = parsed.description
         doc.extra = parsed.extra
@@ -804,13 +824,17 @@ class Document:
         return doc
 
     @classmethod
-    def _from_checked(cls, nodes: Iterable[Node], wires: Iterable[Wire]) -> Document:
+    def _from_checked(cls, nodes: Iterable[Node], wires: Iterable[Wire],
+                      order: list[str] | None = None) -> Document:
         """A new document of nodes and wires checked as a file's are (every field, unique ids,
         known ports, one wire per input, no cycle): inserted at once, bound once. A big file
-        or snippet has thousands, and edit by edit each would be checked and announced."""
+        or snippet has thousands, and edit by edit each would be checked and announced.
+        ``order``: the ids in dependency order if the check already sorted them."""
         doc = cls()
         doc._insert_nodes(enumerate(nodes))
         doc._link_all(wires)
+        if order is not None:
+            doc._topo_cache = order
         doc._bind_all()
         doc.grads_current = False
         doc._auto_output()

@@ -58,8 +58,12 @@ def _block(ids: Sequence[str], edges: list[tuple[str, str]], corner: Pos) -> dic
     x0 = min(x for x, _ in centres.values())
     y0 = min(y for _, y in centres.values())
     cx, cy = corner
-    return {nid: (_clamp(float(round(cx + x - x0))), _clamp(float(round(cy + y - y0))))
-            for nid, (x, y) in centres.items()}
+    out: dict[str, Pos] = {}
+    lo, hi = -MAX_COORD, MAX_COORD
+    for nid, (x, y) in centres.items():  # a whole positionless file: no call per clamp
+        px, py = float(round(cx + x - x0)), float(round(cy + y - y0))
+        out[nid] = (px if lo <= px <= hi else _clamp(px), py if lo <= py <= hi else _clamp(py))
+    return out
 
 
 def _next_to_neighbours(ids: Sequence[str], edges: list[tuple[str, str]],

@@ -38,6 +38,7 @@ _FLAGS = (QGraphicsItem.GraphicsItemFlag.ItemIsMovable
 _CACHE = QGraphicsItem.CacheMode.DeviceCoordinateCache
 _NO_CACHE = QGraphicsItem.CacheMode.NoCache
 _NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
+_BOXED_FLAGS = _FLAGS | _NO_CONTENTS  # once: enum arithmetic is Python, per item it added up
 _ANTIALIAS = QPainter.RenderHint.Antialiasing
 _CENTRE = Qt.AlignmentFlag.AlignCenter
 _LEFT_MIDDLE = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
@@ -171,7 +172,7 @@ class NodeItem(QGraphicsItem):
         self._layout()
         if boxed:  # born zoomed out: drawn by the view's layer (see set_boxed)
             self.boxed = True
-            self.setFlags(_FLAGS | _NO_CONTENTS)
+            self.setFlags(_BOXED_FLAGS)
         else:
             self.setFlags(_FLAGS)
             self.setCacheMode(_CACHE)
@@ -276,6 +277,13 @@ class NodeItem(QGraphicsItem):
         self._complete = not self._complete
         self._relayout()
         self.show_value(value, max_abs_grad)
+
+    def note_wired(self, port: str) -> None:
+        """``set_port_wired(port, True)`` for an item not painted yet (a new document's)."""
+        if self.kind.name == "pow":
+            self.set_port_wired(port, True)  # its badge changes: relayout
+        else:
+            self._wired.add(port)
 
     def set_hot(self, ref: PortRef | None) -> None:
         if ref != self._hot:

@@ -1,0 +1,70 @@
+"""Opening a big file through ``MainWindow.open_file`` sorts its nodes once (the cycle check's
+order is reused for binding and the node table) and wires the new items without a repaint
+per port: counted, not timed. The items must still look as if wired one by one."""
+
+from __future__ import annotations
+
+import json
+
+from mgstudio.app.canvas.node_item import NodeItem
+from mgstudio.document import Document
+
+
+def _file(path, n: int):
+    """n nodes: a fifth leaves, then a chain of muls, every tenth one a pow whose exponent
+    is wired on every other one (its badge shows the exponent only while unwired)."""
+    leaves = max(1, n // 5)
+    nodes, wires = [], []
+    for i in range(n):
+        nid = f"n{i}"
+        if i < leaves:
+            nodes.append({"id": nid, "kind": "input", "value": 0.5, "pos": [0.0, 90.0 * i]})
+            continue
+        kind = "pow" if i % 10 == 0 else "mul"
+        nodes.append({"id": nid, "kind": kind, "pos": [380.0 * (i // 100), 90.0 * (i % 100)]})
+        wires.append({"src": f"n{i - 1}", "dst": nid, "port": "a"})
+        if kind == "mul":
+            wires.append({"src": f"n{i % leaves}", "dst": nid, "port": "b"})
+        elif i % 20 == 0:
+            wires.append({"src": f"n{i % leaves}", "dst": nid, "port": "exponent"})
+    path.write_text(json.dumps({"format": "mgstudio", "version": 1, "nodes": nodes,
+                                "wires": wires}))
+    return path
+
+
+def test_opening_sorts_once_and_wires_items_without_a_repaint_per_port(
+        window, tmp_path, monkeypatch, errors):
+    path = _file(tmp_path / "big.mgs", 2000)
+    calls = {"topo": 0, "wired": 0}
+    topo, wired = Document._topo, NodeItem.set_port_wired
+
+    def counting_topo(self, ids):
+        calls["topo"] += 1
+        return topo(self, ids)
+
+    def counting_wired(self, port, on):
+        calls["wired"] += 1
+        return wired(self, port, on)
+
+    monkeypatch.setattr(Document, "_topo", counting_topo)
+    monkeypatch.setattr(NodeItem, "set_port_wired", counting_wired)
+    assert window.open_file(path, ask=False)
+    window.grab()
+    assert not errors
+    doc = window.document
+    assert calls["topo"] == 0  # the whole-graph order came from the file check
+    # only the wires into pows go through set_port_wired (their badge may change): 160 pows,
+    # each wired at "a", every other one at "exponent" too; the other 2,600 wires do not
+    into_pows = sum(1 for w in doc.wires if doc.nodes[w.dst].kind == "pow")
+    assert into_pows == 240 and len(doc.wires) > 2800
+    assert calls["wired"] == into_pows
+    monkeypatch.undo()
+    assert doc.topological_ids() == doc._topo(list(doc.nodes))
+    scene = window.canvas.canvas_scene
+    for nid, node in doc.nodes.items():
+        item = scene.item_for(nid)
+        ins = {w.port for w in doc.wires if w.dst == nid}
+        assert item._wired == ins, nid
+        assert item._out_wired == any(w.src == nid for w in doc.wires), nid
+        if node.kind == "pow":
+            assert (item.symbol == "**2") == ("exponent" not in ins)
