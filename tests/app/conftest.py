@@ -123,3 +123,23 @@ def working_event_loop(qapp):
         QTimer.singleShot(0, qapp.quit)
         qapp.exec()  # exec starts by clearing the quit flag
     assert _event_loops_run()
+
+
+@pytest.fixture
+def recorded_training(window, qtlog, request):
+    """The window's training controller running flat out, its notices and questions recorded;
+    questions are answered with the test module's ``CONFIRM_ANSWER`` (default yes)."""
+    from mgstudio.app.training import install
+
+    answer = getattr(request.module, "CONFIRM_ANSWER", True)
+    ctl = install(window)
+    ctl.panel.speed.setCurrentIndex(0)
+    ctl.notices = []
+    ctl.notify = lambda title, text: ctl.notices.append((title, text))
+    ctl.questions = []
+    ctl.confirm = lambda title, text: ctl.questions.append(text) or answer
+    yield ctl
+    ctl.shutdown()
+    assert ctl.runner.thread.isFinished()
+    # Qt's complaints about timers or objects used from the wrong thread, or a live QThread
+    assert [r.message for r in qtlog.records if "thread" in r.message.lower()] == []

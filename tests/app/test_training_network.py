@@ -7,7 +7,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mgstudio.app.training import install
 from mgstudio.app.training.panel import parse_hidden
 from mgstudio.document import Document
 from mgstudio.training import ConfigError, TrainConfig, Trainer, preset
@@ -23,19 +22,12 @@ from mgstudio.training.network_doc import (
 pytestmark = pytest.mark.usefixtures("working_event_loop")
 
 
+CONFIRM_ANSWER = False  # what the recorded "Large network?" questions are answered
+
+
 @pytest.fixture
-def training(window, qtlog):
-    ctl = install(window)
-    ctl.panel.speed.setCurrentIndex(0)
-    ctl.notices = []
-    ctl.notify = lambda title, text: ctl.notices.append((title, text))
-    ctl.questions = []
-    ctl.confirm = lambda title, text: ctl.questions.append(text) or False
-    yield ctl
-    ctl.shutdown()
-    assert ctl.runner.thread.isFinished()
-    # Qt's complaints about timers or objects used from the wrong thread, or a live QThread
-    assert [r.message for r in qtlog.records if "thread" in r.message.lower()] == []
+def training(recorded_training):
+    return recorded_training
 
 
 def sample_loss(loss: str, score: float, y: float) -> float:

@@ -9,24 +9,18 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from mgstudio.app.training import install
 from mgstudio.app.training.panel import CSV_ITEM
 
 # an earlier test in this process may have left a stale quit behind (tests/app/conftest.py)
 pytestmark = pytest.mark.usefixtures("working_event_loop")
 
 
+CONFIRM_ANSWER = True  # what the recorded "Large network?" questions are answered
+
+
 @pytest.fixture
-def training(window, qtlog):
-    ctl = install(window)
-    ctl.panel.speed.setCurrentIndex(0)
-    ctl.notices = []
-    ctl.notify = lambda title, text: ctl.notices.append((title, text))
-    ctl.questions = []
-    ctl.confirm = lambda title, text: ctl.questions.append(text) or True
-    yield ctl
-    ctl.shutdown()
-    assert ctl.runner.thread.isFinished()
+def training(recorded_training):
+    return recorded_training
 
 
 def wait_state(qtbot, ctl, *states, timeout=10_000):
