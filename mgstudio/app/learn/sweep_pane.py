@@ -9,11 +9,10 @@ seen (the import costs about a second).
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -256,17 +255,15 @@ class SweepPane(QWidget):
     def _update_label(self) -> None:
         s = self.state
         if s is None:
-            why = self.why_empty()  # names the learner's labels: never read as markup
-            plain = self.slope_label.textFormat() == Qt.TextFormat.PlainText
-            self.slope_label.setText(why if plain else html.escape(why, quote=False))
+            self.slope_label.setText(self.why_empty())  # a plain-text label: names stay text
             return
         doc = self.document
         xn, yn = node_name(doc, s.leaf), node_name(doc, s.output)
         diff = abs(s.analytic - s.numeric)
         self.slope_label.setText(
             f"At {xn} = {num(s.x)}, {yn} = {num(s.y)}.  Tangent slope d{yn}/d{xn} from backward:"
-            f" <b>{num(s.analytic)}</b>.  Numeric slope ({yn}({xn}+h) − {yn}({xn})) / h with "
-            f"h = {s.h:g}: <b>{s.numeric:.8g}</b> (differs by {diff:.2g}).")
+            f" {num(s.analytic)}.  Numeric slope ({yn}({xn}+h) − {yn}({xn})) / h with "
+            f"h = {s.h:g}: {s.numeric:.8g} (differs by {diff:.2g}).")
 
     def why_empty(self) -> str:
         """Why there is no curve, in a sentence."""
