@@ -223,9 +223,9 @@ class MainWindow(QMainWindow):
         # items, so they are drawn once with their final numbers
         with gc_paused():  # thousands of items in a burst (see engine.value.gc_paused)
             self.backward_panel.set_document(document)
-            self.canvas.set_document(document)
+            # fitted, never too small to read (once it has its size)
+            self.canvas.set_document(document, readable=True)
             self.inspector.set_document(document)
-        show_readably(self.canvas)  # fitted, never too small to read (once it has its size)
         self._subscribe()
         self.undo_stack.setClean()
         self._update_title()

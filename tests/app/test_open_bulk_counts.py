@@ -68,3 +68,23 @@ def test_opening_sorts_once_and_wires_items_without_a_repaint_per_port(
         assert item._out_wired == any(w.src == nid for w in doc.wires), nid
         if node.kind == "pow":
             assert (item.symbol == "**2") == ("exponent" not in ins)
+
+
+def test_bulk_wires_have_the_curves_and_index_buckets_of_wires_made_one_by_one(
+        window, tmp_path, errors):
+    from mgstudio.app.canvas.wire_index import WireIndex
+
+    assert window.open_file(_file(tmp_path / "big.mgs", 2000), ask=False)
+    assert not errors
+    scene = window.canvas.canvas_scene
+    wires = list(scene.wire_items())
+    assert len(wires) == len(window.document.wires) > 2800
+    one_by_one = WireIndex()
+    for item in wires:
+        ends, box = item.ends, item.box
+        item._reshape()  # where the ports are now (pows relaid out as their ports were wired)
+        assert (item.ends, item.box) == (ends, box)
+        assert item.visual_pen == scene.style.colors.wire_pen(False)
+        one_by_one.add(item, item.box)
+    assert scene._wire_index._levels == one_by_one._levels
+    assert scene._wire_index._huge == one_by_one._huge

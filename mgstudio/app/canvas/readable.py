@@ -119,3 +119,44 @@ def _show(view, output: str | None) -> None:
     scene.update_detail()
     scene.refresh_visible(view)
 
+
+
+def expected_view(view, document) -> tuple[float, int]:
+    """Before a new graph has items: about the zoom ``show_readably`` will pick for it, and
+    how many of its nodes that view will show. The scene makes the items for this (records
+    or far-zoom boxes): guessing from the plain fit instead made 100,000 items as boxes and
+    switched every one back to a record a moment later (a wrong guess only costs that
+    switch, never what is shown)."""
+    from mgstudio.app.grads import output_of
+
+    from .scene import MAX_RECORDS_SHOWN
+    from .view import FIT_MAX_ZOOM
+
+    nodes = document.nodes
+    if not nodes:
+        return 1.0, 0
+    fit = view._fit_zoom_guess(document)
+    zoom = max(READABLE_ZOOM, min(FIT_MAX_ZOOM, fit))
+    if zoom <= fit:  # it all fits: every node on screen
+        return zoom, len(nodes)
+    vp = view.viewport().rect()
+    half_w, half_h = vp.width() / 2.0 / zoom, vp.height() / 2.0 / zoom
+    output = output_of(document)
+    if output in nodes:  # as _show places it: near the right edge, centred vertically
+        ox, oy = nodes[output].pos
+        cx, cy = ox + EDGE_MARGIN / zoom - half_w, oy
+    else:
+        xs = [n.pos[0] for n in nodes.values()]
+        ys = [n.pos[1] for n in nodes.values()]
+        cx, cy = (min(xs) + max(xs)) / 2.0, (min(ys) + max(ys)) / 2.0
+    # a node shows if its record (about 400 x 120 with its ports) meets the viewport
+    left, right = cx - half_w - 400.0, cx + half_w + 400.0
+    top, bottom = cy - half_h - 120.0, cy + half_h + 120.0
+    shown = 0
+    for node in nodes.values():
+        x, y = node.pos
+        if left <= x <= right and top <= y <= bottom:
+            shown += 1
+            if shown > MAX_RECORDS_SHOWN:
+                break
+    return zoom, shown

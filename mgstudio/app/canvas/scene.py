@@ -20,7 +20,7 @@ from .port_item import HIT_RADIUS, PortRef
 from .style import CanvasStyle
 from .tooltips import show_node_tooltip
 from .wire_index import WireIndex
-from .wire_item import WireItem, box_rect
+from .wire_item import HIT_WIDTH, WireItem, box_rect
 from .wire_layer import paint_wire_items
 
 WORLD = 1e6  # room around the items to pan over (the view's rectangle)
@@ -529,19 +529,35 @@ class CanvasScene(QGraphicsScene):
     def _add_wire_items(self, wires) -> None:
         """``_add_wire_item`` for every wire of a new document, at once (100,000 nodes bring
         as many wires): their nodes all have items, each input has one wire, and nothing
-        has been painted yet, so no wire is replaced and no port repaints."""
-        nodes, items, order, index = self._nodes, self._wires, self._wire_order, self._wire_index
+        has been painted yet, so no wire is replaced and no port repaints. The curves' ends
+        and boxes are worked out here from the nodes' places, as ``WireItem._reshape`` does
+        (a call per wire and per port position was half of opening's wiring)."""
+        nodes, items, order = self._nodes, self._wires, self._wire_order
+        doc_nodes = self.document.nodes if self.document is not None else {}
         colors, count = self.style.colors, self._wire_count
+        pen = colors.wire_pen(False)
+        placed, new = WireItem.placed, []
+        h = HIT_WIDTH / 2
         for wire in wires:
             src, dst = nodes[wire.src], nodes[wire.dst]
             key = (wire.dst, wire.port)
-            if key in items:  # not from a document; the general path replaces it
+            if key in items or wire.src not in doc_nodes or wire.dst not in doc_nodes:
+                # not from a document; the general path replaces it
                 self._add_wire_item(wire, bulk=True)
                 count = self._wire_count
                 continue
-            item = WireItem(wire, src, dst, colors)
+            # items stand where their nodes are (set from node.pos): no Qt call for it
+            sx, sy = doc_nodes[wire.src].pos
+            dx_, dy = doc_nodes[wire.dst].pos
+            sg, dg = src._g, dst._g
+            x0, y0 = sx + sg.out_x, sy + sg.out_y
+            x1, y1 = dx_, dy + dg.rows[dst.kind.inputs.index(wire.port)]
+            bend = max(40.0, abs(x1 - x0) * 0.5)
+            box = (min(x0, x1 - bend) - h, min(y0, y1) - h,
+                   max(x0 + bend, x1) + h, max(y0, y1) + h)
+            item = placed(wire, src, dst, colors, pen, (x0, y0, x1, y1), box)
             item._scene = self
-            index.add(item, item.box)
+            new.append(item)
             order[key] = count
             count += 1
             items[key] = item
@@ -549,6 +565,7 @@ class CanvasScene(QGraphicsScene):
             dst.wires.add(item)
             dst.note_wired(wire.port)
             src._out_wired = True
+        self._wire_index.add_many(new)
         self._wire_count = count
 
     def _remove_wire_item(self, item: WireItem) -> None:

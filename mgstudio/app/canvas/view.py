@@ -33,6 +33,7 @@ from .neuron import COLUMN
 from .node_item import BADGE, DATA, DETAIL_LOD, GRAD, LABEL, NodeItem
 from .numbers import format_number, nudged, parse_number
 from .quick_add import QuickAddPopup
+from .readable import expected_view, show_readably
 from .scene import WORLD, CanvasScene
 from .wire_layer import WireLayer
 
@@ -88,15 +89,23 @@ class CanvasView(QGraphicsView):
         self.set_document(document)
 
     # --- the document ----------------------------------------------------------------------
-    def set_document(self, document) -> None:
-        """Show another document (after New/Open): re-subscribe and rebuild the items."""
+    def set_document(self, document, readable: bool = False) -> None:
+        """Show another document (after New/Open): re-subscribe and rebuild the items.
+        ``readable``: show it with ``show_readably`` (else fitted), its items made for that
+        zoom, so none switches between record and box at open."""
         self._cancel_gestures()
         self.document = document
         scene = self.canvas_scene
         if document is not None:
-            scene.expect_zoom(self._fit_zoom_guess(document), len(document.nodes))
+            if readable:
+                scene.expect_zoom(*expected_view(self, document))
+            else:
+                scene.expect_zoom(self._fit_zoom_guess(document), len(document.nodes))
         scene.set_document(document)
         self._paste_count = 0
+        if readable and show_readably(self):
+            QCoreApplication.sendPostedEvents(self.canvas_scene, QEvent.Type.MetaCall)
+            return
         # every item is new and takes its numbers when first painted: fitting need not
         # look for stale ones on screen (thousands, in a big graph)
         scene.building = True

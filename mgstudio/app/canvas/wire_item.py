@@ -66,6 +66,20 @@ class WireItem:
         self.ends = self.box = (0.0, 0.0, 0.0, 0.0)
         self._reshape()
 
+    @classmethod
+    def placed(cls, wire, src_item, dst_item, colors: CanvasColors, pen: QPen, ends, box):
+        """A wire whose ``ends`` and ``box`` the caller worked out as ``_reshape`` would (a
+        new document's wires are made in one loop: see ``CanvasScene._add_wire_items``)."""
+        self = cls.__new__(cls)
+        self.wire = wire
+        self.src_item = src_item
+        self.dst_item = dst_item
+        self.colors = colors
+        self.visual_pen = pen
+        self.ends = ends
+        self.box = box
+        return self
+
     @property
     def port(self) -> str:
         return self.wire.port
