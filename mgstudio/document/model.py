@@ -21,6 +21,7 @@ from typing import Any
 from mgstudio.engine import Value, gc_paused, recompute
 
 from . import fileformat, outputs
+from .bulk_gc import promote_young
 from .errors import (
     CycleError,
     DocumentError,
@@ -822,7 +823,9 @@ class Document:
     def from_json(cls, text: str | bytes) -> Document:
         """A document from ``.mgs`` text; raises DocumentError (FileFormatError) if invalid."""
         with gc_paused():
-            return cls._from_json(text)
+            doc = cls._from_json(text)
+            promote_young()  # its objects live as long as it does: no young-generation scan
+            return doc
 
     @classmethod
     def _from_json(cls, text: str | bytes) -> Document:
