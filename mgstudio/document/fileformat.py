@@ -126,8 +126,14 @@ def parse(text: str | bytes, *, fragment: bool = False) -> Parsed:
     missing = [n.id for n, raw in zip(nodes, data["nodes"]) if "pos" not in raw] if nodes else []
     if missing:
         spots = place_missing(nodes, wires, missing)
-        nodes = [Node(n.id, n.kind, n.label, n.value, n.params, spots[n.id], n.extra)
-                 if n.id in spots else n for n in nodes]
+        # these Node objects were made just above and nothing else holds them yet: each is
+        # given its place in itself, instead of being built again (100,000 of them in a
+        # big positionless file); a Node is never hashed (its dicts make it unhashable)
+        set_field = object.__setattr__
+        for n in nodes:
+            spot = spots.get(n.id)
+            if spot is not None:
+                set_field(n, "pos", spot)
 
     out = Parsed(nodes, wires, laid_out=missing, order=order)
     if not fragment:

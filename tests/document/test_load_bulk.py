@@ -101,3 +101,28 @@ def test_a_second_wire_into_one_input_is_refused():
                        "wires": [{"src": "n1", "dst": "n2", "port": "a"}] * 2})
     with pytest.raises(FileFormatError, match="wire 2: input 'a' of .* is wired twice"):
         Document.from_json(text)
+
+
+def test_a_positionless_file_builds_each_node_once(tmp_path, monkeypatch):
+    from mgstudio.document.nodes import Node
+
+    made = []
+    init = Node.__init__
+
+    def counting(self, *args, **kwargs):
+        made.append(args[0] if args else kwargs.get("id"))
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(Node, "__init__", counting)
+    nodes = [{"id": "n1", "kind": "input", "value": 1.0}]
+    wires = []
+    for i in range(2, 201):
+        nodes.append({"id": f"n{i}", "kind": "tanh"})
+        wires.append({"src": f"n{i - 1}", "dst": f"n{i}", "port": "a"})
+    path = tmp_path / "chain.mgs"
+    path.write_text(json.dumps({"format": "mgstudio", "version": 1, "nodes": nodes,
+                                "wires": wires}))
+    doc = Document.load(path)
+    assert len(made) == 200  # placed in themselves, not built again with their places
+    spots = {doc.node(f"n{i}").pos for i in range(1, 201)}
+    assert len(spots) == 200  # laid out, each in its own place (not stacked at 0,0)
