@@ -126,8 +126,14 @@ def parse(text: str | bytes, *, fragment: bool = False) -> Parsed:
     missing = [n.id for n, raw in zip(nodes, data["nodes"]) if "pos" not in raw] if nodes else []
     if missing:
         spots = place_missing(nodes, wires, missing)
-        nodes = [Node(n.id, n.kind, n.label, n.value, n.params, spots[n.id], n.extra)
-                 if n.id in spots else n for n in nodes]
+        # these Node objects were made just above and nothing else holds them yet: each is
+        # given its place in itself, instead of being built again (100,000 of them in a
+        # big positionless file); a Node is never hashed (its dicts make it unhashable)
+        set_field = object.__setattr__
+        for n in nodes:
+            spot = spots.get(n.id)
+            if spot is not None:
+                set_field(n, "pos", spot)
 
     out = Parsed(nodes, wires, laid_out=missing, order=order)
     if not fragment:
@@ -307,40 +313,51 @@ def _parse_wires(raw: Any, nodes: Mapping[str, Node]) -> list[Wire]:
     if not isinstance(raw, list):
         raise FileFormatError("\"wires\" must be a list")
     wires: list[Wire] = []
-    taken: dict[tuple[str, str], Wire] = {}
+    taken: set[tuple[str, str]] = set()
+    inputs_of = {name: kind.inputs for name, kind in KINDS.items()}
     for i, item in enumerate(raw, 1):
-        where = f"wire {i}"
         if not isinstance(item, dict):
-            raise FileFormatError(f"{where} is not a JSON object")
+            raise FileFormatError(f"wire {i} is not a JSON object")
         # fields a later version adds are kept, as for nodes and the document
-        extra = unknown_fields(item, WIRE_KEYS, where) if len(item) != 3 else {}
+        extra = unknown_fields(item, WIRE_KEYS, f"wire {i}") if len(item) != 3 else {}
         src, dst, port = item.get("src"), item.get("dst"), item.get("port")
-        if type(src) is not str or type(dst) is not str or type(port) is not str:
-            key = next(k for k, v in zip(WIRE_KEYS, (src, dst, port)) if type(v) is not str)
-            raise FileFormatError(f"{where}: \"{key}\" must be text naming a node or input")
-        if src not in nodes:
-            raise FileFormatError(f"{where} comes from {src!r}, which is not a node")
-        if dst not in nodes:
-            raise FileFormatError(f"{where} goes into {dst!r}, which is not a node")
-        target = nodes[dst]
-        kind = KINDS[target.kind]
-        if port not in kind.inputs:
-            have = ", ".join(kind.inputs) or "none: it is a leaf"
-            raise FileFormatError(
-                f"{where} goes into input {port!r} of {describe(target)}, which has no such "
-                f"input (its inputs: {have})"
-            )
-        if src == dst:
-            raise FileFormatError(f"{where} feeds {describe(target)} into itself")
-        if (dst, port) in taken:
-            raise FileFormatError(
-                f"{where}: input {port!r} of {describe(target)} is wired twice; an input takes "
-                "one wire"
-            )
-        wire = Wire(src, dst, port, extra) if extra else Wire(src, dst, port)
-        taken[(dst, port)] = wire
-        wires.append(wire)
+        # the usual wire passes these tests; the messages (and ``where``) only on a failure
+        target = nodes.get(dst) if type(dst) is str else None
+        if (type(src) is not str or type(port) is not str or target is None
+                or src not in nodes or port not in inputs_of[target.kind] or src == dst
+                or (dst, port) in taken):
+            _bad_wire(f"wire {i}", src, dst, port, nodes, taken)
+        wires.append(Wire(src, dst, port, extra) if extra else Wire(src, dst, port))
+        taken.add((dst, port))
     return wires
+
+
+def _bad_wire(where: str, src: Any, dst: Any, port: Any, nodes: Mapping[str, Node],
+              taken: set[tuple[str, str]]) -> None:
+    """Raise the message for the first test a wire fails (in the order they are made)."""
+    if type(src) is not str or type(dst) is not str or type(port) is not str:
+        key = next(k for k, v in zip(WIRE_KEYS, (src, dst, port)) if type(v) is not str)
+        raise FileFormatError(f"{where}: \"{key}\" must be text naming a node or input")
+    if src not in nodes:
+        raise FileFormatError(f"{where} comes from {src!r}, which is not a node")
+    if dst not in nodes:
+        raise FileFormatError(f"{where} goes into {dst!r}, which is not a node")
+    target = nodes[dst]
+    kind = KINDS[target.kind]
+    if port not in kind.inputs:
+        have = ", ".join(kind.inputs) or "none: it is a leaf"
+        raise FileFormatError(
+            f"{where} goes into input {port!r} of {describe(target)}, which has no such "
+            f"input (its inputs: {have})"
+        )
+    if src == dst:
+        raise FileFormatError(f"{where} feeds {describe(target)} into itself")
+    if (dst, port) in taken:
+        raise FileFormatError(
+            f"{where}: input {port!r} of {describe(target)} is wired twice; an input takes "
+            "one wire"
+        )
+    raise AssertionError("a wire that passes every test")  # pragma: no cover
 
 
 def check_acyclic(nodes: Mapping[str, Node], wires: Iterable[Wire]) -> list[str]:

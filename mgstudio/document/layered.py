@@ -38,18 +38,23 @@ def _layered(ids: list, edges: list, sweeps: int, fold: bool) -> tuple[dict, boo
     """The layout, and whether it was folded into more than one band."""
     if not ids:
         return {}, False
+    # nodes are numbered by their place in ``ids``: lists indexed by number, not dicts keyed
+    # by id, for every per-node table (a 100,000-node file is laid out while it opens)
+    count = len(ids)
     index = {n: i for i, n in enumerate(ids)}
-    preds: dict = {n: [] for n in ids}
-    succs: dict = {n: [] for n in ids}
+    preds: list[list[int]] = [[] for _ in range(count)]
+    succs: list[list[int]] = [[] for _ in range(count)]
+    at = index.get
     for src, dst in edges:
-        if src in index and dst in index:
-            preds[dst].append(src)
-            succs[src].append(dst)
-    alone = [n for n in ids if not preds[n] and not succs[n]] if fold else []
-    if alone and len(alone) < len(ids):
+        s, d = at(src), at(dst)
+        if s is not None and d is not None:
+            preds[d].append(s)
+            succs[s].append(d)
+    alone = [ids[i] for i in range(count) if not preds[i] and not succs[i]] if fold else []
+    if alone and len(alone) < count:
         # folded, nodes wired to nothing would stand in one tall first layer and make the
         # first band that tall: they go into a compact grid below the bands instead
-        wired = [n for n in ids if preds[n] or succs[n]]
+        wired = [ids[i] for i in range(count) if preds[i] or succs[i]]
         pos, folded = _layered(wired, edges, sweeps, fold)
         if folded:
             below = max(y for _, y in pos.values()) + ROW_GAP + BAND_GAP
@@ -59,20 +64,24 @@ def _layered(ids: list, edges: list, sweeps: int, fold: bool) -> tuple[dict, boo
                 row, col = divmod(k, per_row)
                 pos[n] = (col * LAYER_GAP, below + row * ROW_GAP)
             return pos, True
-    order = _topological(ids, preds, succs)
-    layer: dict = {}
+    order = _topological(count, preds, succs)
+    layer = [0] * count
     for n in order:  # (lists, not generators: this runs once per node of a big file)
         ps = preds[n]
-        layer[n] = 1 + max([layer[p] for p in ps]) if ps else 0
+        if ps:
+            layer[n] = 1 + max([layer[p] for p in ps])
     # sources sit just before their nearest consumer, not all the way left
     for n in reversed(order):
         if not preds[n] and succs[n]:
             layer[n] = max(0, min([layer[s] for s in succs[n]]) - 1)
-    n_layers = max(layer.values()) + 1
-    layers: list[list] = [[] for _ in range(n_layers)]
-    for n in ids:
+    n_layers = max(layer) + 1
+    layers: list[list[int]] = [[] for _ in range(n_layers)]
+    for n in range(count):
         layers[layer[n]].append(n)
-    rank = {n: float(i) for col in layers for i, n in enumerate(col)}
+    rank = [0.0] * count
+    for col in layers:
+        for i, n in enumerate(col):
+            rank[n] = float(i)
     at_rank = rank.__getitem__
     for sweep in range(sweeps):
         forward = sweep % 2 == 0
@@ -82,25 +91,27 @@ def _layered(ids: list, edges: list, sweeps: int, fold: bool) -> tuple[dict, boo
             if len(col) < 2:  # a lone node keeps rank 0 (a long chain is mostly these)
                 continue
             # by the mean rank of the neighbours on the side just swept, ties in node order
+            # (a node's number is its place in ``ids``)
             keyed = []
             for n in col:
                 ms = nbrs[n]
-                keyed.append((sum(map(at_rank, ms)) / len(ms) if ms else rank[n], index[n], n))
-            keyed.sort()  # node indices are unique: the nodes themselves are never compared
+                keyed.append((sum(map(at_rank, ms)) / len(ms) if ms else rank[n], n))
+            keyed.sort()
             for i, entry in enumerate(keyed):
-                n = col[i] = entry[2]
+                n = col[i] = entry[1]
                 rank[n] = float(i)
     tallest = max(len(col) for col in layers)
-    per_band = _band_length(n_layers, tallest, len(ids)) if fold else n_layers
+    per_band = _band_length(n_layers, tallest, count) if fold else n_layers
     pos = {}
     top = 0.0
     for first in range(0, n_layers, per_band):
         band = layers[first:first + per_band]
         tall = max(len(col) for col in band)  # each band as tall as its own tallest layer
-        for at, col in enumerate(band):
+        for x, col in enumerate(band):
             offset = (tall - len(col)) / 2.0 if per_band == n_layers else 0.0  # bands: top
+            x *= LAYER_GAP
             for i, n in enumerate(col):
-                pos[n] = (at * LAYER_GAP, top + (i + offset) * ROW_GAP)
+                pos[ids[n]] = (x, top + (i + offset) * ROW_GAP)
         top += tall * ROW_GAP + BAND_GAP
     return pos, per_band < n_layers
 
@@ -117,27 +128,27 @@ def _band_length(n_layers: int, tallest: int, n_nodes: int) -> int:
     return max(FOLD_MIN_LAYERS // 2, math.ceil(n_layers / bands))
 
 
-def _topological(ids: list, preds: dict, succs: dict) -> list:
-    """Kahn's algorithm in document order; nodes on a cycle (never in a valid document) are
-    appended at the end so that every node still gets a place."""
+def _topological(count: int, preds: list[list[int]], succs: list[list[int]]) -> list[int]:
+    """Kahn's algorithm in node order (nodes numbered 0 .. count-1); nodes on a cycle (never
+    in a valid document) are appended at the end so that every node still gets a place."""
     # distinct producers (a node reading one twice waits for it once); one needs no set
-    remaining = {n: len(ps) if len(ps) < 2 else len(set(ps)) for n, ps in
-                 ((n, preds[n]) for n in ids)}
-    ready = [n for n in ids if remaining[n] == 0]
-    ready.reverse()
-    out, seen = [], set()
+    remaining = [len(ps) if len(ps) < 2 else len(set(ps)) for ps in preds]
+    ready = [n for n in range(count - 1, -1, -1) if remaining[n] == 0]
+    out: list[int] = []
+    seen = bytearray(count)
     while ready:
         n = ready.pop()
-        if n in seen:
+        if seen[n]:
             continue
-        seen.add(n)
+        seen[n] = 1
         out.append(n)
         ss = succs[n]
         for s in ss if len(ss) < 2 else dict.fromkeys(ss):
             remaining[s] -= 1
             if remaining[s] == 0:
                 ready.append(s)
-    out.extend(n for n in ids if n not in seen)
-    for n in out[len(seen):]:
-        preds[n] = [p for p in preds[n] if p in seen]
+    done = len(out)
+    out.extend(n for n in range(count) if not seen[n])
+    for n in out[done:]:
+        preds[n] = [p for p in preds[n] if seen[p]]
     return out

@@ -21,6 +21,7 @@ from typing import Any
 from mgstudio.engine import Value, gc_paused, recompute
 
 from . import fileformat, outputs
+from .bulk_gc import promote_young
 from .errors import (
     CycleError,
     DocumentError,
@@ -50,6 +51,8 @@ from .nodes import (
 )
 
 _AUTO_ID = re.compile(r"n([0-9]{1,15})")
+#: the same ids, one per line of a text of many ids (one scan in C for a whole file's ids)
+_AUTO_ID_LINES = re.compile(r"^n([0-9]{1,15})$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -452,7 +455,9 @@ class Document:
     def _insert_nodes(self, entries: Iterable[tuple[int, Node]]) -> None:
         """Insert nodes at their places in the node order (ascending indices)."""
         entries = list(entries)
-        if all(index >= len(self._nodes) + i for i, (index, _) in enumerate(entries)):
+        if not self._nodes and [e[0] for e in entries] == list(range(len(entries))):
+            self._nodes.update([(e[1].id, e[1]) for e in entries])  # a new document, in order
+        elif all(index >= len(self._nodes) + i for i, (index, _) in enumerate(entries)):
             for _, node in entries:  # the common case: appending
                 self._nodes[node.id] = node
         else:
@@ -461,11 +466,18 @@ class Document:
                 items.insert(index, (node.id, node))
             self._nodes.clear()  # in place: the read-only view stays live
             self._nodes.update(items)
-        for _, node in entries:
-            m = _AUTO_ID.fullmatch(node.id)
-            if m:
-                self._next_id = max(self._next_id, int(m.group(1)) + 1)
-            self._values[node.id] = None
+        ids = [node.id for _, node in entries]
+        self._values.update(dict.fromkeys(ids))
+        text = "\n".join(ids)
+        if text.count("\n") == len(ids) - 1:  # no id holds a line break: one scan of them all
+            numbers = _AUTO_ID_LINES.findall(text)
+            if numbers:
+                self._next_id = max(self._next_id, max(map(int, numbers)) + 1)
+        else:
+            for nid in ids:
+                m = _AUTO_ID.fullmatch(nid)
+                if m:
+                    self._next_id = max(self._next_id, int(m.group(1)) + 1)
         self._structure_changed()
 
     def _delete_node(self, nid: str) -> None:
@@ -811,7 +823,9 @@ class Document:
     def from_json(cls, text: str | bytes) -> Document:
         """A document from ``.mgs`` text; raises DocumentError (FileFormatError) if invalid."""
         with gc_paused():
-            return cls._from_json(text)
+            doc = cls._from_json(text)
+            promote_young()  # its objects live as long as it does: no young-generation scan
+            return doc
 
     @classmethod
     def _from_json(cls, text: str | bytes) -> Document:
