@@ -41,7 +41,6 @@ with only ``nodes`` and ``wires``.
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -50,6 +49,7 @@ from typing import Any
 
 from . import fileio
 from .errors import CycleError, DocumentError, FileFormatError, NewerVersionError
+from .json_limits import MAX_DEPTH, MAX_FILE_BYTES, load_json, nesting_depth, too_big_message
 from .kinds import KINDS
 from .nodes import (
     MAX_COORD,
@@ -68,10 +68,7 @@ FORMAT = "mgstudio"
 FRAGMENT_FORMAT = "mgstudio-fragment"
 VERSION = 1
 MAX_NODES = 100_000
-MAX_FILE_BYTES = 50_000_000
 MAX_DESCRIPTION = 10_000
-#: nesting allowed inside an unknown field's value (deeper breaks json.dumps on save)
-MAX_DEPTH = 32
 NODE_KEYS = ("id", "kind", "label", "value", "params", "pos")
 TOP_KEYS = ("format", "version", "title", "description", "nodes", "wires", "selected_output")
 WIRE_KEYS = ("src", "dst", "port")
@@ -99,7 +96,7 @@ class Parsed:
 def parse(text: str | bytes, *, fragment: bool = False) -> Parsed:
     """Check a whole document (or a clipboard fragment, which may also be a whole document:
     then only its nodes and wires count) and return its parts."""
-    data = load_json(text)
+    data = load_json(text, MAX_FILE_BYTES)  # this module's limit (tests lower it)
     if not isinstance(data, dict):
         raise FileFormatError("this is not an mgstudio document (the file is not a JSON object)")
     expected = FRAGMENT_FORMAT if fragment else FORMAT
@@ -147,98 +144,17 @@ def parse(text: str | bytes, *, fragment: bool = False) -> Parsed:
     return out
 
 
-def load_json(text: str | bytes, max_bytes: int | None = None,
-              what: str = "an mgstudio document") -> Any:
-    """JSON text under the limits every input shares: at most ``max_bytes``, UTF-8, finite
-    numbers, no key twice in an object, nesting within Python's recursion limit. Every
-    failure is a FileFormatError (never a RecursionError or ValueError)."""
-    if max_bytes is None:
-        max_bytes = MAX_FILE_BYTES
-    if isinstance(text, (bytes, bytearray, memoryview)):
-        if len(text) > max_bytes:
-            raise FileFormatError(_too_big(len(text), max_bytes))
-        try:
-            text = bytes(text).decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise FileFormatError(
-                f"this is not a text file (byte {exc.start} is not UTF-8)"
-            ) from None
-    elif not isinstance(text, str):
-        raise FileFormatError(f"expected JSON text, not {type(text).__name__}")
-    elif len(text) > max_bytes:
-        raise FileFormatError(_too_big(len(text), max_bytes))
-    try:
-        return json.loads(
-            text,
-            object_pairs_hook=_object_without_duplicates,
-            parse_constant=_reject_constant,
-            parse_float=_finite_float,
-        )
-    except json.JSONDecodeError as exc:
-        raise FileFormatError(
-            f"line {exc.lineno}: this is not valid JSON ({exc.msg} at column {exc.colno})"
-        ) from None
-    except RecursionError:
-        raise FileFormatError(f"the JSON is nested too deeply to be {what}") from None
-    except ValueError as exc:  # e.g. an integer with thousands of digits
-        raise FileFormatError(f"the JSON holds a number this program cannot read ({exc})") from None
-
-
-def _too_big(n: int, limit: int | None = None) -> str:
-    if limit is None:
-        limit = MAX_FILE_BYTES
-    return (
-        f"the file is too large ({n / 1e6:.1f} MB); mgstudio opens documents up to "
-        f"{limit / 1e6:g} MB"
-    )
-
-
 def unknown_fields(obj: Mapping[str, Any], known: Iterable[str],
                    where: str | None = None) -> dict[str, Any]:
     """The fields of ``obj`` this version does not know (kept, and written back on save),
     each checked to nest at most MAX_DEPTH levels."""
     extra = {k: v for k, v in obj.items() if k not in known}
     for key, value in extra.items():
-        if isinstance(value, (dict, list)) and _depth(value) > MAX_DEPTH:
+        if isinstance(value, (dict, list)) and nesting_depth(value) > MAX_DEPTH:
             prefix = f"{where}: " if where else ""
             raise FileFormatError(f"{prefix}the field {key!r} nests more than {MAX_DEPTH} "
                                   "levels deep")
     return extra
-
-
-def _depth(value: Any) -> int:
-    # without recursion: the value may be nearly as deep as the recursion limit
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if depth > MAX_DEPTH:
-            break
-        children = item.values() if isinstance(item, dict) else item
-        stack.extend((c, depth + 1) for c in children if isinstance(c, (dict, list)))
-    return deepest
-
-
-def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out = dict(pairs)  # called for every object of the file: the common case stays in C
-    if len(out) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise FileFormatError(f"the key {key!r} appears twice in one JSON object")
-            seen.add(key)
-    return out
-
-
-def _reject_constant(name: str) -> float:
-    raise FileFormatError(f"numbers in a document must be finite; this file contains {name}")
-
-
-def _finite_float(s: str) -> float:
-    f = float(s)
-    if not math.isfinite(f):
-        raise FileFormatError(f"the number {s[:30]} is too large")
-    return f
 
 
 def _text_field(data: Mapping[str, Any], key: str) -> str:
@@ -496,7 +412,7 @@ def _escape(m: re.Match) -> str:
 def read_file(path: str | os.PathLike) -> bytes:
     """The file's bytes; a special file (FIFO, device), a folder or a huge file is refused
     before reading (``fileio.read_regular``)."""
-    return fileio.read_regular(path, MAX_FILE_BYTES, _too_big)
+    return fileio.read_regular(path, MAX_FILE_BYTES, too_big_message)
 
 
 def write_atomic(path: str | os.PathLike, text: str) -> None:

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEventLoop, QPointF, QTimer
+from PySide6.QtCore import QPointF, QTimer
 
 from mgstudio.app import autosave
 from mgstudio.app.main_window import MainWindow
@@ -201,19 +201,7 @@ def test_default_folder_follows_the_environment(monkeypatch, tmp_path):
 
 
 # --- training and the window's lifetime ------------------------------------------------------
-def _event_loops_run() -> bool:
-    loop = QEventLoop()
-    QTimer.singleShot(0, loop.quit)
-    return loop.exec() == 0
-
-
-@pytest.fixture
-def working_event_loop(qapp):
-    """Undo a stale quit left by an earlier test in this process (see test_training_gui)."""
-    if not _event_loops_run():
-        QTimer.singleShot(0, qapp.quit)
-        qapp.exec()
-    assert _event_loops_run()
+# working_event_loop: tests/app/conftest.py
 
 
 def _long_run(window):

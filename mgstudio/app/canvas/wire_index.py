@@ -46,15 +46,8 @@ class WireIndex:
         if where is None:
             self._huge.add(item)
             return
-        level, (x0, y0, x1, y1) = where
-        cells = self._levels[level]
-        for ix in range(x0, x1 + 1):
-            for iy in range(y0, y1 + 1):
-                bucket = cells.get((ix, iy))
-                if bucket is None:
-                    cells[ix, iy] = {item}
-                else:
-                    bucket.add(item)
+        level, span = where
+        _fill(self._levels[level], span, item)
 
     def add_many(self, items) -> None:
         """``add(item, item.box)`` for each item, in one loop (a new document's wires: the
@@ -74,13 +67,7 @@ class WireIndex:
             else:
                 huge.add(item)
                 continue
-            for ix in range(x0, x1 + 1):
-                for iy in range(y0, y1 + 1):
-                    bucket = cells.get((ix, iy))
-                    if bucket is None:
-                        cells[ix, iy] = {item}
-                    else:
-                        bucket.add(item)
+            _fill(cells, (x0, y0, x1, y1), item)
 
     def remove(self, item, box) -> None:
         if item in self._huge:
@@ -135,3 +122,15 @@ class WireIndex:
     def bucket_entries(self) -> int:
         """How many (bucket, wire) entries the grids hold: the index's size and build work."""
         return sum(len(b) for cells in self._levels for b in cells.values())
+
+
+def _fill(cells: dict, span: tuple[int, int, int, int], item) -> None:
+    """Put ``item`` into every bucket of ``span`` (x0, y0, x1, y1, inclusive)."""
+    x0, y0, x1, y1 = span
+    for ix in range(x0, x1 + 1):
+        for iy in range(y0, y1 + 1):
+            bucket = cells.get((ix, iy))
+            if bucket is None:
+                cells[ix, iy] = {item}
+            else:
+                bucket.add(item)
