@@ -7,8 +7,9 @@ from setuptools import find_namespace_packages, find_packages, setup
 
 # resources/icons -> mgstudio.resources.icons, ...: data-only folders, listed as (namespace)
 # packages so that setuptools copies their files without warning about unlisted packages
-DATA = ["mgstudio.resources"] + [f"mgstudio.resources.{name}"
-                                 for name in find_namespace_packages(where="resources")]
+DATA = ["mgstudio.resources"] + [
+    f"mgstudio.resources.{name}" for name in find_namespace_packages(where="resources")
+]
 
 setup(
     packages=find_packages(include=["mgstudio", "mgstudio.*"]) + DATA,

@@ -16,10 +16,12 @@ def make_moons(n_samples: int = 100, noise: float = 0.1) -> tuple[np.ndarray, np
     n_in = n_samples - n_out
     t_out = np.linspace(0, np.pi, n_out)
     t_in = np.linspace(0, np.pi, n_in)
-    X = np.vstack([
-        np.append(np.cos(t_out), 1 - np.cos(t_in)),
-        np.append(np.sin(t_out), 1 - np.sin(t_in) - 0.5),
-    ]).T
+    X = np.vstack(
+        [
+            np.append(np.cos(t_out), 1 - np.cos(t_in)),
+            np.append(np.sin(t_out), 1 - np.sin(t_in) - 0.5),
+        ]
+    ).T
     y = np.hstack([np.zeros(n_out, dtype=np.intp), np.ones(n_in, dtype=np.intp)])
     order = np.arange(n_samples)
     np.random.shuffle(order)

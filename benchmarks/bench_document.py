@@ -26,8 +26,9 @@ def chain_document(n: int, seed: int = 0) -> Document:
     ids = [doc.add_node("input", label="x0", value=0.5)]
     n_leaves = n // 5
     for i in range(1, n_leaves):
-        ids.append(doc.add_node("input", label=f"x{i}", value=rnd.uniform(-1, 1),
-                                pos=(0.0, 60.0 * i)))
+        ids.append(
+            doc.add_node("input", label=f"x{i}", value=rnd.uniform(-1, 1), pos=(0.0, 60.0 * i))
+        )
     prev = ids[0]
     with doc.batch():
         for i in range(n - n_leaves):
@@ -69,9 +70,11 @@ def main() -> None:
         load_ms, load_med = best_of(load, 5)
         back_ms, back_med = best_of(backward, 5)
         total_ms, total_med = best_of(both, 5)
-        print(f"5,000-node document ({size / 1e3:.0f} kB): load+bind+evaluate "
-              f"{load_ms:.1f} ms (median {load_med:.1f}), backward {back_ms:.1f} ms "
-              f"(median {back_med:.1f}), together {total_ms:.1f} ms (median {total_med:.1f})")
+        print(
+            f"5,000-node document ({size / 1e3:.0f} kB): load+bind+evaluate "
+            f"{load_ms:.1f} ms (median {load_med:.1f}), backward {back_ms:.1f} ms "
+            f"(median {back_med:.1f}), together {total_ms:.1f} ms (median {total_med:.1f})"
+        )
 
         t0 = time.perf_counter()
         state["doc"].save(path)
@@ -84,9 +87,11 @@ def main() -> None:
     values = iter([0.1 * (i % 7) for i in range(10_000)])
     ms, med = best_of(lambda: doc.set_value(leaf, next(values)), 200)
     downstream = len(doc._downstream(leaf)[0])
-    print(f"1,000-node document: one leaf change re-evaluates {downstream} nodes in place in "
-          f"{ms:.3f} ms (median {med:.3f}; budget {FRAME_MS:.0f} ms, "
-          f"{'within' if med < FRAME_MS else 'OVER'} budget)")
+    print(
+        f"1,000-node document: one leaf change re-evaluates {downstream} nodes in place in "
+        f"{ms:.3f} ms (median {med:.3f}; budget {FRAME_MS:.0f} ms, "
+        f"{'within' if med < FRAME_MS else 'OVER'} budget)"
+    )
 
     w = doc.inputs_of(list(doc.nodes)[-500])["a"]
 
@@ -95,8 +100,10 @@ def main() -> None:
         doc.connect(w.src, w.dst, w.port)
 
     ms, med = best_of(rewire, 50)
-    print(f"1,000-node document: disconnect + reconnect mid-chain (rebinds ~500 nodes twice) "
-          f"{ms:.2f} ms (median {med:.2f})")
+    print(
+        f"1,000-node document: disconnect + reconnect mid-chain (rebinds ~500 nodes twice) "
+        f"{ms:.2f} ms (median {med:.2f})"
+    )
 
 
 if __name__ == "__main__":

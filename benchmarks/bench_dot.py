@@ -63,8 +63,13 @@ def layout_source(doc) -> str:
 def time_dot(source: str, fmt: str, timeout: float) -> str:
     start = time.perf_counter()
     try:
-        subprocess.run([shutil.which("dot"), f"-T{fmt}"], input=source.encode(),
-                       capture_output=True, timeout=timeout, check=True)
+        subprocess.run(
+            [shutil.which("dot"), f"-T{fmt}"],
+            input=source.encode(),
+            capture_output=True,
+            timeout=timeout,
+            check=True,
+        )
     except subprocess.TimeoutExpired:
         return f">{timeout:g}"
     return f"{time.perf_counter() - start:.1f}"

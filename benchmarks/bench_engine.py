@@ -56,8 +56,7 @@ def tape_step_setup():
     score = model(xs)
     per_sample = (1 + -yv * score).relu()
     t0 = time.perf_counter()
-    tape = mg.Tape.compile(outputs=[per_sample, score], inputs=xs + [yv],
-                           params=model.parameters())
+    tape = mg.Tape.compile(outputs=[per_sample, score], inputs=xs + [yv], params=model.parameters())
     step_compile_s = time.perf_counter() - t0
     XY = np.column_stack([X, y]).astype(float)
     seed = np.zeros((len(XY), 2))
@@ -78,8 +77,13 @@ def tape_step_setup():
 def numpy_step_setup():
     """A plain numpy matrix MLP doing the same step, as the floor to compare the tape with."""
     X, y, model = demo_setup(mg)
-    mats = [(np.array([[w.data for w in n.w] for n in layer.neurons]),
-             np.array([n.b.data for n in layer.neurons])) for layer in model.layers]
+    mats = [
+        (
+            np.array([[w.data for w in n.w] for n in layer.neurons]),
+            np.array([n.b.data for n in layer.neurons]),
+        )
+        for layer in model.layers
+    ]
     yf = y.astype(float)
 
     def step():
@@ -90,8 +94,7 @@ def numpy_step_setup():
                 h = np.maximum(h, 0.0)
             acts.append(h)
         margin = 1.0 - yf * h[:, 0]
-        loss = np.maximum(margin, 0.0).mean() + 1e-4 * sum((W * W).sum() + b @ b
-                                                            for W, b in mats)
+        loss = np.maximum(margin, 0.0).mean() + 1e-4 * sum((W * W).sum() + b @ b for W, b in mats)
         g = ((margin > 0.0) * -yf / len(yf))[:, None]
         grads = []
         for i in range(len(mats) - 1, -1, -1):
@@ -128,19 +131,27 @@ def main() -> None:
     numpy_step()
     t_np, (loss_np, _) = median_time(numpy_step, repeats=300)
 
-    print("micrograd demo step: 100 moons, MLP(2,[16,16,1]), hinge + 1e-4 L2, "
-          "forward + zero_grad + backward, GC on")
+    print(
+        "micrograd demo step: 100 moons, MLP(2,[16,16,1]), hinge + 1e-4 L2, "
+        "forward + zero_grad + backward, GC on"
+    )
     print(f"micrograd 0.1.0 (PyPI): {t_mg:8.3f} s   loss {loss_mg!r}")
-    print(f"mgstudio scalar Value:  {t_ours:8.3f} s   loss {loss_ours!r}   "
-          f"{t_mg / t_ours:.1f}x faster than micrograd (goal >= 5x)")
+    print(
+        f"mgstudio scalar Value:  {t_ours:8.3f} s   loss {loss_ours!r}   "
+        f"{t_mg / t_ours:.1f}x faster than micrograd (goal >= 5x)"
+    )
     same = loss_mg == loss_ours == EXPECTED_LOSS
     print(f"losses identical to the last bit: {same} (expected {EXPECTED_LOSS!r})")
-    print(f"mgstudio Tape:          {t_tape * 1e3:8.3f} ms  loss {float(loss_tape)!r}   "
-          f"{t_mg / t_tape:.0f}x faster than micrograd (goal >= 1000x), "
-          f"|loss - scalar| = {abs(loss_tape - loss_ours):.1e}")
+    print(
+        f"mgstudio Tape:          {t_tape * 1e3:8.3f} ms  loss {float(loss_tape)!r}   "
+        f"{t_mg / t_tape:.0f}x faster than micrograd (goal >= 1000x), "
+        f"|loss - scalar| = {abs(loss_tape - loss_ours):.1e}"
+    )
     print(f"  ({tape_step.tape!r}, compiled once in {tape_step.compile_s * 1e3:.1f} ms)")
-    print(f"numpy matrix MLP:       {t_np * 1e3:8.3f} ms  loss {float(loss_np)!r}   "
-          f"Tape / numpy = {t_tape / t_np:.1f}x (goal <= 10x)")
+    print(
+        f"numpy matrix MLP:       {t_np * 1e3:8.3f} ms  loss {float(loss_np)!r}   "
+        f"Tape / numpy = {t_tape / t_np:.1f}x (goal <= 10x)"
+    )
 
 
 if __name__ == "__main__":

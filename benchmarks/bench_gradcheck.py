@@ -56,8 +56,10 @@ def wide(n_nodes: int) -> Value:
         terms.append((x * w + b).tanh())
     # a balanced sum: each term reaches the output through log2(terms) adds
     while len(terms) > 1:
-        terms = [terms[i] + terms[i + 1] if i + 1 < len(terms) else terms[i]
-                 for i in range(0, len(terms), 2)]
+        terms = [
+            terms[i] + terms[i + 1] if i + 1 < len(terms) else terms[i]
+            for i in range(0, len(terms), 2)
+        ]
     return terms[0]
 
 
@@ -78,11 +80,15 @@ def main() -> None:
             nodes = len(out.topological_order())
             full, a = timed(out, cone=False)
             cone, b = timed(out, cone=True)
-            same = [(r.analytic, r.numeric) for r in a.rows] == \
-                   [(r.analytic, r.numeric) for r in b.rows]
+            same = [(r.analytic, r.numeric) for r in a.rows] == [
+                (r.analytic, r.numeric) for r in b.rows
+            ]
             assert same, "the cone check differs from the full re-evaluation"
-            print(f"{name:<7} {nodes:>7} {len(a.rows):>7} {full:>8.2f} {cone:>8.2f} "
-                  f"{full / cone:>6.1f}x", flush=True)
+            print(
+                f"{name:<7} {nodes:>7} {len(a.rows):>7} {full:>8.2f} {cone:>8.2f} "
+                f"{full / cone:>6.1f}x",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

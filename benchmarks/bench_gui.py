@@ -38,8 +38,7 @@ def grid_document(n_nodes: int):
     with doc.batch():
         column = []
         for i in range(ROWS):
-            c = doc.add_node("constant", label=f"c{i}", value=(i % 7 + 1) / 10,
-                             pos=(0.0, i * 60.0))
+            c = doc.add_node("constant", label=f"c{i}", value=(i % 7 + 1) / 10, pos=(0.0, i * 60.0))
             m = doc.add_node("mul", label=f"m{i}", pos=(400.0, i * 60.0))
             doc.connect(x, m, "a")
             doc.connect(c, m, "b")
@@ -98,8 +97,9 @@ def edit_to_repaint(app, window, x: str, rounds: int, start: float):
     doc = window.document
     shown = view.mapToScene(view.viewport().rect()).boundingRect()
     # fully on screen: a partly shown item repaints only if its shown part changed
-    on_screen = [it for it in view.canvas_scene.node_items()
-                 if shown.contains(it.sceneBoundingRect())]
+    on_screen = [
+        it for it in view.canvas_scene.node_items() if shown.contains(it.sceneBoundingRect())
+    ]
     table = _PaintCounter(window.backward_panel.table.viewport())
     times, settled, counts, pushes = [], [], [], []
     for k in range(rounds):
@@ -109,8 +109,7 @@ def edit_to_repaint(app, window, x: str, rounds: int, start: float):
         t0 = time.perf_counter()
         window.undo_stack.push(SetValueCommand(doc, x, start + 0.01 * (k + 1), merge=False))
         t1 = time.perf_counter()
-        watch = [(it, c) for it, t, c in zip(on_screen, texts, counts_before)
-                 if it.texts() != t]
+        watch = [(it, c) for it, t, c in zip(on_screen, texts, counts_before) if it.texts() != t]
         t2 = time.perf_counter()
         while not all(it.paint_count > c for it, c in watch):
             app.processEvents()  # the repaint happens here, as in the event loop
@@ -141,16 +140,20 @@ def bench_edit(app, tmp: str) -> None:
     edit_to_repaint(app, window, x, 5, 0.5)  # warm-up
     times, n = edit_to_repaint(app, window, x, ROUNDS, 0.6)
     auto = "on" if window.backward_panel.auto_backward else "off"
-    print(f"leaf edit -> {n} changed records on screen repainted, {len(doc.nodes)}-node graph, "
-          f"full window, auto backward {auto}: median {statistics.median(times) * 1e3:.1f} ms "
-          f"of {ROUNDS} (goal < 16 ms); of which the edit itself (document, items, table, "
-          f"inspector, backward) {edit_to_repaint.last_push_median * 1e3:.1f} ms, the rest is "
-          f"painting; the node table has repainted too after "
-          f"{edit_to_repaint.last_settled_median * 1e3:.1f} ms")
+    print(
+        f"leaf edit -> {n} changed records on screen repainted, {len(doc.nodes)}-node graph, "
+        f"full window, auto backward {auto}: median {statistics.median(times) * 1e3:.1f} ms "
+        f"of {ROUNDS} (goal < 16 ms); of which the edit itself (document, items, table, "
+        f"inspector, backward) {edit_to_repaint.last_push_median * 1e3:.1f} ms, the rest is "
+        f"painting; the node table has repainted too after "
+        f"{edit_to_repaint.last_settled_median * 1e3:.1f} ms"
+    )
     window.backward_panel.set_auto_backward(False)
     times, n = edit_to_repaint(app, window, x, ROUNDS, 0.7)
-    print(f"  same with auto backward off: median {statistics.median(times) * 1e3:.1f} ms; "
-          f"edit itself {edit_to_repaint.last_push_median * 1e3:.1f} ms")
+    print(
+        f"  same with auto backward off: median {statistics.median(times) * 1e3:.1f} ms; "
+        f"edit itself {edit_to_repaint.last_push_median * 1e3:.1f} ms"
+    )
     window.undo_stack.setClean()
     window.close()
 
@@ -171,10 +174,12 @@ def bench_open(app, tmp: str) -> None:
         window.close()
         window.deleteLater()
         app.processEvents()
-    print(f"open a {len(doc.nodes)}-node document ({path.stat().st_size // 1024} KB) in the "
-          f"window, until painted: median {statistics.median(times) * 1e3:.0f} ms "
-          f"(goal < 1000 ms); open_file alone (load, items, table, backward, fit) "
-          f"{statistics.median(opens) * 1e3:.0f} ms, the rest is the first paint")
+    print(
+        f"open a {len(doc.nodes)}-node document ({path.stat().st_size // 1024} KB) in the "
+        f"window, until painted: median {statistics.median(times) * 1e3:.0f} ms "
+        f"(goal < 1000 ms); open_file alone (load, items, table, backward, fit) "
+        f"{statistics.median(opens) * 1e3:.0f} ms, the rest is the first paint"
+    )
 
 
 PROBE = r"""
@@ -207,14 +212,22 @@ def bench_cold_start(tmp: str, runs: int = 5) -> None:
     times = []
     for _ in range(runs):
         t0 = time.time()
-        out = subprocess.run([sys.executable, "-c", PROBE, repr(t0)], cwd=ROOT, env=env,
-                             capture_output=True, text=True, timeout=120)
+        out = subprocess.run(
+            [sys.executable, "-c", PROBE, repr(t0)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         if out.returncode != 0:
             raise RuntimeError(out.stderr)
         times.append(float(out.stdout.strip().splitlines()[-1]))
     platform = env.get("QT_QPA_PLATFORM", "default")
-    print(f"cold start (python main.py, neuron example) to window shown, platform {platform}: "
-          f"median {statistics.median(times) * 1e3:.0f} ms of {runs} (goal < 2000 ms)")
+    print(
+        f"cold start (python main.py, neuron example) to window shown, platform {platform}: "
+        f"median {statistics.median(times) * 1e3:.0f} ms of {runs} (goal < 2000 ms)"
+    )
 
 
 def main() -> int:

@@ -38,8 +38,7 @@ def grid_document(n_nodes: int) -> tuple[Document, str]:
     column = []
     with doc.batch():
         for i in range(ROWS):
-            c = doc.add_node("constant", label=f"c{i}", value=(i % 7 + 1) / 10,
-                             pos=(0.0, i * 50.0))
+            c = doc.add_node("constant", label=f"c{i}", value=(i % 7 + 1) / 10, pos=(0.0, i * 50.0))
             m = doc.add_node("mul", label=f"m{i}", pos=(350.0, i * 50.0))
             doc.connect(x, m, "a")
             doc.connect(c, m, "b")
@@ -56,15 +55,17 @@ def grid_document(n_nodes: int) -> tuple[Document, str]:
     return doc, x
 
 
-def edit_to_repaint(view: CanvasView, doc: Document, x: str, stack: QUndoStack,
-                    rounds: int) -> list[float]:
+def edit_to_repaint(
+    view: CanvasView, doc: Document, x: str, stack: QUndoStack, rounds: int
+) -> list[float]:
     app = QApplication.instance()
     scene = view.canvas_scene
     visible = view.mapToScene(view.viewport().rect()).boundingRect()
     times = []
     for k in range(rounds):
-        affected = [scene.item_for(nid) for nid in doc.nodes
-                    if doc.nodes[nid].kind not in ("constant",)]
+        affected = [
+            scene.item_for(nid) for nid in doc.nodes if doc.nodes[nid].kind not in ("constant",)
+        ]
         watch = [it for it in affected if it.sceneBoundingRect().intersects(visible)]
         if not scene.style.show_details:
             watch = []  # zoomed out to boxes: a new number changes no pixel, nothing repaints
@@ -96,22 +97,28 @@ def main() -> int:
     app.processEvents()
     edit_to_repaint(view, doc, x, stack, 3)  # warm-up
     fit = edit_to_repaint(view, doc, x, stack, 21)
-    print(f"leaf edit -> screen up to date, fit all (zoom {view.zoom():.2f}, boxes only, no "
-          f"number drawn so nothing repaints): median {statistics.median(fit) * 1e3:.1f} ms")
+    print(
+        f"leaf edit -> screen up to date, fit all (zoom {view.zoom():.2f}, boxes only, no "
+        f"number drawn so nothing repaints): median {statistics.median(fit) * 1e3:.1f} ms"
+    )
     for zoom in (0.5, 1.0):
         view.resetTransform()
         view.scale(zoom, zoom)
-        view.centerOn(view.canvas_scene.item_for(x).sceneBoundingRect().center()
-                      + QPointF(700 / zoom, 0))
+        view.centerOn(
+            view.canvas_scene.item_for(x).sceneBoundingRect().center() + QPointF(700 / zoom, 0)
+        )
         app.processEvents()
         edit_to_repaint(view, doc, x, stack, 3)
         times = edit_to_repaint(view, doc, x, stack, 21)
         shown = view.mapToScene(view.viewport().rect()).boundingRect()
-        n = sum(1 for it in view.canvas_scene.node_items()
-                if it.sceneBoundingRect().intersects(shown))
-        print(f"leaf edit -> every changed item on screen repainted, zoom {zoom:.2f} "
-              f"({n} records on screen): median {statistics.median(times) * 1e3:.1f} ms "
-              "(goal < 16 ms)")
+        n = sum(
+            1 for it in view.canvas_scene.node_items() if it.sceneBoundingRect().intersects(shown)
+        )
+        print(
+            f"leaf edit -> every changed item on screen repainted, zoom {zoom:.2f} "
+            f"({n} records on screen): median {statistics.median(times) * 1e3:.1f} ms "
+            "(goal < 16 ms)"
+        )
     view.detach()
 
     big, _ = grid_document(5000)
@@ -123,15 +130,19 @@ def main() -> int:
         scene.detach()
         scene.deleteLater()
         app.processEvents()
-    print(f"scene build, {len(big.nodes)} nodes + {len(big.wires)} wires: "
-          f"median {statistics.median(builds) * 1e3:.0f} ms (goal < 1000 ms)")
+    print(
+        f"scene build, {len(big.nodes)} nodes + {len(big.wires)} wires: "
+        f"median {statistics.median(builds) * 1e3:.0f} ms (goal < 1000 ms)"
+    )
     t0 = time.perf_counter()
     view2 = CanvasView(big, QUndoStack())
     view2.resize(1600, 1000)
     built = time.perf_counter() - t0
     view2.grab()  # paints every item once (boxes at this zoom), synchronously
-    print(f"CanvasView over the 5,000-node document: built and fitted {built * 1e3:.0f} ms, "
-          f"first full paint {(time.perf_counter() - t0 - built) * 1e3:.0f} ms")
+    print(
+        f"CanvasView over the 5,000-node document: built and fitted {built * 1e3:.0f} ms, "
+        f"first full paint {(time.perf_counter() - t0 - built) * 1e3:.0f} ms"
+    )
     view2.detach()
     return 0
 

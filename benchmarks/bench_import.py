@@ -51,14 +51,22 @@ def main() -> int:
     for lines in SIZES:
         text = long_snippet(lines)
         times[lines], cpus[lines], nodes = best_of(text, 3)
-        print(f"{lines:5,d} lines ({len(text.encode()) / 1e3:5.0f} KB, {nodes:6,d} nodes): "
-              f"{times[lines]:6.3f} s (CPU {cpus[lines]:6.3f} s)", flush=True)
+        print(
+            f"{lines:5,d} lines ({len(text.encode()) / 1e3:5.0f} KB, {nodes:6,d} nodes): "
+            f"{times[lines]:6.3f} s (CPU {cpus[lines]:6.3f} s)",
+            flush=True,
+        )
     ratios = [cpus[b] / cpus[a] for a, b in zip(SIZES, SIZES[1:])]
-    print("growth per doubling (CPU): " + ", ".join(f"{r:.2f}" for r in ratios)
-          + f" (linear ~2, quadratic ~4): {'linear' if max(ratios) < 2.8 else 'NOT linear'}")
+    print(
+        "growth per doubling (CPU): "
+        + ", ".join(f"{r:.2f}" for r in ratios)
+        + f" (linear ~2, quadratic ~4): {'linear' if max(ratios) < 2.8 else 'NOT linear'}"
+    )
     last = times[SIZES[-1]]
-    print(f"{SIZES[-1]:,d} lines in {last:.2f} s (goal under {GOAL_S:g} s: "
-          f"{'met' if last < GOAL_S else 'NOT met'})")
+    print(
+        f"{SIZES[-1]:,d} lines in {last:.2f} s (goal under {GOAL_S:g} s: "
+        f"{'met' if last < GOAL_S else 'NOT met'})"
+    )
     return 0
 
 

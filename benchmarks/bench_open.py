@@ -52,8 +52,15 @@ def document_json(n: int, positions: str, seed: int = 0) -> str:
         elif positions == "half" and i % 2 == 0:
             node["pos"] = [float(380 * (i // 100)), float(90 * (i % 100))]
         nodes.append(node)
-    return json.dumps({"format": "mgstudio", "version": 1, "nodes": nodes, "wires": wires,
-                       "selected_output": None})
+    return json.dumps(
+        {
+            "format": "mgstudio",
+            "version": 1,
+            "nodes": nodes,
+            "wires": wires,
+            "selected_output": None,
+        }
+    )
 
 
 def peak_mb() -> float:
@@ -113,8 +120,10 @@ def main(argv=None) -> int:
                     worst = max(worst, opened)
                     line += f"   open_file + first paint {opened:6.2f} s"
                 print(line + f"   (peak {peak_mb():,.0f} MB)", flush=True)
-    print(f"slowest: {worst:.2f} s (goal under {GOAL_S:g} s: "
-          f"{'met' if worst < GOAL_S else 'NOT met'})")
+    print(
+        f"slowest: {worst:.2f} s (goal under {GOAL_S:g} s: "
+        f"{'met' if worst < GOAL_S else 'NOT met'})"
+    )
     if win is not None:
         win.undo_stack.setClean()
         win.close()

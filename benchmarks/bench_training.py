@@ -56,7 +56,8 @@ def time_micrograd(steps: int) -> float:
         scores = list(map(model, inputs))
         losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores)]
         total = sum(losses) * (1.0 / len(losses)) + CONFIG.l2 * sum(
-            p * p for p in model.parameters())
+            p * p for p in model.parameters()
+        )
         _ = sum((yi > 0) == (si.data > 0) for yi, si in zip(y, scores)) / len(y)
         model.zero_grad()
         total.backward()
@@ -79,8 +80,8 @@ class NumpyMLP:
         off = 0
         for nin, nout in zip(sizes, sizes[1:]):
             n = nout * (nin + 1)
-            block = self.P[off:off + n].reshape(nout, nin + 1)
-            gblock = self.G[off:off + n].reshape(nout, nin + 1)
+            block = self.P[off : off + n].reshape(nout, nin + 1)
+            gblock = self.G[off : off + n].reshape(nout, nin + 1)
             self.layers.append((block[:, :nin], block[:, nin], gblock[:, :nin], gblock[:, nin]))
             off += n
 
@@ -129,27 +130,35 @@ def time_numpy(runs: int = 7) -> tuple[float, list[float]]:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--micrograd-steps", type=int, default=3,
-                        help="steps of PyPI micrograd to time (each takes seconds)")
+    parser.add_argument(
+        "--micrograd-steps",
+        type=int,
+        default=3,
+        help="steps of PyPI micrograd to time (each takes seconds)",
+    )
     args = parser.parse_args(argv)
 
     tape_ms, tape_losses = time_tape()
     numpy_ms, numpy_losses = time_numpy()
     agree = max(abs(a - b) for a, b in zip(tape_losses, numpy_losses))
-    print("micrograd demo step: moons(100, noise 0.1), MLP(2, [16, 16, 1]) relu, "
-          "hinge + 1e-4 L2, SGD")
-    print(f"tape (Trainer.step):  {tape_ms:.3f} ms/step   (best of 7 runs of 100 steps; step 99 "
-          f"loss {tape_losses[-1]:.12f})")
-    print(f"numpy matmul MLP:     {numpy_ms:.3f} ms/step   (same step by hand; its losses "
-          f"agree with the tape's to {agree:.1e})")
+    print(
+        "micrograd demo step: moons(100, noise 0.1), MLP(2, [16, 16, 1]) relu, hinge + 1e-4 L2, SGD"
+    )
+    print(
+        f"tape (Trainer.step):  {tape_ms:.3f} ms/step   (best of 7 runs of 100 steps; step 99 "
+        f"loss {tape_losses[-1]:.12f})"
+    )
+    print(
+        f"numpy matmul MLP:     {numpy_ms:.3f} ms/step   (same step by hand; its losses "
+        f"agree with the tape's to {agree:.1e})"
+    )
     try:
         mg_ms = time_micrograd(args.micrograd_steps)
     except ImportError:
         print("PyPI micrograd:       not installed (pip install micrograd==0.1.0)")
         mg_ms = None
     else:
-        print(f"PyPI micrograd 0.1.0: {mg_ms:.1f} ms/step (median of "
-              f"{args.micrograd_steps} steps)")
+        print(f"PyPI micrograd 0.1.0: {mg_ms:.1f} ms/step (median of {args.micrograd_steps} steps)")
     if mg_ms is not None:
         print(f"tape vs micrograd:    {mg_ms / tape_ms:.0f}x faster (goal >= 1000x)")
     print(f"tape vs numpy:        {tape_ms / numpy_ms:.1f}x slower (limit 10x)")

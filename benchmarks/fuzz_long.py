@@ -55,11 +55,12 @@ def _pure_targets():
         "json-mutated": (docs.mutated_example().map(docs.json.dumps), docs.load_json),
         "file-bytes": (docs.mutated_bytes(docs.EXAMPLE_BYTES), docs.load_json),
         "random-bytes": (st.binary(max_size=400) | st.text(max_size=400), docs.load_json),
-        "code-mutated": (docs.mutated_bytes(snippets).map(lambda b: b.decode("utf-8", "replace")),
-                         both_imports),
+        "code-mutated": (
+            docs.mutated_bytes(snippets).map(lambda b: b.decode("utf-8", "replace")),
+            both_imports,
+        ),
         "code-random": (st.text(max_size=200) | docs.python_ish, both_imports),
-        "csv": (csvs.csv_tables() | csvs.mutated_seed() | st.text(max_size=200),
-                csvs.check_csv),
+        "csv": (csvs.csv_tables() | csvs.mutated_seed() | st.text(max_size=200), csvs.check_csv),
         # swap files, clipboard payloads, special files at every reader and writer
         **_module("tests/app/test_fuzz_hostile_files.py").fuzz_targets(),
         "positionless": (places.positionless_files(max_nodes=80), places.check_positionless),
@@ -81,8 +82,13 @@ def _run_pure(name, strategy, check, seconds: float, batch: int) -> tuple[int, l
         count += 1
         check(value)
 
-    test = settings(max_examples=batch, deadline=None, database=None, derandomize=False,
-                    suppress_health_check=list(HealthCheck))(given(strategy)(counted))
+    test = settings(
+        max_examples=batch,
+        deadline=None,
+        database=None,
+        derandomize=False,
+        suppress_health_check=list(HealthCheck),
+    )(given(strategy)(counted))
     while time.monotonic() < end:
         try:
             test()
@@ -111,8 +117,10 @@ def _run_gui(seconds: float, batch: int) -> tuple[int, list[str]]:
     app.processEvents()
 
     def handler(kind, _context, text):
-        if kind not in (QtMsgType.QtDebugMsg, QtMsgType.QtInfoMsg) and \
-                "propagateSizeHints" not in text:
+        if (
+            kind not in (QtMsgType.QtDebugMsg, QtMsgType.QtInfoMsg)
+            and "propagateSizeHints" not in text
+        ):
             messages.append(f"{kind.name}: {text}")
 
     qInstallMessageHandler(handler)
@@ -130,9 +138,16 @@ def _run_gui(seconds: float, batch: int) -> tuple[int, list[str]]:
 
         while time.monotonic() < end:
             try:
-                run_state_machine_as_test(Counted, settings=settings(
-                    max_examples=batch, stateful_step_count=30, deadline=None, database=None,
-                    suppress_health_check=list(HealthCheck)))
+                run_state_machine_as_test(
+                    Counted,
+                    settings=settings(
+                        max_examples=batch,
+                        stateful_step_count=30,
+                        deadline=None,
+                        database=None,
+                        suppress_health_check=list(HealthCheck),
+                    ),
+                )
             except Exception:
                 failures.append(traceback.format_exc(limit=-3))
                 print(f"[gui] FAILURE\n{failures[-1]}", flush=True)
@@ -159,14 +174,19 @@ def main(argv=None) -> int:
         start = time.monotonic()
         n, fails = _run_pure(name, strategy, check, share, batch=200)
         total, failed = total + n, failed + len(fails)
-        print(f"{name:14s} {n:9d} cases  {len(fails)} failures  "
-              f"{time.monotonic() - start:7.1f} s", flush=True)
+        print(
+            f"{name:14s} {n:9d} cases  {len(fails)} failures  {time.monotonic() - start:7.1f} s",
+            flush=True,
+        )
     if gui:
         start = time.monotonic()
         n, fails = _run_gui(2 * share, batch=20)
         total, failed = total + n, failed + len(fails)
-        print(f"{'gui':14s} {n:9d} sessions  {len(fails)} failures  "
-              f"{time.monotonic() - start:7.1f} s", flush=True)
+        print(
+            f"{'gui':14s} {n:9d} sessions  {len(fails)} failures  "
+            f"{time.monotonic() - start:7.1f} s",
+            flush=True,
+        )
     print(f"total: {total} cases, {failed} failures")
     return 1 if failed else 0
 

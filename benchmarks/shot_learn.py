@@ -18,8 +18,11 @@ def main(argv: list[str]) -> int:
     out = Path(argv[1]) if len(argv) > 1 else Path("/tmp")
     # a throwaway settings file: never read or write the user's window layout
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                      tempfile.mkdtemp(prefix="mgstudio-shot-"))
+    QSettings.setPath(
+        QSettings.Format.IniFormat,
+        QSettings.Scope.UserScope,
+        tempfile.mkdtemp(prefix="mgstudio-shot-"),
+    )
     app = QApplication.instance() or QApplication(sys.argv)
     from mgstudio.app.learn import install
     from mgstudio.app.main_window import MainWindow

@@ -41,8 +41,12 @@ def settle(app, seconds: float = 0.3) -> None:
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--steps", type=int, default=3000)
-    p.add_argument("--speed", type=int, default=0,
-                   help="index into the Speed list (0: as fast as possible, 2: 50 steps/s)")
+    p.add_argument(
+        "--speed",
+        type=int,
+        default=0,
+        help="index into the Speed list (0: as fast as possible, 2: 50 steps/s)",
+    )
     p.add_argument("--out", default="training.png")
     p.add_argument("--out-network", default="training_network.png")
     args = p.parse_args(argv)
@@ -51,8 +55,11 @@ def main(argv=None) -> int:
     from PySide6.QtWidgets import QApplication
 
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                      tempfile.mkdtemp(prefix="mgstudio-shot-"))
+    QSettings.setPath(
+        QSettings.Format.IniFormat,
+        QSettings.Scope.UserScope,
+        tempfile.mkdtemp(prefix="mgstudio-shot-"),
+    )
     app = QApplication.instance() or QApplication(sys.argv[:1])
 
     from mgstudio.app.main_window import MainWindow
@@ -77,13 +84,17 @@ def main(argv=None) -> int:
     run = time.perf_counter() - t1
     blits = ctl.plots.blit_count - blits0
     times = ctl.plots.blit_times[blits0:]
-    print(f"platform {app.platformName()}, state {ctl.state}, {ctl.trainer.step_count} steps "
-          f"in {run:.2f} s ({ctl.trainer.step_count / run:.0f} steps/s)")
+    print(
+        f"platform {app.platformName()}, state {ctl.state}, {ctl.trainer.step_count} steps "
+        f"in {run:.2f} s ({ctl.trainer.step_count / run:.0f} steps/s)"
+    )
     print(f"first Train (matplotlib import + figure): {first_train:.2f} s")
-    print(f"live plot: {blits} blitted frames in {run:.2f} s = {blits / run:.1f} fps; "
-          f"{ctl.plots.full_draws - full0} full redraws; "
-          f"blit {1000 * sum(times) / max(len(times), 1):.2f} ms mean, "
-          f"{1000 * max(times, default=0):.2f} ms max")
+    print(
+        f"live plot: {blits} blitted frames in {run:.2f} s = {blits / run:.1f} fps; "
+        f"{ctl.plots.full_draws - full0} full redraws; "
+        f"blit {1000 * sum(times) / max(len(times), 1):.2f} ms mean, "
+        f"{1000 * max(times, default=0):.2f} ms max"
+    )
     settle(app, 0.5)
     win.grab().save(args.out)
     print(f"saved {os.path.abspath(args.out)}")
@@ -96,8 +107,10 @@ def main(argv=None) -> int:
     wait_until(app, lambda: ctl.state != "running")
     settle(app, 0.8)
     win.grab().save(args.out_network)
-    print(f"saved {os.path.abspath(args.out_network)}; network sync updates: "
-          f"{ctl.sync.updates if ctl.sync else 0}")
+    print(
+        f"saved {os.path.abspath(args.out_network)}; network sync updates: "
+        f"{ctl.sync.updates if ctl.sync else 0}"
+    )
     win.undo_stack.setClean()
     win.close()
     print(f"worker thread finished: {ctl.runner.thread.isFinished()}")

@@ -35,8 +35,10 @@ def data_home() -> Path:
 def targets(base: Path | None = None) -> tuple[Path, Path]:
     """Where the desktop entry and the icon go."""
     base = data_home() if base is None else Path(base)
-    return (base / "applications" / f"{APP_ID}.desktop",
-            base / "icons" / "hicolor" / "scalable" / "apps" / f"{APP_ID}.svg")
+    return (
+        base / "applications" / f"{APP_ID}.desktop",
+        base / "icons" / "hicolor" / "scalable" / "apps" / f"{APP_ID}.svg",
+    )
 
 
 def launcher() -> list[str]:
@@ -67,7 +69,7 @@ def entry_text(command: list[str]) -> str:
 
 
 #: characters that make the Desktop Entry spec require an Exec argument to be quoted
-_RESERVED = frozenset(' \t\n"\'\\><~|&;$*?#()`')
+_RESERVED = frozenset(" \t\n\"'\\><~|&;$*?#()`")
 
 
 def exec_quote(arg: str) -> str:

@@ -29,8 +29,12 @@ SPECS: dict[str, Spec] = {
     "open": Spec("&Open…", Std.Open, "open", "Open a .mgs document"),
     "save": Spec("&Save", Std.Save, "save", "Save the graph"),
     "save_as": Spec("Save &As…", Std.SaveAs, "", "Save the graph under a new name"),
-    "import_code": Spec("&Import micrograd code…", "Ctrl+I", "",
-                        "Turn a micrograd snippet into a graph (the code is read, never run)"),
+    "import_code": Spec(
+        "&Import micrograd code…",
+        "Ctrl+I",
+        "",
+        "Turn a micrograd snippet into a graph (the code is read, never run)",
+    ),
     "export_svg": Spec("&SVG…", "", "", "Save a picture of the graph as SVG"),
     "export_png": Spec("&PNG…", "", "", "Save a picture of the graph as PNG"),
     "export_micrograd": Spec("&micrograd…", "", "", "Save the graph as micrograd Python code"),
@@ -49,23 +53,39 @@ SPECS: dict[str, Spec] = {
     "zoom_actual": Spec("&Actual Size", "Ctrl+1", "", "Show the graph at 100 %"),
     "arrange": Spec("&Auto-arrange", "Ctrl+L", "arrange", "Lay the graph out left to right"),
     "quick_add": Spec("Add &Node…", "", "", "Search node kinds (Tab on the canvas)"),
-    "insert_neuron": Spec("Insert &Neuron…", "Ctrl+Shift+N", "neuron",
-                          "Insert the lecture's neuron: x·w + b through an activation"),
-    "backward": Spec("&Backward", ("Ctrl+B", "Ctrl+Return"), "backward",
-                     "Zero every grad, then backpropagate from the output"),
+    "insert_neuron": Spec(
+        "Insert &Neuron…",
+        "Ctrl+Shift+N",
+        "neuron",
+        "Insert the lecture's neuron: x·w + b through an activation",
+    ),
+    "backward": Spec(
+        "&Backward",
+        ("Ctrl+B", "Ctrl+Return"),
+        "backward",
+        "Zero every grad, then backpropagate from the output",
+    ),
     "zero_grad": Spec("&Zero Grad", "Ctrl+Shift+B", "zero-grad", "Set every grad to 0"),
     # not plain + and -: typed on the canvas they open the quick-add search for an operation
-    "nudge_up": Spec("Nudge &Up", "]", "", "Increase the selected leaf by the step (+ in the "
-                     "inspector)"),
-    "nudge_down": Spec("Nudge &Down", "[", "", "Decrease the selected leaf by the step (- in "
-                       "the inspector)"),
+    "nudge_up": Spec(
+        "Nudge &Up", "]", "", "Increase the selected leaf by the step (+ in the inspector)"
+    ),
+    "nudge_down": Spec(
+        "Nudge &Down", "[", "", "Decrease the selected leaf by the step (- in the inspector)"
+    ),
     # the same name as the inspector's button, with the same meaning: the selected leaves
-    "step_selected": Spec("&Step Along Gradient", "Ctrl+G", "",
-                          "data += step × grad for the selected leaves"),
-    "step_all": Spec("Step &All Leaves", "Ctrl+Shift+G", "step",
-                     "data += step × grad for every leaf of the output (the lecture's step)"),
-    "reset_layout": Spec("&Reset Layout", "", "", "Put every panel and toolbar back where a "
-                         "first start puts them"),
+    "step_selected": Spec(
+        "&Step Along Gradient", "Ctrl+G", "", "data += step × grad for the selected leaves"
+    ),
+    "step_all": Spec(
+        "Step &All Leaves",
+        "Ctrl+Shift+G",
+        "step",
+        "data += step × grad for every leaf of the output (the lecture's step)",
+    ),
+    "reset_layout": Spec(
+        "&Reset Layout", "", "", "Put every panel and toolbar back where a first start puts them"
+    ),
     "about": Spec("&About mgstudio", "", "", ""),
     "about_qt": Spec("About &Qt", "", "", ""),
 }

@@ -85,13 +85,13 @@ def read_swap(path: Path) -> Swap:
         raise SwapError(f"{path.name}: swap file version {version!r} is not {VERSION}")
     pid, original, name, text = (data.get(k) for k in ("pid", "original", "name", "document"))
     if type(pid) is not int or not 0 < pid <= MAX_PID:
-        raise SwapError(f"{path.name}: \"pid\" must be a process id (1 to {MAX_PID})")
+        raise SwapError(f'{path.name}: "pid" must be a process id (1 to {MAX_PID})')
     if original is not None and not _is_path(original):
-        raise SwapError(f"{path.name}: \"original\" must be null or an absolute file path")
+        raise SwapError(f'{path.name}: "original" must be null or an absolute file path')
     if not isinstance(name, str) or not 0 < len(name) <= MAX_NAME or _CONTROL.search(name):
-        raise SwapError(f"{path.name}: \"name\" must be a short line of text")
+        raise SwapError(f'{path.name}: "name" must be a short line of text')
     if not isinstance(text, str):
-        raise SwapError(f"{path.name}: \"document\" must be the text of a document")
+        raise SwapError(f'{path.name}: "document" must be the text of a document')
     doc = _document(path, text)
     return Swap(path, pid, Path(original) if original is not None else None, name, text, [doc])
 
@@ -119,8 +119,9 @@ def _document(path: Path, text: str) -> Document:
         raise SwapError(f"{path.name}: {exc}") from None
     except Exception as exc:  # noqa: BLE001 - hostile data at start-up must never lock the user
         # out: anything the document layer did not word still moves this file aside
-        raise SwapError(f"{path.name}: its document can't be read back "
-                        f"({type(exc).__name__}: {exc})") from None
+        raise SwapError(
+            f"{path.name}: its document can't be read back ({type(exc).__name__}: {exc})"
+        ) from None
 
 
 def scan(folder: Path) -> tuple[list[Swap], list[tuple[Path, str]]]:
@@ -169,12 +170,19 @@ def set_aside(bad: list[tuple[Path, str]], shown: int = 5) -> str:
         if moved is not None:
             folders.add(str(moved.parent))
         lines.append(reason if moved is not None else f"{reason} (could not be moved aside)")
-    head = ("This autosaved file can't be read back:" if len(bad) == 1 else
-            f"{len(bad)} autosaved files can't be read back:")
+    head = (
+        "This autosaved file can't be read back:"
+        if len(bad) == 1
+        else f"{len(bad)} autosaved files can't be read back:"
+    )
     body = lines[:shown] + ([f"… and {len(lines) - shown} more"] if len(lines) > shown else [])
     they = "It was" if len(bad) == 1 else "They were"
-    where = (f"\n\n{they} renamed *.corrupt (in {', '.join(sorted(folders))}) so that mgstudio "
-             "starts normally; delete them when you no longer need them." if folders else "")
+    where = (
+        f"\n\n{they} renamed *.corrupt (in {', '.join(sorted(folders))}) so that mgstudio "
+        "starts normally; delete them when you no longer need them."
+        if folders
+        else ""
+    )
     return head + "\n" + "\n".join(f"• {line}" for line in body) + where
 
 
@@ -193,8 +201,9 @@ def remove(path: Path) -> bool:
 class Autosaver(QObject):
     """Keeps the swap file of one window current; ``discard()`` on a clean close."""
 
-    def __init__(self, window, folder: Path | None = None, pid: int | None = None,
-                 delay_ms: int = DELAY_MS):
+    def __init__(
+        self, window, folder: Path | None = None, pid: int | None = None, delay_ms: int = DELAY_MS
+    ):
         super().__init__(window)
         self.window = window
         self.folder = Path(folder) if folder is not None else default_dir()
@@ -219,9 +228,14 @@ class Autosaver(QObject):
         if not win.is_modified():
             self.discard()
             return True
-        data = {"format": FORMAT, "version": VERSION, "pid": self.pid,
-                "original": str(win.path) if win.path is not None else None,
-                "name": win.untitled_name, "document": win.document.to_json()}
+        data = {
+            "format": FORMAT,
+            "version": VERSION,
+            "pid": self.pid,
+            "original": str(win.path) if win.path is not None else None,
+            "name": win.untitled_name,
+            "document": win.document.to_json(),
+        }
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             # escaped: a file name may hold undecodable bytes (surrogates), not valid UTF-8

@@ -127,9 +127,16 @@ class Task(QObject):
     #: (state) after the callbacks ran
     ended = Signal(str)
 
-    def __init__(self, title: str, fn: Callable, on_done: Callable | None = None,
-                 on_failed: Callable | None = None, on_cancelled: Callable | None = None,
-                 parent_widget: QWidget | None = None, dialog: bool = True):
+    def __init__(
+        self,
+        title: str,
+        fn: Callable,
+        on_done: Callable | None = None,
+        on_failed: Callable | None = None,
+        on_cancelled: Callable | None = None,
+        parent_widget: QWidget | None = None,
+        dialog: bool = True,
+    ):
         super().__init__()
         self.title = title
         self.fn = fn
@@ -216,8 +223,9 @@ class Task(QObject):
         if total > 0:
             dlg.setMaximum(total)
             dlg.setValue(min(done, total))
-            dlg.setLabelText(f"{self.title}: {done}%" if percent else
-                             f"{self.title}: {done:,} of {total:,}")
+            dlg.setLabelText(
+                f"{self.title}: {done}%" if percent else f"{self.title}: {done:,} of {total:,}"
+            )
         else:
             dlg.setMaximum(0)  # a busy bar: the job gives no count
 
@@ -268,9 +276,15 @@ class BackgroundTasks(QObject):
         self.closed = False
         _LIVE.add(self)
 
-    def run(self, title: str, fn: Callable, on_done: Callable | None = None,
-            on_failed: Callable | None = None, on_cancelled: Callable | None = None,
-            dialog: bool = True) -> Task:
+    def run(
+        self,
+        title: str,
+        fn: Callable,
+        on_done: Callable | None = None,
+        on_failed: Callable | None = None,
+        on_cancelled: Callable | None = None,
+        dialog: bool = True,
+    ) -> Task:
         """Start ``fn(progress)`` in a thread (``progress``: a :class:`Progress`); see the
         module docstring."""
         task = Task(title, fn, on_done, on_failed, on_cancelled, self.parent_widget, dialog)

@@ -81,8 +81,9 @@ class NodeTableModel(QAbstractTableModel):
             return
         if shown is None:
             self._shown_text.clear()
-            self.dataChanged.emit(self.index(min(rows), 2), self.index(max(rows), 3),
-                                  [Qt.ItemDataRole.DisplayRole])
+            self.dataChanged.emit(
+                self.index(min(rows), 2), self.index(max(rows), 3), [Qt.ItemDataRole.DisplayRole]
+            )
             return
         first, last = shown
         roles = [Qt.ItemDataRole.DisplayRole]
@@ -152,8 +153,9 @@ class BackwardPanel(QWidget):
     node_clicked = Signal(str)
     message = Signal(str)
 
-    def __init__(self, document, parent=None, auto: bool = True,
-                 undo_stack: QUndoStack | None = None):
+    def __init__(
+        self, document, parent=None, auto: bool = True, undo_stack: QUndoStack | None = None
+    ):
         super().__init__(parent)
         #: choosing an output is an undoable edit (the file keeps it)
         self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
@@ -196,8 +198,7 @@ class BackwardPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(
-            self.table.fontMetrics().height() + 6)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
         self.table.setAlternatingRowColors(True)
         self.table.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         header = self.table.horizontalHeader()
@@ -341,8 +342,7 @@ class BackwardPanel(QWidget):
 
     def _maybe_auto(self, *_args) -> bool:
         doc = self.document
-        if self.auto_backward and doc is not None and not self._zeroing \
-                and not doc.grads_current:
+        if self.auto_backward and doc is not None and not self._zeroing and not doc.grads_current:
             doc.backward(self.chosen_output())
             return True
         return False

@@ -128,8 +128,9 @@ class _CreatesNodes(DocumentCommand):
 class AddNodeCommand(_CreatesNodes):
     """Add one node of ``kind`` at ``pos``."""
 
-    def __init__(self, doc, kind: str, pos=(0.0, 0.0), label: str = "", value=None,
-                 params=None, parent=None):
+    def __init__(
+        self, doc, kind: str, pos=(0.0, 0.0), label: str = "", value=None, params=None, parent=None
+    ):
         super().__init__(doc, f"Add {label or kind}", parent)
         self._args = (kind, label, value, params, tuple(pos))
 
@@ -145,8 +146,7 @@ class AddNodeCommand(_CreatesNodes):
 class PasteCommand(_CreatesNodes):
     """Add a copy of a clipboard fragment (JSON text or data) with fresh ids."""
 
-    def __init__(self, doc, fragment, offset=(0.0, 0.0), text: str | None = None,
-                 parent=None):
+    def __init__(self, doc, fragment, offset=(0.0, 0.0), text: str | None = None, parent=None):
         if isinstance(fragment, (str, bytes)):
             # the clipboard is hostile input: read under the same limits as a file (the paste
             # itself reports what is wrong with it; here it only names the undo entry)
@@ -168,21 +168,28 @@ class PasteCommand(_CreatesNodes):
 class InsertNeuronCommand(PasteCommand):
     """Insert the lecture's neuron ``x_i, w_i, b -> * -> + -> act`` as one undo step."""
 
-    def __init__(self, doc, n_inputs: int = 2, activation: str = "tanh", origin=(0.0, 0.0),
-                 values: Mapping[str, float] | None = None, parent=None):
+    def __init__(
+        self,
+        doc,
+        n_inputs: int = 2,
+        activation: str = "tanh",
+        origin=(0.0, 0.0),
+        values: Mapping[str, float] | None = None,
+        parent=None,
+    ):
         from mgstudio.app.canvas.neuron import neuron_fragment  # Qt-light, but canvas-owned
 
         fragment = neuron_fragment(n_inputs, activation, origin=origin, values=values)
         act = "linear" if activation in (None, "", "linear") else activation
-        super().__init__(doc, fragment, (0.0, 0.0),
-                         f"Insert neuron ({_count(n_inputs, 'input')}, {act})", parent)
+        super().__init__(
+            doc, fragment, (0.0, 0.0), f"Insert neuron ({_count(n_inputs, 'input')}, {act})", parent
+        )
 
 
 class RemoveNodesCommand(DocumentCommand):
     """Delete nodes (with every wire touching them) and, optionally, other selected wires."""
 
-    def __init__(self, doc, ids: Iterable[str], wires: Iterable[Wire] = (), text=None,
-                 parent=None):
+    def __init__(self, doc, ids: Iterable[str], wires: Iterable[Wire] = (), text=None, parent=None):
         self.ids = list(dict.fromkeys(ids))
         gone = set(self.ids)
         # wires that touch a deleted node go with it; only the others are disconnected here
@@ -236,13 +243,16 @@ class ConnectCommand(DocumentCommand):
 class DisconnectCommand(DocumentCommand):
     """Remove one wire, or several at once (a cut gesture)."""
 
-    def __init__(self, doc, wires: Wire | Iterable[Wire], text: str | None = None,
-                 parent=None):
+    def __init__(self, doc, wires: Wire | Iterable[Wire], text: str | None = None, parent=None):
         self.wires = [wires] if isinstance(wires, Wire) else list(dict.fromkeys(wires))
         if text is None:
-            text = (f"Disconnect {wire_text(doc, self.wires[0])}" if len(self.wires) == 1
-                    else f"Cut {_count(len(self.wires), 'wire')}" if self.wires
-                    else "Disconnect")
+            text = (
+                f"Disconnect {wire_text(doc, self.wires[0])}"
+                if len(self.wires) == 1
+                else f"Cut {_count(len(self.wires), 'wire')}"
+                if self.wires
+                else "Disconnect"
+            )
         super().__init__(doc, text, parent)
 
     def _redo(self) -> None:
@@ -300,8 +310,7 @@ class SetLabelCommand(DocumentCommand):
     """Rename a node."""
 
     def __init__(self, doc, nid: str, label: str, parent=None):
-        super().__init__(doc, f"Rename {node_name(doc, nid)} to {label or '(no label)'}",
-                         parent)
+        super().__init__(doc, f"Rename {node_name(doc, nid)} to {label or '(no label)'}", parent)
         self.nid = nid
         self.new = label
         self.old: str | None = None
@@ -318,8 +327,7 @@ class SetLabelCommand(DocumentCommand):
 class SetParamCommand(DocumentCommand):
     """Change a node's setting (e.g. the exponent of pow); consecutive edits merge."""
 
-    def __init__(self, doc, nid: str, name: str, value: float, merge: bool = True,
-                 parent=None):
+    def __init__(self, doc, nid: str, name: str, value: float, merge: bool = True, parent=None):
         super().__init__(doc, "", parent)
         self.nid = nid
         self.name = name
@@ -336,8 +344,11 @@ class SetParamCommand(DocumentCommand):
         return _SET_PARAM_ID if self.merge else -1
 
     def mergeWith(self, other: QUndoCommand) -> bool:
-        if (not isinstance(other, SetParamCommand) or not other.merge
-                or (other.nid, other.name) != (self.nid, self.name)):
+        if (
+            not isinstance(other, SetParamCommand)
+            or not other.merge
+            or (other.nid, other.name) != (self.nid, self.name)
+        ):
             return False
         self.new = other.new
         self._retitle()
@@ -360,16 +371,27 @@ class MoveNodesCommand(DocumentCommand):
     ``old`` defaults to where the document has them now; a drag passes it, because the items
     already moved on screen while the document kept the start positions."""
 
-    def __init__(self, doc, positions: Mapping[str, tuple[float, float]],
-                 old: Mapping[str, tuple[float, float]] | None = None,
-                 text: str | None = None, parent=None):
+    def __init__(
+        self,
+        doc,
+        positions: Mapping[str, tuple[float, float]],
+        old: Mapping[str, tuple[float, float]] | None = None,
+        text: str | None = None,
+        parent=None,
+    ):
         self.new = {nid: (float(x), float(y)) for nid, (x, y) in positions.items()}
         # a stale id is refused by the first redo (move_nodes checks every id before moving)
-        self.old = dict(old) if old is not None else {
-            nid: doc.nodes[nid].pos for nid in self.new if nid in doc.nodes}
+        self.old = (
+            dict(old)
+            if old is not None
+            else {nid: doc.nodes[nid].pos for nid in self.new if nid in doc.nodes}
+        )
         if text is None:
-            text = (f"Move {node_name(doc, next(iter(self.new)))}" if len(self.new) == 1
-                    else f"Move {_count(len(self.new), 'node')}")
+            text = (
+                f"Move {node_name(doc, next(iter(self.new)))}"
+                if len(self.new) == 1
+                else f"Move {_count(len(self.new), 'node')}"
+            )
         super().__init__(doc, text, parent)
 
     def _redo(self) -> None:
@@ -386,8 +408,7 @@ class RewireCommand(DocumentCommand):
     the old wires are checked before any is removed, and a refused new wire puts everything
     back before the refusal is reported."""
 
-    def __init__(self, doc, remove: Iterable[Wire], add: Iterable[Wire], text: str,
-                 parent=None):
+    def __init__(self, doc, remove: Iterable[Wire], add: Iterable[Wire], text: str, parent=None):
         super().__init__(doc, text, parent)
         self.old = tuple(remove)
         self.new = tuple(add)
@@ -427,8 +448,13 @@ class SpliceCommand(RewireCommand):
     """Put a node into a wire: ``src → node.<first free input>`` and ``node → dst.port``."""
 
     def __init__(self, doc, nid: str, wire: Wire, port: str, parent=None):
-        super().__init__(doc, [wire], [Wire(wire.src, nid, port), Wire(nid, wire.dst, wire.port)],
-                         f"Insert {node_name(doc, nid)} into {wire_text(doc, wire)}", parent)
+        super().__init__(
+            doc,
+            [wire],
+            [Wire(wire.src, nid, port), Wire(nid, wire.dst, wire.port)],
+            f"Insert {node_name(doc, nid)} into {wire_text(doc, wire)}",
+            parent,
+        )
 
 
 _SELECT_OUTPUT_ID = 4203

@@ -46,13 +46,16 @@ class NeuronDialog(QDialog):
         form.addRow("Inputs", self.inputs_spin)
         form.addRow("Activation", self.activation_combo)
         layout = QVBoxLayout(self)
-        text = QLabel("Adds x·w for every input, a bias b, their sum n and the activation "
-                      "o, wired like the lecture's neuron.")
+        text = QLabel(
+            "Adds x·w for every input, a bias b, their sum n and the activation "
+            "o, wired like the lecture's neuron."
+        )
         text.setWordWrap(True)
         layout.addWidget(text)
         layout.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -73,9 +76,11 @@ class CodeImportDialog(QDialog):
         self.setWindowTitle("Import micrograd code")
         self.resize(560, 420)
         layout = QVBoxLayout(self)
-        hint = QLabel("Paste code that builds Values, as in the lecture. It is read, not run: "
-                      "Value(…), + - * / **, .tanh() .exp() .log() .relu() .sigmoid(), and "
-                      "labels are understood.")
+        hint = QLabel(
+            "Paste code that builds Values, as in the lecture. It is read, not run: "
+            "Value(…), + - * / **, .tanh() .exp() .log() .relu() .sigmoid(), and "
+            "labels are understood."
+        )
         hint.setWordWrap(True)
         layout.addWidget(hint)
         self.editor = QPlainTextEdit()
@@ -87,8 +92,9 @@ class CodeImportDialog(QDialog):
         self.error.setStyleSheet("color: #d23c32;")
         self.error.hide()
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
         buttons.accepted.connect(self._try_accept)
         buttons.rejected.connect(self.reject)
@@ -125,11 +131,11 @@ class CodeImportDialog(QDialog):
         def job(progress):
             # the importer's own hooks: its fraction becomes the dialog's percentage, Cancel
             # its cancel(), whose ImportCancelled ends the task as cancelled
-            return import_code_with_notes(text, progress=progress.fraction,
-                                          cancel=progress.cancelled)
+            return import_code_with_notes(
+                text, progress=progress.fraction, cancel=progress.cancelled
+            )
 
-        self.task = self.tasks.run("Importing the code", job, on_done=imported,
-                                   on_failed=failed)
+        self.task = self.tasks.run("Importing the code", job, on_done=imported, on_failed=failed)
         self.task.ended.connect(lambda _state: ok.setEnabled(True))
         return self.task
 

@@ -18,13 +18,21 @@ from .canvas.scene import CanvasScene
 MARGIN = 20.0
 
 
-TOO_LARGE_HINT = ("save the graph and run 'python -m mgstudio render FILE -o OUT.svg --force' "
-                  "to wait for dot anyway, or copy a part of it into a new graph and export "
-                  "that")
+TOO_LARGE_HINT = (
+    "save the graph and run 'python -m mgstudio render FILE -o OUT.svg --force' "
+    "to wait for dot anyway, or copy a part of it into a new graph and export "
+    "that"
+)
 
 
-def start_picture_export(tasks, doc, scene: CanvasScene, path: str | os.PathLike,
-                         done: Callable[[str], None], failed: Callable[[str], None]):
+def start_picture_export(
+    tasks,
+    doc,
+    scene: CanvasScene,
+    path: str | os.PathLike,
+    done: Callable[[str], None],
+    failed: Callable[[str], None],
+):
     """Write ``path`` (.svg or .png) in a background task of ``tasks``: Graphviz's picture,
     or the canvas scene drawn (in the GUI thread, when the task ends) if ``dot`` is missing.
     ``done(how)`` gets "graphviz" or "canvas". Refusals (the suffix, a graph too big for
@@ -90,10 +98,16 @@ def _render(scene: CanvasScene, path: Path, fmt: str) -> None:
         ok = buffer.size() > 0
     else:
         scale = 2.0  # crisp on high-density screens and in slides
-        image = QImage(round(target.width() * scale), round(target.height() * scale),
-                       QImage.Format.Format_ARGB32)
-        image.fill(scene.backgroundBrush().color() if scene.backgroundBrush().style()
-                   != Qt.BrushStyle.NoBrush else Qt.GlobalColor.white)
+        image = QImage(
+            round(target.width() * scale),
+            round(target.height() * scale),
+            QImage.Format.Format_ARGB32,
+        )
+        image.fill(
+            scene.backgroundBrush().color()
+            if scene.backgroundBrush().style() != Qt.BrushStyle.NoBrush
+            else Qt.GlobalColor.white
+        )
         painter = QPainter(image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         scene.render(painter, QRectF(0, 0, image.width(), image.height()), source)
@@ -108,6 +122,7 @@ def export_code(doc, path: str | os.PathLike, flavour: str) -> None:
     """Write the graph as a micrograd or PyTorch script (``flavour``: micrograd | torch)."""
     from mgstudio.document import code_export
 
-    text = (code_export.export_torch(doc) if flavour == "torch"
-            else code_export.export_micrograd(doc))
+    text = (
+        code_export.export_torch(doc) if flavour == "torch" else code_export.export_micrograd(doc)
+    )
     write_atomic(path, text)

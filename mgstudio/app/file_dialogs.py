@@ -19,13 +19,13 @@ from . import plain
 NATIVE = os.environ.get("MGSTUDIO_NATIVE_DIALOGS", "1") != "0"
 
 
-def save_dialog(parent: QWidget | None, title: str, start: str | os.PathLike,
-                name_filter: str, suffix: str) -> QFileDialog:
+def save_dialog(
+    parent: QWidget | None, title: str, start: str | os.PathLike, name_filter: str, suffix: str
+) -> QFileDialog:
     """A Save dialog (not shown yet) starting at ``start`` (a folder or a file name) that adds
     ``suffix`` (".mgs") to a name typed without one and asks before replacing a file."""
     start = Path(start)
-    dialog = QFileDialog(parent, title, str(start.parent if start.suffix else start),
-                         name_filter)
+    dialog = QFileDialog(parent, title, str(start.parent if start.suffix else start), name_filter)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setFileMode(QFileDialog.FileMode.AnyFile)
     dialog.setDefaultSuffix(suffix.lstrip("."))
@@ -36,8 +36,9 @@ def save_dialog(parent: QWidget | None, title: str, start: str | os.PathLike,
     return dialog
 
 
-def ask_save_path(parent: QWidget | None, title: str, start: str | os.PathLike,
-                  name_filter: str, suffix: str) -> str | None:
+def ask_save_path(
+    parent: QWidget | None, title: str, start: str | os.PathLike, name_filter: str, suffix: str
+) -> str | None:
     """The path the user chose to save to (its replacing confirmed), or None."""
     dialog = save_dialog(parent, title, start, name_filter, suffix)
     if dialog.exec() != QFileDialog.DialogCode.Accepted:
@@ -50,10 +51,17 @@ def ask_save_path(parent: QWidget | None, title: str, start: str | os.PathLike,
         # a platform dialog that ignored the default suffix: the name it confirmed is not
         # the one written, so ask here before replacing anything
         path += suffix
-        if os.path.exists(path) and plain.ask(
-                parent, QMessageBox.Icon.Warning, title,
+        if (
+            os.path.exists(path)
+            and plain.ask(
+                parent,
+                QMessageBox.Icon.Warning,
+                title,
                 f"{os.path.basename(path)} already exists. Do you want to replace it?",
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No) != QMessageBox.StandardButton.Yes:
+                QMessageBox.StandardButton.No,
+            )
+            != QMessageBox.StandardButton.Yes
+        ):
             return None
     return path

@@ -22,11 +22,14 @@ RELOAD, KEEP = "reload", "keep"
 def ask_save_conflict(parent, name: str) -> str:
     """Overwrite, Save As or Cancel: the file changed on disk since it was read here."""
     box = plain.message_box(
-        parent, QMessageBox.Icon.Warning, "File changed on disk",
+        parent,
+        QMessageBox.Icon.Warning,
+        "File changed on disk",
         f"{name} was changed on disk (by another window or program) since you opened or "
         "saved it here.",
         QMessageBox.StandardButton.NoButton,
-        informative="Overwrite replaces those changes with yours; Save As keeps both.")
+        informative="Overwrite replaces those changes with yours; Save As keeps both.",
+    )
     overwrite = box.addButton("&Overwrite", QMessageBox.ButtonRole.DestructiveRole)
     save_as = box.addButton("Save &As…", QMessageBox.ButtonRole.AcceptRole)
     cancel = box.addButton(QMessageBox.StandardButton.Cancel)
@@ -39,13 +42,20 @@ def ask_save_conflict(parent, name: str) -> str:
 
 def ask_reload(parent, name: str, modified: bool) -> str:
     """Reload or Keep mine: the file changed on disk while the window was in the back."""
-    mine = ("Reload discards your unsaved changes; Keep mine leaves your version on screen "
-            "and the next Save replaces the file." if modified else
-            "Keep mine leaves the version on screen; the next Save replaces the file.")
+    mine = (
+        "Reload discards your unsaved changes; Keep mine leaves your version on screen "
+        "and the next Save replaces the file."
+        if modified
+        else "Keep mine leaves the version on screen; the next Save replaces the file."
+    )
     box = plain.message_box(
-        parent, QMessageBox.Icon.Question, "File changed on disk",
+        parent,
+        QMessageBox.Icon.Question,
+        "File changed on disk",
         f"{name} was changed on disk by another window or program.",
-        QMessageBox.StandardButton.NoButton, informative=mine)
+        QMessageBox.StandardButton.NoButton,
+        informative=mine,
+    )
     reload = box.addButton("&Reload", QMessageBox.ButtonRole.AcceptRole)
     keep = box.addButton("&Keep mine", QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(keep if modified else reload)

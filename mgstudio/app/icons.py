@@ -50,8 +50,7 @@ def _text_colours() -> tuple[str, str]:
         return "#202020", "#a0a0a0"
     palette = app.palette()
     role = QPalette.ColorRole.WindowText
-    return (palette.color(role).name(),
-            palette.color(QPalette.ColorGroup.Disabled, role).name())
+    return (palette.color(role).name(), palette.color(QPalette.ColorGroup.Disabled, role).name())
 
 
 @cache
@@ -64,8 +63,9 @@ def _icon(name: str, colour: str, disabled: str) -> QIcon:
         return QIcon()
     out = QIcon()
     for mode, tint in ((QIcon.Mode.Normal, colour), (QIcon.Mode.Disabled, disabled)):
-        text = _BLACK.sub(lambda m, c=tint: f'{m.group(1)}="{c}"',
-                          svg.replace("currentColor", tint))
+        text = _BLACK.sub(
+            lambda m, c=tint: f'{m.group(1)}="{c}"', svg.replace("currentColor", tint)
+        )
         renderer = QSvgRenderer(QByteArray(text.encode("utf-8")))
         if not renderer.isValid():
             return QIcon()

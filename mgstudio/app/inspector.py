@@ -132,8 +132,9 @@ class InspectorWidget(QWidget):
         self.step_spin.setRange(0.0001, 1000.0)
         self.step_spin.setSingleStep(0.01)
         self.step_spin.setValue(0.01)
-        self.step_spin.setToolTip("How far − / + move a leaf, and the step size (learning "
-                                  "rate) of 'Step along gradient'")
+        self.step_spin.setToolTip(
+            "How far − / + move a leaf, and the step size (learning rate) of 'Step along gradient'"
+        )
         row.addWidget(self.step_spin, 1)
         self.minus_button = QPushButton("−")
         self.minus_button.setToolTip("Decrease the value by the step (key: -)")
@@ -146,13 +147,15 @@ class InspectorWidget(QWidget):
         self.plus_button.clicked.connect(lambda: self.nudge(+1))
         nudge.addLayout(row)
         self.step_button = QPushButton("Step along gradient")
-        self.step_button.setToolTip("data += step × grad for the selected leaves: moves the "
-                                    "output up (Ctrl+G)")
+        self.step_button.setToolTip(
+            "data += step × grad for the selected leaves: moves the output up (Ctrl+G)"
+        )
         self.step_button.clicked.connect(self.step_selected)
         self.step_all_button = QPushButton("Step all leaves")
         self.step_all_button.setToolTip(
             "data += step × grad for every leaf the output depends on, as in the lecture "
-            "(Ctrl+Shift+G)")
+            "(Ctrl+Shift+G)"
+        )
         self.step_all_button.clicked.connect(self.step_all)
         buttons = QHBoxLayout()
         buttons.addWidget(self.step_button)
@@ -233,8 +236,9 @@ class InspectorWidget(QWidget):
         self.title.setText(node.label or f"{kind.title} {nid}")
         if not self.label_edit.hasFocus():
             self.label_edit.setText(node.label)
-        self.kind_label.setText(f"{kind.title}  ({kind.symbol})" if kind.symbol != kind.title
-                                else kind.title)
+        self.kind_label.setText(
+            f"{kind.title}  ({kind.symbol})" if kind.symbol != kind.title else kind.title
+        )
         self.kind_label.setToolTip(kind.doc)
         why = doc.why_incomplete(nid)
         if why:
@@ -243,8 +247,9 @@ class InspectorWidget(QWidget):
         self.refresh_values()
         leaf = kind.is_leaf
         self.data_edit.setReadOnly(not leaf)
-        self.data_edit.setToolTip("Type a number and press Enter" if leaf
-                                  else "Computed from the inputs")
+        self.data_edit.setToolTip(
+            "Type a number and press Enter" if leaf else "Computed from the inputs"
+        )
         for w in (self.minus_button, self.plus_button, self.step_button):
             w.setEnabled(leaf)
 
@@ -328,8 +333,10 @@ class InspectorWidget(QWidget):
             self._show_error(f"{exc}: type a number such as 2.5 or -3e-2")
             return None
         if not math.isfinite(x):
-            self._show_error(f"'{text.strip()}' is not a finite number: a leaf holds an "
-                             "ordinary number (inf and nan can only come out of an operation)")
+            self._show_error(
+                f"'{text.strip()}' is not a finite number: a leaf holds an "
+                "ordinary number (inf and nan can only come out of an operation)"
+            )
             return None
         return x
 
@@ -403,11 +410,14 @@ class InspectorWidget(QWidget):
         step). The button and Graph ▸ Step Along Gradient both mean this."""
         leaves = self.selected_leaves()
         if not leaves:
-            self.message.emit("Step Along Gradient moves the selected leaves: select an input "
-                              "or a constant first (Step All Leaves moves every leaf)")
+            self.message.emit(
+                "Step Along Gradient moves the selected leaves: select an input "
+                "or a constant first (Step All Leaves moves every leaf)"
+            )
             return None
-        return self._show_step(step_along_gradient(self.document, self.undo_stack, leaves,
-                                                   self.step()))
+        return self._show_step(
+            step_along_gradient(self.document, self.undo_stack, leaves, self.step())
+        )
 
     def step_all(self) -> StepResult | None:
         """Every leaf upstream of the output moves along its gradient (the lecture's step)."""
@@ -415,8 +425,9 @@ class InspectorWidget(QWidget):
         output = output_of(doc) if doc is not None else None
         if output is None:
             return None
-        return self._show_step(step_along_gradient(doc, self.undo_stack,
-                                                   leaves_upstream(doc, output), self.step()))
+        return self._show_step(
+            step_along_gradient(doc, self.undo_stack, leaves_upstream(doc, output), self.step())
+        )
 
     def _show_step(self, result: StepResult) -> StepResult:
         text = result.text()

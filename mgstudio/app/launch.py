@@ -19,26 +19,45 @@ def build_parser() -> argparse.ArgumentParser:
     from .theme import THEMES
 
     parser = argparse.ArgumentParser(
-        prog="mgstudio", description="Open the mgstudio window (a studio for learning "
-        "backpropagation). Sub-commands: python -m mgstudio --help.")
-    parser.add_argument("file", nargs="?", help="a .mgs graph to open (default: the neuron "
-                        "example)")
-    parser.add_argument("--screenshot", metavar="OUT.png",
-                        help="save a picture of the window to OUT.png and exit")
-    parser.add_argument("--theme", choices=THEMES, default=None,
-                        help="colour scheme for this run (default: the one chosen in View ▸ "
-                        "Theme, at first the system's)")
-    parser.add_argument("--backward", action="store_true",
-                        help="run Backward once the graph is open")
-    parser.add_argument("--select", metavar="LABEL",
-                        help="select the node with this label (shown in the inspector)")
-    parser.add_argument("--install-desktop", action="store_true",
-                        help="add mgstudio to the desktop's application menu (writes "
-                        "~/.local/share/applications/mgstudio.desktop and its icon) and exit")
-    parser.add_argument("--uninstall-desktop", action="store_true",
-                        help="remove what --install-desktop wrote and exit")
-    parser.add_argument("--self-check", action="store_true",
-                        help="check that icons, examples and lessons are installed, and exit")
+        prog="mgstudio",
+        description="Open the mgstudio window (a studio for learning "
+        "backpropagation). Sub-commands: python -m mgstudio --help.",
+    )
+    parser.add_argument(
+        "file", nargs="?", help="a .mgs graph to open (default: the neuron example)"
+    )
+    parser.add_argument(
+        "--screenshot", metavar="OUT.png", help="save a picture of the window to OUT.png and exit"
+    )
+    parser.add_argument(
+        "--theme",
+        choices=THEMES,
+        default=None,
+        help="colour scheme for this run (default: the one chosen in View ▸ "
+        "Theme, at first the system's)",
+    )
+    parser.add_argument(
+        "--backward", action="store_true", help="run Backward once the graph is open"
+    )
+    parser.add_argument(
+        "--select", metavar="LABEL", help="select the node with this label (shown in the inspector)"
+    )
+    parser.add_argument(
+        "--install-desktop",
+        action="store_true",
+        help="add mgstudio to the desktop's application menu (writes "
+        "~/.local/share/applications/mgstudio.desktop and its icon) and exit",
+    )
+    parser.add_argument(
+        "--uninstall-desktop",
+        action="store_true",
+        help="remove what --install-desktop wrote and exit",
+    )
+    parser.add_argument(
+        "--self-check",
+        action="store_true",
+        help="check that icons, examples and lessons are installed, and exit",
+    )
     return parser
 
 
@@ -84,8 +103,11 @@ def _desktop(install: bool) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"error: can't {'install' if install else 'remove'} the desktop entry: "
-              f"{exc.filename}: {exc.strerror}", file=sys.stderr)
+        print(
+            f"error: can't {'install' if install else 'remove'} the desktop entry: "
+            f"{exc.filename}: {exc.strerror}",
+            file=sys.stderr,
+        )
         return 1
     verb = "wrote" if install else "removed"
     for path in paths:
@@ -131,8 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         from PySide6.QtCore import QSettings
 
         scratch = tempfile.mkdtemp(prefix="mgstudio-shot-")
-        settings = StudioSettings(QSettings(f"{scratch}/settings.ini",
-                                            QSettings.Format.IniFormat))
+        settings = StudioSettings(QSettings(f"{scratch}/settings.ini", QSettings.Format.IniFormat))
     apply_theme(app, chosen_theme(args, settings))
     app.setWindowIcon(app_icon())
     window = MainWindow(settings=settings)

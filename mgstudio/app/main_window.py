@@ -51,8 +51,12 @@ class MainWindow(QMainWindow):
     #: the file shown changed (path, or None for an untitled graph)
     file_changed = Signal(object)
 
-    def __init__(self, document: Document | None = None, settings: StudioSettings | None = None,
-                 parent: QWidget | None = None):
+    def __init__(
+        self,
+        document: Document | None = None,
+        settings: StudioSettings | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.settings = settings if settings is not None else StudioSettings()
         self.document = document if document is not None else Document()
@@ -81,8 +85,9 @@ class MainWindow(QMainWindow):
         self.palette_widget = PaletteWidget()
         self.inspector = InspectorWidget(self.document, self.undo_stack)
         self.inspector.step_spin.setValue(self.settings.nudge_step())
-        self.backward_panel = BackwardPanel(self.document, auto=self.settings.auto_backward(),
-                                            undo_stack=self.undo_stack)
+        self.backward_panel = BackwardPanel(
+            self.document, auto=self.settings.auto_backward(), undo_stack=self.undo_stack
+        )
         self.undo_view = QUndoView(self.undo_stack)
         self.undo_view.setEmptyLabel("<original>")
 
@@ -115,25 +120,38 @@ class MainWindow(QMainWindow):
     def _slots(self) -> dict[str, Callable]:
         c = self.canvas
         return {
-            "new": self.new_file, "open": self.open_dialog, "save": self.save,
-            "save_as": self.save_as, "import_code": self.import_code_dialog,
+            "new": self.new_file,
+            "open": self.open_dialog,
+            "save": self.save,
+            "save_as": self.save_as,
+            "import_code": self.import_code_dialog,
             "export_svg": lambda: self.export_picture_dialog("svg"),
             "export_png": lambda: self.export_picture_dialog("png"),
             "export_micrograd": lambda: self.export_code_dialog("micrograd"),
             "export_torch": lambda: self.export_code_dialog("torch"),
             "quit": self.close,
-            "cut": c.cut, "copy": c.copy, "paste": c.paste, "duplicate": c.duplicate,
-            "delete": c.delete_selected, "select_all": c.select_all,
-            "zoom_in": c.zoom_in, "zoom_out": c.zoom_out, "fit": c.fit_all,
+            "cut": c.cut,
+            "copy": c.copy,
+            "paste": c.paste,
+            "duplicate": c.duplicate,
+            "delete": c.delete_selected,
+            "select_all": c.select_all,
+            "zoom_in": c.zoom_in,
+            "zoom_out": c.zoom_out,
+            "fit": c.fit_all,
             "zoom_actual": c.reset_zoom,
-            "arrange": c.auto_arrange, "quick_add": lambda: c.open_quick_add(),
+            "arrange": c.auto_arrange,
+            "quick_add": lambda: c.open_quick_add(),
             "insert_neuron": self.insert_neuron_dialog,
-            "backward": self.backward_panel.backward, "zero_grad": self.backward_panel.zero_grad,
+            "backward": self.backward_panel.backward,
+            "zero_grad": self.backward_panel.zero_grad,
             "nudge_up": lambda: self.inspector.nudge(+1),
             "nudge_down": lambda: self.inspector.nudge(-1),
-            "step_selected": self.inspector.step_selected, "step_all": self.inspector.step_all,
+            "step_selected": self.inspector.step_selected,
+            "step_all": self.inspector.step_all,
             "reset_layout": lambda: self.layout_keeper.reset(),
-            "about": self.about, "about_qt": lambda: QMessageBox.aboutQt(self),
+            "about": self.about,
+            "about_qt": lambda: QMessageBox.aboutQt(self),
         }
 
     def _build_menus(self) -> None:
@@ -209,8 +227,13 @@ class MainWindow(QMainWindow):
         self.document.events.node_changed.disconnect(self._update_output_label)
 
     # --- documents --------------------------------------------------------------------------
-    def set_document(self, document: Document, path: str | os.PathLike | None = None,
-                     name: str | None = None, stamp: FileStamp | None = None) -> None:
+    def set_document(
+        self,
+        document: Document,
+        path: str | os.PathLike | None = None,
+        name: str | None = None,
+        stamp: FileStamp | None = None,
+    ) -> None:
         """Show another document (its undo history starts empty and clean); ``stamp`` is
         how its file looked when it was read."""
         self._unsubscribe()
@@ -283,8 +306,9 @@ class MainWindow(QMainWindow):
         self.set_document(doc, None, name=f"{Path(path).stem} (example)")
         if self._items_overlap():
             # examples are stored with compact positions; spread them for our node size
-            self.canvas.auto_arrange(then=lambda: (self.forget_arrange(),
-                                                   show_readably(self.canvas)))
+            self.canvas.auto_arrange(
+                then=lambda: (self.forget_arrange(), show_readably(self.canvas))
+            )
         if doc.title:
             self.show_message(doc.title)
         return True
@@ -294,7 +318,7 @@ class MainWindow(QMainWindow):
         if len(items) > limit:
             return False
         rects = [it.sceneBoundingRect() for it in items]
-        return any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:])
+        return any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1 :])
 
     def forget_arrange(self) -> None:
         """After arranging a just-opened graph: the arrangement is no edit of the user's."""
@@ -308,8 +332,9 @@ class MainWindow(QMainWindow):
         return self.save_file(self.path)
 
     def save_as(self) -> bool:
-        start = str(self.path) if self.path is not None else \
-            self.untitled_name.split(" (")[0] + ".mgs"
+        start = (
+            str(self.path) if self.path is not None else self.untitled_name.split(" (")[0] + ".mgs"
+        )
         path = file_dialogs.ask_save_path(self, "Save graph", start, FILE_FILTER, ".mgs")
         return bool(path) and self.save_file(path)
 
@@ -344,9 +369,15 @@ class MainWindow(QMainWindow):
         if not self.is_modified():
             return True
         answer = plain.ask(
-            self, QMessageBox.Icon.Warning, APP_NAME, f"Save the changes to {self.display_name()}?",
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+            self,
+            QMessageBox.Icon.Warning,
+            APP_NAME,
+            f"Save the changes to {self.display_name()}?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
         if answer == QMessageBox.StandardButton.Save:
             return self.save()
         return answer == QMessageBox.StandardButton.Discard
@@ -360,13 +391,15 @@ class MainWindow(QMainWindow):
             training.pause()
 
     # --- autosave and recovery --------------------------------------------------------------
-    def enable_autosave(self, folder: str | os.PathLike | None = None,
-                        pid: int | None = None) -> autosave.Autosaver:
+    def enable_autosave(
+        self, folder: str | os.PathLike | None = None, pid: int | None = None
+    ) -> autosave.Autosaver:
         """Keep a swap file of unsaved work (in ``folder``, default ``autosave.default_dir``)."""
         if self.autosaver is not None:
             self.autosaver.stop()
         self.autosaver = autosave.Autosaver(
-            self, Path(folder) if folder is not None else None, pid=pid)
+            self, Path(folder) if folder is not None else None, pid=pid
+        )
         return self.autosaver
 
     def offer_recovery(self) -> bool:
@@ -390,8 +423,9 @@ class MainWindow(QMainWindow):
         try:
             doc = swap.document()
         except autosave.SwapError as exc:
-            self.show_error("Can't recover autosaved work", autosave.set_aside([(swap.path,
-                                                                                 str(exc))]))
+            self.show_error(
+                "Can't recover autosaved work", autosave.set_aside([(swap.path, str(exc))])
+            )
             return False
         self.stop_background_work()
         self.set_document(doc, swap.original, name=swap.name)
@@ -406,10 +440,13 @@ class MainWindow(QMainWindow):
     def _recovery_box(self, swap: autosave.Swap) -> str:
         what = str(swap.original) if swap.original is not None else swap.name
         box = plain.message_box(
-            self, QMessageBox.Icon.Question, APP_NAME,
+            self,
+            QMessageBox.Icon.Question,
+            APP_NAME,
             f"mgstudio stopped unexpectedly with unsaved changes to {what}.",
             QMessageBox.StandardButton.NoButton,
-            informative="Recover them? Later asks again at the next start.")
+            informative="Recover them? Later asks again at the next start.",
+        )
         recover = box.addButton("&Recover", QMessageBox.ButtonRole.AcceptRole)
         discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
         box.addButton("&Later", QMessageBox.ButtonRole.RejectRole)
@@ -423,8 +460,9 @@ class MainWindow(QMainWindow):
         menu.clear()
         files = self.settings.recent_files()
         for i, path in enumerate(files):
-            action = menu.addAction(f"&{i + 1} {os.path.basename(path)}" if i < 9
-                                    else os.path.basename(path))
+            action = menu.addAction(
+                f"&{i + 1} {os.path.basename(path)}" if i < 9 else os.path.basename(path)
+            )
             action.setToolTip(plain.tooltip(path))
             action.setStatusTip(path)
             action.setData(path)
@@ -460,30 +498,39 @@ class MainWindow(QMainWindow):
         self.set_document(doc, None, name="Imported code")
         self.undo_stack.resetClean()  # new work, not yet saved anywhere
         self._update_title()
-        self.show_message("; ".join(notes) if notes else
-                          f"Imported {len(doc.nodes)} nodes")
+        self.show_message("; ".join(notes) if notes else f"Imported {len(doc.nodes)} nodes")
         return True
 
     def _export_path(self, title: str, suffix: str, filt: str) -> str | None:
-        base = self.path.with_suffix(suffix) if self.path is not None else \
-            Path(self.untitled_name.split(" (")[0] + suffix)
+        base = (
+            self.path.with_suffix(suffix)
+            if self.path is not None
+            else Path(self.untitled_name.split(" (")[0] + suffix)
+        )
         return file_dialogs.ask_save_path(self, title, base, filt, suffix)
 
     def export_picture_dialog(self, fmt: str) -> bool:
-        path = self._export_path(f"Export {fmt.upper()}", f".{fmt}",
-                                 f"{fmt.upper()} image (*.{fmt})")
+        path = self._export_path(
+            f"Export {fmt.upper()}", f".{fmt}", f"{fmt.upper()} image (*.{fmt})"
+        )
         return path is not None and self.export_picture(path)
 
     def export_picture(self, path: str | os.PathLike) -> bool:
         """Start exporting (Graphviz runs in a background task); False if refused at once."""
+
         def done(how: str) -> None:
             note = "" if how == "graphviz" else " (Graphviz not found: drew the canvas)"
             self.show_message(f"Exported {Path(path).name}{note}")
 
         try:
-            start_picture_export(self.tasks, self.document, self.canvas.canvas_scene, path,
-                                 done, lambda text: self.show_error("Can't export the picture",
-                                                                    text))
+            start_picture_export(
+                self.tasks,
+                self.document,
+                self.canvas.canvas_scene,
+                path,
+                done,
+                lambda text: self.show_error("Can't export the picture", text),
+            )
         except DocumentError as exc:
             self.show_error("Can't export the picture", str(exc))
             return False

@@ -57,14 +57,20 @@ class PaletteWidget(QTreeWidget):
             font.setBold(True)
             group.setFont(0, font)
             for kind in kinds_in(category):
-                title = kind.title if kind.symbol in (kind.title, "") else \
-                    f"{kind.title}   {kind.symbol}"
+                title = (
+                    kind.title
+                    if kind.symbol in (kind.title, "")
+                    else f"{kind.title}   {kind.symbol}"
+                )
                 item = QTreeWidgetItem(group, [title])
                 item.setIcon(0, kind_icon(kind.name))
                 item.setToolTip(0, f"<b>{escape(kind.title)}</b><br>{escape(kind.doc)}")
                 item.setData(0, _KIND_ROLE, kind.name)
-                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                              | Qt.ItemFlag.ItemIsDragEnabled)
+                item.setFlags(
+                    Qt.ItemFlag.ItemIsEnabled
+                    | Qt.ItemFlag.ItemIsSelectable
+                    | Qt.ItemFlag.ItemIsDragEnabled
+                )
                 self._items[kind.name] = item
             group.setExpanded(True)
 

@@ -38,9 +38,15 @@ def tooltip(text: str) -> str:
     return GuiQt.convertFromPlainText(text, GuiQt.WhiteSpaceMode.WhiteSpaceNormal) if text else ""
 
 
-def message_box(parent: QWidget | None, icon: Icon, title: str, text: str,
-                buttons: Button = Button.Ok, default: Button = Button.NoButton,
-                informative: str = "") -> QMessageBox:
+def message_box(
+    parent: QWidget | None,
+    icon: Icon,
+    title: str,
+    text: str,
+    buttons: Button = Button.Ok,
+    default: Button = Button.NoButton,
+    informative: str = "",
+) -> QMessageBox:
     """A message box whose text and informative text are plain text (not shown yet)."""
     box = QMessageBox(icon, title, "", buttons, parent)
     box.setTextFormat(PLAIN)  # also governs the informative text
@@ -52,8 +58,14 @@ def message_box(parent: QWidget | None, icon: Icon, title: str, text: str,
     return box
 
 
-def ask(parent: QWidget | None, icon: Icon, title: str, text: str, buttons: Button,
-        default: Button = Button.NoButton) -> Button:
+def ask(
+    parent: QWidget | None,
+    icon: Icon,
+    title: str,
+    text: str,
+    buttons: Button,
+    default: Button = Button.NoButton,
+) -> Button:
     """Like ``QMessageBox.warning/question/critical``, with plain text: the button pressed."""
     return Button(message_box(parent, icon, title, text, buttons, default).exec())
 

@@ -39,8 +39,11 @@ def _literal_icon_names(code: str) -> set[str]:
         func = node.func
         name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
         first = node.args[0]
-        if name in ("icon", "kind_icon") and isinstance(first, ast.Constant) \
-                and isinstance(first.value, str):
+        if (
+            name in ("icon", "kind_icon")
+            and isinstance(first, ast.Constant)
+            and isinstance(first.value, str)
+        ):
             found.add(first.value if name == "icon" else f"kind-{first.value}")
     return found
 
@@ -65,8 +68,10 @@ def run() -> tuple[list[str], list[str]]:
     problems += [f"icon {n}.svg is missing" for n in missing]
     problems += [f"icon {n}.svg does not draw" for n in blank]
     shipped = sorted(p.stem for p in bundled.folder("icons").glob("*.svg"))
-    lines.append(f"icons: {len(shipped)} shipped, {len(used) - len(missing) - len(blank)} of the "
-                 f"{len(used)} the code uses found and drawn")
+    lines.append(
+        f"icons: {len(shipped)} shipped, {len(used) - len(missing) - len(blank)} of the "
+        f"{len(used)} the code uses found and drawn"
+    )
 
     examples = list_examples()
     if not examples:

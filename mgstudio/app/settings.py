@@ -15,8 +15,9 @@ MAX_RECENT = 10
 
 
 def settings() -> QSettings:
-    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANISATION,
-                     APPLICATION)
+    return QSettings(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANISATION, APPLICATION
+    )
 
 
 class StudioSettings:
@@ -74,7 +75,7 @@ class StudioSettings:
 
     # --- preferences ------------------------------------------------------------------------
     def theme(self) -> str:
-        """"system" (follow the system's colour scheme), "light" or "dark"."""
+        """ "system" (follow the system's colour scheme), "light" or "dark"."""
         raw = self.store.value("view/theme", "system")
         return raw if raw in ("system", "light", "dark") else "system"
 

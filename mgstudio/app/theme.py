@@ -49,8 +49,11 @@ def theme_menu(parent: QWidget, on_choose: Callable[[str], None]) -> QMenu:
     menu.setObjectName("theme_menu")
     group = QActionGroup(menu)
     group.setExclusive(True)
-    tips = {"system": "Follow the system's light or dark colour scheme",
-            "light": "Always light", "dark": "Always dark"}
+    tips = {
+        "system": "Follow the system's light or dark colour scheme",
+        "light": "Always light",
+        "dark": "Always dark",
+    }
     for name in THEMES:
         action = QAction(TITLES[name], menu)
         action.setObjectName(f"theme_{name}")
@@ -78,14 +81,24 @@ def dark_palette() -> QPalette:
     role, group = QPalette.ColorRole, QPalette.ColorGroup
     window, base, text = QColor(45, 45, 48), QColor(30, 30, 32), QColor(230, 230, 230)
     for r, c in (
-        (role.Window, window), (role.WindowText, text), (role.Base, base),
-        (role.AlternateBase, QColor(40, 40, 43)), (role.ToolTipBase, QColor(60, 60, 64)),
-        (role.ToolTipText, text), (role.PlaceholderText, QColor(140, 140, 140)),
-        (role.Text, text), (role.Button, QColor(55, 55, 58)), (role.ButtonText, text),
-        (role.BrightText, QColor(255, 80, 80)), (role.Highlight, QColor(42, 130, 218)),
-        (role.HighlightedText, QColor(255, 255, 255)), (role.Link, QColor(90, 160, 240)),
-        (role.Light, QColor(75, 75, 78)), (role.Midlight, QColor(62, 62, 65)),
-        (role.Mid, QColor(40, 40, 42)), (role.Dark, QColor(25, 25, 27)),
+        (role.Window, window),
+        (role.WindowText, text),
+        (role.Base, base),
+        (role.AlternateBase, QColor(40, 40, 43)),
+        (role.ToolTipBase, QColor(60, 60, 64)),
+        (role.ToolTipText, text),
+        (role.PlaceholderText, QColor(140, 140, 140)),
+        (role.Text, text),
+        (role.Button, QColor(55, 55, 58)),
+        (role.ButtonText, text),
+        (role.BrightText, QColor(255, 80, 80)),
+        (role.Highlight, QColor(42, 130, 218)),
+        (role.HighlightedText, QColor(255, 255, 255)),
+        (role.Link, QColor(90, 160, 240)),
+        (role.Light, QColor(75, 75, 78)),
+        (role.Midlight, QColor(62, 62, 65)),
+        (role.Mid, QColor(40, 40, 42)),
+        (role.Dark, QColor(25, 25, 27)),
         (role.Shadow, QColor(10, 10, 10)),
     ):
         p.setColor(r, c)

@@ -26,19 +26,24 @@ DEFAULT_SIZE = QSize(1280, 800)
 #: room left around a first-start window on small screens (frame and title bar)
 SCREEN_MARGIN = QSize(32, 64)
 PALETTE_WIDTH = 160
-SIDE_WIDTH = 360          # the right column (training plots and settings, lessons)
-SIDE_SHARE = 0.27         # ... but at most this share of the window's width
-BOTTOM_SHARE = 0.31       # the panels under the canvas: this share of the window's height
-INSPECTOR_SHARE = 0.42    # the inspector's share of the bottom row
+SIDE_WIDTH = 360  # the right column (training plots and settings, lessons)
+SIDE_SHARE = 0.27  # ... but at most this share of the window's width
+BOTTOM_SHARE = 0.31  # the panels under the canvas: this share of the window's height
+INSPECTOR_SHARE = 0.42  # the inspector's share of the bottom row
 MIN_CANVAS = QSize(240, 140)
-CHECK_DELAY_MS = 400      # after the first show: the window manager has placed the window
+CHECK_DELAY_MS = 400  # after the first show: the window manager has placed the window
 
 Area = Qt.DockWidgetArea
 TOP = Qt.ToolBarArea.TopToolBarArea
 
 #: toolbars in the order they are laid out, left to right, a new row when one is full
-TOOLBAR_ORDER = ("file_toolbar", "view_toolbar", "graph_toolbar", "training_toolbar",
-                 "learn_expression_toolbar")
+TOOLBAR_ORDER = (
+    "file_toolbar",
+    "view_toolbar",
+    "graph_toolbar",
+    "training_toolbar",
+    "learn_expression_toolbar",
+)
 #: the window's own toolbars: (object name, title, actions; None is a separator)
 GROUPS = (
     ("file_toolbar", "File", ("new", "open", "save", None, "undo", "redo")),
@@ -65,15 +70,19 @@ def build_docks(window) -> None:
     they need and the bottom panels stop short of them."""
     window.setDockNestingEnabled(True)
     window.setCorner(Qt.Corner.BottomRightCorner, Area.RightDockWidgetArea)
-    window.palette_dock = add_dock(window, "Nodes", "palette_dock", window.palette_widget,
-                                   Area.LeftDockWidgetArea)
-    window.inspector_dock = add_dock(window, "Inspector", "inspector_dock", window.inspector,
-                                     Area.BottomDockWidgetArea)
-    window.backward_dock = add_dock(window, "Backward", "backward_dock", window.backward_panel,
-                                    Area.BottomDockWidgetArea)
+    window.palette_dock = add_dock(
+        window, "Nodes", "palette_dock", window.palette_widget, Area.LeftDockWidgetArea
+    )
+    window.inspector_dock = add_dock(
+        window, "Inspector", "inspector_dock", window.inspector, Area.BottomDockWidgetArea
+    )
+    window.backward_dock = add_dock(
+        window, "Backward", "backward_dock", window.backward_panel, Area.BottomDockWidgetArea
+    )
     window.splitDockWidget(window.inspector_dock, window.backward_dock, Qt.Orientation.Horizontal)
-    window.undo_dock = add_dock(window, "Undo History", "undo_dock", window.undo_view,
-                                Area.LeftDockWidgetArea)
+    window.undo_dock = add_dock(
+        window, "Undo History", "undo_dock", window.undo_view, Area.LeftDockWidgetArea
+    )
     window.undo_dock.hide()
 
 
@@ -142,16 +151,21 @@ def place_default(window: QWidget) -> None:
     size = default_size(window)
     window.resize(size)
     avail = available_geometry(window)
-    window.move(avail.x() + max(0, (avail.width() - size.width()) // 2),
-                avail.y() + max(0, (avail.height() - size.height() - 30) // 2))
+    window.move(
+        avail.x() + max(0, (avail.width() - size.width()) // 2),
+        avail.y() + max(0, (avail.height() - size.height() - 30) // 2),
+    )
 
 
 def flow_toolbars(window: QMainWindow, width: int | None = None) -> int:
     """Lay the top toolbars out in ``TOOLBAR_ORDER``, starting a new row where the next one
     would not fit ``width`` (the window's); returns the number of rows."""
     width = window.width() if width is None else width
-    known = {tb.objectName(): tb for tb in window.findChildren(QToolBar)
-             if window.toolBarArea(tb) == TOP and tb.parent() is window}
+    known = {
+        tb.objectName(): tb
+        for tb in window.findChildren(QToolBar)
+        if window.toolBarArea(tb) == TOP and tb.parent() is window
+    }
     bars = [known.pop(name) for name in TOOLBAR_ORDER if name in known]
     bars += sorted(known.values(), key=lambda tb: tb.objectName())
     for tb in bars:
@@ -185,8 +199,13 @@ def apply_default_sizes(window: QMainWindow) -> None:
     palette = shown("palette_dock", Area.LeftDockWidgetArea)
     if palette is not None:
         window.resizeDocks([palette], [PALETTE_WIDTH], H)
-    side = [d for d in docks.values() if not d.isHidden() and not d.isFloating()
-            and window.dockWidgetArea(d) == Area.RightDockWidgetArea]
+    side = [
+        d
+        for d in docks.values()
+        if not d.isHidden()
+        and not d.isFloating()
+        and window.dockWidgetArea(d) == Area.RightDockWidgetArea
+    ]
     side_width = min(SIDE_WIDTH, int(w * SIDE_SHARE)) if side else 0
     if side:
         window.resizeDocks(side[:1], [side_width], H)
@@ -211,8 +230,11 @@ def layout_problems(window: QMainWindow) -> list[str]:
     screens = [s.availableGeometry() for s in QGuiApplication.screens()]
 
     def on_screen(rect: QRect) -> bool:
-        return any(rect.intersected(s).width() >= min(80, rect.width())
-                   and rect.intersected(s).height() >= min(40, rect.height()) for s in screens)
+        return any(
+            rect.intersected(s).width() >= min(80, rect.width())
+            and rect.intersected(s).height() >= min(40, rect.height())
+            for s in screens
+        )
 
     if not on_screen(window.frameGeometry()):
         problems.append("the window is off-screen")
@@ -242,8 +264,12 @@ def layout_problems(window: QMainWindow) -> list[str]:
         elif menu.isValid() and g.intersects(menu):
             problems.append(f"{name} lies over the menus")
     for tb in window.findChildren(QToolBar):
-        if tb.isVisible() and tb.parent() is window and not tb.isFloating() \
-                and tb.geometry().intersects(canvas):
+        if (
+            tb.isVisible()
+            and tb.parent() is window
+            and not tb.isFloating()
+            and tb.geometry().intersects(canvas)
+        ):
             problems.append(f"the {tb.windowTitle()} toolbar lies over the canvas")
     return problems
 
@@ -293,8 +319,10 @@ class WindowLayout(QObject):
         self._checked = True
         self.problems = layout_problems(self.window)
         if self.problems and self.from_settings:
-            self.reset(f"The saved window layout did not fit ({self.problems[0]}): "
-                       "back to the default layout")
+            self.reset(
+                f"The saved window layout did not fit ({self.problems[0]}): "
+                "back to the default layout"
+            )
         return self.problems
 
     def reset(self, reason: str = "Window layout reset") -> None:

@@ -83,14 +83,16 @@ def gradcheck_rows(doc: Document, start: str | None) -> dict:
     rows = []
     for r in checked.rows:
         nid = ids.get(id(r.leaf), "")
-        rows.append({
-            "id": nid,
-            "label": doc.nodes[nid].label if nid else r.label,
-            "analytic": json_number(r.analytic),
-            "numeric": json_number(r.numeric),
-            "rel_error": json_number(r.rel_error),
-            "ok": bool(r.ok),
-        })
+        rows.append(
+            {
+                "id": nid,
+                "label": doc.nodes[nid].label if nid else r.label,
+                "analytic": json_number(r.analytic),
+                "numeric": json_number(r.numeric),
+                "rel_error": json_number(r.rel_error),
+                "ok": bool(r.ok),
+            }
+        )
     return {"ok": all(r["ok"] for r in rows), "rows": rows}
 
 
@@ -133,13 +135,15 @@ def report(doc: Document) -> dict:
     nodes = []
     for nid, node in doc.nodes.items():
         v = doc.value_of(nid)
-        nodes.append({
-            "id": nid,
-            "label": node.label,
-            "op": node.kind,
-            "data": None if v is None else json_number(v.data),
-            "grad": None if v is None else json_number(v.grad),
-        })
+        nodes.append(
+            {
+                "id": nid,
+                "label": node.label,
+                "op": node.kind,
+                "data": None if v is None else json_number(v.data),
+                "grad": None if v is None else json_number(v.grad),
+            }
+        )
     return {"nodes": nodes, "outputs": doc.output_ids()}
 
 
@@ -177,14 +181,21 @@ def table(doc: Document, start: str | None, name: str) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
     lines = []
     for r in rows:
-        cells = [r[0].ljust(widths[0]), r[1].ljust(widths[1]), r[2].ljust(widths[2]),
-                 r[3].rjust(widths[3]), r[4].rjust(widths[4])]
+        cells = [
+            r[0].ljust(widths[0]),
+            r[1].ljust(widths[1]),
+            r[2].ljust(widths[2]),
+            r[3].rjust(widths[3]),
+            r[4].rjust(widths[4]),
+        ]
         lines.append("  ".join(cells + ([r[5]] if r[5] else [])).rstrip())
     if start is None:
         head = f"{name}: {len(doc.nodes)} nodes; no output to run backward from"
     elif doc.value_of(start) is None:
-        head = f"{name}: {len(doc.nodes)} nodes; the output {doc.describe(start)} is " \
+        head = (
+            f"{name}: {len(doc.nodes)} nodes; the output {doc.describe(start)} is "
             "incomplete, so there are no grads"
+        )
     else:
         head = f"{name}: {len(doc.nodes)} nodes; backward from {doc.describe(start)}"
     return "\n".join([head, *lines])

@@ -21,10 +21,18 @@ def add_parser(subparsers) -> None:
         "PyTorch to compare the numbers).",
     )
     p.add_argument("file", metavar="FILE", help="an .mgs document")
-    p.add_argument("--to", choices=sorted(EXPORTERS), default="micrograd",
-                   help="the kind of script (default: micrograd)")
-    p.add_argument("-o", "--output", metavar="OUT.py",
-                   help="where to write the script (default: standard output)")
+    p.add_argument(
+        "--to",
+        choices=sorted(EXPORTERS),
+        default="micrograd",
+        help="the kind of script (default: micrograd)",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT.py",
+        help="where to write the script (default: standard output)",
+    )
 
 
 def load_document(path: str) -> Document:

@@ -18,17 +18,33 @@ def add_parser(subparsers) -> None:
         description="Read a micrograd-style snippet (Value(...), + - * / **, .tanh() ...) and "
         "write it as an .mgs document. Nothing in the snippet is executed.",
     )
-    p.add_argument("source", metavar="SNIPPET",
-                   help="a .py file ('-' for standard input), or with -e an expression")
-    p.add_argument("-o", "--output", required=True, metavar="FILE.mgs",
-                   help="the document to write")
-    p.add_argument("-e", "--expression", action="store_true",
-                   help="SNIPPET is an expression such as '3*x**2 - 4*x + 5'; its names "
-                   "become inputs")
-    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                   help="with -e: the value of an input (default 0); repeat for several")
-    p.add_argument("--layout", choices=("layered", "dot"), default="layered",
-                   help="how to place the nodes (dot needs Graphviz; default: layered)")
+    p.add_argument(
+        "source",
+        metavar="SNIPPET",
+        help="a .py file ('-' for standard input), or with -e an expression",
+    )
+    p.add_argument(
+        "-o", "--output", required=True, metavar="FILE.mgs", help="the document to write"
+    )
+    p.add_argument(
+        "-e",
+        "--expression",
+        action="store_true",
+        help="SNIPPET is an expression such as '3*x**2 - 4*x + 5'; its names become inputs",
+    )
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="with -e: the value of an input (default 0); repeat for several",
+    )
+    p.add_argument(
+        "--layout",
+        choices=("layered", "dot"),
+        default="layered",
+        help="how to place the nodes (dot needs Graphviz; default: layered)",
+    )
 
 
 def _leaf_values(pairs: list[str]) -> dict[str, float]:
@@ -51,8 +67,11 @@ def _read_source(path: str) -> str:
     else:
         try:
             data = read_regular(
-                path, code_import.MAX_SOURCE_BYTES, verb="read",
-                too_large=lambda _n: f"larger than {code_import.MAX_SOURCE_BYTES // 1000} KB")
+                path,
+                code_import.MAX_SOURCE_BYTES,
+                verb="read",
+                too_large=lambda _n: f"larger than {code_import.MAX_SOURCE_BYTES // 1000} KB",
+            )
         except DocumentError as exc:
             raise UserError(str(exc)) from None
     if len(data) > code_import.MAX_SOURCE_BYTES:
@@ -86,9 +105,11 @@ def run(args) -> int:
     out = doc.selected_output
     value = doc.value_of(out) if out is not None else None
     shown = doc.nodes[out].label or out if out is not None else "none"
-    print(f"wrote {args.output}: {_count(len(doc.nodes), 'node')}, "
-          f"{_count(len(doc.wires), 'wire')}, output "
-          f"{shown!r}" + (f" = {value.data:.4f}" if value is not None else ""))
+    print(
+        f"wrote {args.output}: {_count(len(doc.nodes), 'node')}, "
+        f"{_count(len(doc.wires), 'wire')}, output "
+        f"{shown!r}" + (f" = {value.data:.4f}" if value is not None else "")
+    )
     return 0
 
 

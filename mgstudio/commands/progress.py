@@ -25,8 +25,9 @@ class StderrProgress:
 
     def __call__(self, done: int, total: int) -> None:
         now = self.clock()
-        if now - self.start < DELAY or (self.last is not None and now - self.last < EVERY
-                                        and done < total):
+        if now - self.start < DELAY or (
+            self.last is not None and now - self.last < EVERY and done < total
+        ):
             return
         self.last = now
         text = f"{self.what}: {done:,} of {total:,} {self.unit}"

@@ -39,8 +39,12 @@ def add_parser(subparsers) -> None:
         "Settings start from --preset (default: micrograd-demo, which reproduces the demo "
         "notebook's numbers); any other option changes that setting.",
     )
-    p.add_argument("--preset", choices=tuple(PRESETS), default="micrograd-demo",
-                   help="the starting settings (default: %(default)s)")
+    p.add_argument(
+        "--preset",
+        choices=tuple(PRESETS),
+        default="micrograd-demo",
+        help="the starting settings (default: %(default)s)",
+    )
     p.add_argument("--dataset", choices=DATASETS, help="a built-in dataset")
     p.add_argument("--csv", metavar="FILE", help="train on rows x1,...,xn,y of a CSV file")
     p.add_argument("--samples", metavar="N", help="number of samples to generate")
@@ -50,21 +54,34 @@ def add_parser(subparsers) -> None:
     p.add_argument("--loss", choices=LOSSES, help="the loss to minimise")
     p.add_argument("--l2", metavar="ALPHA", help="L2 penalty alpha * sum(p*p) (0: none)")
     p.add_argument("--lr", metavar="X", help="learning rate (at the first step)")
-    p.add_argument("--lr-final", metavar="X",
-                   help="decay the rate linearly toward this over the steps ('none': constant)")
+    p.add_argument(
+        "--lr-final",
+        metavar="X",
+        help="decay the rate linearly toward this over the steps ('none': constant)",
+    )
     p.add_argument("--steps", metavar="N", help="number of SGD steps")
-    p.add_argument("--batch-size", metavar="N",
-                   help="random mini-batch per step ('none': the whole dataset)")
+    p.add_argument(
+        "--batch-size", metavar="N", help="random mini-batch per step ('none': the whole dataset)"
+    )
     p.add_argument("--seed", metavar="N", help="seed for numpy and random (micrograd's order)")
-    p.add_argument("--no-zero-grad", action="store_true",
-                   help="keep adding gradients across steps (the lecture's bug)")
-    p.add_argument("--engine", choices=ENGINES,
-                   help="'tape' (fast), 'scalar' (micrograd's Value graph) or 'auto'")
+    p.add_argument(
+        "--no-zero-grad",
+        action="store_true",
+        help="keep adding gradients across steps (the lecture's bug)",
+    )
+    p.add_argument(
+        "--engine",
+        choices=ENGINES,
+        help="'tape' (fast), 'scalar' (micrograd's Value graph) or 'auto'",
+    )
     p.add_argument("--plot", metavar="PNG", help="save a loss and accuracy figure")
-    p.add_argument("--json", action="store_true",
-                   help="print only a JSON summary: steps, final (the loss and accuracy "
-                   "after the last update; for regression accuracy is null and rmse is given),"
-                   " seconds (the training loop), task, loss_function and notes")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print only a JSON summary: steps, final (the loss and accuracy "
+        "after the last update; for regression accuracy is null and rmse is given),"
+        " seconds (the training loop), task, loss_function and notes",
+    )
 
 
 def _number(text: str, option: str, kind=float, allow_none: bool = False):
@@ -93,10 +110,16 @@ def config_from_args(args, task: str | None = None):
     changes = {}
     if args.dataset is not None:
         changes["dataset"] = args.dataset
-    numbers = (("samples", "--samples", int, False), ("noise", "--noise", float, False),
-               ("l2", "--l2", float, False), ("lr", "--lr", float, False),
-               ("lr_final", "--lr-final", float, True), ("steps", "--steps", int, False),
-               ("batch_size", "--batch-size", int, True), ("seed", "--seed", int, False))
+    numbers = (
+        ("samples", "--samples", int, False),
+        ("noise", "--noise", float, False),
+        ("l2", "--l2", float, False),
+        ("lr", "--lr", float, False),
+        ("lr_final", "--lr-final", float, True),
+        ("steps", "--steps", int, False),
+        ("batch_size", "--batch-size", int, True),
+        ("seed", "--seed", int, False),
+    )
     for field, option, kind, allow_none in numbers:
         text = getattr(args, field)
         if text is not None:
@@ -135,15 +158,16 @@ def run(args) -> int:
     seconds = time.perf_counter() - start
     final = trainer.evaluate()
     if not math.isfinite(final["loss"]):
-        raise UserError(f"training diverged after the last step: the loss became "
-                        f"{final['loss']}. Try a smaller learning rate.")
+        raise UserError(
+            f"training diverged after the last step: the loss became "
+            f"{final['loss']}. Try a smaller learning rate."
+        )
 
     if args.plot:
         save_plot(trainer.history, args.plot, title=_title(trainer))
     regression = trainer.task == REGRESSION
     if args.json:
-        keys = ("step", "loss", "accuracy", "rmse") if regression else ("step", "loss",
-                                                                         "accuracy")
+        keys = ("step", "loss", "accuracy", "rmse") if regression else ("step", "loss", "accuracy")
         summary = {
             "steps": [{k: r[k] for k in keys} for r in trainer.history],
             "final": {k: final[k] for k in keys if k != "step"},
@@ -155,12 +179,16 @@ def run(args) -> int:
         json.dump(summary, sys.stdout)
         sys.stdout.write("\n")
     elif regression:
-        print(f"final loss {final['loss']}, rmse {final['rmse']} after {trainer.step_count} "
-              f"steps ({seconds:.3f} s, {trainer.engine_name} engine, regression, "
-              f"{config.loss} loss)")
+        print(
+            f"final loss {final['loss']}, rmse {final['rmse']} after {trainer.step_count} "
+            f"steps ({seconds:.3f} s, {trainer.engine_name} engine, regression, "
+            f"{config.loss} loss)"
+        )
     else:
-        print(f"final loss {final['loss']}, accuracy {final['accuracy'] * 100}% after "
-              f"{trainer.step_count} steps ({seconds:.3f} s, {trainer.engine_name} engine)")
+        print(
+            f"final loss {final['loss']}, accuracy {final['accuracy'] * 100}% after "
+            f"{trainer.step_count} steps ({seconds:.3f} s, {trainer.engine_name} engine)"
+        )
     return 0
 
 
@@ -199,12 +227,12 @@ def save_plot(history: list[dict], path: str, title: str = "") -> None:
     if steps:
         ax.set_xlim(0, max(steps[-1], 1))
     if lim.left_out:
-        ax.text(0.5, 0.5, lim.note("losses"), transform=ax.transAxes, ha="center",
-                parse_math=False)
+        ax.text(0.5, 0.5, lim.note("losses"), transform=ax.transAxes, ha="center", parse_math=False)
     if history and history[0].get("accuracy") is not None:
         acc = ax.twinx()
-        acc.plot(steps, [r["accuracy"] * 100 for r in history], color="tab:orange",
-                 label="accuracy")
+        acc.plot(
+            steps, [r["accuracy"] * 100 for r in history], color="tab:orange", label="accuracy"
+        )
         acc.set_ylabel("accuracy (%)", color="tab:orange")
         acc.set_ylim(0, 105)
     if title:

@@ -17,8 +17,7 @@ import re
 from .kinds import KINDS
 
 #: kinds that exist in the PyPI micrograd package too (with a number as exponent)
-MICROGRAD_KINDS = frozenset({"input", "constant", "add", "sub", "mul", "div", "neg", "pow",
-                             "relu"})
+MICROGRAD_KINDS = frozenset({"input", "constant", "add", "sub", "mul", "div", "neg", "pow", "relu"})
 _MAX_INLINE_DEPTH = 40  # deeper chains get names, so nothing reaches the importer's limits
 _RESERVED = frozenset({"Value", "torch", "math", "print", "float", "name", "node", "nodes", "v"})
 
@@ -40,8 +39,11 @@ def export_micrograd(doc, output: str | None = None) -> str:
         "",
         "Runs as it is with mgstudio's engine. For Karpathy's micrograd package instead, import",
         "Value with `from micrograd.engine import Value`"
-        + (f"; micrograd lacks {', '.join(missing)}, which this graph uses." if missing
-           else "; it has every operation this graph uses."),
+        + (
+            f"; micrograd lacks {', '.join(missing)}, which this graph uses."
+            if missing
+            else "; it has every operation this graph uses."
+        ),
         '"""',
         "",
         "from mgstudio.engine import Value",

@@ -124,30 +124,58 @@ _FOLD = {
     "pow": _ops.safe_pow,
 }
 _OP_WORDS = {
-    ast.FloorDiv: "'//'", ast.Mod: "'%'", ast.MatMult: "'@'", ast.LShift: "'<<'",
-    ast.RShift: "'>>'", ast.BitOr: "'|'", ast.BitAnd: "'&'", ast.BitXor: "'^'",
-    ast.Not: "'not'", ast.Invert: "'~'",
+    ast.FloorDiv: "'//'",
+    ast.Mod: "'%'",
+    ast.MatMult: "'@'",
+    ast.LShift: "'<<'",
+    ast.RShift: "'>>'",
+    ast.BitOr: "'|'",
+    ast.BitAnd: "'&'",
+    ast.BitXor: "'^'",
+    ast.Not: "'not'",
+    ast.Invert: "'~'",
 }
 _STATEMENT_WORDS = {  # each with its verb, for "… not supported"
-    ast.For: "'for' loops are", ast.AsyncFor: "'for' loops are",
-    ast.While: "'while' loops are", ast.If: "'if' statements are",
+    ast.For: "'for' loops are",
+    ast.AsyncFor: "'for' loops are",
+    ast.While: "'while' loops are",
+    ast.If: "'if' statements are",
     ast.FunctionDef: "function definitions ('def') are",
     ast.AsyncFunctionDef: "function definitions ('def') are",
-    ast.ClassDef: "class definitions are", ast.With: "'with' blocks are",
-    ast.AsyncWith: "'with' blocks are", ast.Try: "'try' blocks are", ast.Return: "'return' is",
-    ast.Delete: "'del' is", ast.Global: "'global' is", ast.Nonlocal: "'nonlocal' is",
-    ast.Assert: "'assert' is", ast.Raise: "'raise' is",
-    ast.AnnAssign: "annotated assignments are", ast.Break: "'break' is",
+    ast.ClassDef: "class definitions are",
+    ast.With: "'with' blocks are",
+    ast.AsyncWith: "'with' blocks are",
+    ast.Try: "'try' blocks are",
+    ast.Return: "'return' is",
+    ast.Delete: "'del' is",
+    ast.Global: "'global' is",
+    ast.Nonlocal: "'nonlocal' is",
+    ast.Assert: "'assert' is",
+    ast.Raise: "'raise' is",
+    ast.AnnAssign: "annotated assignments are",
+    ast.Break: "'break' is",
     ast.Continue: "'continue' is",
 }
 _EXPRESSION_WORDS = {
-    ast.Lambda: "lambda functions", ast.ListComp: "list comprehensions",
-    ast.SetComp: "set comprehensions", ast.DictComp: "dict comprehensions",
-    ast.GeneratorExp: "generator expressions", ast.Subscript: "indexing (x[…])",
-    ast.Starred: "starred expressions (*x)", ast.NamedExpr: "the walrus operator (:=)",
-    ast.Compare: "comparisons", ast.BoolOp: "'and' / 'or'", ast.IfExp: "'… if … else …'",
-    ast.JoinedStr: "f-strings", ast.List: "lists", ast.Tuple: "tuples", ast.Dict: "dicts",
-    ast.Set: "sets", ast.Await: "'await'", ast.Yield: "'yield'", ast.YieldFrom: "'yield'",
+    ast.Lambda: "lambda functions",
+    ast.ListComp: "list comprehensions",
+    ast.SetComp: "set comprehensions",
+    ast.DictComp: "dict comprehensions",
+    ast.GeneratorExp: "generator expressions",
+    ast.Subscript: "indexing (x[…])",
+    ast.Starred: "starred expressions (*x)",
+    ast.NamedExpr: "the walrus operator (:=)",
+    ast.Compare: "comparisons",
+    ast.BoolOp: "'and' / 'or'",
+    ast.IfExp: "'… if … else …'",
+    ast.JoinedStr: "f-strings",
+    ast.List: "lists",
+    ast.Tuple: "tuples",
+    ast.Dict: "dicts",
+    ast.Set: "sets",
+    ast.Await: "'await'",
+    ast.Yield: "'yield'",
+    ast.YieldFrom: "'yield'",
     ast.Slice: "slices",
 }
 
@@ -201,7 +229,9 @@ class _Builder:
             if not isinstance(target, ast.Name):
                 raise CodeImportError(
                     f"'{_unparse(target)} {_op_text(st.op)}= …' is not supported: only names "
-                    "can be updated in place", line)
+                    "can be updated in place",
+                    line,
+                )
             current = self._name(target.id, line)
             result = self._binop(st.op, current, self.expr(st.value, 1), line)
             self._bind(target.id, result, line)
@@ -211,8 +241,10 @@ class _Builder:
             pass
         else:
             what = _STATEMENT_WORDS.get(type(st), f"'{type(st).__name__}' statements are")
-            raise CodeImportError(f"{what} not supported; write each step on its own "
-                                  "line with plain assignments", line)
+            raise CodeImportError(
+                f"{what} not supported; write each step on its own line with plain assignments",
+                line,
+            )
 
     def _import(self, st: ast.Import | ast.ImportFrom) -> None:
         if isinstance(st, ast.Import):
@@ -235,7 +267,8 @@ class _Builder:
                 self.env[bound] = _module_marker(f"{module}.{alias.name}")
                 if module != "__future__":
                     self.notes.append(
-                        f"line {st.lineno}: import of '{alias.name}' from '{module}' ignored")
+                        f"line {st.lineno}: import of '{alias.name}' from '{module}' ignored"
+                    )
 
     def _assign(self, target: ast.expr, value_expr: ast.expr, line: int) -> None:
         if isinstance(target, ast.Name):
@@ -245,7 +278,8 @@ class _Builder:
             owner = self._name(target.value.id, line)
             if not isinstance(owner, _Node):
                 raise CodeImportError(
-                    f"'{target.value.id}' is not a Value, so '.{target.attr}' cannot be set", line)
+                    f"'{target.value.id}' is not a Value, so '.{target.attr}' cannot be set", line
+                )
             if target.attr == "label":
                 self._set_label(owner, value_expr, line)
                 return
@@ -255,12 +289,14 @@ class _Builder:
             if target.attr == "grad":
                 raise CodeImportError(
                     "setting '.grad' by hand is not supported: mgstudio computes every grad "
-                    "with backward", line)
+                    "with backward",
+                    line,
+                )
             raise CodeImportError(f"setting '.{target.attr}' is not supported", line)
         if isinstance(target, ast.Tuple | ast.List):
             raise CodeImportError(
-                "unpacking several names at once is not supported; assign one name per line",
-                line)
+                "unpacking several names at once is not supported; assign one name per line", line
+            )
         raise CodeImportError(f"assigning to '{_unparse(target)}' is not supported", line)
 
     def _bind(self, name: str, value, line: int) -> None:
@@ -281,11 +317,14 @@ class _Builder:
         node = self.nodes[owner]
         if node.kind not in ("input", "constant"):
             raise CodeImportError(
-                f"'{name}' is computed from other values, so its '.data' cannot be set", line)
+                f"'{name}' is computed from other values, so its '.data' cannot be set", line
+            )
         if self.uses.get(owner, 0):
             raise CodeImportError(
                 f"'{name}.data' is set after '{name}' was already used; set it before its "
-                "first use", line)
+                "first use",
+                line,
+            )
         value = self.expr(value_expr, 1)
         if isinstance(value, _Node):
             raise CodeImportError(f"'{name}.data' must be set to a number, not a Value", line)
@@ -306,8 +345,10 @@ class _Builder:
                     if func.attr == "backward":
                         # the learner says which output they mean; its nodes are kept
                         self.backward_output = owner
-                        self.notes.append(f"line {line}: '.backward()' marks the output "
-                                          "(mgstudio runs backward itself)")
+                        self.notes.append(
+                            f"line {line}: '.backward()' marks the output "
+                            "(mgstudio runs backward itself)"
+                        )
                     else:
                         self._drop(mark)
                         self.notes.append(f"line {line}: '.{func.attr}()' ignored")
@@ -338,8 +379,11 @@ class _Builder:
         """A number (float), a Value (``_Node``) or a marker; refuses everything else."""
         line = getattr(e, "lineno", 0)
         if depth > MAX_DEPTH:
-            raise CodeImportError(f"expressions nested more than {MAX_DEPTH} deep are not "
-                                  "supported; split them into several assignments", line)
+            raise CodeImportError(
+                f"expressions nested more than {MAX_DEPTH} deep are not "
+                "supported; split them into several assignments",
+                line,
+            )
         if isinstance(e, ast.Constant):
             return self._constant(e.value, line)
         if isinstance(e, ast.Name):
@@ -370,8 +414,7 @@ class _Builder:
         if isinstance(v, bool) or not isinstance(v, int | float):
             if isinstance(v, str):
                 raise CodeImportError("strings are only allowed as labels (label='…')", line)
-            raise CodeImportError(f"the constant {v!r} is not supported; use a real number",
-                                  line)
+            raise CodeImportError(f"the constant {v!r} is not supported; use a real number", line)
         try:
             return float(v)
         except OverflowError:
@@ -385,8 +428,7 @@ class _Builder:
             node = self._add(IRNode("input", value=value, label=name, line=line))
             self.env[name] = node
             return node
-        raise CodeImportError(f"the name '{name}' is not defined (assign it before using it)",
-                              line)
+        raise CodeImportError(f"the name '{name}' is not defined (assign it before using it)", line)
 
     def _need_number_or_value(self, x, what: str, line: int) -> None:
         if isinstance(x, _Marker):
@@ -423,8 +465,12 @@ class _Builder:
             return self._add(IRNode(func.attr, (owner,), line=line))
         if isinstance(func, ast.Name) and self.env.get(func.id) is _VALUE_CLASS:
             return self._value_call(e, depth, line)
-        if (self.free_names and isinstance(func, ast.Name) and func.id in FUNCTIONS
-                and func.id not in self.env):
+        if (
+            self.free_names
+            and isinstance(func, ast.Name)
+            and func.id in FUNCTIONS
+            and func.id not in self.env
+        ):
             # an expression may write tanh(x) for x.tanh(), as on paper
             if len(e.args) != 1 or e.keywords or isinstance(e.args[0], ast.Starred):
                 raise CodeImportError(f"'{func.id}(…)' takes one argument", line)
@@ -434,7 +480,9 @@ class _Builder:
             return self._add(IRNode(func.id, (arg,), line=line))
         raise CodeImportError(
             f"calls to {_describe_call(func)} are not supported (only Value(…) and the "
-            f"methods {', '.join('.' + f + '()' for f in FUNCTIONS)})", line)
+            f"methods {', '.join('.' + f + '()' for f in FUNCTIONS)})",
+            line,
+        )
 
     def _value_call(self, e: ast.Call, depth: int, line: int) -> _Node:
         data_expr = None
@@ -442,7 +490,9 @@ class _Builder:
         if len(e.args) > 1:
             raise CodeImportError(
                 "Value(…) with children or an op is not supported; build results with "
-                "operators instead", line)
+                "operators instead",
+                line,
+            )
         if e.args:
             data_expr = e.args[0]
         for kw in e.keywords:
@@ -454,7 +504,8 @@ class _Builder:
                 label = kw.value.value
             else:
                 raise CodeImportError(
-                    f"Value(…) takes a number and label='…' only, not {kw.arg or '**'}=", line)
+                    f"Value(…) takes a number and label='…' only, not {kw.arg or '**'}=", line
+                )
         if data_expr is None:
             raise CodeImportError("Value(…) needs a number", line)
         if isinstance(data_expr, ast.Starred):
@@ -463,8 +514,9 @@ class _Builder:
         if isinstance(data, _Node):
             raise CodeImportError("Value(…) needs a number; this is already a Value", line)
         self._need_number_or_value(data, "Value(…)", line)
-        node = IRNode("input", value=float(data), label=label or "", line=line,
-                      named=label is not None)
+        node = IRNode(
+            "input", value=float(data), label=label or "", line=line, named=label is not None
+        )
         return self._add(node)
 
     def _attribute(self, e: ast.Attribute, depth: int, line: int):
@@ -473,7 +525,9 @@ class _Builder:
                 return _MATH_CONSTANTS[e.attr]
         raise CodeImportError(
             f"reading the attribute '{_unparse(e)}' is not supported (only math.inf, math.nan, "
-            "math.pi, math.e)", line)
+            "math.pi, math.e)",
+            line,
+        )
 
     def program(self) -> Program:
         names = {k: int(v) for k, v in self.env.items() if isinstance(v, _Node)}
@@ -483,7 +537,8 @@ class _Builder:
 
 def _op_text(op: ast.operator) -> str:
     return {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}.get(
-        type(op), "?")
+        type(op), "?"
+    )
 
 
 def _unparse(e: ast.AST) -> str:
@@ -514,14 +569,16 @@ def _parse(text: str, mode: str) -> ast.AST:
             line = None
         raise CodeImportError(f"this is not valid Python ({msg})", line) from None
     except (RecursionError, MemoryError):
-        raise CodeImportError("the code is nested too deeply to read; split long expressions "
-                              "into several assignments") from None
+        raise CodeImportError(
+            "the code is nested too deeply to read; split long expressions into several assignments"
+        ) from None
     except ValueError as exc:  # e.g. null bytes on some Python versions
         raise CodeImportError(f"this is not valid Python ({exc})") from None
 
 
-def parse_code(text: str, *, progress: Progress | None = None,
-               cancel: Cancel | None = None) -> Program:
+def parse_code(
+    text: str, *, progress: Progress | None = None, cancel: Cancel | None = None
+) -> Program:
     """Read a snippet into a :class:`Program` (pure: no document, nothing executed).
     ``progress``/``cancel``: see :func:`import_code_with_notes` (here 0 to 1 is the reading)."""
     with gc_paused():  # the tree and the nodes hold no cycles: nothing for it to find
@@ -540,11 +597,13 @@ def _parse_code(text: str, steps: _Steps) -> Program:
                 steps.at(i / len(body))
             builder.statement(st)
     except RecursionError:
-        raise CodeImportError("the code is nested too deeply; split long expressions into "
-                              "several assignments") from None
+        raise CodeImportError(
+            "the code is nested too deeply; split long expressions into several assignments"
+        ) from None
     if builder.output is None:
-        raise CodeImportError("the code builds no Value: assign at least one, such as "
-                              "a = Value(2.0, label='a')")
+        raise CodeImportError(
+            "the code builds no Value: assign at least one, such as a = Value(2.0, label='a')"
+        )
     return builder.program()
 
 
@@ -567,8 +626,13 @@ def parse_expression(text: str, leaves: dict[str, float] | None = None) -> Progr
 
 
 # --- building the document ------------------------------------------------------------------
-def build_document(program: Program, layout: str = "layered", *,
-                   progress: Progress | None = None, cancel: Cancel | None = None):
+def build_document(
+    program: Program,
+    layout: str = "layered",
+    *,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+):
     """A new :class:`Document` holding the program's graph, laid out left to right
     (``layout``: ``"layered"`` (no Graphviz needed) or ``"dot"``). ``progress``/``cancel``:
     see :func:`import_code_with_notes` (here 0 to 1 is the building)."""
@@ -576,8 +640,9 @@ def build_document(program: Program, layout: str = "layered", *,
         return _build_document(program, layout, progress, cancel)
 
 
-def _build_document(program: Program, layout: str, progress: Progress | None,
-                    cancel: Cancel | None):
+def _build_document(
+    program: Program, layout: str, progress: Progress | None, cancel: Cancel | None
+):
     from . import graphviz_io, layered
     from .model import Document
     from .nodes import Node, Wire
@@ -650,16 +715,26 @@ def _culprit_line(program: Program) -> int | None:
     return None
 
 
-def import_code(text: str, layout: str = "layered", *, progress: Progress | None = None,
-                cancel: Cancel | None = None):
+def import_code(
+    text: str,
+    layout: str = "layered",
+    *,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+):
     """A document built from a micrograd snippet (see the module docstring for what is
     understood); raises :class:`CodeImportError` naming the line otherwise.
     ``progress``/``cancel``: see :func:`import_code_with_notes`."""
     return import_code_with_notes(text, layout, progress=progress, cancel=cancel)[0]
 
 
-def import_code_with_notes(text: str, layout: str = "layered", *,
-                           progress: Progress | None = None, cancel: Cancel | None = None):
+def import_code_with_notes(
+    text: str,
+    layout: str = "layered",
+    *,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+):
     """Like :func:`import_code`, also returning the notes about skipped statements.
 
     For a worker thread: ``progress(fraction)`` is called about a hundred times with a
@@ -679,8 +754,7 @@ def import_code_with_notes(text: str, layout: str = "layered", *,
     return doc, list(program.notes)
 
 
-def import_expression(text: str, leaves: dict[str, float] | None = None,
-                      layout: str = "layered"):
+def import_expression(text: str, leaves: dict[str, float] | None = None, layout: str = "layered"):
     """A document for a bare expression such as ``3*x**2 - 4*x + 5``: free names become
     input leaves (0, or their value in ``leaves``); the expression is the output."""
     return build_document(parse_expression(text, leaves), layout)

@@ -55,8 +55,10 @@ def formula(doc, nid: str) -> str:
     code = _METHOD.sub(r"\2(\1)", kind.code)  # "{a}.tanh()" reads as "tanh({a})"
     body = _PLACEHOLDER.sub(fill, code) if code else kind.symbol
     if node.kind == "pow" and "exponent" in wired:  # the wire gives the power, not the setting
-        body = f"{_operand(doc, wired['a'].src) if 'a' in wired else 'a'}**" \
-               f"{_operand(doc, wired['exponent'].src)}"
+        body = (
+            f"{_operand(doc, wired['a'].src) if 'a' in wired else 'a'}**"
+            f"{_operand(doc, wired['exponent'].src)}"
+        )
     return f"{me} = {body}"
 
 
@@ -76,8 +78,10 @@ def grad_meaning(doc, nid: str) -> str:
     if nid not in doc.upstream_ids(out):
         return f"grad = 0: {y} does not depend on {me}"
     g = value.grad
-    return (f"grad = ∂{y}/∂{me} = {_num(g)}: nudging {me} up by a small h moves {y} by "
-            f"about {_num(g)}·h")
+    return (
+        f"grad = ∂{y}/∂{me} = {_num(g)}: nudging {me} up by a small h moves {y} by "
+        f"about {_num(g)}·h"
+    )
 
 
 def node_tooltip(doc, nid: str) -> str:

@@ -103,10 +103,10 @@ def parse(text: str | bytes, *, fragment: bool = False) -> Parsed:
     fmt = data.get("format")
     if fmt != expected and not (fragment and fmt == FORMAT):  # a whole document pastes too
         what = "mgstudio clipboard data" if fragment else "an mgstudio document"
-        raise FileFormatError(f"this is not {what} (its \"format\" is {fmt!r}, not {expected!r})")
+        raise FileFormatError(f'this is not {what} (its "format" is {fmt!r}, not {expected!r})')
     version = data.get("version")
     if isinstance(version, bool) or not isinstance(version, int):
-        raise FileFormatError("the file has no valid \"version\" number")
+        raise FileFormatError('the file has no valid "version" number')
     if version > VERSION:
         raise NewerVersionError(
             f"this file was made by a newer mgstudio (version {version}); this one reads "
@@ -138,37 +138,39 @@ def parse(text: str | bytes, *, fragment: bool = False) -> Parsed:
         out.description = _text_field(data, "description")
         sel = data.get("selected_output")
         if sel is not None and (not isinstance(sel, str) or sel not in ids):
-            raise FileFormatError(f"\"selected_output\" names {sel!r}, which is not a node")
+            raise FileFormatError(f'"selected_output" names {sel!r}, which is not a node')
         out.selected_output = sel
     out.extra = unknown_fields(data, TOP_KEYS, "the document")
     return out
 
 
-def unknown_fields(obj: Mapping[str, Any], known: Iterable[str],
-                   where: str | None = None) -> dict[str, Any]:
+def unknown_fields(
+    obj: Mapping[str, Any], known: Iterable[str], where: str | None = None
+) -> dict[str, Any]:
     """The fields of ``obj`` this version does not know (kept, and written back on save),
     each checked to nest at most MAX_DEPTH levels."""
     extra = {k: v for k, v in obj.items() if k not in known}
     for key, value in extra.items():
         if isinstance(value, (dict, list)) and nesting_depth(value) > MAX_DEPTH:
             prefix = f"{where}: " if where else ""
-            raise FileFormatError(f"{prefix}the field {key!r} nests more than {MAX_DEPTH} "
-                                  "levels deep")
+            raise FileFormatError(
+                f"{prefix}the field {key!r} nests more than {MAX_DEPTH} levels deep"
+            )
     return extra
 
 
 def _text_field(data: Mapping[str, Any], key: str) -> str:
     value = data.get(key, "")
     if not isinstance(value, str):
-        raise FileFormatError(f"\"{key}\" must be text")
+        raise FileFormatError(f'"{key}" must be text')
     if len(value) > MAX_DESCRIPTION:
-        raise FileFormatError(f"\"{key}\" is longer than {MAX_DESCRIPTION} characters")
+        raise FileFormatError(f'"{key}" is longer than {MAX_DESCRIPTION} characters')
     return value
 
 
 def _parse_nodes(raw: Any) -> list[Node]:
     if not isinstance(raw, list):
-        raise FileFormatError("\"nodes\" must be a list")
+        raise FileFormatError('"nodes" must be a list')
     if len(raw) > MAX_NODES:
         raise FileFormatError(
             f"the document has {len(raw)} nodes; mgstudio opens documents of up to "
@@ -182,13 +184,13 @@ def _parse_nodes(raw: Any) -> list[Node]:
         nid = None
         try:
             if "id" not in item:
-                raise FileFormatError("it has no \"id\"")
+                raise FileFormatError('it has no "id"')
             nid = check_id(item["id"])
             if nid in seen:
                 raise FileFormatError("this id is used by an earlier node too")
             seen.add(nid)
             if "kind" not in item:
-                raise FileFormatError("it has no \"kind\"")
+                raise FileFormatError('it has no "kind"')
             kind = kind_named(item["kind"])
             label = item.get("label", "")
             if label != "":  # most nodes of a big file have none
@@ -202,9 +204,14 @@ def _parse_nodes(raw: Any) -> list[Node]:
             # the common pair of finite floats within bounds, else the full check (messages)
             if pos is _NO_POS:
                 pass  # laid out below (see placement)
-            elif not (type(pos) is list and len(pos) == 2 and type(pos[0]) is float
-                    and type(pos[1]) is float and abs(pos[0]) <= MAX_COORD
-                    and abs(pos[1]) <= MAX_COORD):
+            elif not (
+                type(pos) is list
+                and len(pos) == 2
+                and type(pos[0]) is float
+                and type(pos[1]) is float
+                and abs(pos[0]) <= MAX_COORD
+                and abs(pos[1]) <= MAX_COORD
+            ):
                 pos = check_pos(pos)
             else:
                 pos = (pos[0], pos[1])
@@ -227,7 +234,7 @@ def _parse_nodes(raw: Any) -> list[Node]:
 
 def _parse_wires(raw: Any, nodes: Mapping[str, Node]) -> list[Wire]:
     if not isinstance(raw, list):
-        raise FileFormatError("\"wires\" must be a list")
+        raise FileFormatError('"wires" must be a list')
     wires: list[Wire] = []
     taken: set[tuple[str, str]] = set()
     inputs_of = {name: kind.inputs for name, kind in KINDS.items()}
@@ -239,21 +246,33 @@ def _parse_wires(raw: Any, nodes: Mapping[str, Node]) -> list[Wire]:
         src, dst, port = item.get("src"), item.get("dst"), item.get("port")
         # the usual wire passes these tests; the messages (and ``where``) only on a failure
         target = nodes.get(dst) if type(dst) is str else None
-        if (type(src) is not str or type(port) is not str or target is None
-                or src not in nodes or port not in inputs_of[target.kind] or src == dst
-                or (dst, port) in taken):
+        if (
+            type(src) is not str
+            or type(port) is not str
+            or target is None
+            or src not in nodes
+            or port not in inputs_of[target.kind]
+            or src == dst
+            or (dst, port) in taken
+        ):
             _bad_wire(f"wire {i}", src, dst, port, nodes, taken)
         wires.append(Wire(src, dst, port, extra) if extra else Wire(src, dst, port))
         taken.add((dst, port))
     return wires
 
 
-def _bad_wire(where: str, src: Any, dst: Any, port: Any, nodes: Mapping[str, Node],
-              taken: set[tuple[str, str]]) -> None:
+def _bad_wire(
+    where: str,
+    src: Any,
+    dst: Any,
+    port: Any,
+    nodes: Mapping[str, Node],
+    taken: set[tuple[str, str]],
+) -> None:
     """Raise the message for the first test a wire fails (in the order they are made)."""
     if type(src) is not str or type(dst) is not str or type(port) is not str:
         key = next(k for k, v in zip(WIRE_KEYS, (src, dst, port)) if type(v) is not str)
-        raise FileFormatError(f"{where}: \"{key}\" must be text naming a node or input")
+        raise FileFormatError(f'{where}: "{key}" must be text naming a node or input')
     if src not in nodes:
         raise FileFormatError(f"{where} comes from {src!r}, which is not a node")
     if dst not in nodes:
@@ -270,8 +289,7 @@ def _bad_wire(where: str, src: Any, dst: Any, port: Any, nodes: Mapping[str, Nod
         raise FileFormatError(f"{where} feeds {describe(target)} into itself")
     if (dst, port) in taken:
         raise FileFormatError(
-            f"{where}: input {port!r} of {describe(target)} is wired twice; an input takes "
-            "one wire"
+            f"{where}: input {port!r} of {describe(target)} is wired twice; an input takes one wire"
         )
     raise AssertionError("a wire that passes every test")  # pragma: no cover
 
@@ -317,7 +335,7 @@ def check_acyclic(nodes: Mapping[str, Node], wires: Iterable[Wire]) -> list[str]
         at[nid] = len(path)
         path.append(nid)
         nid = producers[nid][0]
-    cycle = (path[at[nid]:] + [nid])[::-1]
+    cycle = (path[at[nid] :] + [nid])[::-1]
     names = " → ".join(short_name(nodes[n]) for n in cycle)
     raise CycleError(f"the wires make a cycle: {names}; a value cannot depend on itself")
 

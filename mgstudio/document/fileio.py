@@ -34,10 +34,21 @@ _TEMP = re.compile(r"\.(?P<name>.+)\.(?P<pid>\d{1,10})-[0-9a-f]{8}\.tmp")
 #: what tempfile.mkstemp made for earlier versions: no pid in it, so only age can tell
 _OLD_TEMP = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp")
 _MAX_PID = 2**31 - 1  # larger values overflow os.kill's C int
-_READ_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-               | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0))
-_WRITE_FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-                | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0))
+_READ_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_BINARY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+_WRITE_FLAGS = (
+    os.O_WRONLY
+    | os.O_CREAT
+    | os.O_EXCL
+    | getattr(os, "O_BINARY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_NOFOLLOW", 0)
+)
 
 
 class FileReadError(DocumentError):
@@ -49,8 +60,13 @@ class FileWriteError(DocumentError):
 
 
 # --- reading ----------------------------------------------------------------------------------
-def read_regular(path: str | os.PathLike, max_bytes: int,
-                 too_large: Callable[[int], str] | None = None, *, verb: str = "open") -> bytes:
+def read_regular(
+    path: str | os.PathLike,
+    max_bytes: int,
+    too_large: Callable[[int], str] | None = None,
+    *,
+    verb: str = "open",
+) -> bytes:
     """The bytes of a regular file of at most ``max_bytes``. Anything else raises
     FileReadError (``can't <verb> <path>: …``) at once, before reading; ``too_large(size)``
     words the size refusal."""
@@ -89,8 +105,10 @@ def _check_regular(shown: str, st: os.stat_result, verb: str) -> None:
         return
     if stat.S_ISDIR(st.st_mode):
         raise FileReadError(f"can't {verb} {shown}: that is a folder, not a file")
-    raise FileReadError(f"can't {verb} {shown}: it is {special_kind(st.st_mode)}, not a "
-                        "regular file; mgstudio reads only ordinary files")
+    raise FileReadError(
+        f"can't {verb} {shown}: it is {special_kind(st.st_mode)}, not a "
+        "regular file; mgstudio reads only ordinary files"
+    )
 
 
 def special_kind(mode: int) -> str:
@@ -109,8 +127,9 @@ def special_kind(mode: int) -> str:
 def _too_large(shown: str, size: int, limit: int, words: Callable[[int], str] | None) -> str:
     if words is not None:
         return f"{os.path.basename(shown)}: {words(size)}"
-    return (f"{os.path.basename(shown)}: the file is too large ({size:,} bytes; the limit is "
-            f"{limit:,})")
+    return (
+        f"{os.path.basename(shown)}: the file is too large ({size:,} bytes; the limit is {limit:,})"
+    )
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -122,8 +141,9 @@ def write_atomic(path: str | os.PathLike, data: str | bytes, *, verb: str = "wri
         try:
             data = data.encode("utf-8")
         except UnicodeEncodeError as exc:  # a lone surrogate: the caller should have escaped it
-            raise FileWriteError(f"can't {verb} {shown}: character {exc.start} of the text "
-                                 "can't be written as UTF-8") from None
+            raise FileWriteError(
+                f"can't {verb} {shown}: character {exc.start} of the text can't be written as UTF-8"
+            ) from None
     try:
         target = os.path.realpath(path)  # through symlinks: the link stays, its file changes
         try:
@@ -145,7 +165,7 @@ def write_atomic(path: str | os.PathLike, data: str | bytes, *, verb: str = "wri
                 _keep_owner_and_mode(fd, tmp, old)
             view = memoryview(data)
             while view:
-                view = view[os.write(fd, view):]
+                view = view[os.write(fd, view) :]
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -217,8 +237,9 @@ def _sync_folder(folder: str) -> None:
 
 
 # --- stale temporary files ----------------------------------------------------------------------
-def remove_stale_temps(folder: str | os.PathLike, name: str | None = None,
-                       now: float | None = None) -> list[str]:
+def remove_stale_temps(
+    folder: str | os.PathLike, name: str | None = None, now: float | None = None
+) -> list[str]:
     """Delete the temporary files a killed write left in ``folder`` (only for ``name`` when
     given); returns the paths removed. Only our own name pattern, and only stale files:
     the writer's pid is gone, or the file is over STALE_SECONDS old."""

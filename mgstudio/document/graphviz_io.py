@@ -67,8 +67,10 @@ class DotTooLargeError(GraphvizNotFoundError):
 
     def __init__(self, n_nodes: int, limit: int, hint: str = ""):
         self.n_nodes, self.limit = n_nodes, limit
-        message = (f"the graph has {n_nodes:,} nodes; Graphviz's dot takes more than ~10 s "
-                   f"beyond {limit:,}, so it is not run")
+        message = (
+            f"the graph has {n_nodes:,} nodes; Graphviz's dot takes more than ~10 s "
+            f"beyond {limit:,}, so it is not run"
+        )
         super().__init__(message + (f": {hint}" if hint else ""))
 
 
@@ -164,8 +166,9 @@ class PictureSnapshot:
             v = doc.value_of(nid)
             if v is not None:
                 numbers[nid] = _Numbers(v.data, v.grad)
-        return cls(dict(doc.nodes), tuple(doc.wires), numbers,
-                   getattr(doc, "selected_output", None))
+        return cls(
+            dict(doc.nodes), tuple(doc.wires), numbers, getattr(doc, "selected_output", None)
+        )
 
     def value_of(self, nid: str):
         return self.numbers.get(nid)
@@ -191,8 +194,7 @@ def dot_graph(doc, output: str | None = None) -> graphviz.Digraph:
         if not KINDS[node.kind].is_leaf:
             op_name = names[nid] + "_op"
             symbol = op_symbol(node, nid in exponent_wired)
-            dot.node(op_name, graphviz.nohtml(_record_text(symbol)),
-                     id=f"op-{nid}")
+            dot.node(op_name, graphviz.nohtml(_record_text(symbol)), id=f"op-{nid}")
             dot.edge(op_name, names[nid])
     for dst, src in _operands_in_order(doc):
         dot.edge(names[src], names[dst] + "_op")
@@ -211,8 +213,12 @@ def run_dot(source: str, fmt: str, progress: Progress | None = None) -> bytes:
     is called as ``progress(0, 0)`` (busy) every ``POLL_SECONDS``; if it raises, ``dot`` is
     killed and the exception goes on."""
     try:
-        proc = subprocess.Popen([dot_program(), f"-T{fmt}"], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            [dot_program(), f"-T{fmt}"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
     except OSError as exc:
         raise RenderError(f"can't run dot: {exc.strerror or exc}") from None
     data: bytes | None = source.encode("utf-8")
@@ -236,8 +242,13 @@ def run_dot(source: str, fmt: str, progress: Progress | None = None) -> bytes:
     return out
 
 
-def render_bytes(doc, fmt: str, output: str | None = None, progress: Progress | None = None,
-                 max_nodes: int | None = DOT_NODE_LIMIT) -> bytes:
+def render_bytes(
+    doc,
+    fmt: str,
+    output: str | None = None,
+    progress: Progress | None = None,
+    max_nodes: int | None = DOT_NODE_LIMIT,
+) -> bytes:
     """The picture as bytes in ``fmt`` (svg, png, pdf, or dot for the source itself). ``dot``
     is refused over ``max_nodes`` document nodes (None: no cap)."""
     fmt = fmt.lower()
@@ -252,8 +263,14 @@ def render_bytes(doc, fmt: str, output: str | None = None, progress: Progress | 
     return run_dot(source, fmt, progress)
 
 
-def render(doc, path, fmt: str | None = None, output: str | None = None,
-           progress: Progress | None = None, max_nodes: int | None = DOT_NODE_LIMIT) -> Path:
+def render(
+    doc,
+    path,
+    fmt: str | None = None,
+    output: str | None = None,
+    progress: Progress | None = None,
+    max_nodes: int | None = DOT_NODE_LIMIT,
+) -> Path:
     """Write the picture to ``path``; the format comes from its suffix unless given. ``doc``
     may be a :class:`PictureSnapshot` (what a worker thread draws)."""
     path = Path(path)
@@ -285,8 +302,12 @@ def layout_positions(doc, use_dot: bool = True) -> dict[str, tuple[float, float]
     return layout_graph(ids, edges, use_dot)
 
 
-def layout_graph(ids: Sequence[str], edges: Sequence[tuple[str, str]], use_dot: bool = True,
-                 progress: Progress | None = None) -> dict[str, tuple[float, float]]:
+def layout_graph(
+    ids: Sequence[str],
+    edges: Sequence[tuple[str, str]],
+    use_dot: bool = True,
+    progress: Progress | None = None,
+) -> dict[str, tuple[float, float]]:
     """:func:`layout_positions` for ids and edges already read from a document (a worker
     thread gets these, not the document)."""
     if use_dot:
@@ -299,14 +320,19 @@ def layout_graph(ids: Sequence[str], edges: Sequence[tuple[str, str]], use_dot: 
 
 def _layout_graph(ids: list, edges: Iterable[tuple[str, str]]) -> tuple[graphviz.Digraph, dict]:
     names = {nid: f"v{i}" for i, nid in enumerate(ids)}
-    g = graphviz.Digraph(graph_attr={
-        "rankdir": "LR",
-        "ranksep": str((LAYER_GAP - NODE_WIDTH) / 72),
-        "nodesep": str((ROW_GAP - NODE_HEIGHT) / 72),
-    }, node_attr={
-        "shape": "box", "fixedsize": "true",
-        "width": str(NODE_WIDTH / 72), "height": str(NODE_HEIGHT / 72),
-    })
+    g = graphviz.Digraph(
+        graph_attr={
+            "rankdir": "LR",
+            "ranksep": str((LAYER_GAP - NODE_WIDTH) / 72),
+            "nodesep": str((ROW_GAP - NODE_HEIGHT) / 72),
+        },
+        node_attr={
+            "shape": "box",
+            "fixedsize": "true",
+            "width": str(NODE_WIDTH / 72),
+            "height": str(NODE_HEIGHT / 72),
+        },
+    )
     for nid in ids:
         g.node(names[nid], "")
     for src, dst in edges:
@@ -315,7 +341,9 @@ def _layout_graph(ids: list, edges: Iterable[tuple[str, str]]) -> tuple[graphviz
 
 
 def dot_layout(
-    ids: Sequence[str], edges: Iterable[tuple[str, str]], progress: Progress | None = None,
+    ids: Sequence[str],
+    edges: Iterable[tuple[str, str]],
+    progress: Progress | None = None,
     max_nodes: int | None = DOT_LAYOUT_LIMIT,
 ) -> dict[str, tuple[float, float]]:
     """Node centres from ``dot -Tjson`` (points, y flipped so that y grows downwards).

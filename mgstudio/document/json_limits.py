@@ -15,8 +15,9 @@ MAX_FILE_BYTES = 50_000_000
 MAX_DEPTH = 32
 
 
-def load_json(text: str | bytes, max_bytes: int | None = None,
-              what: str = "an mgstudio document") -> Any:
+def load_json(
+    text: str | bytes, max_bytes: int | None = None, what: str = "an mgstudio document"
+) -> Any:
     """JSON text under the limits every input shares: at most ``max_bytes``, UTF-8, finite
     numbers, no key twice in an object, nesting within Python's recursion limit. Every
     failure is a FileFormatError (never a RecursionError or ValueError)."""

@@ -105,80 +105,182 @@ def _register(kind: Kind) -> Kind:
     return kind
 
 
-_register(Kind(
-    "input", "Input", "x", (),
-    "A number you choose: type a new value and watch everything downstream change. "
-    "After Backward, its grad says how much the output moves when this number moves.",
-    LEAVES, _leaf, default_value=0.0,
-))
-_register(Kind(
-    "constant", "Constant", "c", (),
-    "A fixed number in a formula, like the 3 in 3*x**2. It gets a grad too, but you would "
-    "usually not tune it.",
-    LEAVES, _leaf, default_value=1.0,
-))
-_register(Kind(
-    "add", "Add", "+", ("a", "b"),
-    "a + b. Backward hands its grad unchanged to both inputs: a plus node distributes the "
-    "gradient.",
-    ARITHMETIC, lambda a, b: a + b, code="{a} + {b}", ops=("add",),
-))
-_register(Kind(
-    "sub", "Subtract", "-", ("a", "b"),
-    "a - b. Backward passes its grad to a unchanged and to b with the sign flipped.",
-    ARITHMETIC, lambda a, b: a - b, code="{a} - {b}", ops=("sub",),
-))
-_register(Kind(
-    "mul", "Multiply", "*", ("a", "b"),
-    "a * b. Backward gives each input the grad times the other input's value: a times node "
-    "swaps the values.",
-    ARITHMETIC, lambda a, b: a * b, code="{a} * {b}", ops=("mul",),
-))
-_register(Kind(
-    "div", "Divide", "/", ("a", "b"),
-    "a / b. d/da is 1/b and d/db is -a/b**2; dividing by zero gives inf or nan, not a crash.",
-    ARITHMETIC, lambda a, b: a / b, code="{a} / {b}", ops=("div",),
-))
-_register(Kind(
-    "pow", "Power", "**", ("a", "exponent"),
-    "a ** k. With the exponent unwired, k is the number set on the node (d/da = k*a**(k-1)); "
-    "wire a node into 'exponent' to raise a to another value (then the exponent gets a grad "
-    "too, a**k * log(a)).",
-    ARITHMETIC, _pow, optional=frozenset({"exponent"}),
-    params=(Param("exponent", float, 2.0, "the power, used while 'exponent' is unwired"),),
-    code="{a}**{exponent}", ops=("pow", "powv"),
-))
-_register(Kind(
-    "neg", "Negate", "neg", ("a",),
-    "-a. Backward flips the sign of the grad.",
-    ARITHMETIC, lambda a: -a, code="-{a}", ops=("neg",),
-))
-_register(Kind(
-    "tanh", "tanh", "tanh", ("a",),
-    "tanh(a), the lecture's neuron activation: squashes any number into (-1, 1). "
-    "Its local derivative is 1 - tanh(a)**2.",
-    FUNCTIONS, _unary("tanh"), code="{a}.tanh()", ops=("tanh",),
-))
-_register(Kind(
-    "relu", "ReLU", "ReLU", ("a",),
-    "max(0, a). Backward lets the grad through where a > 0 and blocks it elsewhere.",
-    FUNCTIONS, _unary("relu"), code="{a}.relu()", ops=("relu",),
-))
-_register(Kind(
-    "exp", "exp", "exp", ("a",),
-    "e ** a. Its local derivative is itself: exp(a).",
-    FUNCTIONS, _unary("exp"), code="{a}.exp()", ops=("exp",),
-))
-_register(Kind(
-    "log", "log", "log", ("a",),
-    "The natural logarithm of a (defined for a > 0). Its local derivative is 1/a.",
-    FUNCTIONS, _unary("log"), code="{a}.log()", ops=("log",),
-))
-_register(Kind(
-    "sigmoid", "sigmoid", "σ", ("a",),
-    "1 / (1 + exp(-a)): squashes any number into (0, 1). Its local derivative is s * (1 - s).",
-    FUNCTIONS, _unary("sigmoid"), code="{a}.sigmoid()", ops=("sigmoid",),
-))
+_register(
+    Kind(
+        "input",
+        "Input",
+        "x",
+        (),
+        "A number you choose: type a new value and watch everything downstream change. "
+        "After Backward, its grad says how much the output moves when this number moves.",
+        LEAVES,
+        _leaf,
+        default_value=0.0,
+    )
+)
+_register(
+    Kind(
+        "constant",
+        "Constant",
+        "c",
+        (),
+        "A fixed number in a formula, like the 3 in 3*x**2. It gets a grad too, but you would "
+        "usually not tune it.",
+        LEAVES,
+        _leaf,
+        default_value=1.0,
+    )
+)
+_register(
+    Kind(
+        "add",
+        "Add",
+        "+",
+        ("a", "b"),
+        "a + b. Backward hands its grad unchanged to both inputs: a plus node distributes the "
+        "gradient.",
+        ARITHMETIC,
+        lambda a, b: a + b,
+        code="{a} + {b}",
+        ops=("add",),
+    )
+)
+_register(
+    Kind(
+        "sub",
+        "Subtract",
+        "-",
+        ("a", "b"),
+        "a - b. Backward passes its grad to a unchanged and to b with the sign flipped.",
+        ARITHMETIC,
+        lambda a, b: a - b,
+        code="{a} - {b}",
+        ops=("sub",),
+    )
+)
+_register(
+    Kind(
+        "mul",
+        "Multiply",
+        "*",
+        ("a", "b"),
+        "a * b. Backward gives each input the grad times the other input's value: a times node "
+        "swaps the values.",
+        ARITHMETIC,
+        lambda a, b: a * b,
+        code="{a} * {b}",
+        ops=("mul",),
+    )
+)
+_register(
+    Kind(
+        "div",
+        "Divide",
+        "/",
+        ("a", "b"),
+        "a / b. d/da is 1/b and d/db is -a/b**2; dividing by zero gives inf or nan, not a crash.",
+        ARITHMETIC,
+        lambda a, b: a / b,
+        code="{a} / {b}",
+        ops=("div",),
+    )
+)
+_register(
+    Kind(
+        "pow",
+        "Power",
+        "**",
+        ("a", "exponent"),
+        "a ** k. With the exponent unwired, k is the number set on the node (d/da = k*a**(k-1)); "
+        "wire a node into 'exponent' to raise a to another value (then the exponent gets a grad "
+        "too, a**k * log(a)).",
+        ARITHMETIC,
+        _pow,
+        optional=frozenset({"exponent"}),
+        params=(Param("exponent", float, 2.0, "the power, used while 'exponent' is unwired"),),
+        code="{a}**{exponent}",
+        ops=("pow", "powv"),
+    )
+)
+_register(
+    Kind(
+        "neg",
+        "Negate",
+        "neg",
+        ("a",),
+        "-a. Backward flips the sign of the grad.",
+        ARITHMETIC,
+        lambda a: -a,
+        code="-{a}",
+        ops=("neg",),
+    )
+)
+_register(
+    Kind(
+        "tanh",
+        "tanh",
+        "tanh",
+        ("a",),
+        "tanh(a), the lecture's neuron activation: squashes any number into (-1, 1). "
+        "Its local derivative is 1 - tanh(a)**2.",
+        FUNCTIONS,
+        _unary("tanh"),
+        code="{a}.tanh()",
+        ops=("tanh",),
+    )
+)
+_register(
+    Kind(
+        "relu",
+        "ReLU",
+        "ReLU",
+        ("a",),
+        "max(0, a). Backward lets the grad through where a > 0 and blocks it elsewhere.",
+        FUNCTIONS,
+        _unary("relu"),
+        code="{a}.relu()",
+        ops=("relu",),
+    )
+)
+_register(
+    Kind(
+        "exp",
+        "exp",
+        "exp",
+        ("a",),
+        "e ** a. Its local derivative is itself: exp(a).",
+        FUNCTIONS,
+        _unary("exp"),
+        code="{a}.exp()",
+        ops=("exp",),
+    )
+)
+_register(
+    Kind(
+        "log",
+        "log",
+        "log",
+        ("a",),
+        "The natural logarithm of a (defined for a > 0). Its local derivative is 1/a.",
+        FUNCTIONS,
+        _unary("log"),
+        code="{a}.log()",
+        ops=("log",),
+    )
+)
+_register(
+    Kind(
+        "sigmoid",
+        "sigmoid",
+        "σ",
+        ("a",),
+        "1 / (1 + exp(-a)): squashes any number into (0, 1). Its local derivative is s * (1 - s).",
+        FUNCTIONS,
+        _unary("sigmoid"),
+        code="{a}.sigmoid()",
+        ops=("sigmoid",),
+    )
+)
 
 #: engine op name -> kind name (``powv``, Value ** Value, is a pow node with its exponent wired)
 KIND_FOR_OP: dict[str, str] = {op: k.name for k in KINDS.values() for op in k.ops}

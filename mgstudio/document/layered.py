@@ -25,7 +25,9 @@ BAND_GAP = 2 * ROW_GAP  # between bands, so that one band reads apart from the n
 
 
 def layered_layout(
-    ids: Sequence[Hashable], edges: Iterable[tuple[Hashable, Hashable]], sweeps: int = 4,
+    ids: Sequence[Hashable],
+    edges: Iterable[tuple[Hashable, Hashable]],
+    sweeps: int = 4,
     fold: bool = False,
 ) -> dict[Hashable, tuple[float, float]]:
     """Node centres, left to right. With ``fold``, a graph much deeper than wide (a long
@@ -58,8 +60,7 @@ def _layered(ids: list, edges: list, sweeps: int, fold: bool) -> tuple[dict, boo
         pos, folded = _layered(wired, edges, sweeps, fold)
         if folded:
             below = max(y for _, y in pos.values()) + ROW_GAP + BAND_GAP
-            per_row = max(1, math.ceil(math.sqrt(len(alone) * FOLD_ASPECT * ROW_GAP
-                                                 / LAYER_GAP)))
+            per_row = max(1, math.ceil(math.sqrt(len(alone) * FOLD_ASPECT * ROW_GAP / LAYER_GAP)))
             for k, n in enumerate(alone):
                 row, col = divmod(k, per_row)
                 pos[n] = (col * LAYER_GAP, below + row * ROW_GAP)
@@ -105,7 +106,7 @@ def _layered(ids: list, edges: list, sweeps: int, fold: bool) -> tuple[dict, boo
     pos = {}
     top = 0.0
     for first in range(0, n_layers, per_band):
-        band = layers[first:first + per_band]
+        band = layers[first : first + per_band]
         tall = max(len(col) for col in band)  # each band as tall as its own tallest layer
         for x, col in enumerate(band):
             offset = (tall - len(col)) / 2.0 if per_band == n_layers else 0.0  # bands: top

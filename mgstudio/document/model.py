@@ -177,8 +177,10 @@ class Document:
             return f"{describe(node)} needs a wire into input {ports}"
         for w in self._in.get(nid, {}).values():
             if self._values.get(w.src) is None:
-                return f"{describe(node)} waits for {describe(self._nodes[w.src])}, " \
+                return (
+                    f"{describe(node)} waits for {describe(self._nodes[w.src])}, "
                     "which is incomplete"
+                )
         return f"{describe(node)} is incomplete"
 
     def describe(self, nid: str) -> str:
@@ -259,12 +261,12 @@ class Document:
                     "with no inputs to wire into"
                 )
             have = ", ".join(repr(p) for p in kind.inputs)
-            raise UnknownPortError(f"can't wire {short_name(source)} into {describe(target)}: "
-                                   f"it has no input {port!r} (its inputs: {have})")
-        if src == dst:
-            raise SelfLoopError(
-                f"can't wire {describe(source)} into itself: would make a cycle"
+            raise UnknownPortError(
+                f"can't wire {short_name(source)} into {describe(target)}: "
+                f"it has no input {port!r} (its inputs: {have})"
             )
+        if src == dst:
+            raise SelfLoopError(f"can't wire {describe(source)} into itself: would make a cycle")
         taken = self._in.get(dst, {}).get(port)
         if taken is not None:
             raise PortOccupiedError(
@@ -337,8 +339,14 @@ class Document:
         node_id: str | None = None,
     ) -> str:
         """Add a node (unwired); returns its id. Inverse: ``remove_node``."""
-        draft = Node(node_id if node_id is not None else self._peek_id(), kind, label, value,
-                     params or {}, pos)
+        draft = Node(
+            node_id if node_id is not None else self._peek_id(),
+            kind,
+            label,
+            value,
+            params or {},
+            pos,
+        )
         node = self._check_new_node(draft)
         if node_id is None:
             self.new_id()  # consume the peeked id only once the node is valid
@@ -363,10 +371,7 @@ class Document:
         gone = set(ids)
         order = {nid: i for i, nid in enumerate(self._nodes)}
         entries = tuple(sorted(((order[n], self._nodes[n]) for n in ids), key=lambda e: e[0]))
-        wires = tuple(
-            w for w in self.wires
-            if w.dst in gone or w.src in gone
-        )
+        wires = tuple(w for w in self.wires if w.dst in gone or w.src in gone)
         selected = self._selected if self._selected in gone else None
         record = Removal(entries, wires, selected)
         with self.batch():
@@ -731,8 +736,13 @@ class Document:
             root.backward()
         with self.batch():
             # plain comparisons first, the nan-aware one only for what differs
-            self._changed([nid for nid, old in before.items()
-                           if values[nid].grad != old and not _same(old, values[nid].grad)])
+            self._changed(
+                [
+                    nid
+                    for nid, old in before.items()
+                    if values[nid].grad != old and not _same(old, values[nid].grad)
+                ]
+            )
             self.grads_current = True
             self.backward_output = target
         return target
@@ -838,8 +848,9 @@ class Document:
         return doc
 
     @classmethod
-    def _from_checked(cls, nodes: Iterable[Node], wires: Iterable[Wire],
-                      order: list[str] | None = None) -> Document:
+    def _from_checked(
+        cls, nodes: Iterable[Node], wires: Iterable[Wire], order: list[str] | None = None
+    ) -> Document:
         """A new document of nodes and wires checked as a file's are (every field, unique ids,
         known ports, one wire per input, no cycle): inserted at once, bound once. A big file
         or snippet has thousands, and edit by edit each would be checked and announced.

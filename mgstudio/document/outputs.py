@@ -52,7 +52,7 @@ def choose_output(doc, history: list[str]) -> list[str]:
     for i in range(len(history) - 2, -1, -1):
         old = history[i]
         if old in doc.nodes and not doc.consumers_of(old) and rank(doc, old) == COMPUTED:
-            return history[:i + 1]
+            return history[: i + 1]
     pick = [nid for nid, r in zip(sinks, ranks) if r == best][-1]
     return [pick]
 
@@ -68,8 +68,7 @@ def root_cause(doc, nid: str) -> str | None:
             return None
         if doc.missing_inputs(at):
             return doc.why_incomplete(at)
-        nxt = next((w.src for w in doc.inputs_of(at).values() if doc.value_of(w.src) is None),
-                   None)
+        nxt = next((w.src for w in doc.inputs_of(at).values() if doc.value_of(w.src) is None), None)
         if nxt is None:
             return doc.why_incomplete(at)
         at = nxt

@@ -29,8 +29,9 @@ BLOCK_GAP = 2 * ROW_GAP  # between the placed nodes and a block of new ones belo
 Pos = tuple[float, float]
 
 
-def place_missing(nodes: Sequence[Node], wires: Iterable[Wire], missing: Iterable[str]
-                  ) -> dict[str, Pos]:
+def place_missing(
+    nodes: Sequence[Node], wires: Iterable[Wire], missing: Iterable[str]
+) -> dict[str, Pos]:
     """Top-left positions for the ``missing`` nodes (ids of ``nodes``); the others stay."""
     missing = {nid: None for nid in missing}
     if not missing:
@@ -66,9 +67,12 @@ def _block(ids: Sequence[str], edges: list[tuple[str, str]], corner: Pos) -> dic
     return out
 
 
-def _next_to_neighbours(ids: Sequence[str], edges: list[tuple[str, str]],
-                        placed: Mapping[str, Pos], missing: Mapping[str, None]
-                        ) -> dict[str, Pos]:
+def _next_to_neighbours(
+    ids: Sequence[str],
+    edges: list[tuple[str, str]],
+    placed: Mapping[str, Pos],
+    missing: Mapping[str, None],
+) -> dict[str, Pos]:
     """A spot for every missing node wired (through other missing ones, possibly) to a placed
     node: a layer right of its operands, else a layer left of its consumers, at their
     average height, moved down the grid column until the spot is free."""
@@ -127,10 +131,12 @@ class _Grid:
     def __init__(self, positions: Iterable[Pos]):
         self.taken: set[tuple[int, int]] = set()
         for x, y in positions:  # a placed node's box may straddle up to 2 x 2 cells
-            for ix in range(math.floor(x / LAYER_GAP), math.floor((x + NODE_WIDTH) / LAYER_GAP)
-                            + 1):
-                for iy in range(math.floor(y / ROW_GAP),
-                                math.floor((y + NODE_HEIGHT) / ROW_GAP) + 1):
+            for ix in range(
+                math.floor(x / LAYER_GAP), math.floor((x + NODE_WIDTH) / LAYER_GAP) + 1
+            ):
+                for iy in range(
+                    math.floor(y / ROW_GAP), math.floor((y + NODE_HEIGHT) / ROW_GAP) + 1
+                ):
                     self.taken.add((ix, iy))
         self.jump: dict[tuple[int, int], int] = {}
 

@@ -39,8 +39,9 @@ class GradcheckReport:
         lines = [f"{'leaf':<12} {'analytic':>14} {'numeric':>14} {'rel. error':>10}"]
         for r in self.rows:
             mark = "" if r.ok else "  <-- mismatch"
-            lines.append(f"{r.label:<12} {r.analytic:>14.6g} {r.numeric:>14.6g} "
-                         f"{r.rel_error:>10.2e}{mark}")
+            lines.append(
+                f"{r.label:<12} {r.analytic:>14.6g} {r.numeric:>14.6g} {r.rel_error:>10.2e}{mark}"
+            )
         return "\n".join(lines)
 
 
@@ -51,9 +52,15 @@ def _rel_error(a: float, n: float) -> float:
     return abs(a - n) / scale
 
 
-def gradcheck(output: Value, leaves=None, h: float = 1e-6, rtol: float = 1e-5,
-              atol: float = 1e-8, progress: Callable[[int, int], None] | None = None,
-              cone: bool = True) -> GradcheckReport:
+def gradcheck(
+    output: Value,
+    leaves=None,
+    h: float = 1e-6,
+    rtol: float = 1e-5,
+    atol: float = 1e-8,
+    progress: Callable[[int, int], None] | None = None,
+    cone: bool = True,
+) -> GradcheckReport:
     """Compare ``output``'s backward grads with central differences ``(f(x+h)-f(x-h))/2h``
     for each leaf (default: every leaf of the graph). A row is ok when
     ``|analytic - numeric| <= atol + rtol * |numeric|``. Leaves' data are restored; grads are
@@ -78,16 +85,14 @@ def gradcheck(output: Value, leaves=None, h: float = 1e-6, rtol: float = 1e-5,
     return report
 
 
-def _check_leaves(output, leaves, analytic, h, rtol, atol, topo, cones, report,
-                  progress) -> None:
+def _check_leaves(output, leaves, analytic, h, rtol, atol, topo, cones, report, progress) -> None:
     total = len(leaves)
     try:
         for i, (leaf, a) in enumerate(zip(leaves, analytic)):
             numeric = _central_difference(output, leaf, h, topo, cones)
             ok = math.isclose(a, numeric, rel_tol=0.0, abs_tol=atol + rtol * abs(numeric))
             label = leaf.label or f"leaf {len(report.rows)}"
-            report.rows.append(GradcheckRow(leaf, label, a, numeric, _rel_error(a, numeric),
-                                            ok))
+            report.rows.append(GradcheckRow(leaf, label, a, numeric, _rel_error(a, numeric), ok))
             if progress is not None:
                 progress(i + 1, total)
     finally:
@@ -141,8 +146,8 @@ class _Cones:
         self.index = index = {v: i for i, v in enumerate(topo)}
         consumers: list[list[int]] = [[] for _ in topo]
         steps: list = []
-        computed_at: list[int] = []   # positions of nodes with a forward rule
-        computed: list = []           # their (node, forward) pairs
+        computed_at: list[int] = []  # positions of nodes with a forward rule
+        computed: list = []  # their (node, forward) pairs
         for i, v in enumerate(topo):
             for c in dict.fromkeys(v._prev):
                 consumers[index[c]].append(i)

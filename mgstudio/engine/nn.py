@@ -82,8 +82,13 @@ class MLP(Module):
     linear for ``relu`` (micrograd) and uses ``activation`` otherwise (the lecture's tanh MLP),
     unless ``final_activation`` says otherwise."""
 
-    def __init__(self, nin: int, nouts: list[int], activation: str = "relu",
-                 final_activation: str | None = None):
+    def __init__(
+        self,
+        nin: int,
+        nouts: list[int],
+        activation: str = "relu",
+        final_activation: str | None = None,
+    ):
         _check_activation(activation)
         if final_activation is None:
             final_activation = "linear" if activation == "relu" else activation

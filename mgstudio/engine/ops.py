@@ -185,9 +185,7 @@ TANH = _register(
     Op("tanh", "tanh", 1, lambda n: math.tanh(_d0(n)), lambda n: (1.0 - n.data**2,), _tanh_backward)
 )
 EXP = _register(Op("exp", "exp", 1, lambda n: safe_exp(_d0(n)), lambda n: (n.data,)))
-LOG = _register(
-    Op("log", "log", 1, lambda n: safe_log(_d0(n)), lambda n: (safe_div(1.0, _d0(n)),))
-)
+LOG = _register(Op("log", "log", 1, lambda n: safe_log(_d0(n)), lambda n: (safe_div(1.0, _d0(n)),)))
 SIGMOID = _register(
     Op(
         "sigmoid",

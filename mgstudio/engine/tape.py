@@ -151,8 +151,7 @@ class _Sums:
     """A block of ``K`` n-ary sums of ``L`` terms each, ``sum_j C[c_kj] * V[x_kj]``, added in
     the order the scalar engine adds them."""
 
-    def __init__(self, out: slice, cidx, sign, xidx, K: int, L: int, n_coefs: int,
-                 n_params: int):
+    def __init__(self, out: slice, cidx, sign, xidx, K: int, L: int, n_coefs: int, n_params: int):
         self.out, self.K, self.L, self.n_coefs = out, K, L, n_coefs
         self.cidx = np.asarray(cidx, dtype=np.intp)
         self.has_params = bool((self.cidx < n_params).any())  # else no coefficient grads
@@ -248,8 +247,9 @@ class Tape:
         raise TypeError("build a Tape with Tape.compile(outputs, inputs, params)")
 
     @classmethod
-    def compile(cls, outputs: Sequence[Value], inputs: Sequence[Value] = (),
-                params: Sequence[Value] = ()) -> Tape:
+    def compile(
+        cls, outputs: Sequence[Value], inputs: Sequence[Value] = (), params: Sequence[Value] = ()
+    ) -> Tape:
         """Compile the graph behind ``outputs``. ``inputs`` are leaves whose data varies per
         sample (the columns of ``X``), ``params`` are shared leaves read from
         ``params_array``; any other leaf is a constant (its ``.data`` now)."""
@@ -362,8 +362,10 @@ class Tape:
         return pgrad, xgrad
 
     def __repr__(self) -> str:
-        return (f"Tape({self.n_nodes} nodes -> {len(self._steps)} steps, "
-                f"{self.n_inputs} inputs, {self.n_params} params, {self.n_outputs} outputs)")
+        return (
+            f"Tape({self.n_nodes} nodes -> {len(self._steps)} steps, "
+            f"{self.n_inputs} inputs, {self.n_params} params, {self.n_outputs} outputs)"
+        )
 
 
 class _Compiler:
@@ -397,8 +399,7 @@ class _Compiler:
         return self.op_name.get(v) in _SUMS
 
     def _is_coef_product(self, v) -> bool:
-        return (self.op_name.get(v) == "mul"
-                and (self._coefable(v._a) or self._coefable(v._b)))
+        return self.op_name.get(v) == "mul" and (self._coefable(v._a) or self._coefable(v._b))
 
     def _topo(self) -> list:
         """Operands before results; fills ``leaf_ids`` (inputs and params count as leaves,
@@ -419,7 +420,8 @@ class _Compiler:
             if op is None:
                 raise ValueError(
                     f"cannot compile the hand-built node {node!r}: it has operands but no "
-                    "engine op (build it with Value arithmetic instead)")
+                    "engine op (build it with Value arithmetic instead)"
+                )
             op_name[node] = op.name
         return topo
 
@@ -524,8 +526,7 @@ class _Compiler:
             if self._leaf(v):
                 continue
             plan = plans[v] = self._plan(v)
-            level[v] = 1 + max(
-                (level.get(d, 0) for d in plan[1] if d is not None), default=0)
+            level[v] = 1 + max((level.get(d, 0) for d in plan[1] if d is not None), default=0)
 
         # rows: 0 holds ones, then the inputs, then leaves that are operands or outputs
         slot: dict = {v: 1 + i for i, v in enumerate(self.inputs)}  # node -> its row

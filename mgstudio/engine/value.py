@@ -50,8 +50,18 @@ def _as_number(x, what: str) -> float:
 class Value:
     """A scalar node of an expression graph: ``data``, ``grad`` and how it was made."""
 
-    __slots__ = ("data", "grad", "_a", "_b", "_rule", "_param", "_sym", "_label", "_hook",
-                 "__weakref__")
+    __slots__ = (
+        "data",
+        "grad",
+        "_a",
+        "_b",
+        "_rule",
+        "_param",
+        "_sym",
+        "_label",
+        "_hook",
+        "__weakref__",
+    )
 
     def __init__(self, data, _children=(), _op: str = "", label: str = ""):
         if isinstance(data, Value):

@@ -42,8 +42,9 @@ class TrainConfig:
     def __post_init__(self):
         object.__setattr__(self, "hidden", tuple(self.hidden))
         if self.dataset not in DATASETS:
-            raise ConfigError(f"unknown dataset {self.dataset!r}; choose one of "
-                              f"{', '.join(DATASETS)}")
+            raise ConfigError(
+                f"unknown dataset {self.dataset!r}; choose one of {', '.join(DATASETS)}"
+            )
         _whole("samples", self.samples, 2, MAX_SAMPLES)
         _finite("noise", self.noise, 0.0, allow_zero=True)
         if len(self.hidden) > MAX_LAYERS:
@@ -52,8 +53,9 @@ class TrainConfig:
             _whole("a hidden layer's width", width, 1, MAX_WIDTH)
         for name in (self.activation, self.final_activation):
             if name is not None and name not in ACTIVATIONS:
-                raise ConfigError(f"unknown activation {name!r}; choose one of "
-                                  f"{', '.join(ACTIVATIONS)}")
+                raise ConfigError(
+                    f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}"
+                )
         check_loss(self.loss)
         _finite("the L2 strength", self.l2, 0.0, allow_zero=True)
         _finite("the learning rate", self.lr, 0.0)
@@ -64,8 +66,7 @@ class TrainConfig:
             _whole("the batch size", self.batch_size, 1, MAX_SAMPLES)
         _whole("the seed", self.seed, 0, 2**32 - 1)
         if self.engine not in ENGINES:
-            raise ConfigError(f"unknown engine {self.engine!r}; choose one of "
-                              f"{', '.join(ENGINES)}")
+            raise ConfigError(f"unknown engine {self.engine!r}; choose one of {', '.join(ENGINES)}")
 
     def replace(self, **changes) -> TrainConfig:
         return replace(self, **changes)

@@ -74,8 +74,9 @@ def _check_size(n_samples, noise) -> tuple[int, float]:
     if isinstance(n_samples, bool) or not isinstance(n_samples, int | np.integer):
         raise DatasetError(f"the number of samples must be a whole number, not {n_samples!r}")
     if not 2 <= n_samples <= MAX_SAMPLES:
-        raise DatasetError(f"the number of samples must be between 2 and {MAX_SAMPLES}, "
-                           f"not {n_samples}")
+        raise DatasetError(
+            f"the number of samples must be between 2 and {MAX_SAMPLES}, not {n_samples}"
+        )
     noise = float(noise)
     if not math.isfinite(noise) or noise < 0:
         raise DatasetError(f"noise must be a finite number >= 0, not {noise}")
@@ -99,8 +100,12 @@ def moons(n_samples: int = 100, noise: float = 0.1, rng=None) -> Dataset:
     n_in = n - n_out
     t_out = np.linspace(0, np.pi, n_out)
     t_in = np.linspace(0, np.pi, n_in)
-    X = np.vstack([np.append(np.cos(t_out), 1 - np.cos(t_in)),
-                   np.append(np.sin(t_out), 1 - np.sin(t_in) - 0.5)]).T
+    X = np.vstack(
+        [
+            np.append(np.cos(t_out), 1 - np.cos(t_in)),
+            np.append(np.sin(t_out), 1 - np.sin(t_in) - 0.5),
+        ]
+    ).T
     labels = np.hstack([np.zeros(n_out, dtype=np.intp), np.ones(n_in, dtype=np.intp)])
     X, y = _shuffle_and_noise(X, labels, noise, rng)
     return Dataset("moons", X, y)
@@ -113,8 +118,12 @@ def circles(n_samples: int = 100, noise: float = 0.05, rng=None, factor: float =
     n_in = n - n_out
     t_out = np.linspace(0, 2 * np.pi, n_out, endpoint=False)
     t_in = np.linspace(0, 2 * np.pi, n_in, endpoint=False)
-    X = np.vstack([np.append(np.cos(t_out), factor * np.cos(t_in)),
-                   np.append(np.sin(t_out), factor * np.sin(t_in))]).T
+    X = np.vstack(
+        [
+            np.append(np.cos(t_out), factor * np.cos(t_in)),
+            np.append(np.sin(t_out), factor * np.sin(t_in)),
+        ]
+    ).T
     labels = np.hstack([np.zeros(n_out, dtype=np.intp), np.ones(n_in, dtype=np.intp)])
     X, y = _shuffle_and_noise(X, labels, noise, rng)
     return Dataset("circles", X, y)
@@ -158,8 +167,9 @@ def make_dataset(name: str, n_samples: int = 100, noise: float = 0.1, rng=None) 
     try:
         gen = GENERATORS[name]
     except KeyError:
-        raise DatasetError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}, "
-                           "or load a CSV file") from None
+        raise DatasetError(
+            f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}, or load a CSV file"
+        ) from None
     return gen(n_samples, noise, rng=rng)
 
 
@@ -169,15 +179,22 @@ def load_csv(path, max_rows: int = MAX_CSV_ROWS) -> Dataset:
     path = os.fspath(path)
     name = os.path.basename(path)
     try:  # the one file reader: a FIFO or a device is refused before reading
-        raw = read_regular(path, MAX_CSV_BYTES, verb="read", too_large=lambda size: (
-            f"the file is too large ({size} bytes; the limit is {MAX_CSV_BYTES})"))
+        raw = read_regular(
+            path,
+            MAX_CSV_BYTES,
+            verb="read",
+            too_large=lambda size: (
+                f"the file is too large ({size} bytes; the limit is {MAX_CSV_BYTES})"
+            ),
+        )
     except FileReadError as exc:
         raise DatasetError(str(exc)) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DatasetError(f"{name}: not a text (UTF-8) file (bad byte at offset {exc.start})"
-                           ) from None
+        raise DatasetError(
+            f"{name}: not a text (UTF-8) file (bad byte at offset {exc.start})"
+        ) from None
     return parse_csv(text, source=name, max_rows=max_rows)
 
 
@@ -207,33 +224,45 @@ def parse_csv(text: str, source: str = "CSV", max_rows: int = MAX_CSV_ROWS) -> D
             numbers = [_cell_number(c) for c in cells]
             if width is None:
                 if len(cells) < 2:
-                    raise DatasetError(f"{source}, line {line}: needs at least 2 columns "
-                                       f"(x1,...,xn,y), found {len(cells)}")
+                    raise DatasetError(
+                        f"{source}, line {line}: needs at least 2 columns "
+                        f"(x1,...,xn,y), found {len(cells)}"
+                    )
                 if len(cells) - 1 > MAX_CSV_INPUTS:
-                    raise DatasetError(f"{source}, line {line}: too many columns "
-                                       f"({len(cells)}; the limit is {MAX_CSV_INPUTS + 1})")
+                    raise DatasetError(
+                        f"{source}, line {line}: too many columns "
+                        f"({len(cells)}; the limit is {MAX_CSV_INPUTS + 1})"
+                    )
                 width = len(cells)
                 if header is None and all(x is None for x in numbers):
                     header = tuple(cells)
                     header_line = line
                     continue
             if len(cells) != width:
-                raise DatasetError(f"{source}, line {line}: expected {width} columns like the "
-                                   f"first row, found {len(cells)}")
+                raise DatasetError(
+                    f"{source}, line {line}: expected {width} columns like the "
+                    f"first row, found {len(cells)}"
+                )
             for col, (cell, x) in enumerate(zip(cells, numbers), start=1):
                 if x is None:
                     why = ""
                     if not rows and header is None:
-                        why = (" (a header row needs a name in every column, and a data row "
-                               "a number in every column)")
-                    raise DatasetError(f"{source}, line {line}, column {col}: {_shown(cell)} "
-                                       f"is not a number{why}")
+                        why = (
+                            " (a header row needs a name in every column, and a data row "
+                            "a number in every column)"
+                        )
+                    raise DatasetError(
+                        f"{source}, line {line}, column {col}: {_shown(cell)} is not a number{why}"
+                    )
                 if not math.isfinite(x):
-                    raise DatasetError(f"{source}, line {line}, column {col}: {cell!r} is not "
-                                       "allowed (only finite numbers)")
+                    raise DatasetError(
+                        f"{source}, line {line}, column {col}: {cell!r} is not "
+                        "allowed (only finite numbers)"
+                    )
             if len(rows) >= max_rows:
-                raise DatasetError(f"{source}: too large, more than {max_rows} data rows "
-                                   f"(line {line})")
+                raise DatasetError(
+                    f"{source}: too large, more than {max_rows} data rows (line {line})"
+                )
             rows.append(numbers)
     except csv.Error as exc:
         raise DatasetError(f"{source}, line {reader.line_num}: {exc}") from None

@@ -129,7 +129,7 @@ class TapeEngine:
         parts = []
         with np.errstate(all="ignore"):
             for i in range(0, X.shape[0], PREDICT_CHUNK):
-                parts.append(self.tape.forward(X[i:i + PREDICT_CHUNK])[:, 0].copy())
+                parts.append(self.tape.forward(X[i : i + PREDICT_CHUNK])[:, 0].copy())
         return np.concatenate(parts) if parts else np.empty(0)
 
     def sync_model(self) -> None:

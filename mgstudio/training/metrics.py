@@ -27,8 +27,10 @@ def default_loss(task: str) -> str:
 def check_loss_for_task(loss: str, task: str) -> None:
     """Hinge compares signs with ±1 classes; on regression targets it trains nothing useful."""
     if task == REGRESSION and loss == "hinge":
-        raise ConfigError("the hinge loss is for classes (targets -1/+1 or 0/1); this dataset "
-                          "has other targets (regression): use mse or mse-sum")
+        raise ConfigError(
+            "the hinge loss is for classes (targets -1/+1 or 0/1); this dataset "
+            "has other targets (regression): use mse or mse-sum"
+        )
 
 
 def rmse(scores, y) -> float:

@@ -42,8 +42,13 @@ class NetworkDocument:
     loss_id: str
 
 
-def node_count(n_inputs: int, hidden, activation: str = "relu",
-               final_activation: str | None = None, loss: str = "hinge") -> int:
+def node_count(
+    n_inputs: int,
+    hidden,
+    activation: str = "relu",
+    final_activation: str | None = None,
+    loss: str = "hinge",
+) -> int:
     """How many nodes ``build_network_document`` makes for this architecture."""
     sizes = [n_inputs, *hidden, 1]
     if final_activation is None:
@@ -76,19 +81,20 @@ def forward_labelled(model, xs: list[Value]) -> Value:
     return x[0]
 
 
-def build_network_document(trainer, sample: int = 0, limit: int = HARD_LIMIT,
-                           use_dot: bool = True) -> NetworkDocument:
+def build_network_document(
+    trainer, sample: int = 0, limit: int = HARD_LIMIT, use_dot: bool = True
+) -> NetworkDocument:
     """The trainer's MLP on sample ``sample`` and that sample's loss, laid out left to right."""
     data = trainer.dataset
     if not 0 <= sample < data.n_samples:
         raise IndexError(f"sample must be between 0 and {data.n_samples - 1}, not {sample}")
     cfg = trainer.config
-    count = node_count(data.n_inputs, cfg.hidden, cfg.activation, cfg.final_activation,
-                       cfg.loss)
+    count = node_count(data.n_inputs, cfg.hidden, cfg.activation, cfg.final_activation, cfg.loss)
     if count > limit:
         raise NetworkTooLarge(
             f"this network would make about {count} nodes on the canvas (the limit is {limit});"
-            f" try smaller hidden layers, e.g. 4,4")
+            f" try smaller hidden layers, e.g. 4,4"
+        )
     model = trainer.model  # brings the Values' data up to date with the trainer
     params = model.parameters()
     names = trainer.parameter_names()
@@ -114,22 +120,33 @@ def build_network_document(trainer, sample: int = 0, limit: int = HARD_LIMIT,
         kind = KIND_FOR_OP[v.op.name]
         params_ = {"exponent": float(v.param)} if v.op.name == "pow" else None
         ids[id(v)] = doc.add_node(kind, label=v.label, params=params_)
-        wires += [(ids[id(src)], ids[id(v)], port)
-                  for port, src in zip(KINDS[kind].inputs, v._prev)]
+        wires += [
+            (ids[id(src)], ids[id(v)], port) for port, src in zip(KINDS[kind].inputs, v._prev)
+        ]
     with doc.batch():
         for src, dst, port in wires:
             doc.connect(src, dst, port)
     _lay_out(doc, use_dot and len(doc.nodes) <= DOT_LIMIT)
     doc.backward(ids[id(loss)])
-    return NetworkDocument(doc, sample, [ids[id(p)] for p in params], [ids[id(x)] for x in xs],
-                           ids[id(score)], ids[id(loss)])
+    return NetworkDocument(
+        doc,
+        sample,
+        [ids[id(p)] for p in params],
+        [ids[id(x)] for x in xs],
+        ids[id(score)],
+        ids[id(loss)],
+    )
 
 
 def _lay_out(doc: Document, use_dot: bool) -> None:
     centres = layout_positions(doc, use_dot=use_dot)
     sx, sy = (NODE_W + 80.0) / LAYER_GAP, (NODE_H + 26.0) / ROW_GAP
-    doc.move_nodes({nid: (round(cx * sx - NODE_W / 2), round(cy * sy - NODE_H / 2))
-                    for nid, (cx, cy) in centres.items()})
+    doc.move_nodes(
+        {
+            nid: (round(cx * sx - NODE_W / 2), round(cy * sy - NODE_H / 2))
+            for nid, (cx, cy) in centres.items()
+        }
+    )
 
 
 def apply_params(net: NetworkDocument, params: np.ndarray) -> bool:

@@ -23,9 +23,9 @@ class Limits:
 
     lo: float
     hi: float
-    drawn: int = 0        # values inside the limits' range
-    off_scale: int = 0    # finite but beyond ±PLOT_MAX
-    not_finite: int = 0   # inf or nan
+    drawn: int = 0  # values inside the limits' range
+    off_scale: int = 0  # finite but beyond ±PLOT_MAX
+    not_finite: int = 0  # inf or nan
 
     @property
     def left_out(self) -> int:
@@ -58,8 +58,7 @@ def masked(values) -> np.ndarray:
     return a
 
 
-def axis_limits(values, margin: float = 0.08, default: tuple[float, float] = (0.0, 1.0)
-                ) -> Limits:
+def axis_limits(values, margin: float = 0.08, default: tuple[float, float] = (0.0, 1.0)) -> Limits:
     """Limits around the plottable ``values`` with ``margin`` of the span on each side; a
     single value (or a span too small to see) gets a margin of its own size (or 1)."""
     a = np.asarray(values, dtype=np.float64).ravel()

@@ -70,8 +70,12 @@ class Trainer:
                 else:
                     self.dataset = make_dataset(cfg.dataset, cfg.samples, cfg.noise)
                 check_loss_for_task(cfg.loss, self.dataset.task)
-                model = MLP(self.dataset.n_inputs, [*cfg.hidden, 1],
-                            activation=cfg.activation, final_activation=cfg.final_activation)
+                model = MLP(
+                    self.dataset.n_inputs,
+                    [*cfg.hidden, 1],
+                    activation=cfg.activation,
+                    final_activation=cfg.final_activation,
+                )
                 # later mini-batches continue the seeded stream, as in micrograd's notebook,
                 # but privately: other users of np.random cannot shift this run
                 self._rng = np.random.RandomState()
@@ -151,27 +155,39 @@ class Trainer:
         if self._first_loss is None:
             if not math.isfinite(loss):
                 # measured before any update: the data or the initial weights, not the rate
-                self._fail(k, loss, f"training cannot start: the loss of the initial weights "
-                           f"is already {loss} (before any update, so not the learning rate). "
-                           "The inputs or targets are too large for the model: scale them "
-                           "down.")
+                self._fail(
+                    k,
+                    loss,
+                    f"training cannot start: the loss of the initial weights "
+                    f"is already {loss} (before any update, so not the learning rate). "
+                    "The inputs or targets are too large for the model: scale them "
+                    "down.",
+                )
             self._first_loss = loss
             return
         if not math.isfinite(loss):
-            self._fail(k, loss, f"training diverged at step {k}: the loss became {loss}. "
-                       f"{_advice(lr)}")
+            self._fail(
+                k, loss, f"training diverged at step {k}: the loss became {loss}. {_advice(lr)}"
+            )
         if loss > 1.0 and loss > MAX_GROWTH * self._first_loss:
-            self._fail(k, loss, f"training diverged at step {k}: the loss grew from "
-                       f"{self._first_loss:.3g} to {loss:.3g}. {_advice(lr)}")
+            self._fail(
+                k,
+                loss,
+                f"training diverged at step {k}: the loss grew from "
+                f"{self._first_loss:.3g} to {loss:.3g}. {_advice(lr)}",
+            )
 
     def _update_failed(self, k: int, lr: float) -> str:
         if not np.all(np.isfinite(self._engine.grads())):
             # the gradient itself overflowed: no learning rate makes that update finite
-            return (f"training stopped at step {k}: the gradients became inf/nan (before the "
-                    "learning rate was applied, so it is not the cause). The inputs or "
-                    "targets are too large for the model: scale them down.")
-        return f"training diverged at step {k}: the update made the parameters inf/nan. " \
-               f"{_advice(lr)}"
+            return (
+                f"training stopped at step {k}: the gradients became inf/nan (before the "
+                "learning rate was applied, so it is not the cause). The inputs or "
+                "targets are too large for the model: scale them down."
+            )
+        return (
+            f"training diverged at step {k}: the update made the parameters inf/nan. {_advice(lr)}"
+        )
 
     def _fail(self, k: int, loss: float, message: str):
         self.diverged = message
@@ -182,12 +198,18 @@ class Trainer:
         with self._lock:
             data = self.dataset
             loss, scores, _ = self._engine.step(data.X, data.y, 0.0, True)
-            return {"step": self.step_count, "loss": float(loss),
-                    **metrics(data.task, scores, data.y)}
+            return {
+                "step": self.step_count,
+                "loss": float(loss),
+                **metrics(data.task, scores, data.y),
+            }
 
-    def run(self, steps: int | None = None,
-            callback: Callable[[dict], object] | None = None,
-            should_stop: Callable[[], bool] | None = None) -> list[dict]:
+    def run(
+        self,
+        steps: int | None = None,
+        callback: Callable[[dict], object] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> list[dict]:
         """Run ``steps`` more steps (default: up to ``config.steps``); ``callback(record)`` after
         each; stops early when ``should_stop()`` is true or ``cancel()`` was called. Returns the
         new records. Raises ``TrainingDiverged`` (the records so far stay in ``history``)."""
@@ -228,8 +250,9 @@ class Trainer:
         xx = np.asarray(xx, dtype=np.float64)
         yy = np.asarray(yy, dtype=np.float64)
         if self.dataset.n_inputs != 2:
-            raise ValueError(f"a decision grid needs 2 inputs; this dataset has "
-                             f"{self.dataset.n_inputs}")
+            raise ValueError(
+                f"a decision grid needs 2 inputs; this dataset has {self.dataset.n_inputs}"
+            )
         if xx.shape != yy.shape:
             raise ValueError(f"xx and yy must have the same shape, not {xx.shape}/{yy.shape}")
         scores = self.predict(np.column_stack([xx.ravel(), yy.ravel()]))

@@ -43,13 +43,16 @@ def canvas(qtbot, doc, undo_stack):
 def neuron(doc) -> dict[str, str]:
     """The walkthrough's neuron built straight through the Document API: label -> id."""
     ids = {}
-    for row, (label, value) in enumerate((("x1", 2.0), ("w1", -3.0), ("x2", 0.0), ("w2", 1.0),
-                                          ("b", 6.8813735870195432))):
+    for row, (label, value) in enumerate(
+        (("x1", 2.0), ("w1", -3.0), ("x2", 0.0), ("w2", 1.0), ("b", 6.8813735870195432))
+    ):
         ids[label] = doc.add_node("input", label=label, value=value, pos=(0.0, row * 60.0))
-    for label, kind, a, b, pos in (("x1w1", "mul", "x1", "w1", (400.0, 20.0)),
-                                   ("x2w2", "mul", "x2", "w2", (400.0, 140.0)),
-                                   ("x1w1x2w2", "add", "x1w1", "x2w2", (800.0, 80.0)),
-                                   ("n", "add", "x1w1x2w2", "b", (1200.0, 160.0))):
+    for label, kind, a, b, pos in (
+        ("x1w1", "mul", "x1", "w1", (400.0, 20.0)),
+        ("x2w2", "mul", "x2", "w2", (400.0, 140.0)),
+        ("x1w1x2w2", "add", "x1w1", "x2w2", (800.0, 80.0)),
+        ("n", "add", "x1w1x2w2", "b", (1200.0, 160.0)),
+    ):
         ids[label] = doc.add_node(kind, label=label, pos=pos)
         doc.connect(ids[a], ids[label], "a")
         doc.connect(ids[b], ids[label], "b")

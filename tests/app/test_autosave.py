@@ -38,11 +38,13 @@ def dead_pid():
 @pytest.fixture
 def make_window(qtbot, settings_path, errors):
     """Another MainWindow (the 'next start'); errors go to ``errors``."""
+
     def _make() -> MainWindow:
         win = MainWindow(settings=StudioSettings())
         win.show_error = lambda title, text: errors.append((title, text))
         qtbot.addWidget(win, before_close_func=lambda w: w.undo_stack.setClean())
         return win
+
     return _make
 
 
@@ -57,17 +59,27 @@ def swaps(folder):
 def write_orphan(folder, pid, doc: Document, original=None, name="Untitled"):
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{pid}-1.swap"
-    path.write_text(json.dumps({"format": autosave.FORMAT, "version": 1, "pid": pid,
-                                "original": str(original) if original else None,
-                                "name": name, "document": doc.to_json()}))
+    path.write_text(
+        json.dumps(
+            {
+                "format": autosave.FORMAT,
+                "version": 1,
+                "pid": pid,
+                "original": str(original) if original else None,
+                "name": name,
+                "document": doc.to_json(),
+            }
+        )
+    )
     return path
 
 
 def test_edits_write_one_swap_file_after_a_pause(qtbot, window, swap_dir, monkeypatch):
     writes = []
     real = autosave.write_atomic
-    monkeypatch.setattr(autosave, "write_atomic",
-                        lambda path, text: (writes.append(path), real(path, text)))
+    monkeypatch.setattr(
+        autosave, "write_atomic", lambda path, text: (writes.append(path), real(path, text))
+    )
     saver = window.enable_autosave(swap_dir)
     add_nodes(window, 5)  # like a drag: many edits with no pause between them
     assert saver.timer.isActive() and writes == []
@@ -96,8 +108,9 @@ def test_a_save_and_a_clean_close_remove_the_swap_file(qtbot, window, swap_dir, 
     assert swaps(swap_dir) == []
 
 
-def test_recovery_after_a_crash_restores_the_last_edit(qtbot, window, make_window, swap_dir,
-                                                       tmp_path, dead_pid, errors):
+def test_recovery_after_a_crash_restores_the_last_edit(
+    qtbot, window, make_window, swap_dir, tmp_path, dead_pid, errors
+):
     path = tmp_path / "q.mgs"
     Document().save(path)
     assert window.open_file(path, ask=False)
@@ -149,9 +162,17 @@ def test_corrupt_swap_files_are_reported_and_moved_aside(window, swap_dir, dead_
     good.add_node("input", label="x", value=2.0)
     write_orphan(swap_dir, dead_pid, good, name="good")
     (swap_dir / "1-1.swap").write_bytes(b"\x00{ not json")
-    (swap_dir / "2-1.swap").write_text(json.dumps(
-        {"format": autosave.FORMAT, "pid": dead_pid, "original": None, "name": "n",
-         "document": "{\"nodes\": 5}"}))
+    (swap_dir / "2-1.swap").write_text(
+        json.dumps(
+            {
+                "format": autosave.FORMAT,
+                "pid": dead_pid,
+                "original": None,
+                "name": "n",
+                "document": '{"nodes": 5}',
+            }
+        )
+    )
     (swap_dir / "3-1.swap").write_text(json.dumps({"format": "something else"}))
     window.enable_autosave(swap_dir)
     window.ask_recovery = lambda swap: "recover"
@@ -162,7 +183,10 @@ def test_corrupt_swap_files_are_reported_and_moved_aside(window, swap_dir, dead_
     assert "3 autosaved files can't be read back" in text and "renamed *.corrupt" in text
     assert all(f"{n}-1.swap:" in text for n in (1, 2, 3))
     assert sorted(p.name for p in swap_dir.glob("*.corrupt")) == [
-        "1-1.swap.corrupt", "2-1.swap.corrupt", "3-1.swap.corrupt"]
+        "1-1.swap.corrupt",
+        "2-1.swap.corrupt",
+        "3-1.swap.corrupt",
+    ]
     assert [n.label for n in window.document.nodes.values()] == ["x"]
     assert window.windowTitle() == "good* — mgstudio"
 
@@ -180,8 +204,9 @@ def test_a_failing_autosave_is_said_once_and_never_raises(qtbot, window, tmp_pat
     assert window.statusBar().currentMessage() == ""
 
 
-def test_screenshot_mode_never_offers_recovery(qapp, settings_path, swap_dir, tmp_path,
-                                               dead_pid, monkeypatch):
+def test_screenshot_mode_never_offers_recovery(
+    qapp, settings_path, swap_dir, tmp_path, dead_pid, monkeypatch
+):
     from mgstudio.app import launch
 
     orphan = write_orphan(swap_dir, dead_pid, Document(), name="lost")
@@ -217,7 +242,8 @@ def _long_run(window):
 
 
 def test_closing_a_dirty_autosaved_window_mid_run_stops_the_thread(
-        qtbot, working_event_loop, window, swap_dir, qtlog):
+    qtbot, working_event_loop, window, swap_dir, qtlog
+):
     saver = window.enable_autosave(swap_dir)
     ctl = _long_run(window)
     qtbot.waitUntil(lambda: ctl.trainer.step_count > 5)
@@ -234,8 +260,9 @@ def test_closing_a_dirty_autosaved_window_mid_run_stops_the_thread(
     assert not any("Destroyed while thread" in m or "QThread" in m for m in messages)
 
 
-def test_opening_a_file_during_training_stops_the_run_first(qtbot, working_event_loop, window,
-                                                            tmp_path, qtlog):
+def test_opening_a_file_during_training_stops_the_run_first(
+    qtbot, working_event_loop, window, tmp_path, qtlog
+):
     path = tmp_path / "other.mgs"
     doc = Document()
     doc.add_node("input", label="z", value=3.0)
@@ -291,11 +318,14 @@ def test_work_survives_kill_9_of_the_studio(make_window, swap_dir, tmp_path, err
     Document().save(path)
     script = tmp_path / "session.py"
     script.write_text(CRASHING_SESSION)
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen",
-               PYTHONPATH=str(Path(__file__).resolve().parents[2]))
-    proc = subprocess.Popen([sys.executable, str(script), str(swap_dir),
-                             str(tmp_path / "s.ini"), str(path)],
-                            stdout=subprocess.PIPE, env=env)
+    env = dict(
+        os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(Path(__file__).resolve().parents[2])
+    )
+    proc = subprocess.Popen(
+        [sys.executable, str(script), str(swap_dir), str(tmp_path / "s.ini"), str(path)],
+        stdout=subprocess.PIPE,
+        env=env,
+    )
     try:
         assert proc.stdout.readline().strip() == b"saved"
     finally:
@@ -315,8 +345,9 @@ def test_work_survives_kill_9_of_the_studio(make_window, swap_dir, tmp_path, err
     assert Document.load(path).nodes == {} and errors == []
 
 
-def test_the_next_start_offers_the_crashed_work(qapp, working_event_loop, settings_path,
-                                                swap_dir, tmp_path, dead_pid, monkeypatch):
+def test_the_next_start_offers_the_crashed_work(
+    qapp, working_event_loop, settings_path, swap_dir, tmp_path, dead_pid, monkeypatch
+):
     from mgstudio.app import launch
 
     path = tmp_path / "q.mgs"
@@ -331,8 +362,13 @@ def test_the_next_start_offers_the_crashed_work(qapp, working_event_loop, settin
     def close():
         for w in qapp.topLevelWidgets():
             if isinstance(w, MainWindow) and w.isVisible():
-                seen.append((w.windowTitle(), [n.label for n in w.document.nodes.values()],
-                             sorted(p.name for p in swaps(swap_dir))))
+                seen.append(
+                    (
+                        w.windowTitle(),
+                        [n.label for n in w.document.nodes.values()],
+                        sorted(p.name for p in swaps(swap_dir)),
+                    )
+                )
                 w.undo_stack.setClean()  # as if the user answered Discard
                 w.close()
         if not seen:

@@ -19,6 +19,7 @@ from mgstudio.document.code_import import ImportCancelled
 
 def _until_cancelled(started: threading.Event, stopped: list):
     """A cooperative job that runs until progress raises Cancelled."""
+
     def job(progress):
         started.set()
         try:
@@ -29,11 +30,13 @@ def _until_cancelled(started: threading.Event, stopped: list):
                 time.sleep(0.001)
         finally:
             stopped.append(True)
+
     return job
 
 
 def _hooked_until_cancelled(started: threading.Event, stopped: list):
     """A job with hooks of its own, like the importer: reports fractions, asks cancel()."""
+
     def job(progress):
         started.set()
         try:
@@ -43,11 +46,13 @@ def _hooked_until_cancelled(started: threading.Event, stopped: list):
             raise ImportCancelled("the import was cancelled")
         finally:
             stopped.append(True)
+
     return job
 
 
 def _busy_forever(started: threading.Event, stopped: list, give_up: threading.Event):
     """Pure Python that never calls progress nor asks to stop."""
+
     def job(_progress):
         started.set()
         n = 0
@@ -57,6 +62,7 @@ def _busy_forever(started: threading.Event, stopped: list, give_up: threading.Ev
         finally:
             stopped.append(True)
         return n
+
     return job
 
 
@@ -106,8 +112,9 @@ def test_cancel_from_the_progress_dialog_stops_a_cooperative_job(window, qtbot, 
 def test_cancel_stops_a_job_through_its_own_cancel_hook(window, qtbot, monkeypatch):
     monkeypatch.setattr(background, "SHOW_DELAY_MS", 0)
     started, stopped, done = threading.Event(), [], []
-    task = window.tasks.run("Hooked", _hooked_until_cancelled(started, stopped),
-                            on_done=done.append)
+    task = window.tasks.run(
+        "Hooked", _hooked_until_cancelled(started, stopped), on_done=done.append
+    )
     assert started.wait(10)
     qtbot.waitUntil(lambda: task.dialog is not None and task.dialog.isVisible(), timeout=10_000)
     qtbot.waitUntil(lambda: task.dialog.labelText() == "Hooked: 50%", timeout=10_000)
@@ -123,8 +130,7 @@ def test_a_job_that_never_asks_runs_on_and_its_result_is_dropped(window, qtbot):
     """Stopping is cooperative: nothing is raised into the worker from outside."""
     started, stopped, give_up = threading.Event(), [], threading.Event()
     done = []
-    task = window.tasks.run("Busy", _busy_forever(started, stopped, give_up),
-                            on_done=done.append)
+    task = window.tasks.run("Busy", _busy_forever(started, stopped, give_up), on_done=done.append)
     try:
         assert started.wait(10)
         task.cancel()
@@ -142,7 +148,8 @@ def test_a_quick_task_shows_no_dialog(window, qtbot):
     task._show_dialog()  # the delayed show arriving late finds the task over
     assert task.dialog is None
     assert window.findChildren(QProgressDialog) == [] or not any(
-        d.isVisible() for d in window.findChildren(QProgressDialog))
+        d.isVisible() for d in window.findChildren(QProgressDialog)
+    )
 
 
 def test_a_failing_job_reaches_the_user_as_a_message(window):
@@ -167,8 +174,7 @@ def test_closing_the_window_while_tasks_run_is_clean(qtbot, settings_path):
     started1, started2 = threading.Event(), threading.Event()
     stopped, done = [], []
     t1 = win.tasks.run("Counting", _until_cancelled(started1, stopped), on_done=done.append)
-    t2 = win.tasks.run("Hooked", _hooked_until_cancelled(started2, stopped),
-                       on_done=done.append)
+    t2 = win.tasks.run("Hooked", _hooked_until_cancelled(started2, stopped), on_done=done.append)
     assert started1.wait(10) and started2.wait(10)
     assert win.close()
     assert t1.thread.isFinished() and t2.thread.isFinished()
@@ -187,11 +193,16 @@ def _big_ladder(window, n=400):
     wires, prev = [], "a0"
     for i in range(1, n):
         x = float(i * 400)
-        nodes += [Node(f"a{i}", "input", f"a{i}", 0.01 * i, {}, (x, 100.0)),
-                  Node(f"s{i}", "add", "", None, {}, (x + 100, 0.0)),
-                  Node(f"t{i}", "tanh", "", None, {}, (x + 200, 0.0))]
-        wires += [Wire(prev, f"s{i}", "a"), Wire(f"a{i}", f"s{i}", "b"),
-                  Wire(f"s{i}", f"t{i}", "a")]
+        nodes += [
+            Node(f"a{i}", "input", f"a{i}", 0.01 * i, {}, (x, 100.0)),
+            Node(f"s{i}", "add", "", None, {}, (x + 100, 0.0)),
+            Node(f"t{i}", "tanh", "", None, {}, (x + 200, 0.0)),
+        ]
+        wires += [
+            Wire(prev, f"s{i}", "a"),
+            Wire(f"a{i}", f"s{i}", "b"),
+            Wire(f"s{i}", f"t{i}", "a"),
+        ]
         prev = f"t{i}"
     doc = Document()
     doc.add_subgraph(nodes, wires)
@@ -214,6 +225,7 @@ def test_gradient_check_cancel_leaves_the_document_unchanged(window, qtbot, monk
             while True:  # raises Cancelled once the user cancels
                 progress(done, total)
                 time.sleep(0.001)
+
         return real(value, progress=hold, **kw)
 
     monkeypatch.setattr(gradcheck_view, "gradcheck", held_check)
@@ -268,8 +280,7 @@ def _long_snippet(size: int = 150_000) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_import_dialog_shows_a_rising_percentage_and_cancel_stops_it(window, qtbot,
-                                                                    monkeypatch):
+def test_import_dialog_shows_a_rising_percentage_and_cancel_stops_it(window, qtbot, monkeypatch):
     """A real 150 KB import through the Import dialog. Each of the importer's progress
     reports is held until the test lets it go, so the dialog is read at known points; Cancel
     reaches the importer's cancel() and it stops at its next check with ImportCancelled."""
@@ -286,6 +297,7 @@ def test_import_dialog_shows_a_rising_percentage_and_cancel_stops_it(window, qtb
             progress(f)
             seen.append(f)
             step.acquire(timeout=30)  # the test lets each report go
+
         try:
             return real(text, layout, progress=report, cancel=cancel)
         except BaseException as exc:
@@ -300,13 +312,16 @@ def test_import_dialog_shows_a_rising_percentage_and_cancel_stops_it(window, qtb
     dialog.show()
     task = dialog._try_accept()
     try:
-        qtbot.waitUntil(lambda: bool(seen) and task.dialog is not None and task.dialog.isVisible(),
-                        timeout=20_000)
+        qtbot.waitUntil(
+            lambda: bool(seen) and task.dialog is not None and task.dialog.isVisible(),
+            timeout=20_000,
+        )
         shown = []
         while len(set(shown)) < 4:
             n = len(seen)
-            qtbot.waitUntil(lambda n=n: task.dialog.value() == int(seen[n - 1] * 100),
-                            timeout=20_000)
+            qtbot.waitUntil(
+                lambda n=n: task.dialog.value() == int(seen[n - 1] * 100), timeout=20_000
+            )
             shown.append(task.dialog.value())
             assert task.dialog.labelText() == f"Importing the code: {shown[-1]}%"
             step.release()
@@ -349,14 +364,19 @@ def test_expression_box_cancel_reaches_the_importer(window, qtbot, monkeypatch):
     at its first report ends it with ImportCancelled, and no graph arrives."""
     from mgstudio.app.learn import expression_box
 
-    real, reached, go, raised = (expression_box.build_document, threading.Event(),
-                                 threading.Event(), [])
+    real, reached, go, raised = (
+        expression_box.build_document,
+        threading.Event(),
+        threading.Event(),
+        [],
+    )
 
     def held(program, layout="layered", *, progress=None, cancel=None):
         def report(f):
             progress(f)
             reached.set()
             go.wait(30)
+
         try:
             return real(program, layout, progress=report, cancel=cancel)
         except BaseException as exc:

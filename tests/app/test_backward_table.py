@@ -68,8 +68,9 @@ def test_an_edit_repaints_only_changed_number_cells(window):
     model = window.backward_panel.model
     window.backward_panel.table.viewport().repaint()
     announced = []
-    model.dataChanged.connect(lambda a, b, roles: announced.append((a.row(), a.column(),
-                                                                  b.row(), b.column())))
+    model.dataChanged.connect(
+        lambda a, b, roles: announced.append((a.row(), a.column(), b.row(), b.column()))
+    )
     xrow = model.row_of(x)
     window.undo_stack.push(SetValueCommand(doc, x, 0.75))
     # single cells, besides the edited leaf's own row (its value is part of the node)

@@ -37,9 +37,11 @@ def drop_mime(view, mime: QMimeData, scene_pos: QPointF) -> None:
     pos = QPointF(vp(view, scene_pos))
     copy = Qt.DropAction.CopyAction
     # enter/move take an integer QPoint in PySide6 6.11, the drop a QPointF
-    for event in (QDragEnterEvent(pos.toPoint(), copy, mime, LEFT, NOMOD),
-                  QDragMoveEvent(pos.toPoint(), copy, mime, LEFT, NOMOD),
-                  QDropEvent(pos, copy, mime, LEFT, NOMOD)):
+    for event in (
+        QDragEnterEvent(pos.toPoint(), copy, mime, LEFT, NOMOD),
+        QDragMoveEvent(pos.toPoint(), copy, mime, LEFT, NOMOD),
+        QDropEvent(pos, copy, mime, LEFT, NOMOD),
+    ):
         QApplication.sendEvent(view.viewport(), event)
 
 
@@ -92,8 +94,7 @@ def test_wire_from_output_to_input_with_the_mouse(canvas, doc, undo_stack):
     assert undo_stack.text(0) == "Connect a → e.a"
     assert dst.texts() == ["e", "data -3.0000", "grad 0.0000"]
     assert canvas.canvas_scene.wire_item(e, "a") is not None
-    rubber = [it for it in canvas.canvas_scene.items()
-              if type(it).__name__ == "QGraphicsPathItem"]
+    rubber = [it for it in canvas.canvas_scene.items() if type(it).__name__ == "QGraphicsPathItem"]
     assert rubber == []  # the live rubber wire is gone after release
 
 
@@ -175,10 +176,8 @@ def test_cut_gesture_removes_crossed_wires_in_one_step(canvas, doc, undo_stack, 
     w2 = scene.wire_item(neuron["n"], "b").path().pointAtPercent(0.5)
     ctrl = Qt.KeyboardModifier.ControlModifier
     # a knife line through the middle of both wires
-    drag(canvas, QPointF(w1.x() - 5, w1.y() - 60), QPointF(w1.x() + 5, w1.y() + 60),
-         RIGHT, ctrl)
-    drag(canvas, QPointF(w2.x() - 5, w2.y() - 60), QPointF(w2.x() + 5, w2.y() + 60),
-         RIGHT, ctrl)
+    drag(canvas, QPointF(w1.x() - 5, w1.y() - 60), QPointF(w1.x() + 5, w1.y() + 60), RIGHT, ctrl)
+    drag(canvas, QPointF(w2.x() - 5, w2.y() - 60), QPointF(w2.x() + 5, w2.y() + 60), RIGHT, ctrl)
     assert Wire(neuron["n"], neuron["o"], "a") not in doc.wires
     assert Wire(neuron["b"], neuron["n"], "b") not in doc.wires
     assert len(doc.wires) == 7
@@ -189,8 +188,9 @@ def test_cut_gesture_removes_crossed_wires_in_one_step(canvas, doc, undo_stack, 
 
 
 def test_cut_misses_wires_it_does_not_cross(canvas, doc, undo_stack, neuron):
-    drag(canvas, QPointF(-3000, -3000), QPointF(-2900, -2800), RIGHT,
-         Qt.KeyboardModifier.AltModifier)
+    drag(
+        canvas, QPointF(-3000, -3000), QPointF(-2900, -2800), RIGHT, Qt.KeyboardModifier.AltModifier
+    )
     assert len(doc.wires) == 9 and undo_stack.count() == 0
 
 
@@ -229,8 +229,11 @@ def test_rubber_band_selects_and_delete_key_deletes(canvas, doc, undo_stack, neu
     canvas.fit_all()
     scene = canvas.canvas_scene
     leaves = [neuron[k] for k in ("x1", "w1")]
-    rect = scene.item_for(leaves[0]).sceneBoundingRect().united(
-        scene.item_for(leaves[1]).sceneBoundingRect())
+    rect = (
+        scene.item_for(leaves[0])
+        .sceneBoundingRect()
+        .united(scene.item_for(leaves[1]).sceneBoundingRect())
+    )
     drag(canvas, rect.topLeft() - QPointF(30, 30), rect.bottomRight() + QPointF(4, 4))
     assert sorted(canvas.selected_ids()) == sorted(leaves)
     QTest.keyClick(canvas, Qt.Key.Key_Delete)
@@ -379,16 +382,15 @@ def test_insert_neuron_then_backward_shows_the_lectures_numbers(canvas, doc, und
     assert texts["x2"][2] == "grad 0.5000" and texts["w2"][2] == "grad 0.0000"
     # nothing overlaps: the neuron is laid out
     rects = [canvas.item_for(i).sceneBoundingRect().adjusted(8, 8, -8, -8) for i in ids]
-    assert not any(a.intersects(b) for k, a in enumerate(rects) for b in rects[k + 1:])
+    assert not any(a.intersects(b) for k, a in enumerate(rects) for b in rects[k + 1 :])
 
 
 def test_auto_arrange_is_one_undoable_move(canvas, doc, undo_stack, neuron):
     doc.move_nodes({nid: (0.0, 0.0) for nid in neuron.values()})  # all in one heap
     assert canvas.auto_arrange().wait()  # the layout runs in a background task
     assert undo_stack.count() == 1 and undo_stack.text(0) == "Arrange nodes"
-    rects = [canvas.item_for(i).sceneBoundingRect().adjusted(8, 8, -8, -8)
-             for i in neuron.values()]
-    assert not any(a.intersects(b) for k, a in enumerate(rects) for b in rects[k + 1:])
+    rects = [canvas.item_for(i).sceneBoundingRect().adjusted(8, 8, -8, -8) for i in neuron.values()]
+    assert not any(a.intersects(b) for k, a in enumerate(rects) for b in rects[k + 1 :])
     # left to right: every wire goes from a node further left to one further right
     for w in doc.wires:
         assert doc.nodes[w.src].pos[0] < doc.nodes[w.dst].pos[0]
@@ -403,9 +405,16 @@ def test_wheel_zooms_around_the_cursor(canvas, doc, neuron):
     canvas.fit_all()
     at = QPointF(300, 200)
     before_zoom, under = canvas.zoom(), canvas.mapToScene(at.toPoint())
-    event = QWheelEvent(at, QPointF(canvas.viewport().mapToGlobal(at.toPoint())), P(0, 0),
-                        P(0, 240), Qt.MouseButton.NoButton, NOMOD,
-                        Qt.ScrollPhase.NoScrollPhase, False)
+    event = QWheelEvent(
+        at,
+        QPointF(canvas.viewport().mapToGlobal(at.toPoint())),
+        P(0, 0),
+        P(0, 240),
+        Qt.MouseButton.NoButton,
+        NOMOD,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
     QApplication.sendEvent(canvas.viewport(), event)
     assert canvas.zoom() > before_zoom * 1.3
     after = canvas.mapToScene(at.toPoint())
@@ -423,9 +432,16 @@ def test_alt_wheel_on_a_leaf_nudges_as_one_step(canvas, doc, undo_stack, neuron)
     at = QPointF(vp(canvas, canvas.item_for(neuron["x1"]).cell_rect("data").center()))
     zoom = canvas.zoom()
     for _ in range(3):
-        event = QWheelEvent(at, QPointF(canvas.viewport().mapToGlobal(at.toPoint())), P(0, 0),
-                            P(0, 120), Qt.MouseButton.NoButton, Qt.KeyboardModifier.AltModifier,
-                            Qt.ScrollPhase.NoScrollPhase, False)
+        event = QWheelEvent(
+            at,
+            QPointF(canvas.viewport().mapToGlobal(at.toPoint())),
+            P(0, 0),
+            P(0, 120),
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.AltModifier,
+            Qt.ScrollPhase.NoScrollPhase,
+            False,
+        )
         QApplication.sendEvent(canvas.viewport(), event)
     assert doc.nodes[neuron["x1"]].value == pytest.approx(2.3)
     assert undo_stack.count() == 1 and canvas.zoom() == zoom

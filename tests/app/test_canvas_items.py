@@ -17,8 +17,9 @@ from mgstudio.document import Document
 
 
 def render(scene, rect: QRectF, scale: float = 2.0) -> QImage:
-    image = QImage(int(rect.width() * scale), int(rect.height() * scale),
-                   QImage.Format.Format_ARGB32)
+    image = QImage(
+        int(rect.width() * scale), int(rect.height() * scale), QImage.Format.Format_ARGB32
+    )
     image.fill(QColor("white"))
     painter = QPainter(image)
     scene.render(painter, QRectF(image.rect()), rect)
@@ -36,16 +37,26 @@ def reddish_pixels(image: QImage) -> int:
     return n
 
 
-@pytest.mark.parametrize("x, shown", [
-    (0.0, "0.0000"), (-6.0, "-6.0000"), (0.8813735870195432, "0.8814"), (1e7, "1.000e+07"),
-    (float("inf"), "inf"), (float("-inf"), "-inf"), (float("nan"), "nan"), (2e-5, "2.000e-05"),
-])
+@pytest.mark.parametrize(
+    "x, shown",
+    [
+        (0.0, "0.0000"),
+        (-6.0, "-6.0000"),
+        (0.8813735870195432, "0.8814"),
+        (1e7, "1.000e+07"),
+        (float("inf"), "inf"),
+        (float("-inf"), "-inf"),
+        (float("nan"), "nan"),
+        (2e-5, "2.000e-05"),
+    ],
+)
 def test_numbers_are_shown_like_draw_dot(x, shown):
     assert format_number(x) == shown
 
 
-@pytest.mark.parametrize("text, x", [("2.5", 2.5), (" -3 ", -3.0), ("1e-3", 0.001),
-                                     ("0,5", 0.5), ("−2", -2.0)])
+@pytest.mark.parametrize(
+    "text, x", [("2.5", 2.5), (" -3 ", -3.0), ("1e-3", 0.001), ("0,5", 0.5), ("−2", -2.0)]
+)
 def test_typed_numbers_are_parsed_without_eval(text, x):
     assert parse_number(text) == x
 
@@ -80,8 +91,9 @@ def test_backward_tints_grads_by_sign_and_size(canvas, doc, neuron):
     fill = canvas.canvas_scene.style.colors.node_fill
 
     def distance(c: QColor) -> int:
-        return abs(c.red() - fill.red()) + abs(c.green() - fill.green()) + abs(
-            c.blue() - fill.blue())
+        return (
+            abs(c.red() - fill.red()) + abs(c.green() - fill.green()) + abs(c.blue() - fill.blue())
+        )
 
     # same sign, |grad| 1.0 against 0.5: the larger grad has the stronger tint
     assert distance(w1) == distance(o) > distance(items["n"].tint)
@@ -94,8 +106,9 @@ def test_tint_strength_grows_with_grad_relative_to_the_largest():
 
     def distance(g: float) -> int:
         c = colors.grad_tint(g, 4.0)
-        return abs(c.red() - fill.red()) + abs(c.green() - fill.green()) + abs(
-            c.blue() - fill.blue())
+        return (
+            abs(c.red() - fill.red()) + abs(c.green() - fill.green()) + abs(c.blue() - fill.blue())
+        )
 
     for sign in (1, -1):
         strengths = [distance(sign * g) for g in (0.01, 0.5, 1.0, 2.0, 4.0, 8.0)]
@@ -172,8 +185,9 @@ def test_far_zoom_draws_boxes_without_text(canvas, doc, neuron, monkeypatch):
     calls = []
     for name in ("_paint_label", "_paint_numbers"):
         original = getattr(NodeItem, name)
-        monkeypatch.setattr(NodeItem, name, lambda self, *a, f=original: (calls.append(self),
-                                                                          f(self, *a)))
+        monkeypatch.setattr(
+            NodeItem, name, lambda self, *a, f=original: (calls.append(self), f(self, *a))
+        )
     canvas.resetTransform()
     canvas.scale(0.2, 0.2)
     canvas.viewport().repaint()
@@ -210,8 +224,11 @@ def test_colours_follow_a_dark_palette(canvas, doc, neuron, qtbot):
     app = QApplication.instance()
     light = app.palette()
     dark = QPalette(light)
-    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive,
-                  QPalette.ColorGroup.Disabled):
+    for group in (
+        QPalette.ColorGroup.Active,
+        QPalette.ColorGroup.Inactive,
+        QPalette.ColorGroup.Disabled,
+    ):
         dark.setColor(group, QPalette.ColorRole.Base, QColor(30, 30, 32))
         dark.setColor(group, QPalette.ColorRole.Window, QColor(40, 40, 44))
         dark.setColor(group, QPalette.ColorRole.Text, QColor(230, 230, 230))
@@ -242,7 +259,8 @@ def test_a_scene_without_a_view_can_be_built_for_a_big_document(qtbot):
 
 
 def test_zoomed_out_edits_skip_repaints_but_zooming_in_shows_the_new_numbers(
-        canvas, doc, undo_stack, neuron):
+    canvas, doc, undo_stack, neuron
+):
     canvas.resetTransform()
     canvas.scale(0.2, 0.2)  # boxes only: numbers are not drawn
     o = canvas.item_for(neuron["o"])

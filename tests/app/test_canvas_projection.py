@@ -1,4 +1,3 @@
-
 """Property: whatever edits, undos and redos happen, the scene mirrors the document exactly."""
 
 from __future__ import annotations
@@ -23,22 +22,40 @@ from mgstudio.app.commands import (
 from mgstudio.document import Document
 
 _KINDS = ["input", "constant", "add", "mul", "tanh", "exp", "neg", "div"]
-_OPS = ["add", "add", "connect", "connect", "remove", "disconnect", "value", "label", "move",
-        "paste", "undo", "undo", "redo", "backward"]
+_OPS = [
+    "add",
+    "add",
+    "connect",
+    "connect",
+    "remove",
+    "disconnect",
+    "value",
+    "label",
+    "move",
+    "paste",
+    "undo",
+    "undo",
+    "redo",
+    "backward",
+]
 
 
 def _assert_mirrors(view: CanvasView, doc: Document) -> None:
     scene = view.canvas_scene
     assert sorted(it.node_id for it in scene.node_items()) == sorted(doc.nodes)
-    assert sorted((it.wire.dst, it.wire.port, it.wire.src) for it in scene.wire_items()) == \
-        sorted((w.dst, w.port, w.src) for w in doc.wires)
+    assert sorted((it.wire.dst, it.wire.port, it.wire.src) for it in scene.wire_items()) == sorted(
+        (w.dst, w.port, w.src) for w in doc.wires
+    )
     for nid, node in doc.nodes.items():
         item = view.item_for(nid)
         # Qt may flush sub-normal coordinates (1e-225) to 0: compare to a pixel's billionth
         assert (item.x(), item.y()) == pytest.approx(node.pos, abs=1e-9)
         v = doc.value_of(nid)
-        shown = [node.label, f"data {MISSING if v is None else format_number(v.data)}",
-                 f"grad {MISSING if v is None else format_number(v.grad)}"]
+        shown = [
+            node.label,
+            f"data {MISSING if v is None else format_number(v.data)}",
+            f"grad {MISSING if v is None else format_number(v.grad)}",
+        ]
         assert item.texts() == shown
         assert item.is_dimmed == (v is None)
     for it in scene.wire_items():
@@ -59,8 +76,14 @@ def _step(doc, stack, op, i, j, x):
         doc.backward()
         return
     if op == "add" or not ids:
-        stack.push(AddNodeCommand(doc, _KINDS[i % len(_KINDS)], ((i % 7) * 300.0, j % 400),
-                                  value=x if _KINDS[i % len(_KINDS)] in ("input",) else None))
+        stack.push(
+            AddNodeCommand(
+                doc,
+                _KINDS[i % len(_KINDS)],
+                ((i % 7) * 300.0, j % 400),
+                value=x if _KINDS[i % len(_KINDS)] in ("input",) else None,
+            )
+        )
         return
     a, b = ids[i % len(ids)], ids[j % len(ids)]
     if op == "connect":
@@ -82,9 +105,18 @@ def _step(doc, stack, op, i, j, x):
 
 
 @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(script=st.lists(st.tuples(st.sampled_from(_OPS), st.integers(0, 999),
-                                 st.integers(0, 999), st.floats(-3, 3, allow_nan=False)),
-                       min_size=1, max_size=30))
+@given(
+    script=st.lists(
+        st.tuples(
+            st.sampled_from(_OPS),
+            st.integers(0, 999),
+            st.integers(0, 999),
+            st.floats(-3, 3, allow_nan=False),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
 def test_the_scene_always_mirrors_the_document(qtbot, script):
     doc = Document()
     stack = QUndoStack()

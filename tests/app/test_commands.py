@@ -159,8 +159,9 @@ def test_insert_neuron_gives_the_lectures_numbers(doc, undo_stack):
     cmd = InsertNeuronCommand(doc, 2, "tanh")
     roundtrip(undo_stack, doc, cmd)
     by_label = {doc.nodes[i].label: i for i in cmd.ids}
-    assert sorted(by_label) == sorted(["x1", "x2", "w1", "w2", "b", "x1w1", "x2w2",
-                                       "x1w1x2w2", "n", "o"])
+    assert sorted(by_label) == sorted(
+        ["x1", "x2", "w1", "w2", "b", "x1w1", "x2w2", "x1w1x2w2", "n", "o"]
+    )
     doc.backward(by_label["o"])
     val = {k: doc.value_of(v) for k, v in by_label.items()}
     assert val["o"].data == pytest.approx(0.7071, abs=1e-4)
@@ -220,10 +221,30 @@ _KINDS = ["input", "constant", "add", "mul", "tanh", "exp", "pow", "neg"]
 
 @st.composite
 def edit_scripts(draw):
-    return draw(st.lists(st.tuples(st.sampled_from(
-        ["add", "remove", "connect", "disconnect", "value", "label", "move", "paste", "param"]),
-        st.integers(0, 10_000), st.integers(0, 10_000),
-        st.floats(-5, 5, allow_nan=False)), min_size=1, max_size=25))
+    return draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(
+                    [
+                        "add",
+                        "remove",
+                        "connect",
+                        "disconnect",
+                        "value",
+                        "label",
+                        "move",
+                        "paste",
+                        "param",
+                    ]
+                ),
+                st.integers(0, 10_000),
+                st.integers(0, 10_000),
+                st.floats(-5, 5, allow_nan=False),
+            ),
+            min_size=1,
+            max_size=25,
+        )
+    )
 
 
 def _command_for(doc, op, i, j, x):
@@ -264,8 +285,9 @@ def test_any_edit_sequence_undoes_and_redoes_exactly(qtbot, script):
         if cmd is not None:
             stack.push(cmd)  # refused edits (cycles, occupied ports) simply do not land
     end = doc.to_json()
-    end_values = {nid: (v.data if v is not None else None)
-                  for nid in doc.nodes for v in [doc.value_of(nid)]}
+    end_values = {
+        nid: (v.data if v is not None else None) for nid in doc.nodes for v in [doc.value_of(nid)]
+    }
     for _ in range(2):
         while stack.canUndo():
             stack.undo()
@@ -273,6 +295,7 @@ def test_any_edit_sequence_undoes_and_redoes_exactly(qtbot, script):
         while stack.canRedo():
             stack.redo()
         assert doc.to_json() == end
-    again = {nid: (v.data if v is not None else None)
-             for nid in doc.nodes for v in [doc.value_of(nid)]}
+    again = {
+        nid: (v.data if v is not None else None) for nid in doc.nodes for v in [doc.value_of(nid)]
+    }
     assert again == pytest.approx(end_values, nan_ok=True)

@@ -83,8 +83,10 @@ def test_splice_refused_changes_nothing(canvas, doc, neuron):
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(picks=st.lists(st.tuples(st.integers(0, 50), st.booleans()), min_size=1, max_size=8),
-       delete_nodes=st.lists(st.integers(0, 50), max_size=3))
+@given(
+    picks=st.lists(st.tuples(st.integers(0, 50), st.booleans()), min_size=1, max_size=8),
+    delete_nodes=st.lists(st.integers(0, 50), max_size=3),
+)
 def test_any_mix_of_live_and_stale_wires_is_all_or_nothing(qtbot, picks, delete_nodes):
     from PySide6.QtGui import QUndoStack
 

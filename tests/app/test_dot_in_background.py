@@ -16,7 +16,8 @@ needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is 
 
 
 def test_export_of_a_graph_too_big_for_dot_is_refused_with_what_to_do(
-        window, open_example, tmp_path, errors, monkeypatch):
+    window, open_example, tmp_path, errors, monkeypatch
+):
     open_example("neuron.mgs")
     monkeypatch.setattr(graphviz_io, "DOT_NODE_LIMIT", 3)
     monkeypatch.setattr(graphviz_io, "run_dot", lambda *a, **k: pytest.fail("dot started"))
@@ -57,8 +58,9 @@ def test_auto_arrange_is_dropped_if_the_graph_changed_meanwhile(window, open_exa
 
 
 @needs_dot
-def test_cancelling_an_export_kills_dot_and_writes_nothing(window, open_example, tmp_path,
-                                                           qtbot, monkeypatch):
+def test_cancelling_an_export_kills_dot_and_writes_nothing(
+    window, open_example, tmp_path, qtbot, monkeypatch
+):
     open_example("neuron.mgs")
     assert window.tasks.wait_all()
     monkeypatch.setattr(background, "SHOW_DELAY_MS", 0)

@@ -64,8 +64,9 @@ class Answers:
         return self.answers.pop(0)
 
 
-def test_a_save_over_another_windows_save_asks_and_cancel_keeps_theirs(window, second, shared,
-                                                                      errors):
+def test_a_save_over_another_windows_save_asks_and_cancel_keeps_theirs(
+    window, second, shared, errors
+):
     _edit(window, "first")
     assert window.save()
     _edit(second, "second")
@@ -174,8 +175,9 @@ def test_the_real_prompts_are_plain_text_and_answer(window, shared, monkeypatch)
 
     def fake_exec(box):
         seen.append((box.textFormat(), box.text(), [b.text() for b in box.buttons()]))
-        first = next(b for b in box.buttons()
-                     if b.text().replace("&", "") in ("Overwrite", "Reload"))
+        first = next(
+            b for b in box.buttons() if b.text().replace("&", "") in ("Overwrite", "Reload")
+        )
         first.click()
         return 0
 

@@ -15,17 +15,43 @@ from mgstudio.app.canvas.numbers import parse_number
 from mgstudio.app.commands import ConnectCommand
 
 SCALE = 20 if os.environ.get("HYPOTHESIS_PROFILE") == "long" else 1
-FIELDS = settings(max_examples=400 * SCALE, deadline=None,
-                  suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                         HealthCheck.too_slow])
+FIELDS = settings(
+    max_examples=400 * SCALE,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
-typed = (st.text(max_size=30)
-         | st.from_regex(r"\s*[-+−]?[0-9]{0,4}([.,][0-9]{0,4})?([eE][-+]?[0-9]{1,4})?\s*",
-                         fullmatch=True)
-         | st.floats().map(repr)
-         | st.sampled_from(["", " ", "nan", "-inf", "1e999", "1,5", "1.5.5", "0x10", "1_000",
-                            "２", "١٢", "−3", "__import__('os')", "2+3", "1e-400", "1,000.5",
-                            "\t7\n", "\x00", "infinity", "NaN(1)"]))
+typed = (
+    st.text(max_size=30)
+    | st.from_regex(
+        r"\s*[-+−]?[0-9]{0,4}([.,][0-9]{0,4})?([eE][-+]?[0-9]{1,4})?\s*", fullmatch=True
+    )
+    | st.floats().map(repr)
+    | st.sampled_from(
+        [
+            "",
+            " ",
+            "nan",
+            "-inf",
+            "1e999",
+            "1,5",
+            "1.5.5",
+            "0x10",
+            "1_000",
+            "２",
+            "١٢",
+            "−3",
+            "__import__('os')",
+            "2+3",
+            "1e-400",
+            "1,000.5",
+            "\t7\n",
+            "\x00",
+            "infinity",
+            "NaN(1)",
+        ]
+    )
+)
 
 
 # QTest's key clicks abort (an assert in qasciikey.cpp) on anything but printable ASCII;
@@ -87,8 +113,9 @@ def test_data_field_takes_numbers_and_explains_the_rest(window, qtbot, leaf_and_
     window.canvas.select_ids([leaf])
     inspector = window.inspector
     assert inspector.node_id == leaf and not inspector.data_edit.isReadOnly()
-    check_typing(window, qtbot, leaf, inspector.data_edit,
-                 lambda: window.document.nodes[leaf].value, text)
+    check_typing(
+        window, qtbot, leaf, inspector.data_edit, lambda: window.document.nodes[leaf].value, text
+    )
 
 
 @FIELDS
@@ -98,8 +125,7 @@ def test_exponent_field_takes_numbers_and_explains_the_rest(window, qtbot, leaf_
     window.canvas.select_ids([p])
     inspector = window.inspector
     field = inspector._param_fields["exponent"]
-    check_typing(window, qtbot, p, field,
-                 lambda: window.document.nodes[p].params["exponent"], text)
+    check_typing(window, qtbot, p, field, lambda: window.document.nodes[p].params["exponent"], text)
 
 
 @settings(FIELDS, max_examples=100 * SCALE)

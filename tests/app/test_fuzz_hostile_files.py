@@ -25,8 +25,9 @@ from mgstudio.document.examples import list_examples
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = [p.read_text(encoding="utf-8") for _, p in list_examples()]
-FUZZ = settings(max_examples=150, deadline=None, database=None,
-                suppress_health_check=list(HealthCheck))
+FUZZ = settings(
+    max_examples=150, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+)
 
 
 def _docs_fuzz():
@@ -64,8 +65,14 @@ def _cycle_text(draw, fmt: str) -> str:
         nodes.append({"id": f"s{j}", "kind": "tanh"})
         wires.append({"src": draw(st.sampled_from(ring)), "dst": f"s{j}", "port": "a"})
     order = draw(st.permutations(range(len(nodes))))
-    return json.dumps({"format": fmt, "version": 1, "nodes": [nodes[i] for i in order],
-                       "wires": draw(st.permutations(wires))})
+    return json.dumps(
+        {
+            "format": fmt,
+            "version": 1,
+            "nodes": [nodes[i] for i in order],
+            "wires": draw(st.permutations(wires)),
+        }
+    )
 
 
 # --- swap files -----------------------------------------------------------------------------------
@@ -75,10 +82,18 @@ def _bad_values(key: str):
     return {
         "format": st.text(max_size=12),
         "version": st.integers(-3, 3) | st.booleans() | st.text(max_size=3) | st.none(),
-        "pid": (st.integers(-2**80, 2**80) | st.booleans() | st.floats() | st.text(max_size=6)
-                | st.none()),
-        "original": (st.text(max_size=30) | st.integers() | st.sampled_from(
-            ["/a\x00b", "rel.mgs", "/" + "x" * 5000, "/tmp/\ud800.mgs", "", "/"])),
+        "pid": (
+            st.integers(-(2**80), 2**80)
+            | st.booleans()
+            | st.floats()
+            | st.text(max_size=6)
+            | st.none()
+        ),
+        "original": (
+            st.text(max_size=30)
+            | st.integers()
+            | st.sampled_from(["/a\x00b", "rel.mgs", "/" + "x" * 5000, "/tmp/\ud800.mgs", "", "/"])
+        ),
         "name": st.text(max_size=20) | st.integers() | st.none(),
     }[key]
 
@@ -91,7 +106,8 @@ def _documents(kind: str):
         return st.composite(_deep)()
     if kind == "mutated":
         return docs.mutated_bytes([e.encode() for e in EXAMPLES]).map(
-            lambda b: b.decode("utf-8", "replace"))
+            lambda b: b.decode("utf-8", "replace")
+        )
     if kind == "json":
         return docs.mutated_example().map(json.dumps)
     return st.text(max_size=30) | st.integers() | st.none()
@@ -108,11 +124,14 @@ def swap_payloads(draw) -> bytes:
         return _deep(draw).encode()
     if kind == "bytes":
         return draw(st.binary(max_size=200))
-    good = {"format": autosave.FORMAT, "version": 1,
-            "pid": draw(st.sampled_from([1, os.getpid(), 2**31 - 1, 4_000_000])),
-            "original": draw(st.sampled_from([None, "/tmp/g.mgs", "/tmp/\udcff.mgs"])),
-            "name": draw(st.sampled_from(["Untitled", "neuron (example)", "é ✓"])),
-            "document": draw(st.sampled_from(EXAMPLES))}
+    good = {
+        "format": autosave.FORMAT,
+        "version": 1,
+        "pid": draw(st.sampled_from([1, os.getpid(), 2**31 - 1, 4_000_000])),
+        "original": draw(st.sampled_from([None, "/tmp/g.mgs", "/tmp/\udcff.mgs"])),
+        "name": draw(st.sampled_from(["Untitled", "neuron (example)", "é ✓"])),
+        "document": draw(st.sampled_from(EXAMPLES)),
+    }
     # most swap files break in one or two fields (an empty choice: a good swap file)
     broken = draw(st.sets(st.sampled_from(sorted(good)), max_size=2))
     fields = dict(good)
@@ -176,21 +195,27 @@ def clipboard_payloads(draw) -> str:
     if kind == "deep":
         return '{"nodes": ' + _deep(draw) + "}"
     if kind == "mutated":
-        return draw(docs.mutated_bytes([e.encode() for e in EXAMPLES])).decode("utf-8",
-                                                                                 "replace")
+        return draw(docs.mutated_bytes([e.encode() for e in EXAMPLES])).decode("utf-8", "replace")
     if kind == "json":
         data = draw(docs.mutated_example())
         data["format"] = draw(st.sampled_from(["mgstudio", "mgstudio-fragment", "x"]))
         return json.dumps(data)
     if kind == "example":
         return draw(st.sampled_from(EXAMPLES))
-    return draw(st.sampled_from([
-        '{"format": "mgstudio-fragment", "version": 1, "nodes": [], "x": NaN}',
-        '{"format": "mgstudio-fragment", "version": 1, "nodes": [], "nodes": []}',
-        '{"format": "mgstudio-fragment", "version": 1, "nodes": ' + "9" * 5000 + "}",
-        '{"format": "mgstudio-fragment", "version": 1e999}',
-        '{"nodes": {"length": 3}}', '{"nodes": null}', "{", "{}" * 3,
-    ]))
+    return draw(
+        st.sampled_from(
+            [
+                '{"format": "mgstudio-fragment", "version": 1, "nodes": [], "x": NaN}',
+                '{"format": "mgstudio-fragment", "version": 1, "nodes": [], "nodes": []}',
+                '{"format": "mgstudio-fragment", "version": 1, "nodes": ' + "9" * 5000 + "}",
+                '{"format": "mgstudio-fragment", "version": 1e999}',
+                '{"nodes": {"length": 3}}',
+                '{"nodes": null}',
+                "{",
+                "{}" * 3,
+            ]
+        )
+    )
 
 
 def check_paste(text: str) -> None:
@@ -229,8 +254,9 @@ def test_fuzzed_payloads_through_the_paste_action(window):
     """The real Edit ▸ Paste over a sample of the generator (the clipboard round trip)."""
     from PySide6.QtWidgets import QApplication
 
-    @settings(max_examples=25, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=25, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
     @given(clipboard_payloads())
     def paste(text):
         window.undo_stack.clear()
@@ -244,9 +270,23 @@ def test_fuzzed_payloads_through_the_paste_action(window):
 
 
 # --- special files --------------------------------------------------------------------------------
-SPECIAL = ["fifo", "folder", "socket", "dev-null", "dev-zero", "dev-urandom", "link-to-fifo",
-           "link-to-dev-zero", "dangling-link", "link-loop", "empty", "huge-sparse",
-           "unreadable", "nul-in-path", "missing"]
+SPECIAL = [
+    "fifo",
+    "folder",
+    "socket",
+    "dev-null",
+    "dev-zero",
+    "dev-urandom",
+    "link-to-fifo",
+    "link-to-dev-zero",
+    "dangling-link",
+    "link-loop",
+    "empty",
+    "huge-sparse",
+    "unreadable",
+    "nul-in-path",
+    "missing",
+]
 READERS = ["load", "check", "csv", "import-source", "swap"]
 WRITERS = ["save", "write-bytes"]
 #: writing over a device is refused, but a fuzzer never aims a write at the machine's /dev
@@ -256,7 +296,8 @@ _NO_WRITE = {"dev-null", "dev-zero", "dev-urandom", "link-to-dev-zero"}
 def special_files():
     """(kind of file, entry point) pairs."""
     return st.tuples(st.sampled_from(SPECIAL), st.sampled_from(READERS + WRITERS)).filter(
-        lambda pair: not (pair[1] in WRITERS and pair[0] in _NO_WRITE))
+        lambda pair: not (pair[1] in WRITERS and pair[0] in _NO_WRITE)
+    )
 
 
 def _make(kind: str, folder: Path) -> str:
@@ -300,8 +341,10 @@ def _check_cli(path: str) -> None:
 
     from mgstudio.cli import main
 
-    with contextlib.redirect_stdout(io.StringIO()), \
-            contextlib.redirect_stderr(io.StringIO()) as err:
+    with (
+        contextlib.redirect_stdout(io.StringIO()),
+        contextlib.redirect_stderr(io.StringIO()) as err,
+    ):
         code = main(["check", path])
     if code != 0:
         raise SystemExit(err.getvalue())
@@ -357,16 +400,32 @@ def check_special(pair: tuple[str, str]) -> None:
         if result is not None:
             check_message(result)
             if entry in READERS:  # (only regular files reach the parser)
-                assert kind in ("empty", "huge-sparse", "unreadable", "missing",
-                                "dangling-link", "link-loop", "nul-in-path") or \
-                    "not a regular file" in str(result) or "folder" in str(result), result
+                assert (
+                    kind
+                    in (
+                        "empty",
+                        "huge-sparse",
+                        "unreadable",
+                        "missing",
+                        "dangling-link",
+                        "link-loop",
+                        "nul-in-path",
+                    )
+                    or "not a regular file" in str(result)
+                    or "folder" in str(result)
+                ), result
         elif entry in READERS:  # an empty snippet, or "{}" where root reads mode 000 files
             assert kind in ("empty", "unreadable") and entry == "import-source", (entry, kind)
         else:  # a write succeeded: only onto a plain file, a new file or a dangling link
-            assert kind in ("empty", "huge-sparse", "unreadable", "dangling-link",
-                            "missing"), (entry, kind)
-        if before is not None and not stat.S_ISREG(before.st_mode) and \
-                not stat.S_ISLNK(before.st_mode):
+            assert kind in ("empty", "huge-sparse", "unreadable", "dangling-link", "missing"), (
+                entry,
+                kind,
+            )
+        if (
+            before is not None
+            and not stat.S_ISREG(before.st_mode)
+            and not stat.S_ISLNK(before.st_mode)
+        ):
             assert stat.S_IFMT(os.lstat(path).st_mode) == stat.S_IFMT(before.st_mode)
     finally:
         _remove(folder)
@@ -390,8 +449,10 @@ def _remove(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-posix_only = pytest.mark.skipif(not hasattr(os, "mkfifo") or not os.path.exists("/dev/zero"),
-                                reason="needs FIFOs and /dev (POSIX)")
+posix_only = pytest.mark.skipif(
+    not hasattr(os, "mkfifo") or not os.path.exists("/dev/zero"),
+    reason="needs FIFOs and /dev (POSIX)",
+)
 
 
 @posix_only
@@ -405,8 +466,10 @@ def test_every_special_file_at_every_entry_point(kind, entry):
 
 def fuzz_targets() -> dict:
     """name -> (strategy, check) for benchmarks/fuzz_long.py."""
-    targets = {"swap-files": (swap_payloads(), check_swap),
-               "clipboard": (clipboard_payloads(), check_paste)}
+    targets = {
+        "swap-files": (swap_payloads(), check_swap),
+        "clipboard": (clipboard_payloads(), check_paste),
+    }
     if hasattr(os, "mkfifo") and sys.platform != "win32":
         targets["special-files"] = (special_files(), check_special)
     return targets

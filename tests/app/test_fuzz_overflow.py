@@ -28,8 +28,7 @@ huge = st.one_of(
 def overflow_csv(draw) -> str:
     """A CSV of 2-4 columns, some of its numbers near the float maximum."""
     width = draw(st.integers(2, 4))
-    rows = draw(st.lists(st.lists(huge, min_size=width, max_size=width), min_size=2,
-                         max_size=12))
+    rows = draw(st.lists(st.lists(huge, min_size=width, max_size=width), min_size=2, max_size=12))
     if draw(st.booleans()):  # classes in the last column: the decision-map path
         for row in rows:
             row[-1] = draw(st.sampled_from([-1.0, 1.0]))
@@ -46,8 +45,21 @@ def check_overflow_csv(text: str) -> None:
             fh.write(text)
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = main(["train", "--csv", path, "--steps", "3", "--hidden", "3",
-                         "--lr", "1e-3", "--plot", os.path.join(folder, "p.png")])
+            code = main(
+                [
+                    "train",
+                    "--csv",
+                    path,
+                    "--steps",
+                    "3",
+                    "--hidden",
+                    "3",
+                    "--lr",
+                    "1e-3",
+                    "--plot",
+                    os.path.join(folder, "p.png"),
+                ]
+            )
         lines = err.getvalue().splitlines()
         assert code in (0, 1), code
         if code == 1:
@@ -60,8 +72,9 @@ def check_overflow_csv(text: str) -> None:
 @st.composite
 def overflow_sweeps(draw):
     """(x, op, constant, half width): y = op(x) or op(x, constant)."""
-    op = draw(st.sampled_from(["exp", "tanh", "sigmoid", "log", "relu", "mul", "div", "add",
-                               "pow"]))
+    op = draw(
+        st.sampled_from(["exp", "tanh", "sigmoid", "log", "relu", "mul", "div", "add", "pow"])
+    )
     x = draw(huge)
     constant = draw(huge) if op in ("mul", "div", "add", "pow") else None
     width = draw(st.sampled_from([0.001, 1.0, 5.0, 1e6]))
@@ -107,15 +120,21 @@ def check_overflow_sweep(case) -> None:
         pane.deleteLater()
 
 
-@settings(max_examples=15 * SCALE, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15 * SCALE,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(text=overflow_csv())
 def test_overflow_csvs_train_and_plot_or_explain(text):
     check_overflow_csv(text)
 
 
-@settings(max_examples=25 * SCALE, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25 * SCALE,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(case=overflow_sweeps())
 def test_overflow_sweeps_draw(qapp, case):
     check_overflow_sweep(case)

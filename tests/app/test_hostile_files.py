@@ -52,20 +52,35 @@ def umask_022():
 def cycle_with_sink(fragment: bool = False) -> str:
     """The file of issue #11, item 2: a cycle b ⇄ c whose output also feeds a sink listed
     first (the walk forward from the sink found no consumer: StopIteration)."""
-    data = {"format": "mgstudio-fragment" if fragment else "mgstudio", "version": 1,
-            "nodes": [{"id": "d", "kind": "tanh", "label": "out"}, {"id": "a", "kind": "input"},
-                      {"id": "b", "kind": "add"}, {"id": "c", "kind": "add"}],
-            "wires": [{"src": "a", "dst": "b", "port": "a"},
-                      {"src": "c", "dst": "b", "port": "b"},
-                      {"src": "b", "dst": "c", "port": "a"},
-                      {"src": "a", "dst": "c", "port": "b"},
-                      {"src": "c", "dst": "d", "port": "a"}]}
+    data = {
+        "format": "mgstudio-fragment" if fragment else "mgstudio",
+        "version": 1,
+        "nodes": [
+            {"id": "d", "kind": "tanh", "label": "out"},
+            {"id": "a", "kind": "input"},
+            {"id": "b", "kind": "add"},
+            {"id": "c", "kind": "add"},
+        ],
+        "wires": [
+            {"src": "a", "dst": "b", "port": "a"},
+            {"src": "c", "dst": "b", "port": "b"},
+            {"src": "b", "dst": "c", "port": "a"},
+            {"src": "a", "dst": "c", "port": "b"},
+            {"src": "c", "dst": "d", "port": "a"},
+        ],
+    }
     return json.dumps(data)
 
 
 def swap_json(pid, document: str | None = None, original=None, name="Untitled", **more):
-    data = {"format": autosave.FORMAT, "version": 1, "pid": pid, "original": original,
-            "name": name, "document": Document().to_json() if document is None else document}
+    data = {
+        "format": autosave.FORMAT,
+        "version": 1,
+        "pid": pid,
+        "original": original,
+        "name": name,
+        "document": Document().to_json() if document is None else document,
+    }
     data.update(more)
     return json.dumps(data)
 
@@ -90,7 +105,8 @@ def bad_swaps(dead_pid: int) -> dict[str, bytes | str | None]:
         "list-name": swap_json(dead_pid, name=["x"]),
         "no-document": swap_json(dead_pid, document=None).replace('"document"', '"doc"'),
         "number-document": swap_json(dead_pid, document=None).replace(
-            json.dumps(Document().to_json()), "7"),
+            json.dumps(Document().to_json()), "7"
+        ),
         "version-2": swap_json(dead_pid, version=2),
         "bool-version": swap_json(dead_pid, version=True),
         "not-utf8": b"\xff\xfe{",
@@ -125,7 +141,8 @@ def write_swaps(folder: Path, swaps: dict) -> list[Path]:
 
 # --- start-up ----------------------------------------------------------------------------------
 def test_start_up_sets_every_unreadable_swap_aside_with_one_message(
-        qapp, settings_path, tmp_path, monkeypatch, dead_pid, no_hang):
+    qapp, settings_path, tmp_path, monkeypatch, dead_pid, no_hang
+):
     folder = tmp_path / "autosave"
     bad = write_swaps(folder, bad_swaps(dead_pid))
     good = folder / f"{dead_pid}-1.swap"
@@ -133,8 +150,9 @@ def test_start_up_sets_every_unreadable_swap_aside_with_one_message(
     monkeypatch.setenv(autosave.ENV_DIR, str(folder))
     errors, offered, seen = [], [], []
     monkeypatch.setattr(MainWindow, "_error_box", lambda self, t, x: errors.append((t, x)))
-    monkeypatch.setattr(MainWindow, "_recovery_box",
-                        lambda self, swap: offered.append(swap.name) or "later")
+    monkeypatch.setattr(
+        MainWindow, "_recovery_box", lambda self, swap: offered.append(swap.name) or "later"
+    )
 
     def close():
         for w in qapp.topLevelWidgets():
@@ -154,7 +172,8 @@ def test_start_up_sets_every_unreadable_swap_aside_with_one_message(
     assert "Traceback" not in text and "renamed *.corrupt" in text
     assert offered == ["lost work"]  # the good one is still offered (Later keeps it)
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [good.name] + [p.name + ".corrupt" for p in bad])
+        [good.name] + [p.name + ".corrupt" for p in bad]
+    )
 
 
 def test_each_swap_refusal_names_its_reason(tmp_path, dead_pid, no_hang):
@@ -191,7 +210,8 @@ def test_a_swap_that_fails_at_recovery_is_set_aside(window, tmp_path, errors, de
 
 
 def test_an_undecodable_file_name_survives_autosave_and_recovery(
-        window, make_window_for_recovery, tmp_path, dead_pid):
+    window, make_window_for_recovery, tmp_path, dead_pid
+):
     path = Path(os.fsdecode(bytes(tmp_path) + b"/g\xff.mgs"))  # not UTF-8: a surrogate
     Document().save(path)
     assert window.open_file(path, ask=False)
@@ -215,6 +235,7 @@ def make_window_for_recovery(qtbot, settings_path):
         qtbot.addWidget(win, before_close_func=lambda w: w.undo_stack.setClean())
         win.enable_autosave(folder)
         return win
+
     return _make
 
 
@@ -237,8 +258,12 @@ def test_open_file_names_a_cycle_with_a_sink(window, errors, tmp_path):
     before = window.document
     assert not window.open_file(path, ask=False)
     assert window.document is before
-    assert errors == [("Can't open the file", "cycle.mgs: the wires make a cycle: c → b → c; "
-                       "a value cannot depend on itself")]
+    assert errors == [
+        (
+            "Can't open the file",
+            "cycle.mgs: the wires make a cycle: c → b → c; a value cannot depend on itself",
+        )
+    ]
 
 
 @posix_only
@@ -250,8 +275,9 @@ def test_open_file_refuses_a_fifo_at_once(window, errors, tmp_path, no_hang):
 
 
 @pytest.mark.parametrize("content", ["cycle", "fifo"])
-def test_main_py_with_a_hostile_file_starts_and_says_why(qapp, settings_path, tmp_path,
-                                                         capsys, content, no_hang):
+def test_main_py_with_a_hostile_file_starts_and_says_why(
+    qapp, settings_path, tmp_path, capsys, content, no_hang
+):
     path = tmp_path / "bad.mgs"
     if content == "fifo":
         if not hasattr(os, "mkfifo"):
@@ -285,16 +311,24 @@ def _paste(window, text: str) -> str:
     return window.statusBar().currentMessage()
 
 
-@pytest.mark.parametrize(("payload", "message"), [
-    (cycle_with_sink(fragment=True), "the wires make a cycle: c → b → c"),
-    (cycle_with_sink(), "the wires make a cycle: c → b → c"),
-    ('{"nodes": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),
-    ('{"format": "mgstudio-fragment", "version": 1, "nodes": [{"id": "a", "kind": "input", '
-     '"x": ' + "[" * 900 + "]" * 900 + "}]}", "nests more than 32 levels"),
-    ('{"nodes": [1, 2, 3]' + " " * 10, "not valid JSON"),
-    ('{"format": "mgstudio-fragment", "version": 1, "nodes": [], "n": ' + "9" * 5000 + "}",
-     "a number this program cannot read"),
-])
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        (cycle_with_sink(fragment=True), "the wires make a cycle: c → b → c"),
+        (cycle_with_sink(), "the wires make a cycle: c → b → c"),
+        ('{"nodes": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),
+        (
+            '{"format": "mgstudio-fragment", "version": 1, "nodes": [{"id": "a", "kind": "input", '
+            '"x": ' + "[" * 900 + "]" * 900 + "}]}",
+            "nests more than 32 levels",
+        ),
+        ('{"nodes": [1, 2, 3]' + " " * 10, "not valid JSON"),
+        (
+            '{"format": "mgstudio-fragment", "version": 1, "nodes": [], "n": ' + "9" * 5000 + "}",
+            "a number this program cannot read",
+        ),
+    ],
+)
 def test_paste_of_hostile_text_is_a_message_and_no_undo_entry(window, payload, message):
     before = window.document.to_json()
     assert message in _paste(window, payload)
@@ -343,8 +377,9 @@ def export(request, monkeypatch, window):
     return EXPORTS[request.param]
 
 
-def test_gui_exports_make_0644_files_and_keep_a_files_mode_and_link(window, export, tmp_path,
-                                                                    umask_022, errors):
+def test_gui_exports_make_0644_files_and_keep_a_files_mode_and_link(
+    window, export, tmp_path, umask_022, errors
+):
     out = tmp_path / "new" / "x.out"
     out.parent.mkdir()
     assert export(window, out), errors
@@ -363,8 +398,9 @@ def test_gui_exports_make_0644_files_and_keep_a_files_mode_and_link(window, expo
     assert sorted(p.name for p in real.parent.iterdir()) == [written.name]
 
 
-def test_a_swap_that_cannot_be_deleted_never_stops_start_up(window, tmp_path, dead_pid,
-                                                            monkeypatch, errors):
+def test_a_swap_that_cannot_be_deleted_never_stops_start_up(
+    window, tmp_path, dead_pid, monkeypatch, errors
+):
     folder = tmp_path / "swaps"
     folder.mkdir()
     (folder / f"{dead_pid}-1.swap").write_text(swap_json(dead_pid, name="lost work"))

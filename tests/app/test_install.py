@@ -28,8 +28,14 @@ def _run(args, cwd, **env):
     # test puts its own on the path
     full = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
     full.update(env)
-    return subprocess.run([sys.executable, "-m", "mgstudio", *args], cwd=cwd, env=full,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "mgstudio", *args],
+        cwd=cwd,
+        env=full,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture
@@ -37,10 +43,12 @@ def installed(tmp_path):
     """A site folder laid out as the wheel installs it (setup.py maps resources/ onto the
     package ``mgstudio.resources``), imported from outside the checkout."""
     site = tmp_path / "site"
-    shutil.copytree(ROOT / "mgstudio", site / "mgstudio",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(RESOURCES, site / "mgstudio" / "resources",
-                    ignore=shutil.ignore_patterns("screenshot.png"))
+    shutil.copytree(
+        ROOT / "mgstudio", site / "mgstudio", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    shutil.copytree(
+        RESOURCES, site / "mgstudio" / "resources", ignore=shutil.ignore_patterns("screenshot.png")
+    )
     (tmp_path / "elsewhere").mkdir()
     return site
 
@@ -97,8 +105,7 @@ def test_a_stray_resources_folder_beside_the_package_is_not_used(installed):
 def test_every_icon_the_code_names_exists_and_draws(qapp):
     used = icon_names_used()
     # the scan sees the action table, the palette kinds and literal icon("…") calls
-    assert {"undo", "redo", "mgstudio", "kind-tanh", "kind-input", "backward",
-            "zero-grad"} <= used
+    assert {"undo", "redo", "mgstudio", "kind-tanh", "kind-input", "backward", "zero-grad"} <= used
     for name in sorted(used):
         assert icon_path(name).is_file(), name
         assert not icon(name).isNull(), name
@@ -137,14 +144,14 @@ def test_install_desktop_writes_the_entry_and_icon(tmp_path):
     assert fields["Icon"] == "mgstudio" and fields["Type"] == "Application"
     assert icon_file.read_bytes() == (RESOURCES / "icons" / "mgstudio.svg").read_bytes()
     if shutil.which("desktop-file-validate"):
-        check = subprocess.run(["desktop-file-validate", str(entry)], capture_output=True,
-                               text=True)
+        check = subprocess.run(
+            ["desktop-file-validate", str(entry)], capture_output=True, text=True
+        )
         assert check.returncode == 0 and not check.stdout.strip(), check.stdout
 
     done = _run(["--uninstall-desktop"], cwd=tmp_path, **env)
     assert done.returncode == 0 and not entry.exists() and not icon_file.exists()
-    assert _run(["--uninstall-desktop"], cwd=tmp_path, **env).stdout.strip() == \
-        "nothing to remove"
+    assert _run(["--uninstall-desktop"], cwd=tmp_path, **env).stdout.strip() == "nothing to remove"
 
 
 def test_install_desktop_reports_an_unwritable_folder(tmp_path):
@@ -172,13 +179,16 @@ def test_the_running_mgstudio_script_is_what_the_entry_starts(monkeypatch, tmp_p
     assert f'Exec="{script}" %f' in fields_text.splitlines()
 
 
-@pytest.mark.parametrize("arg, quoted", [
-    ("/usr/bin/mgstudio", "/usr/bin/mgstudio"),
-    ("/opt/my apps/mgstudio", '"/opt/my apps/mgstudio"'),
-    ('/a"b$c`d', '"/a\\\\"b\\\\$c\\\\`d"'),  # spec: \" \$ \` inside quotes, then \ doubled
-    ("/x\\y", '"/x\\\\\\\\y"'),
-    ("/50%/mgstudio", "/50%%/mgstudio"),
-])
+@pytest.mark.parametrize(
+    "arg, quoted",
+    [
+        ("/usr/bin/mgstudio", "/usr/bin/mgstudio"),
+        ("/opt/my apps/mgstudio", '"/opt/my apps/mgstudio"'),
+        ('/a"b$c`d', '"/a\\\\"b\\\\$c\\\\`d"'),  # spec: \" \$ \` inside quotes, then \ doubled
+        ("/x\\y", '"/x\\\\\\\\y"'),
+        ("/50%/mgstudio", "/50%%/mgstudio"),
+    ],
+)
 def test_exec_arguments_are_quoted_as_the_spec_says(arg, quoted):
     assert desktop.exec_quote(arg) == quoted
 

@@ -22,8 +22,13 @@ def _image(path: Path) -> QImage:
 
 
 def _distinct_colours(image: QImage, step: int = 17) -> int:
-    return len({image.pixel(x, y) for x in range(0, image.width(), step)
-                for y in range(0, image.height(), step)})
+    return len(
+        {
+            image.pixel(x, y)
+            for x in range(0, image.width(), step)
+            for y in range(0, image.height(), step)
+        }
+    )
 
 
 def test_screenshot_of_the_neuron(qapp, settings_path, tmp_path, capsys):
@@ -79,8 +84,19 @@ def test_cli_without_subcommand_opens_the_window(qapp, settings_path, tmp_path):
     from mgstudio.document.examples import example_path
 
     out = tmp_path / "expr.png"
-    assert cli_main([str(example_path("expression.mgs")), "--screenshot", str(out),
-                     "--theme", "dark", "--backward"]) == 0
+    assert (
+        cli_main(
+            [
+                str(example_path("expression.mgs")),
+                "--screenshot",
+                str(out),
+                "--theme",
+                "dark",
+                "--backward",
+            ]
+        )
+        == 0
+    )
     image = _image(out)
     assert _distinct_colours(image) > 20
     corner = image.pixelColor(image.width() - 3, 3)  # the menu bar, in the dark palette
@@ -95,9 +111,14 @@ def test_main_py_in_a_subprocess_never_shows_a_traceback(tmp_path):
     bad = tmp_path / "missing.mgs"
     out = tmp_path / "shot.png"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "cfg"))
-    proc = subprocess.run([sys.executable, str(ROOT / "main.py"), str(bad), "--screenshot",
-                           str(out)], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=120)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), str(bad), "--screenshot", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "error: Can't open the file" in proc.stderr and "missing.mgs" in proc.stderr
     assert "Traceback" not in proc.stderr
@@ -114,10 +135,13 @@ def test_bad_arguments_exit_with_usage(capsys):
 
 
 def test_start_up_does_not_import_matplotlib(tmp_path):
-    code = ("import sys\nfrom mgstudio.app.launch import main\n"
-            f"rc = main(['--screenshot', {str(tmp_path / 's.png')!r}])\n"
-            "print('rc', rc, 'matplotlib', any(m.startswith('matplotlib') for m in sys.modules))")
+    code = (
+        "import sys\nfrom mgstudio.app.launch import main\n"
+        f"rc = main(['--screenshot', {str(tmp_path / 's.png')!r}])\n"
+        "print('rc', rc, 'matplotlib', any(m.startswith('matplotlib') for m in sys.modules))"
+    )
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "cfg"))
-    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert "rc 0 matplotlib False" in proc.stdout, proc.stderr

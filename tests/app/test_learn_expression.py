@@ -75,14 +75,17 @@ def test_free_names_keep_the_current_graphs_values():
     assert _out(build_expression("x*x + 1")).data == 1.0  # no graph, no setting: 0
 
 
-@pytest.mark.parametrize("text, words", [
-    ("", "type an expression"),
-    ("x+1; y", "not a setting"),
-    ("x = ; x*2", "not a setting"),
-    ("f = ", "needs an expression"),
-    ("x = 1e999; x*2", "finite"),
-    ("x == 3", "comparisons"),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("", "type an expression"),
+        ("x+1; y", "not a setting"),
+        ("x = ; x*2", "not a setting"),
+        ("f = ", "needs an expression"),
+        ("x = 1e999; x*2", "finite"),
+        ("x == 3", "comparisons"),
+    ],
+)
 def test_refusals(text, words):
     with pytest.raises(DocumentError, match=words):
         build_expression(text)

@@ -23,7 +23,6 @@ def _checked(tools):
     return tools.gradcheck.rows
 
 
-
 @pytest.fixture
 def wrong_mul(monkeypatch):
     """Multiplication sends back twice the right grad (backward and local agree, both wrong)."""
@@ -47,7 +46,11 @@ def test_badges_and_report_on_L(window, open_example):
     ids = open_example("expression.mgs")
     rows = _checked(tools)
     assert [(r.name, r.analytic, r.ok) for r in rows] == [
-        ("a", 6.0, True), ("b", -4.0, True), ("c", -2.0, True), ("f", 4.0, True)]
+        ("a", 6.0, True),
+        ("b", -4.0, True),
+        ("c", -2.0, True),
+        ("f", 4.0, True),
+    ]
     assert all(r.rel_error < 1e-8 for r in rows)
     marks = dict(tools.gradcheck.overlay.marks())
     assert set(marks) == {ids[k] for k in "abcf"}
@@ -122,7 +125,17 @@ def test_cli_gradcheck_exit_codes(capsys, wrong_mul):
 
 def test_cli_gradcheck_command_passes_on_an_example():
     done = subprocess.run(
-        [sys.executable, "-m", "mgstudio", "check", str(example_path("derivative.mgs")),
-         "--gradcheck"], capture_output=True, text=True, timeout=180)
+        [
+            sys.executable,
+            "-m",
+            "mgstudio",
+            "check",
+            str(example_path("derivative.mgs")),
+            "--gradcheck",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert done.returncode == 0, done.stderr
     assert "gradient check" in done.stdout and "MISMATCH" not in done.stdout

@@ -8,15 +8,22 @@ import pytest
 from mgstudio.app.learn import install
 from mgstudio.app.learn.lessons import LessonError, load_lessons, parse_lesson
 
-EXAMPLES = ["derivative.mgs", "expression.mgs", "expression.mgs", "neuron.mgs", "reuse.mgs",
-            "mlp", "neuron.mgs"]
+EXAMPLES = [
+    "derivative.mgs",
+    "expression.mgs",
+    "expression.mgs",
+    "neuron.mgs",
+    "reuse.mgs",
+    "mlp",
+    "neuron.mgs",
+]
+
 
 def _checked(tools):
     """Run the Gradient Check action and wait for its background task."""
     task = tools.check_gradients()
     assert task.wait()
     return tools.gradcheck.rows
-
 
 
 def test_lessons_follow_the_walkthrough_order():
@@ -120,7 +127,12 @@ def test_training_lessons_fill_in_the_training_settings(window):
     tools.open_lesson(5)  # the MLP
     cfg = controller.panel.config()
     assert (cfg.dataset, cfg.hidden, cfg.activation, cfg.lr, cfg.zero_grad) == (
-        "walkthrough", (4, 4), "tanh", 0.1, True)
+        "walkthrough",
+        (4, 4),
+        "tanh",
+        0.1,
+        True,
+    )
     assert controller.panel.preset.currentText() == "walkthrough"
     assert controller.settings_dock.isVisible()
     tools.open_lesson(6)  # the forgotten zero_grad
@@ -152,8 +164,10 @@ def test_no_stray_tab_bar_next_to_a_hidden_tab_group(qtbot, settings_path):
     install(window)
     window.show()
     qtbot.waitExposed(window)
-    on_screen = [[b.tabText(i) for i in range(b.count())]
-                 for b in window.findChildren(QTabBar)
-                 if b.isVisible() and b.geometry().top() >= 0 and b.count()]
+    on_screen = [
+        [b.tabText(i) for i in range(b.count())]
+        for b in window.findChildren(QTabBar)
+        if b.isVisible() and b.geometry().top() >= 0 and b.count()
+    ]
     assert on_screen == [["Backward", "Step-through", "Derivative", "Gradient Check"]]
     window.close()

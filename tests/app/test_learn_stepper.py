@@ -36,9 +36,11 @@ def test_install_is_idempotent_and_adds_menus(window, tools):
 def test_stepping_L_follows_the_walkthrough(window, tools, open_example):
     ids = open_example("expression.mgs")
     panel = tools.stepper
-    expected = [("L", [("d", -2.0), ("f", 4.0)]),
-                ("d", [("e", -2.0), ("c", -2.0)]),
-                ("e", [("a", 6.0), ("b", -4.0)])]
+    expected = [
+        ("L", [("d", -2.0), ("f", 4.0)]),
+        ("d", [("e", -2.0), ("c", -2.0)]),
+        ("e", [("a", 6.0), ("b", -4.0)]),
+    ]
     for node, contributions in expected:
         step = tools.step_once()
         assert tools.stepper.name_of(step.node) == node
@@ -172,11 +174,14 @@ def _expressions():
     def extend(inner):
         return st.one_of(
             st.tuples(inner, st.sampled_from(["+", "-", "*", "/"]), inner).map(
-                lambda t: f"({t[0]} {t[1]} {t[2]})"),
+                lambda t: f"({t[0]} {t[1]} {t[2]})"
+            ),
             st.tuples(inner, st.sampled_from(["**2", "**3"])).map(lambda t: f"({t[0]}){t[1]}"),
             st.tuples(st.sampled_from(["tanh", "sigmoid", "relu"]), inner).map(
-                lambda t: f"{t[0]}({t[1]})"),
+                lambda t: f"{t[0]}({t[1]})"
+            ),
         )
+
     return st.recursive(_LEAVES, extend, max_leaves=8)
 
 
@@ -250,9 +255,11 @@ def test_a_window_deleted_without_closing_lets_go_of_the_document(qtbot, setting
     doc = Document.load(example_path("expression.mgs"))
     win = MainWindow(document=doc, settings=StudioSettings())
     tools = install(win)
-    ours = [(doc.events.values_changed, tools.stepper._on_edit),
-            (doc.events.values_changed, tools.sweep._on_values),
-            (doc.events.node_changed, tools.gradcheck.overlay.follow)]
+    ours = [
+        (doc.events.values_changed, tools.stepper._on_edit),
+        (doc.events.values_changed, tools.sweep._on_values),
+        (doc.events.node_changed, tools.gradcheck.overlay.follow),
+    ]
     assert all(slot in signal for signal, slot in ours)
     win.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

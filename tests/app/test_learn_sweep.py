@@ -131,7 +131,12 @@ win.close()
 
 def test_matplotlib_backend_is_imported_when_the_pane_is_first_seen(tmp_path):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    done = subprocess.run([sys.executable, "-c", LAZY, str(tmp_path)], capture_output=True,
-                          text=True, timeout=180, env=env)
+    done = subprocess.run(
+        [sys.executable, "-c", LAZY, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=env,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "True", "True"]

@@ -27,13 +27,15 @@ def _file(path, n: int):
             wires.append({"src": f"n{i % leaves}", "dst": nid, "port": "b"})
         elif i % 20 == 0:
             wires.append({"src": f"n{i % leaves}", "dst": nid, "port": "exponent"})
-    path.write_text(json.dumps({"format": "mgstudio", "version": 1, "nodes": nodes,
-                                "wires": wires}))
+    path.write_text(
+        json.dumps({"format": "mgstudio", "version": 1, "nodes": nodes, "wires": wires})
+    )
     return path
 
 
 def test_opening_sorts_once_and_wires_items_without_a_repaint_per_port(
-        window, tmp_path, monkeypatch, errors):
+    window, tmp_path, monkeypatch, errors
+):
     path = _file(tmp_path / "big.mgs", 2000)
     calls = {"topo": 0, "wired": 0}
     topo, wired = Document._topo, NodeItem.set_port_wired
@@ -71,7 +73,8 @@ def test_opening_sorts_once_and_wires_items_without_a_repaint_per_port(
 
 
 def test_bulk_wires_have_the_curves_and_index_buckets_of_wires_made_one_by_one(
-        window, tmp_path, errors):
+    window, tmp_path, errors
+):
     from mgstudio.app.canvas.wire_index import WireIndex
 
     assert window.open_file(_file(tmp_path / "big.mgs", 2000), ask=False)

@@ -15,17 +15,23 @@ from mgstudio.app.canvas.scene import MAX_RECORDS_SHOWN
 
 
 def _file(path, n: int, stacked: bool):
-    nodes = [{"id": f"n{i}", "kind": "input", "value": 0.5,
-              "pos": [0.0, 0.0] if stacked else [380.0 * (i // 100), 90.0 * (i % 100)]}
-             for i in range(n)]
-    path.write_text(json.dumps({"format": "mgstudio", "version": 1, "nodes": nodes,
-                                "wires": []}))
+    nodes = [
+        {
+            "id": f"n{i}",
+            "kind": "input",
+            "value": 0.5,
+            "pos": [0.0, 0.0] if stacked else [380.0 * (i // 100), 90.0 * (i % 100)],
+        }
+        for i in range(n)
+    ]
+    path.write_text(json.dumps({"format": "mgstudio", "version": 1, "nodes": nodes, "wires": []}))
     return path
 
 
 @pytest.mark.parametrize("stacked", [False, True])
 def test_opening_switches_no_item_between_record_and_box(
-        window, tmp_path, monkeypatch, errors, stacked):
+    window, tmp_path, monkeypatch, errors, stacked
+):
     n = MAX_RECORDS_SHOWN + 500
     path = _file(tmp_path / "big.mgs", n, stacked)
     switches = []

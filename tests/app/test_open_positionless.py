@@ -26,8 +26,9 @@ def chain_file(path, n: int, pos=None, long_wires: bool = False):
             wires.append({"src": f"n{i - 1}", "dst": f"n{i}", "port": "a"})
             src = "n0" if long_wires else f"n{(i * 37) % leaves}"
             wires.append({"src": src, "dst": f"n{i}", "port": "b"})
-    path.write_text(json.dumps({"format": "mgstudio", "version": 1, "nodes": nodes,
-                                "wires": wires}))
+    path.write_text(
+        json.dumps({"format": "mgstudio", "version": 1, "nodes": nodes, "wires": wires})
+    )
     return path
 
 
@@ -48,8 +49,9 @@ def test_a_positionless_file_opens_laid_out(window, tmp_path, errors):
 
 
 def test_a_few_stacked_nodes_still_show_their_records(window, tmp_path):
-    assert window.open_file(chain_file(tmp_path / "few.mgs", 40, pos=lambda i: [0.0, 0.0]),
-                            ask=False)
+    assert window.open_file(
+        chain_file(tmp_path / "few.mgs", 40, pos=lambda i: [0.0, 0.0]), ask=False
+    )
     window.grab()
     scene = window.canvas.canvas_scene
     assert window.canvas.zoom() >= DETAIL_LOD and not scene.boxes_in_layer
@@ -58,8 +60,9 @@ def test_a_few_stacked_nodes_still_show_their_records(window, tmp_path):
 
 def test_thousands_of_stacked_nodes_are_drawn_as_boxes(window, tmp_path):
     n = MAX_RECORDS_SHOWN + 500
-    assert window.open_file(chain_file(tmp_path / "pile.mgs", n, pos=lambda i: [0.0, 0.0]),
-                            ask=False)
+    assert window.open_file(
+        chain_file(tmp_path / "pile.mgs", n, pos=lambda i: [0.0, 0.0]), ask=False
+    )
     window.grab()
     scene = window.canvas.canvas_scene
     assert window.canvas.zoom() >= DETAIL_LOD  # the pile fits at reading zoom...
@@ -77,8 +80,9 @@ def test_thousands_of_stacked_nodes_are_drawn_as_boxes(window, tmp_path):
 
 def test_opening_another_file_after_a_pile_replaces_every_item(window, tmp_path):
     n = MAX_RECORDS_SHOWN + 100
-    assert window.open_file(chain_file(tmp_path / "pile.mgs", n, pos=lambda i: [0.0, 0.0]),
-                            ask=False)
+    assert window.open_file(
+        chain_file(tmp_path / "pile.mgs", n, pos=lambda i: [0.0, 0.0]), ask=False
+    )
     window.grab()
     assert window.open_file(chain_file(tmp_path / "small.mgs", 10), ask=False)
     window.grab()
@@ -89,8 +93,12 @@ def test_opening_another_file_after_a_pile_replaces_every_item(window, tmp_path)
 def test_long_wires_take_a_few_buckets_each(window, tmp_path):
     """Wires from the first node to every other node of a wide grid: each lands in the
     grid level where its box covers at most MAX_CELLS buckets."""
-    path = chain_file(tmp_path / "wide.mgs", 4000, long_wires=True,
-                      pos=lambda i: [380.0 * (i // 40), 90.0 * (i % 40)])
+    path = chain_file(
+        tmp_path / "wide.mgs",
+        4000,
+        long_wires=True,
+        pos=lambda i: [380.0 * (i // 40), 90.0 * (i % 40)],
+    )
     assert window.open_file(path, ask=False)
     scene = window.canvas.canvas_scene
     wires = len(window.document.wires)

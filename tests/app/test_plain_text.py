@@ -68,8 +68,11 @@ def shown_texts(widgets=None) -> list[tuple[str, str]]:
 
 def misread(widgets=None) -> list[tuple[str, str]]:
     """Places where "PWN" is read without its tags: the markup was interpreted."""
-    return [(where, text) for where, text in shown_texts(widgets)
-            if text.count("PWN") != text.count(MARK)]
+    return [
+        (where, text)
+        for where, text in shown_texts(widgets)
+        if text.count("PWN") != text.count(MARK)
+    ]
 
 
 def test_the_walker_catches_rich_text(qtbot):
@@ -91,8 +94,13 @@ def boxes(monkeypatch):
     seen: list[list[tuple[str, str]]] = []
 
     def fake_exec(box):
-        seen.append([(w.objectName(), displayed(w.text(), w.textFormat()))
-                     for w in box.findChildren(QLabel) if w.text()])
+        seen.append(
+            [
+                (w.objectName(), displayed(w.text(), w.textFormat()))
+                for w in box.findChildren(QLabel)
+                if w.text()
+            ]
+        )
         box.done(0)
         return QMessageBox.StandardButton.Cancel.value
 
@@ -175,8 +183,7 @@ def test_every_widget_shows_user_text_literally(window, tmp_path, boxes, errors)
     window._recovery_box(Swap(tmp_path / "s.swap", 1, path, MARK, doc.to_json()))
     assert len(boxes) == 3
     for box in boxes:
-        problems += [(where, text) for where, text in box
-                     if text.count("PWN") != text.count(MARK)]
+        problems += [(where, text) for where, text in box if text.count("PWN") != text.count(MARK)]
     assert not problems, problems
     assert not errors
     window.undo_stack.setClean()
@@ -187,8 +194,9 @@ def test_html_in_the_format_field_is_shown_as_text(window, tmp_path, boxes):
     """The reported case: a heading and a live link inside "Can't open the file"."""
     html = "<h2>Big heading</h2><a href='https://example.com/'>click me</a>"
     path = tmp_path / "evil.mgs"
-    path.write_text(json.dumps({"format": html, "version": 1, "nodes": [], "wires": []}),
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps({"format": html, "version": 1, "nodes": [], "wires": []}), encoding="utf-8"
+    )
     window.show_error = window._error_box  # the real box, not the fixture's list
     assert not window.open_file(path)
     assert len(boxes) == 1

@@ -22,13 +22,16 @@ def _graph_file(tmp_path, x: float, op: str, constant: float | None = None):
     nodes = [{"id": "x", "kind": "input", "label": "x", "value": x, "pos": [0.0, 0.0]}]
     wires = [{"src": "x", "dst": "y", "port": "a"}]
     if constant is not None:
-        nodes.append({"id": "c", "kind": "constant", "label": "c", "value": constant,
-                      "pos": [0.0, 100.0]})
+        nodes.append(
+            {"id": "c", "kind": "constant", "label": "c", "value": constant, "pos": [0.0, 100.0]}
+        )
         wires.append({"src": "c", "dst": "y", "port": "b"})
     nodes.append({"id": "y", "kind": op, "label": "y", "pos": [400.0, 0.0]})
     path = tmp_path / "big.mgs"
-    path.write_text(json.dumps({"format": "mgstudio", "version": 1, "nodes": nodes,
-                                "wires": wires}), encoding="utf-8")
+    path.write_text(
+        json.dumps({"format": "mgstudio", "version": 1, "nodes": nodes, "wires": wires}),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -36,13 +39,17 @@ def _drawn(canvas) -> None:
     canvas.draw()  # a full draw: raises if the limits were unusable
 
 
-@pytest.mark.parametrize(("x", "op", "constant"), [
-    (705.0, "exp", None),     # exp(700..710): ~1e306, then inf past 709.78
-    (0.5, "mul", 1e308),      # x * 1e308 over 0.5 ± 5: beyond the float range on both sides
-    (1e308, "tanh", None),    # x itself beyond what an axis can show
-])
+@pytest.mark.parametrize(
+    ("x", "op", "constant"),
+    [
+        (705.0, "exp", None),  # exp(700..710): ~1e306, then inf past 709.78
+        (0.5, "mul", 1e308),  # x * 1e308 over 0.5 ± 5: beyond the float range on both sides
+        (1e308, "tanh", None),  # x itself beyond what an axis can show
+    ],
+)
 def test_derivative_pane_draws_huge_values_and_says_what_it_left_out(
-        qtbot, window, errors, tmp_path, x, op, constant):
+    qtbot, window, errors, tmp_path, x, op, constant
+):
     assert window.open_file(_graph_file(tmp_path, x, op, constant), ask=False), errors
     tools = install_learn(window)
     tools.show_sweep()
@@ -65,10 +72,12 @@ def test_derivative_pane_draws_huge_values_and_says_what_it_left_out(
 
 
 def test_training_on_inputs_spanning_the_float_range_keeps_the_plots_working(
-        qtbot, window, tmp_path):
+    qtbot, window, tmp_path
+):
     path = tmp_path / "huge.csv"
-    path.write_text("a,b,label\n-1e308,1e308,1\n1e308,-1e308,-1\n0,0,1\n1.5e308,2,-1\n",
-                    encoding="utf-8")
+    path.write_text(
+        "a,b,label\n-1e308,1e308,1\n1e308,-1e308,-1\n0,0,1\n1.5e308,2,-1\n", encoding="utf-8"
+    )
     ctl = install_training(window)
     ctl.panel.speed.setCurrentIndex(0)
     ctl.notices = []

@@ -22,6 +22,7 @@ def qt_dialogs(monkeypatch):
 def _when(find, act, log: list, what: str, tries: int = 300) -> None:
     """Once ``find()`` returns a widget, ``act(widget)``; polls from the event loop (the
     dialog runs its own, nested one)."""
+
     def poll(left=tries):
         widget = find()
         if widget is None:
@@ -31,6 +32,7 @@ def _when(find, act, log: list, what: str, tries: int = 300) -> None:
             QTimer.singleShot(10, lambda: poll(left - 1))
             return
         act(widget)
+
     QTimer.singleShot(0, poll)
 
 
@@ -42,6 +44,7 @@ def _modal(kind):
 def drive_save_dialog(folder, name: str, replace: bool | None, log: list) -> None:
     """Type ``name`` in the next save dialog and press Save; if it asks about replacing a
     file, record the question and answer Yes (``replace``) or No (then cancel the dialog)."""
+
     def type_name(dialog: QFileDialog):
         log.append(("suffix", dialog.defaultSuffix()))
         dialog.setDirectory(str(folder))

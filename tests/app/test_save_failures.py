@@ -36,8 +36,9 @@ def check_failed(window, errors, path, before, reason: str) -> None:
     assert sorted(p.name for p in path.parent.iterdir()) == [path.name]  # no stray temp file
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0,
-                    reason="root writes into read-only folders")
+@pytest.mark.skipif(
+    hasattr(os, "geteuid") and os.geteuid() == 0, reason="root writes into read-only folders"
+)
 def test_read_only_folder(window, saved, errors):
     path, before = saved
     os.chmod(path.parent, 0o500)
@@ -94,8 +95,11 @@ def test_a_folder_in_the_way(window, saved, errors, tmp_path):
 
 def test_after_a_failure_a_good_save_works(window, saved, errors, monkeypatch):
     path, _before = saved
-    monkeypatch.setattr(os, "replace", lambda *_a: (_ for _ in ()).throw(
-        OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))))
+    monkeypatch.setattr(
+        os,
+        "replace",
+        lambda *_a: (_ for _ in ()).throw(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))),
+    )
     assert not window.save()
     monkeypatch.undo()
     assert window.save()

@@ -67,8 +67,7 @@ class EditSession(RuleBasedStateMachine):
 
     def pick_ids(self, data, at_least: int = 1) -> list[str]:
         ids = list(self.doc.nodes)
-        return data.draw(st.lists(st.sampled_from(ids), min_size=at_least, max_size=4,
-                                  unique=True))
+        return data.draw(st.lists(st.sampled_from(ids), min_size=at_least, max_size=4, unique=True))
 
     def has_nodes(self) -> bool:
         return bool(self.window.document.nodes)
@@ -123,8 +122,9 @@ class EditSession(RuleBasedStateMachine):
     @rule(data=st.data(), dx=coords, dy=coords)
     def move(self, data, dx, dy):
         ids = self.pick_ids(data)
-        new = {nid: (self.doc.nodes[nid].pos[0] + dx, self.doc.nodes[nid].pos[1] + dy)
-               for nid in ids}
+        new = {
+            nid: (self.doc.nodes[nid].pos[0] + dx, self.doc.nodes[nid].pos[1] + dy) for nid in ids
+        }
         self.window.canvas.push(MoveNodesCommand(self.doc, new))
         for nid, pos in new.items():
             assert tuple(self.doc.nodes[nid].pos) == pytest.approx(pos)
@@ -149,8 +149,10 @@ class EditSession(RuleBasedStateMachine):
         QTest.keyClick(field, Qt.Key.Key_Return)
         assert self.doc.nodes[nid].value == x
 
-    @rule(n_inputs=st.integers(1, 3),
-          activation=st.sampled_from(["tanh", "relu", "sigmoid", "linear"]))
+    @rule(
+        n_inputs=st.integers(1, 3),
+        activation=st.sampled_from(["tanh", "relu", "sigmoid", "linear"]),
+    )
     def insert_neuron(self, n_inputs, activation):
         n = len(self.doc.nodes)
         ids = self.window.canvas.insert_neuron(n_inputs, activation)
@@ -225,8 +227,9 @@ class EditSession(RuleBasedStateMachine):
         doc, scene = self.doc, self.window.canvas.canvas_scene
         items = {it.node_id: it for it in scene.node_items()}
         assert set(items) == set(doc.nodes)
-        assert sorted((w.wire.src, w.wire.dst, w.wire.port) for w in scene.wire_items()) == \
-            sorted((w.src, w.dst, w.port) for w in doc.wires)
+        assert sorted((w.wire.src, w.wire.dst, w.wire.port) for w in scene.wire_items()) == sorted(
+            (w.src, w.dst, w.port) for w in doc.wires
+        )
         # paint the viewport as the screen would, then read what items hold without letting
         # them pull from the document (texts() would refresh a stale item first and so check
         # what it would show, not what it shows)
@@ -240,9 +243,10 @@ class EditSession(RuleBasedStateMachine):
             if item.stale and not item.sceneBoundingRect().intersects(on_screen):
                 continue  # off screen: it pulls its numbers when it is next shown
             # on screen (stale or not): what it holds is what the screen shows
-            assert item.held_texts()[1:] == [f"data {shown(None if v is None else v.data)}",
-                                             f"grad {shown(None if v is None else v.grad)}"], \
-                nid
+            assert item.held_texts()[1:] == [
+                f"data {shown(None if v is None else v.data)}",
+                f"grad {shown(None if v is None else v.grad)}",
+            ], nid
 
     @invariant()
     def nothing_went_wrong(self):
@@ -266,17 +270,25 @@ def test_random_edit_sessions(window, errors, tmp_path):
 
     def handler(kind, context, text):
         # the offscreen plugin's own notice about window hints is not about mgstudio
-        if kind not in (QtMsgType.QtDebugMsg, QtMsgType.QtInfoMsg) and \
-                "propagateSizeHints" not in text:
+        if (
+            kind not in (QtMsgType.QtDebugMsg, QtMsgType.QtInfoMsg)
+            and "propagateSizeHints" not in text
+        ):
             messages.append(f"{kind.name}: {text}")
 
     previous = qInstallMessageHandler(handler)
     EditSession.window, EditSession.errors, EditSession.qt_messages = window, errors, messages
     EditSession.folder = Path(tempfile.mkdtemp(dir=tmp_path))
     try:
-        run_state_machine_as_test(EditSession, settings=settings(
-            max_examples=2000 if LONG else 200, stateful_step_count=25 if LONG else 10,
-            deadline=None, suppress_health_check=list(HealthCheck)))
+        run_state_machine_as_test(
+            EditSession,
+            settings=settings(
+                max_examples=2000 if LONG else 200,
+                stateful_step_count=25 if LONG else 10,
+                deadline=None,
+                suppress_health_check=list(HealthCheck),
+            ),
+        )
     finally:
         qInstallMessageHandler(previous)
         EditSession.window = None

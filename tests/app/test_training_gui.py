@@ -54,8 +54,9 @@ def wait_state(qtbot, ctl, state: str, timeout: int = 10_000) -> None:
 def test_train_from_the_toolbar_updates_history_plot_and_progress(qtbot, training):
     use_preset(training, "micrograd-demo", steps=30)
     click(qtbot, training, "train")
-    qtbot.waitUntil(lambda: training.trainer is not None
-                    and len(training.trainer.history) == 30, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: training.trainer is not None and len(training.trainer.history) == 30, timeout=10_000
+    )
     wait_state(qtbot, training, "finished")
     history = training.trainer.history
     xs, ys = training.plots.loss_line.get_data()
@@ -268,8 +269,16 @@ def test_save_figure_writes_png(qtbot, training, tmp_path):
 def test_menu_and_shortcuts(training):
     menu = training.menu
     texts = [a.text() for a in menu.actions() if not a.isSeparator()]
-    assert texts == ["&Train", "&Pause", "S&tep", "&Reset", "Show &Network on Canvas",
-                     "Save &Figure…", "Training &Settings", "Training P&lots"]
+    assert texts == [
+        "&Train",
+        "&Pause",
+        "S&tep",
+        "&Reset",
+        "Show &Network on Canvas",
+        "Save &Figure…",
+        "Training &Settings",
+        "Training P&lots",
+    ]
     assert training.actions["train"].shortcut().toString() == "F5"
     assert training.actions["step"].shortcut().toString() == "F7"
     bar = training.window.menuBar().actions()
@@ -312,8 +321,9 @@ def test_divergence_message_box_is_not_modal(qtbot, window):
     use_preset(ctl, "micrograd-demo", lr=50.0, steps=50)
     ctl.train()
     wait_state(qtbot, ctl, "diverged")
-    boxes = [w for w in QApplication.topLevelWidgets()
-             if isinstance(w, QMessageBox) and w.isVisible()]
+    boxes = [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
+    ]
     assert len(boxes) == 1
     box = boxes[0]
     assert not box.isModal() and "diverged" in box.text()
@@ -379,8 +389,14 @@ def test_install_does_not_load_matplotlib(tmp_path):
         "w.undo_stack.setClean(); w.close()\n"
     )
     env = {**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env=env, timeout=120, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    )
     assert out.stdout.split() == ["False", "True"]
 
 
@@ -410,12 +426,10 @@ def test_settings_and_plots_share_the_right_column_as_tabs(qtbot, training):
     assert in_front(training.plots_dock) and not in_front(training.settings_dock)
     click(qtbot, training, "settings")
     assert training.window.tabifiedDockWidgets(training.plots_dock) == [training.settings_dock]
-    qtbot.waitUntil(lambda: in_front(training.settings_dock)
-                    and not in_front(training.plots_dock))
+    qtbot.waitUntil(lambda: in_front(training.settings_dock) and not in_front(training.plots_dock))
     training.train()  # a new run brings the plots to the front again
     wait_state(qtbot, training, "finished")
-    qtbot.waitUntil(lambda: in_front(training.plots_dock)
-                    and not in_front(training.settings_dock))
+    qtbot.waitUntil(lambda: in_front(training.plots_dock) and not in_front(training.settings_dock))
 
 
 def test_frames_blit_and_redraw_fully_only_when_the_loss_axis_grows(qtbot):

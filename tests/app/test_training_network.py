@@ -87,7 +87,8 @@ def test_the_network_follows_the_training(qtbot, training):
     assert training.sync.updates >= 1
     sample = training.trainer.dataset.X[net.sample]
     assert doc.value_of(net.score_id).data == pytest.approx(
-        training.trainer.predict(sample[None, :])[0], rel=1e-12, abs=1e-12)
+        training.trainer.predict(sample[None, :])[0], rel=1e-12, abs=1e-12
+    )
     assert doc.grads_current
 
 
@@ -102,8 +103,9 @@ def test_a_network_shown_after_a_finished_run_follows_the_next_run(qtbot, traini
     training.train()
     qtbot.waitUntil(lambda: training.state == "finished")
     assert training.trainer.step_count == 25
-    np.testing.assert_array_equal([net.document.nodes[i].value for i in net.param_ids],
-                                  training.trainer.snapshot().params)
+    np.testing.assert_array_equal(
+        [net.document.nodes[i].value for i in net.param_ids], training.trainer.snapshot().params
+    )
 
 
 def test_another_document_ends_the_following(qtbot, training):
@@ -152,8 +154,14 @@ def test_apply_params_refuses_non_finite():
 
 CONFIGS = st.builds(
     lambda dataset, hidden, activation, loss, seed: TrainConfig(
-        dataset=dataset, samples=8, hidden=hidden, activation=activation, loss=loss,
-        lr=0.01, seed=seed),
+        dataset=dataset,
+        samples=8,
+        hidden=hidden,
+        activation=activation,
+        loss=loss,
+        lr=0.01,
+        seed=seed,
+    ),
     st.sampled_from(["walkthrough", "xor", "moons"]),
     st.lists(st.integers(2, 3), max_size=2).map(tuple),
     st.sampled_from(["relu", "tanh", "linear"]),
@@ -169,13 +177,15 @@ def test_network_document_matches_any_small_mlp(cfg, sample, steps):
     trainer.run(steps)
     net = build_network_document(trainer, sample, use_dot=False)
     doc = net.document
-    assert len(doc.nodes) == node_count(trainer.dataset.n_inputs, cfg.hidden, cfg.activation,
-                                        cfg.final_activation, cfg.loss)
+    assert len(doc.nodes) == node_count(
+        trainer.dataset.n_inputs, cfg.hidden, cfg.activation, cfg.final_activation, cfg.loss
+    )
     x, y = trainer.dataset.X[sample], trainer.dataset.y[sample]
     score = doc.value_of(net.score_id).data
     assert score == pytest.approx(trainer.predict(x[None, :])[0], rel=1e-9, abs=1e-12)
-    assert doc.value_of(net.loss_id).data == pytest.approx(sample_loss(cfg.loss, score, y),
-                                                           rel=1e-12, abs=1e-12)
+    assert doc.value_of(net.loss_id).data == pytest.approx(
+        sample_loss(cfg.loss, score, y), rel=1e-12, abs=1e-12
+    )
 
 
 @given(st.lists(st.integers(2, 256), max_size=8))
@@ -185,8 +195,9 @@ def test_parse_hidden_round_trips(widths):
     assert parse_hidden(text.replace(" ", "")) == tuple(widths)
 
 
-@pytest.mark.parametrize("text", ["16,,16", "a", "16;16", "0", "1", "4,1", "257", "-1",
-                                  "2,2,2,2,2,2,2,2,2"])
+@pytest.mark.parametrize(
+    "text", ["16,,16", "a", "16;16", "0", "1", "4,1", "257", "-1", "2,2,2,2,2,2,2,2,2"]
+)
 def test_parse_hidden_refuses(text):
     with pytest.raises(ConfigError):
         parse_hidden(text)
@@ -196,7 +207,6 @@ def test_neurons_and_constants_carry_names():
     trainer = Trainer(preset("micrograd-demo", hidden=(3, 2)))
     net = build_network_document(trainer, 4)
     labels = {n.label for n in net.document.nodes.values()}
-    assert {"L1.N1", "L1.N3", "L2.N2", "score", "loss of sample 4", "1", "-y", "x1",
-            "x2"} <= labels
+    assert {"L1.N1", "L1.N3", "L2.N2", "score", "loss of sample 4", "1", "-y", "x1", "x2"} <= labels
     walk = build_network_document(Trainer(preset("walkthrough")), 0)
     assert "y" in {n.label for n in walk.document.nodes.values()}

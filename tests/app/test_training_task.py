@@ -121,8 +121,9 @@ def test_the_canvas_loss_is_labelled_as_one_samples(qtbot, training):
     assert loss.label == "loss of sample 2"
     training.step()
     qtbot.waitUntil(lambda: training.trainer.step_count == 1)
-    qtbot.waitUntil(lambda: "loss (all 4 samples)"
-                    in training.window.statusBar().currentMessage(), timeout=5000)
+    qtbot.waitUntil(
+        lambda: "loss (all 4 samples)" in training.window.statusBar().currentMessage(), timeout=5000
+    )
     assert training.window.output_label.text().startswith("loss of sample 2 = ")
 
 
@@ -134,8 +135,9 @@ def test_step_label_clears_the_map_title_in_a_short_pane(qtbot, training, height
     wait_state(qtbot, training, "finished")
     plots = training.plots
     plots.canvas.resize(420, height)
-    qtbot.waitUntil(lambda: abs(plots.figure.bbox.height - height
-                                * plots.canvas.devicePixelRatioF()) < 2)
+    qtbot.waitUntil(
+        lambda: abs(plots.figure.bbox.height - height * plots.canvas.devicePixelRatioF()) < 2
+    )
     plots._fit_margins()
     plots.canvas.draw()
     renderer = plots.canvas.get_renderer()

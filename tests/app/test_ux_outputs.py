@@ -30,9 +30,12 @@ def panels_output(window, tools) -> dict[str, str]:
 def test_paste_keeps_the_output_in_every_panel(window, open_example, qtbot):
     tools = install(window)
     ids = open_example("neuron.mgs")
-    assert panels_output(window, tools) == {"backward": "Automatic (tanh 'o')",
-                                            "stepper": "Automatic (o)", "sweep": "o",
-                                            "status": "o"}
+    assert panels_output(window, tools) == {
+        "backward": "Automatic (tanh 'o')",
+        "stepper": "Automatic (o)",
+        "sweep": "o",
+        "status": "o",
+    }
     window.canvas.select_ids(list(window.document.nodes))
     window.actions["copy"].trigger()
     window.actions["paste"].trigger()
@@ -49,8 +52,12 @@ def test_a_cut_wire_gives_the_same_answer_everywhere(window, open_example):
     doc = window.document
     window.undo_stack.push(DisconnectCommand(doc, doc.inputs_of(ids["o"])["a"]))
     seen = panels_output(window, tools)
-    assert seen == {"backward": "Automatic (add 'n')", "stepper": "Automatic (n)",
-                    "sweep": "n", "status": "n"}
+    assert seen == {
+        "backward": "Automatic (add 'n')",
+        "stepper": "Automatic (n)",
+        "sweep": "n",
+        "status": "n",
+    }
     window.undo_stack.undo()
     assert panels_output(window, tools)["backward"] == "Automatic (tanh 'o')"
 
@@ -71,8 +78,7 @@ def test_backward_says_why_it_did_nothing(window, open_example):
     assert "the graph is empty" in window.statusBar().currentMessage()
 
 
-def test_choosing_an_output_is_an_undoable_edit_that_autosave_keeps(window, open_example,
-                                                                   tmp_path):
+def test_choosing_an_output_is_an_undoable_edit_that_autosave_keeps(window, open_example, tmp_path):
     ids = open_example("neuron.mgs")
     saver = window.enable_autosave(tmp_path)
     combo = window.backward_panel.output_combo

@@ -97,7 +97,7 @@ def test_paste_with_the_mouse_elsewhere_goes_below_the_original(window, open_exa
     assert doc.nodes[first].pos[0] == x and doc.nodes[first].pos[1] > y + 60
     assert doc.nodes[second].pos[1] > doc.nodes[first].pos[1] + 60  # no pile either
     rects = [canvas.item_for(n).sceneBoundingRect() for n in (ids["a"], first, second)]
-    assert not any(r.intersects(s) for i, r in enumerate(rects) for s in rects[i + 1:])
+    assert not any(r.intersects(s) for i, r in enumerate(rects) for s in rects[i + 1 :])
 
 
 # --- Escape gives up a bad number ------------------------------------------------------------

@@ -54,19 +54,21 @@ def test_menus_and_standard_shortcuts(window):
     titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
     assert titles == ["File", "Edit", "View", "Graph", "Help"]
     a = window.actions
-    for name, key in (("new", QKeySequence.StandardKey.New),
-                      ("open", QKeySequence.StandardKey.Open),
-                      ("save", QKeySequence.StandardKey.Save),
-                      ("save_as", QKeySequence.StandardKey.SaveAs),
-                      ("undo", QKeySequence.StandardKey.Undo),
-                      ("redo", QKeySequence.StandardKey.Redo),
-                      ("cut", QKeySequence.StandardKey.Cut),
-                      ("copy", QKeySequence.StandardKey.Copy),
-                      ("paste", QKeySequence.StandardKey.Paste),
-                      ("delete", QKeySequence.StandardKey.Delete),
-                      ("select_all", QKeySequence.StandardKey.SelectAll),
-                      ("zoom_in", QKeySequence.StandardKey.ZoomIn),
-                      ("zoom_out", QKeySequence.StandardKey.ZoomOut)):
+    for name, key in (
+        ("new", QKeySequence.StandardKey.New),
+        ("open", QKeySequence.StandardKey.Open),
+        ("save", QKeySequence.StandardKey.Save),
+        ("save_as", QKeySequence.StandardKey.SaveAs),
+        ("undo", QKeySequence.StandardKey.Undo),
+        ("redo", QKeySequence.StandardKey.Redo),
+        ("cut", QKeySequence.StandardKey.Cut),
+        ("copy", QKeySequence.StandardKey.Copy),
+        ("paste", QKeySequence.StandardKey.Paste),
+        ("delete", QKeySequence.StandardKey.Delete),
+        ("select_all", QKeySequence.StandardKey.SelectAll),
+        ("zoom_in", QKeySequence.StandardKey.ZoomIn),
+        ("zoom_out", QKeySequence.StandardKey.ZoomOut),
+    ):
         bindings = QKeySequence.keyBindings(key)
         assert bindings, name
         assert a[name].shortcuts()[: len(bindings)] == bindings, name
@@ -136,8 +138,10 @@ def test_bad_value_text_shows_a_message_and_changes_nothing(window, open_example
     ins = window.inspector
     depth = window.undo_stack.count()
     with qtbot.waitSignal(ins.message) as blocker:
-        commit(ins.data_edit, bad, qtbot) if bad else (ins.data_edit.clear(),
-                                                      ins.data_edit.editingFinished.emit())
+        commit(ins.data_edit, bad, qtbot) if bad else (
+            ins.data_edit.clear(),
+            ins.data_edit.editingFinished.emit(),
+        )
     assert blocker.args[0]
     assert ins.error.isVisibleTo(ins) and ins.error.text()
     assert window.document.nodes[ids["w1"]].value == -3.0
@@ -313,8 +317,7 @@ def test_recent_files_menu(window, tmp_path):
     assert str(paths[1]) not in window.settings.recent_files()
 
 
-def test_bad_file_shows_the_error_and_keeps_the_document(window, open_example, tmp_path,
-                                                         errors):
+def test_bad_file_shows_the_error_and_keeps_the_document(window, open_example, tmp_path, errors):
     ids = open_example("neuron.mgs")
     bad = tmp_path / "bad.mgs"
     bad.write_text('{"format": "mgstudio", "version": 1, "nodes": [{"id": 3}]}')
@@ -342,9 +345,11 @@ def test_unsaved_changes_prompt(window, open_example, monkeypatch, tmp_path, ans
     window.canvas.select_node(ids["x1"])
     window.inspector.set_value(7.0)
     asked = []
-    buttons = {"cancel": QMessageBox.StandardButton.Cancel,
-               "discard": QMessageBox.StandardButton.Discard,
-               "save": QMessageBox.StandardButton.Save}
+    buttons = {
+        "cancel": QMessageBox.StandardButton.Cancel,
+        "discard": QMessageBox.StandardButton.Discard,
+        "save": QMessageBox.StandardButton.Save,
+    }
 
     def fake_ask(parent, icon, title, text, *args):
         asked.append(text)
@@ -403,6 +408,7 @@ def test_examples_menu_opens_each_example(window):
 # --- dialogs, palette, export ----------------------------------------------------------------
 def _drive_dialog(qtbot, fill):
     """Run ``fill(dialog)`` on the next modal dialog once it is shown."""
+
     def later():
         dialog = QApplication.activeModalWidget()
         if dialog is None:
@@ -494,8 +500,9 @@ def test_export_picture(window, open_example, tmp_path, suffix):
     assert data.startswith(b"\x89PNG") if suffix == "png" else b"<svg" in data[:2000]
 
 
-def test_export_picture_without_graphviz_draws_the_canvas(window, open_example, tmp_path,
-                                                          monkeypatch):
+def test_export_picture_without_graphviz_draws_the_canvas(
+    window, open_example, tmp_path, monkeypatch
+):
     from mgstudio.document import graphviz_io
 
     def missing(*_a, **_k):
@@ -556,8 +563,6 @@ def test_dark_theme_palette(qapp):
         qapp.setPalette(before)
 
 
-
-
 def test_leaving_the_field_after_an_edit_adds_no_second_step(window, open_example, qtbot):
     ids = open_example("neuron.mgs")
     window.canvas.select_node(ids["w2"])
@@ -587,8 +592,7 @@ def test_errors_use_a_message_box_by_default(qtbot, settings_path, monkeypatch, 
     from mgstudio.app.settings import StudioSettings
 
     shown = []
-    monkeypatch.setattr(plain, "ask",
-                        lambda parent, icon, title, text, *a: shown.append(text))
+    monkeypatch.setattr(plain, "ask", lambda parent, icon, title, text, *a: shown.append(text))
     win = MainWindow(settings=StudioSettings())
     qtbot.addWidget(win)
     assert not win.open_file(tmp_path / "nothing-here.mgs")
@@ -610,9 +614,13 @@ def test_open_asks_about_unsaved_changes(window, open_example, monkeypatch, tmp_
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(text=st.one_of(st.text(max_size=12),
-                      st.floats(allow_nan=True, allow_infinity=True).map(repr),
-                      st.integers(min_value=-10**400, max_value=10**400).map(str)))
+@given(
+    text=st.one_of(
+        st.text(max_size=12),
+        st.floats(allow_nan=True, allow_infinity=True).map(repr),
+        st.integers(min_value=-(10**400), max_value=10**400).map(str),
+    )
+)
 def test_any_typed_text_sets_the_number_or_explains(window, text):
     from mgstudio.app.canvas.numbers import parse_number
 

@@ -50,8 +50,13 @@ def in_front(dock) -> bool:  # a tab behind another stays "visible", moved out o
 
 
 def top_toolbars(win) -> list[QToolBar]:
-    return [tb for tb in win.findChildren(QToolBar) if tb.parent() is win
-            and win.toolBarArea(tb) == Qt.ToolBarArea.TopToolBarArea and tb.isVisible()]
+    return [
+        tb
+        for tb in win.findChildren(QToolBar)
+        if tb.parent() is win
+        and win.toolBarArea(tb) == Qt.ToolBarArea.TopToolBarArea
+        and tb.isVisible()
+    ]
 
 
 def node_rect_in_view(win, nid):
@@ -106,9 +111,10 @@ def test_a_layout_saved_by_another_version_is_not_restored(studio, qtbot):
 
 def test_view_reset_layout_puts_every_panel_back(studio, qtbot):
     win = studio()
-    default = {d.objectName(): (in_front(d), win.dockWidgetArea(d))
-               for d in (win.palette_dock, win.inspector_dock, win.backward_dock,
-                         win.training.plots_dock)}
+    default = {
+        d.objectName(): (in_front(d), win.dockWidgetArea(d))
+        for d in (win.palette_dock, win.inspector_dock, win.backward_dock, win.training.plots_dock)
+    }
     win.palette_dock.hide()
     win.inspector_dock.setFloating(True)
     win.removeDockWidget(win.training.plots_dock)
@@ -118,9 +124,20 @@ def test_view_reset_layout_puts_every_panel_back(studio, qtbot):
     action = next(a for a in win.menus["view"].actions() if a.objectName() == "reset_layout")
     assert action.text() == "&Reset Layout"
     action.trigger()
-    qtbot.waitUntil(lambda: {d.objectName(): (in_front(d), win.dockWidgetArea(d))
-                             for d in (win.palette_dock, win.inspector_dock,
-                                       win.backward_dock, win.training.plots_dock)} == default)
+    qtbot.waitUntil(
+        lambda: (
+            {
+                d.objectName(): (in_front(d), win.dockWidgetArea(d))
+                for d in (
+                    win.palette_dock,
+                    win.inspector_dock,
+                    win.backward_dock,
+                    win.training.plots_dock,
+                )
+            }
+            == default
+        )
+    )
     assert not win.inspector_dock.isFloating()
     assert window_layout.layout_problems(win) == []
     assert "reset" in win.statusBar().currentMessage().lower()
@@ -177,9 +194,16 @@ def test_readable_view_follows_resizes_until_the_learner_zooms(studio, qtbot):
     out = win.document.default_output()
     assert view.viewport().rect().contains(node_rect_in_view(win, out))
     pos = QPointF(view.viewport().rect().center())
-    wheel = QWheelEvent(pos, QPointF(view.viewport().mapToGlobal(pos.toPoint())), QPoint(0, 0),
-                        QPoint(0, -240), Qt.MouseButton.NoButton,
-                        Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    wheel = QWheelEvent(
+        pos,
+        QPointF(view.viewport().mapToGlobal(pos.toPoint())),
+        QPoint(0, 0),
+        QPoint(0, -240),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
     QApplication.sendEvent(view.viewport(), wheel)
     zoomed = view.zoom()
     assert zoomed < READABLE_ZOOM  # the learner zoomed out: their choice
@@ -294,8 +318,7 @@ def test_an_expression_error_opens_under_the_box_without_widening_the_toolbar(st
 def _contrast(icon, background) -> float:
     """Lightness difference (0..255) between an icon's opaque pixels and the background."""
     image = icon.pixmap(QSize(20, 20)).toImage()
-    values = [image.pixelColor(x, y) for x in range(image.width())
-              for y in range(image.height())]
+    values = [image.pixelColor(x, y) for x in range(image.width()) for y in range(image.height())]
     ink = [c.lightness() for c in values if c.alpha() > 160]
     assert ink, "an empty icon"
     return abs(sum(ink) / len(ink) - background.lightness())
@@ -316,11 +339,13 @@ def test_view_theme_is_remembered_and_every_icon_reads(studio, qtbot, qapp, rest
     from mgstudio.app.theme import is_dark
 
     win = studio()
-    menu = next(a.menu() for a in win.menus["view"].actions()
-                if a.menu() is not None and a.menu().objectName() == "theme_menu")
+    menu = next(
+        a.menu()
+        for a in win.menus["view"].actions()
+        if a.menu() is not None and a.menu().objectName() == "theme_menu"
+    )
     assert [a.text() for a in menu.actions()] == ["&System", "&Light", "&Dark"]
-    themed = [a for a in win.findChildren(type(win.actions["new"]))
-              if a.property(ICON_PROPERTY)]
+    themed = [a for a in win.findChildren(type(win.actions["new"])) if a.property(ICON_PROPERTY)]
     names = {a.objectName() for a in themed}
     assert {"training_train", "training_step", "training_settings", "step_all"} <= names
     for choice, dark in (("dark", True), ("light", False)):
@@ -357,7 +382,8 @@ def test_black_in_an_svg_follows_the_palette(qapp, tmp_path, monkeypatch, restor
 
     (tmp_path / "blackdot.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24">'
-        '<rect x="2" y="2" width="20" height="20" fill="#000000"/></svg>')
+        '<rect x="2" y="2" width="20" height="20" fill="#000000"/></svg>'
+    )
     monkeypatch.setattr(icons, "ICONS_DIR", tmp_path)
     apply_theme(qapp, "dark")
     dark = icons.icon("blackdot").pixmap(QSize(20, 20)).toImage().pixelColor(10, 10)

@@ -7,8 +7,9 @@ from hypothesis import strategies as st
 
 from mgstudio.app.canvas.wire_index import WireIndex
 
-coords = st.one_of(st.floats(-5000, 5000), st.floats(-1e300, 1e300),
-                   st.sampled_from([0.0, 511.9, 512.0, -512.0]))
+coords = st.one_of(
+    st.floats(-5000, 5000), st.floats(-1e300, 1e300), st.sampled_from([0.0, 511.9, 512.0, -512.0])
+)
 
 
 @st.composite
@@ -28,8 +29,11 @@ def _meets(box, rect) -> bool:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(boxes(), max_size=25), st.lists(st.tuples(st.integers(0, 24), boxes()),
-                                                max_size=10), boxes())
+@given(
+    st.lists(boxes(), max_size=25),
+    st.lists(st.tuples(st.integers(0, 24), boxes()), max_size=10),
+    boxes(),
+)
 def test_candidates_cover_every_wire_that_meets_the_rectangle(start, moves, rect):
     index = WireIndex()
     wires = [_Wire(b) for b in start]

@@ -12,8 +12,7 @@ from mgstudio.app.commands import MoveNodesCommand, SetValueCommand
 
 
 def _close(a: QColor, b: QColor, tol: int = 40) -> bool:
-    return (abs(a.red() - b.red()) + abs(a.green() - b.green())
-            + abs(a.blue() - b.blue())) <= tol
+    return (abs(a.red() - b.red()) + abs(a.green() - b.green()) + abs(a.blue() - b.blue())) <= tol
 
 
 def _pixel(canvas, scene_pos: QPointF) -> QColor:
@@ -32,9 +31,11 @@ def wire_strokes(monkeypatch) -> list:
     """The scene rectangles the wire layer redraws from now on."""
     rects = []
     original = CanvasScene.paint_wires
-    monkeypatch.setattr(CanvasScene, "paint_wires",
-                        lambda self, *args, **kw: (rects.append(args[1]),
-                                                   original(self, *args, **kw)))
+    monkeypatch.setattr(
+        CanvasScene,
+        "paint_wires",
+        lambda self, *args, **kw: (rects.append(args[1]), original(self, *args, **kw)),
+    )
     return rects
 
 
@@ -132,8 +133,7 @@ def test_item_index_finds_only_what_is_near(canvas, doc):
     assert scene.sceneRect().contains(canvas.item_for(far).sceneBoundingRect())
 
 
-def test_a_new_number_repaints_to_the_same_pixels_as_a_fresh_paint(canvas, doc, undo_stack,
-                                                                    pair):
+def test_a_new_number_repaints_to_the_same_pixels_as_a_fresh_paint(canvas, doc, undo_stack, pair):
     """The value cells are repainted alone into each node's cached picture: the result must
     be what painting everything afresh gives."""
     a, t = pair
@@ -147,10 +147,13 @@ def test_a_new_number_repaints_to_the_same_pixels_as_a_fresh_paint(canvas, doc, 
     fresh = canvas.viewport().grab().toImage()
     assert partial.size() == fresh.size()
     # antialiased outlines drawn under a clip may differ in a corner pixel or two, no more
-    off = [max(abs(a.red() - b.red()), abs(a.green() - b.green()), abs(a.blue() - b.blue()))
-           for y in range(fresh.height()) for x in range(0, fresh.width())
-           if partial.pixel(x, y) != fresh.pixel(x, y)
-           for a, b in [(QColor(partial.pixel(x, y)), QColor(fresh.pixel(x, y)))]]
+    off = [
+        max(abs(a.red() - b.red()), abs(a.green() - b.green()), abs(a.blue() - b.blue()))
+        for y in range(fresh.height())
+        for x in range(0, fresh.width())
+        if partial.pixel(x, y) != fresh.pixel(x, y)
+        for a, b in [(QColor(partial.pixel(x, y)), QColor(fresh.pixel(x, y)))]
+    ]
     assert len(off) <= 8 and max(off, default=0) <= 60, (len(off), max(off, default=0))
 
 
@@ -178,10 +181,14 @@ def _hover(canvas, scene_pos: QPointF) -> None:
     from PySide6.QtWidgets import QApplication
 
     local = QPointF(canvas.mapFromScene(scene_pos))
-    event = QMouseEvent(QEvent.Type.MouseMove, local,
-                        QPointF(canvas.viewport().mapToGlobal(local.toPoint())),
-                        Qt.MouseButton.NoButton, Qt.MouseButton.NoButton,
-                        Qt.KeyboardModifier.NoModifier)
+    event = QMouseEvent(
+        QEvent.Type.MouseMove,
+        local,
+        QPointF(canvas.viewport().mapToGlobal(local.toPoint())),
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     QApplication.sendEvent(canvas.viewport(), event)
 
 
@@ -216,7 +223,8 @@ def far(canvas, doc, pair):
 
 
 def test_far_zoom_boxes_come_from_the_layer_and_follow_tint_moves_and_selection(
-        canvas, doc, undo_stack, far):
+    canvas, doc, undo_stack, far
+):
     a, t = far
     scene = canvas.canvas_scene
     item = canvas.item_for(t)
@@ -236,8 +244,11 @@ def test_far_zoom_boxes_come_from_the_layer_and_follow_tint_moves_and_selection(
     canvas.select_ids([t])
     box = canvas.mapFromScene(item.box_rect()).boundingRect()
     image = canvas.viewport().grab().toImage()
-    outline = [image.pixelColor(x, y) for y in range(box.top() - 1, box.top() + 2)
-               for x in range(box.left() + 2, box.right() - 2)]
+    outline = [
+        image.pixelColor(x, y)
+        for y in range(box.top() - 1, box.top() + 2)
+        for x in range(box.left() + 2, box.right() - 2)
+    ]
     assert any(_close(c, scene.style.colors.selected, tol=80) for c in outline)
 
 
@@ -257,8 +268,9 @@ def test_exporting_while_zoomed_out_draws_the_records(canvas, far, tmp_path, mon
 
     labels = []
     original = NodeItem._paint_label
-    monkeypatch.setattr(NodeItem, "_paint_label",
-                        lambda self, p: (labels.append(self.node_id), original(self, p)))
+    monkeypatch.setattr(
+        NodeItem, "_paint_label", lambda self, p: (labels.append(self.node_id), original(self, p))
+    )
     render_scene(canvas.canvas_scene, tmp_path / "far.png", "png")
     assert sorted(labels) == sorted(far)
     assert canvas.item_for(far[1]).boxed  # and the view is back to boxes
@@ -266,8 +278,7 @@ def test_exporting_while_zoomed_out_draws_the_records(canvas, far, tmp_path, mon
 
 def _differing_pixels(a: QImage, b: QImage) -> int:
     assert a.size() == b.size()
-    return sum(a.pixel(x, y) != b.pixel(x, y)
-               for y in range(a.height()) for x in range(a.width()))
+    return sum(a.pixel(x, y) != b.pixel(x, y) for y in range(a.height()) for x in range(a.width()))
 
 
 @pytest.mark.parametrize("zoom", [1.0, 0.8, 1.5, 0.3])
@@ -291,8 +302,7 @@ def test_a_panned_layer_equals_a_fresh_layer(canvas, pair, zoom, dx, dy):
     assert _differing_pixels(panned, fresh) == 0
 
 
-def test_a_wire_edit_redraws_to_the_same_pixels_as_a_fresh_layer(canvas, doc, undo_stack,
-                                                                   pair):
+def test_a_wire_edit_redraws_to_the_same_pixels_as_a_fresh_layer(canvas, doc, undo_stack, pair):
     """Moving a node redraws the rectangles its wires left and took (grid included): no
     misaligned grid patch or leftover line fragment may remain."""
     a, t = pair

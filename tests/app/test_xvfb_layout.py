@@ -24,11 +24,14 @@ MISSING = [t for t in TOOLS if shutil.which(t) is None]
 
 pytestmark = [
     pytest.mark.xvfb,
-    pytest.mark.skipif(bool(MISSING), reason=f"needs {', '.join(MISSING)} (a real X server "
-                       "and window manager) to test the layout"),
+    pytest.mark.skipif(
+        bool(MISSING),
+        reason=f"needs {', '.join(MISSING)} (a real X server "
+        "and window manager) to test the layout",
+    ),
 ]
 
-DRIVER = r'''
+DRIVER = r"""
 import json, sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDockWidget, QToolBar
@@ -78,7 +81,7 @@ def install(window):
 
 launch.install_tools = install
 sys.exit(launch.main(sys.argv[2:]))
-'''
+"""
 
 
 class XSession:
@@ -87,9 +90,11 @@ class XSession:
     def __init__(self, tmp_path: Path, size: str):
         self.tmp = tmp_path
         read, write = os.pipe()
-        self.xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0",
-                                      f"{size}x24", "-nolisten", "tcp"], pass_fds=(write,),
-                                     stderr=subprocess.DEVNULL)
+        self.xvfb = subprocess.Popen(
+            ["Xvfb", "-displayfd", str(write), "-screen", "0", f"{size}x24", "-nolisten", "tcp"],
+            pass_fds=(write,),
+            stderr=subprocess.DEVNULL,
+        )
         os.close(write)
         with os.fdopen(read) as f:
             number = f.readline().strip()
@@ -97,29 +102,38 @@ class XSession:
             self.xvfb.kill()
             pytest.skip("Xvfb did not start")
         self.env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
-        self.env.update(DISPLAY=f":{number}", XDG_CONFIG_HOME=str(tmp_path / "config"),
-                        MGSTUDIO_AUTOSAVE_DIR=str(tmp_path / "autosave"),
-                        # this checkout's mgstudio, also for the driver outside it
-                        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT),
-                                                                os.environ.get("PYTHONPATH")])))
-        self.wm = subprocess.Popen(["openbox"], env=self.env, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)
+        self.env.update(
+            DISPLAY=f":{number}",
+            XDG_CONFIG_HOME=str(tmp_path / "config"),
+            MGSTUDIO_AUTOSAVE_DIR=str(tmp_path / "autosave"),
+            # this checkout's mgstudio, also for the driver outside it
+            PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        )
+        self.wm = subprocess.Popen(
+            ["openbox"], env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         time.sleep(1.0)  # openbox takes the screen before the first window maps
         self.driver = tmp_path / "driver.py"
         self.driver.write_text(DRIVER)
         self.runs = 0
 
     def xdotool(self, *args: str) -> str:
-        return subprocess.run(["xdotool", *args], env=self.env, capture_output=True,
-                              text=True, timeout=30).stdout.strip()
+        return subprocess.run(
+            ["xdotool", *args], env=self.env, capture_output=True, text=True, timeout=30
+        ).stdout.strip()
 
     def launch(self):
         """Start the studio; returns (process, report of its settled layout)."""
         self.runs += 1
         out = self.tmp / f"report{self.runs}.json"
-        proc = subprocess.Popen([sys.executable, str(self.driver), str(out)], cwd=ROOT,
-                                env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True)
+        proc = subprocess.Popen(
+            [sys.executable, str(self.driver), str(out)],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         return proc, self._wait_report(proc, out)
 
     def _wait_report(self, proc, out: Path, timeout: float = 90.0) -> dict:
@@ -134,13 +148,17 @@ class XSession:
         raise AssertionError("the studio never reported its layout")
 
     def window(self) -> str:
-        return self.xdotool("search", "--sync", "--onlyvisible", "--name", "mgstudio$")\
-            .splitlines()[0]
+        return self.xdotool(
+            "search", "--sync", "--onlyvisible", "--name", "mgstudio$"
+        ).splitlines()[0]
 
     def geometry(self, wid: str) -> dict[str, int]:
         shell = self.xdotool("getwindowgeometry", "--shell", wid)
-        return {k: int(v) for k, v in (line.split("=") for line in shell.splitlines())
-                if k in ("X", "Y", "WIDTH", "HEIGHT")}
+        return {
+            k: int(v)
+            for k, v in (line.split("=") for line in shell.splitlines())
+            if k in ("X", "Y", "WIDTH", "HEIGHT")
+        }
 
     def maximize_by_title_bar(self, wid: str, report: dict) -> None:
         """Double-click the title bar openbox draws above the window, as a learner does
@@ -148,8 +166,7 @@ class XSession:
         frame, client = report["frame"], report["client"]
         screen_width = report["available"][2]
         x, y = frame[0] + frame[2] // 2, (frame[1] + client[1]) // 2
-        self.xdotool("mousemove", str(x), str(y), "click", "--repeat", "2", "--delay", "80",
-                     "1")
+        self.xdotool("mousemove", str(x), str(y), "click", "--repeat", "2", "--delay", "80", "1")
         end = time.monotonic() + 15
         while time.monotonic() < end and self.geometry(wid)["WIDTH"] < screen_width:
             time.sleep(0.2)
@@ -197,8 +214,9 @@ def assert_sound(report: dict) -> None:
             continue
         assert dock["area"] != 0 and not dock["floating"], name
         assert not overlaps(dock["rect"], central), (name, dock["rect"], central)
-        assert dock["rect"][1] >= central[1] - 1 or dock["rect"][0] + dock["rect"][2] <= \
-            central[0] + 1, (name, "above the canvas: over the toolbars or menus")
+        assert (
+            dock["rect"][1] >= central[1] - 1 or dock["rect"][0] + dock["rect"][2] <= central[0] + 1
+        ), (name, "above the canvas: over the toolbars or menus")
     for name in ("palette_dock", "inspector_dock", "backward_dock", "training_plots_dock"):
         assert report["docks"][name]["front"], f"{name} is not shown"
 
@@ -238,8 +256,10 @@ def test_first_start_on_a_small_screen_fits_it(xsession):
     proc, first = xsession.launch()
     x, y, w, h = first["frame"]
     ax, ay, aw, ah = first["available"]
-    assert ax <= x and ay <= y and x + w <= ax + aw and y + h <= ay + ah, (first["frame"],
-                                                                        first["available"])
+    assert ax <= x and ay <= y and x + w <= ax + aw and y + h <= ay + ah, (
+        first["frame"],
+        first["available"],
+    )
     assert_sound(first)
     for name, bar in first["toolbars"].items():  # every button on screen: no ">>" menu
         assert not bar["overflow"], name

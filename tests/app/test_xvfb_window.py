@@ -22,14 +22,27 @@ def test_real_window_screenshot_under_xvfb(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}  # xcb, for real
     env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
     proc = subprocess.run(
-        ["xvfb-run", "-a", "-s", "-screen 0 1400x900x24", sys.executable, "main.py",
-         "--screenshot", str(out)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=180,
+        [
+            "xvfb-run",
+            "-a",
+            "-s",
+            "-screen 0 1400x900x24",
+            sys.executable,
+            "main.py",
+            "--screenshot",
+            str(out),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     image = QImage(str(out))
     assert not image.isNull() and image.width() >= 800 and image.height() >= 500
-    colours = {image.pixel(x, y) for x in range(0, image.width(), 13)
-               for y in range(0, image.height(), 13)}
+    colours = {
+        image.pixel(x, y) for x in range(0, image.width(), 13) for y in range(0, image.height(), 13)
+    }
     assert len(colours) > 20

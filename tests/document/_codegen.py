@@ -25,8 +25,15 @@ def long_snippet(lines: int, seed: int = 0) -> str:
             name = f"t{i}"
             out.append(f"{name} = ({rnd.choice(names)} - 1).tanh()")
         else:
-            out.append(rnd.choice((f"{rnd.choice(names)} * 2 + {rnd.choice(names)}",
-                                   rnd.choice(names), f"print({rnd.choice(names)})")))
+            out.append(
+                rnd.choice(
+                    (
+                        f"{rnd.choice(names)} * 2 + {rnd.choice(names)}",
+                        rnd.choice(names),
+                        f"print({rnd.choice(names)})",
+                    )
+                )
+            )
             continue
         names.append(name)
     out.append(f"{names[-1]}.backward()")

@@ -16,11 +16,16 @@ def ladder(n: int) -> Document:
     nodes = [Node("a0", "input", "a0", 0.1, {}, (0.0, 0.0))]
     wires, prev = [], "a0"
     for i in range(1, n):
-        nodes += [Node(f"a{i}", "input", f"a{i}", 0.01 * i, {}, (0.0, 0.0)),
-                  Node(f"s{i}", "add", "", None, {}, (0.0, 0.0)),
-                  Node(f"t{i}", "tanh", f"t{i}", None, {}, (0.0, 0.0))]
-        wires += [Wire(prev, f"s{i}", "a"), Wire(f"a{i}", f"s{i}", "b"),
-                  Wire(f"s{i}", f"t{i}", "a")]
+        nodes += [
+            Node(f"a{i}", "input", f"a{i}", 0.01 * i, {}, (0.0, 0.0)),
+            Node(f"s{i}", "add", "", None, {}, (0.0, 0.0)),
+            Node(f"t{i}", "tanh", f"t{i}", None, {}, (0.0, 0.0)),
+        ]
+        wires += [
+            Wire(prev, f"s{i}", "a"),
+            Wire(f"a{i}", f"s{i}", "b"),
+            Wire(f"s{i}", f"t{i}", "a"),
+        ]
         prev = f"t{i}"
     doc = Document()
     doc.add_subgraph(nodes, wires)
@@ -52,13 +57,16 @@ def test_on_a_terminal_the_line_is_rewritten_in_place(monkeypatch):
     monkeypatch.setattr(progress_mod, "DELAY", 0.0)
     out = Tty()
     ticks = iter(range(100))
-    p = progress_mod.StderrProgress("gradient check", "leaves", stream=out,
-                                    clock=lambda: next(ticks))
+    p = progress_mod.StderrProgress(
+        "gradient check", "leaves", stream=out, clock=lambda: next(ticks)
+    )
     for k in range(1, 4):
         p(k, 3)
     p.close()
-    assert out.getvalue() == ("\rgradient check: 1 of 3 leaves\rgradient check: 2 of 3 leaves"
-                              "\rgradient check: 3 of 3 leaves\n")
+    assert out.getvalue() == (
+        "\rgradient check: 1 of 3 leaves\rgradient check: 2 of 3 leaves"
+        "\rgradient check: 3 of 3 leaves\n"
+    )
 
 
 def test_updates_are_throttled_but_the_last_one_shows(monkeypatch):

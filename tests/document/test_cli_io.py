@@ -70,8 +70,7 @@ def test_import_writes_a_document(capsys, snippet, tmp_path):
 
 def test_import_an_expression_with_values(capsys, tmp_path):
     out_file = tmp_path / "f.mgs"
-    code, out, _ = run(capsys, "import", "-e", "3*x**2 - 4*x + 5", "--set", "x=3",
-                       "-o", out_file)
+    code, out, _ = run(capsys, "import", "-e", "3*x**2 - 4*x + 5", "--set", "x=3", "-o", out_file)
     assert code == 0 and out.rstrip().endswith("= 20.0000")
     doc = Document.load(out_file)
     doc.backward()
@@ -113,8 +112,9 @@ def test_export_torch(capsys, snippet, tmp_path):
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed")
-@pytest.mark.parametrize(("suffix", "magic"), [(".svg", b"<?xml"), (".png", b"\x89PNG"),
-                                               (".dot", b"digraph")])
+@pytest.mark.parametrize(
+    ("suffix", "magic"), [(".svg", b"<?xml"), (".png", b"\x89PNG"), (".dot", b"digraph")]
+)
 def test_render(capsys, snippet, tmp_path, suffix, magic):
     doc_file = tmp_path / "g.mgs"
     run(capsys, "import", snippet, "-o", doc_file)
@@ -145,21 +145,27 @@ def test_refused_code_is_one_error_line_with_its_line_number(capsys, tmp_path):
     assert not (tmp_path / "x.mgs").exists()
 
 
-@pytest.mark.parametrize(("argv", "fragment"), [
-    (["import", "{tmp}/missing.py", "-o", "{tmp}/x.mgs"], "can't read"),
-    (["import", "-e", "x +* 2", "-o", "{tmp}/x.mgs"], "the expression: line 1: this is not valid"),
-    (["import", "-e", "x", "--set", "x", "-o", "{tmp}/x.mgs"], "--set takes NAME=VALUE"),
-    (["import", "-e", "x", "--set", "x=abc", "-o", "{tmp}/x.mgs"], "is not a number"),
-    (["import", "{tmp}/ok.py", "--set", "x=1", "-o", "{tmp}/x.mgs"], "only applies"),
-    (["import", "{tmp}/ok.py", "-o", "{tmp}/no-such-dir/x.mgs"], "error: can't save"),
-    (["import", "{tmp}/latin1.py", "-o", "{tmp}/x.mgs"], "not UTF-8"),
-    (["import", "{tmp}/big.py", "-o", "{tmp}/x.mgs"], "larger than 200 KB"),
-    (["export", "{tmp}/missing.mgs"], "missing.mgs"),
-    (["export", "{tmp}/ok.py"], "ok.py"),
-    (["export", "{tmp}/ok.mgs", "-o", "{tmp}/no-such-dir/x.py"], "can't write"),
-    (["render", "{tmp}/missing.mgs", "-o", "{tmp}/x.svg"], "missing.mgs"),
-    (["render", "{tmp}/ok.mgs", "-o", "{tmp}/x.bmpx"], "can't render to 'bmpx'"),
-])
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["import", "{tmp}/missing.py", "-o", "{tmp}/x.mgs"], "can't read"),
+        (
+            ["import", "-e", "x +* 2", "-o", "{tmp}/x.mgs"],
+            "the expression: line 1: this is not valid",
+        ),
+        (["import", "-e", "x", "--set", "x", "-o", "{tmp}/x.mgs"], "--set takes NAME=VALUE"),
+        (["import", "-e", "x", "--set", "x=abc", "-o", "{tmp}/x.mgs"], "is not a number"),
+        (["import", "{tmp}/ok.py", "--set", "x=1", "-o", "{tmp}/x.mgs"], "only applies"),
+        (["import", "{tmp}/ok.py", "-o", "{tmp}/no-such-dir/x.mgs"], "error: can't save"),
+        (["import", "{tmp}/latin1.py", "-o", "{tmp}/x.mgs"], "not UTF-8"),
+        (["import", "{tmp}/big.py", "-o", "{tmp}/x.mgs"], "larger than 200 KB"),
+        (["export", "{tmp}/missing.mgs"], "missing.mgs"),
+        (["export", "{tmp}/ok.py"], "ok.py"),
+        (["export", "{tmp}/ok.mgs", "-o", "{tmp}/no-such-dir/x.py"], "can't write"),
+        (["render", "{tmp}/missing.mgs", "-o", "{tmp}/x.svg"], "missing.mgs"),
+        (["render", "{tmp}/ok.mgs", "-o", "{tmp}/x.bmpx"], "can't render to 'bmpx'"),
+    ],
+)
 def test_user_errors(capsys, tmp_path, argv, fragment):
     (tmp_path / "ok.py").write_text("a = Value(1.0)\n")
     (tmp_path / "latin1.py").write_bytes("a = Value(1.0) # café\n".encode("latin-1"))
@@ -177,8 +183,9 @@ def test_render_without_dot_names_the_package(capsys, snippet, tmp_path, monkeyp
     monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
     code, _, err = run(capsys, "render", doc_file, "-o", tmp_path / "g.svg")
     assert code == 1
-    assert one_error_line(err) == ("error: Graphviz's 'dot' program was not found; install it "
-                                   "with: apt-get install graphviz")
+    assert one_error_line(err) == (
+        "error: Graphviz's 'dot' program was not found; install it with: apt-get install graphviz"
+    )
 
 
 def test_real_entry_point_prints_no_traceback(tmp_path):
@@ -186,10 +193,14 @@ def test_real_entry_point_prints_no_traceback(tmp_path):
     bad.write_text("x = Value(1.0)\nfor i in range(3):\n    x = x * 2\n")
     proc = subprocess.run(
         [sys.executable, "-m", "mgstudio", "import", str(bad), "-o", str(tmp_path / "x.mgs")],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={**os.environ, "PYTHONPATH": os.getcwd()},
     )
     assert proc.returncode == 1
     assert proc.stdout == ""
-    assert proc.stderr == (f"error: {bad}: line 2: 'for' loops are not supported; write each "
-                           "step on its own line with plain assignments\n")
+    assert proc.stderr == (
+        f"error: {bad}: line 2: 'for' loops are not supported; write each "
+        "step on its own line with plain assignments\n"
+    )

@@ -25,8 +25,27 @@ from mgstudio.document.code_export import (
 from mgstudio.document.code_import import CodeImportError, import_code
 from mgstudio.document.examples import list_examples
 
-LABELS = ["", "", "", "a", "x1", "b", "for", "Value", "print", "it's", 'q"uote', "{b|c}",
-          "σ", "a b", "back\\slash", "v", "name", "1st", "L"]
+LABELS = [
+    "",
+    "",
+    "",
+    "a",
+    "x1",
+    "b",
+    "for",
+    "Value",
+    "print",
+    "it's",
+    'q"uote',
+    "{b|c}",
+    "σ",
+    "a b",
+    "back\\slash",
+    "v",
+    "name",
+    "1st",
+    "L",
+]
 LEAF_VALUES = [0.0, -0.0, 1.0, -1.0, 2.0, 0.5, -3.25, 6.8813735870195432, 1e-7, 123.456, 1e300]
 
 # A runner for the generated scripts: it runs each with runpy and reports every Value-like
@@ -78,8 +97,12 @@ def run_scripts(tmp_path, scripts: dict[str, str]) -> dict:
         p.write_text(text, encoding="utf-8")
         paths.append(str(p))
     proc = subprocess.run(
-        [sys.executable, "-c", RUNNER, *paths], capture_output=True, text=True, timeout=120,
-        cwd=tmp_path, env={**os.environ, "PYTHONPATH": os.getcwd()},
+        [sys.executable, "-c", RUNNER, *paths],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
     )
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout)
@@ -189,7 +212,8 @@ def assert_same_output(doc: Document, back: Document) -> None:
         got = back.value_of(back.selected_output).data
         assert repr(got) == repr(want)
         assert back.nodes[back.selected_output].label == (
-            doc.nodes[out].label or variable_names(doc)[out])
+            doc.nodes[out].label or variable_names(doc)[out]
+        )
 
 
 def _leafy(kind: str) -> str:
@@ -210,9 +234,11 @@ def test_round_trip_keeps_the_graph_and_its_values(rng):
     assert len(back.nodes) == len(complete)
     assert_same_output(doc, back)
     assert Counter(_leafy(doc.nodes[n].kind) for n in complete) == Counter(
-        _leafy(n.kind) for n in back.nodes.values())
+        _leafy(n.kind) for n in back.nodes.values()
+    )
     assert Counter(repr(doc.value_of(n).data) for n in complete) == Counter(
-        repr(back.value_of(n).data) for n in back.nodes)
+        repr(back.value_of(n).data) for n in back.nodes
+    )
     wires = [w for w in doc.wires if w.dst in complete]
     assert len(back.wires) == len(wires)
     labels = Counter(doc.nodes[n].label for n in complete if doc.nodes[n].label)
@@ -220,7 +246,8 @@ def test_round_trip_keeps_the_graph_and_its_values(rng):
     # exporting again gives the same script, up to the names unlabelled nodes received
     again = import_code(export_micrograd(back))
     assert sorted(repr(again.value_of(n).data) for n in again.nodes) == sorted(
-        repr(back.value_of(n).data) for n in back.nodes)
+        repr(back.value_of(n).data) for n in back.nodes
+    )
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow])
@@ -234,7 +261,8 @@ def test_round_trip_of_any_document_keeps_its_values(doc):
         return
     back = import_code(text)
     assert Counter(repr(doc.value_of(n).data) for n in complete) == Counter(
-        repr(back.value_of(n).data) for n in back.nodes)
+        repr(back.value_of(n).data) for n in back.nodes
+    )
     assert len(back.wires) == len([w for w in doc.wires if w.dst in complete])
     assert_same_output(doc, back)
 

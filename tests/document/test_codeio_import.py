@@ -151,8 +151,9 @@ def test_neuron_matches_closed_form():
 
 
 def test_neuron_with_exp_matches_tanh():
-    src = NEURON.replace("o = n.tanh(); o.label = 'o'",
-                         "e = (2*n).exp()\no = (e - 1) / (e + 1); o.label = 'o'")
+    src = NEURON.replace(
+        "o = n.tanh(); o.label = 'o'", "e = (2*n).exp()\no = (e - 1) / (e + 1); o.label = 'o'"
+    )
     doc = import_code(src)
     doc.backward()
     assert data(doc, "o") == pytest.approx(math.sqrt(0.5), abs=1e-12)
@@ -168,13 +169,13 @@ def test_expression_with_free_names():
     zero = import_expression("3*x**2 - 4*x + 5")
     assert zero.value_of(zero.selected_output).data == 5.0
     kinds = sorted(n.kind for n in doc.nodes.values())
-    assert kinds == ["add", "constant", "constant", "constant", "input", "mul", "mul", "pow",
-                     "sub"]
+    assert kinds == ["add", "constant", "constant", "constant", "input", "mul", "mul", "pow", "sub"]
 
 
 def test_expression_functions_written_as_on_paper():
-    doc = import_expression("tanh(x) + exp(y) * sigmoid(x) - log(y) + relu(x)",
-                            {"x": 0.5, "y": 2.0})
+    doc = import_expression(
+        "tanh(x) + exp(y) * sigmoid(x) - log(y) + relu(x)", {"x": 0.5, "y": 2.0}
+    )
     x, y = Value(0.5), Value(2.0)
     want = x.tanh() + y.exp() * x.sigmoid() - y.log() + x.relu()
     assert doc.value_of(doc.selected_output).data == want.data
@@ -206,8 +207,9 @@ def test_data_set_before_use():
 
 
 def test_labels_from_keyword_attribute_and_variable_name():
-    doc = import_code("a = Value(2.0, label='first')\nb = Value(3.0)\nc = a * b\n"
-                      "c.label = 'product'\nd = c + 1\n")
+    doc = import_code(
+        "a = Value(2.0, label='first')\nb = Value(3.0)\nc = a * b\nc.label = 'product'\nd = c + 1\n"
+    )
     labels = [n.label for n in doc.nodes.values()]
     assert labels == ["first", "b", "product", "", "d"]
 
@@ -238,8 +240,10 @@ def test_numbers_fold_with_ieee_rules():
 
 
 def test_math_constants_and_every_function():
-    src = ("import math\nx = Value(0.5)\np = x * math.pi\nt = x.tanh()\nr = x.relu()\n"
-           "e = x.exp()\nl = x.log()\ns = x.sigmoid()\nn = -x\nq = +x\n")
+    src = (
+        "import math\nx = Value(0.5)\np = x * math.pi\nt = x.tanh()\nr = x.relu()\n"
+        "e = x.exp()\nl = x.log()\ns = x.sigmoid()\nn = -x\nq = +x\n"
+    )
     doc = import_code(src)
     assert data(doc, "p") == 0.5 * math.pi
     assert data(doc, "t") == math.tanh(0.5)
@@ -263,8 +267,10 @@ def test_backward_marks_the_output():
 def test_bare_expressions_build_nothing():
     doc, notes = import_code_with_notes("a = Value(1.0)\nb = Value(2.0)\na + b * 3\nb\n")
     assert len(doc.nodes) == 2
-    assert notes == ["line 3: an expression whose value is not used; ignored",
-                     "line 4: an expression whose value is not used; ignored"]
+    assert notes == [
+        "line 3: an expression whose value is not used; ignored",
+        "line 4: an expression whose value is not used; ignored",
+    ]
 
 
 def test_nodes_are_laid_out_left_to_right():
@@ -275,7 +281,7 @@ def test_nodes_are_laid_out_left_to_right():
     assert min(x for x, _ in positions) == 0 and min(y for _, y in positions) == 0
     # top-left corners of canvas-sized boxes that never overlap
     for i, (x1, y1) in enumerate(positions):
-        for x2, y2 in positions[i + 1:]:
+        for x2, y2 in positions[i + 1 :]:
             assert abs(x1 - x2) >= NODE_WIDTH or abs(y1 - y2) >= NODE_HEIGHT
 
 
@@ -386,11 +392,14 @@ def test_source_size_limit():
         import_code(src)
 
 
-@pytest.mark.parametrize("expr", [
-    "-" * 100_000 + "x",
-    "(" * 300 + "x" + ")" * 300,
-    " + ".join(["x"] * 30_000),
-])
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "-" * 100_000 + "x",
+        "(" * 300 + "x" + ")" * 300,
+        " + ".join(["x"] * 30_000),
+    ],
+)
 def test_deep_nesting_is_refused_not_a_crash(expr):
     with pytest.raises(CodeImportError) as info:
         import_code("x = Value(1.0)\ny = " + expr + "\n")
@@ -425,8 +434,9 @@ numbers = st.sampled_from([0.0, 1.0, 2.0, 3.0, 0.5, -1.0, -2.5, 10.0, 1e-3])
 
 
 def _tree():
-    leaf = st.one_of(st.sampled_from(sorted(NAMES)).map(lambda n: ("name", n)),
-                     numbers.map(lambda v: ("num", v)))
+    leaf = st.one_of(
+        st.sampled_from(sorted(NAMES)).map(lambda n: ("name", n)), numbers.map(lambda v: ("num", v))
+    )
 
     def extend(children):
         return st.one_of(
@@ -451,8 +461,13 @@ def _source(t) -> str:
     return f"({_source(t[1])} {tag} {_source(t[2])})"
 
 
-_FOLD = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
-         "/": safe_div, "**": safe_pow}
+_FOLD = {
+    "+": lambda a, b: a + b,
+    "-": lambda a, b: a - b,
+    "*": lambda a, b: a * b,
+    "/": safe_div,
+    "**": safe_pow,
+}
 
 
 def _evaluate(t, leaves):
@@ -470,8 +485,13 @@ def _evaluate(t, leaves):
     a, b = _evaluate(t[1], leaves), _evaluate(t[2], leaves)
     if not isinstance(a, Value) and not isinstance(b, Value):
         return _FOLD[tag](a, b)
-    return {"+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b, "/": lambda: a / b,
-            "**": lambda: a ** b}[tag]()
+    return {
+        "+": lambda: a + b,
+        "-": lambda: a - b,
+        "*": lambda: a * b,
+        "/": lambda: a / b,
+        "**": lambda: a**b,
+    }[tag]()
 
 
 def _has_name(t) -> bool:
@@ -521,19 +541,67 @@ def test_random_expressions_import_to_the_engines_numbers(tree):
             assert same(doc.value_of(nid).grad, values[node.label].grad), node.label
 
 
-_TOKENS = ["a", "b", "x", "=", " ", "Value(", ")", "(", "+", "-", "*", "/", "**", "\n", ";",
-           ".tanh()", ".relu()", ".label", ".data", "1.0", "2", "-3", "label=", "'s'", ",",
-           "print(", "import math", "math.inf", "[", "]", "lambda", ":", "for", "in", "\t",
-           "\\", "#", "\"", "{", "}", "0x1F", "1e999", "not", "if", "else", ".", "_"]
+_TOKENS = [
+    "a",
+    "b",
+    "x",
+    "=",
+    " ",
+    "Value(",
+    ")",
+    "(",
+    "+",
+    "-",
+    "*",
+    "/",
+    "**",
+    "\n",
+    ";",
+    ".tanh()",
+    ".relu()",
+    ".label",
+    ".data",
+    "1.0",
+    "2",
+    "-3",
+    "label=",
+    "'s'",
+    ",",
+    "print(",
+    "import math",
+    "math.inf",
+    "[",
+    "]",
+    "lambda",
+    ":",
+    "for",
+    "in",
+    "\t",
+    "\\",
+    "#",
+    '"',
+    "{",
+    "}",
+    "0x1F",
+    "1e999",
+    "not",
+    "if",
+    "else",
+    ".",
+    "_",
+]
 _VALID = "a = Value(2.0, label='a')\nb = a * 3 + (a - 1).tanh()\nb.label = 'b'\nc = b ** 2\n"
 
 
-@given(st.one_of(
-    st.text(max_size=200),
-    st.lists(st.sampled_from(_TOKENS), max_size=60).map("".join),
-    st.tuples(st.integers(0, len(_VALID)), st.integers(0, 12), st.text(max_size=6)).map(
-        lambda t: _VALID[:t[0]] + t[2] + _VALID[t[0] + t[1]:]),
-))
+@given(
+    st.one_of(
+        st.text(max_size=200),
+        st.lists(st.sampled_from(_TOKENS), max_size=60).map("".join),
+        st.tuples(st.integers(0, len(_VALID)), st.integers(0, 12), st.text(max_size=6)).map(
+            lambda t: _VALID[: t[0]] + t[2] + _VALID[t[0] + t[1] :]
+        ),
+    )
+)
 def test_fuzzed_text_only_raises_document_errors(text):
     for read in (import_code, import_expression):
         try:

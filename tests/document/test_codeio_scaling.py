@@ -69,6 +69,7 @@ def test_import_work_grows_linearly_with_the_snippet(tmp_path, capsys):
 
 def test_many_ignored_statements_cost_the_same_each(tmp_path, capsys):
     """The shape that was quadratic: a growing graph with a bare expression after each line."""
+
     def snippet(n):
         lines = ["from micrograd.engine import Value", "a0 = Value(1.0)"]
         for i in range(1, n):
@@ -85,19 +86,26 @@ def test_many_ignored_statements_cost_the_same_each(tmp_path, capsys):
 
 def test_data_may_be_set_after_an_ignored_use_but_not_after_a_kept_one(tmp_path):
     ok = tmp_path / "ok.py"
-    ok.write_text("from micrograd.engine import Value\na = Value(1.0)\na * 2\na.data = 3.0\n"
-                  "b = a + 1\n")
+    ok.write_text(
+        "from micrograd.engine import Value\na = Value(1.0)\na * 2\na.data = 3.0\nb = a + 1\n"
+    )
     bad = tmp_path / "bad.py"
-    bad.write_text("from micrograd.engine import Value\na = Value(1.0)\nb = a * 2\n"
-                   "b * 3\na.data = 3.0\n")
+    bad.write_text(
+        "from micrograd.engine import Value\na = Value(1.0)\nb = a * 2\nb * 3\na.data = 3.0\n"
+    )
     run = [sys.executable, "-m", "mgstudio", "import"]
-    done = subprocess.run([*run, str(ok), "-o", str(tmp_path / "ok.mgs")],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [*run, str(ok), "-o", str(tmp_path / "ok.mgs")], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     assert "output 'b' = 4.0000" in done.stdout
     assert "line 3: an expression whose value is not used; ignored" in done.stderr
-    failed = subprocess.run([*run, str(bad), "-o", str(tmp_path / "bad.mgs")],
-                            capture_output=True, text=True, timeout=60)
+    failed = subprocess.run(
+        [*run, str(bad), "-o", str(tmp_path / "bad.mgs")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert failed.returncode == 1
     assert "line 5: 'a.data' is set after 'a' was already used" in failed.stderr
     assert not (tmp_path / "bad.mgs").exists()
@@ -108,9 +116,12 @@ def test_an_8000_line_snippet_imports_through_the_cli(tmp_path):
     assert len(text.encode()) < 200_000  # within the importer's limit
     src = tmp_path / "long.py"
     src.write_text(text)
-    done = subprocess.run([sys.executable, "-m", "mgstudio", "import", str(src), "-o",
-                           str(tmp_path / "long.mgs")], capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "mgstudio", "import", str(src), "-o", str(tmp_path / "long.mgs")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     expected = import_code(text)
     expected.title = "long"  # the CLI names the document after the file

@@ -88,8 +88,10 @@ def test_output_option(capsys):
         (b'{"format": "mgstudio",\n"version": 1,\n', "line 3: this is not valid JSON"),
         (b'{"format": "mgstudio", "version": 9}', "made by a newer mgstudio (version 9)"),
         (b"\x00\xff\xfe", "not a text file"),
-        (b'{"format": "mgstudio", "version": 1, "nodes": [{"id": "a", "kind": "matmul"}]}',
-         "node 1 ('a'): there is no node kind 'matmul'"),
+        (
+            b'{"format": "mgstudio", "version": 1, "nodes": [{"id": "a", "kind": "matmul"}]}',
+            "node 1 ('a'): there is no node kind 'matmul'",
+        ),
     ],
 )
 def test_bad_files_give_one_error_line(tmp_path, capsys, content, message):
@@ -122,11 +124,19 @@ def test_gradcheck_passes_on_examples_and_catches_a_wrong_rule(capsys, monkeypat
 
 
 def test_as_a_subprocess():
-    proc = subprocess.run([sys.executable, "-m", "mgstudio", "check", str(NEURON), "--json"],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "mgstudio", "check", str(NEURON), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     assert set(json.loads(proc.stdout)) == {"nodes", "outputs"}
-    proc = subprocess.run([sys.executable, "-m", "mgstudio", "check", "/no/such/file.mgs"],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "mgstudio", "check", "/no/such/file.mgs"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 1
     assert proc.stderr.startswith("error: ") and "Traceback" not in proc.stderr

@@ -89,7 +89,8 @@ def test_read_only_views():
     with pytest.raises(UnknownNodeError):
         doc.value_of("nope")
     assert [w for w in doc.wires if w.dst == ids["e"]] == [
-        Wire(ids["a"], ids["e"], "a"), Wire(ids["b"], ids["e"], "b")
+        Wire(ids["a"], ids["e"], "a"),
+        Wire(ids["b"], ids["e"], "b"),
     ]
 
 
@@ -292,8 +293,10 @@ def test_fragment_and_paste():
     new = doc.paste_fragment(frag, offset=(50.0, 20.0))
     assert len(new) == 4 and not set(new) & set(ids.values())
     assert doc.value_of(new[2]).data == -6.0 and doc.value_of(new[3]) is None
-    assert doc.nodes[new[0]].pos == (doc.nodes[ids["a"]].pos[0] + 50.0,
-                                     doc.nodes[ids["a"]].pos[1] + 20.0)
+    assert doc.nodes[new[0]].pos == (
+        doc.nodes[ids["a"]].pos[0] + 50.0,
+        doc.nodes[ids["a"]].pos[1] + 20.0,
+    )
     rec = doc.remove_nodes(new)
     doc.restore_nodes(rec)
     assert doc.value_of(new[2]).data == -6.0
@@ -308,16 +311,21 @@ def test_fragment_and_paste():
 def test_paste_fragment_builds_a_neuron_from_local_ids():
     doc = Document()
     frag = {
-        "format": "mgstudio-fragment", "version": 1,
+        "format": "mgstudio-fragment",
+        "version": 1,
         "nodes": [
             {"id": "x1", "kind": "input", "label": "x1", "value": 2.0},
             {"id": "w1", "kind": "input", "label": "w1", "value": -3.0},
             {"id": "b", "kind": "input", "label": "b", "value": 6.8813735870195432},
-            {"id": "m", "kind": "mul"}, {"id": "s", "kind": "add"}, {"id": "o", "kind": "tanh"},
+            {"id": "m", "kind": "mul"},
+            {"id": "s", "kind": "add"},
+            {"id": "o", "kind": "tanh"},
         ],
         "wires": [
-            {"src": "x1", "dst": "m", "port": "a"}, {"src": "w1", "dst": "m", "port": "b"},
-            {"src": "m", "dst": "s", "port": "a"}, {"src": "b", "dst": "s", "port": "b"},
+            {"src": "x1", "dst": "m", "port": "a"},
+            {"src": "w1", "dst": "m", "port": "b"},
+            {"src": "m", "dst": "s", "port": "a"},
+            {"src": "b", "dst": "s", "port": "b"},
             {"src": "s", "dst": "o", "port": "a"},
         ],
     }
@@ -326,12 +334,26 @@ def test_paste_fragment_builds_a_neuron_from_local_ids():
     assert doc.value_of(new[-1]).data == pytest.approx(math.tanh(2 * -3 + 6.8813735870195432))
 
 
-EDITS = ("add", "remove", "remove_many", "connect", "disconnect", "value", "label", "param",
-         "move", "paste", "select", "backward")
+EDITS = (
+    "add",
+    "remove",
+    "remove_many",
+    "connect",
+    "disconnect",
+    "value",
+    "label",
+    "param",
+    "move",
+    "paste",
+    "select",
+    "backward",
+)
 
 
-@given(documents(), st.lists(st.tuples(st.sampled_from(EDITS), st.randoms(use_true_random=False)),
-                             max_size=12))
+@given(
+    documents(),
+    st.lists(st.tuples(st.sampled_from(EDITS), st.randoms(use_true_random=False)), max_size=12),
+)
 def test_random_edits_then_inverses_restore_the_document(doc, edits):
     original = doc.to_json()
     undo = []
@@ -352,8 +374,7 @@ def _apply(doc, what, rnd):
     pick = lambda: rnd.choice(ids)  # noqa: E731
     if what == "add" or not ids:
         kind = rnd.choice(list(KINDS))
-        nid = doc.add_node(kind, label=rnd.choice(["", "x", "ü"]),
-                           pos=(rnd.uniform(-99, 99), 0.0))
+        nid = doc.add_node(kind, label=rnd.choice(["", "x", "ü"]), pos=(rnd.uniform(-99, 99), 0.0))
         return lambda: doc.remove_node(nid)
     if what == "remove":
         rec = doc.remove_node(pick())
@@ -399,8 +420,9 @@ def _apply(doc, what, rnd):
         old = doc.move_node(nid, (rnd.uniform(-9, 9), rnd.uniform(-9, 9)))
         return lambda: doc.move_node(nid, old)
     if what == "paste":
-        new = doc.paste_fragment(doc.fragment(rnd.sample(ids, k=rnd.randint(1, len(ids)))),
-                                 offset=(10.0, 10.0))
+        new = doc.paste_fragment(
+            doc.fragment(rnd.sample(ids, k=rnd.randint(1, len(ids)))), offset=(10.0, 10.0)
+        )
         return lambda: doc.remove_nodes(new)
     if what == "select":
         old = doc.set_selected_output(rnd.choice([None, *ids]))
@@ -432,9 +454,16 @@ def test_automatic_ids_skip_ids_taken_by_a_file():
     assert doc.add_node("input") == "n4"  # a failed add hands out no id
 
 
-@given(st.lists(st.tuples(st.sampled_from(["connect", "disconnect", "remove", "restore",
-                                           "add"]), st.integers(0, 50), st.integers(0, 50)),
-                max_size=30))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["connect", "disconnect", "remove", "restore", "add"]),
+            st.integers(0, 50),
+            st.integers(0, 50),
+        ),
+        max_size=30,
+    )
+)
 def test_outputs_follow_every_structural_edit(steps):
     """``output_ids`` is remembered between edits; it must match a fresh count every time."""
     doc, _ = lecture()

@@ -8,8 +8,15 @@ from mgstudio.document import Document, Wire
 class Recorder:
     def __init__(self, doc):
         self.log = []
-        for name in ("node_added", "node_removed", "node_changed", "wire_added", "wire_removed",
-                     "values_changed", "output_changed"):
+        for name in (
+            "node_added",
+            "node_removed",
+            "node_changed",
+            "wire_added",
+            "wire_removed",
+            "values_changed",
+            "output_changed",
+        ):
             getattr(doc.events, name).connect(lambda *args, _n=name: self.log.append((_n, *args)))
 
     def take(self):

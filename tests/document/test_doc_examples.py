@@ -25,8 +25,14 @@ def _load(name):
 def test_list_examples_covers_every_file_in_teaching_order():
     found = list_examples()
     names = [p.name for _, p in found]
-    assert names[:6] == ["derivative.mgs", "expression.mgs", "neuron.mgs", "neuron_exp.mgs",
-                         "reuse.mgs", "readme.mgs"]
+    assert names[:6] == [
+        "derivative.mgs",
+        "expression.mgs",
+        "neuron.mgs",
+        "neuron_exp.mgs",
+        "reuse.mgs",
+        "readme.mgs",
+    ]
     assert sorted(names) == sorted(p.name for p in EXAMPLES_DIR.glob("*.mgs"))
     for title, path in found:
         assert title and path.is_file()

@@ -74,8 +74,12 @@ def test_kill_9_mid_save_leaves_a_complete_file(tmp_path, round_):
     script = tmp_path / "child.py"
     script.write_text(CHILD)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen([sys.executable, str(script), str(target), str(N_NODES)],
-                            stdout=subprocess.PIPE, env=env, cwd=ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, str(script), str(target), str(N_NODES)],
+        stdout=subprocess.PIPE,
+        env=env,
+        cwd=ROOT,
+    )
     try:
         assert proc.stdout.readline().strip() == b"ready"
         # the previous file is intact while the first save is under way
@@ -89,8 +93,9 @@ def test_kill_9_mid_save_leaves_a_complete_file(tmp_path, round_):
     check_complete(target)
     leftovers = [p for p in tmp_path.iterdir() if p.name not in ("graph.mgs", "child.py")]
     # a killed save may leave its hidden temporary file behind, never a second target
-    assert all(p.name.startswith(f".graph.mgs.{proc.pid}-") and p.suffix == ".tmp"
-               for p in leftovers)
+    assert all(
+        p.name.startswith(f".graph.mgs.{proc.pid}-") and p.suffix == ".tmp" for p in leftovers
+    )
     # the next save clears it: its writer is gone
     Document.load(target).save(target)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["child.py", "graph.mgs"]

@@ -14,8 +14,21 @@ from mgstudio.engine import OPS
 
 
 def test_registry_is_complete_and_consistent():
-    assert set(KINDS) == {"input", "constant", "add", "sub", "mul", "div", "pow", "neg", "tanh",
-                          "relu", "exp", "log", "sigmoid"}
+    assert set(KINDS) == {
+        "input",
+        "constant",
+        "add",
+        "sub",
+        "mul",
+        "div",
+        "pow",
+        "neg",
+        "tanh",
+        "relu",
+        "exp",
+        "log",
+        "sigmoid",
+    }
     for name, kind in KINDS.items():
         assert kind.name == name and kind.title and kind.symbol and len(kind.doc) > 20
         assert kind.category in CATEGORIES
@@ -36,8 +49,7 @@ UNARY = {
     "relu": (lambda x: max(0.0, x), lambda x: 1.0 if x > 0 else 0.0),
     "exp": (math.exp, math.exp),
     "log": (math.log, lambda x: 1 / x),
-    "sigmoid": (lambda x: 1 / (1 + math.exp(-x)),
-                lambda x: math.exp(-x) / (1 + math.exp(-x)) ** 2),
+    "sigmoid": (lambda x: 1 / (1 + math.exp(-x)), lambda x: math.exp(-x) / (1 + math.exp(-x)) ** 2),
 }
 BINARY = {
     "add": (lambda a, b: a + b, lambda a, b: (1.0, 1.0)),
@@ -98,9 +110,14 @@ def test_overflow_shows_inf_not_a_crash():
 SMOOTH = ("input", "input", "constant", "add", "sub", "mul", "neg", "tanh", "sigmoid", "pow")
 
 
-@given(documents(kinds=SMOOTH, max_nodes=9,
-                 values=st.floats(-1.5, 1.5).filter(lambda v: abs(v) > 0.05),
-                 exponents=st.sampled_from([2.0, 3.0])))
+@given(
+    documents(
+        kinds=SMOOTH,
+        max_nodes=9,
+        values=st.floats(-1.5, 1.5).filter(lambda v: abs(v) > 0.05),
+        exponents=st.sampled_from([2.0, 3.0]),
+    )
+)
 def test_grads_match_central_differences(doc):
     out = doc.backward()
     assume(out is not None and doc.value_of(out) is not None)

@@ -71,8 +71,9 @@ def test_the_automatic_output_is_a_sink_and_prefers_complete_computed_ones(doc, 
     if out is None:
         return
     assert out in sinks
-    complete = [n for n in sinks if doc.value_of(n) is not None
-                and not KINDS[doc.nodes[n].kind].is_leaf]
+    complete = [
+        n for n in sinks if doc.value_of(n) is not None and not KINDS[doc.nodes[n].kind].is_leaf
+    ]
     if complete:
         assert out in complete
     # a paste of any part never changes a complete automatic output

@@ -51,21 +51,29 @@ def fifo(tmp_path):
 
 def cli(*argv, timeout=60):
     """``python -m mgstudio …`` in a child process (a blocking read would hang only it)."""
-    return subprocess.run([sys.executable, "-m", "mgstudio", *map(str, argv)],
-                          capture_output=True, text=True, timeout=timeout, cwd=ROOT,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return subprocess.run(
+        [sys.executable, "-m", "mgstudio", *map(str, argv)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
 
 
 # --- special files are refused before reading --------------------------------------------------
 @posix_only
-@pytest.mark.parametrize("argv", [
-    ["check", "{f}"],
-    ["check", "{f}", "--json"],
-    ["render", "{f}", "-o", "{tmp}/out.dot"],
-    ["export", "{f}"],
-    ["import", "{f}", "-o", "{tmp}/out.mgs"],
-    ["train", "--csv", "{f}", "--steps", "1"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", "{f}"],
+        ["check", "{f}", "--json"],
+        ["render", "{f}", "-o", "{tmp}/out.dot"],
+        ["export", "{f}"],
+        ["import", "{f}", "-o", "{tmp}/out.mgs"],
+        ["train", "--csv", "{f}", "--steps", "1"],
+    ],
+)
 def test_a_fifo_is_refused_by_every_command(fifo, tmp_path, argv):
     # no writer ever opens the pipe: reading it would block forever (the timeout fails the test)
     proc = cli(*(a.format(f=fifo, tmp=tmp_path) for a in argv), timeout=30)
@@ -100,11 +108,13 @@ def test_a_fifo_swapped_in_after_the_check_is_still_refused(fifo, monkeypatch):
     # the check on the open file refuses it
     real_stat = os.stat
     regular = real_stat(NEURON)
-    monkeypatch.setattr(os, "stat", lambda p, *a, **k: regular if Path(p) == fifo
-                        else real_stat(p, *a, **k))
+    monkeypatch.setattr(
+        os, "stat", lambda p, *a, **k: regular if Path(p) == fifo else real_stat(p, *a, **k)
+    )
     done = []
-    thread = threading.Thread(target=lambda: done.append(_error_of(Document.load, fifo)),
-                              daemon=True)
+    thread = threading.Thread(
+        target=lambda: done.append(_error_of(Document.load, fifo)), daemon=True
+    )
     thread.start()
     thread.join(10)
     assert done and "named pipe (FIFO)" in done[0]
@@ -139,10 +149,12 @@ WRITERS = {
     "save": lambda out, tmp: Document.load(NEURON).save(out),
     "import -o": lambda out, tmp: _ok(main(["import", "-e", "a*b+1", "-o", str(out)])),
     "export -o": lambda out, tmp: _ok(main(["export", str(NEURON), "-o", str(out)])),
-    "render -o .dot": lambda out, tmp: _ok(main(["render", str(NEURON), "-o", str(out),
-                                                 "--format", "dot"])),
-    "train --plot": lambda out, tmp: _ok(main(["train", "--dataset", "walkthrough",
-                                               "--steps", "2", "--plot", str(out)])),
+    "render -o .dot": lambda out, tmp: _ok(
+        main(["render", str(NEURON), "-o", str(out), "--format", "dot"])
+    ),
+    "train --plot": lambda out, tmp: _ok(
+        main(["train", "--dataset", "walkthrough", "--steps", "2", "--plot", str(out)])
+    ),
 }
 
 
@@ -214,8 +226,11 @@ def test_a_save_clears_stale_temporary_files_of_its_target_only(tmp_path):
     writing = tmp_path / fileio.temp_name("g.mgs", pid=os.getppid())  # alive and recent
     ours = tmp_path / fileio.temp_name("g.mgs")  # another write of this process, under way
     other_target = tmp_path / fileio.temp_name("h.mgs", pid=_dead_pid())
-    not_ours = [tmp_path / ".g.mgs.notes.tmp", tmp_path / "g.mgs.12-abcdef12.tmp",
-                tmp_path / ".g.mgs.1-abcdef12.tmp.bak"]
+    not_ours = [
+        tmp_path / ".g.mgs.notes.tmp",
+        tmp_path / "g.mgs.12-abcdef12.tmp",
+        tmp_path / ".g.mgs.1-abcdef12.tmp.bak",
+    ]
     for p in (dead, old, aged, writing, ours, other_target, *not_ours):
         p.write_text("partial")
     hour_ago = time.time() - 3600
@@ -230,20 +245,31 @@ def test_stale_cleanup_keeps_young_files_of_live_writers(tmp_path):
     live = tmp_path / fileio.temp_name("x.swap", pid=os.getppid())
     live.write_text("")
     assert fileio.remove_stale_temps(tmp_path) == []
-    assert fileio.remove_stale_temps(tmp_path, now=time.time() + 2 * fileio.STALE_SECONDS) \
-        == [str(live)]
+    assert fileio.remove_stale_temps(tmp_path, now=time.time() + 2 * fileio.STALE_SECONDS) == [
+        str(live)
+    ]
 
 
 # --- cycles with a node downstream of them --------------------------------------------------------
 def _cycle_with_sink(sink_first: bool = True) -> dict:
-    nodes = [{"id": "a", "kind": "input"}, {"id": "b", "kind": "add", "label": "bee"},
-             {"id": "c", "kind": "add"}]
+    nodes = [
+        {"id": "a", "kind": "input"},
+        {"id": "b", "kind": "add", "label": "bee"},
+        {"id": "c", "kind": "add"},
+    ]
     sink = {"id": "d", "kind": "tanh", "label": "out"}
-    return {"format": "mgstudio", "version": 1,
-            "nodes": [sink, *nodes] if sink_first else [*nodes, sink],
-            "wires": [{"src": "a", "dst": "b", "port": "a"}, {"src": "c", "dst": "b", "port": "b"},
-                      {"src": "b", "dst": "c", "port": "a"}, {"src": "a", "dst": "c", "port": "b"},
-                      {"src": "c", "dst": "d", "port": "a"}]}
+    return {
+        "format": "mgstudio",
+        "version": 1,
+        "nodes": [sink, *nodes] if sink_first else [*nodes, sink],
+        "wires": [
+            {"src": "a", "dst": "b", "port": "a"},
+            {"src": "c", "dst": "b", "port": "b"},
+            {"src": "b", "dst": "c", "port": "a"},
+            {"src": "a", "dst": "c", "port": "b"},
+            {"src": "c", "dst": "d", "port": "a"},
+        ],
+    }
 
 
 @pytest.mark.parametrize("sink_first", [True, False])
@@ -276,8 +302,12 @@ def graphs_with_a_cycle(draw):
             wires.append({"src": f"n{src}", "dst": f"n{dst}", "port": port})
     order = draw(st.permutations(range(n)))
     nodes = [{"id": f"n{i}", "kind": kinds[i]} for i in order]
-    return {"format": "mgstudio", "version": 1, "nodes": nodes,
-            "wires": draw(st.permutations(wires))}
+    return {
+        "format": "mgstudio",
+        "version": 1,
+        "nodes": nodes,
+        "wires": draw(st.permutations(wires)),
+    }
 
 
 @given(graphs_with_a_cycle())
@@ -327,8 +357,10 @@ def test_deeply_nested_json_is_one_error_line(capsys, tmp_path, depth):
     path = tmp_path / "deep.mgs"
     path.write_text("[" * depth + "]" * depth)
     code, _out, err = run(capsys, "check", path)
-    assert code == 1 and err == "error: deep.mgs: the JSON is nested too deeply to be an " \
-                                "mgstudio document\n"
+    assert (
+        code == 1
+        and err == "error: deep.mgs: the JSON is nested too deeply to be an mgstudio document\n"
+    )
 
 
 def test_text_that_is_not_utf8_is_a_message(tmp_path):

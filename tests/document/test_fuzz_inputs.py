@@ -19,12 +19,21 @@ from mgstudio.document.examples import list_examples
 
 # the long profile multiplies the fast checks' budget
 SCALE = 20 if os.environ.get("HYPOTHESIS_PROFILE") == "long" else 1
-FAST = settings(max_examples=1000 * SCALE, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-MEDIUM = settings(max_examples=500 * SCALE, deadline=None,
-                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-SLOW = settings(max_examples=200 * SCALE, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FAST = settings(
+    max_examples=1000 * SCALE,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+MEDIUM = settings(
+    max_examples=500 * SCALE,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+SLOW = settings(
+    max_examples=200 * SCALE,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 EXAMPLE_BYTES = [p.read_bytes() for _, p in list_examples()]
 SNIPPETS = [export_micrograd(Document.load(p)) for _, p in list_examples()]
@@ -60,16 +69,48 @@ def run_import(func, text: str) -> Document | None:
 
 
 # --- strategies ---------------------------------------------------------------------------
-scalars = (st.none() | st.booleans() | st.integers() | st.floats()
-           | st.text(max_size=12) | st.sampled_from(["input", "add", "mul", "tanh", "pow",
-                                                     "a", "b", "n1", "n2", "value", "nodes"]))
+scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=12)
+    | st.sampled_from(
+        ["input", "add", "mul", "tanh", "pow", "a", "b", "n1", "n2", "value", "nodes"]
+    )
+)
 json_values = st.recursive(
     scalars,
-    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(
-        st.sampled_from(["format", "version", "nodes", "wires", "id", "kind", "label", "value",
-                         "params", "pos", "src", "dst", "port", "title", "output", "x"])
-        | st.text(max_size=6), inner, max_size=6),
-    max_leaves=12)
+    lambda inner: (
+        st.lists(inner, max_size=5)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "format",
+                    "version",
+                    "nodes",
+                    "wires",
+                    "id",
+                    "kind",
+                    "label",
+                    "value",
+                    "params",
+                    "pos",
+                    "src",
+                    "dst",
+                    "port",
+                    "title",
+                    "output",
+                    "x",
+                ]
+            )
+            | st.text(max_size=6),
+            inner,
+            max_size=6,
+        )
+    ),
+    max_leaves=12,
+)
 
 
 @st.composite
@@ -80,8 +121,9 @@ def mutated_example(draw) -> dict:
         target = data
         path = []
         while isinstance(target, (dict, list)) and target and draw(st.booleans()):
-            key = draw(st.sampled_from(sorted(target) if isinstance(target, dict)
-                                       else range(len(target))))
+            key = draw(
+                st.sampled_from(sorted(target) if isinstance(target, dict) else range(len(target)))
+            )
             path.append((target, key))
             target = target[key]
         if path:
@@ -102,11 +144,26 @@ def mutated_bytes(draw, corpus) -> bytes:
         if op == "flip" and b:
             b[i] = draw(st.integers(0, 255))
         elif op == "insert":
-            b[i:i] = draw(st.binary(min_size=1, max_size=8)
-                          | st.sampled_from([b"[", b"{", b"(", b"\"", b"-", b"1e999", b"NaN",
-                                             b"\\u0000", b"**", b".tanh()", b"\n"]))
+            b[i:i] = draw(
+                st.binary(min_size=1, max_size=8)
+                | st.sampled_from(
+                    [
+                        b"[",
+                        b"{",
+                        b"(",
+                        b'"',
+                        b"-",
+                        b"1e999",
+                        b"NaN",
+                        b"\\u0000",
+                        b"**",
+                        b".tanh()",
+                        b"\n",
+                    ]
+                )
+            )
         elif op == "delete" and b:
-            del b[i:i + draw(st.integers(1, 16))]
+            del b[i : i + draw(st.integers(1, 16))]
         elif op == "dup":
             j = draw(st.integers(i, len(b)))
             b[i:i] = b[i:j]
@@ -140,13 +197,16 @@ def test_random_bytes_and_text_load_or_explain(raw):
     load_json(raw)
 
 
-@pytest.mark.parametrize("text", [
-    "[" * 100_000 + "]" * 100_000,
-    '{"a":' * 100_000 + "1" + "}" * 100_000,
-    '{"format": "mgstudio", "nodes": ' + "[" * 50_000 + "]" * 50_000 + "}",
-    "1" * 100_000,
-    '{"nodes": [], "wires": [], "format": "mgstudio", "version": 1e999}',
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 100_000 + "]" * 100_000,
+        '{"a":' * 100_000 + "1" + "}" * 100_000,
+        '{"format": "mgstudio", "nodes": ' + "[" * 50_000 + "]" * 50_000 + "}",
+        "1" * 100_000,
+        '{"nodes": [], "wires": [], "format": "mgstudio", "version": 1e999}',
+    ],
+)
 def test_pathological_json_errors_quickly(text):
     limit = sys.getrecursionlimit()
     start = time.perf_counter()
@@ -181,12 +241,52 @@ def test_random_text_imports_or_explains(text):
     run_import(import_expression, text)
 
 
-python_ish = st.lists(st.sampled_from(
-    ["a", "b", "x", "Value(", "Value(2.0)", ")", "(", "+", "-", "*", "/", "**", ".tanh()",
-     ".exp()", ".relu()", "tanh(", "exp(", "1e308", "0", "-0.0", "nan", "inf", "=", "\n",
-     " ", ",", "label=", "'n'", ".data", ".grad", ".backward()", "import os", "lambda:",
-     "[", "]", "{", "}", "__import__('os')", "from micrograd.engine import Value\n"]),
-    max_size=40).map("".join)
+python_ish = st.lists(
+    st.sampled_from(
+        [
+            "a",
+            "b",
+            "x",
+            "Value(",
+            "Value(2.0)",
+            ")",
+            "(",
+            "+",
+            "-",
+            "*",
+            "/",
+            "**",
+            ".tanh()",
+            ".exp()",
+            ".relu()",
+            "tanh(",
+            "exp(",
+            "1e308",
+            "0",
+            "-0.0",
+            "nan",
+            "inf",
+            "=",
+            "\n",
+            " ",
+            ",",
+            "label=",
+            "'n'",
+            ".data",
+            ".grad",
+            ".backward()",
+            "import os",
+            "lambda:",
+            "[",
+            "]",
+            "{",
+            "}",
+            "__import__('os')",
+            "from micrograd.engine import Value\n",
+        ]
+    ),
+    max_size=40,
+).map("".join)
 
 
 @FAST
@@ -199,17 +299,20 @@ def test_python_like_token_soup_imports_or_explains(text):
 HEAD = "from micrograd.engine import Value\na = Value(1.0)\n"
 
 
-@pytest.mark.parametrize("text", [
-    HEAD + "b = " + "(" * 1_000_000 + "a" + ")" * 1_000_000,  # 10^6 levels
-    HEAD + "b = " + "(" * 90_000 + "a" + ")" * 90_000,
-    HEAD + "b = " + "+".join(["a"] * 90_000),
-    HEAD + "b = " + "-" * 190_000 + "a",
-    HEAD + "b = " + "**".join(["a"] * 60_000),
-    HEAD + "b = a" + ".tanh()" * 25_000,
-    HEAD + "b = " + "lambda:" * 25_000 + "a",
-    HEAD + "b = Value(" + "9" * 5_000 + ")",
-    "tanh(" * 30_000 + "x" + ")" * 30_000,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        HEAD + "b = " + "(" * 1_000_000 + "a" + ")" * 1_000_000,  # 10^6 levels
+        HEAD + "b = " + "(" * 90_000 + "a" + ")" * 90_000,
+        HEAD + "b = " + "+".join(["a"] * 90_000),
+        HEAD + "b = " + "-" * 190_000 + "a",
+        HEAD + "b = " + "**".join(["a"] * 60_000),
+        HEAD + "b = a" + ".tanh()" * 25_000,
+        HEAD + "b = " + "lambda:" * 25_000 + "a",
+        HEAD + "b = Value(" + "9" * 5_000 + ")",
+        "tanh(" * 30_000 + "x" + ")" * 30_000,
+    ],
+)
 def test_huge_or_deep_code_errors_quickly(text):
     limit = sys.getrecursionlimit()
     start = time.perf_counter()
@@ -219,17 +322,20 @@ def test_huge_or_deep_code_errors_quickly(text):
     assert sys.getrecursionlimit() == limit
 
 
-@pytest.mark.parametrize("payload", [
-    "__import__('os').system('touch {p}')",
-    "import os\nos.system('touch {p}')",
-    "open('{p}', 'w').write('x')",
-    "from micrograd.engine import Value\na = Value(1.0)\nb = a + __import__('os').system("
-    "'touch {p}')",
-    "from micrograd.engine import Value\na = Value(float(open('{p}', 'w').close() or 1))",
-    "(lambda: __import__('pathlib').Path('{p}').touch())()",
-    "exec(\"open('{p}', 'w')\")",
-    "eval(\"open('{p}', 'w')\")",
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "__import__('os').system('touch {p}')",
+        "import os\nos.system('touch {p}')",
+        "open('{p}', 'w').write('x')",
+        "from micrograd.engine import Value\na = Value(1.0)\nb = a + __import__('os').system("
+        "'touch {p}')",
+        "from micrograd.engine import Value\na = Value(float(open('{p}', 'w').close() or 1))",
+        "(lambda: __import__('pathlib').Path('{p}').touch())()",
+        "exec(\"open('{p}', 'w')\")",
+        "eval(\"open('{p}', 'w')\")",
+    ],
+)
 def test_code_is_never_executed(tmp_path, payload):
     target = tmp_path / "X"
     text = payload.format(p=target.as_posix())
@@ -251,5 +357,14 @@ def test_examples_corpus_loads():
         assert load_json(raw) is not None
 
 
-__all__ = ["load_json", "run_import", "check_message", "json_values", "mutated_example",
-           "mutated_bytes", "python_ish", "EXAMPLE_BYTES", "SNIPPETS"]
+__all__ = [
+    "load_json",
+    "run_import",
+    "check_message",
+    "json_values",
+    "mutated_example",
+    "mutated_bytes",
+    "python_ish",
+    "EXAMPLE_BYTES",
+    "SNIPPETS",
+]

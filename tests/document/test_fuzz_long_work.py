@@ -79,8 +79,9 @@ def gradcheck_cases(draw):
 
 def _rows(report):
     # floats compared as their repr: nan equals nan, -0.0 differs from 0.0
-    return [(r.label, repr(r.analytic), repr(r.numeric), repr(r.rel_error), r.ok)
-            for r in report.rows]
+    return [
+        (r.label, repr(r.analytic), repr(r.numeric), repr(r.rel_error), r.ok) for r in report.rows
+    ]
 
 
 def check_cone(case) -> None:
@@ -92,17 +93,22 @@ def check_cone(case) -> None:
         copy = Document()  # as the Gradient Check panel's job does
         copy.add_subgraph(list(doc.nodes.values()), tuple(doc.wires))
         report = gradcheck(copy.value_of(root), h=h, cone=cone)
-        state = {nid: (repr(v.data), repr(v.grad)) for nid in copy.nodes
-                 if (v := copy.value_of(nid)) is not None}
+        state = {
+            nid: (repr(v.data), repr(v.grad))
+            for nid in copy.nodes
+            if (v := copy.value_of(nid)) is not None
+        }
         results.append((_rows(report), state))
     assert results[0] == results[1]
 
 
 def fuzz_targets() -> dict:
     """name -> (strategy, check) for benchmarks/fuzz_long.py."""
-    return {"render-capped": (render_cases(), check_render),
-            "layout-capped": (layout_cases(), check_layout),
-            "gradcheck-cone": (gradcheck_cases(), check_cone)}
+    return {
+        "render-capped": (render_cases(), check_render),
+        "layout-capped": (layout_cases(), check_layout),
+        "gradcheck-cone": (gradcheck_cases(), check_cone),
+    }
 
 
 @settings(max_examples=10, deadline=None)

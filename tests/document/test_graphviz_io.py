@@ -62,8 +62,12 @@ def test_dot_has_a_record_per_node_and_an_op_node_per_result():
     doc = lecture_doc()
     text = to_dot(doc)
     assert "rankdir=LR" in text
-    for record in ("{ a | data 2.0000 | grad 6.0000 }", "{ b | data -3.0000 | grad -4.0000 }",
-                   "{ e | data -6.0000 | grad -2.0000 }", "{ L | data -8.0000 | grad 1.0000 }"):
+    for record in (
+        "{ a | data 2.0000 | grad 6.0000 }",
+        "{ b | data -3.0000 | grad -4.0000 }",
+        "{ e | data -6.0000 | grad -2.0000 }",
+        "{ L | data -8.0000 | grad 1.0000 }",
+    ):
         assert record in text
     assert text.count("shape=record") == len(doc.nodes) == 7
     assert sorted(op_labels(text)) == ["*", "*", "+"]
@@ -72,10 +76,13 @@ def test_dot_has_a_record_per_node_and_an_op_node_per_result():
 
 
 def test_dot_symbols_for_every_kind():
-    doc = import_code("x = Value(0.5)\np = x**3\nq = x ** x\nr = -x\nt = x.tanh()\n"
-                      "u = x.relu()\nv = x.exp()\nw = x.log()\ns = x.sigmoid()\nk = x / x\n")
+    doc = import_code(
+        "x = Value(0.5)\np = x**3\nq = x ** x\nr = -x\nt = x.tanh()\n"
+        "u = x.relu()\nv = x.exp()\nw = x.log()\ns = x.sigmoid()\nk = x / x\n"
+    )
     assert sorted(op_labels(to_dot(doc))) == sorted(
-        ["**3", "**", "neg", "tanh", "ReLU", "exp", "log", "σ", "/"])
+        ["**3", "**", "neg", "tanh", "ReLU", "exp", "log", "σ", "/"]
+    )
 
 
 def test_incomplete_nodes_show_a_question_mark():
@@ -85,8 +92,9 @@ def test_incomplete_nodes_show_a_question_mark():
 
 
 @needs_dot
-@pytest.mark.parametrize("label", ['{a|b}', "<x>", 'quote"d', "back\\slash", "a b  c", "σ→τ",
-                                   "\\", "{", "end\\"])
+@pytest.mark.parametrize(
+    "label", ["{a|b}", "<x>", 'quote"d', "back\\slash", "a b  c", "σ→τ", "\\", "{", "end\\"]
+)
 def test_awkward_labels_render_and_survive(label):
     doc = Document()
     doc.add_node("input", label, 1.5)
@@ -153,9 +161,11 @@ def test_dot_layout_flips_y_to_top_left_origin():
     g = graphviz.Digraph(graph_attr={"rankdir": "LR"})
     g.edge("a", "c")
     g.edge("b", "c")
-    plain = {line.split()[1]: float(line.split()[3])
-             for line in g.pipe(format="plain").decode().splitlines()
-             if line.startswith("node ")}
+    plain = {
+        line.split()[1]: float(line.split()[3])
+        for line in g.pipe(format="plain").decode().splitlines()
+        if line.startswith("node ")
+    }
     assert plain["a"] > plain["b"]
     pos = dot_layout(["a", "b", "c"], [("a", "c"), ("b", "c")])
     assert pos["a"][1] < pos["b"][1]  # on top in Qt's y-down frame
@@ -214,9 +224,12 @@ def test_layered_layout_of_nothing_and_of_a_cycle():
 @st.composite
 def dags(draw):
     n = draw(st.integers(1, 30))
-    edges = draw(st.lists(
-        st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(lambda e: e[0] < e[1]),
-        max_size=60))
+    edges = draw(
+        st.lists(
+            st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(lambda e: e[0] < e[1]),
+            max_size=60,
+        )
+    )
     return list(range(n)), edges
 
 

@@ -18,8 +18,9 @@ def _chain_file(path, n: int) -> None:
     for i in range(2, n + 1):
         nodes.append({"id": f"n{i}", "kind": "tanh", "label": "", "pos": [0.0, 90.0 * i]})
         wires.append({"src": f"n{i - 1}", "dst": f"n{i}", "port": "a"})
-    path.write_text(json.dumps({"format": "mgstudio", "version": 1, "nodes": nodes,
-                                "wires": wires}))
+    path.write_text(
+        json.dumps({"format": "mgstudio", "version": 1, "nodes": nodes, "wires": wires})
+    )
 
 
 @pytest.fixture
@@ -70,35 +71,55 @@ def test_objects_frozen_on_purpose_stay_frozen(tmp_path):
 
 def test_a_failed_load_leaves_the_collector_running(tmp_path):
     path = tmp_path / "bad.mgs"
-    path.write_text(json.dumps({"format": "mgstudio", "version": 1,
-                                "nodes": [{"id": "n1", "kind": "tanh"}],
-                                "wires": [{"src": "n1", "dst": "n1", "port": "a"}]}))
+    path.write_text(
+        json.dumps(
+            {
+                "format": "mgstudio",
+                "version": 1,
+                "nodes": [{"id": "n1", "kind": "tanh"}],
+                "wires": [{"src": "n1", "dst": "n1", "port": "a"}],
+            }
+        )
+    )
     with pytest.raises(FileFormatError, match="feeds"):
         Document.load(path)
     assert gc.isenabled()
 
 
-@pytest.mark.parametrize(("wire", "message"), [
-    ({"src": 1, "dst": "n2", "port": "a"}, "wire 1: \"src\" must be text"),
-    ({"src": "n1", "dst": ["n2"], "port": "a"}, "wire 1: \"dst\" must be text"),
-    ({"src": "n9", "dst": "n2", "port": "a"}, "wire 1 comes from 'n9', which is not a node"),
-    ({"src": "n1", "dst": "n9", "port": "a"}, "wire 1 goes into 'n9', which is not a node"),
-    ({"src": "n1", "dst": "n2", "port": "z"}, "wire 1 goes into input 'z' of"),
-    ({"src": "n2", "dst": "n2", "port": "a"}, "wire 1 feeds"),
-])
+@pytest.mark.parametrize(
+    ("wire", "message"),
+    [
+        ({"src": 1, "dst": "n2", "port": "a"}, 'wire 1: "src" must be text'),
+        ({"src": "n1", "dst": ["n2"], "port": "a"}, 'wire 1: "dst" must be text'),
+        ({"src": "n9", "dst": "n2", "port": "a"}, "wire 1 comes from 'n9', which is not a node"),
+        ({"src": "n1", "dst": "n9", "port": "a"}, "wire 1 goes into 'n9', which is not a node"),
+        ({"src": "n1", "dst": "n2", "port": "z"}, "wire 1 goes into input 'z' of"),
+        ({"src": "n2", "dst": "n2", "port": "a"}, "wire 1 feeds"),
+    ],
+)
 def test_each_failing_wire_test_gives_its_own_message(wire, message):
-    text = json.dumps({"format": "mgstudio", "version": 1,
-                       "nodes": [{"id": "n1", "kind": "input"}, {"id": "n2", "kind": "tanh"}],
-                       "wires": [wire]})
+    text = json.dumps(
+        {
+            "format": "mgstudio",
+            "version": 1,
+            "nodes": [{"id": "n1", "kind": "input"}, {"id": "n2", "kind": "tanh"}],
+            "wires": [wire],
+        }
+    )
     with pytest.raises(FileFormatError) as info:
         Document.from_json(text)
     assert message in str(info.value)
 
 
 def test_a_second_wire_into_one_input_is_refused():
-    text = json.dumps({"format": "mgstudio", "version": 1,
-                       "nodes": [{"id": "n1", "kind": "input"}, {"id": "n2", "kind": "tanh"}],
-                       "wires": [{"src": "n1", "dst": "n2", "port": "a"}] * 2})
+    text = json.dumps(
+        {
+            "format": "mgstudio",
+            "version": 1,
+            "nodes": [{"id": "n1", "kind": "input"}, {"id": "n2", "kind": "tanh"}],
+            "wires": [{"src": "n1", "dst": "n2", "port": "a"}] * 2,
+        }
+    )
     with pytest.raises(FileFormatError, match="wire 2: input 'a' of .* is wired twice"):
         Document.from_json(text)
 
@@ -120,8 +141,9 @@ def test_a_positionless_file_builds_each_node_once(tmp_path, monkeypatch):
         nodes.append({"id": f"n{i}", "kind": "tanh"})
         wires.append({"src": f"n{i - 1}", "dst": f"n{i}", "port": "a"})
     path = tmp_path / "chain.mgs"
-    path.write_text(json.dumps({"format": "mgstudio", "version": 1, "nodes": nodes,
-                                "wires": wires}))
+    path.write_text(
+        json.dumps({"format": "mgstudio", "version": 1, "nodes": nodes, "wires": wires})
+    )
     doc = Document.load(path)
     assert len(made) == 200  # placed in themselves, not built again with their places
     spots = {doc.node(f"n{i}").pos for i in range(1, 201)}

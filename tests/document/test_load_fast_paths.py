@@ -37,13 +37,16 @@ def _file(node: dict) -> str:
     return json.dumps({"format": "mgstudio", "version": 1, "nodes": [node], "wires": []})
 
 
-@pytest.mark.parametrize(("pos", "message"), [
-    ([1.0, 2e7], "within"),
-    ([1.0], "pair of numbers"),
-    (None, "pair of numbers"),  # null is not a missing "pos"
-    ((1, "a"), "must be a number"),
-    ([True, 0.0], "must be a number"),
-])
+@pytest.mark.parametrize(
+    ("pos", "message"),
+    [
+        ([1.0, 2e7], "within"),
+        ([1.0], "pair of numbers"),
+        (None, "pair of numbers"),  # null is not a missing "pos"
+        ((1, "a"), "must be a number"),
+        ([True, 0.0], "must be a number"),
+    ],
+)
 def test_a_bad_position_still_gets_the_full_message(pos, message):
     with pytest.raises(FileFormatError, match=message):
         Document.from_json(_file({"id": "n1", "kind": "input", "pos": pos}))

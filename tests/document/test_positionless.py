@@ -66,7 +66,7 @@ def check_positionless(case) -> None:
     # and a new node's box (the layouts' size) overlaps no other node's box
     boxes = sorted((node.pos, nid) for nid, node in doc.nodes.items())
     for i, ((x, y), nid) in enumerate(boxes):
-        for (x2, y2), other in boxes[i + 1:]:
+        for (x2, y2), other in boxes[i + 1 :]:
             if x2 >= x + NODE_WIDTH:
                 break
             if (nid not in kept or other not in kept) and abs(y2 - y) < NODE_HEIGHT:
@@ -87,8 +87,7 @@ def test_a_positionless_file_is_laid_out_as_code_import_lays_out_a_snippet(tmp_p
     path = tmp_path / "bare.mgs"
     path.write_text(_without_pos(imported, lambda i: False))
     loaded = Document.load(path)
-    assert [n.pos for n in loaded.nodes.values()] == \
-        [n.pos for n in imported.nodes.values()]
+    assert [n.pos for n in loaded.nodes.values()] == [n.pos for n in imported.nodes.values()]
     assert len({n.pos for n in loaded.nodes.values()}) == len(loaded.nodes)
 
 
@@ -121,8 +120,9 @@ def test_a_long_chain_is_folded_into_bands_within_the_limits():
     for i in range(2, n + 1):
         nodes.append({"id": f"n{i}", "kind": "tanh", "label": ""})
         wires.append({"src": f"n{i - 1}", "dst": f"n{i}", "port": "a"})
-    doc = Document.from_json(json.dumps({"format": "mgstudio", "version": 1,
-                                         "nodes": nodes, "wires": wires}))
+    doc = Document.from_json(
+        json.dumps({"format": "mgstudio", "version": 1, "nodes": nodes, "wires": wires})
+    )
     xs = [p[0] for p in (node.pos for node in doc.nodes.values())]
     ys = [p[1] for p in (node.pos for node in doc.nodes.values())]
     width, height = max(xs) - min(xs), max(ys) - min(ys)
@@ -137,8 +137,12 @@ def test_check_reads_a_positionless_file(tmp_path):
     doc.connect(x, y, "a")
     path = tmp_path / "bare.mgs"
     path.write_text(_without_pos(doc, lambda i: False))
-    done = subprocess.run([sys.executable, "-m", "mgstudio", "check", str(path)],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "mgstudio", "check", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert "'y'" in done.stdout or " y " in done.stdout
 
@@ -158,12 +162,17 @@ def test_loading_work_grows_linearly_without_positions():
     from test_codeio_scaling import executed_lines
 
     def text(n):
-        nodes = [{"id": f"n{i}", "kind": "input" if i < n // 5 else "add", "label": ""}
-                 for i in range(n)]
-        wires = [w for i in range(n // 5, n)
-                 for w in ({"src": f"n{i - 1}", "dst": f"n{i}", "port": "a"},
-                           {"src": f"n{(i * 7919) % (n // 5)}", "dst": f"n{i}",
-                            "port": "b"})]
+        nodes = [
+            {"id": f"n{i}", "kind": "input" if i < n // 5 else "add", "label": ""} for i in range(n)
+        ]
+        wires = [
+            w
+            for i in range(n // 5, n)
+            for w in (
+                {"src": f"n{i - 1}", "dst": f"n{i}", "port": "a"},
+                {"src": f"n{(i * 7919) % (n // 5)}", "dst": f"n{i}", "port": "b"},
+            )
+        ]
         return json.dumps({"format": "mgstudio", "version": 1, "nodes": nodes, "wires": wires})
 
     small, big = text(2000), text(4000)

@@ -129,7 +129,8 @@ def test_same_weights_and_outputs_as_pypi_micrograd():
         b.backward()
         # micrograd keeps operands in a set, so grads may be summed in another order
         assert [p.grad for p in ours.parameters()] == pytest.approx(
-            [p.grad for p in theirs.parameters()], rel=1e-12, abs=1e-15)
+            [p.grad for p in theirs.parameters()], rel=1e-12, abs=1e-15
+        )
 
 
 def test_readme_expression_matches_pypi_micrograd_bit_for_bit():

@@ -62,15 +62,51 @@ def test_mlp_training_step_matches_the_scalar_engine(activation):
     _close(xgrad, ref_x)
 
 
-SPECIAL = [-math.inf, -1e200, -8.0, -1.0, -0.5, -0.0, 0.0, 1e-300, 0.5, 1.0, 2.0, 1000.0,
-           math.inf, math.nan]
+SPECIAL = [
+    -math.inf,
+    -1e200,
+    -8.0,
+    -1.0,
+    -0.5,
+    -0.0,
+    0.0,
+    1e-300,
+    0.5,
+    1.0,
+    2.0,
+    1000.0,
+    math.inf,
+    math.nan,
+]
 
 
 def _every_op_graphs():
     a, b = Value(0.0, label="a"), Value(0.0, label="b")
-    outs = [a + b, a - b, a * b, a / b, -a, a.relu(), a.tanh(), a.exp(), a.log(), a.sigmoid(),
-            a**b, a**2, a**3, a**-1, a**0.5, a ** (1 / 3), a**400, a**0, 2 - a, 2 / a, 2**a,
-            a * 3.0, a + 1.5]
+    outs = [
+        a + b,
+        a - b,
+        a * b,
+        a / b,
+        -a,
+        a.relu(),
+        a.tanh(),
+        a.exp(),
+        a.log(),
+        a.sigmoid(),
+        a**b,
+        a**2,
+        a**3,
+        a**-1,
+        a**0.5,
+        a ** (1 / 3),
+        a**400,
+        a**0,
+        2 - a,
+        2 / a,
+        2**a,
+        a * 3.0,
+        a + 1.5,
+    ]
     return [a, b], outs
 
 

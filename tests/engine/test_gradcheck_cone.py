@@ -13,8 +13,9 @@ from mgstudio.engine import OPS, Value, gradcheck
 
 def _rows(report):
     # floats compared as their repr so that nan == nan and -0.0 != 0.0
-    return [(r.label, repr(r.analytic), repr(r.numeric), repr(r.rel_error), r.ok)
-            for r in report.rows]
+    return [
+        (r.label, repr(r.analytic), repr(r.numeric), repr(r.rel_error), r.ok) for r in report.rows
+    ]
 
 
 def _state(nodes):
@@ -22,8 +23,11 @@ def _state(nodes):
 
 
 @settings(max_examples=60, deadline=None)
-@given(recipe=recipes(n_leaves=4, max_steps=25), xs=leaf_values(4),
-       h=st.sampled_from([1e-6, 1e-4, 1e-2]))
+@given(
+    recipe=recipes(n_leaves=4, max_steps=25),
+    xs=leaf_values(4),
+    h=st.sampled_from([1e-6, 1e-4, 1e-2]),
+)
 def test_cone_matches_the_full_re_evaluation(recipe, xs, h):
     reports, states = [], []
     for cone in (True, False):
@@ -50,7 +54,8 @@ def test_cone_is_a_central_difference(recipe, xs):
             f.append(build(recipe, fresh)[1][0].data)
         expected = (f[0] - f[1]) / (2 * h)
         assert repr(row.numeric) == repr(expected) or (
-            math.isnan(row.numeric) and math.isnan(expected))
+            math.isnan(row.numeric) and math.isnan(expected)
+        )
 
 
 def _counting(monkeypatch):

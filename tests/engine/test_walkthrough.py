@@ -48,7 +48,13 @@ def test_L_and_its_grads():
     assert L.data == -8.0
     L.backward()
     assert (L.grad, d.grad, f.grad, c.grad, e.grad, a.grad, b.grad) == (
-        1.0, -2.0, 4.0, -2.0, -2.0, 6.0, -4.0,
+        1.0,
+        -2.0,
+        4.0,
+        -2.0,
+        -2.0,
+        6.0,
+        -4.0,
     )
 
 
@@ -123,7 +129,16 @@ def test_lecture_manual_topological_backward():
         node._backward()
     assert x1.grad == pytest.approx(-1.5)
     assert [round(v.data, 4) for v in topo] == [
-        2.0, -3.0, -6.0, 0.0, 1.0, 0.0, -6.0, 6.8814, 0.8814, 0.7071,
+        2.0,
+        -3.0,
+        -6.0,
+        0.0,
+        1.0,
+        0.0,
+        -6.0,
+        6.8814,
+        0.8814,
+        0.7071,
     ]
     assert topo == o.topological_order()
 

@@ -14,8 +14,11 @@ from hypothesis import strategies as st
 from mgstudio.training import DatasetError, load_csv, parse_csv
 
 SCALE = 20 if os.environ.get("HYPOTHESIS_PROFILE") == "long" else 1
-FAST = settings(max_examples=1000 * SCALE, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FAST = settings(
+    max_examples=1000 * SCALE,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 MEDIUM = settings(FAST, max_examples=500 * SCALE)
 
 SEEDS = [
@@ -43,18 +46,42 @@ def check_csv(text: str):
     return ds
 
 
-cells = (st.floats(allow_nan=True, allow_infinity=True).map(repr)
-         | st.integers(-5, 5).map(str)
-         | st.sampled_from(["", " ", "x", "y", "1e999", "nan", "-inf", "0x10", "1_0", "--1",
-                            "1,5", '"', '""', "\n", "\r", "\x00", "１", "٣", "1e-400"])
-         | st.text(max_size=5))
+cells = (
+    st.floats(allow_nan=True, allow_infinity=True).map(repr)
+    | st.integers(-5, 5).map(str)
+    | st.sampled_from(
+        [
+            "",
+            " ",
+            "x",
+            "y",
+            "1e999",
+            "nan",
+            "-inf",
+            "0x10",
+            "1_0",
+            "--1",
+            "1,5",
+            '"',
+            '""',
+            "\n",
+            "\r",
+            "\x00",
+            "１",
+            "٣",
+            "1e-400",
+        ]
+    )
+    | st.text(max_size=5)
+)
 
 
 @st.composite
 def csv_tables(draw) -> str:
     width = draw(st.integers(1, 5))
-    rows = draw(st.lists(st.lists(cells, min_size=width - 1, max_size=width + 1),
-                         min_size=0, max_size=8))
+    rows = draw(
+        st.lists(st.lists(cells, min_size=width - 1, max_size=width + 1), min_size=0, max_size=8)
+    )
     sep = draw(st.sampled_from(["\n", "\r\n", "\r"]))
     return sep.join(",".join(r) for r in rows) + draw(st.sampled_from(["", sep]))
 
@@ -65,8 +92,10 @@ def mutated_seed(draw) -> str:
     for _ in range(draw(st.integers(1, 6))):
         i = draw(st.integers(0, len(s)))
         op = draw(st.sampled_from(["insert", "delete", "replace"]))
-        piece = draw(st.sampled_from([",", "\n", '"', "x", "-", "e", ".", "9", "\x00", " "])
-                     | st.characters())
+        piece = draw(
+            st.sampled_from([",", "\n", '"', "x", "-", "e", ".", "9", "\x00", " "])
+            | st.characters()
+        )
         if op == "insert":
             s.insert(i, piece)
         elif s and i < len(s):
@@ -96,8 +125,13 @@ def test_random_text_parses_or_explains(text):
 
 
 @settings(max_examples=300 * SCALE, deadline=None)
-@given(st.lists(st.tuples(st.floats(-1e6, 1e6), st.floats(-1e6, 1e6),
-                          st.sampled_from([0.0, 1.0])), min_size=1, max_size=20))
+@given(
+    st.lists(
+        st.tuples(st.floats(-1e6, 1e6), st.floats(-1e6, 1e6), st.sampled_from([0.0, 1.0])),
+        min_size=1,
+        max_size=20,
+    )
+)
 def test_valid_tables_keep_every_number(rows):
     text = "\n".join(f"{a!r},{b!r},{y:g}" for a, b, y in rows)
     ds = check_csv(text)
@@ -106,13 +140,16 @@ def test_valid_tables_keep_every_number(rows):
         assert xs[0] == a and xs[1] == b and t == 2.0 * y - 1.0
 
 
-@pytest.mark.parametrize("text", [
-    "1," * 200_000 + "1\n",                  # one very wide row
-    "x" * 200_000 + ",1\n1,2\n",             # a cell past csv's field limit
-    '"' + "a" * 1000,                          # an unclosed quote
-    "1,2\n" * 10_001,                        # past the row limit
-    ",".join(["x"] * 70) + "\n",             # too many columns in the header
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1," * 200_000 + "1\n",  # one very wide row
+        "x" * 200_000 + ",1\n1,2\n",  # a cell past csv's field limit
+        '"' + "a" * 1000,  # an unclosed quote
+        "1,2\n" * 10_001,  # past the row limit
+        ",".join(["x"] * 70) + "\n",  # too many columns in the header
+    ],
+)
 def test_oversized_csv_errors(text):
     assert check_csv(text) is None
 

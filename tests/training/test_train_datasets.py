@@ -11,8 +11,7 @@ from mgstudio.training.datasets import WALKTHROUGH_XS, WALKTHROUGH_YS, moons, wa
 
 def test_walkthrough_is_the_lecture_data():
     ds = walkthrough()
-    assert ds.X.tolist() == [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0],
-                             [1.0, 1.0, -1.0]]
+    assert ds.X.tolist() == [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
     assert ds.y.tolist() == [1.0, -1.0, -1.0, 1.0]
     assert ds.X.tolist() == [list(r) for r in WALKTHROUGH_XS]
     assert tuple(ds.y) == WALKTHROUGH_YS
@@ -111,19 +110,22 @@ def test_csv_without_header_keeps_pm1_and_real_targets_are_regression():
     assert ds.task == "regression" and ds.y.tolist() == [0.5, 3.0]
 
 
-@pytest.mark.parametrize("text, match", [
-    ("", "no data"),
-    ("\n\n", "no data"),
-    ("x,y\n", "only a header"),
-    ("1\n2\n", "line 1: needs at least 2 columns"),
-    ("1,2,1\n3,4\n", "line 2: expected 3 columns"),
-    ("a,b,y\n1,2,1\n3,4,5,6\n", "line 3: expected 3 columns"),
-    ("1,2,1\n3,abc,1\n", "line 2, column 2: 'abc' is not a number"),
-    ("x,y\n1,nan\n", "line 2, column 2: 'nan' is not allowed"),
-    ("1,1\n-inf,1\n", "line 2, column 1: '-inf' is not allowed"),
-    ("1,1\n2,1e999\n", "line 2, column 2"),
-    ('1,"2\n', "line"),
-])
+@pytest.mark.parametrize(
+    "text, match",
+    [
+        ("", "no data"),
+        ("\n\n", "no data"),
+        ("x,y\n", "only a header"),
+        ("1\n2\n", "line 1: needs at least 2 columns"),
+        ("1,2,1\n3,4\n", "line 2: expected 3 columns"),
+        ("a,b,y\n1,2,1\n3,4,5,6\n", "line 3: expected 3 columns"),
+        ("1,2,1\n3,abc,1\n", "line 2, column 2: 'abc' is not a number"),
+        ("x,y\n1,nan\n", "line 2, column 2: 'nan' is not allowed"),
+        ("1,1\n-inf,1\n", "line 2, column 1: '-inf' is not allowed"),
+        ("1,1\n2,1e999\n", "line 2, column 2"),
+        ('1,"2\n', "line"),
+    ],
+)
 def test_csv_errors_name_the_line(text, match):
     with pytest.raises(DatasetError, match=match):
         parse_csv(text, source="t.csv")
@@ -148,8 +150,7 @@ def test_csv_file_errors(tmp_path):
         load_csv(p)
 
 
-@given(st.lists(st.lists(st.floats(-1e6, 1e6), min_size=3, max_size=3), min_size=1,
-                max_size=20))
+@given(st.lists(st.lists(st.floats(-1e6, 1e6), min_size=3, max_size=3), min_size=1, max_size=20))
 def test_csv_round_trips_finite_numbers(rows):
     text = "\n".join(",".join(repr(x) for x in row) for row in rows)
     ds = parse_csv(text)

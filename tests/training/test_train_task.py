@@ -43,8 +43,19 @@ def _regression_rows(n=30, scale=1500.0, seed=1):
 # --- 11.13: regression never shows accuracy ----------------------------------------------
 def test_regression_csv_prints_rmse_and_no_accuracy(capsys, tmp_path):
     path = _csv(tmp_path, [(0, 0, 0), (0, 1, 1), (1, 0, 1), (1, 1, 2)])  # labels 0/1/2
-    code, out, err = _run(capsys, "--csv", str(path), "--steps", "5", "--hidden", "4",
-                          "--lr", "0.05", "--lr-final", "none")
+    code, out, err = _run(
+        capsys,
+        "--csv",
+        str(path),
+        "--steps",
+        "5",
+        "--hidden",
+        "4",
+        "--lr",
+        "0.05",
+        "--lr-final",
+        "none",
+    )
     assert code == 0, err
     assert "accuracy" not in out
     lines = out.splitlines()
@@ -55,8 +66,20 @@ def test_regression_csv_prints_rmse_and_no_accuracy(capsys, tmp_path):
 
 def test_regression_json_keeps_the_fields_with_accuracy_null(capsys, tmp_path):
     path = _csv(tmp_path, [(0, 0, 0), (0, 1, 1), (1, 0, 1), (1, 1, 2)])
-    code, out, err = _run(capsys, "--csv", str(path), "--steps", "3", "--hidden", "4",
-                          "--lr", "0.05", "--l2", "0", "--json")
+    code, out, err = _run(
+        capsys,
+        "--csv",
+        str(path),
+        "--steps",
+        "3",
+        "--hidden",
+        "4",
+        "--lr",
+        "0.05",
+        "--l2",
+        "0",
+        "--json",
+    )
     assert code == 0, err
     data = json.loads(out)
     assert data["task"] == "regression" and data["loss_function"] == "mse"
@@ -95,8 +118,22 @@ def test_regression_plot_has_no_accuracy_axis(capsys, tmp_path, monkeypatch):
     monkeypatch.setattr(Figure, "savefig", spy)
     path = _csv(tmp_path, [(0, 0, 0), (0, 1, 1), (1, 0, 2)])
     png = tmp_path / "reg.png"
-    assert _run(capsys, "--csv", str(path), "--steps", "3", "--hidden", "4", "--lr", "0.01",
-                "--plot", str(png))[0] == 0
+    assert (
+        _run(
+            capsys,
+            "--csv",
+            str(path),
+            "--steps",
+            "3",
+            "--hidden",
+            "4",
+            "--lr",
+            "0.01",
+            "--plot",
+            str(png),
+        )[0]
+        == 0
+    )
     assert figures == [["loss"]]
     assert _run(capsys, "--preset", "walkthrough", "--steps", "2", "--plot", str(png))[0] == 0
     assert figures[-1] == ["loss", "accuracy (%)"]
@@ -108,8 +145,18 @@ def test_large_targets_train(capsys, tmp_path, scale):
     """The old absolute limit (loss 1e6) stopped these before any update, blaming the rate."""
     path = _csv(tmp_path, _regression_rows(scale=scale))
     lr = 1e-5 if scale < 1e4 else 1e-9
-    code, out, err = _run(capsys, "--csv", str(path), "--steps", "100", "--lr", str(lr),
-                          "--lr-final", "none", "--json")
+    code, out, err = _run(
+        capsys,
+        "--csv",
+        str(path),
+        "--steps",
+        "100",
+        "--lr",
+        str(lr),
+        "--lr-final",
+        "none",
+        "--json",
+    )
     assert code == 0, err
     data = json.loads(out)
     losses = [s["loss"] for s in data["steps"]]
@@ -118,8 +165,9 @@ def test_large_targets_train(capsys, tmp_path, scale):
 
 
 def test_step_zero_never_blames_the_learning_rate(tmp_path):
-    data = Dataset("huge", np.array([[1e200, 1.0], [-1e200, 2.0]]), np.array([1e200, 3.0]),
-                   task="regression")
+    data = Dataset(
+        "huge", np.array([[1e200, 1.0], [-1e200, 2.0]]), np.array([1e200, 3.0]), task="regression"
+    )
     trainer = Trainer(make_preset("micrograd-demo", loss="mse", lr=1e-9), dataset=data)
     with pytest.raises(TrainingDiverged) as info:
         trainer.step()
@@ -159,9 +207,13 @@ def test_a_header_is_announced(capsys, tmp_path):
 
 
 @settings(max_examples=60, deadline=None)
-@given(cells=st.lists(st.one_of(st.integers(-9, 9).map(str),
-                                st.sampled_from(["abc", "x", "y", "label", "n/a"])),
-                      min_size=2, max_size=5))
+@given(
+    cells=st.lists(
+        st.one_of(st.integers(-9, 9).map(str), st.sampled_from(["abc", "x", "y", "label", "n/a"])),
+        min_size=2,
+        max_size=5,
+    )
+)
 def test_header_only_when_every_cell_is_a_word(cells):
     width = len(cells)
     text = ",".join(cells) + "\n" + ",".join(["1"] * width) + "\n"
@@ -213,9 +265,24 @@ def test_cli_plot_of_losses_near_the_float_maximum(capsys, tmp_path):
     """Losses of ~1.4e308 are finite and train; the figure's limits must not overflow."""
     path = _csv(tmp_path, [(0.5, 0.1, 7e153), (0.2, 0.3, 7e153), (0.1, 0.9, 7.1e153)])
     png = tmp_path / "p.png"
-    code, out, err = _run(capsys, "--csv", str(path), "--steps", "3", "--lr", "1e-300",
-                          "--loss", "mse-sum",
-                          "--lr-final", "none", "--l2", "0", "--plot", str(png), "--json")
+    code, out, err = _run(
+        capsys,
+        "--csv",
+        str(path),
+        "--steps",
+        "3",
+        "--lr",
+        "1e-300",
+        "--loss",
+        "mse-sum",
+        "--lr-final",
+        "none",
+        "--l2",
+        "0",
+        "--plot",
+        str(png),
+        "--json",
+    )
     assert code == 0, err
     assert json.loads(out)["steps"][0]["loss"] > 1e308
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

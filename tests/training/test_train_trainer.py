@@ -48,13 +48,16 @@ def test_scalar_engine_matches_the_notebook_bit_for_bit_at_the_start():
     assert t.step()["loss"] == DEMO_STEP0_LOSS
 
 
-@pytest.mark.parametrize("changes", [
-    {},
-    {"zero_grad": False, "lr": 0.05},
-    {"batch_size": 17, "loss": "mse", "l2": 0.0, "lr": 0.1},
-    {"activation": "tanh", "loss": "mse-sum", "lr": 0.01, "hidden": (5, 3)},
-    {"activation": "linear", "hidden": (4,), "lr": 0.01},
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"zero_grad": False, "lr": 0.05},
+        {"batch_size": 17, "loss": "mse", "l2": 0.0, "lr": 0.1},
+        {"activation": "tanh", "loss": "mse-sum", "lr": 0.01, "hidden": (5, 3)},
+        {"activation": "linear", "hidden": (4,), "lr": 0.01},
+    ],
+)
 def test_tape_equals_scalar_for_a_few_steps(changes):
     cfg = preset("micrograd-demo", samples=30, steps=4, **changes)
     tape = Trainer(cfg.replace(engine="tape"))
@@ -73,8 +76,9 @@ def test_walkthrough_preset_learns_the_four_targets():
     model = t.model
     for x, target in zip(t.dataset.X, t.dataset.y):
         assert model(list(x)).data == pytest.approx(target, abs=0.2)
-    np.testing.assert_allclose(t.predict(t.dataset.X), [model(list(x)).data
-                                                        for x in t.dataset.X], atol=1e-12)
+    np.testing.assert_allclose(
+        t.predict(t.dataset.X), [model(list(x)).data for x in t.dataset.X], atol=1e-12
+    )
 
 
 def test_walkthrough_model_is_the_lectures_tanh_mlp():
@@ -199,7 +203,9 @@ def test_predict_grid_snapshot_restore_and_model_sync():
     assert t.step_count == 0
     np.testing.assert_array_equal([p.data for p in t.model.parameters()], snap0.params)
     assert len(t.parameter_names()) == len(values) and t.parameter_names()[:2] == [
-        "L1.N1.w1", "L1.N1.w2"]
+        "L1.N1.w1",
+        "L1.N1.w2",
+    ]
     with pytest.raises(ValueError, match="2 inputs"):
         Trainer(preset("walkthrough")).predict_grid(xx, yy)
 
@@ -211,20 +217,23 @@ def test_evaluate_is_the_loss_after_the_last_update():
     assert t.step()["loss"] == pytest.approx(final["loss"], rel=1e-12)
 
 
-@pytest.mark.parametrize("changes, match", [
-    ({"hidden": (0,)}, "width"),
-    ({"hidden": (4,) * 9}, "hidden layers"),
-    ({"lr": -1.0}, "learning rate"),
-    ({"lr": float("nan")}, "learning rate"),
-    ({"steps": -1}, "steps"),
-    ({"batch_size": 0}, "batch size"),
-    ({"seed": -3}, "seed"),
-    ({"activation": "gelu"}, "activation"),
-    ({"loss": "l1"}, "loss"),
-    ({"dataset": "blobs"}, "dataset"),
-    ({"engine": "gpu"}, "engine"),
-    ({"samples": 1}, "samples"),
-])
+@pytest.mark.parametrize(
+    "changes, match",
+    [
+        ({"hidden": (0,)}, "width"),
+        ({"hidden": (4,) * 9}, "hidden layers"),
+        ({"lr": -1.0}, "learning rate"),
+        ({"lr": float("nan")}, "learning rate"),
+        ({"steps": -1}, "steps"),
+        ({"batch_size": 0}, "batch size"),
+        ({"seed": -3}, "seed"),
+        ({"activation": "gelu"}, "activation"),
+        ({"loss": "l1"}, "loss"),
+        ({"dataset": "blobs"}, "dataset"),
+        ({"engine": "gpu"}, "engine"),
+        ({"samples": 1}, "samples"),
+    ],
+)
 def test_bad_settings(changes, match):
     with pytest.raises(ConfigError, match=match):
         TrainConfig(**changes)
@@ -249,8 +258,7 @@ def test_against_pypi_micrograd_with_minibatches():
         inputs = [list(map(mg_engine.Value, row)) for row in Xb]
         scores = list(map(model, inputs))
         losses = [(1 + -yi * si).relu() for yi, si in zip(yb, scores)]
-        total = sum(losses) * (1.0 / len(losses)) + 1e-4 * sum(p * p for p in
-                                                                model.parameters())
+        total = sum(losses) * (1.0 / len(losses)) + 1e-4 * sum(p * p for p in model.parameters())
         model.zero_grad()
         total.backward()
         lr = 1.0 - 0.9 * k / steps
@@ -259,8 +267,7 @@ def test_against_pypi_micrograd_with_minibatches():
         expected.append(total.data)
     final = [p.data for p in model.parameters()]
 
-    cfg = preset("micrograd-demo", samples=n, hidden=(8,), steps=steps, batch_size=batch,
-                 seed=seed)
+    cfg = preset("micrograd-demo", samples=n, hidden=(8,), steps=steps, batch_size=batch, seed=seed)
     for engine, tol in (("scalar", 1e-15), ("tape", 1e-9)):
         t = Trainer(cfg.replace(engine=engine))
         got = [r["loss"] for r in t.run()]

@@ -97,8 +97,7 @@ class CanvasColors:
         key = ("port", hot)
         pen = self._pens.get(key)
         if pen is None:
-            pen = self._pens[key] = QPen(self.selected if hot else self.border,
-                                         2.0 if hot else 1.2)
+            pen = self._pens[key] = QPen(self.selected if hot else self.border, 2.0 if hot else 1.2)
         return pen
 
     def wire_pen(self, strong: bool) -> QPen:

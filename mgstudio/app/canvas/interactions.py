@@ -134,7 +134,9 @@ class WireDrag(Interaction):
             self.doc.check_connect(wire.src, wire.dst, wire.port)
         except DocumentError as exc:
             if self.picked is not None and (wire.dst, wire.port) == (
-                    self.picked.wire.dst, self.picked.wire.port):
+                self.picked.wire.dst,
+                self.picked.wire.port,
+            ):
                 return None  # the picked-up wire frees that very input
             return exc
         return None
@@ -152,8 +154,10 @@ class WireDrag(Interaction):
     # --- events ----------------------------------------------------------------------------
     def _gone(self) -> bool:
         """The anchor node vanished mid-drag (an undo shortcut, say): drop the gesture."""
-        return self.anchor.node_id not in self.doc.nodes or \
-            self.scene.item_for(self.anchor.node_id) is None
+        return (
+            self.anchor.node_id not in self.doc.nodes
+            or self.scene.item_for(self.anchor.node_id) is None
+        )
 
     def move(self, pos: QPointF, event) -> None:
         if self._gone():
@@ -246,8 +250,7 @@ class CutGesture(Interaction):
         for item in self.scene.wires_in(bounds):
             for poly in item.path().toSubpathPolygons():
                 pts = [poly.at(i) for i in range(poly.count())]
-                if any(_segments_cross(a, b, c, d)
-                       for a, b in zip(pts, pts[1:]) for c, d in knife):
+                if any(_segments_cross(a, b, c, d) for a, b in zip(pts, pts[1:]) for c, d in knife):
                     hits.append(item.wire)
                     break
         return hits

@@ -28,8 +28,10 @@ class ArrangeJob:
             item = scene.item_for(nid)
             rect = item.boundingRect() if item is not None else None
             self.sizes[nid] = (rect.width(), rect.height()) if rect is not None else DEFAULT_SIZE
-        self.origin = (min(node.pos[0] for node in doc.nodes.values()),
-                       min(node.pos[1] for node in doc.nodes.values()))
+        self.origin = (
+            min(node.pos[0] for node in doc.nodes.values()),
+            min(node.pos[1] for node in doc.nodes.values()),
+        )
 
     def still_fits(self, doc) -> bool:
         """True while ``doc`` has the nodes and wires this job was made for."""
@@ -49,13 +51,16 @@ def place(centres, sizes, origin) -> dict[str, tuple[float, float]]:
     max_w = max(w for w, _ in sizes.values())
     max_h = max(h for _, h in sizes.values())
     sx, sy = (max_w + H_GAP) / LAYER_GAP, (max_h + V_GAP) / ROW_GAP
-    raw = {nid: (cx * sx - sizes[nid][0] / 2, cy * sy - sizes[nid][1] / 2)
-           for nid, (cx, cy) in centres.items()}
+    raw = {
+        nid: (cx * sx - sizes[nid][0] / 2, cy * sy - sizes[nid][1] / 2)
+        for nid, (cx, cy) in centres.items()
+    }
     ox, oy = origin
     mx = min(x for x, _ in raw.values())
     my = min(y for _, y in raw.values())
-    return {nid: (float(round(ox + x - mx)), float(round(oy + y - my)))
-            for nid, (x, y) in raw.items()}
+    return {
+        nid: (float(round(ox + x - mx)), float(round(oy + y - my))) for nid, (x, y) in raw.items()
+    }
 
 
 def arrange_job(doc, scene) -> ArrangeJob:

@@ -36,8 +36,12 @@ def _default_values(n: int) -> dict[str, float]:
     return values
 
 
-def neuron_fragment(n_inputs: int = 2, activation: str | None = "tanh", origin=(0.0, 0.0),
-                    values: Mapping[str, float] | None = None) -> dict:
+def neuron_fragment(
+    n_inputs: int = 2,
+    activation: str | None = "tanh",
+    origin=(0.0, 0.0),
+    values: Mapping[str, float] | None = None,
+) -> dict:
     """The fragment ``Document.paste_fragment`` inserts, laid out left to right at ``origin``."""
     if not 1 <= n_inputs <= MAX_INPUTS:
         raise ValueError(f"a neuron takes 1 to {MAX_INPUTS} inputs")
@@ -52,8 +56,12 @@ def neuron_fragment(n_inputs: int = 2, activation: str | None = "tanh", origin=(
     centre_y: dict[str, float] = {}
 
     def add(nid, kind, label, col, cy, value=None):
-        node = {"id": nid, "kind": kind, "label": label,
-                "pos": [ox + col * COLUMN, oy + cy - node_height(kind) / 2]}
+        node = {
+            "id": nid,
+            "kind": kind,
+            "label": label,
+            "pos": [ox + col * COLUMN, oy + cy - node_height(kind) / 2],
+        }
         if value is not None:
             node["value"] = value
         nodes.append(node)

@@ -33,8 +33,9 @@ DIM_OPACITY = 0.5
 
 LABEL, DATA, GRAD, BADGE = "label", "data", "grad", "badge"
 
-_FLAGS = (QGraphicsItem.GraphicsItemFlag.ItemIsMovable
-          | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+_FLAGS = (
+    QGraphicsItem.GraphicsItemFlag.ItemIsMovable | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+)
 _CACHE = QGraphicsItem.CacheMode.DeviceCoordinateCache
 _NO_CACHE = QGraphicsItem.CacheMode.NoCache
 _NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
@@ -159,8 +160,15 @@ class NodeItem(QGraphicsItem):
     _texts_behind = False  # numbers not formatted yet (zoomed out: no text shown)
     _tint: QColor | None = None
 
-    def __init__(self, node_id: str, kind, style: CanvasStyle, label: str = "",
-                 params=None, boxed: bool = False):
+    def __init__(
+        self,
+        node_id: str,
+        kind,
+        style: CanvasStyle,
+        label: str = "",
+        params=None,
+        boxed: bool = False,
+    ):
         super().__init__()
         self.node_id = node_id
         self.kind = kind
@@ -198,8 +206,10 @@ class NodeItem(QGraphicsItem):
         elif change:  # a new number: only its text is drawn again (see paint)
             g, st = self._g, self.style
             data_text, grad_text = self._number_texts()
-            for bit, zone, text in ((_DATA, g.data_zone, data_text),
-                                    (_GRAD, g.grad_zone, grad_text)):
+            for bit, zone, text in (
+                (_DATA, g.data_zone, data_text),
+                (_GRAD, g.grad_zone, grad_text),
+            ):
                 if change & bit:
                     # a number too wide for its quiet zone repaints the whole cells
                     self.update(zone if st.text_width(text) <= zone.width() else g.cells)
@@ -221,8 +231,12 @@ class NodeItem(QGraphicsItem):
         else:
             data, grad = value.data, value.grad
         complete = value is not None
-        if (complete == self._complete and _same(data, self._data) and _same(grad, self._grad)
-                and max_abs_grad == self._max):
+        if (
+            complete == self._complete
+            and _same(data, self._data)
+            and _same(grad, self._grad)
+            and max_abs_grad == self._max
+        ):
             return _NOTHING
         new_tint = not (_same(grad, self._grad) and max_abs_grad == self._max)
         dimming = complete != self._complete
@@ -235,8 +249,9 @@ class NodeItem(QGraphicsItem):
         if self.style.show_details:
             old_data, old_grad = self._data_text, self._grad_text
             self._format()
-            texts = ((_DATA if old_data != self._data_text else _NOTHING)
-                     | (_GRAD if old_grad != self._grad_text else _NOTHING))
+            texts = (_DATA if old_data != self._data_text else _NOTHING) | (
+                _GRAD if old_grad != self._grad_text else _NOTHING
+            )
         else:  # zoomed out: boxes only, the numbers are formatted when shown again
             self._texts_behind = True
             texts = _NOTHING
@@ -403,7 +418,8 @@ class NodeItem(QGraphicsItem):
         """Scene rectangle of a record cell (where an inline editor goes)."""
         x0 = {BADGE: 0.0, LABEL: self._left_w, DATA: self._x_data, GRAD: self._x_grad}[cell]
         x1 = {BADGE: self._left_w, LABEL: self._x_data, DATA: self._x_grad}.get(
-            cell, self._rect.width())
+            cell, self._rect.width()
+        )
         return QRectF(self.pos() + QPointF(x0, 0.0), self.pos() + QPointF(x1, self._rect.height()))
 
     # --- geometry --------------------------------------------------------------------------
@@ -458,12 +474,14 @@ class NodeItem(QGraphicsItem):
         # a new number exposes only its text's zone of the cached picture (show_value): a
         # flat patch of the cell, clear of borders, separators, corners and the port
         if g.data_hit.contains(exposed):
-            self._paint_text_zone(painter, g.data_fill, None, self._data, g.data_cx,
-                                  self._number_texts()[0])
+            self._paint_text_zone(
+                painter, g.data_fill, None, self._data, g.data_cx, self._number_texts()[0]
+            )
             return
         if g.grad_hit.contains(exposed):
-            self._paint_text_zone(painter, g.grad_fill, self._tint, self._grad, g.grad_cx,
-                                  self._number_texts()[1])
+            self._paint_text_zone(
+                painter, g.grad_fill, self._tint, self._grad, g.grad_cx, self._number_texts()[1]
+            )
             return
         # otherwise the value cells alone (a number wider than its zone): Qt clips to them,
         # and drawing the badge, ports and label there would change no pixel
@@ -491,8 +509,9 @@ class NodeItem(QGraphicsItem):
         painter.setPen(c.text)
         self._paint_numbers(painter)
         # the output port's circle reaches into the grad cell
-        paint_port(painter, self._out, self._out_wired, c,
-                   self._hot is not None and self._hot.is_output)
+        paint_port(
+            painter, self._out, self._out_wired, c, self._hot is not None and self._hot.is_output
+        )
         if cells_only:
             return
         painter.setFont(self.style.bold)
@@ -532,8 +551,9 @@ class NodeItem(QGraphicsItem):
     def _paint_label(self, painter: QPainter) -> None:
         painter.drawText(self._g.label_rect, _CENTRE, self._shown_label)
 
-    def _paint_text_zone(self, painter: QPainter, fill: QRectF, tint, value, cx: float,
-                         text: str) -> None:
+    def _paint_text_zone(
+        self, painter: QPainter, fill: QRectF, tint, value, cx: float, text: str
+    ) -> None:
         """One number on its flat patch: what the full paint gives there, in three calls."""
         painter.fillRect(fill, self._base_fill())
         if tint is not None:
@@ -553,5 +573,6 @@ class NodeItem(QGraphicsItem):
         # drawText lays the string out again on every repaint
         st, c = self.style, self.style.colors
         painter.setPen(c.bad_number if is_bad(value) else c.text)
-        painter.drawText(QPointF(cx - st.text_width(text) / 2, self._g.text_y
-                                 + st.baseline_offset), text)
+        painter.drawText(
+            QPointF(cx - st.text_width(text) / 2, self._g.text_y + st.baseline_offset), text
+        )

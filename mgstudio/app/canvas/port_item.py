@@ -29,8 +29,9 @@ class PortRef:
         return self.side == OUTPUT
 
 
-def paint_port(painter: QPainter, centre: QPointF, wired: bool, colors: CanvasColors,
-               hot: bool = False) -> None:
+def paint_port(
+    painter: QPainter, centre: QPointF, wired: bool, colors: CanvasColors, hot: bool = False
+) -> None:
     """A hollow circle for a free port, a filled one for a wired port; ``hot`` is under the
     cursor during a wire drag."""
     painter.setPen(colors.port_pen(hot))

@@ -52,8 +52,11 @@ class QuickAddPopup(QFrame):
         self._refilter(text)
 
     def visible_kinds(self) -> list[str]:
-        return [self.list.item(i).data(Qt.ItemDataRole.UserRole)
-                for i in range(self.list.count()) if not self.list.item(i).isHidden()]
+        return [
+            self.list.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.list.count())
+            if not self.list.item(i).isHidden()
+        ]
 
     def _refilter(self, text: str) -> None:
         best, best_rank = None, None
@@ -78,8 +81,11 @@ class QuickAddPopup(QFrame):
         if obj is self.filter and event.type() == event.Type.KeyPress:
             key = event.key()
             if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
-                visible = [self.list.item(i) for i in range(self.list.count())
-                           if not self.list.item(i).isHidden()]
+                visible = [
+                    self.list.item(i)
+                    for i in range(self.list.count())
+                    if not self.list.item(i).isHidden()
+                ]
                 if visible:
                     cur = self.list.currentItem()
                     i = visible.index(cur) if cur in visible else -1

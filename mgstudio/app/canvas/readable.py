@@ -15,12 +15,16 @@ from PySide6.QtCore import QEvent, QObject, QPointF
 
 #: the node font (the application's, ~9 pt) is drawn under ~7 px below this zoom: unreadable
 READABLE_ZOOM = 0.75
-FIT_MARGIN = 40.0      # scene units around the fitted graph
-EDGE_MARGIN = 48.0     # pixels between the output and the view's right edge
-MIN_VIEWPORT = 120     # a viewport narrower or lower than this has no real size yet
+FIT_MARGIN = 40.0  # scene units around the fitted graph
+EDGE_MARGIN = 48.0  # pixels between the output and the view's right edge
+MIN_VIEWPORT = 120  # a viewport narrower or lower than this has no real size yet
 
-_TOUCH = {QEvent.Type.MouseButtonPress, QEvent.Type.Wheel, QEvent.Type.KeyPress,
-          QEvent.Type.MouseButtonDblClick}
+_TOUCH = {
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.Wheel,
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonDblClick,
+}
 
 
 def readable_zoom(view) -> float:
@@ -31,8 +35,9 @@ def readable_zoom(view) -> float:
     if rect.isEmpty():
         return 1.0
     vp = view.viewport().rect()
-    fit = min(vp.width() / (rect.width() + 2 * FIT_MARGIN),
-              vp.height() / (rect.height() + 2 * FIT_MARGIN))
+    fit = min(
+        vp.width() / (rect.width() + 2 * FIT_MARGIN), vp.height() / (rect.height() + 2 * FIT_MARGIN)
+    )
     return max(READABLE_ZOOM, min(FIT_MAX_ZOOM, fit))
 
 
@@ -65,8 +70,7 @@ class _Keeper(QObject):
 
     def ready(self) -> bool:
         vp = self.view.viewport()
-        return self.view.isVisible() and vp.width() >= MIN_VIEWPORT \
-            and vp.height() >= MIN_VIEWPORT
+        return self.view.isVisible() and vp.width() >= MIN_VIEWPORT and vp.height() >= MIN_VIEWPORT
 
     def apply(self) -> bool:
         if not self.ready():
@@ -82,8 +86,12 @@ class _Keeper(QObject):
         if kind in _TOUCH:
             self.touched = True
             self.pending = False
-        elif kind in (QEvent.Type.Resize, QEvent.Type.Show) and obj is self.view.viewport() \
-                and not self.touched and self.ready():
+        elif (
+            kind in (QEvent.Type.Resize, QEvent.Type.Show)
+            and obj is self.view.viewport()
+            and not self.touched
+            and self.ready()
+        ):
             self.apply()
         return False
 
@@ -101,8 +109,9 @@ def _show(view, output: str | None) -> None:
     view.scale(zoom, zoom)
     scene.update_detail(cache=True)  # before the repaint the zoom brings
     vp = view.viewport().rect()
-    fits = (rect.width() + 2 * FIT_MARGIN) * zoom <= vp.width() + 0.5 and \
-        (rect.height() + 2 * FIT_MARGIN) * zoom <= vp.height() + 0.5
+    fits = (rect.width() + 2 * FIT_MARGIN) * zoom <= vp.width() + 0.5 and (
+        rect.height() + 2 * FIT_MARGIN
+    ) * zoom <= vp.height() + 0.5
     doc = view.document
     if output is None and doc is not None:
         output = output_of(doc)
@@ -118,7 +127,6 @@ def _show(view, output: str | None) -> None:
         view.centerOn(QPointF(x, box.center().y()))
     scene.update_detail()
     scene.refresh_visible(view)
-
 
 
 def expected_view(view, document) -> tuple[float, int]:

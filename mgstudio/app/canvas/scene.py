@@ -46,8 +46,7 @@ class CanvasScene(QGraphicsScene):
         # added or moved and the rectangle is asked for. It stays close to the nodes: Qt's
         # item index splits it into a fixed number of cells, and a huge one put every item
         # into the same cell (each lookup then asked all items for their bounds)
-        self.setSceneRect(QRectF(-INDEX_MARGIN, -INDEX_MARGIN, 2 * INDEX_MARGIN,
-                                 2 * INDEX_MARGIN))
+        self.setSceneRect(QRectF(-INDEX_MARGIN, -INDEX_MARGIN, 2 * INDEX_MARGIN, 2 * INDEX_MARGIN))
         #: the views' cached backgrounds, which draw the wires (see wire_layer)
         self.wire_layers: list = []
         self.style = CanvasStyle()
@@ -144,11 +143,18 @@ class CanvasScene(QGraphicsScene):
         x, y = item.x(), item.y()
         left, top, right, bottom = item.extent
         r = self.sceneRect()
-        if (x + left < r.left() or y + top < r.top() or x + right > r.right()
-                or y + bottom > r.bottom()):
+        if (
+            x + left < r.left()
+            or y + top < r.top()
+            or x + right > r.right()
+            or y + bottom > r.bottom()
+        ):
             m = INDEX_MARGIN
-            self.setSceneRect(r.united(QRectF(x + left - m, y + top - m,
-                                              right - left + 2 * m, bottom - top + 2 * m)))
+            self.setSceneRect(
+                r.united(
+                    QRectF(x + left - m, y + top - m, right - left + 2 * m, bottom - top + 2 * m)
+                )
+            )
 
     def wires_changed(self, rect: QRectF | None) -> None:
         """A wire appeared, moved, went or changed pen in ``rect`` (None: any of them)."""
@@ -168,9 +174,15 @@ class CanvasScene(QGraphicsScene):
         """The shown wires whose hit area meets a scene rectangle, in the order they were
         added (``ordered=False``: any order, cheaper)."""
         left, top, right, bottom = rect.left(), rect.top(), rect.right(), rect.bottom()
-        found = [w for w in self._wire_index.candidates(left, top, right, bottom)
-                 if w._visible and w.box[0] <= right and w.box[2] >= left
-                 and w.box[1] <= bottom and w.box[3] >= top]
+        found = [
+            w
+            for w in self._wire_index.candidates(left, top, right, bottom)
+            if w._visible
+            and w.box[0] <= right
+            and w.box[2] >= left
+            and w.box[1] <= bottom
+            and w.box[3] >= top
+        ]
         if ordered:
             self._in_order(found)
         return found
@@ -179,12 +191,14 @@ class CanvasScene(QGraphicsScene):
         order = self._wire_order
         wires.sort(key=lambda w: order.get((w.wire.dst, w.wire.port), 0))
 
-    def paint_wires(self, painter, rect: QRectF, antialias: bool = True,
-                    straight: bool = False) -> None:
+    def paint_wires(
+        self, painter, rect: QRectF, antialias: bool = True, straight: bool = False
+    ) -> None:
         """Stroke the wires crossing a scene rectangle (``straight``: as lines, from far).
         Plain wires look alike, so only the highlighted ones need a stable order."""
-        paint_wire_items(painter, self.wires_in(rect, ordered=False), antialias, straight,
-                         order=self._in_order)
+        paint_wire_items(
+            painter, self.wires_in(rect, ordered=False), antialias, straight, order=self._in_order
+        )
 
     def content_rect(self) -> QRectF:
         """Every node and wire (what an exported picture shows)."""
@@ -451,9 +465,12 @@ class CanvasScene(QGraphicsScene):
         if self._retint or len(stale) > INDEX_LOOKUP_MIN:
             # many items may be behind (a new largest grad, or a new graph): Qt's index knows
             # which items a view shows without looking at the others
-            shown = [it for r in rects
-                     for it in self.items(r, Qt.ItemSelectionMode.IntersectsItemBoundingRect)
-                     if type(it) is NodeItem and it.needs_refresh(top_grad)]
+            shown = [
+                it
+                for r in rects
+                for it in self.items(r, Qt.ItemSelectionMode.IntersectsItemBoundingRect)
+                if type(it) is NodeItem and it.needs_refresh(top_grad)
+            ]
         else:  # a few: plain arithmetic on positions beats asking Qt
             shown = []
             for r in rects:
@@ -461,8 +478,12 @@ class CanvasScene(QGraphicsScene):
                 for it in stale:
                     x, y = it.x(), it.y()
                     e = it.extent
-                    if (x + e[0] < right and x + e[2] > left and y + e[1] < bottom
-                            and y + e[3] > top):
+                    if (
+                        x + e[0] < right
+                        and x + e[2] > left
+                        and y + e[1] < bottom
+                        and y + e[3] > top
+                    ):
                         shown.append(it)
         for item in shown:
             if item.needs_refresh(top_grad):
@@ -479,8 +500,14 @@ class CanvasScene(QGraphicsScene):
         node = self.document.nodes.get(nid)
         if node is None:
             return None
-        item = NodeItem(nid, KINDS[node.kind], self.style, node.label, node.params,
-                        boxed=not self._cached_details)
+        item = NodeItem(
+            nid,
+            KINDS[node.kind],
+            self.style,
+            node.label,
+            node.params,
+            boxed=not self._cached_details,
+        )
         item.setPos(*node.pos)
         item.stale = True  # takes its numbers when first shown
         self._stale.add(item)
@@ -553,8 +580,7 @@ class CanvasScene(QGraphicsScene):
             x0, y0 = sx + sg.out_x, sy + sg.out_y
             x1, y1 = dx_, dy + dg.rows[dst.kind.inputs.index(wire.port)]
             bend = max(40.0, abs(x1 - x0) * 0.5)
-            box = (min(x0, x1 - bend) - h, min(y0, y1) - h,
-                   max(x0 + bend, x1) + h, max(y0, y1) + h)
+            box = (min(x0, x1 - bend) - h, min(y0, y1) - h, max(x0 + bend, x1) + h, max(y0, y1) + h)
             item = placed(wire, src, dst, colors, pen, (x0, y0, x1, y1), box)
             item._scene = self
             new.append(item)

@@ -56,7 +56,6 @@ class CanvasStyle:
         (numbers have no kerning worth measuring, and a handful of glyphs repeat)."""
         return _glyph_sum(text, self._glyph_widths, self.metrics)
 
-
     def label_width(self, text: str) -> float:
         w = self._label_widths.get(text)
         if w is None:
@@ -76,7 +75,8 @@ class CanvasStyle:
             if len(self._elided) > _MAX_CACHED_LABELS:
                 self._elided.clear()
             out = self._elided[key] = self.bold_metrics.elidedText(
-                text, Qt.TextElideMode.ElideRight, width)
+                text, Qt.TextElideMode.ElideRight, width
+            )
         return out
 
     def small_width(self, text: str) -> float:

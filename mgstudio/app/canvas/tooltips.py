@@ -14,12 +14,21 @@ from mgstudio.document.explain import node_tooltip
 
 
 def tooltip_html(doc, nid: str) -> str:
-    title, formula, words, grad = (html.escape(line)
-                                   for line in node_tooltip(doc, nid).split("\n"))
+    title, formula, words, grad = (html.escape(line) for line in node_tooltip(doc, nid).split("\n"))
     # the short lines stay whole and set the width; the kind's words wrap within it
     keep = "<p style='white-space:pre; margin:0'>{}</p>"
-    return "<qt>" + "".join((keep.format(f"<b>{title}</b>"), keep.format(formula),
-                             f"<p style='margin:0'>{words}</p>", keep.format(grad))) + "</qt>"
+    return (
+        "<qt>"
+        + "".join(
+            (
+                keep.format(f"<b>{title}</b>"),
+                keep.format(formula),
+                f"<p style='margin:0'>{words}</p>",
+                keep.format(grad),
+            )
+        )
+        + "</qt>"
+    )
 
 
 def show_node_tooltip(scene, event: QGraphicsSceneHelpEvent) -> bool:

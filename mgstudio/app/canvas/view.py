@@ -66,8 +66,7 @@ class CanvasView(QGraphicsView):
         self._paste_text: tuple | None = None  # (text, place) of the last paste
         self._drop_wire = None
         self._moving = False  # a left-drag of node items is under way
-        self.setRenderHints(QPainter.RenderHint.Antialiasing
-                            | QPainter.RenderHint.TextAntialiasing)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         # measured on a 1,000-node graph: "smart" beat minimal and full updates for edits
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
         self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing)
@@ -257,12 +256,14 @@ class CanvasView(QGraphicsView):
         if self.interaction is not None:
             self._cancel_gestures()
         if button == Qt.MouseButton.MiddleButton or (
-                button == Qt.MouseButton.LeftButton and self._space):
+            button == Qt.MouseButton.LeftButton and self._space
+        ):
             self.interaction = PanGesture(self, event.position())
             event.accept()
             return
         if button == Qt.MouseButton.RightButton and mods & (
-                Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+        ):
             self.interaction = CutGesture(self, pos)
             event.accept()
             return
@@ -273,8 +274,9 @@ class CanvasView(QGraphicsView):
                 self.interaction = WireDrag(self, port)
                 event.accept()
                 return
-            add = bool(mods & (Qt.KeyboardModifier.ControlModifier
-                               | Qt.KeyboardModifier.ShiftModifier))
+            add = bool(
+                mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+            )
             node = scene.node_at(pos)
             wire = scene.wire_at(pos) if node is None else None
             if wire is not None:  # wires keep their own selection (see wire_item)
@@ -335,8 +337,9 @@ class CanvasView(QGraphicsView):
         splice = self._splice_target(moved)
         if splice is not None:
             nid, wire, port = splice
-            with macro(self.undo_stack,
-                       f"Insert {doc.nodes[nid].label or doc.nodes[nid].kind} into wire"):
+            with macro(
+                self.undo_stack, f"Insert {doc.nodes[nid].label or doc.nodes[nid].kind} into wire"
+            ):
                 self.push(MoveNodesCommand(doc, moved))
                 self.push(SpliceCommand(doc, nid, wire, port))
         else:
@@ -382,7 +385,8 @@ class CanvasView(QGraphicsView):
 
     def contextMenuEvent(self, event) -> None:
         if self.interaction is not None or event.modifiers() & (
-                Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+        ):
             event.accept()  # Ctrl/Alt + right button cuts wires; no menu in the middle of it
             return
         menu = self.context_menu(self.mapToScene(event.pos()))
@@ -407,8 +411,9 @@ class CanvasView(QGraphicsView):
             menu.addAction("Delete", self.delete_selected)
         elif wire is not None:
             w = wire.wire
-            menu.addAction("Disconnect", lambda: self.push(RemoveNodesCommand(
-                self.document, [], [w])))
+            menu.addAction(
+                "Disconnect", lambda: self.push(RemoveNodesCommand(self.document, [], [w]))
+            )
         else:
             menu.addAction("Add node…", lambda: self.open_quick_add(at=pos))
             menu.addAction("Insert neuron", lambda: self.insert_neuron(origin=pos))
@@ -425,8 +430,11 @@ class CanvasView(QGraphicsView):
 
     def keyPressEvent(self, event) -> None:
         key, mods = event.key(), event.modifiers()
-        plain = not mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
-                            | Qt.KeyboardModifier.MetaModifier)
+        plain = not mods & (
+            Qt.KeyboardModifier.ControlModifier
+            | Qt.KeyboardModifier.AltModifier
+            | Qt.KeyboardModifier.MetaModifier
+        )
         if key == Qt.Key.Key_Space and plain:
             if not event.isAutoRepeat():
                 self._space = True
@@ -505,8 +513,9 @@ class CanvasView(QGraphicsView):
     def add_node_at(self, kind: str, pos: QPointF, select: bool = True) -> str | None:
         """Add a node centred on a scene point; returns its id."""
         height = max(32.0, len(KINDS[kind].inputs) * 20.0 + 12.0)
-        cmd = AddNodeCommand(self.document, kind, (round(pos.x() - 40.0), round(pos.y()
-                                                                              - height / 2)))
+        cmd = AddNodeCommand(
+            self.document, kind, (round(pos.x() - 40.0), round(pos.y() - height / 2))
+        )
         if not self.push(cmd):
             return None
         if select:
@@ -531,8 +540,11 @@ class CanvasView(QGraphicsView):
     def cut(self) -> None:
         if self.copy():
             ids = self.selected_ids()
-            self.push(RemoveNodesCommand(self.document, ids,
-                                         text=f"Cut {len(ids)} node{'s' * (len(ids) != 1)}"))
+            self.push(
+                RemoveNodesCommand(
+                    self.document, ids, text=f"Cut {len(ids)} node{'s' * (len(ids) != 1)}"
+                )
+            )
 
     def paste(self, at: QPointF | None = None) -> list[str]:
         """Paste the clipboard's nodes with their top-left at ``at`` (a scene point), else at
@@ -565,8 +577,11 @@ class CanvasView(QGraphicsView):
         ids = self.selected_ids()
         if not ids:
             return []
-        return self._paste(self.document.fragment(ids), (PASTE_STEP, PASTE_STEP),
-                           text=f"Duplicate {len(ids)} node{'s' * (len(ids) != 1)}")
+        return self._paste(
+            self.document.fragment(ids),
+            (PASTE_STEP, PASTE_STEP),
+            text=f"Duplicate {len(ids)} node{'s' * (len(ids) != 1)}",
+        )
 
     def _paste(self, fragment, offset, text=None) -> list[str]:
         cmd = PasteCommand(self.document, fragment, offset, text=text)
@@ -575,8 +590,9 @@ class CanvasView(QGraphicsView):
         self.select_ids(cmd.ids)
         return list(cmd.ids)
 
-    def insert_neuron(self, n_inputs: int = 2, activation: str = "tanh",
-                      origin: QPointF | None = None) -> list[str]:
+    def insert_neuron(
+        self, n_inputs: int = 2, activation: str = "tanh", origin: QPointF | None = None
+    ) -> list[str]:
         """The lecture's neuron, left to right, as one undo step; returns the new ids."""
         if origin is None:
             # to the right of what is there, or in the middle of the view on an empty canvas
@@ -587,8 +603,9 @@ class CanvasView(QGraphicsView):
             else:
                 origin = QPointF(rect.left(), rect.bottom() + 80.0)
         try:
-            cmd = InsertNeuronCommand(self.document, n_inputs, activation,
-                                      (round(origin.x()), round(origin.y())))
+            cmd = InsertNeuronCommand(
+                self.document, n_inputs, activation, (round(origin.x()), round(origin.y()))
+            )
         except ValueError as exc:
             self.status_message.emit(str(exc))
             return []
@@ -611,8 +628,9 @@ class CanvasView(QGraphicsView):
 
         def arrived(positions):
             if self.document is not doc or not job.still_fits(doc):
-                self.status_message.emit("the graph changed while it was being arranged: "
-                                         "arrange it again")
+                self.status_message.emit(
+                    "the graph changed while it was being arranged: arrange it again"
+                )
                 return
             moved = {nid: p for nid, p in positions.items() if tuple(doc.nodes[nid].pos) != p}
             if moved:
@@ -621,8 +639,9 @@ class CanvasView(QGraphicsView):
             if then is not None:
                 then()
 
-        return tasks_for(self).run("Arranging the graph", job, on_done=arrived,
-                                   on_failed=self.status_message.emit)
+        return tasks_for(self).run(
+            "Arranging the graph", job, on_done=arrived, on_failed=self.status_message.emit
+        )
 
     # --- inline editors --------------------------------------------------------------------
     def _open_editor(self, nid: str, cell: str, text: str, on_commit) -> InlineEditor | None:
@@ -664,6 +683,7 @@ class CanvasView(QGraphicsView):
 
     def rename(self, nid: str) -> InlineEditor | None:
         """Type a new label, in place."""
+
         def commit(text: str) -> None:
             text = text.strip()
             if nid in self.document.nodes and text != self.document.nodes[nid].label:
@@ -682,12 +702,10 @@ class CanvasView(QGraphicsView):
                 self.push(SetParamCommand(self.document, nid, name, value, merge=False))
 
         current = self.document.nodes[nid].params.get(name, 0.0)
-        return self._open_editor(nid, BADGE, format_number(current).rstrip("0").rstrip("."),
-                                 commit)
+        return self._open_editor(nid, BADGE, format_number(current).rstrip("0").rstrip("."), commit)
 
     # --- quick add -------------------------------------------------------------------------
-    def open_quick_add(self, text: str = "", at: QPointF | None = None,
-                       link=None) -> QuickAddPopup:
+    def open_quick_add(self, text: str = "", at: QPointF | None = None, link=None) -> QuickAddPopup:
         """The searchable kind list at the cursor; the chosen kind is added where it opened.
         With ``link`` (a PortRef: a wire dropped on empty canvas) the new node is wired to
         that port, in the same undo step."""
@@ -802,8 +820,12 @@ class CanvasView(QGraphicsView):
         # boxes although zoomed in: too many nodes on screen to read (stacked on each
         # other); their wires are drawn as from far too, plain lines
         crowded = scene.boxes_in_layer and zoom >= DETAIL_LOD
-        scene.paint_wires(painter, rect, antialias=zoom >= DETAIL_LOD and not crowded,
-                          straight=crowded or zoom < STRAIGHT_WIRES_ZOOM)
+        scene.paint_wires(
+            painter,
+            rect,
+            antialias=zoom >= DETAIL_LOD and not crowded,
+            straight=crowded or zoom < STRAIGHT_WIRES_ZOOM,
+        )
         if scene.boxes_in_layer:
             scene.paint_boxes(painter, rect)
 

@@ -26,10 +26,14 @@ class WireIndex:
 
     @staticmethod
     def _span(box, level: int) -> tuple[int, int, int, int]:
-        size = CELL * FANOUT ** level
+        size = CELL * FANOUT**level
         left, top, right, bottom = box
-        return (math.floor(left / size), math.floor(top / size),
-                math.floor(right / size), math.floor(bottom / size))
+        return (
+            math.floor(left / size),
+            math.floor(top / size),
+            math.floor(right / size),
+            math.floor(bottom / size),
+        )
 
     def _place(self, box) -> tuple[int, tuple[int, int, int, int]] | None:
         """The grid level and bucket span for a wire's box (None: the huge list)."""
@@ -53,7 +57,7 @@ class WireIndex:
         """``add(item, item.box)`` for each item, in one loop (a new document's wires: the
         calls per wire and per grid level were most of the work)."""
         floor, levels, huge = math.floor, self._levels, self._huge
-        sizes = [CELL * FANOUT ** level for level in range(LEVELS)]
+        sizes = [CELL * FANOUT**level for level in range(LEVELS)]
         for item in items:
             left, top, right, bottom = box = item.box
             if not all(map(math.isfinite, box)):
@@ -99,8 +103,7 @@ class WireIndex:
     def candidates(self, left: float, top: float, right: float, bottom: float) -> set:
         """Wires whose buckets meet the rectangle (a superset: test their boxes after)."""
         if not all(map(math.isfinite, (left, top, right, bottom))):
-            return set().union(self._huge, *(b for cells in self._levels
-                                             for b in cells.values()))
+            return set().union(self._huge, *(b for cells in self._levels for b in cells.values()))
         out = set(self._huge)
         for level, cells in enumerate(self._levels):
             if not cells:

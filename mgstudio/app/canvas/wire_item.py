@@ -93,8 +93,7 @@ class WireItem:
         self._path = self._hit = None
         # the curve stays inside its control points; the box is the hit area around them
         dx, h = _bend(x0, x1), HIT_WIDTH / 2
-        self.box = (min(x0, x1 - dx) - h, min(y0, y1) - h,
-                    max(x0 + dx, x1) + h, max(y0, y1) + h)
+        self.box = (min(x0, x1 - dx) - h, min(y0, y1) - h, max(x0 + dx, x1) + h, max(y0, y1) + h)
 
     def update_path(self) -> None:
         """A node moved: redraw the curve between the ports' new places."""

@@ -48,8 +48,9 @@ class WireLayer:
             return
         self._sync()
         dpr = self._pixmap.devicePixelRatio()
-        source = QRectF(target.x() * dpr, target.y() * dpr,
-                        target.width() * dpr, target.height() * dpr)
+        source = QRectF(
+            target.x() * dpr, target.y() * dpr, target.width() * dpr, target.height() * dpr
+        )
         painter.save()
         painter.resetTransform()  # viewport pixels, as the pixmap is
         painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
@@ -73,8 +74,9 @@ class WireLayer:
             self._redraw([view.viewport().rect()])
             self.redraws += 1
         elif self._dirty:
-            rects = [view.mapFromScene(r).boundingRect().adjusted(-2, -2, 2, 2)
-                     for r in self._dirty]
+            rects = [
+                view.mapFromScene(r).boundingRect().adjusted(-2, -2, 2, 2) for r in self._dirty
+            ]
             if len(rects) > MAX_DIRTY_RECTS:
                 whole = QRect()
                 for r in rects:
@@ -122,8 +124,9 @@ class WireLayer:
             painter.end()
 
 
-def paint_wire_items(painter: QPainter, items, antialias: bool, straight: bool = False,
-                     order=None) -> None:
+def paint_wire_items(
+    painter: QPainter, items, antialias: bool, straight: bool = False, order=None
+) -> None:
     """Stroke wire items, the highlighted ones last so they sit on top (in ``order``, a
     sorting function, when given). ``straight``: seen from far away, as straight lines (one
     call for all of them; the bend is a few pixels)."""

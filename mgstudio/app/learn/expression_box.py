@@ -49,8 +49,10 @@ def split_text(text: str) -> tuple[dict[str, float], str, str]:
     for part in parts[:-1]:
         m = _SETTING.match(part)
         if m is None:
-            raise CodeImportError(f"'{part.strip()}' is not a setting: before the expression, "
-                                  "write name = number (for example x = 3)")
+            raise CodeImportError(
+                f"'{part.strip()}' is not a setting: before the expression, "
+                "write name = number (for example x = 3)"
+            )
         try:
             settings[m.group(1)] = float(m.group(2))
         except ValueError:
@@ -70,8 +72,12 @@ class _CallsAsMethods(ast.NodeTransformer):
     def visit_Call(self, node: ast.Call) -> ast.AST:
         self.generic_visit(node)
         f = node.func
-        if isinstance(f, ast.Name) and f.id in FUNCTIONS and len(node.args) == 1 \
-                and not node.keywords:
+        if (
+            isinstance(f, ast.Name)
+            and f.id in FUNCTIONS
+            and len(node.args) == 1
+            and not node.keywords
+        ):
             return ast.Call(ast.Attribute(node.args[0], f.id, ast.Load()), [], [])
         return node
 
@@ -82,8 +88,10 @@ def spell_calls_as_methods(expression: str) -> str:
         tree = ast.parse(expression.strip(), mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return expression  # the importer reports the problem in its own words
-    if not any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
-               and n.func.id in FUNCTIONS for n in ast.walk(tree)):
+    if not any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in FUNCTIONS
+        for n in ast.walk(tree)
+    ):
         return expression
     return ast.unparse(ast.fix_missing_locations(_CallsAsMethods().visit(tree)))
 
@@ -99,8 +107,9 @@ def known_values(doc) -> dict[str, float]:
     return out
 
 
-def build_expression(text: str, current=None, known: dict[str, float] | None = None, *,
-                     progress=None, cancel=None):
+def build_expression(
+    text: str, current=None, known: dict[str, float] | None = None, *, progress=None, cancel=None
+):
     """A new Document for the box's text; raises CodeImportError with the importer's
     message. Free names take their values from ``known`` (else ``current``'s leaves).
     ``progress``/``cancel``: the importer's hooks (see ``code_import.build_document``)."""
@@ -141,7 +150,8 @@ class ExpressionBox(QWidget):
         self.edit.setToolTip(
             "An expression with + - * / **, unary -, and tanh exp log sigmoid relu (as "
             "tanh(x) or x.tanh()). Free names become inputs; set them first with x=3; …. "
-            "The text is parsed, never run.")
+            "The text is parsed, never run."
+        )
         self.edit.setClearButtonEnabled(True)
         self.edit.setMinimumWidth(260)
         self.edit.returnPressed.connect(self.build)
@@ -161,7 +171,8 @@ class ExpressionBox(QWidget):
         self.error_label.setMargin(4)
         self.error_label.setStyleSheet(
             "QLabel#expression_error { color: #c62828; background: palette(tool-tip-base);"
-            " border: 1px solid #c62828; }")
+            " border: 1px solid #c62828; }"
+        )
         self.error_label.hide()
         self.edit.installEventFilter(self)
         # a popup left over a canvas that moved on is in the way: it goes after a while
@@ -207,12 +218,15 @@ class ExpressionBox(QWidget):
         known = known_values(current)  # read here: the worker must not walk a live document
         if self.task is not None and self.task.running:
             self.task.cancel()
-        def job(progress):
-            return build_expression(text, known=known, progress=progress.fraction,
-                                    cancel=progress.cancelled)
 
-        self.task = tasks_for(self).run("Building the graph", job, on_done=self._built,
-                                        on_failed=self._failed)
+        def job(progress):
+            return build_expression(
+                text, known=known, progress=progress.fraction, cancel=progress.cancelled
+            )
+
+        self.task = tasks_for(self).run(
+            "Building the graph", job, on_done=self._built, on_failed=self._failed
+        )
         return self.task
 
     def _built(self, doc) -> None:

@@ -47,8 +47,9 @@ class CheckRow:
     ok: bool
 
 
-def check_document(doc, output: str | None = None,
-                   progress=None) -> tuple[str | None, list[CheckRow]]:
+def check_document(
+    doc, output: str | None = None, progress=None
+) -> tuple[str | None, list[CheckRow]]:
     """Gradient-check every leaf the output depends on. Afterwards the document's grads are
     one fresh backward from that output (as the Backward button leaves them)."""
     root = output if output is not None else doc.default_output()
@@ -67,8 +68,9 @@ def check_document(doc, output: str | None = None,
         nid = names.get(id(r.leaf))
         if nid is None:
             continue
-        rows.append(CheckRow(nid, node_name(doc, nid), r.analytic, r.numeric, r.rel_error,
-                             bool(r.ok)))
+        rows.append(
+            CheckRow(nid, node_name(doc, nid), r.analytic, r.numeric, r.rel_error, bool(r.ok))
+        )
     order = {nid: i for i, nid in enumerate(doc.nodes)}
     rows.sort(key=lambda r: order[r.nid])
     doc.backward(root)
@@ -114,7 +116,8 @@ class GradcheckPanel(QWidget):
         top = QHBoxLayout()
         self.check_button = QPushButton("Check gradients")
         self.check_button.setToolTip(
-            "Compare each leaf's grad with (f(x+h) − f(x−h)) / 2h, h = 1e-6")
+            "Compare each leaf's grad with (f(x+h) − f(x−h)) / 2h, h = 1e-6"
+        )
         self.check_button.clicked.connect(lambda: self.run())
         top.addWidget(self.check_button)
         self.summary = plain.label("Not checked yet.")  # names leaves
@@ -133,8 +136,16 @@ class GradcheckPanel(QWidget):
 
     def set_document(self, document) -> None:
         self.document = document
-        slots = {name: self._on_edit for name in (
-            "node_added", "node_removed", "wire_added", "wire_removed", "values_changed")}
+        slots = {
+            name: self._on_edit
+            for name in (
+                "node_added",
+                "node_removed",
+                "wire_added",
+                "wire_removed",
+                "values_changed",
+            )
+        }
         slots["node_changed"] = self.overlay.follow
         self._watch.watch(document, slots)
         self._clear("Not checked yet.")
@@ -200,19 +211,28 @@ class GradcheckPanel(QWidget):
         self._clear("")
         self.rows = rows
         if root is None or doc.value_of(root) is None:
-            why = why_backward_idle(doc, root, verb="The gradient check") \
-                if root is not None else None
+            why = (
+                why_backward_idle(doc, root, verb="The gradient check")
+                if root is not None
+                else None
+            )
             self.summary.setText(why or "Nothing to check: the graph has no output yet.")
             return rows
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):
-            cells = (r.name, num(r.analytic), f"{r.numeric:.8g}", f"{r.rel_error:.2e}",
-                     "pass" if r.ok else "FAIL")
+            cells = (
+                r.name,
+                num(r.analytic),
+                f"{r.numeric:.8g}",
+                f"{r.rel_error:.2e}",
+                "pass" if r.ok else "FAIL",
+            )
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if j:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
-                                          | Qt.AlignmentFlag.AlignVCenter)
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
                 if j == 4:
                     item.setForeground(QBrush(PASS if r.ok else FAIL))
                 self.table.setItem(i, j, item)
@@ -222,11 +242,15 @@ class GradcheckPanel(QWidget):
         if not rows:
             text = f"{out} depends on no leaf: nothing to check."
         elif bad:
-            text = (f"{len(bad)} of {len(rows)} leaves disagree with the finite difference: "
-                    f"{', '.join(bad)}. A backward rule on their path is wrong.")
+            text = (
+                f"{len(bad)} of {len(rows)} leaves disagree with the finite difference: "
+                f"{', '.join(bad)}. A backward rule on their path is wrong."
+            )
         else:
-            text = (f"All {len(rows)} leaves of {out} pass: backward agrees with the central "
-                    "difference.")
+            text = (
+                f"All {len(rows)} leaves of {out} pass: backward agrees with the central "
+                "difference."
+            )
         self.summary.setText(text)
         self.message.emit(text)
         return rows

@@ -51,12 +51,16 @@ class LearnTools(QObject):
 
         self.stepper_dock = self._dock("Step-through", "learn_stepper_dock", self.stepper)
         self.sweep_dock = self._dock("Derivative", "learn_sweep_dock", self.sweep)
-        self.gradcheck_dock = self._dock("Gradient Check", "learn_gradcheck_dock",
-                                         self.gradcheck)
-        self.lesson_dock = self._dock("Lesson", "learn_lesson_dock", self.lesson_panel,
-                                      Qt.DockWidgetArea.RightDockWidgetArea)
-        self.docks = {"stepper": self.stepper_dock, "sweep": self.sweep_dock,
-                      "gradcheck": self.gradcheck_dock, "lesson": self.lesson_dock}
+        self.gradcheck_dock = self._dock("Gradient Check", "learn_gradcheck_dock", self.gradcheck)
+        self.lesson_dock = self._dock(
+            "Lesson", "learn_lesson_dock", self.lesson_panel, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.docks = {
+            "stepper": self.stepper_dock,
+            "sweep": self.sweep_dock,
+            "gradcheck": self.gradcheck_dock,
+            "lesson": self.lesson_dock,
+        }
         anchor = getattr(window, "backward_dock", None)
         if self._restored:
             pass
@@ -96,8 +100,9 @@ class LearnTools(QObject):
         window.destroyed.connect(lambda *_args: [w.close() for w in watches])
 
     # --- construction -------------------------------------------------------------------------
-    def _dock(self, title: str, name: str, widget: QWidget,
-              area=Qt.DockWidgetArea.BottomDockWidgetArea) -> QDockWidget:
+    def _dock(
+        self, title: str, name: str, widget: QWidget, area=Qt.DockWidgetArea.BottomDockWidgetArea
+    ) -> QDockWidget:
         dock = QDockWidget(title, self.window)
         dock.setObjectName(name)
         dock.setWidget(widget)
@@ -122,18 +127,37 @@ class LearnTools(QObject):
 
     def _make_actions(self) -> dict[str, QAction]:
         return {
-            "step": self._action("Step Backward One &Node", self.step_once, "F10",
-                                 "Pass the grad of the next node back to its inputs"),
-            "step_back": self._action("Step Backward: &Undo Step", self.stepper.back,
-                                      "Shift+F10", "Undo the last step of the step-through"),
+            "step": self._action(
+                "Step Backward One &Node",
+                self.step_once,
+                "F10",
+                "Pass the grad of the next node back to its inputs",
+            ),
+            "step_back": self._action(
+                "Step Backward: &Undo Step",
+                self.stepper.back,
+                "Shift+F10",
+                "Undo the last step of the step-through",
+            ),
             # (Ctrl+Shift+G is Step All Leaves, beside Ctrl+G's Step Along Gradient)
-            "gradcheck": self._action("Gradient &Check", self.check_gradients,
-                                      "Ctrl+Shift+K",
-                                      "Compare every leaf's grad with a finite difference"),
-            "sweep": self._action("Show &Derivative Plot", self.show_sweep, "",
-                                  "Plot the output as one leaf sweeps a range"),
-            "expression": self._action("Type an &Expression…", self.focus_expression,
-                                       "Ctrl+E", "Build a graph from a typed expression"),
+            "gradcheck": self._action(
+                "Gradient &Check",
+                self.check_gradients,
+                "Ctrl+Shift+K",
+                "Compare every leaf's grad with a finite difference",
+            ),
+            "sweep": self._action(
+                "Show &Derivative Plot",
+                self.show_sweep,
+                "",
+                "Plot the output as one leaf sweeps a range",
+            ),
+            "expression": self._action(
+                "Type an &Expression…",
+                self.focus_expression,
+                "Ctrl+E",
+                "Build a graph from a typed expression",
+            ),
         }
 
     def _add_menus(self) -> None:
@@ -142,8 +166,9 @@ class LearnTools(QObject):
         menus = menus if isinstance(menus, dict) else {}
         graph = menus.get("graph") or self._find_menu("Graph") or w.menuBar().addMenu("&Learn")
         graph.addSeparator()
-        graph.addActions([self.actions[k] for k in ("step", "step_back", "gradcheck", "sweep",
-                                                     "expression")])
+        graph.addActions(
+            [self.actions[k] for k in ("step", "step_back", "gradcheck", "sweep", "expression")]
+        )
         view = menus.get("view") or self._find_menu("View")
         if view is not None:
             view.addSeparator()
@@ -269,8 +294,10 @@ class LearnTools(QObject):
         if not self._open_example(lesson, ask=not followed):
             return False
         if dropped:
-            self.window.show_message("Opened the next lesson's example; the last one was "
-                                     "changed only as a lesson asks, so it was not kept")
+            self.window.show_message(
+                "Opened the next lesson's example; the last one was "
+                "changed only as a lesson asks, so it was not kept"
+            )
         self._lesson_doc = (self.window.document, structure_signature(self.window.document))
         self._follow_window()
         self.lesson_panel.show_lesson(index)
@@ -316,8 +343,11 @@ class LearnTools(QObject):
             return False
         combo = getattr(panel, "preset", None)
         check = getattr(panel, "zero_grad", None)
-        if isinstance(combo, QComboBox) and isinstance(check, QCheckBox) \
-                and combo.findText(lesson.training) >= 0:
+        if (
+            isinstance(combo, QComboBox)
+            and isinstance(check, QCheckBox)
+            and combo.findText(lesson.training) >= 0
+        ):
             if combo.currentText() == lesson.training:
                 panel.apply_config(preset(lesson.training))
             combo.setCurrentText(lesson.training)  # fills in the preset's fields
@@ -335,8 +365,7 @@ class LearnTools(QObject):
         nodes, wires or names are the learner's own work, and are asked about as usual."""
         shown = self._lesson_doc
         doc = self.window.document
-        return shown is not None and shown[0] is doc and \
-            structure_signature(doc) == shown[1]
+        return shown is not None and shown[0] is doc and structure_signature(doc) == shown[1]
 
     def _open_example(self, lesson: Lesson, ask: bool = True) -> bool:
         w = self.window
@@ -348,8 +377,9 @@ class LearnTools(QObject):
             w.set_document(mlp_document(), None, name="MLP (lesson)")
             # spread the importer's compact layout for the canvas's wide nodes (Graphviz, in
             # the background), not as an edit of the learner's
-            w.canvas.auto_arrange(then=lambda: (_forget_arrange(w, clean=True),
-                                                show_readably(w.canvas)))
+            w.canvas.auto_arrange(
+                then=lambda: (_forget_arrange(w, clean=True), show_readably(w.canvas))
+            )
             return True
         from mgstudio.document.examples import example_path
 

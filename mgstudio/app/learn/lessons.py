@@ -62,11 +62,17 @@ def parse_lesson(text: str, path: Path | None = None) -> Lesson:
         if not fields.get(key):
             raise LessonError(f"{path}: the header needs '{key}:'")
     return Lesson(
-        title=fields["title"], example=fields["example"], body=body.strip(),
-        try_next=fields["try"], panels=tuple(fields.get("panels", "").split()),
-        select=fields.get("select", ""), output=fields.get("output", ""),
+        title=fields["title"],
+        example=fields["example"],
+        body=body.strip(),
+        try_next=fields["try"],
+        panels=tuple(fields.get("panels", "").split()),
+        select=fields.get("select", ""),
+        output=fields.get("output", ""),
         zero_grad=fields.get("zero_grad", "on").lower() not in ("off", "no", "false"),
-        training=fields.get("training", ""), path=path)
+        training=fields.get("training", ""),
+        path=path,
+    )
 
 
 def load_lessons(folder: Path | None = None) -> list[Lesson]:
@@ -103,7 +109,8 @@ class LessonPanel(QWidget):
         self.try_frame.setFrameShape(QFrame.Shape.StyledPanel)
         self.try_frame.setStyleSheet(
             "QFrame { background: #fff4d6; border: 1px solid #e0b030; border-radius: 4px; }"
-            " QLabel { color: #3a2a00; border: none; }")
+            " QLabel { color: #3a2a00; border: none; }"
+        )
         inner = QVBoxLayout(self.try_frame)
         inner.setContentsMargins(8, 6, 8, 6)
         self.try_label = QLabel()
@@ -129,8 +136,11 @@ class LessonPanel(QWidget):
         n = len(self.lessons)
         if not 0 <= index < n:
             self.title_label.setText("Lessons")
-            self.body.setMarkdown("Choose **Help → Lessons** to start with the first lesson."
-                                  if n else "No lessons were found.")
+            self.body.setMarkdown(
+                "Choose **Help → Lessons** to start with the first lesson."
+                if n
+                else "No lessons were found."
+            )
             self.try_label.setText("")
             self.try_frame.hide()
         else:
@@ -145,8 +155,7 @@ class LessonPanel(QWidget):
         self.again_button.setEnabled(0 <= index < n)
 
     def text(self) -> str:
-        return "\n".join((self.title_label.text(), self.body.toPlainText(),
-                          self.try_label.text()))
+        return "\n".join((self.title_label.text(), self.body.toPlainText(), self.try_label.text()))
 
 
 def _escape(text: str) -> str:

@@ -59,8 +59,9 @@ class OverlayLayer:
         item.setPen(pen)
         return self._add(nid, item, "ring")
 
-    def badge(self, nid: str, text: str, colour: QColor,
-              where: str = "above") -> QGraphicsItem | None:
+    def badge(
+        self, nid: str, text: str, colour: QColor, where: str = "above"
+    ) -> QGraphicsItem | None:
         """A text plate above (``"above"``) or below (``"below"``) the node."""
         return self._add(nid, _Badge(text, colour), where)
 

@@ -84,8 +84,8 @@ class StepperPanel(QWidget):
         self.zero_check = QCheckBox("Zero grads first")
         self.zero_check.setChecked(True)
         self.zero_check.setToolTip(
-            "Untick to see what a forgotten zero_grad does: each new pass adds onto the old "
-            "grads")
+            "Untick to see what a forgotten zero_grad does: each new pass adds onto the old grads"
+        )
         row.addWidget(self.zero_check)
         layout.addLayout(row)
 
@@ -139,9 +139,17 @@ class StepperPanel(QWidget):
     def set_document(self, document) -> None:
         self._go_idle("")
         self.document = document
-        slots = {name: self._on_edit for name in (
-            "node_added", "node_removed", "wire_added", "wire_removed", "values_changed",
-            "output_changed")}
+        slots = {
+            name: self._on_edit
+            for name in (
+                "node_added",
+                "node_removed",
+                "wire_added",
+                "wire_removed",
+                "values_changed",
+                "output_changed",
+            )
+        }
         slots["node_changed"] = self._on_node_changed
         self._watch.watch(document, slots)
         self._fill_outputs()
@@ -157,8 +165,7 @@ class StepperPanel(QWidget):
         if self._emitting:
             return
         was_active = self.stepper is not None
-        self._go_idle("The graph changed, so the step-through started over." if was_active
-                      else "")
+        self._go_idle("The graph changed, so the step-through started over." if was_active else "")
         self._fill_outputs()
         self._show_idle()
 
@@ -289,8 +296,10 @@ class StepperPanel(QWidget):
         root = self.chosen_output()
         value = doc.value_of(root) if root is not None else None
         if value is None:
-            text = why_backward_idle(doc, root, verb="The step-through") or \
-                "There is nothing to backpropagate from: build a graph first."
+            text = (
+                why_backward_idle(doc, root, verb="The step-through")
+                or "There is nothing to backpropagate from: build a graph first."
+            )
             self.message.emit(text)
             self._show_idle(text)
             return False
@@ -341,8 +350,9 @@ class StepperPanel(QWidget):
             self._emitting = False
 
     def _operand_ids(self, step: Step) -> list[str]:
-        return [self._names[id(c.operand)] for c in step.contributions
-                if id(c.operand) in self._names]
+        return [
+            self._names[id(c.operand)] for c in step.contributions if id(c.operand) in self._names
+        ]
 
     def name_of(self, value) -> str:
         nid = self._names.get(id(value))
@@ -387,9 +397,11 @@ class StepperPanel(QWidget):
             if root is None:
                 text = "Build or open a graph, then press Step to watch backward, node by node."
             else:
-                text = (f"Press Step to start backward from {node_name(doc, root)}: its grad is "
-                        "set to 1 and every other grad to 0, then each node in turn passes its "
-                        "grad to its inputs.")
+                text = (
+                    f"Press Step to start backward from {node_name(doc, root)}: its grad is "
+                    "set to 1 and every other grad to 0, then each node in turn passes its "
+                    "grad to its inputs."
+                )
         self.explain.setHtml(f"<p>{html.escape(text)}</p>")
         self.notes_label.setText(self._notes())
         self._enable()
@@ -408,23 +420,31 @@ class StepperPanel(QWidget):
                 f"<p><b>{html.escape(root_name)}.grad = 1</b>: a change in "
                 f"{html.escape(root_name)} changes {html.escape(root_name)} by the same "
                 f"amount. Everything else starts at 0"
-                + ("" if self.zero_check.isChecked() else
-                   " <i>(except the leaves: zero grads first is off, so they keep their "
-                   "old grads)</i>")
-                + ". Press Step.</p>")
+                + (
+                    ""
+                    if self.zero_check.isChecked()
+                    else " <i>(except the leaves: zero grads first is off, so they keep their "
+                    "old grads)</i>"
+                )
+                + ". Press Step.</p>"
+            )
             self._ring(s.output, RING)
             self.log.setPlainText("")
             return
         step = s.history[-1]
         done = ""
         if s.done and self.zero_check.isChecked():
-            done = (f"<p><b>Done.</b> Every node {html.escape(root_name)} depends on now holds "
-                    f"d{html.escape(root_name)}/d(node): the same numbers Backward computes "
-                    "in one go.</p>")
+            done = (
+                f"<p><b>Done.</b> Every node {html.escape(root_name)} depends on now holds "
+                f"d{html.escape(root_name)}/d(node): the same numbers Backward computes "
+                "in one go.</p>"
+            )
         elif s.done:
-            done = ("<p><b>Done, but</b> the leaves' grads are this pass's grads <i>plus</i> "
-                    "what they held before: zero grads first was off. Backward would give "
-                    "only this pass's share.</p>")
+            done = (
+                "<p><b>Done, but</b> the leaves' grads are this pass's grads <i>plus</i> "
+                "what they held before: zero grads first was off. Backward would give "
+                "only this pass's share.</p>"
+            )
         self.explain.setHtml(done + self._step_html(step, len(s.order), root_name))
         self._ring(step.node, RING)
         for c in step.contributions:
@@ -463,22 +483,30 @@ class StepperPanel(QWidget):
             parts.append(
                 f"<tr><td>{oname}</td><td align='right'>{num(c.local)}</td>"
                 f"<td align='right'>{num(c.upstream)}</td><td align='right'>{num(c.added)}</td>"
-                f"<td align='right'>{num(c.before)} → {num(c.after)}</td></tr>")
+                f"<td align='right'>{num(c.before)} → {num(c.after)}</td></tr>"
+            )
         parts.append("</table>")
         for c, oname in zip(step.contributions, operands):
-            parts.append(f"<p>{oname}.grad += {num(c.local)} × {num(c.upstream)} = "
-                         f"{num(c.added)}, so {oname}.grad is now {num(c.after)}.</p>")
+            parts.append(
+                f"<p>{oname}.grad += {num(c.local)} × {num(c.upstream)} = "
+                f"{num(c.added)}, so {oname}.grad is now {num(c.after)}.</p>"
+            )
         reused = [o for i, o in enumerate(operands) if o in operands[:i]]
-        accumulated = [o for c, o in zip(step.contributions, operands)
-                       if c.before != 0.0 and o not in reused]
+        accumulated = [
+            o for c, o in zip(step.contributions, operands) if c.before != 0.0 and o not in reused
+        ]
         if reused:
             who = ", ".join(dict.fromkeys(reused))
-            parts.append(f"<p>{who} feeds {name} more than once: each use adds its own share "
-                         "(+=), so the shares sum up instead of the last one winning.</p>")
+            parts.append(
+                f"<p>{who} feeds {name} more than once: each use adds its own share "
+                "(+=), so the shares sum up instead of the last one winning.</p>"
+            )
         if accumulated:
             who = ", ".join(dict.fromkeys(accumulated))
-            parts.append(f"<p>{who} already had a grad (from another use, or an earlier "
-                         "pass): += adds this contribution on top.</p>")
+            parts.append(
+                f"<p>{who} already had a grad (from another use, or an earlier "
+                "pass): += adds this contribution on top.</p>"
+            )
         hint = OP_HINTS.get(op.name) if op is not None else None
         if hint:
             parts.append(f"<p><i>{html.escape(hint)}</i></p>")
@@ -490,9 +518,11 @@ class StepperPanel(QWidget):
             name = self.name_of(step.node)
             for c in step.contributions:
                 o = self.name_of(c.operand)
-                lines.append(f"{step.index + 1:>3}. {name} → {o}: {o}.grad += {num(c.local)} × "
-                             f"{num(c.upstream)} = {num(c.added)}   ({num(c.before)} → "
-                             f"{num(c.after)})")
+                lines.append(
+                    f"{step.index + 1:>3}. {name} → {o}: {o}.grad += {num(c.local)} × "
+                    f"{num(c.upstream)} = {num(c.added)}   ({num(c.before)} → "
+                    f"{num(c.after)})"
+                )
         return lines
 
 

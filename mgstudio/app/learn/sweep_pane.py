@@ -56,8 +56,9 @@ class SweepState:
         return self.y + self.analytic * (np.asarray(xs) - self.x)
 
 
-def compute(doc, leaf: str, output: str, half_width: float, h: float,
-            points: int = POINTS) -> SweepState | None:
+def compute(
+    doc, leaf: str, output: str, half_width: float, h: float, points: int = POINTS
+) -> SweepState | None:
     """The sweep of ``output`` over ``leaf ± half_width``; None while either is incomplete.
     Every grad of the graph is put back afterwards: the pane only looks."""
     x_value, y_value = doc.value_of(leaf), doc.value_of(output)
@@ -80,8 +81,11 @@ def leaves_of(doc, output: str) -> list[str]:
     if output is None:
         return []
     up = set(doc.upstream_ids(output))
-    return [nid for nid, node in doc.nodes.items()
-            if nid in up and KINDS[node.kind].is_leaf and nid != output]
+    return [
+        nid
+        for nid, node in doc.nodes.items()
+        if nid in up and KINDS[node.kind].is_leaf and nid != output
+    ]
 
 
 class SweepPane(QWidget):
@@ -144,10 +148,24 @@ class SweepPane(QWidget):
     def set_document(self, document) -> None:
         self.document = document
         self._y_chosen = False
-        structural = {name: self._on_structure for name in (
-            "node_added", "node_removed", "wire_added", "wire_removed", "output_changed")}
-        self._watch.watch(document, {**structural, "values_changed": self._on_values,
-                                     "node_changed": self._on_node_changed})
+        structural = {
+            name: self._on_structure
+            for name in (
+                "node_added",
+                "node_removed",
+                "wire_added",
+                "wire_removed",
+                "output_changed",
+            )
+        }
+        self._watch.watch(
+            document,
+            {
+                **structural,
+                "values_changed": self._on_values,
+                "node_changed": self._on_node_changed,
+            },
+        )
         self._fill()
         self.refresh()
 
@@ -161,8 +179,9 @@ class SweepPane(QWidget):
 
     def _on_node_changed(self, nid: str) -> None:
         node = self.document.nodes.get(nid) if self.document is not None else None
-        if node is not None and (self.leaf_combo.findData(nid) >= 0
-                                 or self.output_combo.findData(nid) >= 0):
+        if node is not None and (
+            self.leaf_combo.findData(nid) >= 0 or self.output_combo.findData(nid) >= 0
+        ):
             self._fill()  # a label may have changed
 
     def _on_values(self, _ids) -> None:
@@ -244,10 +263,16 @@ class SweepPane(QWidget):
         doc = self.document
         leaf, out = self.leaf_combo.currentData(), self.output_combo.currentData()
         self.state = None
-        if doc is not None and leaf is not None and out is not None \
-                and leaf in doc.nodes and out in doc.nodes:
-            self.state = compute(doc, leaf, out, self.width_spin.value(),
-                                 self.h_combo.currentData())
+        if (
+            doc is not None
+            and leaf is not None
+            and out is not None
+            and leaf in doc.nodes
+            and out in doc.nodes
+        ):
+            self.state = compute(
+                doc, leaf, out, self.width_spin.value(), self.h_combo.currentData()
+            )
         self._shown_xy = (self.state.x, self.state.y) if self.state is not None else None
         self._update_label()
         self._draw()
@@ -263,7 +288,8 @@ class SweepPane(QWidget):
         self.slope_label.setText(
             f"At {xn} = {num(s.x)}, {yn} = {num(s.y)}.  Tangent slope d{yn}/d{xn} from backward:"
             f" {num(s.analytic)}.  Numeric slope ({yn}({xn}+h) − {yn}({xn})) / h with "
-            f"h = {s.h:g}: {s.numeric:.8g} (differs by {diff:.2g}).")
+            f"h = {s.h:g}: {s.numeric:.8g} (differs by {diff:.2g})."
+        )
 
     def why_empty(self) -> str:
         """Why there is no curve, in a sentence."""
@@ -309,10 +335,19 @@ class SweepPane(QWidget):
         }
         ax.grid(True, alpha=0.3)
         # what could not be drawn, in words (plain text: it quotes the learner's labels)
-        self._artists["note"] = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center",
-                                        va="center", fontsize=9, wrap=True, usetex=False,
-                                        parse_math=False,
-                                        bbox={"boxstyle": "round", "fc": "white", "alpha": 0.8})
+        self._artists["note"] = ax.text(
+            0.5,
+            0.5,
+            "",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            fontsize=9,
+            wrap=True,
+            usetex=False,
+            parse_math=False,
+            bbox={"boxstyle": "round", "fc": "white", "alpha": 0.8},
+        )
 
     def _draw(self) -> None:
         self._ensure_figure()
@@ -341,8 +376,9 @@ class SweepPane(QWidget):
         # labels are the learner's: '$' must not switch matplotlib to maths (a parse error)
         ax.set_xlabel(xn, parse_math=False)
         ax.set_ylabel(yn, parse_math=False)
-        ax.set_title(f"slope {num(s.analytic)} (backward), {s.numeric:.6g} (numeric)",
-                     parse_math=False)
+        ax.set_title(
+            f"slope {num(s.analytic)} (backward), {s.numeric:.6g} (numeric)", parse_math=False
+        )
         ax.set_xlim(xlim.lo, xlim.hi)
         ax.set_ylim(ylim.lo, ylim.hi)
         notes = [xlim.note(f"{xn} values"), ylim.note(f"{yn} values")]

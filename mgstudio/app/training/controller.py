@@ -45,14 +45,21 @@ PLOTS_WIDTH = 460
 IDLE, RUNNING, PAUSED, FINISHED, DIVERGED = "idle", "running", "paused", "finished", "diverged"
 
 ACTIONS = {  # name: (text, shortcut, icon (resources/icons, drawn in the text colour), tip)
-    "train": ("&Train", "F5", "train",
-              "Train the MLP (or resume a paused run); after a finished run, start over"),
+    "train": (
+        "&Train",
+        "F5",
+        "train",
+        "Train the MLP (or resume a paused run); after a finished run, start over",
+    ),
     "pause": ("&Pause", "F6", "pause", "Pause training (Train resumes)"),
     "step": ("S&tep", "F7", "train-step", "One SGD step, then pause"),
     "reset": ("&Reset", "F8", "reset", "Back to step 0: same seed, same data, fresh weights"),
-    "show_network": ("Show &Network on Canvas", "Ctrl+Shift+M", "network",
-                     "Open the MLP as one expression graph for one sample; its numbers follow "
-                     "the training"),
+    "show_network": (
+        "Show &Network on Canvas",
+        "Ctrl+Shift+M",
+        "network",
+        "Open the MLP as one expression graph for one sample; its numbers follow the training",
+    ),
     "save_figure": ("Save &Figure…", "", "save", "Save the plots as PNG"),
 }
 #: shorter names on the toolbar (the menu and the tooltips say it all)
@@ -124,9 +131,14 @@ class TrainingController(QObject):
     # --- construction -------------------------------------------------------------------------
     def _build_actions(self) -> None:
         self.actions: dict[str, QAction] = {}
-        slots = {"train": self.train, "pause": self.pause, "step": self.step,
-                 "reset": self.reset, "show_network": self.show_network,
-                 "save_figure": self.plots.save_figure_dialog}
+        slots = {
+            "train": self.train,
+            "pause": self.pause,
+            "step": self.step,
+            "reset": self.reset,
+            "show_network": self.show_network,
+            "save_figure": self.plots.save_figure_dialog,
+        }
         for name, (text, key, icon_name, tip) in ACTIONS.items():
             action = QAction(text, self.window)
             set_icon(action, icon_name)
@@ -143,10 +155,10 @@ class TrainingController(QObject):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.panel)
-        self.settings_dock, restored = self._dock("Training Settings", "training_settings_dock",
-                                                  scroll)
-        self.plots_dock, restored2 = self._dock("Training Plots", "training_plots_dock",
-                                                self.plots)
+        self.settings_dock, restored = self._dock(
+            "Training Settings", "training_settings_dock", scroll
+        )
+        self.plots_dock, restored2 = self._dock("Training Plots", "training_plots_dock", self.plots)
         if not (restored or restored2):
             # tabs in the right column: the form and the plots each need its height; the
             # plots on top, showing what will appear there (matplotlib loads when a run
@@ -315,13 +327,21 @@ class TrainingController(QObject):
         the new weights when the shape and the sample are unchanged, else a fresh one."""
         trainer, cfg = self.trainer, self.trainer.config
         sample = min(self.panel.sample.value(), trainer.dataset.n_samples - 1)
-        count = node_count(trainer.dataset.n_inputs, cfg.hidden, cfg.activation,
-                           cfg.final_activation, cfg.loss)
-        if count > SOFT_LIMIT and count != len(old.net.document.nodes) and not self.confirm(
-                "Large network", f"The new network makes {count} nodes on the canvas; it "
-                "will be slow to draw and to update. Show it in place of the old one?"):
-            self.show_message("The network on the canvas is the old run's: Show Network on "
-                              "Canvas shows this one")
+        count = node_count(
+            trainer.dataset.n_inputs, cfg.hidden, cfg.activation, cfg.final_activation, cfg.loss
+        )
+        if (
+            count > SOFT_LIMIT
+            and count != len(old.net.document.nodes)
+            and not self.confirm(
+                "Large network",
+                f"The new network makes {count} nodes on the canvas; it "
+                "will be slow to draw and to update. Show it in place of the old one?",
+            )
+        ):
+            self.show_message(
+                "The network on the canvas is the old run's: Show Network on Canvas shows this one"
+            )
             return
         try:
             net = build_network_document(trainer, sample)
@@ -340,8 +360,9 @@ class TrainingController(QObject):
 
     def _start(self, paused: bool, steps: int = 0) -> None:
         self.runner.worker.set_pace(self.panel.pace())
-        self.generation = self.runner.start(self.trainer, self.plots.decision_grid(),
-                                            paused=paused, steps=steps)
+        self.generation = self.runner.start(
+            self.trainer, self.plots.decision_grid(), paused=paused, steps=steps
+        )
         self.plots.set_live(True)
         self.frame_timer.start()
         self._set_state(PAUSED if paused else RUNNING)
@@ -358,7 +379,8 @@ class TrainingController(QObject):
         self.progress_bar.setValue(record["step"] + 1)
         self.window.statusBar().showMessage(
             f"step {record['step'] + 1}/{self.trainer.config.steps}  {self._loss_words()} "
-            f"{record['loss']:.6g}  {describe(record)}  lr {record['lr']:.4g}")
+            f"{record['loss']:.6g}  {describe(record)}  lr {record['lr']:.4g}"
+        )
 
     @Slot(int, object)
     def _on_snapshot(self, generation: int, snap: dict) -> None:
@@ -396,7 +418,8 @@ class TrainingController(QObject):
             if final is not None:
                 self.show_message(
                     f"Finished {self.trainer.step_count} steps: {self._loss_words()} "
-                    f"{final['loss']:.6g}, {describe(final)}")
+                    f"{final['loss']:.6g}, {describe(final)}"
+                )
         else:
             self._set_state(IDLE)
         self.run_ended.emit(reason)
@@ -449,16 +472,20 @@ class TrainingController(QObject):
         if sample >= data.n_samples:
             self.show_message(f"there are {data.n_samples} samples; showing sample 0")
             sample = 0
-        count = node_count(data.n_inputs, cfg.hidden, cfg.activation, cfg.final_activation,
-                           cfg.loss)
+        count = node_count(
+            data.n_inputs, cfg.hidden, cfg.activation, cfg.final_activation, cfg.loss
+        )
         if count > HARD_LIMIT:
-            self.show_message(f"The network would make {count} nodes (at most {HARD_LIMIT} "
-                              "stay usable on the canvas): try smaller hidden layers")
+            self.show_message(
+                f"The network would make {count} nodes (at most {HARD_LIMIT} "
+                "stay usable on the canvas): try smaller hidden layers"
+            )
             return None
         if count > SOFT_LIMIT and not self.confirm(
-                "Large network",
-                f"This network makes {count} nodes on the canvas; it will be slow to draw "
-                "and to update while training. Show it anyway?"):
+            "Large network",
+            f"This network makes {count} nodes on the canvas; it will be slow to draw "
+            "and to update while training. Show it anyway?",
+        ):
             return None
         try:
             # the layered layout: dot (up to a second here) must not run on the GUI thread
@@ -471,8 +498,10 @@ class TrainingController(QObject):
         if not self._open_document(net.document, f"MLP, sample {sample}"):
             return None
         self.sync = NetworkSync(net, trainer, lambda doc: self.window.document is doc)
-        self.show_message(f"The MLP as one expression: {len(net.document.nodes)} nodes, "
-                          f"sample {sample}; its weights follow the training")
+        self.show_message(
+            f"The MLP as one expression: {len(net.document.nodes)} nodes, "
+            f"sample {sample}; its weights follow the training"
+        )
         return net
 
     def _open_document(self, doc, name: str) -> bool:
@@ -505,8 +534,13 @@ class TrainingController(QObject):
         self._box = None
 
     def _question_box(self, title: str, text: str) -> bool:
-        answer = plain.ask(self.window, QMessageBox.Icon.Question, title, text,
-                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        answer = plain.ask(
+            self.window,
+            QMessageBox.Icon.Question,
+            title,
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        )
         return answer == QMessageBox.StandardButton.Yes
 
     def _set_state(self, state: str) -> None:

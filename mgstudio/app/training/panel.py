@@ -44,27 +44,39 @@ from .. import plain
 
 CSV_ITEM = "CSV file…"
 CUSTOM = "custom"
-LOSS_TITLES = {"hinge": "hinge (micrograd's demo)", "mse": "mean squared error",
-               "mse-sum": "sum of squared errors (the lecture)"}
+LOSS_TITLES = {
+    "hinge": "hinge (micrograd's demo)",
+    "mse": "mean squared error",
+    "mse-sum": "sum of squared errors (the lecture)",
+}
 #: (label, steps per second; 0 = as fast as the machine goes)
-SPEEDS = (("as fast as possible", 0.0), ("200 steps/s", 200.0), ("50 steps/s", 50.0),
-          ("10 steps/s", 10.0), ("2 steps/s", 2.0))
+SPEEDS = (
+    ("as fast as possible", 0.0),
+    ("200 steps/s", 200.0),
+    ("50 steps/s", 50.0),
+    ("10 steps/s", 10.0),
+    ("2 steps/s", 2.0),
+)
 DEFAULT_SPEED = 2
 HIDDEN_RE = re.compile(r"^\s*(\d+\s*(,\s*\d+\s*)*)?$")
-HIDDEN_REFUSED = ("Hidden layers take only whole numbers separated by commas, e.g. 16,16 "
-                  "(each number is a layer's width); letters and other signs can't be typed "
-                  "here.")
+HIDDEN_REFUSED = (
+    "Hidden layers take only whole numbers separated by commas, e.g. 16,16 "
+    "(each number is a layer's width); letters and other signs can't be typed "
+    "here."
+)
 ZERO_GRAD_TIP = (
     "Ticked: every step sets the gradients to 0 before backward, as it should.\n"
     "Unticked: reproduces the bug from the lecture — gradients of earlier steps keep adding "
-    "up, so each update is too big and training goes astray.")
+    "up, so each update is too big and training goes astray."
+)
 
 
 def parse_hidden(text: str) -> tuple[int, ...]:
     """``"16, 16"`` -> ``(16, 16)``; raises ConfigError for anything else."""
     if not HIDDEN_RE.match(text):
-        raise ConfigError(f"hidden layers are widths separated by commas, e.g. 16,16 — "
-                          f"not {text!r}")
+        raise ConfigError(
+            f"hidden layers are widths separated by commas, e.g. 16,16 — not {text!r}"
+        )
     parts = [p for p in (t.strip() for t in text.split(",")) if p]
     widths = tuple(int(p) for p in parts)
     if len(widths) > MAX_LAYERS:
@@ -73,8 +85,7 @@ def parse_hidden(text: str) -> tuple[int, ...]:
         if not 2 <= w <= MAX_WIDTH:
             # width 1 is refused because the engine's Layer (like micrograd's) hands a single
             # neuron's output on as a bare Value, which the next layer cannot iterate
-            raise ConfigError(f"a hidden layer's width must be between 2 and {MAX_WIDTH}, "
-                              f"not {w}")
+            raise ConfigError(f"a hidden layer's width must be between 2 and {MAX_WIDTH}, not {w}")
     return widths
 
 
@@ -96,8 +107,9 @@ class TrainingPanel(QWidget):
 
         self.preset = QComboBox()
         self.preset.addItems([*PRESETS, CUSTOM])
-        self.preset.setToolTip("Starting settings: the lecture's 4-sample walkthrough or "
-                               "micrograd's moons demo")
+        self.preset.setToolTip(
+            "Starting settings: the lecture's 4-sample walkthrough or micrograd's moons demo"
+        )
         self.dataset = QComboBox()
         self.dataset.addItems([*DATASETS, CSV_ITEM])
         self.csv_label = plain.label()  # a file name: shown as text, never HTML
@@ -109,8 +121,9 @@ class TrainingPanel(QWidget):
         self.noise.setDecimals(3)
         self.noise.setSingleStep(0.05)
         self.hidden = QLineEdit()
-        self.hidden.setValidator(QRegularExpressionValidator(
-            QRegularExpression(r"[0-9,\s]*"), self.hidden))
+        self.hidden.setValidator(
+            QRegularExpressionValidator(QRegularExpression(r"[0-9,\s]*"), self.hidden)
+        )
         self.hidden.setPlaceholderText("e.g. 16,16 (empty: a single linear neuron)")
         self.hidden.setToolTip("Hidden layer widths, input side first; the output is 1 neuron")
         self.activation = QComboBox()
@@ -132,8 +145,9 @@ class TrainingPanel(QWidget):
         self.batch = QSpinBox()
         self.batch.setRange(0, MAX_SAMPLES)
         self.batch.setSpecialValueText("all samples")
-        self.batch.setToolTip("A random mini-batch per step; 'all samples' uses the whole "
-                              "dataset every step")
+        self.batch.setToolTip(
+            "A random mini-batch per step; 'all samples' uses the whole dataset every step"
+        )
         self.seed = QSpinBox()
         self.seed.setRange(0, 2**31 - 1)
         self.zero_grad = QCheckBox("Zero the grads before each backward (zero_grad)")
@@ -148,8 +162,9 @@ class TrainingPanel(QWidget):
         self.speed.setToolTip("Slow the run down to watch it; it does not change the result")
         self.sample = QSpinBox()
         self.sample.setRange(0, MAX_SAMPLES - 1)
-        self.sample.setToolTip("The sample whose expression graph 'Show network on canvas' "
-                               "builds (counting from 0)")
+        self.sample.setToolTip(
+            "The sample whose expression graph 'Show network on canvas' builds (counting from 0)"
+        )
         self.error = plain.label()
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #c0392b")
@@ -194,8 +209,16 @@ class TrainingPanel(QWidget):
         self.speed.currentIndexChanged.connect(self._on_speed)
         for combo in (self.activation, self.loss):
             combo.currentIndexChanged.connect(self._on_edit)
-        for spin in (self.samples, self.noise, self.l2, self.lr, self.lr_final, self.steps,
-                     self.batch, self.seed):
+        for spin in (
+            self.samples,
+            self.noise,
+            self.l2,
+            self.lr,
+            self.lr_final,
+            self.steps,
+            self.batch,
+            self.seed,
+        ):
             spin.valueChanged.connect(self._on_edit)
         self.hidden.textChanged.connect(self._on_edit)
         self.hidden.inputRejected.connect(self._on_hidden_rejected)
@@ -237,13 +260,19 @@ class TrainingPanel(QWidget):
             name = self.dataset.currentText()
             cfg = TrainConfig(
                 dataset=self._last_dataset if name == CSV_ITEM else name,
-                samples=self.samples.value(), noise=float(self.noise.value()),
+                samples=self.samples.value(),
+                noise=float(self.noise.value()),
                 hidden=parse_hidden(self.hidden.text()),
-                activation=self.activation.currentText(), loss=self.loss.currentData(),
-                l2=float(self.l2.value()), lr=float(self.lr.value()),
+                activation=self.activation.currentText(),
+                loss=self.loss.currentData(),
+                l2=float(self.l2.value()),
+                lr=float(self.lr.value()),
                 lr_final=float(self.lr_final.value()) if self.decay.isChecked() else None,
-                steps=self.steps.value(), batch_size=self.batch.value() or None,
-                seed=self.seed.value(), zero_grad=self.zero_grad.isChecked())
+                steps=self.steps.value(),
+                batch_size=self.batch.value() or None,
+                seed=self.seed.value(),
+                zero_grad=self.zero_grad.isChecked(),
+            )
             if name == CSV_ITEM and self.csv_dataset is None:
                 raise ConfigError("choose a CSV file (rows x1,...,xn,y) or another dataset")
         except ConfigError as exc:
@@ -294,8 +323,10 @@ class TrainingPanel(QWidget):
             return False
         self.csv_dataset = data
         kind = "classes" if data.task == "classification" else "regression"
-        lines = [f"{os.path.basename(path)}: {data.n_samples} rows, {data.n_inputs} inputs "
-                 f"({kind})", *data.notes]
+        lines = [
+            f"{os.path.basename(path)}: {data.n_samples} rows, {data.n_inputs} inputs ({kind})",
+            *data.notes,
+        ]
         loss = default_loss(data.task)
         if data.task == REGRESSION and self.loss.currentData() != loss:
             # the task decides the default loss (hinge compares signs with classes ±1)
@@ -308,8 +339,9 @@ class TrainingPanel(QWidget):
         return True
 
     def _csv_dialog(self) -> str:
-        path, _ = QFileDialog.getOpenFileName(self, "Training data", "",
-                                              "CSV files (*.csv);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Training data", "", "CSV files (*.csv);;All files (*)"
+        )
         return path
 
     def _update_enabled(self) -> None:
@@ -321,8 +353,9 @@ class TrainingPanel(QWidget):
         """The validator refused a key (a letter, a dot...): say why instead of nothing."""
         why = HIDDEN_REFUSED
         self.show_error(why)
-        QToolTip.showText(self.hidden.mapToGlobal(self.hidden.rect().bottomLeft()), why,
-                          self.hidden)
+        QToolTip.showText(
+            self.hidden.mapToGlobal(self.hidden.rect().bottomLeft()), why, self.hidden
+        )
 
     def _on_speed(self) -> None:
         self.pace_changed.emit(self.pace())

@@ -32,15 +32,17 @@ from mgstudio.document.fileio import FileWriteError, write_atomic
 from mgstudio.training import plot_limits
 from mgstudio.training.datasets import REGRESSION
 
-GRID_SIZE = 80      # the heatmap is GRID_SIZE x GRID_SIZE scores
-SCORE_CLIP = 2.0    # the colour scale spans [-SCORE_CLIP, SCORE_CLIP]; the boundary is 0
+GRID_SIZE = 80  # the heatmap is GRID_SIZE x GRID_SIZE scores
+SCORE_CLIP = 2.0  # the colour scale spans [-SCORE_CLIP, SCORE_CLIP]; the boundary is 0
 TABLE_LIMIT = 64
-MAX_POINTS = 4000   # longer curves are thinned before drawing
-PLACEHOLDER = ("The training loss will be drawn here, step by step, as the network learns:\n"
-               "press Train (F5) or Step (F7).\n\n"
-               "Accuracy follows on the right axis, and for 2-D data such as moons the "
-               "decision boundary appears below. Training ▸ Training Settings picks the "
-               "data and the network.")
+MAX_POINTS = 4000  # longer curves are thinned before drawing
+PLACEHOLDER = (
+    "The training loss will be drawn here, step by step, as the network learns:\n"
+    "press Train (F5) or Step (F7).\n\n"
+    "Accuracy follows on the right axis, and for 2-D data such as moons the "
+    "decision boundary appears below. Training ▸ Training Settings picks the "
+    "data and the network."
+)
 #: the figure's margins in points: tick labels (8 pt) plus an axis label (9 pt) and pads;
 #: "gap" holds the loss axis' step label and the map's title between the two axes
 MARGIN_PT = {"left": 52, "right": 14, "right_twin": 52, "top": 10, "bottom": 34, "gap": 56}
@@ -76,8 +78,11 @@ class PredictionsTable(QTableWidget):
 
     def predictions(self) -> list[float]:
         col = self.columnCount() - 1
-        return [float(self.item(r, col).text()) for r in range(self.rowCount())
-                if self.item(r, col).text()]
+        return [
+            float(self.item(r, col).text())
+            for r in range(self.rowCount())
+            if self.item(r, col).text()
+        ]
 
 
 def _cell(text: str) -> QTableWidgetItem:
@@ -257,11 +262,20 @@ class PlotPane(QWidget):
             self.ax_acc.set_ylabel("accuracy (%)", color="tab:orange", fontsize=9)
             self.ax_acc.tick_params(labelsize=8)
             self.ax_acc.set_ylim(0, 105)
-            (self.acc_line,) = self.ax_acc.plot([], [], color="tab:orange", lw=1.2,
-                                                label="accuracy")
+            (self.acc_line,) = self.ax_acc.plot(
+                [], [], color="tab:orange", lw=1.2, label="accuracy"
+            )
         else:
-            ax.text(0.98, 0.95, "regression: no accuracy (rmse in the status bar)",
-                    transform=ax.transAxes, ha="right", va="top", fontsize=8, color="0.35")
+            ax.text(
+                0.98,
+                0.95,
+                "regression: no accuracy (rmse in the status bar)",
+                transform=ax.transAxes,
+                ha="right",
+                va="top",
+                fontsize=8,
+                color="0.35",
+            )
         (self.loss_line,) = ax.plot([], [], color="tab:blue", lw=1.6, label="loss")
         self.image = self.points = self._map_note = None
         if two_d:
@@ -277,24 +291,51 @@ class PlotPane(QWidget):
         # the grid's own limits are overflow-safe (plot_limits.grid_for)
         extent = (xx[0, 0], xx[0, -1], yy[0, 0], yy[-1, 0])
         m = self.ax_map
-        self.image = m.imshow(np.zeros_like(xx), extent=extent, origin="lower",
-                              cmap="RdBu", vmin=-SCORE_CLIP, vmax=SCORE_CLIP,
-                              aspect="auto", interpolation="bilinear", alpha=0.85)
+        self.image = m.imshow(
+            np.zeros_like(xx),
+            extent=extent,
+            origin="lower",
+            cmap="RdBu",
+            vmin=-SCORE_CLIP,
+            vmax=SCORE_CLIP,
+            aspect="auto",
+            interpolation="bilinear",
+            alpha=0.85,
+        )
         X, y = self._dataset.X, self._dataset.y
         shown = plot_limits.plottable(X).all(axis=1)
-        self.points = m.scatter(X[shown, 0], X[shown, 1],
-                                c=np.where(y[shown] > 0, 1.0, -1.0), s=14, cmap="RdBu",
-                                vmin=-1.6, vmax=1.6, edgecolors="k", linewidths=0.5)
+        self.points = m.scatter(
+            X[shown, 0],
+            X[shown, 1],
+            c=np.where(y[shown] > 0, 1.0, -1.0),
+            s=14,
+            cmap="RdBu",
+            vmin=-1.6,
+            vmax=1.6,
+            edgecolors="k",
+            linewidths=0.5,
+        )
         m.set_xlim(extent[0], extent[1])
         m.set_ylim(extent[2], extent[3])
         m.set_title("decision boundary (blue: +1, red: -1)", fontsize=9)
         m.tick_params(labelsize=8)
         hidden = int(np.count_nonzero(~shown))
-        note = (f"{hidden} of {len(shown)} points not drawn: beyond "
-                f"±{plot_limits.PLOT_MAX:g}" if hidden else "")
-        self._map_note = m.text(0.5, 0.02, note, transform=m.transAxes, ha="center",
-                                va="bottom", fontsize=8, parse_math=False,
-                                bbox={"boxstyle": "round", "fc": "white", "alpha": 0.8})
+        note = (
+            f"{hidden} of {len(shown)} points not drawn: beyond ±{plot_limits.PLOT_MAX:g}"
+            if hidden
+            else ""
+        )
+        self._map_note = m.text(
+            0.5,
+            0.02,
+            note,
+            transform=m.transAxes,
+            ha="center",
+            va="bottom",
+            fontsize=8,
+            parse_math=False,
+            bbox={"boxstyle": "round", "fc": "white", "alpha": 0.8},
+        )
 
     # --- data in ------------------------------------------------------------------------------
     def add_records(self, records: list[dict]) -> None:
@@ -404,8 +445,9 @@ class PlotPane(QWidget):
             self._bg_curves = self._bg_image = None
             return
         self._bg_curves = self.canvas.copy_from_bbox(self.ax.bbox)
-        self._bg_image = (self.canvas.copy_from_bbox(self.ax_map.bbox)
-                          if self.ax_map is not None else None)
+        self._bg_image = (
+            self.canvas.copy_from_bbox(self.ax_map.bbox) if self.ax_map is not None else None
+        )
         self.ax.draw_artist(self.loss_line)
         if self.acc_line is not None:
             self.ax_acc.draw_artist(self.acc_line)

@@ -20,9 +20,9 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from mgstudio.training import TrainingDiverged
 
-PROGRESS_EVERY = 0.05   # seconds between progress signals (the GUI wants ~20 per second)
-SNAPSHOT_EVERY = 0.2    # parameters, predictions and the decision grid cost more
-TABLE_LIMIT = 64        # predictions for every sample ride along for datasets this small
+PROGRESS_EVERY = 0.05  # seconds between progress signals (the GUI wants ~20 per second)
+SNAPSHOT_EVERY = 0.2  # parameters, predictions and the decision grid cost more
+TABLE_LIMIT = 64  # predictions for every sample ride along for datasets this small
 
 # Destroying a running QThread aborts the process; should a window never close (an exception in
 # a script), these threads are still stopped before the interpreter tears them down.
@@ -106,8 +106,11 @@ class TrainingWorker(QObject):
         try:
             while True:
                 with self._cond:
-                    while (self._cancelled_upto < generation and self._paused
-                           and self._steps_wanted == 0):
+                    while (
+                        self._cancelled_upto < generation
+                        and self._paused
+                        and self._steps_wanted == 0
+                    ):
                         self._cond.wait(0.5)
                     if self._cancelled_upto >= generation:
                         reason = "cancelled"
