@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from mgstudio.document import KINDS
 from mgstudio.document.outputs import shown_output
 
-from .commands import SetValueCommand, macro
+from .commands import SetValueCommand
+from .composite import composite
 
 
 def output_of(doc) -> str | None:
@@ -57,9 +58,9 @@ def step_along_gradient(doc, undo_stack, leaves: list[str], step: float) -> Step
         with doc.batch():  # one values_changed for the whole step
             if len(moves) > 1:
                 # a step that overflows every leaf is refused: no empty entry may stay
-                with macro(undo_stack, f"Step {len(moves)} leaves along the gradient"):
+                with composite(undo_stack, f"Step {len(moves)} leaves along the gradient") as entry:
                     for nid, new in moves:
-                        undo_stack.push(SetValueCommand(doc, nid, new, merge=False))
+                        entry.add(SetValueCommand(doc, nid, new, merge=False))
             else:
                 undo_stack.push(SetValueCommand(doc, moves[0][0], moves[0][1], merge=False))
     out_value = doc.value_of(output)
