@@ -11,8 +11,7 @@ exception cannot travel back through Qt's ``push``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 
 from PySide6.QtGui import QUndoCommand
 
@@ -34,21 +33,6 @@ def node_name(doc, nid: str) -> str:
 def wire_text(doc, wire: Wire) -> str:
     """``a → e.a``: the lecture-style name of a wire."""
     return f"{node_name(doc, wire.src)} → {node_name(doc, wire.dst)}.{wire.port}"
-
-
-@contextmanager
-def macro(stack, text: str) -> Iterator[None]:
-    """``beginMacro``/``endMacro``, without the empty entry Qt keeps when every edit inside
-    was refused (a refused command is dropped, the macro around it was not). Top level only."""
-    stack.beginMacro(text)
-    try:
-        yield
-    finally:
-        stack.endMacro()
-        top = stack.command(stack.index() - 1) if stack.index() > 0 else None
-        if top is not None and top.childCount() == 0 and top.text() == text:
-            top.setObsolete(True)
-            stack.undo()  # Qt deletes an obsolete command when it is undone
 
 
 def check_wires(doc, wires: Iterable[Wire]) -> None:
