@@ -93,21 +93,21 @@ class MainWindow(QMainWindow):
 
         window_layout.build_docks(self)
 
-        self.actions = actions_mod.make_actions(self, self._slots())
+        self.named_actions = actions_mod.make_actions(self, self._slots())
         self._undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self._undo_action.setShortcuts(actions_mod.key_sequences(actions_mod.Std.Undo))
         set_icon(self._undo_action, "undo")
         self._redo_action = self.undo_stack.createRedoAction(self, "&Redo")
         self._redo_action.setShortcuts(actions_mod.key_sequences(actions_mod.Std.Redo))
         set_icon(self._redo_action, "redo")
-        self.actions["undo"] = self._undo_action
-        self.actions["redo"] = self._redo_action
-        self.actions["undo_history"] = self.undo_dock.toggleViewAction()
-        self.actions["undo_history"].setText("Undo &History")
+        self.named_actions["undo"] = self._undo_action
+        self.named_actions["redo"] = self._redo_action
+        self.named_actions["undo_history"] = self.undo_dock.toggleViewAction()
+        self.named_actions["undo_history"].setText("Undo &History")
         self.layout_keeper = window_layout.WindowLayout(self, self.settings)
         self.layout_keeper.was_reset.connect(self.show_message)
         self._build_menus()
-        self.toolbars = window_layout.build_toolbars(self, self.actions)
+        self.toolbars = window_layout.build_toolbars(self, self.named_actions)
 
         self.output_label = plain.label()  # shows a node's label
         self.statusBar().addPermanentWidget(self.output_label)
@@ -155,7 +155,7 @@ class MainWindow(QMainWindow):
         }
 
     def _build_menus(self) -> None:
-        a = self.actions
+        a = self.named_actions
         bar = self.menuBar()
         file = bar.addMenu("&File")
         file.addActions([a["new"], a["open"]])

@@ -262,7 +262,7 @@ def test_fuzzed_payloads_through_the_paste_action(window):
         window.undo_stack.clear()
         window.set_document(Document())
         QApplication.clipboard().setText(text)
-        window.actions["paste"].trigger()
+        window.named_actions["paste"].trigger()
         count = window.undo_stack.count()
         assert count in (0, 1) and (count == 1) == bool(window.document.nodes)
 

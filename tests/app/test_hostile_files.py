@@ -307,7 +307,7 @@ def test_unknown_wire_fields_survive_open_and_save(window, tmp_path):
 def _paste(window, text: str) -> str:
     QApplication.clipboard().setText(text)
     window.statusBar().clearMessage()
-    window.actions["paste"].trigger()
+    window.named_actions["paste"].trigger()
     return window.statusBar().currentMessage()
 
 
@@ -425,7 +425,7 @@ def test_copy_and_paste_keep_unknown_wire_fields(window, tmp_path):
     assert window.open_file(path, ask=False)
     n = len(window.document.wires)
     window.canvas.select_all()
-    window.actions["copy"].trigger()
-    window.actions["paste"].trigger()
+    window.named_actions["copy"].trigger()
+    window.named_actions["paste"].trigger()
     assert len(window.document.wires) == 2 * n
     assert all(w.extra == {"colour": "red"} for w in window.document.wires)

@@ -60,7 +60,7 @@ def shown_texts(widgets=None) -> list[tuple[str, str]]:
                     tip = model.data(model.index(r, c), Qt.ItemDataRole.ToolTipRole)
                     if tip:
                         out.append((f"item tooltip {name} {r},{c}", displayed(str(tip))))
-        for action in QWidget.actions(w):  # MainWindow.actions is its own table
+        for action in w.actions():
             if action.toolTip():
                 out.append((f"tooltip of action {action.text()}", displayed(action.toolTip())))
     return out

@@ -37,8 +37,8 @@ def test_paste_keeps_the_output_in_every_panel(window, open_example, qtbot):
         "status": "o",
     }
     window.canvas.select_ids(list(window.document.nodes))
-    window.actions["copy"].trigger()
-    window.actions["paste"].trigger()
+    window.named_actions["copy"].trigger()
+    window.named_actions["paste"].trigger()
     assert len(window.document.nodes) == 20
     assert panels_output(window, tools)["backward"] == "Automatic (tanh 'o')"
     assert window.document.default_output() == ids["o"]
@@ -74,7 +74,7 @@ def test_backward_says_why_it_did_nothing(window, open_example):
     assert message.startswith("Backward did nothing: the output tanh 'o' (the chosen output)")
     assert "mul 'x1w1' needs a wire into input 'a'" in message
     window.set_document(type(doc)())
-    window.actions["backward"].trigger()
+    window.named_actions["backward"].trigger()
     assert "the graph is empty" in window.statusBar().currentMessage()
 
 
@@ -93,7 +93,7 @@ def test_choosing_an_output_is_an_undoable_edit_that_autosave_keeps(window, open
     combo.setCurrentIndex(0)  # back to Automatic: merges into the same step, which vanishes
     assert window.undo_stack.count() == 0 or not window.is_modified()
     combo.setCurrentIndex(combo.findData(ids["o"]))
-    window.actions["undo"].trigger()
+    window.named_actions["undo"].trigger()
     assert window.document.selected_output is None
     assert combo.currentIndex() == 0  # the combo follows the undo
     assert not window.is_modified()
@@ -111,7 +111,7 @@ def test_step_along_gradient_moves_only_the_selected_leaf(window, open_example, 
     assert doc.nodes[ids["a"]].value == pytest.approx(2.06)
     assert {n: doc.nodes[n].value for n in before} == before
     assert window.undo_stack.count() == 1
-    assert window.actions["step_selected"].text().replace("&", "") == "Step Along Gradient"
+    assert window.named_actions["step_selected"].text().replace("&", "") == "Step Along Gradient"
     assert window.inspector.step_button.text() == "Step along gradient"
 
 
@@ -134,7 +134,7 @@ def test_step_all_leaves_has_its_own_action_and_is_one_undo_step(window, open_ex
     QTest.keyClick(window.canvas, Qt.Key.Key_G, CTRL | SHIFT)
     assert doc.value_of(ids["L"]).data == pytest.approx(-7.286496, abs=1e-6)
     assert window.undo_stack.count() == 1
-    window.actions["undo"].trigger()
+    window.named_actions["undo"].trigger()
     assert doc.value_of(ids["L"]).data == -8.0
     graph = [a.text().replace("&", "") for a in window.menus["graph"].actions()]
     assert graph.index("Step Along Gradient") + 1 == graph.index("Step All Leaves")

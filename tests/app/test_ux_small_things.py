@@ -54,7 +54,7 @@ def test_status_bar_shows_the_new_name_after_a_rename(window, open_example, qtbo
     window.canvas.select_node(ids["o"])
     commit(window.inspector.label_edit, "out", qtbot)
     assert window.output_label.text() == "out = 0.7071"
-    window.actions["undo"].trigger()
+    window.named_actions["undo"].trigger()
     assert window.output_label.text() == "o = 0.7071"
 
 
@@ -89,9 +89,9 @@ def test_paste_with_the_mouse_elsewhere_goes_below_the_original(window, open_exa
     canvas.select_ids([ids["a"]])
     canvas.copy()
     QTest.mouseMove(window.menuBar(), QPoint(5, 5))  # the mouse is on the menu bar
-    window.actions["paste"].trigger()
+    window.named_actions["paste"].trigger()
     (first,) = canvas.selected_ids()
-    window.actions["paste"].trigger()
+    window.named_actions["paste"].trigger()
     (second,) = canvas.selected_ids()
     x, y = doc.nodes[ids["a"]].pos
     assert doc.nodes[first].pos[0] == x and doc.nodes[first].pos[1] > y + 60

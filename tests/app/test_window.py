@@ -53,7 +53,7 @@ def test_window_opens_with_the_neuron(window, open_example):
 def test_menus_and_standard_shortcuts(window):
     titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
     assert titles == ["File", "Edit", "View", "Graph", "Help"]
-    a = window.actions
+    a = window.named_actions
     for name, key in (
         ("new", QKeySequence.StandardKey.New),
         ("open", QKeySequence.StandardKey.Open),
@@ -82,20 +82,20 @@ def test_menus_and_standard_shortcuts(window):
 
 def test_undo_redo_actions_follow_the_stack(window, open_example):
     ids = open_example("neuron.mgs")
-    assert not window.actions["undo"].isEnabled()
+    assert not window.named_actions["undo"].isEnabled()
     window.canvas.select_node(ids["x1"])
     window.inspector.set_value(5.0)
-    assert window.actions["undo"].isEnabled()
+    assert window.named_actions["undo"].isEnabled()
     assert window.windowTitle().startswith("neuron (example)*")
-    window.actions["undo"].trigger()
+    window.named_actions["undo"].trigger()
     assert data_text(window, ids["x1"]) == "data 2.0000"
     assert "*" not in window.windowTitle()
-    window.actions["redo"].trigger()
+    window.named_actions["redo"].trigger()
     assert data_text(window, ids["x1"]) == "data 5.0000"
 
 
 def test_undo_history_is_a_dock(window):
-    action = window.actions["undo_history"]
+    action = window.named_actions["undo_history"]
     assert not window.undo_dock.isVisible()
     action.trigger()
     assert window.undo_dock.isVisible()
@@ -182,7 +182,7 @@ def test_nudge_buttons_keys_and_merging(window, open_example, qtbot):
     assert window.undo_stack.count() == depth + 1  # a run of nudges is one undo step
     window.undo_stack.undo()
     assert window.document.nodes[ids["x2"]].value == 0.0
-    window.actions["nudge_up"].trigger()
+    window.named_actions["nudge_up"].trigger()
     assert window.document.nodes[ids["x2"]].value == 0.25
     assert window.settings.nudge_step() == 0.25
 
@@ -372,7 +372,7 @@ def test_quit_asks_and_cancel_keeps_the_window(window, open_example, monkeypatch
     window.canvas.select_node(ids["b"])
     window.inspector.set_value(1.0)
     monkeypatch.setattr(plain, "ask", lambda *a: QMessageBox.StandardButton.Cancel)
-    window.actions["quit"].trigger()
+    window.named_actions["quit"].trigger()
     assert window.isVisible()
 
 
@@ -543,7 +543,7 @@ def test_selection_follows_into_the_inspector(window, open_example):
 def test_deleted_node_leaves_the_inspector(window, open_example):
     ids = open_example("neuron.mgs")
     window.canvas.select_node(ids["x2"])
-    window.actions["delete"].trigger()
+    window.named_actions["delete"].trigger()
     assert ids["x2"] not in window.document.nodes
     assert window.inspector.node_id is None
     assert texts(window, ids["o"])[1] == "data —"  # incomplete now
@@ -580,7 +580,7 @@ def test_leaving_the_field_after_an_edit_adds_no_second_step(window, open_exampl
 def test_zero_grad_holds_with_auto_backward_until_the_next_edit(window, open_example):
     ids = open_example("neuron.mgs")
     assert window.backward_panel.auto_backward
-    window.actions["zero_grad"].trigger()
+    window.named_actions["zero_grad"].trigger()
     assert {texts(window, nid)[2] for nid in ids.values()} == {"grad 0.0000"}
     window.canvas.select_node(ids["x2"])
     window.inspector.set_value(0.5)
@@ -685,3 +685,12 @@ def test_inspector_explains_an_incomplete_node(window):
     doc.connect(b, m, "b")
     assert ins.hint.isHidden()
     assert ins.data_edit.text() == "6.0"
+
+
+def test_the_window_action_table_does_not_shadow_qwidget_actions(window):
+    """``named_actions`` is the window's table; ``actions()`` stays QWidget's method."""
+    from PySide6.QtGui import QAction
+
+    assert callable(window.actions)
+    assert all(isinstance(a, QAction) for a in window.actions())
+    assert isinstance(window.named_actions["save"], QAction)

@@ -345,7 +345,9 @@ def test_view_theme_is_remembered_and_every_icon_reads(studio, qtbot, qapp, rest
         if a.menu() is not None and a.menu().objectName() == "theme_menu"
     )
     assert [a.text() for a in menu.actions()] == ["&System", "&Light", "&Dark"]
-    themed = [a for a in win.findChildren(type(win.actions["new"])) if a.property(ICON_PROPERTY)]
+    themed = [
+        a for a in win.findChildren(type(win.named_actions["new"])) if a.property(ICON_PROPERTY)
+    ]
     names = {a.objectName() for a in themed}
     assert {"training_train", "training_step", "training_settings", "step_all"} <= names
     for choice, dark in (("dark", True), ("light", False)):
