@@ -64,6 +64,26 @@ def ask_reload(parent, name: str, modified: bool) -> str:
     return RELOAD if box.clickedButton() is reload else KEEP
 
 
+def ask_recovery(parent, swap, app: str) -> str:
+    """Recover, Discard or Later: a crashed session left unsaved work in ``swap``."""
+    what = str(swap.original) if swap.original is not None else swap.name
+    box = plain.message_box(
+        parent,
+        QMessageBox.Icon.Question,
+        app,
+        f"mgstudio stopped unexpectedly with unsaved changes to {what}.",
+        QMessageBox.StandardButton.NoButton,
+        informative="Recover them? Later asks again at the next start.",
+    )
+    recover = box.addButton("&Recover", QMessageBox.ButtonRole.AcceptRole)
+    discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton("&Later", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(recover)
+    box.exec()
+    clicked = box.clickedButton()
+    return "recover" if clicked is recover else "discard" if clicked is discard else "later"
+
+
 def confirm_save(window, path) -> str:
     """Before ``window`` writes ``path``: OVERWRITE (go ahead), SAVE_AS or CANCEL."""
     session = window.session

@@ -21,12 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from mgstudio.document import Document, DocumentError
-from mgstudio.document.examples import list_examples
 from mgstudio.engine import gc_paused
-from mgstudio.session import DocumentSession, FileStamp
+from mgstudio.session import IMPORTED, SUFFIX, DocumentSession, FileStamp
 
 from . import actions as actions_mod
-from . import autosave, file_dialogs, file_session, plain, window_layout
+from . import autosave, file_dialogs, file_session, plain, window_layout, window_menus
 from .background import BackgroundTasks
 from .backward_panel import BackwardPanel
 from .canvas.numbers import MISSING, format_number
@@ -39,7 +38,7 @@ from .icons import app_icon, refresh_icons, set_icon
 from .inspector import InspectorWidget
 from .palette import PaletteWidget
 from .settings import StudioSettings
-from .theme import apply_theme, theme_menu
+from .theme import apply_theme
 
 APP_NAME = "mgstudio"
 FILE_FILTER = "mgstudio graphs (*.mgs);;All files (*)"
@@ -60,17 +59,14 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.settings = settings if settings is not None else StudioSettings()
         self.document = document if document is not None else Document()
-        self.path: Path | None = None
-        #: the name shown for an untitled document (an example's file name)
-        self.untitled_name = "Untitled"
+        #: the file (path, stamp, untitled name, unsaved work) and the choices around it
+        self.session = DocumentSession()
         #: how errors reach the user; the launcher swaps in stderr for --screenshot
         self.show_error: Callable[[str, str], None] = self._error_box
         #: asks what to do with a crashed session's work: "recover", "discard" or "later"
         self.ask_recovery: Callable[[autosave.Swap], str] = self._recovery_box
         #: keeps a swap file of unsaved work; off until ``enable_autosave`` (the launcher)
         self.autosaver: autosave.Autosaver | None = None
-        #: the file as last read or written here: notices writes by other windows/programs
-        self.session = DocumentSession()
         #: asks Overwrite / Save As / Cancel, and Reload / Keep mine (see file_session)
         self.ask_save_conflict = file_session.ask_save_conflict
         self.ask_reload = file_session.ask_reload
@@ -93,7 +89,7 @@ class MainWindow(QMainWindow):
 
         window_layout.build_docks(self)
 
-        self.named_actions = actions_mod.make_actions(self, self._slots())
+        self.named_actions = actions_mod.make_actions(self, window_menus.slots(self))
         self._undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self._undo_action.setShortcuts(actions_mod.key_sequences(actions_mod.Std.Undo))
         set_icon(self._undo_action, "undo")
@@ -106,7 +102,7 @@ class MainWindow(QMainWindow):
         self.named_actions["undo_history"].setText("Undo &History")
         self.layout_keeper = window_layout.WindowLayout(self, self.settings)
         self.layout_keeper.was_reset.connect(self.show_message)
-        self._build_menus()
+        window_menus.build_menus(self)
         self.toolbars = window_layout.build_toolbars(self, self.named_actions)
 
         self.output_label = plain.label()  # shows a node's label
@@ -117,95 +113,10 @@ class MainWindow(QMainWindow):
         self._update_output_label()
 
     # --- construction -----------------------------------------------------------------------
-    def _slots(self) -> dict[str, Callable]:
-        c = self.canvas
-        return {
-            "new": self.new_file,
-            "open": self.open_dialog,
-            "save": self.save,
-            "save_as": self.save_as,
-            "import_code": self.import_code_dialog,
-            "export_svg": lambda: self.export_picture_dialog("svg"),
-            "export_png": lambda: self.export_picture_dialog("png"),
-            "export_micrograd": lambda: self.export_code_dialog("micrograd"),
-            "export_torch": lambda: self.export_code_dialog("torch"),
-            "quit": self.close,
-            "cut": c.cut,
-            "copy": c.copy,
-            "paste": c.paste,
-            "duplicate": c.duplicate,
-            "delete": c.delete_selected,
-            "select_all": c.select_all,
-            "zoom_in": c.zoom_in,
-            "zoom_out": c.zoom_out,
-            "fit": c.fit_all,
-            "zoom_actual": c.reset_zoom,
-            "arrange": c.auto_arrange,
-            "quick_add": lambda: c.open_quick_add(),
-            "insert_neuron": self.insert_neuron_dialog,
-            "backward": self.backward_panel.backward,
-            "zero_grad": self.backward_panel.zero_grad,
-            "nudge_up": lambda: self.inspector.nudge(+1),
-            "nudge_down": lambda: self.inspector.nudge(-1),
-            "step_selected": self.inspector.step_selected,
-            "step_all": self.inspector.step_all,
-            "reset_layout": lambda: self.layout_keeper.reset(),
-            "about": self.about,
-            "about_qt": lambda: QMessageBox.aboutQt(self),
-        }
-
-    def _build_menus(self) -> None:
-        a = self.named_actions
-        bar = self.menuBar()
-        file = bar.addMenu("&File")
-        file.addActions([a["new"], a["open"]])
-        self.recent_menu = file.addMenu("Open &Recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        self._fill_recent_menu()
-        self.examples_menu = file.addMenu("&Examples")
-        self._fill_examples_menu()
-        file.addSeparator()
-        file.addActions([a["save"], a["save_as"]])
-        file.addSeparator()
-        file.addAction(a["import_code"])
-        export = file.addMenu("E&xport")
-        export.addActions([a["export_svg"], a["export_png"]])
-        code = file.addMenu("Export &Code")
-        code.addActions([a["export_micrograd"], a["export_torch"]])
-        file.addSeparator()
-        file.addAction(a["quit"])
-
-        edit = bar.addMenu("&Edit")
-        edit.addActions([a["undo"], a["redo"], a["undo_history"]])
-        edit.addSeparator()
-        edit.addActions([a["cut"], a["copy"], a["paste"], a["duplicate"], a["delete"]])
-        edit.addSeparator()
-        edit.addAction(a["select_all"])
-
-        view = bar.addMenu("&View")
-        view.addActions([a["zoom_in"], a["zoom_out"], a["zoom_actual"], a["fit"]])
-        view.addSeparator()
-        view.addAction(a["arrange"])
-        view.addSeparator()
-        for dock in (self.palette_dock, self.inspector_dock, self.backward_dock, self.undo_dock):
-            view.addAction(dock.toggleViewAction())
-        view.addSeparator()
-        view.addMenu(theme_menu(self, self.choose_theme))
-        view.addAction(a["reset_layout"])
-
-        graph = bar.addMenu("&Graph")
-        graph.addActions([a["quick_add"], a["insert_neuron"]])
-        graph.addSeparator()
-        graph.addActions([a["backward"], a["zero_grad"]])
-        graph.addSeparator()
-        graph.addActions([a["nudge_up"], a["nudge_down"], a["step_selected"], a["step_all"]])
-
-        help_ = bar.addMenu("&Help")
-        help_.addActions([a["about"], a["about_qt"]])
-        self.menus = {"file": file, "edit": edit, "view": view, "graph": graph, "help": help_}
-
     def _connect(self) -> None:
         self.undo_stack.cleanChanged.connect(self._update_title)
+        # marked clean (saved, or Discard chosen): nothing is unsaved any more
+        self.undo_stack.cleanChanged.connect(lambda clean: clean and self.session.mark_clean())
         self.canvas.status_message.connect(self.show_message)
         self.canvas.selection_changed.connect(self._on_selection)
         self.inspector.message.connect(self.show_message)
@@ -227,21 +138,29 @@ class MainWindow(QMainWindow):
         self.document.events.node_changed.disconnect(self._update_output_label)
 
     # --- documents --------------------------------------------------------------------------
+    @property
+    def path(self) -> Path | None:
+        """The document's file (None: untitled)."""
+        return self.session.path
+
+    @property
+    def untitled_name(self) -> str:
+        return self.session.untitled_name
+
     def set_document(
         self,
         document: Document,
         path: str | os.PathLike | None = None,
         name: str | None = None,
         stamp: FileStamp | None = None,
+        unsaved: bool = False,
     ) -> None:
         """Show another document (its undo history starts empty and clean); ``stamp`` is
-        how its file looked when it was read."""
+        how its file looked when it was read; ``unsaved``: it holds work saved nowhere
+        (recovered, imported), so it is modified although its undo stack is clean."""
         self._unsubscribe()
         self.undo_stack.clear()
         self.document = document
-        self.path = Path(path).resolve() if path is not None else None
-        self.session.attach(self.path, stamp)
-        self.untitled_name = name or "Untitled"
         # the panel first: its auto backward fills in the grads before the canvas builds its
         # items, so they are drawn once with their final numbers
         with gc_paused():  # thousands of items in a burst (see engine.value.gc_paused)
@@ -251,15 +170,18 @@ class MainWindow(QMainWindow):
             self.inspector.set_document(document)
         self._subscribe()
         self.undo_stack.setClean()
+        self.session.show(path, name, stamp, unsaved)
+        if unsaved:  # and on the stack: no undo step is the saved state (autosave hears it)
+            self.undo_stack.resetClean()
         self._update_title()
         self._update_output_label()
         self.file_changed.emit(self.path)
 
     def display_name(self) -> str:
-        return self.path.name if self.path is not None else self.untitled_name
+        return self.session.display_name()
 
     def is_modified(self) -> bool:
-        return not self.undo_stack.isClean()
+        return self.session.is_modified(self.undo_stack.isClean())
 
     def new_file(self) -> bool:
         if not self.maybe_save():
@@ -271,7 +193,7 @@ class MainWindow(QMainWindow):
     def open_dialog(self) -> bool:
         if not self.maybe_save():
             return False
-        start = str(self.path.parent) if self.path is not None else ""
+        start = self.session.open_start()
         path, _ = QFileDialog.getOpenFileName(self, "Open graph", start, FILE_FILTER)
         return bool(path) and self.open_file(path, ask=False)
 
@@ -279,13 +201,13 @@ class MainWindow(QMainWindow):
         """Open a document; on failure the current one stays and the error is shown."""
         if ask and not self.maybe_save():
             return False
-        stamp = FileStamp.of(path)  # before reading: a write meanwhile counts as a change
         try:
-            doc = Document.load(path)
+            doc, stamp = self.session.read(path)
         except DocumentError as exc:
             self.show_error("Can't open the file", str(exc))
-            if not os.path.exists(path):
-                self.settings.remove_recent_file(os.path.abspath(os.fspath(path)))
+            gone = self.session.missing_recent(path)
+            if gone is not None:
+                self.settings.remove_recent_file(gone)
             return False
         self.stop_background_work()
         self.set_document(doc, path, stamp=stamp)
@@ -303,7 +225,7 @@ class MainWindow(QMainWindow):
             self.show_error("Can't open the example", str(exc))
             return False
         self.stop_background_work()
-        self.set_document(doc, None, name=f"{Path(path).stem} (example)")
+        self.set_document(doc, None, name=self.session.example_name(path))
         if self._items_overlap():
             # examples are stored with compact positions; spread them for our node size
             self.canvas.auto_arrange(
@@ -332,10 +254,8 @@ class MainWindow(QMainWindow):
         return self.save_file(self.path)
 
     def save_as(self) -> bool:
-        start = (
-            str(self.path) if self.path is not None else self.untitled_name.split(" (")[0] + ".mgs"
-        )
-        path = file_dialogs.ask_save_path(self, "Save graph", start, FILE_FILTER, ".mgs")
+        start = self.session.save_as_start()
+        path = file_dialogs.ask_save_path(self, "Save graph", start, FILE_FILTER, SUFFIX)
         return bool(path) and self.save_file(path)
 
     def save_file(self, path: str | os.PathLike) -> bool:
@@ -346,15 +266,10 @@ class MainWindow(QMainWindow):
         if answer != file_session.OVERWRITE:
             return answer == file_session.SAVE_AS and self.save_as()
         try:
-            self.document.save(path)
+            self.session.write(self.document, path)
         except DocumentError as exc:
             self.show_error("Can't save the file", str(exc))
             return False
-        except OSError as exc:  # the document layer words OSErrors; this is a last guard
-            self.show_error("Can't save the file", f"can't save {os.fspath(path)}: {exc}")
-            return False
-        self.path = Path(path).resolve()
-        self.session.saved(self.path)
         self.undo_stack.setClean()
         if self.autosaver is not None:
             self.autosaver.discard()
@@ -428,9 +343,7 @@ class MainWindow(QMainWindow):
             )
             return False
         self.stop_background_work()
-        self.set_document(doc, swap.original, name=swap.name)
-        self.undo_stack.resetClean()  # recovered work is not saved anywhere yet
-        self._update_title()
+        self.set_document(doc, swap.original, name=swap.name, unsaved=True)  # saved nowhere yet
         if self.autosaver is not None:
             self.autosaver.flush()  # this session's swap file holds it from now on
         autosave.remove(swap.path)
@@ -438,50 +351,10 @@ class MainWindow(QMainWindow):
         return True
 
     def _recovery_box(self, swap: autosave.Swap) -> str:
-        what = str(swap.original) if swap.original is not None else swap.name
-        box = plain.message_box(
-            self,
-            QMessageBox.Icon.Question,
-            APP_NAME,
-            f"mgstudio stopped unexpectedly with unsaved changes to {what}.",
-            QMessageBox.StandardButton.NoButton,
-            informative="Recover them? Later asks again at the next start.",
-        )
-        recover = box.addButton("&Recover", QMessageBox.ButtonRole.AcceptRole)
-        discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton("&Later", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(recover)
-        box.exec()
-        clicked = box.clickedButton()
-        return "recover" if clicked is recover else "discard" if clicked is discard else "later"
+        return file_session.ask_recovery(self, swap, APP_NAME)
 
     def _fill_recent_menu(self) -> None:
-        menu = self.recent_menu
-        menu.clear()
-        files = self.settings.recent_files()
-        for i, path in enumerate(files):
-            action = menu.addAction(
-                f"&{i + 1} {os.path.basename(path)}" if i < 9 else os.path.basename(path)
-            )
-            action.setToolTip(plain.tooltip(path))
-            action.setStatusTip(path)
-            action.setData(path)
-            action.triggered.connect(lambda _c=False, p=path: self.open_file(p))
-        if files:
-            menu.addSeparator()
-            menu.addAction("Clear Menu", self.settings.clear_recent_files)
-        else:
-            menu.addAction("No recent files").setEnabled(False)
-
-    def _fill_examples_menu(self) -> None:
-        self.examples_menu.clear()
-        for title, path in list_examples():
-            action = self.examples_menu.addAction(title)
-            action.setData(str(path))
-            action.setStatusTip(path.name)
-            action.triggered.connect(lambda _c=False, p=path: self.open_example(p))
-        if self.examples_menu.isEmpty():
-            self.examples_menu.addAction("No examples found").setEnabled(False)
+        window_menus.fill_recent_menu(self)
 
     # --- import / export --------------------------------------------------------------------
     def import_code_dialog(self) -> bool:
@@ -495,18 +368,12 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             return False
         self.stop_background_work()
-        self.set_document(doc, None, name="Imported code")
-        self.undo_stack.resetClean()  # new work, not yet saved anywhere
-        self._update_title()
+        self.set_document(doc, None, name=IMPORTED, unsaved=True)  # new work, saved nowhere
         self.show_message("; ".join(notes) if notes else f"Imported {len(doc.nodes)} nodes")
         return True
 
     def _export_path(self, title: str, suffix: str, filt: str) -> str | None:
-        base = (
-            self.path.with_suffix(suffix)
-            if self.path is not None
-            else Path(self.untitled_name.split(" (")[0] + suffix)
-        )
+        base = self.session.export_start(suffix)
         return file_dialogs.ask_save_path(self, title, base, filt, suffix)
 
     def export_picture_dialog(self, fmt: str) -> bool:
@@ -578,8 +445,7 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, f"About {APP_NAME}", ABOUT)
 
     def _update_title(self, *_args) -> None:
-        star = "*" if self.is_modified() else ""
-        self.setWindowTitle(f"{self.display_name()}{star} — {APP_NAME}")
+        self.setWindowTitle(self.session.title(self.undo_stack.isClean(), APP_NAME))
 
     def _update_output_label(self, *_args) -> None:
         doc = self.document
