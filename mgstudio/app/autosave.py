@@ -260,3 +260,20 @@ class Autosaver(QObject):
         stack = self.window.undo_stack
         stack.indexChanged.disconnect(self.schedule)
         stack.cleanChanged.disconnect(self.schedule)
+
+
+def offer_recovery(window) -> bool:
+    """Offer ``window`` back the work of crashed sessions; True if one was recovered. Unreadable
+    swap files are reported and renamed ``*.corrupt``."""
+    if window.autosaver is None:
+        return False
+    orphans, bad = scan(window.autosaver.folder)
+    if bad:  # one message for all of them, then start-up goes on
+        window.show_error("Can't recover autosaved work", set_aside(bad))
+    for swap in orphans:
+        answer = window.ask_recovery(swap)
+        if answer == "recover" and window.recover(swap):
+            return True  # one document per window: the rest wait for the next start
+        if answer == "discard":
+            remove(swap.path)
+    return False

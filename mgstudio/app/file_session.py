@@ -9,6 +9,8 @@ changed behind its back (another window, another program), and what the answers 
 
 from __future__ import annotations
 
+import weakref
+
 from PySide6.QtWidgets import QMessageBox
 
 from mgstudio.session import DELETED
@@ -16,6 +18,8 @@ from mgstudio.session import DELETED
 from . import plain
 
 OVERWRITE, SAVE_AS, CANCEL = "overwrite", "save_as", "cancel"
+#: windows asking Reload / Keep mine now (the box's own focus changes must not ask again)
+_ASKING: weakref.WeakSet = weakref.WeakSet()
 RELOAD, KEEP = "reload", "keep"
 
 
@@ -99,7 +103,7 @@ def check_disk(window) -> str | None:
     """The window came back to the front: RELOAD, KEEP or DELETED if it asked (or told)
     about a change on disk, None if there was none the user had not heard about."""
     session = window.session
-    if getattr(window, "_checking_disk", False) or not window.isVisible():
+    if window in _ASKING or not window.isVisible():
         return None
     change = session.unseen_change()
     if change is None:
@@ -109,11 +113,11 @@ def check_disk(window) -> str | None:
         session.seen()
         window.show_message(f"{name} was moved or deleted on disk; Save writes it again")
         return DELETED
-    window._checking_disk = True  # the box itself moves the focus around
+    _ASKING.add(window)  # the box itself moves the focus around
     try:
         answer = window.ask_reload(window, name, window.is_modified())
     finally:
-        window._checking_disk = False
+        _ASKING.discard(window)
     if answer == RELOAD and window.open_file(session.path, ask=False):
         return RELOAD
     session.keep_mine()

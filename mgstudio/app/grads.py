@@ -44,7 +44,7 @@ def step_along_gradient(doc, undo_stack, leaves: list[str], step: float) -> Step
     output = output_of(doc)
     if output is None:
         return StepResult(None, "", None, None, ())
-    if not doc.grads_current or getattr(doc, "backward_output", output) != output:
+    if not doc.grads_current or doc.backward_output != output:
         doc.backward(output)
     out_value = doc.value_of(output)
     before = out_value.data if out_value is not None else None

@@ -6,8 +6,9 @@ document on screen is never lost to a failed open or save."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPointF, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
@@ -39,6 +40,10 @@ from .inspector import InspectorWidget
 from .palette import PaletteWidget
 from .settings import StudioSettings
 from .theme import apply_theme
+
+if TYPE_CHECKING:
+    from .learn.install import LearnTools
+    from .training.controller import TrainingController
 
 APP_NAME = "mgstudio"
 FILE_FILTER = "mgstudio graphs (*.mgs);;All files (*)"
@@ -73,6 +78,9 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         #: long work (layout, rendering, import, checks) runs here, off the GUI thread
         self.tasks = BackgroundTasks(self)
+        #: the plugins, once installed (they see the window as a ``host.WindowHost``)
+        self.training: TrainingController | None = None
+        self.learn: LearnTools | None = None
         self.setWindowIcon(app_icon())
         self.setDockNestingEnabled(True)
 
@@ -301,9 +309,8 @@ class MainWindow(QMainWindow):
         """Pause a training run, and cancel layouts, renders and checks, before another
         document replaces this one."""
         self.tasks.cancel_all()
-        training = getattr(self, "training", None)
-        if training is not None and getattr(training, "state", None) == "running":
-            training.pause()
+        if self.training is not None and self.training.state == "running":
+            self.training.pause()
 
     # --- autosave and recovery --------------------------------------------------------------
     def enable_autosave(
@@ -318,20 +325,8 @@ class MainWindow(QMainWindow):
         return self.autosaver
 
     def offer_recovery(self) -> bool:
-        """Offer back the work of crashed sessions; True if one was recovered. Unreadable
-        swap files are reported and renamed ``*.corrupt``."""
-        if self.autosaver is None:
-            return False
-        orphans, bad = autosave.scan(self.autosaver.folder)
-        if bad:  # one message for all of them, then start-up goes on
-            self.show_error("Can't recover autosaved work", autosave.set_aside(bad))
-        for swap in orphans:
-            answer = self.ask_recovery(swap)
-            if answer == "recover" and self.recover(swap):
-                return True  # one document per window: the rest wait for the next start
-            if answer == "discard":
-                autosave.remove(swap.path)
-        return False
+        """Offer back the work of crashed sessions; True if one was recovered."""
+        return autosave.offer_recovery(self)
 
     def recover(self, swap: autosave.Swap) -> bool:
         """Show a swap file's document, modified, under its original file's name."""
@@ -363,7 +358,7 @@ class MainWindow(QMainWindow):
             return False
         return self.import_document(dialog.document, dialog.notes)
 
-    def import_document(self, doc: Document, notes=()) -> bool:
+    def import_document(self, doc: Document, notes: Iterable[str] = ()) -> bool:
         """Show an imported graph as a new untitled document."""
         if not self.maybe_save():
             return False

@@ -694,3 +694,20 @@ def test_the_window_action_table_does_not_shadow_qwidget_actions(window):
     assert callable(window.actions)
     assert all(isinstance(a, QAction) for a in window.actions())
     assert isinstance(window.named_actions["save"], QAction)
+
+
+def test_the_window_has_every_member_plugins_may_use(window):
+    """``host.WindowHost`` is what plugins see (mypy checks the types); each member is on a
+    real window, installed plugins included, with no attribute attached from outside."""
+    from mgstudio.app import learn, training
+    from mgstudio.app.host import WindowHost
+
+    assert window.training is None and window.learn is None
+    ctl, tools = training.install(window), learn.install(window)
+    assert window.training is ctl and window.learn is tools
+    assert learn.install(window) is tools  # once
+    members = set(WindowHost.__annotations__) | {
+        name for name in vars(WindowHost) if not name.startswith("_")
+    }
+    assert {"document", "canvas", "menus", "show_message", "addDockWidget"} <= members
+    assert [m for m in sorted(members) if not hasattr(window, m)] == []

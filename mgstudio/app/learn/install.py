@@ -10,10 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QDockWidget,
-    QMainWindow,
     QMenu,
     QToolBar,
     QWidget,
@@ -22,6 +19,7 @@ from PySide6.QtWidgets import (
 from mgstudio.document.signature import structure_signature
 
 from ..canvas.readable import show_readably
+from ..host import WindowHost
 from .expression_box import ExpressionBox
 from .gradcheck_view import GradcheckPanel
 from .lessons import Lesson, LessonPanel, load_lessons
@@ -32,8 +30,8 @@ from .sweep_pane import SweepPane
 class LearnTools(QObject):
     """The learning tools of one window (kept as ``window.learn``)."""
 
-    def __init__(self, window: QMainWindow):
-        super().__init__(window)
+    def __init__(self, window: WindowHost):
+        super().__init__(window.window())
         self.window = window
         self.document = window.document
         #: the document a lesson opened (or had built) and its structure then: leaving it
@@ -61,10 +59,8 @@ class LearnTools(QObject):
             "gradcheck": self.gradcheck_dock,
             "lesson": self.lesson_dock,
         }
-        anchor = getattr(window, "backward_dock", None)
-        if self._restored:
-            pass
-        elif isinstance(anchor, QDockWidget):
+        if not self._restored:
+            anchor = window.backward_dock
             # with the backward table: grads are read in one place, stepped in the next tab
             ours = (self.stepper_dock, self.sweep_dock, self.gradcheck_dock)
             # tabified while hidden: tabifying shown docks one by one can leave a stray tab
@@ -79,13 +75,9 @@ class LearnTools(QObject):
             # the tab bar is built on the first layout: raise again then (unless one of ours
             # was asked for meanwhile), or the last tab added wins
             QTimer.singleShot(0, self, lambda: None if self._raised else anchor.raise_())
-        else:
-            window.tabifyDockWidget(self.stepper_dock, self.sweep_dock)
-            window.tabifyDockWidget(self.sweep_dock, self.gradcheck_dock)
-        if not self._restored:
             self.lesson_dock.hide()
 
-        self.toolbar = QToolBar("Expression", window)
+        self.toolbar = QToolBar("Expression", window.window())
         self.toolbar.setObjectName("learn_expression_toolbar")
         self.toolbar.addWidget(self.expression)
         window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
@@ -103,7 +95,7 @@ class LearnTools(QObject):
     def _dock(
         self, title: str, name: str, widget: QWidget, area=Qt.DockWidgetArea.BottomDockWidgetArea
     ) -> QDockWidget:
-        dock = QDockWidget(title, self.window)
+        dock = QDockWidget(title, self.window.window())
         dock.setObjectName(name)
         dock.setWidget(widget)
         # the window restored its saved layout before this dock existed; where that layout
@@ -115,7 +107,7 @@ class LearnTools(QObject):
         return dock
 
     def _action(self, text: str, slot, shortcut: str = "", tip: str = "") -> QAction:
-        action = QAction(text, self.window)
+        action = QAction(text, self.window.window())
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
         if tip:
@@ -162,8 +154,7 @@ class LearnTools(QObject):
 
     def _add_menus(self) -> None:
         w = self.window
-        menus = getattr(w, "menus", None)
-        menus = menus if isinstance(menus, dict) else {}
+        menus = w.menus
         graph = menus.get("graph") or self._find_menu("Graph") or w.menuBar().addMenu("&Learn")
         graph.addSeparator()
         graph.addActions(
@@ -200,7 +191,7 @@ class LearnTools(QObject):
 
     def _connect(self) -> None:
         w = self.window
-        say = getattr(w, "show_message", None) or (lambda text: w.statusBar().showMessage(text))
+        say = w.show_message
         for panel in (self.stepper, self.sweep, self.gradcheck, self.expression):
             panel.message.connect(say)
         self.gradcheck.node_clicked.connect(w.canvas.select_node)
@@ -209,8 +200,7 @@ class LearnTools(QObject):
         self.expression.built.connect(self._show_built)
         self.lesson_panel.go_to.connect(self.open_lesson)
         self.lesson_panel.reopen.connect(lambda: self.open_lesson(self.lesson_panel.index))
-        if hasattr(w, "file_changed"):
-            w.file_changed.connect(self._follow_window)
+        w.file_changed.connect(self._follow_window)
 
     # --- following the window ---------------------------------------------------------------
     def _follow_window(self, *_args) -> None:
@@ -330,10 +320,10 @@ class LearnTools(QObject):
     def _prepare_training(self, lesson: Lesson) -> bool:
         """Pick the lesson's preset (and its zero_grad choice) in the Training Settings, as a
         learner would, when the window has training installed."""
-        training = getattr(self.window, "training", None)
-        panel = getattr(training, "panel", None)
-        if panel is None or not hasattr(panel, "apply_config"):
+        training = self.window.training
+        if training is None:
             return False
+        panel = training.panel
         from mgstudio.training.errors import ConfigError
         from mgstudio.training.presets import preset
 
@@ -341,22 +331,15 @@ class LearnTools(QObject):
             config = preset(lesson.training, zero_grad=lesson.zero_grad)
         except ConfigError:
             return False
-        combo = getattr(panel, "preset", None)
-        check = getattr(panel, "zero_grad", None)
-        if (
-            isinstance(combo, QComboBox)
-            and isinstance(check, QCheckBox)
-            and combo.findText(lesson.training) >= 0
-        ):
+        combo, check = panel.preset, panel.zero_grad
+        if combo.findText(lesson.training) >= 0:
             if combo.currentText() == lesson.training:
                 panel.apply_config(preset(lesson.training))
             combo.setCurrentText(lesson.training)  # fills in the preset's fields
             check.setChecked(lesson.zero_grad)
         else:
             panel.apply_config(config)
-        show = getattr(training, "show_settings", None)
-        if callable(show):
-            show()
+        training.show_settings()
         return True
 
     def only_followed(self) -> bool:
@@ -372,7 +355,7 @@ class LearnTools(QObject):
         if lesson.example == "mlp":
             from .mlp_graph import mlp_document
 
-            if ask and hasattr(w, "maybe_save") and not w.maybe_save():
+            if ask and not w.maybe_save():
                 return False
             w.set_document(mlp_document(), None, name="MLP (lesson)")
             # spread the importer's compact layout for the canvas's wide nodes (Graphviz, in
@@ -398,11 +381,9 @@ def _forget_arrange(window, clean: bool) -> None:
             stack.resetClean()
 
 
-def install(window: QMainWindow) -> LearnTools:
+def install(window: WindowHost) -> LearnTools:
     """Add the learning tools to ``window`` (once); returns them (also ``window.learn``)."""
-    tools = getattr(window, "learn", None)
-    if isinstance(tools, LearnTools):
-        return tools
-    tools = LearnTools(window)
-    window.learn = tools
-    return tools
+    if window.learn is not None:
+        return window.learn
+    window.learn = LearnTools(window)
+    return window.learn

@@ -9,14 +9,13 @@ starts over with the new settings.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
-    QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
-    QScrollArea,
     QToolBar,
 )
 
@@ -33,8 +32,8 @@ from mgstudio.training.network_doc import (
 
 from .. import plain
 from ..canvas.readable import show_readably
-from ..icons import icon_size, set_icon
-from ..window_layout import fixed_width, text_beside
+from ..host import WindowHost
+from . import chrome
 from .network_view import NetworkSync, same_graph
 from .panel import TrainingPanel
 from .plot_pane import PlotPane
@@ -44,27 +43,6 @@ FRAME_MS = 20  # the plots' frame timer: up to 50 frames per second while traini
 PLOTS_WIDTH = 460
 IDLE, RUNNING, PAUSED, FINISHED, DIVERGED = "idle", "running", "paused", "finished", "diverged"
 
-ACTIONS = {  # name: (text, shortcut, icon (resources/icons, drawn in the text colour), tip)
-    "train": (
-        "&Train",
-        "F5",
-        "train",
-        "Train the MLP (or resume a paused run); after a finished run, start over",
-    ),
-    "pause": ("&Pause", "F6", "pause", "Pause training (Train resumes)"),
-    "step": ("S&tep", "F7", "train-step", "One SGD step, then pause"),
-    "reset": ("&Reset", "F8", "reset", "Back to step 0: same seed, same data, fresh weights"),
-    "show_network": (
-        "Show &Network on Canvas",
-        "Ctrl+Shift+M",
-        "network",
-        "Open the MLP as one expression graph for one sample; its numbers follow the training",
-    ),
-    "save_figure": ("Save &Figure…", "", "save", "Save the plots as PNG"),
-}
-#: shorter names on the toolbar (the menu and the tooltips say it all)
-TOOLBAR_TEXT = {"settings": "Settings", "show_network": "Network"}
-
 
 class TrainingController(QObject):
     """Everything training adds to a window; made by ``mgstudio.app.training.install``."""
@@ -73,9 +51,14 @@ class TrainingController(QObject):
     state_changed = Signal(str)
     #: a run ended: finished, cancelled, diverged or failed
     run_ended = Signal(str)
+    #: made by ``chrome.build``
+    settings_dock: QDockWidget
+    plots_dock: QDockWidget
+    toolbar: QToolBar
+    menu: QMenu
 
-    def __init__(self, window: QMainWindow):
-        super().__init__(window)
+    def __init__(self, window: WindowHost):
+        super().__init__(window.window())
         self.window = window
         self.trainer: Trainer | None = None
         self.state = IDLE
@@ -117,70 +100,14 @@ class TrainingController(QObject):
         self.frame_timer.setInterval(FRAME_MS)
         self.frame_timer.timeout.connect(self._on_frame)
 
-        self._build_actions()
-        self._build_docks()
-        self._build_toolbar()
-        self._build_menu()
+        self.actions: dict[str, QAction] = {}
+        chrome.build(self)
         window.statusBar().addPermanentWidget(self.progress_bar)
         window.installEventFilter(self)
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
         self._set_state(IDLE)
-
-    # --- construction -------------------------------------------------------------------------
-    def _build_actions(self) -> None:
-        self.actions: dict[str, QAction] = {}
-        slots = {
-            "train": self.train,
-            "pause": self.pause,
-            "step": self.step,
-            "reset": self.reset,
-            "show_network": self.show_network,
-            "save_figure": self.plots.save_figure_dialog,
-        }
-        for name, (text, key, icon_name, tip) in ACTIONS.items():
-            action = QAction(text, self.window)
-            set_icon(action, icon_name)
-            action.setObjectName(f"training_{name}")
-            if key:
-                action.setShortcut(QKeySequence(key))
-                tip = f"{tip} ({key})"
-            action.setToolTip(tip)
-            action.setStatusTip(tip)
-            action.triggered.connect(slots[name])
-            self.actions[name] = action
-
-    def _build_docks(self) -> None:
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.panel)
-        self.settings_dock, restored = self._dock(
-            "Training Settings", "training_settings_dock", scroll
-        )
-        self.plots_dock, restored2 = self._dock("Training Plots", "training_plots_dock", self.plots)
-        if not (restored or restored2):
-            # tabs in the right column: the form and the plots each need its height; the
-            # plots on top, showing what will appear there (matplotlib loads when a run
-            # starts, not at start-up)
-            self.window.tabifyDockWidget(self.settings_dock, self.plots_dock)
-            self.plots_dock.raise_()
-            QTimer.singleShot(0, self, self._raise_plots_once)  # tab bars are built later
-        # not the dock's toggle: a tab behind another is "open" yet unseen; this brings it up
-        settings = QAction("Training &Settings", self.window)
-        set_icon(settings, "training-settings")
-        settings.setObjectName("training_settings")
-        settings.setToolTip("Show the training settings")
-        settings.triggered.connect(self.show_settings)
-        self.actions["settings"] = settings
-        self.actions["plots"] = self.plots_dock.toggleViewAction()
-        self.actions["plots"].setText("Training P&lots")
-
-    def _raise_plots_once(self) -> None:
-        if not self.settings_dock.isVisible() or self.plots_dock.isVisible():
-            return
-        if self.window.tabifiedDockWidgets(self.plots_dock):
-            self.plots_dock.raise_()
 
     def show_settings(self) -> None:
         self._bring_up(self.settings_dock)
@@ -194,52 +121,6 @@ class TrainingController(QObject):
         dock.raise_()
         if appearing and not dock.isFloating():  # room for the form and for two axes' labels
             self.window.resizeDocks([dock], [PLOTS_WIDTH], Qt.Orientation.Horizontal)
-
-    def _dock(self, title: str, name: str, widget) -> tuple[QDockWidget, bool]:
-        """A dock where the window's saved state put it (True), else on the right, hidden."""
-        dock = QDockWidget(title, self.window)
-        dock.setObjectName(name)
-        dock.setWidget(widget)
-        # the window restored its state before we existed; Qt keeps our docks' part of it
-        if self.window.restoreDockWidget(dock):
-            return dock, True
-        self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        return dock, False
-
-    def _build_toolbar(self) -> None:
-        tb = QToolBar("Training", self.window)
-        tb.setObjectName("training_toolbar")
-        tb.addAction(self.actions["settings"])
-        tb.addSeparator()
-        for name in ("train", "pause", "step", "reset"):
-            tb.addAction(self.actions[name])
-        tb.addSeparator()
-        tb.addAction(self.actions["show_network"])
-        tb.setIconSize(icon_size())
-        for name, text in TOOLBAR_TEXT.items():
-            self.actions[name].setIconText(text)
-        for action in tb.actions():
-            text_beside(tb, action)
-        # a toggle keeps its width when Train becomes Resume: its neighbours never shift
-        fixed_width(tb, self.actions["train"], ("Train", "Resume"))
-        self.window.addToolBar(tb)
-        self.toolbar = tb
-
-    def _build_menu(self) -> None:
-        menu = self.window.menuBar().addMenu("T&raining")
-        menu.setObjectName("training_menu")
-        for name in ("train", "pause", "step", "reset"):
-            menu.addAction(self.actions[name])
-        menu.addSeparator()
-        menu.addActions([self.actions["show_network"], self.actions["save_figure"]])
-        menu.addSeparator()
-        menu.addActions([self.actions["settings"], self.actions["plots"]])
-        help_menu = getattr(self.window, "menus", {}).get("help")
-        if help_menu is not None:  # keep Help last, where people look for it
-            bar = self.window.menuBar()
-            bar.removeAction(menu.menuAction())
-            bar.insertMenu(help_menu.menuAction(), menu)
-        self.menu = menu
 
     # --- commands -----------------------------------------------------------------------------
     def train(self) -> bool:
@@ -506,8 +387,7 @@ class TrainingController(QObject):
 
     def _open_document(self, doc, name: str) -> bool:
         win = self.window
-        maybe_save = getattr(win, "maybe_save", None)
-        if maybe_save is not None and not maybe_save():
+        if not win.maybe_save():
             return False
         win.set_document(doc, None, name=name)
         # readable from the start: a big MLP is shown around its loss, not as slivers
@@ -523,7 +403,7 @@ class TrainingController(QObject):
         # non-modal: training results stay visible and nothing waits for the click
         if self._box is not None:
             self._box.close()
-        box = plain.message_box(self.window, QMessageBox.Icon.Warning, title, text)
+        box = plain.message_box(self.window.window(), QMessageBox.Icon.Warning, title, text)
         box.setModal(False)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.destroyed.connect(self._forget_box)
@@ -535,7 +415,7 @@ class TrainingController(QObject):
 
     def _question_box(self, title: str, text: str) -> bool:
         answer = plain.ask(
-            self.window,
+            self.window.window(),
             QMessageBox.Icon.Question,
             title,
             text,

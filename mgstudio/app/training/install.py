@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ..host import WindowHost
     from .controller import TrainingController
 
 
-def install(window) -> TrainingController:
+def install(window: WindowHost) -> TrainingController:
     """Add training to a ``MainWindow`` (through Qt's public API only) and return its
     controller; the worker thread stops when the window closes or the application quits."""
     from .controller import TrainingController  # Qt widgets load only when asked for
