@@ -94,6 +94,12 @@ class DocumentSession:
         """What is shown is what the user keeps (saved, or the changes discarded)."""
         self.unsaved_work = False
 
+    def undo_clean_changed(self, clean: bool) -> None:
+        """The undo stack was marked clean (saved, or Discard chosen): nothing is unsaved.
+        (The window marks work saved nowhere on its stack too, so no undo reaches clean.)"""
+        if clean:
+            self.mark_clean()
+
     def show(
         self,
         path: str | os.PathLike | None = None,

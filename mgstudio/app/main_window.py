@@ -8,14 +8,16 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QEvent, QPointF, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
+    QDockWidget,
     QFileDialog,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QUndoView,
     QWidget,
@@ -29,14 +31,13 @@ from . import actions as actions_mod
 from . import autosave, file_dialogs, file_session, plain, window_layout, window_menus
 from .background import BackgroundTasks
 from .backward_panel import BackwardPanel
-from .canvas.numbers import MISSING, format_number
 from .canvas.readable import show_readably
 from .canvas.view import CanvasView
 from .dialogs import ABOUT, CodeImportDialog, NeuronDialog
 from .export import export_code, start_picture_export
-from .grads import output_of
 from .icons import app_icon, refresh_icons, set_icon
 from .inspector import InspectorWidget
+from .output_label import OutputLabel
 from .palette import PaletteWidget
 from .settings import StudioSettings
 from .theme import apply_theme
@@ -54,6 +55,12 @@ class MainWindow(QMainWindow):
 
     #: the file shown changed (path, or None for an untitled graph)
     file_changed = Signal(object)
+    # made by window_layout.build_docks and window_menus.build_menus
+    palette_dock: QDockWidget
+    inspector_dock: QDockWidget
+    backward_dock: QDockWidget
+    undo_dock: QDockWidget
+    menus: dict[str, QMenu]
 
     def __init__(
         self,
@@ -113,18 +120,17 @@ class MainWindow(QMainWindow):
         window_menus.build_menus(self)
         self.toolbars = window_layout.build_toolbars(self, self.named_actions)
 
-        self.output_label = plain.label()  # shows a node's label
+        self.output = OutputLabel()
+        self.output_label = self.output.label
         self.statusBar().addPermanentWidget(self.output_label)
         self._connect()
         window_layout.place_default(self)  # the saved layout comes back at the first show
         self._update_title()
-        self._update_output_label()
 
     # --- construction -----------------------------------------------------------------------
     def _connect(self) -> None:
         self.undo_stack.cleanChanged.connect(self._update_title)
-        # marked clean (saved, or Discard chosen): nothing is unsaved any more
-        self.undo_stack.cleanChanged.connect(lambda clean: clean and self.session.mark_clean())
+        self.undo_stack.cleanChanged.connect(self.session.undo_clean_changed)
         self.canvas.status_message.connect(self.show_message)
         self.canvas.selection_changed.connect(self._on_selection)
         self.inspector.message.connect(self.show_message)
@@ -133,17 +139,7 @@ class MainWindow(QMainWindow):
         self.palette_widget.kind_activated.connect(self.add_kind_at_centre)
         self.inspector.step_spin.valueChanged.connect(self.settings.set_nudge_step)
         self.backward_panel.auto_check.toggled.connect(self.settings.set_auto_backward)
-        self._subscribe()
-
-    def _subscribe(self) -> None:
-        self.document.events.values_changed.connect(self._update_output_label)
-        self.document.events.output_changed.connect(self._update_output_label)
-        self.document.events.node_changed.connect(self._update_output_label)  # a rename
-
-    def _unsubscribe(self) -> None:
-        self.document.events.values_changed.disconnect(self._update_output_label)
-        self.document.events.output_changed.disconnect(self._update_output_label)
-        self.document.events.node_changed.disconnect(self._update_output_label)
+        self.output.set_document(self.document)
 
     # --- documents --------------------------------------------------------------------------
     @property
@@ -166,7 +162,7 @@ class MainWindow(QMainWindow):
         """Show another document (its undo history starts empty and clean); ``stamp`` is
         how its file looked when it was read; ``unsaved``: it holds work saved nowhere
         (recovered, imported), so it is modified although its undo stack is clean."""
-        self._unsubscribe()
+        self.output.set_document(None)
         self.undo_stack.clear()
         self.document = document
         # the panel first: its auto backward fills in the grads before the canvas builds its
@@ -176,13 +172,12 @@ class MainWindow(QMainWindow):
             # fitted, never too small to read (once it has its size)
             self.canvas.set_document(document, readable=True)
             self.inspector.set_document(document)
-        self._subscribe()
+        self.output.set_document(document)
         self.undo_stack.setClean()
         self.session.show(path, name, stamp, unsaved)
         if unsaved:  # and on the stack: no undo step is the saved state (autosave hears it)
             self.undo_stack.resetClean()
         self._update_title()
-        self._update_output_label()
         self.file_changed.emit(self.path)
 
     def display_name(self) -> str:
@@ -250,11 +245,14 @@ class MainWindow(QMainWindow):
         rects = [it.sceneBoundingRect() for it in items]
         return any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1 :])
 
-    def forget_arrange(self) -> None:
-        """After arranging a just-opened graph: the arrangement is no edit of the user's."""
-        if self.undo_stack.count() == 1 and self.undo_stack.text(0) == "Arrange nodes":
-            self.undo_stack.clear()
-            self.undo_stack.setClean()
+    def forget_arrange(self) -> bool:
+        """After arranging a just-opened graph: the arrangement is no edit of the user's
+        (False: the user edited meanwhile, the history stays)."""
+        if self.undo_stack.count() != 1 or self.undo_stack.text(0) != "Arrange nodes":
+            return False
+        self.undo_stack.clear()
+        self.undo_stack.setClean()
+        return True
 
     def save(self) -> bool:
         if self.path is None:
@@ -264,7 +262,7 @@ class MainWindow(QMainWindow):
     def save_as(self) -> bool:
         start = self.session.save_as_start()
         path = file_dialogs.ask_save_path(self, "Save graph", start, FILE_FILTER, SUFFIX)
-        return bool(path) and self.save_file(path)
+        return self.save_file(path) if path else False
 
     def save_file(self, path: str | os.PathLike) -> bool:
         """Save to ``path``; on failure the document stays modified, the file on disk stays
@@ -281,10 +279,11 @@ class MainWindow(QMainWindow):
         self.undo_stack.setClean()
         if self.autosaver is not None:
             self.autosaver.discard()
-        self.settings.add_recent_file(self.path)
+        saved = Path(path).resolve()
+        self.settings.add_recent_file(saved)
         self._update_title()
-        self.file_changed.emit(self.path)
-        self.show_message(f"Saved {self.path.name}")
+        self.file_changed.emit(saved)
+        self.show_message(f"Saved {saved.name}")
         return True
 
     def maybe_save(self) -> bool:
@@ -442,16 +441,6 @@ class MainWindow(QMainWindow):
     def _update_title(self, *_args) -> None:
         self.setWindowTitle(self.session.title(self.undo_stack.isClean(), APP_NAME))
 
-    def _update_output_label(self, *_args) -> None:
-        doc = self.document
-        out = output_of(doc)
-        if out is None:
-            self.output_label.setText("")
-            return
-        v = doc.value_of(out)
-        name = doc.nodes[out].label or out
-        self.output_label.setText(f"{name} = {MISSING if v is None else format_number(v.data)}")
-
     # --- window state -----------------------------------------------------------------------
     def setVisible(self, visible: bool) -> None:
         if visible and not self.layout_keeper.restored:
@@ -461,7 +450,7 @@ class MainWindow(QMainWindow):
 
     def choose_theme(self, theme: str) -> None:
         """View ▸ Theme: apply and remember (icons follow through the palette change)."""
-        apply_theme(QApplication.instance(), theme)
+        apply_theme(cast(QApplication, QApplication.instance()), theme)
         self.settings.set_theme(theme)
 
     def save_window(self) -> None:
@@ -477,7 +466,7 @@ class MainWindow(QMainWindow):
         if self.autosaver is not None:
             self.autosaver.discard()  # saved, or the user chose to discard
         self.canvas.detach()
-        self._unsubscribe()
+        self.output.set_document(None)
         self.inspector.set_document(None)
         self.backward_panel.set_document(None)
         event.accept()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLineF, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QLineF, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QCursor, QPainter
 from PySide6.QtWidgets import QGraphicsView, QMenu
 
@@ -428,11 +428,11 @@ class CanvasView(QGraphicsView):
         return self.edits.drop_kind(kind, pos)
 
     # --- background ------------------------------------------------------------------------
-    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+    def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         # zoom() and fit_all() switch how nodes are drawn before the repaint they cause; a
         # transform set from outside is caught here, before the items are drawn
         self.canvas_scene.update_detail(cache=True)
-        self.wire_layer.draw(painter, rect)
+        self.wire_layer.draw(painter, QRectF(rect))
 
     def paint_layer(self, painter: QPainter, rect: QRectF) -> None:
         """Canvas colour, grid and wires in a scene rectangle (the wire layer caches this)."""

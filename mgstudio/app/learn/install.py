@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mgstudio.document import Document
 from mgstudio.document.signature import structure_signature
 
 from ..canvas.readable import show_readably
@@ -33,7 +34,7 @@ class LearnTools(QObject):
     def __init__(self, window: WindowHost):
         super().__init__(window.window())
         self.window = window
-        self.document = window.document
+        self.document: Document | None = window.document
         #: the document a lesson opened (or had built) and its structure then: leaving it
         #: changed only in numbers asks nothing (see ``only_followed``)
         self._lesson_doc: tuple | None = None
@@ -185,7 +186,7 @@ class LearnTools(QObject):
     def _find_menu(self, name: str) -> QMenu | None:
         for action in self.window.menuBar().actions():
             menu = action.menu()
-            if menu is not None and action.text().replace("&", "") == name:
+            if isinstance(menu, QMenu) and action.text().replace("&", "") == name:
                 return menu
         return None
 
@@ -369,16 +370,18 @@ class LearnTools(QObject):
         return bool(w.open_example(example_path(lesson.example), ask=ask))
 
 
-def _forget_arrange(window, clean: bool) -> None:
+def _forget_arrange(window, clean: bool) -> bool:
     """After arranging a graph the tools just built: no undo entry (unless the learner edited
-    meanwhile); ``clean`` or modified as a new document should be."""
+    meanwhile: False); ``clean`` or modified as a new document should be."""
     stack = window.undo_stack
-    if stack.count() == 1 and stack.text(0) == "Arrange nodes":
-        stack.clear()
-        if clean:
-            stack.setClean()
-        else:
-            stack.resetClean()
+    if stack.count() != 1 or stack.text(0) != "Arrange nodes":
+        return False
+    stack.clear()
+    if clean:
+        stack.setClean()
+    else:
+        stack.resetClean()
+    return True
 
 
 def install(window: WindowHost) -> LearnTools:

@@ -109,6 +109,12 @@ class TrainingController(QObject):
             app.aboutToQuit.connect(self.shutdown)
         self._set_state(IDLE)
 
+    @property
+    def _trainer(self) -> Trainer:
+        """The trainer, where the caller knows there is one."""
+        assert self.trainer is not None, "no trainer yet"
+        return self.trainer
+
     def show_settings(self) -> None:
         self._bring_up(self.settings_dock)
 
@@ -206,7 +212,8 @@ class TrainingController(QObject):
     def _follow_network(self, old: NetworkSync) -> None:
         """Put the new trainer's network where the old one was shown: the same document with
         the new weights when the shape and the sample are unchanged, else a fresh one."""
-        trainer, cfg = self.trainer, self.trainer.config
+        trainer = self._trainer
+        cfg = trainer.config
         sample = min(self.panel.sample.value(), trainer.dataset.n_samples - 1)
         count = node_count(
             trainer.dataset.n_inputs, cfg.hidden, cfg.activation, cfg.final_activation, cfg.loss
@@ -259,7 +266,7 @@ class TrainingController(QObject):
         self.last_record = record
         self.progress_bar.setValue(record["step"] + 1)
         self.window.statusBar().showMessage(
-            f"step {record['step'] + 1}/{self.trainer.config.steps}  {self._loss_words()} "
+            f"step {record['step'] + 1}/{self._trainer.config.steps}  {self._loss_words()} "
             f"{record['loss']:.6g}  {describe(record)}  lr {record['lr']:.4g}"
         )
 
@@ -276,7 +283,7 @@ class TrainingController(QObject):
     def _on_frame(self) -> None:
         if self.closed or self.trainer is None:
             return
-        records = self.trainer.records_since(self._polled)
+        records = self._trainer.records_since(self._polled)
         self._polled += len(records)
         self.plots.add_records(records)
         self.plots.refresh()
@@ -298,7 +305,7 @@ class TrainingController(QObject):
             final = self.last_record
             if final is not None:
                 self.show_message(
-                    f"Finished {self.trainer.step_count} steps: {self._loss_words()} "
+                    f"Finished {self._trainer.step_count} steps: {self._loss_words()} "
                     f"{final['loss']:.6g}, {describe(final)}"
                 )
         else:
@@ -327,7 +334,7 @@ class TrainingController(QObject):
 
     def _loss_words(self) -> str:
         # the canvas' network shows one sample's loss (its label says so); this is the total
-        return loss_words(self.trainer.dataset.n_samples, self.trainer.config.batch_size)
+        return loss_words(self._trainer.dataset.n_samples, self._trainer.config.batch_size)
 
     # --- settings -----------------------------------------------------------------------------
     def _on_settings_changed(self) -> None:
