@@ -16,16 +16,6 @@ from mgstudio.engine import MLP, Value
 from .losses import array_loss, l2_penalty, value_loss
 from .optim import sgd_update
 
-PREDICT_CHUNK = 2048
-
-
-def tape_available() -> bool:
-    try:
-        from mgstudio.engine import tape  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
 
 class ScalarEngine:
     name = "scalar"
@@ -122,15 +112,9 @@ class TapeEngine:
         self._dirty = True
 
     def predict(self, X: np.ndarray) -> np.ndarray:
-        evaluate = getattr(self.tape, "evaluate", None)
-        if evaluate is not None:  # forward-only replay that leaves backward's state alone
-            return evaluate(X)[:, 0]
-        # chunks bound the memory of the replay on large grids
-        parts = []
-        with np.errstate(all="ignore"):
-            for i in range(0, X.shape[0], PREDICT_CHUNK):
-                parts.append(self.tape.forward(X[i : i + PREDICT_CHUNK])[:, 0].copy())
-        return np.concatenate(parts) if parts else np.empty(0)
+        # forward-only replay in chunks (bounded memory on large grids) that leaves the state
+        # backward uses alone
+        return self.tape.evaluate(X)[:, 0]
 
     def sync_model(self) -> None:
         """Copy the tape's parameters and gradients into the model's Values."""

@@ -23,8 +23,8 @@ from mgstudio.engine import MLP
 
 from .config import TrainConfig
 from .datasets import Dataset, make_dataset
-from .engines import ScalarEngine, TapeEngine, tape_available
-from .errors import ConfigError, TrainingDiverged
+from .engines import ScalarEngine, TapeEngine
+from .errors import TrainingDiverged
 from .metrics import check_loss_for_task, metrics
 from .optim import LearningRate, minibatch
 
@@ -92,11 +92,7 @@ class Trainer:
     def _make_engine(self, model):
         cfg = self.config
         engine = cfg.engine
-        if engine == "auto":
-            engine = "tape" if tape_available() else "scalar"
-        if engine == "tape":
-            if not tape_available():
-                raise ConfigError("the tape engine (mgstudio.engine.tape) is not available")
+        if engine in ("auto", "tape"):  # the tape is part of the engine: always there
             return TapeEngine(model, cfg.loss, cfg.l2, self.dataset.n_inputs)
         return ScalarEngine(model, cfg.loss, cfg.l2)
 
