@@ -88,10 +88,12 @@ def run(args) -> int:
     where = "the expression" if args.expression else args.source
     try:
         if args.expression:
-            program = code_import.parse_expression(args.source, _leaf_values(args.set))
+            text, leaves = args.source, _leaf_values(args.set)
         else:
-            program = code_import.parse_code(_read_source(args.source))
-        doc = code_import.build_document(program, layout=args.layout)
+            text, leaves = _read_source(args.source), None
+        doc, notes = code_import.import_snippet(
+            text, expression=args.expression, leaves=leaves, layout=args.layout
+        )
     except DocumentError as exc:
         raise UserError(f"{where}: {exc}") from None
     if not args.expression and args.source != "-":
@@ -100,7 +102,7 @@ def run(args) -> int:
         doc.save(args.output)
     except DocumentError as exc:
         raise UserError(str(exc)) from None
-    for note in program.notes:
+    for note in notes:
         print(f"note: {note}", file=sys.stderr)
     out = doc.selected_output
     value = doc.value_of(out) if out is not None else None
