@@ -10,6 +10,16 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from collections.abc import Callable
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    #: what each command's ``add_parser(subparsers)`` is given
+    Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
+
+#: a command's ``run(args) -> int``
+Handler = Callable[[argparse.Namespace], int]
 
 COMMANDS = ("check", "import", "export", "render", "train")
 
@@ -18,7 +28,7 @@ class UserError(Exception):
     """An error caused by the user's input: reported as one ``error:`` line, exit code 1."""
 
 
-def _load(name: str):
+def _load(name: str) -> ModuleType | None:
     module = "import_" if name == "import" else name
     try:
         return importlib.import_module(f"mgstudio.commands.{module}")
@@ -28,14 +38,14 @@ def _load(name: str):
         raise
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, dict]:
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     parser = argparse.ArgumentParser(
         prog="mgstudio",
         description="mgstudio: a studio for learning backpropagation. With no sub-command it "
         "opens the window.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    handlers = {}
+    handlers: dict[str, Handler] = {}
     for name in COMMANDS:
         mod = _load(name)
         if mod is not None:

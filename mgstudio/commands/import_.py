@@ -3,15 +3,20 @@ document. The code is read, never run: see ``mgstudio.document.code_import``."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from mgstudio.cli import UserError
 from mgstudio.document import DocumentError, code_import
 from mgstudio.document.fileio import read_regular
 
+if TYPE_CHECKING:
+    from mgstudio.cli import Subparsers
 
-def add_parser(subparsers) -> None:
+
+def add_parser(subparsers: Subparsers) -> None:
     p = subparsers.add_parser(
         "import",
         help="turn a micrograd snippet into a document",
@@ -82,7 +87,7 @@ def _read_source(path: str) -> str:
         raise UserError(f"{path} is not UTF-8 text") from None
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     if args.set and not args.expression:
         raise UserError("--set only applies to an expression (-e)")
     where = "the expression" if args.expression else args.source
