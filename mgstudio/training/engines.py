@@ -9,6 +9,9 @@ gradient and the update are plain array arithmetic. Both keep micrograd's semant
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import ClassVar, Protocol
+
 import numpy as np
 
 from mgstudio.engine import MLP, Value
@@ -16,9 +19,26 @@ from mgstudio.engine import MLP, Value
 from .losses import array_loss, l2_penalty, value_loss
 from .optim import sgd_update
 
+#: ``(loss, scores, finish)``: the forward half of a step; ``finish()`` runs backward and the
+#: update (the Trainer skips it when the loss diverged)
+StepResult = tuple[float, np.ndarray, Callable[[], None]]
+
+
+class Engine(Protocol):
+    """What the Trainer needs of an engine."""
+
+    name: ClassVar[str]
+
+    def step(self, X: np.ndarray, y: np.ndarray, lr: float, zero_grad: bool) -> StepResult: ...
+    def params(self) -> np.ndarray: ...
+    def grads(self) -> np.ndarray: ...
+    def load(self, params: np.ndarray, grads: np.ndarray | None = None) -> None: ...
+    def predict(self, X: np.ndarray) -> np.ndarray: ...
+    def sync_model(self) -> None: ...
+
 
 class ScalarEngine:
-    name = "scalar"
+    name: ClassVar[str] = "scalar"
 
     def __init__(self, model: MLP, loss: str, alpha: float):
         self.model = model
@@ -26,7 +46,7 @@ class ScalarEngine:
         self.alpha = alpha
         self._params = model.parameters()
 
-    def step(self, X, y, lr: float, zero_grad: bool):
+    def step(self, X: np.ndarray, y: np.ndarray, lr: float, zero_grad: bool) -> StepResult:
         """The forward half: ``(loss, scores, finish)``; calling ``finish()`` runs backward and
         the update (the Trainer skips it when the loss diverged)."""
         inputs = [list(map(Value, row)) for row in X]
@@ -62,7 +82,7 @@ class _Pending:
 
     __slots__ = ("engine", "total", "lr", "zero_grad")
 
-    def __init__(self, engine, total, lr, zero_grad):
+    def __init__(self, engine: ScalarEngine, total: Value, lr: float, zero_grad: bool):
         self.engine, self.total, self.lr, self.zero_grad = engine, total, lr, zero_grad
 
     def __call__(self) -> None:
@@ -75,7 +95,7 @@ class _Pending:
 
 
 class TapeEngine:
-    name = "tape"
+    name: ClassVar[str] = "tape"
 
     def __init__(self, model: MLP, loss: str, alpha: float, n_inputs: int):
         from mgstudio.engine.tape import Tape
@@ -91,7 +111,7 @@ class TapeEngine:
         self._grads = np.zeros(len(self._values))
         self._dirty = False
 
-    def step(self, X, y, lr: float, zero_grad: bool):
+    def step(self, X: np.ndarray, y: np.ndarray, lr: float, zero_grad: bool) -> StepResult:
         with np.errstate(all="ignore"):
             scores = self.tape.forward(X)[:, 0]
             loss, dscores = array_loss(self.loss, scores, y)
@@ -126,7 +146,14 @@ class TapeEngine:
 class _TapeUpdate:
     __slots__ = ("engine", "dscores", "dreg", "lr", "zero_grad")
 
-    def __init__(self, engine, dscores, dreg, lr, zero_grad):
+    def __init__(
+        self,
+        engine: TapeEngine,
+        dscores: np.ndarray,
+        dreg: np.ndarray,
+        lr: float,
+        zero_grad: bool,
+    ):
         self.engine, self.dscores, self.dreg = engine, dscores, dreg
         self.lr, self.zero_grad = lr, zero_grad
 
