@@ -14,6 +14,8 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+from mgstudio import __version__
+
 if TYPE_CHECKING:
     #: what each command's ``add_parser(subparsers)`` is given
     Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
 Handler = Callable[[argparse.Namespace], int]
 
 COMMANDS = ("check", "import", "export", "render", "train")
+VERSION_TEXT = f"mgstudio {__version__}"
 
 
 class UserError(Exception):
@@ -44,6 +47,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
         description="mgstudio: a studio for learning backpropagation. With no sub-command it "
         "opens the window.",
     )
+    parser.add_argument("--version", action="version", version=VERSION_TEXT)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     handlers: dict[str, Handler] = {}
     for name in COMMANDS:
@@ -56,7 +60,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    if not argv or argv[0] not in COMMANDS and argv[0] not in ("-h", "--help"):
+    if argv == ["--version"]:  # answered before any command (or numpy) is imported
+        print(VERSION_TEXT)
+        return 0
+    if not argv or argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version"):
         from mgstudio.app.launch import main as gui_main  # the window, only when asked for
 
         return gui_main(argv)
