@@ -14,17 +14,28 @@ import keyword
 import math
 import re
 
+from mgstudio.engine.registry import OPS
+
 from .kinds import KINDS
 
 #: kinds that exist in the PyPI micrograd package too (with a number as exponent)
-MICROGRAD_KINDS = frozenset({"input", "constant", "add", "sub", "mul", "div", "neg", "pow", "relu"})
+MICROGRAD_KINDS = frozenset(
+    {"input", "constant"} | {k.name for k in KINDS.values() if k.ops and OPS[k.ops[0]].in_micrograd}
+)
 _MAX_INLINE_DEPTH = 40  # deeper chains get names, so nothing reaches the importer's limits
 _RESERVED = frozenset({"Value", "torch", "math", "print", "float", "name", "node", "nodes", "v"})
 
 # precedence of the Python we write: atoms and calls bind tightest
 _ATOM, _POW, _UNARY, _MUL, _ADD = 6, 5, 4, 3, 2
 _BINARY = {"add": ("+", _ADD), "sub": ("-", _ADD), "mul": ("*", _MUL), "div": ("/", _MUL)}
-_METHODS = ("tanh", "relu", "exp", "log", "sigmoid")
+
+
+def _method(kind: str) -> str | None:
+    """The ``Value`` method a one-input function's node is written as (``x.tanh()``)."""
+    k = KINDS.get(kind)
+    if k is None or len(k.ops) != 1:
+        return None
+    return OPS[k.ops[0]].method
 
 
 def export_micrograd(doc, output: str | None = None) -> str:
@@ -200,8 +211,9 @@ class _Plan:
             k = (node.params or {}).get("exponent", KINDS["pow"].default_params()["exponent"])
             exp = _exponent(k)
             return f"{base}**{exp if not exp.startswith('-') else '(' + exp + ')'}", _POW
-        if kind in _METHODS:
-            return f"{self._wrap(ops[0], _ATOM)}.{kind}()", _ATOM
+        method = _method(kind)
+        if method is not None:
+            return f"{self._wrap(ops[0], _ATOM)}.{method}()", _ATOM
         raise ValueError(f"the code exporter does not know the kind {kind!r}")
 
     def _wrap(self, nid: str, need: int) -> str:

@@ -33,7 +33,7 @@ MAX_SOURCE_BYTES = 200_000
 MAX_NODES = 20_000
 MAX_DEPTH = 400  # expression nesting; well below Python's recursion limit
 
-FUNCTIONS = ("tanh", "exp", "log", "sigmoid", "relu")
+FUNCTIONS = _ops.FUNCTIONS  # the op registry's Value methods (a live view: x.tanh(), ...)
 _SHOW_CALLS = ("print", "draw_dot", "display")
 _IGNORED_METHODS = ("backward", "zero_grad")
 _MATH_CONSTANTS = {"inf": math.inf, "nan": math.nan, "pi": math.pi, "e": math.e, "tau": math.tau}

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .registry import OPS
 from .value import Value, _topological_order, gc_paused
 
 _SUMS = ("add", "sub")
@@ -69,10 +70,12 @@ class _Scatter:
 
 # --- steps ------------------------------------------------------------------------------------
 class _Elementwise:
-    """One op applied to a block of nodes: ``V[out] = op(V[a], V[b])``."""
+    """One op applied to a block of nodes: ``V[out] = op(V[a], V[b])``, with the registry's
+    numpy rules (``Op.np_forward`` and ``Op.np_local``)."""
 
     def __init__(self, name: str, out: slice, a, b, k):
         self.name, self.out = name, out
+        self.op = OPS[name]
         self.a, self.sa = _index(a), _Scatter(a)
         self.b = self.sb = None
         if b is not None:
@@ -80,71 +83,28 @@ class _Elementwise:
         self.k = None if k is None else np.asarray(k, dtype=float)[:, None]
 
     def forward(self, V, C) -> None:
-        A, out, name = V[self.a], V[self.out], self.name
-        if name == "add":
-            np.add(A, V[self.b], out=out)
-        elif name == "sub":
-            np.subtract(A, V[self.b], out=out)
-        elif name == "mul":
-            np.multiply(A, V[self.b], out=out)
-        elif name == "div":
-            np.divide(A, V[self.b], out=out)
-        elif name == "neg":
-            np.negative(A, out=out)
-        elif name == "pow":
-            np.power(A, self.k, out=out)
-        elif name == "powv":
-            np.power(A, V[self.b], out=out)
-        elif name == "relu":
-            np.maximum(A, 0.0, out=out)  # keeps nan, as ``0 if a < 0 else a`` does
-        elif name == "tanh":
-            np.tanh(A, out=out)
-        elif name == "exp":
-            np.exp(A, out=out)
-        elif name == "log":
-            np.log(A, out=out)
-        elif name == "sigmoid":
-            e = np.exp(-np.abs(A))
-            out[...] = np.where(A >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-        else:  # pragma: no cover - compile() only builds known ops
-            raise AssertionError(name)
+        B = None if self.b is None else V[self.b]
+        self.op.np_forward(V[self.a], B, self.k, V[self.out])
 
     def backward(self, V, G, C, gC) -> None:
-        g, name = G[self.out], self.name
-        if name == "add":
-            self.sa.add(G, g)
-            self.sb.add(G, g)
-        elif name == "sub":
-            self.sa.add(G, g)
-            self.sb.add(G, -g)
-        elif name == "mul":
-            self.sa.add(G, V[self.b] * g)
-            self.sb.add(G, V[self.a] * g)
-        elif name == "div":
-            A, B = V[self.a], V[self.b]
-            self.sa.add(G, (1.0 / B) * g)
-            self.sb.add(G, -(A / (B * B)) * g)
-        elif name == "neg":
-            self.sa.add(G, -g)
-        elif name == "pow":
-            self.sa.add(G, (self.k * np.power(V[self.a], self.k - 1)) * g)
-        elif name == "powv":
-            A, B, D = V[self.a], V[self.b], V[self.out]
-            self.sa.add(G, (B * np.power(A, B - 1)) * g)
-            # d/db a**b = a**b ln a; where a == 0 < b the scalar engine takes 0
-            self.sb.add(G, np.where((A == 0) & (B > 0), 0.0, D * np.log(A)) * g)
-        elif name == "relu":
-            self.sa.add(G, (V[self.out] > 0) * g)
-        elif name == "tanh":
-            D = V[self.out]
-            self.sa.add(G, (1.0 - D * D) * g)
-        elif name == "exp":
-            self.sa.add(G, V[self.out] * g)
-        elif name == "log":
-            self.sa.add(G, (1.0 / V[self.a]) * g)
-        elif name == "sigmoid":
-            D = V[self.out]
-            self.sa.add(G, (D * (1.0 - D)) * g)
+        g = G[self.out]
+        B = None if self.b is None else V[self.b]
+        local = self.op.np_local(V[self.a], B, V[self.out], self.k)
+        _add_scaled(self.sa, G, local[0], g)
+        if self.sb is not None:
+            _add_scaled(self.sb, G, local[1], g)
+
+
+def _add_scaled(scatter: _Scatter, G, local, g) -> None:
+    """``G[rows] += local * g``; a constant local derivative of ±1 costs no product."""
+    if isinstance(local, float):
+        if local == 1.0:
+            scatter.add(G, g)
+            return
+        if local == -1.0:
+            scatter.add(G, -g)
+            return
+    scatter.add(G, local * g)
 
 
 class _Sums:
