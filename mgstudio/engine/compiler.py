@@ -19,7 +19,8 @@ How the work is batched, so a per-sample graph runs for a whole batch with one n
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any, TypeAlias
 
 import numpy as np
@@ -37,6 +38,10 @@ _DENSE_MIN = 16  # matmul a block of sums once it has this many products (smalle
 Plan: TypeAlias = tuple[Any, ...]
 #: a sum waiting for its step: (node, its terms' rows, its terms' (coef, sign))
 _Member: TypeAlias = tuple[Value, list[int], list[tuple["Value | None", float]]]
+
+
+def _ready(step: Step) -> Callable[[int, int], Step]:
+    return lambda _n_coefs, _n_params: step
 
 
 def compile_program(
@@ -237,7 +242,8 @@ class _Compiler:
         for v in kept:
             if v in plans:
                 by_level.setdefault(level[v], []).append(v)
-        pending: list[tuple[Any, ...]] = []  # (kind, step arguments): built once C is known
+        # each makes its step from (len(C), n_params), known once every coefficient is placed
+        pending: list[Callable[[int, int], Step]] = []
         for lv in sorted(by_level):
             ops: dict[str, list[Value]] = {}
             dense: dict[tuple[int, ...], list[_Member]] = {}
@@ -267,30 +273,23 @@ class _Compiler:
                     for s, (cv, sign) in zip(xs, terms):
                         jmat[r, col[s]] = self._coef(cv)
                         smat[r, col[s]] = sign
-                pending.append(("dense", out, jmat, smat, list(xset)))
-            for L, members in sums.items():
-                out = rows_for([m[0] for m in members])
-                cidx = [self._coef(cv) for _v, _xs, terms in members for cv, _s in terms]
-                sign = [s for _v, _xs, terms in members for _cv, s in terms]
-                xidx = [x for _v, xs, _terms in members for x in xs]
-                pending.append(("sum", out, cidx, sign, xidx, len(members), L))
-            for name, members in ops.items():
-                members.sort(key=lambda v: slot[v._a])  # so operand blocks are slices
-                out = rows_for(members)
-                a = [slot[v._a] for v in members]
-                b = [slot[v._b] for v in members] if OPS[name].arity == 2 else None
-                k = [v.param for v in members] if name == "pow" else None
-                pending.append(("op", name, out, a, b, k))
+                pending.append(partial(Dense, out, jmat, smat, list(xset)))
+            for L, block in sums.items():
+                out = rows_for([m[0] for m in block])
+                cidx = [self._coef(cv) for _v, _xs, terms in block for cv, _s in terms]
+                signs = [sg for _v, _xs, terms in block for _cv, sg in terms]
+                xidx = [x for _v, xs, _terms in block for x in xs]
+                pending.append(partial(Sums, out, cidx, signs, xidx, len(block), L))
+            for name, nodes in ops.items():
+                nodes.sort(key=lambda v: slot[v._a])  # so operand blocks are slices
+                out = rows_for(nodes)
+                a = [slot[v._a] for v in nodes]
+                b = [slot[v._b] for v in nodes] if OPS[name].arity == 2 else None
+                k = [v._param for v in nodes] if OPS[name].uses_param else None
+                pending.append(_ready(Elementwise(name, out, a, b, k)))
 
         C = np.array([float(p.data) for p in self.params] + self.coef_tail, dtype=float)
-        built: list[Step] = []
-        for s in pending:
-            if s[0] == "op":
-                built.append(Elementwise(*s[1:]))
-            elif s[0] == "dense":
-                built.append(Dense(*s[1:], len(C), n_p))
-            else:
-                built.append(Sums(*s[1:], len(C), n_p))
+        built = [make(len(C), n_p) for make in pending]
 
         out_rows = np.array([slot[v] for v in self.outputs], dtype=np.intp)
         return Program(

@@ -38,9 +38,8 @@ class Program:
     const_values: Array  # ... and their values
 
     def __post_init__(self) -> None:
-        for arr in (self.coefs, self.out_rows, self.param_rows_coef, self.const_values):
-            arr.flags.writeable = False
-        for arr in (self.param_rows, self.const_rows):
+        arrays = (self.coefs, self.out_rows, self.param_rows_coef, self.const_values)
+        for arr in (*arrays, self.param_rows, self.const_rows):
             if arr is not None:
                 arr.flags.writeable = False
 
