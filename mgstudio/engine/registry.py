@@ -69,6 +69,7 @@ class Op:
     title: str = ""  # the palette's name of its node kind (functions only)
     glyph: str = ""  # what its node shows (functions only; default: the symbol)
     doc: str = ""  # the palette's tooltip (functions only)
+    torch: str = ""  # PyTorch's spelling when it has no such tensor method: ``"f({a})"``
 
     #: ``node.grad`` into the operands' grads; ``forward(node)``: the node's data from theirs
     backward: Callable[[Node], None] = field(init=False, repr=False)
