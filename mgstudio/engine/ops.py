@@ -308,3 +308,34 @@ SIGMOID = register(
         "Its local derivative is s * (1 - s).",
     )
 )
+
+
+def _softplus(x: float) -> float:
+    if x != x:
+        return NAN
+    # max(x, 0) + log(1 + e^-|x|): never overflows (log(1 + e^x) would past x = 709)
+    return (x if x > 0.0 else 0.0) + math.log1p(math.exp(-abs(x)))
+
+
+def _np_softplus_into(A: Array, B: Array | None, K: Array | None, out: Array) -> None:
+    np.add(np.maximum(A, 0.0), np.log1p(np.exp(-np.abs(A))), out=out)
+
+
+SOFTPLUS = register(
+    Op(
+        "softplus",
+        "softplus",
+        1,
+        _softplus,
+        local=lambda n: (safe_sigmoid(n._a.data),),
+        np_forward=_np_softplus_into,
+        np_local=lambda A, B, D, K: (np_sigmoid(A),),
+        derivative=("sigmoid(a)",),
+        hint="softplus is a smooth ReLU: its local derivative is sigmoid(a), never exactly 0.",
+        method="softplus",
+        torch="torch.nn.functional.softplus({a})",
+        title="softplus",
+        doc="log(1 + e ** a): a ReLU with the corner rounded off, so the grad never stops "
+        "completely. Its local derivative is sigmoid(a).",
+    )
+)

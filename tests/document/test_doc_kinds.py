@@ -47,6 +47,7 @@ UNARY = {
     "exp": (math.exp, math.exp),
     "log": (math.log, lambda x: 1 / x),
     "sigmoid": (lambda x: 1 / (1 + math.exp(-x)), lambda x: math.exp(-x) / (1 + math.exp(-x)) ** 2),
+    "softplus": (lambda x: math.log(1 + math.exp(x)), lambda x: 1 / (1 + math.exp(-x))),
 }
 BINARY = {
     "add": (lambda a, b: a + b, lambda a, b: (1.0, 1.0)),

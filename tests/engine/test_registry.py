@@ -173,3 +173,17 @@ def test_the_scan_finds_what_it_looks_for(tmp_path):
     assert {e.value for e in found[0].elts} >= {"tanh", "exp"}
     attrs = [n.attr for n in ast.walk(old) if isinstance(n, ast.Attribute)]
     assert "tanh" in attrs and "tanh" in _ELEMENTARY
+
+
+def test_softplus_is_a_smooth_relu_with_ieee_values():
+    x = Value(0.0)
+    cases = [(0.0, math.log(2.0), 0.5), (1000.0, 1000.0, 1.0), (-1000.0, 0.0, 0.0)]
+    for a, want, slope in cases + [(math.inf, math.inf, 1.0), (-40.0, math.exp(-40.0), 4.25e-18)]:
+        x.data = a
+        y = x.softplus()
+        assert math.isclose(y.data, want, rel_tol=1e-15)
+        y.backward()  # the slope is sigmoid(a)
+        assert math.isclose(x.grad, slope, rel_tol=1e-2 if a == -40.0 else 1e-15)
+        x.grad = 0.0
+    assert math.isnan(Value(math.nan).softplus().data) and Value(-math.inf).softplus().data == 0.0
+    assert Value(3.0).softplus().data > Value(3.0).relu().data  # above the corner it rounds
