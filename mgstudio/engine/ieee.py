@@ -4,6 +4,7 @@ raises. The op registry's rows are written with them (and ``np_sigmoid``, their 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import NDArray
@@ -66,3 +67,19 @@ def np_sigmoid(a: NDArray[np.float64]) -> NDArray[np.float64]:
     e = np.exp(-np.abs(a))
     result: NDArray[np.float64] = np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
     return result
+
+
+def safe(f: Callable[[float], float]) -> Callable[[float], float]:
+    """``f`` made IEEE-safe, for a new op written with ``math``: a domain error (``math.sin`` of
+    ``inf``, ``math.sqrt(-1)``) gives ``nan`` and an overflow ``inf``, instead of raising."""
+
+    def safe_f(x: float) -> float:
+        try:
+            return f(x)
+        except ValueError:
+            return NAN
+        except OverflowError:
+            return INF
+
+    safe_f.__name__ = f"safe_{getattr(f, '__name__', 'f')}"
+    return safe_f

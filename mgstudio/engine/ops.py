@@ -31,7 +31,7 @@ import math
 
 import numpy as np
 
-from .ieee import INF, NAN, np_sigmoid, safe_div, safe_exp, safe_log, safe_pow, safe_sigmoid
+from .ieee import INF, NAN, np_sigmoid, safe, safe_div, safe_exp, safe_log, safe_pow, safe_sigmoid
 from .registry import (
     FUNCTIONS,
     OPS,
@@ -55,6 +55,7 @@ __all__ = [
     "function_ops",
     "np_sigmoid",
     "register",
+    "safe",
     "safe_div",
     "safe_exp",
     "safe_log",
