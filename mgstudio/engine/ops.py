@@ -5,8 +5,8 @@ A row (``registry.Op``) holds everything any part of mgstudio needs to know abou
 * ``fn``, the scalar forward on floats (``Value``'s methods call it), and ``forward(node)``;
 * ``local(node)``, d(node)/d(operand) for each operand: the reference every other backward form
   is checked against (tests/engine/test_registry.py), and what the step-through view shows;
-* ``backward(node)``, optional: the same rule hand-inlined for the hot ops (add, mul, relu,
-  tanh); without it, a generic backward from ``local`` is used;
+* ``fast_backward``, optional: the same rule hand-inlined for the hot ops (add, mul, relu,
+  tanh), used as ``backward(node)``; without it, a generic backward from ``local`` is used;
 * ``np_forward`` / ``np_local``: the same two rules over a block of rows, for the ``Tape``;
 * what the app shows: ``derivative`` (the local derivative's text), ``hint`` (a sentence for
   the step-through panel), and for one-input functions ``method`` (the ``Value`` method, which
