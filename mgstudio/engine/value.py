@@ -319,16 +319,6 @@ class _HookRule:
     """The rule of a node whose ``_backward`` was assigned by hand (lecture style): backward
     calls the hook; forward keeps the data unless the node was made by an engine op."""
 
-    data: float
-    grad: float
-    _a: Any  # the first operand, None for a leaf, or the tuple of 3+ operands (``_b is _MANY``)
-    _b: Any  # the second operand, None, or ``_MANY``
-    _rule: Rule | None
-    _param: float
-    _sym: str
-    _label: str
-    _hook: Callable[[], None]
-
     __slots__ = ("op",)
 
     def __init__(self, op: Op | None) -> None:
@@ -345,16 +335,6 @@ class _HookRule:
 
 class _BoundBackward:
     """``node._backward`` as a callable without storing anything on the node (no cycle)."""
-
-    data: float
-    grad: float
-    _a: Any  # the first operand, None for a leaf, or the tuple of 3+ operands (``_b is _MANY``)
-    _b: Any  # the second operand, None, or ``_MANY``
-    _rule: Rule | None
-    _param: float
-    _sym: str
-    _label: str
-    _hook: Callable[[], None]
 
     __slots__ = ("rule", "node")
 
