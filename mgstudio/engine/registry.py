@@ -109,6 +109,9 @@ def register(op: Op) -> Op:
     document its node kind). Registering a name again replaces the op."""
     if op.method is not None and op.arity != 1:
         raise ValueError(f"{op.name}: only one-input ops can be Value methods")
+    if op.method not in (None, op.name):
+        # the code importer reads ``x.tanh()`` as a node of the kind (and op) named ``tanh``
+        raise ValueError(f"{op.name}: a function's method is named as the op, not {op.method!r}")
     OPS[op.name] = op
     for listener in list(_listeners):
         listener(op.name, op)

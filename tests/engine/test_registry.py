@@ -9,6 +9,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -191,3 +192,14 @@ def test_softplus_is_a_smooth_relu_with_ieee_values():
         x.grad = 0.0
     assert math.isnan(Value(math.nan).softplus().data) and Value(-math.inf).softplus().data == 0.0
     assert Value(3.0).softplus().data > Value(3.0).relu().data  # above the corner it rounds
+
+
+def test_register_refuses_rows_the_rest_could_not_follow():
+    from mgstudio.engine.ops import register
+
+    row = dict(local=lambda n: (1.0,), np_forward=None, np_local=None, derivative=("1",), hint="h")
+    with pytest.raises(ValueError, match="method is named as the op"):
+        register(Op("ident", "ident", 1, lambda a: a, method="identity", **row))
+    with pytest.raises(ValueError, match="only one-input ops"):
+        register(Op("pair", "pair", 2, lambda a, b: a, method="pair", **row))
+    assert "ident" not in OPS and "pair" not in OPS and not hasattr(Value(1.0), "identity")
