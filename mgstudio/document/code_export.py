@@ -14,17 +14,28 @@ import keyword
 import math
 import re
 
+from mgstudio.engine.registry import OPS, Op
+
 from .kinds import KINDS
 
 #: kinds that exist in the PyPI micrograd package too (with a number as exponent)
-MICROGRAD_KINDS = frozenset({"input", "constant", "add", "sub", "mul", "div", "neg", "pow", "relu"})
+MICROGRAD_KINDS = frozenset(
+    {"input", "constant"} | {k.name for k in KINDS.values() if k.ops and OPS[k.ops[0]].in_micrograd}
+)
 _MAX_INLINE_DEPTH = 40  # deeper chains get names, so nothing reaches the importer's limits
 _RESERVED = frozenset({"Value", "torch", "math", "print", "float", "name", "node", "nodes", "v"})
 
 # precedence of the Python we write: atoms and calls bind tightest
 _ATOM, _POW, _UNARY, _MUL, _ADD = 6, 5, 4, 3, 2
 _BINARY = {"add": ("+", _ADD), "sub": ("-", _ADD), "mul": ("*", _MUL), "div": ("/", _MUL)}
-_METHODS = ("tanh", "relu", "exp", "log", "sigmoid")
+
+
+def _function_op(kind: str) -> Op | None:
+    """The op of a one-input function's node, written as its ``Value`` method (``x.tanh()``)."""
+    k = KINDS.get(kind)
+    if k is None or len(k.ops) != 1 or OPS[k.ops[0]].method is None:
+        return None
+    return OPS[k.ops[0]]
 
 
 def export_micrograd(doc, output: str | None = None) -> str:
@@ -57,7 +68,7 @@ def export_micrograd(doc, output: str | None = None) -> str:
 
 def export_torch(doc, output: str | None = None) -> str:
     """A PyTorch script (float64, every node's grad kept) that prints the same numbers."""
-    plan = _Plan(doc, output)
+    plan = _Plan(doc, output, torch=True)
     lines = [
         '"""' + _title(doc) + " in PyTorch (exported from mgstudio), to compare its numbers.",
         '"""',
@@ -102,8 +113,9 @@ def _exponent(x: float) -> str:
 class _Plan:
     """Which nodes get a name, which are written inline, and in what order."""
 
-    def __init__(self, doc, output: str | None):
+    def __init__(self, doc, output: str | None, torch: bool = False):
         self.doc = doc
+        self.torch = torch  # write functions as PyTorch spells them (``Op.torch``)
         self.operands: dict[str, list[str]] = {}
         complete = {n for n in doc.nodes if doc.value_of(n) is not None}
         consumers: dict[str, int] = {n: 0 for n in doc.nodes}
@@ -200,8 +212,11 @@ class _Plan:
             k = (node.params or {}).get("exponent", KINDS["pow"].default_params()["exponent"])
             exp = _exponent(k)
             return f"{base}**{exp if not exp.startswith('-') else '(' + exp + ')'}", _POW
-        if kind in _METHODS:
-            return f"{self._wrap(ops[0], _ATOM)}.{kind}()", _ATOM
+        op = _function_op(kind)
+        if op is not None:
+            if self.torch and op.torch:
+                return op.torch.format(a=self._wrap(ops[0], _ADD)), _ATOM
+            return f"{self._wrap(ops[0], _ATOM)}.{op.method}()", _ATOM
         raise ValueError(f"the code exporter does not know the kind {kind!r}")
 
     def _wrap(self, nid: str, need: int) -> str:

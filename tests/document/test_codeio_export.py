@@ -289,6 +289,13 @@ def test_torch_script_text():
     assert "mgstudio.engine" not in text
 
 
+def test_a_function_torch_spells_otherwise_is_written_its_way():
+    """softplus is no tensor method: the torch script calls torch.nn.functional.softplus."""
+    doc = import_code("x = Value(2.0, label='x')\ns = (x * 3.0).softplus(); s.label = 's'\n")
+    assert "s = torch.nn.functional.softplus(x * 3.0); s.retain_grad()" in export_torch(doc)
+    assert "s = (x * 3.0).softplus()" in export_micrograd(doc)
+
+
 def test_torch_export_matches_the_document(tmp_path):
     pytest.importorskip("torch")
     docs = {"readme": import_code(README), "neuron": import_code(NEURON)}

@@ -9,11 +9,14 @@ fields here, with defaults, so the reader need not change.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from mgstudio.engine import ops as _ops
+
 #: the one-operand functions a snippet may call (``x.tanh()``, or ``tanh(x)`` in an
-#: expression); each name is also the kind of the node it makes. The op registry's one line.
-FUNCTIONS: tuple[str, ...] = ("tanh", "exp", "log", "sigmoid", "relu")
+#: expression); each name is also the kind of the node it makes: the op registry's live list.
+FUNCTIONS: Sequence[str] = _ops.FUNCTIONS
 
 
 @dataclass(slots=True)
