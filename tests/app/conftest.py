@@ -143,6 +143,6 @@ def recorded_training(window, qtlog, request):
     ctl.confirm = lambda title, text: ctl.questions.append(text) or answer
     yield ctl
     ctl.shutdown()
-    assert ctl.runner.thread.isFinished()
+    assert ctl.runner.worker_thread.isFinished()
     # Qt's complaints about timers or objects used from the wrong thread, or a live QThread
     assert [r.message for r in qtlog.records if "thread" in r.message.lower()] == []
