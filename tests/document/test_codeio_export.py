@@ -10,7 +10,7 @@ import sys
 from collections import Counter
 
 import pytest
-from _docgen import documents
+from helpers.docgen import documents
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_codeio_import import LECTURE_L, NEURON, README

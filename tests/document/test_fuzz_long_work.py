@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from _docgen import documents, finite
+from helpers.docgen import documents, finite
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from _docgen import documents
+from helpers.docgen import documents
 from hypothesis import given, settings
 
 from mgstudio.document import Document, FileFormatError

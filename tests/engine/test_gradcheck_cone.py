@@ -4,7 +4,7 @@ as a full re-evaluation per nudge, far fewer forward steps, the graph put back, 
 import math
 
 import pytest
-from _enginegen import build, leaf_values, recipes
+from helpers.enginegen import build, leaf_values, recipes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
