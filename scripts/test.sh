@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh test
 export QT_QPA_PLATFORM=offscreen
+# every hypothesis example (a bare local pytest runs the quick profile; tests/conftest.py)
+export HYPOTHESIS_PROFILE=${HYPOTHESIS_PROFILE:-ci}
 echo "== ruff"
 .venv/bin/ruff check .
 echo "== ruff format"
