@@ -226,7 +226,7 @@ def test_default_folder_follows_the_environment(monkeypatch, tmp_path):
 
 
 # --- training and the window's lifetime ------------------------------------------------------
-# working_event_loop: tests/app/conftest.py
+# working_event_loop: tests/helpers/app_fixtures.py
 
 
 def _long_run(window):

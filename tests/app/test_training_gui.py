@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers.docks import in_front
 from PySide6.QtCore import Qt, QThread
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -11,7 +12,7 @@ from mgstudio.app.training import install
 from mgstudio.app.training.panel import CSV_ITEM
 from mgstudio.training import Trainer, preset
 
-# an earlier test in this process may have left a stale quit behind (tests/app/conftest.py)
+# an earlier test in this process may have left a stale quit behind (tests/helpers/app_fixtures.py)
 pytestmark = pytest.mark.usefixtures("working_event_loop")
 
 
@@ -417,9 +418,6 @@ def test_bad_settings_leave_a_paused_run_alone(qtbot, training):
 
 
 def test_settings_and_plots_share_the_right_column_as_tabs(qtbot, training):
-    def in_front(dock) -> bool:  # a tab behind another stays "visible", moved out of sight
-        return dock.isVisible() and not dock.visibleRegion().isEmpty()
-
     use_preset(training, "walkthrough", steps=3)
     training.train()
     wait_state(qtbot, training, "finished")
