@@ -5,7 +5,7 @@ import math
 import string
 
 import pytest
-from _docgen import documents
+from helpers.docgen import documents
 from hypothesis import assume, given
 from hypothesis import strategies as st
 

@@ -34,7 +34,7 @@ from mgstudio.training.network_doc import (
 from .. import plain
 from ..canvas.readable import show_readably
 from ..icons import icon_size, set_icon
-from ..window_layout import fixed_width, text_beside
+from ..window_layout import fixed_width, make_dock, text_beside
 from .network_view import NetworkSync, same_graph
 from .panel import TrainingPanel
 from .plot_pane import PlotPane
@@ -197,14 +197,7 @@ class TrainingController(QObject):
 
     def _dock(self, title: str, name: str, widget) -> tuple[QDockWidget, bool]:
         """A dock where the window's saved state put it (True), else on the right, hidden."""
-        dock = QDockWidget(title, self.window)
-        dock.setObjectName(name)
-        dock.setWidget(widget)
-        # the window restored its state before we existed; Qt keeps our docks' part of it
-        if self.window.restoreDockWidget(dock):
-            return dock, True
-        self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        return dock, False
+        return make_dock(self.window, title, name, widget, Qt.DockWidgetArea.RightDockWidgetArea)
 
     def _build_toolbar(self) -> None:
         tb = QToolBar("Training", self.window)
