@@ -14,9 +14,15 @@ import keyword
 import math
 import re
 
+from collections.abc import Callable, Collection
+from typing import TYPE_CHECKING
+
 from mgstudio.engine.registry import OPS, Op
 
 from .kinds import KINDS
+
+if TYPE_CHECKING:
+    from .model import Document
 
 #: kinds that exist in the PyPI micrograd package too (with a number as exponent)
 MICROGRAD_KINDS = frozenset(
@@ -38,7 +44,7 @@ def _function_op(kind: str) -> Op | None:
     return OPS[k.ops[0]]
 
 
-def export_micrograd(doc, output: str | None = None) -> str:
+def export_micrograd(doc: Document, output: str | None = None) -> str:
     """A micrograd-style script that rebuilds the document and prints data and grads."""
     plan = _Plan(doc, output)
     uses = sorted({doc.nodes[n].kind for n in plan.order})
@@ -66,7 +72,7 @@ def export_micrograd(doc, output: str | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def export_torch(doc, output: str | None = None) -> str:
+def export_torch(doc: Document, output: str | None = None) -> str:
     """A PyTorch script (float64, every node's grad kept) that prints the same numbers."""
     plan = _Plan(doc, output, torch=True)
     lines = [
@@ -82,7 +88,7 @@ def export_torch(doc, output: str | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _title(doc) -> str:
+def _title(doc: Document) -> str:
     title = getattr(doc, "title", "") or "An mgstudio graph"
     # one docstring line: printable, and no quote or backslash that could end or escape it
     text = "".join(ch for ch in _one_line(title) if ch.isprintable())
@@ -113,7 +119,7 @@ def _exponent(x: float) -> str:
 class _Plan:
     """Which nodes get a name, which are written inline, and in what order."""
 
-    def __init__(self, doc, output: str | None, torch: bool = False):
+    def __init__(self, doc: Document, output: str | None, torch: bool = False) -> None:
         self.doc = doc
         self.torch = torch  # write functions as PyTorch spells them (``Op.torch``)
         self.operands: dict[str, list[str]] = {}
@@ -146,7 +152,7 @@ class _Plan:
         self._settle_constants()
         self.names = self._names()
 
-    def _pick_output(self, output, complete) -> str | None:
+    def _pick_output(self, output: str | None, complete: Collection[str]) -> str | None:
         """The node the document's own ``backward()`` would start from, if it has a Value."""
         if output is None:
             output = self.doc.default_output()
@@ -192,7 +198,7 @@ class _Plan:
             return self.names[nid], _ATOM
         node = self.doc.nodes[nid]
         if node.kind == "constant":
-            text = _number(node.value)
+            text = _number(_leaf_value(node.value))
             return text, (_UNARY if text.startswith("-") else _ATOM)
         return self._compute(nid)
 
@@ -223,7 +229,7 @@ class _Plan:
         text, prec = self.expression(nid)
         return text if prec >= need else f"({text})"
 
-    def body(self, leaf, label_lines: bool, retain: bool) -> list[str]:
+    def body(self, leaf: Callable[[float], str], label_lines: bool, retain: bool) -> list[str]:
         doc = self.doc
         lines = []
         if self.skipped:
@@ -236,7 +242,7 @@ class _Plan:
             node = doc.nodes[nid]
             name = self.names[nid]
             if node.kind in ("input", "constant"):
-                code = leaf(node.value)
+                code = leaf(_leaf_value(node.value))
             else:
                 code = self._compute(nid)[0]
             stmt = f"{name} = {code}"
@@ -275,11 +281,16 @@ def _identifier(label: str) -> str:
     return text
 
 
-def _describe(doc, nid: str) -> str:
+def _describe(doc: Document, nid: str) -> str:
     node = doc.nodes[nid]
     return _one_line(f"{node.label or nid} ({node.kind})")[:60]
 
 
-def variable_names(doc, output: str | None = None) -> dict[str, str]:
+def variable_names(doc: Document, output: str | None = None) -> dict[str, str]:
     """Node id -> the variable the exported scripts give it (nodes written inline have none)."""
     return dict(_Plan(doc, output).names)
+
+
+def _leaf_value(value: float | None) -> float:
+    """A leaf's number (the document gives every leaf one; -0.0 stays -0.0)."""
+    return 0.0 if value is None else value

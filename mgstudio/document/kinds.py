@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from mgstudio.engine import Value
 from mgstudio.engine.registry import Op, subscribe
@@ -77,7 +78,7 @@ class Kind:
         """A new ``Value`` for this kind: ``operands`` in port order (None for an unwired
         optional port), ``params`` (defaults fill the gaps), ``value`` for leaves."""
         if self.is_leaf:
-            return Value(self.default_value if value is None else value)
+            return Value(value if value is not None else self.default_value or 0.0)
         if len(operands) != len(self.inputs):
             raise ValueError(f"{self.name} takes {len(self.inputs)} operands")
         merged = self.default_params()
@@ -86,7 +87,9 @@ class Kind:
         return self._build(*operands, **merged)
 
 
-def _leaf(*_operands, **_params):  # leaves are built from their value, never from operands
+def _leaf(
+    *_operands: object, **_params: object
+) -> NoReturn:  # leaves are built from their value, never from operands
     raise AssertionError("leaves have no operands")
 
 

@@ -50,7 +50,7 @@ class ScalarEngine:
         """The forward half: ``(loss, scores, finish)``; calling ``finish()`` runs backward and
         the update (the Trainer skips it when the loss diverged)."""
         inputs = [list(map(Value, row)) for row in X]
-        scores = list(map(self.model, inputs))
+        scores = [_one(self.model(row)) for row in inputs]
         total = value_loss(self.loss, scores, y, self._params, self.alpha)
         out = np.array([s.data for s in scores], dtype=np.float64)
         return float(total.data), out, _Pending(self, total, lr, zero_grad)
@@ -70,7 +70,7 @@ class ScalarEngine:
     def predict(self, X: np.ndarray) -> np.ndarray:
         out = np.empty(X.shape[0])
         for i, row in enumerate(X):
-            out[i] = self.model([Value(float(v)) for v in row]).data
+            out[i] = _one(self.model([Value(float(v)) for v in row])).data
         return out
 
     def sync_model(self) -> None:
@@ -104,7 +104,7 @@ class TapeEngine:
         self.loss = loss
         self.alpha = alpha
         xs = [Value(0.0, label=f"x{i + 1}") for i in range(n_inputs)]
-        out = model(xs)
+        out = _one(model(xs))
         self._values = model.parameters()
         self.tape = Tape.compile(outputs=[out], inputs=xs, params=self._values)
         self.tape.load_params()
@@ -168,3 +168,10 @@ class _TapeUpdate:
                 eng._grads = eng._grads + g
             sgd_update(eng.tape.params_array, eng._grads, self.lr)
         eng._dirty = True
+
+
+def _one(out: Value | list[Value]) -> Value:
+    """The model's one score (the trainer's MLPs end in a single neuron, see config.py)."""
+    if isinstance(out, Value):
+        return out
+    raise ValueError(f"the model gives {len(out)} outputs; training needs one score")

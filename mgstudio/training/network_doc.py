@@ -127,7 +127,8 @@ def build_network_document(
             ids[id(v)] = doc.add_node(kind, label=label, value=v.data)
             continue
         kind = KIND_FOR_OP[v.op.name]
-        params_ = {"exponent": float(v.param)} if v.op.name == "pow" else None
+        is_pow = v.op.name == "pow" and v.param is not None
+        params_ = {"exponent": float(v.param or 0.0)} if is_pow else None
         ids[id(v)] = doc.add_node(kind, label=v.label, params=params_)
         wires += [
             (ids[id(src)], ids[id(v)], port) for port, src in zip(KINDS[kind].inputs, v._prev)
