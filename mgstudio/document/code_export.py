@@ -13,7 +13,6 @@ from __future__ import annotations
 import keyword
 import math
 import re
-
 from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING
 
