@@ -7,6 +7,7 @@ import random
 import numpy as np
 import pytest
 from helpers.arrays import assert_close as _close
+from helpers.tapes import shared_coefficient_block
 
 from mgstudio.engine import MLP, OPS, Tape, Value
 from mgstudio.engine.ops import FUNCTIONS
@@ -140,17 +141,7 @@ def test_params_as_coefficients_and_as_operands():
 
 
 def test_dense_blocks_with_shared_coefficients_signs_and_constants():
-    xs = [Value(0.0) for _ in range(5)]
-    p = [Value(random.Random(3).uniform(-1, 1) + i) for i in range(4)]
-    k = Value(0.25)  # a constant coefficient
-    outs = []
-    for r in range(4):
-        s = p[r] * xs[0]
-        s = s - p[(r + 1) % 4] * xs[1]  # every param used twice in the block
-        s = s + k * xs[2]
-        s = s + xs[3] * p[r]
-        s = s - xs[4]
-        outs.append(s + p[0])
+    outs, xs, p = shared_coefficient_block()
     tape = Tape.compile(outputs=outs, inputs=xs, params=p)
     X = np.random.default_rng(1).normal(size=(6, 5))
     seed = np.random.default_rng(2).normal(size=(6, 4))

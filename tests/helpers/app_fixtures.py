@@ -79,6 +79,11 @@ def errors():
 @pytest.fixture
 def window(qtbot, settings_path, errors):
     """A shown MainWindow (offscreen) with an empty document; errors go to ``errors``."""
+    return shown_window(qtbot, errors, 1200, 800)
+
+
+def shown_window(qtbot, errors, width: int, height: int):
+    """A new shown MainWindow of that size whose error dialogs go to ``errors``."""
     from mgstudio.app.main_window import MainWindow
     from mgstudio.app.settings import StudioSettings
 
@@ -86,7 +91,7 @@ def window(qtbot, settings_path, errors):
     win.show_error = lambda title, text: errors.append((title, text))
     # pytest-qt closes it before fixture teardown: mark it clean first, so no prompt blocks
     qtbot.addWidget(win, before_close_func=lambda w: w.undo_stack.setClean())
-    win.resize(1200, 800)
+    win.resize(width, height)
     win.show()
     qtbot.waitExposed(win)
     return win

@@ -7,6 +7,7 @@ import random
 
 import numpy as np
 from helpers.arrays import assert_close as _close
+from helpers.tapes import shared_coefficient_block
 
 from mgstudio.engine import MLP, Tape, Value
 from mgstudio.engine.steps import Dense, Sums
@@ -24,17 +25,7 @@ def test_an_mlp_layer_runs_as_one_matrix_product():
 
 
 def test_a_block_with_shared_coefficients_signs_and_constants_is_dense():
-    xs = [Value(0.0) for _ in range(5)]
-    p = [Value(random.Random(3).uniform(-1, 1) + i) for i in range(4)]
-    k = Value(0.25)  # a constant coefficient
-    outs = []
-    for r in range(4):
-        s = p[r] * xs[0]
-        s = s - p[(r + 1) % 4] * xs[1]  # every param used twice in the block
-        s = s + k * xs[2]
-        s = s + xs[3] * p[r]
-        s = s - xs[4]
-        outs.append(s + p[0])
+    outs, xs, p = shared_coefficient_block()
     tape = Tape.compile(outputs=outs, inputs=xs, params=p)
     assert any(isinstance(s, Dense) for s in tape.program.steps)
 
