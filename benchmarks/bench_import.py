@@ -26,8 +26,8 @@ SIZES = (2000, 4000, 8000)
 
 
 def _snippets():
-    path = ROOT / "tests" / "document" / "_codegen.py"
-    spec = importlib.util.spec_from_file_location("_codegen", path)
+    path = ROOT / "tests" / "helpers" / "codegen.py"
+    spec = importlib.util.spec_from_file_location("codegen", path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod.long_snippet

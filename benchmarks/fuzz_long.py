@@ -22,6 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # fuzz this checkout's mgstudio, not whichever is installed
+sys.path.insert(0, str(ROOT / "tests"))  # the test modules import tests/helpers
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
@@ -43,7 +44,6 @@ def _pure_targets():
     csvs = _module("tests/training/test_fuzz_csv.py")
     big = _module("tests/app/test_fuzz_overflow.py")  # numbers near the float maximum
     snippets = [s.encode() for s in docs.SNIPPETS]
-    sys.path.insert(0, str(ROOT / "tests" / "document"))  # helpers the test modules import
     places = _module("tests/document/test_positionless.py")
 
     def both_imports(text):

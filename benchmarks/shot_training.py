@@ -113,7 +113,7 @@ def main(argv=None) -> int:
     )
     win.undo_stack.setClean()
     win.close()
-    print(f"worker thread finished: {ctl.runner.thread.isFinished()}")
+    print(f"worker thread finished: {ctl.runner.worker_thread.isFinished()}")
     return 0
 
 

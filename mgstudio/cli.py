@@ -10,15 +10,28 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from collections.abc import Callable
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+from mgstudio import __version__
+
+if TYPE_CHECKING:
+    #: what each command's ``add_parser(subparsers)`` is given
+    Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
+
+#: a command's ``run(args) -> int``
+Handler = Callable[[argparse.Namespace], int]
 
 COMMANDS = ("check", "import", "export", "render", "train")
+VERSION_TEXT = f"mgstudio {__version__}"
 
 
 class UserError(Exception):
     """An error caused by the user's input: reported as one ``error:`` line, exit code 1."""
 
 
-def _load(name: str):
+def _load(name: str) -> ModuleType | None:
     module = "import_" if name == "import" else name
     try:
         return importlib.import_module(f"mgstudio.commands.{module}")
@@ -28,14 +41,15 @@ def _load(name: str):
         raise
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, dict]:
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     parser = argparse.ArgumentParser(
         prog="mgstudio",
         description="mgstudio: a studio for learning backpropagation. With no sub-command it "
         "opens the window.",
     )
+    parser.add_argument("--version", action="version", version=VERSION_TEXT)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    handlers = {}
+    handlers: dict[str, Handler] = {}
     for name in COMMANDS:
         mod = _load(name)
         if mod is not None:
@@ -46,7 +60,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict]:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    if not argv or argv[0] not in COMMANDS and argv[0] not in ("-h", "--help"):
+    if argv == ["--version"]:  # answered before any command (or numpy) is imported
+        print(VERSION_TEXT)
+        return 0
+    if not argv or argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version"):
         from mgstudio.app.launch import main as gui_main  # the window, only when asked for
 
         return gui_main(argv)

@@ -30,7 +30,8 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=.venv/.installed-$extra
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ setup.py -nt "$stamp" ]; then
-  .venv/bin/python -m pip install -q --upgrade pip
+  # setuptools too: the venv's own must read the PEP 639 licence (tests/document/test_cli_version.py)
+  .venv/bin/python -m pip install -q --upgrade pip "setuptools>=77"
   if [ -n "$extra" ]; then
     .venv/bin/python -m pip install -q -e ".[$extra]"
   else

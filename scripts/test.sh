@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# The whole test suite from a fresh clone: set-up, lint, the import contract, pytest, then the
-# wheel a user would install (scripts/wheel_smoke.sh).
+# The whole test suite from a fresh clone: set-up, lint and format check, types, the import
+# contract, pytest, then the wheel a user would install (scripts/wheel_smoke.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh test
 export QT_QPA_PLATFORM=offscreen
+# every hypothesis example (a bare local pytest runs the quick profile; tests/conftest.py)
+export HYPOTHESIS_PROFILE=${HYPOTHESIS_PROFILE:-ci}
 echo "== ruff"
 .venv/bin/ruff check .
+echo "== ruff format"
+.venv/bin/ruff format --check .
+echo "== mypy"
+.venv/bin/python -m mypy  # what and how strictly: [tool.mypy] in pyproject.toml
 echo "== import contract"
 .venv/bin/lint-imports
 echo "== pytest"

@@ -49,6 +49,15 @@ grep -q "^$work/venv/" <<<"$where" || fail "mgstudio was not imported from the n
 
 "$app" --self-check || fail "mgstudio --self-check"
 
+# one version source: what --version prints is what the wheel's metadata says
+installed=$("$py" -c 'import importlib.metadata as m; print(m.version("mgstudio"))')
+[ "$("$app" --version)" = "mgstudio $installed" ] \
+  || fail "mgstudio --version ($("$app" --version)) is not the wheel's version $installed"
+case "$(basename "$wheel")" in
+  "mgstudio-$installed-"*) ;;
+  *) fail "the wheel $(basename "$wheel") is not named for version $installed" ;;
+esac
+
 neuron=$("$py" -c 'from mgstudio.document.examples import example_path; print(example_path("neuron"))')
 "$app" check "$neuron" || fail "mgstudio check $neuron"
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QStandardPaths, QTimer
 
-from mgstudio.document import Document, DocumentError, fileformat, fileio
+from mgstudio.document import Document, DocumentError, fileformat, fileio, json_limits
 from mgstudio.document.fileformat import write_atomic
 
 FORMAT = "mgstudio-swap"
@@ -66,7 +66,7 @@ class SwapError(Exception):
 
 def max_swap_bytes() -> int:
     # the document travels as one JSON string: escaping its quotes can double it
-    return 2 * fileformat.MAX_FILE_BYTES + 1_000_000
+    return 2 * json_limits.MAX_FILE_BYTES + 1_000_000
 
 
 def read_swap(path: Path) -> Swap:
@@ -75,7 +75,7 @@ def read_swap(path: Path) -> Swap:
     path = Path(path)
     try:
         raw = fileio.read_regular(path, max_swap_bytes(), verb="read")
-        data = fileformat.load_json(raw, max_swap_bytes(), what="an mgstudio swap file")
+        data = json_limits.load_json(raw, max_swap_bytes(), what="an mgstudio swap file")
     except DocumentError as exc:
         raise SwapError(f"{path.name}: {exc}") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:

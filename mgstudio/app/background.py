@@ -153,17 +153,17 @@ class Task(QObject):
         self._last_emit = 0.0
         self._outcome: tuple[str, Any] | None = None
         self._delivered = False
-        self.thread = QThread()
-        self.thread.setObjectName(f"mgstudio-task: {title}")
+        self.worker_thread = QThread()
+        self.worker_thread.setObjectName(f"mgstudio-task: {title}")
         self.worker = _Worker(self)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.run)
+        self.worker.moveToThread(self.worker_thread)
+        self.worker_thread.started.connect(self.worker.run)
         self.worker.progressed.connect(self._on_progress)
         self.worker.finished.connect(self._on_finished)
 
     # --- GUI thread ---------------------------------------------------------------------------
     def start(self) -> None:
-        self.thread.start()
+        self.worker_thread.start()
         if self._want_dialog:
             QTimer.singleShot(SHOW_DELAY_MS, self, self._show_dialog)
 
@@ -192,8 +192,8 @@ class Task(QObject):
         """Cancel, stop the thread and wait for it; callbacks are not run."""
         self._delivered = self._delivered or self.running
         self._cancel.set()
-        self.thread.quit()
-        ok = self.thread.wait(timeout_ms)
+        self.worker_thread.quit()
+        ok = self.worker_thread.wait(timeout_ms)
         self._close_dialog()
         if self.running:
             self.state = "cancelled"
@@ -231,15 +231,15 @@ class Task(QObject):
 
     @Slot()
     def _on_finished(self) -> None:
-        self.thread.quit()
+        self.worker_thread.quit()
         self._deliver()
 
     def _deliver(self) -> None:
         if self._delivered:
             return
         self._delivered = True
-        self.thread.quit()
-        self.thread.wait()
+        self.worker_thread.quit()
+        self.worker_thread.wait()
         self._close_dialog()
         state, value = self._outcome or ("failed", "the job did not finish")
         if state == "done" and self._cancel.is_set():
@@ -333,5 +333,6 @@ def tasks_for(widget: QWidget | None) -> BackgroundTasks:
         return tasks
     tasks = BackgroundTasks(top)
     if top is not None:
-        top.tasks = tasks
+        # the window declares `tasks`; a bare widget's window gets one the same way
+        top.tasks = tasks  # type: ignore[attr-defined]
     return tasks

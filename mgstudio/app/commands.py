@@ -15,8 +15,9 @@ from collections.abc import Iterable, Mapping
 
 from PySide6.QtGui import QUndoCommand
 
-from mgstudio.document import DocumentError, Wire, fileformat
+from mgstudio.document import DocumentError, Wire
 from mgstudio.document.errors import UnknownWireError
+from mgstudio.document.json_limits import load_json
 
 _SET_VALUE_ID = 4201
 _SET_PARAM_ID = 4202
@@ -135,7 +136,7 @@ class PasteCommand(_CreatesNodes):
             # the clipboard is hostile input: read under the same limits as a file (the paste
             # itself reports what is wrong with it; here it only names the undo entry)
             try:
-                nodes = fileformat.load_json(fragment).get("nodes")
+                nodes = load_json(fragment).get("nodes")
             except (DocumentError, AttributeError):
                 nodes = None
             n = len(nodes) if isinstance(nodes, list) else 0

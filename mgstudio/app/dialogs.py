@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from mgstudio.engine.ops import FUNCTIONS
+
 from . import plain
 from .background import BackgroundTasks
 from .canvas.neuron import ACTIVATIONS, MAX_INPUTS
@@ -78,8 +80,9 @@ class CodeImportDialog(QDialog):
         layout = QVBoxLayout(self)
         hint = QLabel(
             "Paste code that builds Values, as in the lecture. It is read, not run: "
-            "Value(…), + - * / **, .tanh() .exp() .log() .relu() .sigmoid(), and "
-            "labels are understood."
+            "Value(…), + - * / **, "
+            + " ".join(f".{f}()" for f in FUNCTIONS)  # the op registry's functions
+            + ", and labels are understood."
         )
         hint.setWordWrap(True)
         layout.addWidget(hint)

@@ -112,10 +112,11 @@ def _render(scene: CanvasScene, path: Path, fmt: str) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         scene.render(painter, QRectF(0, 0, image.width(), image.height()), source)
         painter.end()
-        ok = image.save(buffer, "PNG")
+        # the stub wants bytes for the format, but PySide6 6.11 takes only str here
+        ok = image.save(buffer, "PNG")  # type: ignore[call-overload]
     if not ok:
         raise DocumentError(f"can't write {path}")
-    write_atomic(path, bytes(buffer.data()))
+    write_atomic(path, bytes(buffer.data().data()))
 
 
 def export_code(doc, path: str | os.PathLike, flavour: str) -> None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, SignalInstance
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QDockWidget, QMenu, QMenuBar, QStatusBar, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMenuBar, QStatusBar
 
 from mgstudio.document import Document
 
@@ -68,7 +68,7 @@ class WindowHost(Protocol):
     def import_document(self, doc: Document, notes: Iterable[str] = ()) -> bool: ...
 
     # --- Qt's, for the plugin's docks, toolbars and actions ----------------------------
-    def window(self) -> QWidget: ...  # the parent of what a plugin adds
+    def window(self) -> QMainWindow: ...  # the parent of what a plugin adds
 
     def menuBar(self) -> QMenuBar: ...
 

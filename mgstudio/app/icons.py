@@ -6,8 +6,9 @@ palette changes."""
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
 from PySide6.QtGui import QAction, QIcon, QImage, QPainter, QPalette, QPixmap
@@ -45,12 +46,16 @@ def icon(name: str) -> QIcon:
 
 def _text_colours() -> tuple[str, str]:
     """The palette's text colour, and its colour for disabled text."""
-    app = QApplication.instance()
+    app = cast(QApplication | None, QApplication.instance())  # the GUI application, if any
     if app is None:
         return "#202020", "#a0a0a0"
     palette = app.palette()
     role = QPalette.ColorRole.WindowText
     return (palette.color(role).name(), palette.color(QPalette.ColorGroup.Disabled, role).name())
+
+
+def _recolour(colour: str, match: re.Match[str]) -> str:
+    return f'{match.group(1)}="{colour}"'
 
 
 @cache
@@ -63,9 +68,7 @@ def _icon(name: str, colour: str, disabled: str) -> QIcon:
         return QIcon()
     out = QIcon()
     for mode, tint in ((QIcon.Mode.Normal, colour), (QIcon.Mode.Disabled, disabled)):
-        text = _BLACK.sub(
-            lambda m, c=tint: f'{m.group(1)}="{c}"', svg.replace("currentColor", tint)
-        )
+        text = _BLACK.sub(partial(_recolour, tint), svg.replace("currentColor", tint))
         renderer = QSvgRenderer(QByteArray(text.encode("utf-8")))
         if not renderer.isValid():
             return QIcon()

@@ -24,6 +24,7 @@ from mgstudio.document import KINDS
 from . import plain
 from .canvas.numbers import MISSING, format_number, nudged, parse_number
 from .commands import SetLabelCommand, SetParamCommand, SetValueCommand
+from .doc_watch import DocWatch
 from .grads import StepResult, leaves_upstream, output_of, step_along_gradient
 from .icons import kind_icon
 
@@ -72,7 +73,7 @@ class InspectorWidget(QWidget):
         self.node_id: str | None = None
         #: the canvas selection (Step Along Gradient moves its leaves)
         self.selection: list[str] = []
-        self._connections: list = []
+        self._watch = DocWatch()
         self._param_fields: dict[str, QLineEdit] = {}
         self._build()
         self.set_document(document)
@@ -171,23 +172,19 @@ class InspectorWidget(QWidget):
 
     # --- document ---------------------------------------------------------------------------
     def set_document(self, document) -> None:
-        for signal, slot in self._connections:
-            signal.disconnect(slot)
-        self._connections.clear()
         self.document = document
         self.node_id = None
         self.selection = []
-        if document is not None:
-            ev = document.events
-            for signal, slot in (
-                (ev.node_changed, self._on_node_changed),
-                (ev.node_removed, self._on_node_removed),
-                (ev.values_changed, self._on_values_changed),
-                (ev.wire_added, self._on_wires),
-                (ev.wire_removed, self._on_wires),
-            ):
-                signal.connect(slot)
-                self._connections.append((signal, slot))
+        self._watch.watch(
+            document,
+            {
+                "node_changed": self._on_node_changed,
+                "node_removed": self._on_node_removed,
+                "values_changed": self._on_values_changed,
+                "wire_added": self._on_wires,
+                "wire_removed": self._on_wires,
+            },
+        )
         self.step_result.clear()
         self.refresh()
 

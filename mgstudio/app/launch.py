@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import cast
 
 DEFAULT_EXAMPLE = "neuron.mgs"
 SCREENSHOT_SIZE = (1400, 860)
@@ -130,7 +131,10 @@ def main(argv: list[str] | None = None) -> int:
     from .icons import app_icon
     from .theme import apply_theme
 
-    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "mgstudio"])
+    # instance() is typed as the core application; here it can only be our QApplication
+    app = cast(QApplication, QApplication.instance()) or QApplication(
+        [sys.argv[0] if sys.argv else "mgstudio"]
+    )
     app.setOrganizationName("mgstudio")
     app.setApplicationName("mgstudio")
     app.setApplicationDisplayName("mgstudio")
@@ -222,7 +226,7 @@ def _write_png(pixmap, out: str) -> str | None:
     if not pixmap.save(buffer, "PNG"):
         return f"can't write the screenshot {out}"
     try:
-        write_atomic(out, bytes(buffer.data()))
+        write_atomic(out, bytes(buffer.data().data()))
     except DocumentError as exc:
         return str(exc)
     return None

@@ -441,6 +441,10 @@ class MainWindow(QMainWindow):
     def _update_title(self, *_args) -> None:
         self.setWindowTitle(self.session.title(self.undo_stack.isClean(), APP_NAME))
 
+    def window(self) -> QMainWindow:
+        """Itself (a top-level window), typed as a QMainWindow for plugins (WindowHost)."""
+        return self
+
     # --- window state -----------------------------------------------------------------------
     def setVisible(self, visible: bool) -> None:
         if visible and not self.layout_keeper.restored:

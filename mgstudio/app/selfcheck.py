@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 from importlib.resources import files
+from pathlib import Path
 
 from mgstudio import bundled
 
@@ -26,7 +27,8 @@ def icon_names_used() -> set[str]:
     names = {spec.icon for spec in SPECS.values() if spec.icon} | set(EXTRA_ICONS.values())
     names |= {f"kind-{kind.name}" for category in CATEGORIES for kind in kinds_in(category)}
     names.add(APP_ICON)
-    for source in sorted(files("mgstudio").rglob("*.py")):
+    package = files("mgstudio")  # a folder on disk; a zip import has no sources to read
+    for source in sorted(package.rglob("*.py")) if isinstance(package, Path) else ():
         names |= _literal_icon_names(source.read_text(encoding="utf-8"))
     return names
 

@@ -98,9 +98,12 @@ class StudioSettings:
         self.store.setValue("backward/auto", bool(on))
 
     def _float(self, key: str, default: float) -> float:
+        raw = self.store.value(key, default)
+        if not isinstance(raw, str | bytes | int | float):
+            return default  # what float() refused with a TypeError
         try:
-            return float(self.store.value(key, default))
-        except (TypeError, ValueError):
+            return float(raw)
+        except ValueError:
             return default
 
     def sync(self) -> None:

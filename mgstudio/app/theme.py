@@ -5,6 +5,7 @@ system's light or dark colour scheme (``QStyleHints.colorScheme``); View ▸ The
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QColor, QGuiApplication, QPalette
@@ -38,7 +39,7 @@ def apply_theme(app: QApplication, theme: str = "system") -> None:
 
 
 def current_theme(app: QApplication | None = None) -> str:
-    app = app if app is not None else QApplication.instance()
+    app = app if app is not None else cast(QApplication | None, QApplication.instance())
     theme = app.property(THEME_PROPERTY) if app is not None else None
     return theme if theme in THEMES else "system"
 

@@ -55,12 +55,26 @@ TEXT_BESIDE = ("backward", "zero_grad", "step_all")
 
 
 # --- construction -----------------------------------------------------------------------------
-def add_dock(window: QMainWindow, title: str, name: str, widget: QWidget, area) -> QDockWidget:
+def make_dock(
+    window: QMainWindow, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea
+) -> tuple[QDockWidget, bool]:
+    """A dock holding ``widget``: where the window's restored layout put it (True), else added
+    in ``area`` (False). Every dock is made here: the window's own (made before its layout is
+    restored, so always added) and the tools' (made after: Qt keeps their part of the saved
+    state for ``restoreDockWidget``)."""
     dock = QDockWidget(title, window)
     dock.setObjectName(name)  # saveState/restoreState find docks by name
     dock.setWidget(widget)
+    if window.restoreDockWidget(dock):
+        return dock, True
     window.addDockWidget(area, dock)
-    return dock
+    return dock, False
+
+
+def add_dock(
+    window: QMainWindow, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea
+) -> QDockWidget:
+    return make_dock(window, title, name, widget, area)[0]
 
 
 def build_docks(window) -> None:

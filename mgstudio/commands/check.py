@@ -13,12 +13,16 @@ from __future__ import annotations
 import argparse
 import json
 import math
+from typing import TYPE_CHECKING, Any
 
 from mgstudio.cli import UserError
 from mgstudio.document import Document, DocumentError
 
+if TYPE_CHECKING:
+    from mgstudio.cli import Subparsers
 
-def add_parser(subparsers) -> argparse.ArgumentParser:
+
+def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
     p = subparsers.add_parser(
         "check",
         help="load a document, evaluate it and print every node's data and grad",
@@ -65,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def gradcheck_rows(doc: Document, start: str | None) -> dict:
+def gradcheck_rows(doc: Document, start: str | None) -> dict[str, Any]:
     """Central differences for every leaf the output depends on, against backward's grads."""
     from mgstudio.engine.gradcheck import gradcheck
 
@@ -96,7 +100,7 @@ def gradcheck_rows(doc: Document, start: str | None) -> dict:
     return {"ok": all(r["ok"] for r in rows), "rows": rows}
 
 
-def gradcheck_table(checked: dict) -> str:
+def gradcheck_table(checked: dict[str, Any]) -> str:
     lines = ["", "gradient check (backward vs central differences):"]
     for r in checked["rows"]:
         name = r["label"] or r["id"]
@@ -107,7 +111,7 @@ def gradcheck_table(checked: dict) -> str:
     return "\n".join(lines)
 
 
-def _num(x) -> str:
+def _num(x: float | str) -> str:
     return x if isinstance(x, str) else _fmt(x)
 
 
@@ -131,7 +135,7 @@ def json_number(x: float | None) -> float | str | None:
     return "inf" if x > 0 else "-inf"
 
 
-def report(doc: Document) -> dict:
+def report(doc: Document) -> dict[str, Any]:
     nodes = []
     for nid, node in doc.nodes.items():
         v = doc.value_of(nid)

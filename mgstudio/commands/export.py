@@ -3,17 +3,22 @@ rebuilds it, runs backward and prints every named node's data and grad."""
 
 from __future__ import annotations
 
+import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from mgstudio.cli import UserError
 from mgstudio.document import Document, DocumentError
 from mgstudio.document.code_export import export_micrograd, export_torch
 from mgstudio.document.fileio import write_atomic
 
+if TYPE_CHECKING:
+    from mgstudio.cli import Subparsers
+
 EXPORTERS = {"micrograd": export_micrograd, "torch": export_torch}
 
 
-def add_parser(subparsers) -> None:
+def add_parser(subparsers: Subparsers) -> None:
     p = subparsers.add_parser(
         "export",
         help="write a document as a micrograd or PyTorch script",
@@ -50,7 +55,7 @@ def write_text(path: str, text: str) -> None:
         raise UserError(str(exc)) from None
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     doc = load_document(args.file)
     text = EXPORTERS[args.to](doc)
     if args.output:

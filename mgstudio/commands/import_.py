@@ -3,15 +3,20 @@ document. The code is read, never run: see ``mgstudio.document.code_import``."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from mgstudio.cli import UserError
 from mgstudio.document import DocumentError, code_import
 from mgstudio.document.fileio import read_regular
 
+if TYPE_CHECKING:
+    from mgstudio.cli import Subparsers
 
-def add_parser(subparsers) -> None:
+
+def add_parser(subparsers: Subparsers) -> None:
     p = subparsers.add_parser(
         "import",
         help="turn a micrograd snippet into a document",
@@ -82,16 +87,18 @@ def _read_source(path: str) -> str:
         raise UserError(f"{path} is not UTF-8 text") from None
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     if args.set and not args.expression:
         raise UserError("--set only applies to an expression (-e)")
     where = "the expression" if args.expression else args.source
     try:
         if args.expression:
-            program = code_import.parse_expression(args.source, _leaf_values(args.set))
+            text, leaves = args.source, _leaf_values(args.set)
         else:
-            program = code_import.parse_code(_read_source(args.source))
-        doc = code_import.build_document(program, layout=args.layout)
+            text, leaves = _read_source(args.source), None
+        doc, notes = code_import.import_snippet(
+            text, expression=args.expression, leaves=leaves, layout=args.layout
+        )
     except DocumentError as exc:
         raise UserError(f"{where}: {exc}") from None
     if not args.expression and args.source != "-":
@@ -100,7 +107,7 @@ def run(args) -> int:
         doc.save(args.output)
     except DocumentError as exc:
         raise UserError(str(exc)) from None
-    for note in program.notes:
+    for note in notes:
         print(f"note: {note}", file=sys.stderr)
     out = doc.selected_output
     value = doc.value_of(out) if out is not None else None

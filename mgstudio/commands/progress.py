@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
+from typing import TextIO
 
 #: nothing is shown for runs shorter than this (seconds)
 DELAY = 1.0
@@ -15,12 +17,18 @@ EVERY = 0.5
 class StderrProgress:
     """A ``progress(done, total)`` callback: ``StderrProgress("gradient check", "leaves")``."""
 
-    def __init__(self, what: str, unit: str, stream=None, clock=time.monotonic):
+    def __init__(
+        self,
+        what: str,
+        unit: str,
+        stream: TextIO | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.what, self.unit = what, unit
         self.stream = stream if stream is not None else sys.stderr
         self.clock = clock
         self.start = clock()
-        self.last = None
+        self.last: float | None = None
         self.shown = False
 
     def __call__(self, done: int, total: int) -> None:

@@ -6,6 +6,9 @@ document, after a backward pass so that the grads show (``--no-backward`` to ski
 
 from __future__ import annotations
 
+import argparse
+from typing import TYPE_CHECKING
+
 from mgstudio.cli import UserError
 from mgstudio.document import Document, DocumentError
 from mgstudio.document.graphviz_io import (
@@ -15,8 +18,11 @@ from mgstudio.document.graphviz_io import (
     render,
 )
 
+if TYPE_CHECKING:
+    from mgstudio.cli import Subparsers
 
-def add_parser(subparsers) -> None:
+
+def add_parser(subparsers: Subparsers) -> None:
     p = subparsers.add_parser(
         "render",
         help="draw a document with Graphviz (svg, png or dot)",
@@ -55,7 +61,7 @@ def add_parser(subparsers) -> None:
     )
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     try:
         doc = Document.load(args.file)
         if not args.no_backward:

@@ -8,10 +8,13 @@ accuracy, trains with mse unless ``--loss`` says otherwise, and its JSON carries
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import sys
 import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from mgstudio.cli import UserError
 from mgstudio.engine.nn import ACTIVATIONS
@@ -25,13 +28,16 @@ from mgstudio.training import (
     load_csv,
     preset,
 )
-from mgstudio.training.config import ENGINES
+from mgstudio.training.config import ENGINES, TrainConfig
 from mgstudio.training.datasets import REGRESSION
 from mgstudio.training.metrics import default_loss
 from mgstudio.training.plot_limits import axis_limits, masked, top_limit
 
+if TYPE_CHECKING:
+    from mgstudio.cli import Subparsers
 
-def add_parser(subparsers) -> None:
+
+def add_parser(subparsers: Subparsers) -> None:
     p = subparsers.add_parser(
         "train",
         help="train an MLP on a dataset and print the loss per step",
@@ -84,7 +90,9 @@ def add_parser(subparsers) -> None:
     )
 
 
-def _number(text: str, option: str, kind=float, allow_none: bool = False):
+def _number(
+    text: str, option: str, kind: Callable[[str], float] = float, allow_none: bool = False
+) -> float | None:
     if allow_none and text.strip().lower() == "none":
         return None
     try:
@@ -101,13 +109,18 @@ def _hidden(text: str) -> tuple[int, ...]:
     parts = [t.strip() for t in text.split(",")]
     if parts == [""]:
         return ()
-    return tuple(_number(t, "--hidden", int) for t in parts)
+    widths: list[int] = []
+    for t in parts:
+        width = _number(t, "--hidden", int)
+        assert isinstance(width, int)  # int() made it
+        widths.append(width)
+    return tuple(widths)
 
 
-def config_from_args(args, task: str | None = None):
+def config_from_args(args: argparse.Namespace, task: str | None = None) -> TrainConfig:
     """The preset changed by the options; ``task`` (the CSV's) picks the loss when --loss
     does not."""
-    changes = {}
+    changes: dict[str, Any] = {}
     if args.dataset is not None:
         changes["dataset"] = args.dataset
     numbers = (
@@ -136,7 +149,7 @@ def config_from_args(args, task: str | None = None):
     return preset(args.preset, **changes)
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     if args.csv and args.dataset:
         raise UserError("use either --dataset or --csv, not both")
     try:
@@ -192,21 +205,21 @@ def run(args) -> int:
     return 0
 
 
-def _print_step(record: dict) -> None:
+def _print_step(record: dict[str, Any]) -> None:
     if record["accuracy"] is None:  # regression: no accuracy to speak of
         print(f"step {record['step']} loss {record['loss']}, rmse {record['rmse']}")
         return
     print(f"step {record['step']} loss {record['loss']}, accuracy {record['accuracy'] * 100}%")
 
 
-def _title(trainer) -> str:
+def _title(trainer: Trainer) -> str:
     cfg = trainer.config
     hidden = ",".join(map(str, cfg.hidden)) or "none"
     lr = f"{cfg.lr:g}" if cfg.lr_final is None else f"{cfg.lr:g} -> {cfg.lr_final:g}"
     return f"{trainer.dataset.name}: MLP hidden {hidden} {cfg.activation}, {cfg.loss}, lr {lr}"
 
 
-def save_plot(history: list[dict], path: str, title: str = "") -> None:
+def save_plot(history: list[dict[str, Any]], path: str, title: str = "") -> None:
     """Loss (left axis) and, for classification, accuracy (right axis) per step, drawn with
     Agg, no pyplot; limits from ``plot_limits`` so no loss, however large, breaks it."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg

@@ -13,21 +13,37 @@ from __future__ import annotations
 import keyword
 import math
 import re
+from collections.abc import Callable, Collection
+from typing import TYPE_CHECKING
+
+from mgstudio.engine.registry import OPS, Op
 
 from .kinds import KINDS
 
+if TYPE_CHECKING:
+    from .model import Document
+
 #: kinds that exist in the PyPI micrograd package too (with a number as exponent)
-MICROGRAD_KINDS = frozenset({"input", "constant", "add", "sub", "mul", "div", "neg", "pow", "relu"})
+MICROGRAD_KINDS = frozenset(
+    {"input", "constant"} | {k.name for k in KINDS.values() if k.ops and OPS[k.ops[0]].in_micrograd}
+)
 _MAX_INLINE_DEPTH = 40  # deeper chains get names, so nothing reaches the importer's limits
 _RESERVED = frozenset({"Value", "torch", "math", "print", "float", "name", "node", "nodes", "v"})
 
 # precedence of the Python we write: atoms and calls bind tightest
 _ATOM, _POW, _UNARY, _MUL, _ADD = 6, 5, 4, 3, 2
 _BINARY = {"add": ("+", _ADD), "sub": ("-", _ADD), "mul": ("*", _MUL), "div": ("/", _MUL)}
-_METHODS = ("tanh", "relu", "exp", "log", "sigmoid")
 
 
-def export_micrograd(doc, output: str | None = None) -> str:
+def _function_op(kind: str) -> Op | None:
+    """The op of a one-input function's node, written as its ``Value`` method (``x.tanh()``)."""
+    k = KINDS.get(kind)
+    if k is None or len(k.ops) != 1 or OPS[k.ops[0]].method is None:
+        return None
+    return OPS[k.ops[0]]
+
+
+def export_micrograd(doc: Document, output: str | None = None) -> str:
     """A micrograd-style script that rebuilds the document and prints data and grads."""
     plan = _Plan(doc, output)
     uses = sorted({doc.nodes[n].kind for n in plan.order})
@@ -55,9 +71,9 @@ def export_micrograd(doc, output: str | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def export_torch(doc, output: str | None = None) -> str:
+def export_torch(doc: Document, output: str | None = None) -> str:
     """A PyTorch script (float64, every node's grad kept) that prints the same numbers."""
-    plan = _Plan(doc, output)
+    plan = _Plan(doc, output, torch=True)
     lines = [
         '"""' + _title(doc) + " in PyTorch (exported from mgstudio), to compare its numbers.",
         '"""',
@@ -71,7 +87,7 @@ def export_torch(doc, output: str | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _title(doc) -> str:
+def _title(doc: Document) -> str:
     title = getattr(doc, "title", "") or "An mgstudio graph"
     # one docstring line: printable, and no quote or backslash that could end or escape it
     text = "".join(ch for ch in _one_line(title) if ch.isprintable())
@@ -102,8 +118,9 @@ def _exponent(x: float) -> str:
 class _Plan:
     """Which nodes get a name, which are written inline, and in what order."""
 
-    def __init__(self, doc, output: str | None):
+    def __init__(self, doc: Document, output: str | None, torch: bool = False) -> None:
         self.doc = doc
+        self.torch = torch  # write functions as PyTorch spells them (``Op.torch``)
         self.operands: dict[str, list[str]] = {}
         complete = {n for n in doc.nodes if doc.value_of(n) is not None}
         consumers: dict[str, int] = {n: 0 for n in doc.nodes}
@@ -134,7 +151,7 @@ class _Plan:
         self._settle_constants()
         self.names = self._names()
 
-    def _pick_output(self, output, complete) -> str | None:
+    def _pick_output(self, output: str | None, complete: Collection[str]) -> str | None:
         """The node the document's own ``backward()`` would start from, if it has a Value."""
         if output is None:
             output = self.doc.default_output()
@@ -180,7 +197,7 @@ class _Plan:
             return self.names[nid], _ATOM
         node = self.doc.nodes[nid]
         if node.kind == "constant":
-            text = _number(node.value)
+            text = _number(_leaf_value(node.value))
             return text, (_UNARY if text.startswith("-") else _ATOM)
         return self._compute(nid)
 
@@ -200,15 +217,18 @@ class _Plan:
             k = (node.params or {}).get("exponent", KINDS["pow"].default_params()["exponent"])
             exp = _exponent(k)
             return f"{base}**{exp if not exp.startswith('-') else '(' + exp + ')'}", _POW
-        if kind in _METHODS:
-            return f"{self._wrap(ops[0], _ATOM)}.{kind}()", _ATOM
+        op = _function_op(kind)
+        if op is not None:
+            if self.torch and op.torch:
+                return op.torch.format(a=self._wrap(ops[0], _ADD)), _ATOM
+            return f"{self._wrap(ops[0], _ATOM)}.{op.method}()", _ATOM
         raise ValueError(f"the code exporter does not know the kind {kind!r}")
 
     def _wrap(self, nid: str, need: int) -> str:
         text, prec = self.expression(nid)
         return text if prec >= need else f"({text})"
 
-    def body(self, leaf, label_lines: bool, retain: bool) -> list[str]:
+    def body(self, leaf: Callable[[float], str], label_lines: bool, retain: bool) -> list[str]:
         doc = self.doc
         lines = []
         if self.skipped:
@@ -221,7 +241,7 @@ class _Plan:
             node = doc.nodes[nid]
             name = self.names[nid]
             if node.kind in ("input", "constant"):
-                code = leaf(node.value)
+                code = leaf(_leaf_value(node.value))
             else:
                 code = self._compute(nid)[0]
             stmt = f"{name} = {code}"
@@ -260,11 +280,16 @@ def _identifier(label: str) -> str:
     return text
 
 
-def _describe(doc, nid: str) -> str:
+def _describe(doc: Document, nid: str) -> str:
     node = doc.nodes[nid]
     return _one_line(f"{node.label or nid} ({node.kind})")[:60]
 
 
-def variable_names(doc, output: str | None = None) -> dict[str, str]:
+def variable_names(doc: Document, output: str | None = None) -> dict[str, str]:
     """Node id -> the variable the exported scripts give it (nodes written inline have none)."""
     return dict(_Plan(doc, output).names)
+
+
+def _leaf_value(value: float | None) -> float:
+    """A leaf's number (the document gives every leaf one; -0.0 stays -0.0)."""
+    return 0.0 if value is None else value

@@ -1,16 +1,20 @@
 """The node kinds a learner can put on the canvas, in one registry (``KINDS``).
 
 The palette, the file format, the code exporter and the DOT exporter all read this table, so a
-new kind is added here and nowhere else. Each kind builds its engine ``Value`` with the engine's
-own operators, which keeps the canvas graph identical to the one the lecture code would build.
+new kind is added here and nowhere else; the Functions (tanh, relu, ...) are made here from the
+engine's op registry (``mgstudio/engine/ops.py``), so a new function is added there instead.
+Each kind builds its engine ``Value`` with the engine's own operators, which keeps the canvas
+graph identical to the one the lecture code would build.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from mgstudio.engine import Value
+from mgstudio.engine.registry import Op, subscribe
 
 LEAVES = "Leaves"
 ARITHMETIC = "Arithmetic"
@@ -74,7 +78,7 @@ class Kind:
         """A new ``Value`` for this kind: ``operands`` in port order (None for an unwired
         optional port), ``params`` (defaults fill the gaps), ``value`` for leaves."""
         if self.is_leaf:
-            return Value(self.default_value if value is None else value)
+            return Value(value if value is not None else self.default_value or 0.0)
         if len(operands) != len(self.inputs):
             raise ValueError(f"{self.name} takes {len(self.inputs)} operands")
         merged = self.default_params()
@@ -83,7 +87,9 @@ class Kind:
         return self._build(*operands, **merged)
 
 
-def _leaf(*_operands, **_params):  # leaves are built from their value, never from operands
+def _leaf(
+    *_operands: object, **_params: object
+) -> NoReturn:  # leaves are built from their value, never from operands
     raise AssertionError("leaves have no operands")
 
 
@@ -215,75 +221,39 @@ _register(
         ops=("neg",),
     )
 )
-_register(
-    Kind(
-        "tanh",
-        "tanh",
-        "tanh",
-        ("a",),
-        "tanh(a), the lecture's neuron activation: squashes any number into (-1, 1). "
-        "Its local derivative is 1 - tanh(a)**2.",
-        FUNCTIONS,
-        _unary("tanh"),
-        code="{a}.tanh()",
-        ops=("tanh",),
-    )
-)
-_register(
-    Kind(
-        "relu",
-        "ReLU",
-        "ReLU",
-        ("a",),
-        "max(0, a). Backward lets the grad through where a > 0 and blocks it elsewhere.",
-        FUNCTIONS,
-        _unary("relu"),
-        code="{a}.relu()",
-        ops=("relu",),
-    )
-)
-_register(
-    Kind(
-        "exp",
-        "exp",
-        "exp",
-        ("a",),
-        "e ** a. Its local derivative is itself: exp(a).",
-        FUNCTIONS,
-        _unary("exp"),
-        code="{a}.exp()",
-        ops=("exp",),
-    )
-)
-_register(
-    Kind(
-        "log",
-        "log",
-        "log",
-        ("a",),
-        "The natural logarithm of a (defined for a > 0). Its local derivative is 1/a.",
-        FUNCTIONS,
-        _unary("log"),
-        code="{a}.log()",
-        ops=("log",),
-    )
-)
-_register(
-    Kind(
-        "sigmoid",
-        "sigmoid",
-        "σ",
-        ("a",),
-        "1 / (1 + exp(-a)): squashes any number into (0, 1). Its local derivative is s * (1 - s).",
-        FUNCTIONS,
-        _unary("sigmoid"),
-        code="{a}.sigmoid()",
-        ops=("sigmoid",),
-    )
-)
-
 #: engine op name -> kind name (``powv``, Value ** Value, is a pow node with its exponent wired)
 KIND_FOR_OP: dict[str, str] = {op: k.name for k in KINDS.values() for op in k.ops}
+
+
+def _function_kind(name: str, op: Op | None) -> None:
+    """The palette node of a one-input function of the op registry (``engine/ops.py``): its
+    title, glyph and tooltip are the op's, so a new function needs no edit here."""
+    if name in _FROM_REGISTRY:
+        _FROM_REGISTRY.discard(name)
+        del KINDS[name], KIND_FOR_OP[name]
+    if op is None or op.method is None:
+        return
+    if name in KINDS:
+        raise ValueError(f"the op {name!r} would replace the node kind of the same name")
+    _register(
+        Kind(
+            name,
+            op.title or name,
+            op.glyph or op.symbol,
+            ("a",),
+            op.doc,
+            FUNCTIONS,
+            _unary(op.method),
+            code="{a}." + op.method + "()",
+            ops=(name,),
+        )
+    )
+    KIND_FOR_OP[name] = name
+    _FROM_REGISTRY.add(name)
+
+
+_FROM_REGISTRY: set[str] = set()  # the kinds made by _function_kind
+subscribe(_function_kind)
 
 
 def kinds_in(category: str) -> list[Kind]:

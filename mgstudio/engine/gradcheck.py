@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from .value import Value, gc_paused, recompute, topological_order, zero_grad
+
+#: a computed node and the forward rule that recomputes it
+_Forward = tuple[Value, Callable[[Value], float]]
 
 
 @dataclass
@@ -54,7 +57,7 @@ def _rel_error(a: float, n: float) -> float:
 
 def gradcheck(
     output: Value,
-    leaves=None,
+    leaves: Sequence[Value] | None = None,
     h: float = 1e-6,
     rtol: float = 1e-5,
     atol: float = 1e-8,
@@ -85,7 +88,18 @@ def gradcheck(
     return report
 
 
-def _check_leaves(output, leaves, analytic, h, rtol, atol, topo, cones, report, progress) -> None:
+def _check_leaves(
+    output: Value,
+    leaves: Sequence[Value],
+    analytic: list[float],
+    h: float,
+    rtol: float,
+    atol: float,
+    topo: list[Value],
+    cones: _Cones | None,
+    report: GradcheckReport,
+    progress: Callable[[int, int], None] | None,
+) -> None:
     total = len(leaves)
     try:
         for i, (leaf, a) in enumerate(zip(leaves, analytic)):
@@ -100,7 +114,9 @@ def _check_leaves(output, leaves, analytic, h, rtol, atol, topo, cones, report, 
             recompute(topo)
 
 
-def _central_difference(output: Value, leaf: Value, h: float, topo, cones) -> float:
+def _central_difference(
+    output: Value, leaf: Value, h: float, topo: list[Value], cones: _Cones | None
+) -> float:
     x = leaf.data
     if cones is None:
         try:
@@ -142,12 +158,12 @@ class _Cones:
     the start on is re-evaluated instead (a slice, no walk). The extra nodes are not
     downstream, so they compute exactly the data they already hold: the result is the same."""
 
-    def __init__(self, topo: list[Value]):
+    def __init__(self, topo: list[Value]) -> None:
         self.index = index = {v: i for i, v in enumerate(topo)}
         consumers: list[list[int]] = [[] for _ in topo]
-        steps: list = []
+        steps: list[_Forward | None] = []
         computed_at: list[int] = []  # positions of nodes with a forward rule
-        computed: list = []  # their (node, forward) pairs
+        computed: list[_Forward] = []  # their (node, forward) pairs
         for i, v in enumerate(topo):
             for c in dict.fromkeys(v._prev):
                 consumers[index[c]].append(i)
@@ -161,7 +177,7 @@ class _Cones:
         self.consumers, self.steps = consumers, steps
         self.computed_at, self.computed = computed_at, computed
 
-    def of(self, start: Value) -> list:
+    def of(self, start: Value) -> list[_Forward]:
         i = self.index.get(start)
         if i is None:
             return []  # not in the graph: nudging it changes nothing the output reads

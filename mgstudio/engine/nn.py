@@ -9,10 +9,14 @@ micrograd model bit for bit. ``activation`` adds the lecture's tanh network:
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
+from typing import Any, cast
 
+from .registry import OPS, Names
 from .value import Value
 
-ACTIVATIONS = ("relu", "tanh", "linear")
+#: the registry's ops marked ``activation`` (tanh, relu, sigmoid, ...), then ``linear`` (none)
+ACTIVATIONS = Names(lambda op: op.name if op.activation else None, extra=("linear",))
 
 
 def _check_activation(name: str) -> str:
@@ -33,7 +37,7 @@ class Module:
 class Neuron(Module):
     """``act(sum(w_i * x_i) + b)``; the sum starts from ``b`` as in micrograd."""
 
-    def __init__(self, nin: int, nonlin: bool = True, activation: str | None = None):
+    def __init__(self, nin: int, nonlin: bool = True, activation: str | None = None) -> None:
         self.w = [Value(random.uniform(-1, 1)) for _ in range(nin)]
         self.b = Value(0.0)
         if activation is None:
@@ -44,29 +48,29 @@ class Neuron(Module):
     def nonlin(self) -> bool:
         return self.activation != "linear"
 
-    def __call__(self, x):
+    def __call__(self, x: Value | Sequence[Value | float]) -> Value:
         if isinstance(x, Value):  # a one-neuron layer before this one hands over a bare Value
             x = (x,)
-        act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
-        if self.activation == "relu":
-            return act.relu()
-        if self.activation == "tanh":
-            return act.tanh()
-        return act
+        act: Value = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
+        if self.activation == "linear":
+            return act
+        method = OPS[self.activation].method
+        return act if method is None else getattr(act, method)()
 
     def parameters(self) -> list[Value]:
         return self.w + [self.b]
 
     def __repr__(self) -> str:
-        name = {"relu": "ReLU", "tanh": "Tanh", "linear": "Linear"}[self.activation]
-        return f"{name}Neuron({len(self.w)})"
+        # micrograd's ReLUNeuron; then TanhNeuron, SigmoidNeuron, LinearNeuron
+        symbol = "Linear" if self.activation == "linear" else OPS[self.activation].symbol
+        return f"{symbol[0].upper()}{symbol[1:]}Neuron({len(self.w)})"
 
 
 class Layer(Module):
-    def __init__(self, nin: int, nout: int, **kwargs):
+    def __init__(self, nin: int, nout: int, **kwargs: Any) -> None:
         self.neurons = [Neuron(nin, **kwargs) for _ in range(nout)]
 
-    def __call__(self, x):
+    def __call__(self, x: Value | Sequence[Value | float]) -> Value | list[Value]:
         out = [n(x) for n in self.neurons]
         return out[0] if len(out) == 1 else out
 
@@ -88,7 +92,7 @@ class MLP(Module):
         nouts: list[int],
         activation: str = "relu",
         final_activation: str | None = None,
-    ):
+    ) -> None:
         _check_activation(activation)
         if final_activation is None:
             final_activation = "linear" if activation == "relu" else activation
@@ -100,10 +104,10 @@ class MLP(Module):
             for i in range(len(nouts))
         ]
 
-    def __call__(self, x):
+    def __call__(self, x: Value | Sequence[Value | float]) -> Value | list[Value]:
         for layer in self.layers:
             x = layer(x)
-        return x
+        return cast("Value | list[Value]", x)  # a list when there is no layer at all
 
     def parameters(self) -> list[Value]:
         return [p for layer in self.layers for p in layer.parameters()]

@@ -37,6 +37,9 @@ class Step:
             return f"{name} is a leaf: it has no operands to pass its grad to."
         up = self.contributions[0].upstream
         lines = [f"{name} = {_formula(self.node)}; its grad is {up:.4g}."]
+        rule = local_rule(self.node)
+        if rule:
+            lines.append(f"  (the local derivative rule: {rule})")
         for c in self.contributions:
             lines.append(
                 f"  d{name}/d{_name(c.operand)} = {c.local:.4g}, so {_name(c.operand)}.grad "
@@ -44,6 +47,15 @@ class Step:
                 f"({c.before:.4g} → {c.after:.4g})"
             )
         return "\n".join(lines)
+
+
+def local_rule(node: Value) -> str:
+    """The op's local derivative in words, from the op registry: ``'d/da = 1/b, d/db = −a/b²'``
+    (operands named a, b as in the registry's texts); ``''`` for leaves and hand-built nodes."""
+    op = node.op
+    if op is None:
+        return ""
+    return ", ".join(f"d/d{'ab'[i]} = {text}" for i, text in enumerate(op.derivative))
 
 
 def _name(v: Value) -> str:

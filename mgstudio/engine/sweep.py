@@ -7,6 +7,7 @@ analytic slope from backward and the walkthrough's numeric slope ``(f(x+h) - f(x
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .value import Value, recompute, topological_order
@@ -24,7 +25,7 @@ def _downstream_order(leaf: Value, output: Value) -> list[Value]:
     return order
 
 
-def sweep(leaf: Value, output: Value, xs) -> list[float]:
+def sweep(leaf: Value, output: Value, xs: Iterable[float]) -> list[float]:
     """``output.data`` for each x in ``xs`` with ``leaf.data = x``; the leaf and graph are put
     back as they were."""
     order = _downstream_order(leaf, output)

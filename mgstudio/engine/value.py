@@ -23,25 +23,29 @@ hook) stay unset and their properties fall back to defaults.
 from __future__ import annotations
 
 import gc
-import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from numbers import Real
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from . import ops as _ops
-from .ops import Op
+from .registry import Op, subscribe
 
 _new = object.__new__
-_MANY = object()  # marks a hand-built node with 3+ operands: ``_a`` then holds their tuple
+_MANY: Any = object()  # marks a hand-built node with 3+ operands: ``_a`` then holds their tuple
 
+# ``+ - *`` inline their op's ``fn`` (the hottest path); tests/engine/test_registry.py checks
+# each operator against the registry's row. The others call the row's ``fn``.
 _ADD, _SUB, _MUL, _DIV = _ops.ADD, _ops.SUB, _ops.MUL, _ops.DIV
 _NEG, _POW, _POWV = _ops.NEG, _ops.POW, _ops.POWV
-_RELU, _TANH, _EXP, _LOG, _SIGMOID = _ops.RELU, _ops.TANH, _ops.EXP, _ops.LOG, _ops.SIGMOID
-_safe_div, _safe_pow = _ops.safe_div, _ops.safe_pow
-_tanh = math.tanh
+_div, _neg, _pow = _DIV.fn, _NEG.fn, _POW.fn
+
+Number: TypeAlias = "float | int"
+#: what backward and recompute call on a node: its engine op, or a hand-set hook
+Rule: TypeAlias = "Op | _HookRule"
 
 
-def _as_number(x, what: str) -> float:
+def _as_number(x: object, what: str) -> float:
     if not isinstance(x, Real):
         raise TypeError(f"{what} must be a real number or a Value, not {type(x).__name__}")
     return float(x)
@@ -49,6 +53,16 @@ def _as_number(x, what: str) -> float:
 
 class Value:
     """A scalar node of an expression graph: ``data``, ``grad`` and how it was made."""
+
+    data: float
+    grad: float
+    _a: Any  # the first operand, None for a leaf, or the tuple of 3+ operands (``_b is _MANY``)
+    _b: Any  # the second operand, None, or ``_MANY``
+    _rule: Rule | None
+    _param: float
+    _sym: str
+    _label: str
+    _hook: Callable[[], None]
 
     __slots__ = (
         "data",
@@ -63,7 +77,9 @@ class Value:
         "__weakref__",
     )
 
-    def __init__(self, data, _children=(), _op: str = "", label: str = ""):
+    def __init__(
+        self, data: Number, _children: Iterable[Value] = (), _op: str = "", label: str = ""
+    ) -> None:
         if isinstance(data, Value):
             raise TypeError("Value(data) needs a number; this is already a Value")
         self.data = _as_number(data, "Value data")
@@ -75,7 +91,7 @@ class Value:
         if label:
             self._label = label
 
-    def _set_children(self, children: tuple) -> None:
+    def _set_children(self, children: tuple[Value, ...]) -> None:
         n = len(children)
         if n == 0:
             self._a = self._b = None
@@ -88,7 +104,7 @@ class Value:
 
     # --- micrograd's attributes ------------------------------------------------------------
     @property
-    def _prev(self) -> tuple:
+    def _prev(self) -> tuple[Value, ...]:
         """The operands, in order."""
         a = self._a
         if a is None:
@@ -97,11 +113,11 @@ class Value:
         if b is None:
             return (a,)
         if b is _MANY:
-            return a
+            return a  # type: ignore[no-any-return]
         return (a, b)
 
     @_prev.setter
-    def _prev(self, children) -> None:
+    def _prev(self, children: Iterable[Value]) -> None:
         self._set_children(tuple(children))
 
     @property
@@ -129,7 +145,7 @@ class Value:
         self._label = text
 
     @property
-    def _backward(self):
+    def _backward(self) -> Callable[[], None]:
         """The lecture's ``node._backward()``: send this node's grad to its operands."""
         rule = self._rule
         if rule is None:
@@ -137,7 +153,7 @@ class Value:
         return _BoundBackward(rule, self)
 
     @_backward.setter
-    def _backward(self, fn) -> None:
+    def _backward(self, fn: Callable[[], None]) -> None:
         # Lecture code assigns its own closure (``out._backward = _backward``); keep it.
         self._hook = fn
         self._rule = _HookRule(self.op)
@@ -150,10 +166,10 @@ class Value:
     def op(self) -> Op | None:
         """The engine op that computes this node (None for leaves and hand-built nodes)."""
         rule = self._rule
-        return rule.op if type(rule) is _HookRule else rule
+        return rule.op if isinstance(rule, _HookRule) else rule
 
     @property
-    def param(self):
+    def param(self) -> float | None:
         """The op's constant parameter (the exponent of ``x**2``), or None."""
         try:
             return self._param
@@ -163,7 +179,7 @@ class Value:
     # --- arithmetic ------------------------------------------------------------------------
     # Results are built inline (no __init__, no helper call): this is the hot path of every
     # training step.
-    def __add__(self, other):
+    def __add__(self, other: Value | Number) -> Value:
         if type(other) is not Value:
             other = _coerce(other)
         v = _new(Value)
@@ -174,10 +190,10 @@ class Value:
         v._rule = _ADD
         return v
 
-    def __radd__(self, other):
+    def __radd__(self, other: Value | Number) -> Value:
         return _coerce(other) + self
 
-    def __sub__(self, other):
+    def __sub__(self, other: Value | Number) -> Value:
         if type(other) is not Value:
             other = _coerce(other)
         v = _new(Value)
@@ -188,10 +204,10 @@ class Value:
         v._rule = _SUB
         return v
 
-    def __rsub__(self, other):
+    def __rsub__(self, other: Value | Number) -> Value:
         return _coerce(other) - self
 
-    def __mul__(self, other):
+    def __mul__(self, other: Value | Number) -> Value:
         if type(other) is not Value:
             other = _coerce(other)
         v = _new(Value)
@@ -202,61 +218,45 @@ class Value:
         v._rule = _MUL
         return v
 
-    def __rmul__(self, other):
+    def __rmul__(self, other: Value | Number) -> Value:
         return _coerce(other) * self
 
-    def __truediv__(self, other):
+    def __truediv__(self, other: Value | Number) -> Value:
         if type(other) is not Value:
             other = _coerce(other)
-        return _make2(_safe_div(self.data, other.data), self, other, _DIV)
+        return _make2(_div(self.data, other.data), self, other, _DIV)
 
-    def __rtruediv__(self, other):
+    def __rtruediv__(self, other: Value | Number) -> Value:
         return _coerce(other) / self
 
-    def __neg__(self):
-        return _make1(-self.data, self, _NEG)
+    def __neg__(self) -> Value:
+        return _make1(_neg(self.data), self, _NEG)
 
-    def __pos__(self):
+    def __pos__(self) -> Value:
         return self
 
-    def __pow__(self, other):
+    def __pow__(self, other: Value | Number) -> Value:
         if isinstance(other, Value):
-            return _make2(_safe_pow(self.data, other.data), self, other, _POWV)
+            return _make2(_POWV.fn(self.data, other.data), self, other, _POWV)
         k = _as_number(other, "An exponent")
         if isinstance(other, int) or k.is_integer():
             k_shown = int(k) if abs(k) < 1e15 else k
         else:
             k_shown = k
-        v = _make1(_safe_pow(self.data, k), self, _POW)
+        v = _make1(_pow(self.data, k), self, _POW)
         v._param = k
         v._sym = f"**{k_shown}"
         return v
 
-    def __rpow__(self, other):
+    def __rpow__(self, other: Value | Number) -> Value:
         return _coerce(other) ** self
 
-    # --- functions -------------------------------------------------------------------------
-    def relu(self):
-        d = self.data
-        v = _new(Value)
-        v.data = 0.0 if d < 0 else d
-        v.grad = 0.0
-        v._a = self
-        v._b = None
-        v._rule = _RELU
-        return v
+    # --- functions ----------------------------------------------------------------------------
+    # ``tanh()``, ``relu()``, ``exp()``, ``log()``, ``sigmoid()`` and any op registered later are
+    # attached from the registry (``_attach`` below), each built as ``__add__`` is.
+    if TYPE_CHECKING:  # for the type checker only: at run time a missing name still raises
 
-    def tanh(self):
-        return _make1(_tanh(self.data), self, _TANH)
-
-    def exp(self):
-        return _make1(_ops.safe_exp(self.data), self, _EXP)
-
-    def log(self):
-        return _make1(_ops.safe_log(self.data), self, _LOG)
-
-    def sigmoid(self):
-        return _make1(_ops.safe_sigmoid(self.data), self, _SIGMOID)
+        def __getattr__(self, name: str) -> Callable[[], Value]: ...
 
     # --- graph algorithms ------------------------------------------------------------------
     def topological_order(self) -> list[Value]:
@@ -291,7 +291,7 @@ class Value:
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
 
-def _coerce(x) -> Value:
+def _coerce(x: Value | Number) -> Value:
     return x if isinstance(x, Value) else Value(x)
 
 
@@ -321,11 +321,11 @@ class _HookRule:
 
     __slots__ = ("op",)
 
-    def __init__(self, op: Op | None):
+    def __init__(self, op: Op | None) -> None:
         self.op = op
 
     @property
-    def forward(self):
+    def forward(self) -> Callable[[Value], float] | None:
         return None if self.op is None else self.op.forward
 
     @staticmethod
@@ -338,12 +338,14 @@ class _BoundBackward:
 
     __slots__ = ("rule", "node")
 
-    def __init__(self, rule, node: Value):
+    def __init__(self, rule: Rule, node: Value) -> None:
         self.rule = rule
         self.node = node
 
     def __call__(self) -> None:
-        self.rule.backward(self.node)
+        backward = self.rule.backward
+        assert backward is not None  # an Op's is filled in by __post_init__
+        backward(self.node)
 
 
 def _noop() -> None:
@@ -399,7 +401,7 @@ def _topological_order(roots: Iterable[Value]) -> list[Value]:
 
 
 @contextmanager
-def gc_paused():
+def gc_paused() -> Iterator[None]:
     """Our own traversals allocate no reference cycles, so the cyclic collector has nothing to
     find while they run; pausing it keeps big graphs from paying for scans of the whole heap.
     The document and the canvas use it too, while they build a big graph in a burst (opening
@@ -427,3 +429,41 @@ def recompute(nodes_in_order: Iterable[Value]) -> None:
 def zero_grad(nodes: Iterable[Value]) -> None:
     for v in nodes:
         v.grad = 0.0
+
+
+# --- the registry's one-input functions as methods --------------------------------------------
+def _function_method(op: Op) -> Callable[[Value], Value]:
+    """``x.tanh()`` for ``op``: built inline like ``__add__``, calling the row's ``fn``."""
+    fn = op.fn
+
+    def method(self: Value) -> Value:
+        v = _new(Value)
+        v.data = fn(self.data)
+        v.grad = 0.0
+        v._a = self
+        v._b = None
+        v._rule = op
+        return v
+
+    method.__name__ = method.__qualname__ = str(op.method)
+    method.__doc__ = f"{op.title or op.name} of this value (local derivative {op.derivative[0]})."
+    return method
+
+
+_attached: dict[str, str] = {}  # op name -> the Value method it attached
+
+
+def _attach(name: str, op: Op | None) -> None:
+    """Keep ``Value``'s methods in step with the registry (ops registered later included)."""
+    old = _attached.pop(name, None)
+    if old is not None:
+        delattr(Value, old)
+    if op is None or op.method is None:
+        return
+    if op.method in vars(Value):
+        raise ValueError(f"Value already has an attribute {op.method!r}")
+    setattr(Value, op.method, _function_method(op))
+    _attached[name] = op.method
+
+
+subscribe(_attach)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import Any
 
 from mgstudio.engine.nn import ACTIVATIONS
 
@@ -39,7 +40,7 @@ class TrainConfig:
     zero_grad: bool = True
     engine: str = "auto"
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "hidden", tuple(self.hidden))
         if self.dataset not in DATASETS:
             raise ConfigError(
@@ -68,18 +69,18 @@ class TrainConfig:
         if self.engine not in ENGINES:
             raise ConfigError(f"unknown engine {self.engine!r}; choose one of {', '.join(ENGINES)}")
 
-    def replace(self, **changes) -> TrainConfig:
+    def replace(self, **changes: Any) -> TrainConfig:
         return replace(self, **changes)
 
 
-def _whole(what: str, x, lo: int, hi: int) -> None:
+def _whole(what: str, x: object, lo: int, hi: int) -> None:
     if isinstance(x, bool) or not isinstance(x, int):
         raise ConfigError(f"{what} must be a whole number, not {x!r}")
     if not lo <= x <= hi:
         raise ConfigError(f"{what} must be between {lo} and {hi}, not {x}")
 
 
-def _finite(what: str, x, lo: float, allow_zero: bool = False) -> None:
+def _finite(what: str, x: object, lo: float, allow_zero: bool = False) -> None:
     if isinstance(x, bool) or not isinstance(x, int | float):
         raise ConfigError(f"{what} must be a number, not {x!r}")
     ok = math.isfinite(x) and (x >= lo if allow_zero else x > lo)

@@ -1,6 +1,6 @@
 """Small 2-D (and the lecture's 3-D) datasets, and a CSV loader.
 
-Generators draw from numpy's legacy MT19937 stream: the global one by default (``rng=None``),
+Generators draw from numpy's legacy MT19937 stream: the global one by default (``rng: Rng = None``),
 as sklearn's ``make_moons(random_state=None)`` does in micrograd's demo, or from a
 ``np.random.RandomState`` passed in (seeded the same, it gives the same numbers). Class labels
 are -1/+1, the convention of micrograd's hinge loss and of the lecture's ``ys``.
@@ -25,6 +25,9 @@ MAX_CSV_ROWS = 10_000
 MAX_CSV_INPUTS = 64
 MAX_CSV_BYTES = 20 * 1024 * 1024
 
+#: numpy's legacy generator: a seeded ``RandomState``, or None for the global stream
+Rng = np.random.RandomState | None
+
 CLASSIFICATION = "classification"
 REGRESSION = "regression"
 
@@ -41,7 +44,7 @@ class Dataset:
     #: what the loader decided that the learner should hear (e.g. a row read as a header)
     notes: tuple[str, ...] = field(default=())
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not self.feature_names:
             names = tuple(f"x{i + 1}" for i in range(self.X.shape[1]))
             object.__setattr__(self, "feature_names", names)
@@ -66,11 +69,12 @@ def walkthrough() -> Dataset:
 
 
 # --- generated 2-D datasets -----------------------------------------------------------------
-def _random(rng):
-    return np.random if rng is None else rng
+def _random(rng: Rng) -> np.random.RandomState:
+    # the global stream is the one np.random.shuffle/normal/seed use
+    return np.random.mtrand._rand if rng is None else rng
 
 
-def _check_size(n_samples, noise) -> tuple[int, float]:
+def _check_size(n_samples: object, noise: float) -> tuple[int, float]:
     if isinstance(n_samples, bool) or not isinstance(n_samples, int | np.integer):
         raise DatasetError(f"the number of samples must be a whole number, not {n_samples!r}")
     if not 2 <= n_samples <= MAX_SAMPLES:
@@ -83,7 +87,9 @@ def _check_size(n_samples, noise) -> tuple[int, float]:
     return int(n_samples), noise
 
 
-def _shuffle_and_noise(X, labels01, noise, rng) -> tuple[np.ndarray, np.ndarray]:
+def _shuffle_and_noise(
+    X: np.ndarray, labels01: np.ndarray, noise: float, rng: Rng
+) -> tuple[np.ndarray, np.ndarray]:
     # sklearn's order, which micrograd's seeded demo depends on: shuffle, then add noise
     r = _random(rng)
     idx = np.arange(X.shape[0])
@@ -93,7 +99,7 @@ def _shuffle_and_noise(X, labels01, noise, rng) -> tuple[np.ndarray, np.ndarray]
     return X, labels01 * 2.0 - 1.0
 
 
-def moons(n_samples: int = 100, noise: float = 0.1, rng=None) -> Dataset:
+def moons(n_samples: int = 100, noise: float = 0.1, rng: Rng = None) -> Dataset:
     """sklearn's ``make_moons`` algorithm: two interleaving half circles."""
     n, noise = _check_size(n_samples, noise)
     n_out = n // 2
@@ -111,7 +117,9 @@ def moons(n_samples: int = 100, noise: float = 0.1, rng=None) -> Dataset:
     return Dataset("moons", X, y)
 
 
-def circles(n_samples: int = 100, noise: float = 0.05, rng=None, factor: float = 0.5) -> Dataset:
+def circles(
+    n_samples: int = 100, noise: float = 0.05, rng: Rng = None, factor: float = 0.5
+) -> Dataset:
     """sklearn's ``make_circles`` algorithm: a small circle (+1) inside a large one (-1)."""
     n, noise = _check_size(n_samples, noise)
     n_out = n // 2
@@ -129,7 +137,7 @@ def circles(n_samples: int = 100, noise: float = 0.05, rng=None, factor: float =
     return Dataset("circles", X, y)
 
 
-def xor(n_samples: int = 100, noise: float = 0.1, rng=None) -> Dataset:
+def xor(n_samples: int = 100, noise: float = 0.1, rng: Rng = None) -> Dataset:
     """Points around the corners (+-1, +-1); +1 where exactly one coordinate is positive.
     With 4 samples and no noise it is XOR's truth table."""
     n, noise = _check_size(n_samples, noise)
@@ -140,7 +148,9 @@ def xor(n_samples: int = 100, noise: float = 0.1, rng=None) -> Dataset:
     return Dataset("xor", X, y)
 
 
-def spiral(n_samples: int = 100, noise: float = 0.05, rng=None, turns: float = 1.5) -> Dataset:
+def spiral(
+    n_samples: int = 100, noise: float = 0.05, rng: Rng = None, turns: float = 1.5
+) -> Dataset:
     """Two interleaved spiral arms (-1 and +1), radius growing from 0 to 1."""
     n, noise = _check_size(n_samples, noise)
     n_a = n // 2
@@ -160,7 +170,7 @@ GENERATORS = {"moons": moons, "circles": circles, "xor": xor, "spiral": spiral}
 DATASETS = ("walkthrough", *GENERATORS)
 
 
-def make_dataset(name: str, n_samples: int = 100, noise: float = 0.1, rng=None) -> Dataset:
+def make_dataset(name: str, n_samples: int = 100, noise: float = 0.1, rng: Rng = None) -> Dataset:
     """A dataset by name; ``walkthrough`` ignores the size and noise (it is fixed)."""
     if name == "walkthrough":
         return walkthrough()
@@ -174,7 +184,7 @@ def make_dataset(name: str, n_samples: int = 100, noise: float = 0.1, rng=None) 
 
 
 # --- CSV ------------------------------------------------------------------------------------
-def load_csv(path, max_rows: int = MAX_CSV_ROWS) -> Dataset:
+def load_csv(path: str | os.PathLike[str], max_rows: int = MAX_CSV_ROWS) -> Dataset:
     """Read ``x1,...,xn,y`` rows (an optional header first) from a CSV file."""
     path = os.fspath(path)
     name = os.path.basename(path)
@@ -198,7 +208,7 @@ def load_csv(path, max_rows: int = MAX_CSV_ROWS) -> Dataset:
     return parse_csv(text, source=name, max_rows=max_rows)
 
 
-def _cell_number(cell: str):
+def _cell_number(cell: str) -> float | None:
     try:
         return float(cell)
     except ValueError:
@@ -213,7 +223,7 @@ def parse_csv(text: str, source: str = "CSV", max_rows: int = MAX_CSV_ROWS) -> D
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: tuple[str, ...] | None = None
     header_line = 0
-    rows: list[list[float]] = []
+    rows: list[list[float | None]] = []  # (checked: no None is kept)
     width = None
     try:
         for cells in reader:
@@ -280,7 +290,7 @@ def parse_csv(text: str, source: str = "CSV", max_rows: int = MAX_CSV_ROWS) -> D
     else:
         task = REGRESSION
     names = tuple(header[:-1]) if header else ()
-    notes = ()
+    notes: tuple[str, ...] = ()
     if header:
         listed = ", ".join(_shown(c) for c in header[:8]) + (", …" if len(header) > 8 else "")
         notes = (f"row {header_line} read as a header: {listed}",)

@@ -9,6 +9,9 @@ gradient and the update are plain array arithmetic. Both keep micrograd's semant
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import ClassVar, Protocol
+
 import numpy as np
 
 from mgstudio.engine import MLP, Value
@@ -16,19 +19,26 @@ from mgstudio.engine import MLP, Value
 from .losses import array_loss, l2_penalty, value_loss
 from .optim import sgd_update
 
-PREDICT_CHUNK = 2048
+#: ``(loss, scores, finish)``: the forward half of a step; ``finish()`` runs backward and the
+#: update (the Trainer skips it when the loss diverged)
+StepResult = tuple[float, np.ndarray, Callable[[], None]]
 
 
-def tape_available() -> bool:
-    try:
-        from mgstudio.engine import tape  # noqa: F401
-    except ImportError:
-        return False
-    return True
+class Engine(Protocol):
+    """What the Trainer needs of an engine."""
+
+    name: ClassVar[str]
+
+    def step(self, X: np.ndarray, y: np.ndarray, lr: float, zero_grad: bool) -> StepResult: ...
+    def params(self) -> np.ndarray: ...
+    def grads(self) -> np.ndarray: ...
+    def load(self, params: np.ndarray, grads: np.ndarray | None = None) -> None: ...
+    def predict(self, X: np.ndarray) -> np.ndarray: ...
+    def sync_model(self) -> None: ...
 
 
 class ScalarEngine:
-    name = "scalar"
+    name: ClassVar[str] = "scalar"
 
     def __init__(self, model: MLP, loss: str, alpha: float):
         self.model = model
@@ -36,11 +46,11 @@ class ScalarEngine:
         self.alpha = alpha
         self._params = model.parameters()
 
-    def step(self, X, y, lr: float, zero_grad: bool):
+    def step(self, X: np.ndarray, y: np.ndarray, lr: float, zero_grad: bool) -> StepResult:
         """The forward half: ``(loss, scores, finish)``; calling ``finish()`` runs backward and
         the update (the Trainer skips it when the loss diverged)."""
         inputs = [list(map(Value, row)) for row in X]
-        scores = list(map(self.model, inputs))
+        scores = [_one(self.model(row)) for row in inputs]
         total = value_loss(self.loss, scores, y, self._params, self.alpha)
         out = np.array([s.data for s in scores], dtype=np.float64)
         return float(total.data), out, _Pending(self, total, lr, zero_grad)
@@ -60,7 +70,7 @@ class ScalarEngine:
     def predict(self, X: np.ndarray) -> np.ndarray:
         out = np.empty(X.shape[0])
         for i, row in enumerate(X):
-            out[i] = self.model([Value(float(v)) for v in row]).data
+            out[i] = _one(self.model([Value(float(v)) for v in row])).data
         return out
 
     def sync_model(self) -> None:
@@ -72,7 +82,7 @@ class _Pending:
 
     __slots__ = ("engine", "total", "lr", "zero_grad")
 
-    def __init__(self, engine, total, lr, zero_grad):
+    def __init__(self, engine: ScalarEngine, total: Value, lr: float, zero_grad: bool):
         self.engine, self.total, self.lr, self.zero_grad = engine, total, lr, zero_grad
 
     def __call__(self) -> None:
@@ -85,7 +95,7 @@ class _Pending:
 
 
 class TapeEngine:
-    name = "tape"
+    name: ClassVar[str] = "tape"
 
     def __init__(self, model: MLP, loss: str, alpha: float, n_inputs: int):
         from mgstudio.engine.tape import Tape
@@ -94,14 +104,14 @@ class TapeEngine:
         self.loss = loss
         self.alpha = alpha
         xs = [Value(0.0, label=f"x{i + 1}") for i in range(n_inputs)]
-        out = model(xs)
+        out = _one(model(xs))
         self._values = model.parameters()
         self.tape = Tape.compile(outputs=[out], inputs=xs, params=self._values)
         self.tape.load_params()
         self._grads = np.zeros(len(self._values))
         self._dirty = False
 
-    def step(self, X, y, lr: float, zero_grad: bool):
+    def step(self, X: np.ndarray, y: np.ndarray, lr: float, zero_grad: bool) -> StepResult:
         with np.errstate(all="ignore"):
             scores = self.tape.forward(X)[:, 0]
             loss, dscores = array_loss(self.loss, scores, y)
@@ -122,15 +132,9 @@ class TapeEngine:
         self._dirty = True
 
     def predict(self, X: np.ndarray) -> np.ndarray:
-        evaluate = getattr(self.tape, "evaluate", None)
-        if evaluate is not None:  # forward-only replay that leaves backward's state alone
-            return evaluate(X)[:, 0]
-        # chunks bound the memory of the replay on large grids
-        parts = []
-        with np.errstate(all="ignore"):
-            for i in range(0, X.shape[0], PREDICT_CHUNK):
-                parts.append(self.tape.forward(X[i : i + PREDICT_CHUNK])[:, 0].copy())
-        return np.concatenate(parts) if parts else np.empty(0)
+        # forward-only replay in chunks (bounded memory on large grids) that leaves the state
+        # backward uses alone
+        return self.tape.evaluate(X)[:, 0]
 
     def sync_model(self) -> None:
         """Copy the tape's parameters and gradients into the model's Values."""
@@ -142,7 +146,14 @@ class TapeEngine:
 class _TapeUpdate:
     __slots__ = ("engine", "dscores", "dreg", "lr", "zero_grad")
 
-    def __init__(self, engine, dscores, dreg, lr, zero_grad):
+    def __init__(
+        self,
+        engine: TapeEngine,
+        dscores: np.ndarray,
+        dreg: np.ndarray,
+        lr: float,
+        zero_grad: bool,
+    ):
         self.engine, self.dscores, self.dreg = engine, dscores, dreg
         self.lr, self.zero_grad = lr, zero_grad
 
@@ -157,3 +168,10 @@ class _TapeUpdate:
                 eng._grads = eng._grads + g
             sgd_update(eng.tape.params_array, eng._grads, self.lr)
         eng._dirty = True
+
+
+def _one(out: Value | list[Value]) -> Value:
+    """The model's one score (the trainer's MLPs end in a single neuron, see config.py)."""
+    if isinstance(out, Value):
+        return out
+    raise ValueError(f"the model gives {len(out)} outputs; training needs one score")

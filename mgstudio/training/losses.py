@@ -10,7 +10,11 @@ An optional L2 term ``alpha * sum(p*p)`` over the parameters is added to any of 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import cast
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from mgstudio.engine import Value
 
@@ -26,21 +30,33 @@ def check_loss(name: str) -> str:
 
 
 # --- Value graphs ---------------------------------------------------------------------------
-def value_loss(name: str, scores: list[Value], ys, params=(), alpha: float = 0.0) -> Value:
+def value_loss(
+    name: str,
+    scores: list[Value],
+    ys: Iterable[float],
+    params: Iterable[Value] = (),
+    alpha: float = 0.0,
+) -> Value:
     """The loss as one ``Value`` graph, written as the lecture and micrograd's demo write it
     (same operations in the same order, so the numbers match theirs)."""
     check_loss(name)
-    ys = [float(y) for y in ys]
+    targets = [float(y) for y in ys]
+    total: Value
     if name == "hinge":
-        losses = [(1 + -yi * si).relu() for yi, si in zip(ys, scores)]
-        total = sum(losses) * (1.0 / len(losses))
+        losses = [(1 + -yi * si).relu() for yi, si in zip(targets, scores)]
+        total = _sum(losses) * (1.0 / len(losses))
     else:
-        total = sum((si - yi) ** 2 for yi, si in zip(ys, scores))
+        total = _sum((si - yi) ** 2 for yi, si in zip(targets, scores))
         if name == "mse":
             total = total * (1.0 / len(scores))
     if alpha:
-        total = total + alpha * sum(p * p for p in params)
+        total = total + alpha * _sum(p * p for p in params)
     return total
+
+
+def _sum(values: Iterable[Value]) -> Value:
+    """Python's ``sum``, as micrograd's code writes it (``0 +`` the first Value gives a Value)."""
+    return cast(Value, sum(values))
 
 
 # --- numpy ----------------------------------------------------------------------------------
@@ -66,8 +82,8 @@ def l2_penalty(params: np.ndarray, alpha: float) -> tuple[float, np.ndarray]:
     return alpha * float(np.dot(params, params)), 2.0 * alpha * params
 
 
-def accuracy(scores, y) -> float:
+def accuracy(scores: ArrayLike, y: ArrayLike) -> float:
     """The fraction of samples whose score has the target's sign (micrograd's demo)."""
-    scores = np.asarray(scores, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
-    return int(np.count_nonzero((y > 0) == (scores > 0))) / len(y)
+    s = np.asarray(scores, dtype=np.float64)
+    t = np.asarray(y, dtype=np.float64)
+    return int(np.count_nonzero((t > 0) == (s > 0))) / len(t)

@@ -9,8 +9,11 @@ units, is reported instead. The GUI, ``mgstudio train`` and its ``--json`` all r
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .datasets import CLASSIFICATION, REGRESSION
 from .errors import ConfigError
@@ -33,7 +36,7 @@ def check_loss_for_task(loss: str, task: str) -> None:
         )
 
 
-def rmse(scores, y) -> float:
+def rmse(scores: ArrayLike, y: ArrayLike) -> float:
     """sqrt(mean((score - y)²)), scaled so huge targets do not overflow the squares."""
     d = np.asarray(scores, dtype=np.float64) - np.asarray(y, dtype=np.float64)
     if d.size == 0:
@@ -45,14 +48,14 @@ def rmse(scores, y) -> float:
         return m * math.sqrt(float(np.mean((d / m) ** 2)))
 
 
-def metrics(task: str, scores, y) -> dict:
+def metrics(task: str, scores: ArrayLike, y: ArrayLike) -> dict[str, float | None]:
     """``{"accuracy": fraction or None, ...}`` for one evaluation of the model."""
     if task == REGRESSION:
         return {"accuracy": None, "rmse": rmse(scores, y)}
     return {"accuracy": float(accuracy(scores, y))}
 
 
-def describe(record: dict) -> str:
+def describe(record: Mapping[str, Any]) -> str:
     """The metrics of a record in words: ``accuracy 75.0%`` or ``rmse 12.5``."""
     if record.get("accuracy") is not None:
         return f"accuracy {record['accuracy'] * 100:.1f}%"

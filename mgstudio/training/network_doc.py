@@ -9,13 +9,19 @@ No Qt here: the document layer and the engine only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from mgstudio.document import KIND_FOR_OP, KINDS, Document
-from mgstudio.document.graphviz_io import LAYER_GAP, ROW_GAP, layout_positions
-from mgstudio.engine import Value
+from mgstudio.document.graphviz_io import layout_positions
+from mgstudio.document.layered import LAYER_GAP, ROW_GAP
+from mgstudio.engine import MLP, Value
+
+if TYPE_CHECKING:
+    from .trainer import Trainer
 
 #: above this many nodes the window asks first; above HARD_LIMIT it refuses
 SOFT_LIMIT = 400
@@ -44,7 +50,7 @@ class NetworkDocument:
 
 def node_count(
     n_inputs: int,
-    hidden,
+    hidden: Sequence[int],
     activation: str = "relu",
     final_activation: str | None = None,
     loss: str = "hinge",
@@ -65,12 +71,15 @@ def node_count(
 def sample_loss(loss: str, score: Value, target: float) -> Value:
     """One sample's term of the training loss (without the 1/n of a mean or the L2 term),
     with the operands in the order the loss functions build them."""
+    term: Value
     if loss == "hinge":
-        return (Value(1.0, label="1") + Value(-target, label="-y") * score).relu()
-    return (score - Value(target, label="y")) ** 2
+        term = (Value(1.0, label="1") + Value(-target, label="-y") * score).relu()
+    else:
+        term = (score - Value(target, label="y")) ** 2
+    return term
 
 
-def forward_labelled(model, xs: list[Value]) -> Value:
+def forward_labelled(model: MLP, xs: list[Value]) -> Value:
     """``model(xs)`` layer by layer, each neuron's output labelled ``L<layer>.N<neuron>``."""
     x = xs
     for li, layer in enumerate(model.layers, start=1):
@@ -82,7 +91,7 @@ def forward_labelled(model, xs: list[Value]) -> Value:
 
 
 def build_network_document(
-    trainer, sample: int = 0, limit: int = HARD_LIMIT, use_dot: bool = True
+    trainer: Trainer, sample: int = 0, limit: int = HARD_LIMIT, use_dot: bool = True
 ) -> NetworkDocument:
     """The trainer's MLP on sample ``sample`` and that sample's loss, laid out left to right."""
     data = trainer.dataset
@@ -109,7 +118,7 @@ def build_network_document(
     ids: dict[int, str] = {}
     roles = {id(p): ("input", name) for p, name in zip(params, names)}
     roles.update({id(x): ("input", x.label) for x in xs})
-    wires = []
+    wires: list[tuple[str, str, str]] = []
     for v in loss.topological_order():
         if id(v) in ids:
             continue
@@ -118,7 +127,8 @@ def build_network_document(
             ids[id(v)] = doc.add_node(kind, label=label, value=v.data)
             continue
         kind = KIND_FOR_OP[v.op.name]
-        params_ = {"exponent": float(v.param)} if v.op.name == "pow" else None
+        is_pow = v.op.name == "pow" and v.param is not None
+        params_ = {"exponent": float(v.param or 0.0)} if is_pow else None
         ids[id(v)] = doc.add_node(kind, label=v.label, params=params_)
         wires += [
             (ids[id(src)], ids[id(v)], port) for port, src in zip(KINDS[kind].inputs, v._prev)

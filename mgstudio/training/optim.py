@@ -24,7 +24,7 @@ class LearningRate:
     final: float | None = None
     steps: int = 1
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         for name, x in (("learning rate", self.start), ("final learning rate", self.final)):
             if x is not None and (not math.isfinite(x) or x <= 0):
                 raise ConfigError(f"the {name} must be a finite number > 0, not {x}")
@@ -39,13 +39,17 @@ class LearningRate:
         return self.start - (self.start - self.final) * k / self.steps
 
 
-def minibatch(n_samples: int, batch_size: int | None, rng=None) -> np.ndarray | None:
+def minibatch(
+    n_samples: int,
+    batch_size: int | None,
+    rng: np.random.RandomState | np.random.Generator | None = None,
+) -> np.ndarray | None:
     """Indices of a random batch, drawn as micrograd's demo draws them
     (``np.random.permutation(n)[:batch_size]``); None means the whole dataset."""
     if batch_size is None:
         return None  # a batch as large as the data is still drawn: it reorders, as micrograd
-    r = np.random if rng is None else rng
-    return r.permutation(n_samples)[:batch_size]
+    order = np.random.permutation(n_samples) if rng is None else rng.permutation(n_samples)
+    return order[:batch_size]
 
 
 def sgd_update(params: np.ndarray, grads: np.ndarray, lr: float) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 #: the largest magnitude put on an axis (matplotlib's ticks overflow well before 1.8e308)
 PLOT_MAX = 1e300
@@ -44,21 +45,23 @@ class Limits:
         return f"{what} not drawn: {' and '.join(parts)} (of {total})"
 
 
-def plottable(values) -> np.ndarray:
+def plottable(values: ArrayLike) -> np.ndarray:
     """Mask of the values an axis can show: finite and within ±PLOT_MAX."""
     a = np.asarray(values, dtype=np.float64)
     with np.errstate(invalid="ignore"):
         return np.isfinite(a) & (np.abs(a) <= PLOT_MAX)
 
 
-def masked(values) -> np.ndarray:
+def masked(values: ArrayLike) -> np.ndarray:
     """A float copy with every unplottable value made nan (matplotlib leaves a gap there)."""
     a = np.array(values, dtype=np.float64, copy=True).ravel()
     a[~plottable(a)] = np.nan
     return a
 
 
-def axis_limits(values, margin: float = 0.08, default: tuple[float, float] = (0.0, 1.0)) -> Limits:
+def axis_limits(
+    values: ArrayLike, margin: float = 0.08, default: tuple[float, float] = (0.0, 1.0)
+) -> Limits:
     """Limits around the plottable ``values`` with ``margin`` of the span on each side; a
     single value (or a span too small to see) gets a margin of its own size (or 1)."""
     a = np.asarray(values, dtype=np.float64).ravel()
@@ -78,7 +81,7 @@ def axis_limits(values, margin: float = 0.08, default: tuple[float, float] = (0.
     return Limits(lo - pad, hi + pad, **counts)
 
 
-def top_limit(values, headroom: float = 0.15, floor: float = 1e-6) -> float:
+def top_limit(values: ArrayLike, headroom: float = 0.15, floor: float = 1e-6) -> float:
     """The top of an axis that starts at 0 (a loss): the largest plottable value plus
     ``headroom`` of it, at least ``floor``."""
     ok = plottable(values)
@@ -87,12 +90,13 @@ def top_limit(values, headroom: float = 0.15, floor: float = 1e-6) -> float:
     return max(top, floor)
 
 
-def grid_for(X, size: int = 80, margin: float = 0.25):
+def grid_for(X: ArrayLike, size: int = 80, margin: float = 0.25) -> tuple[np.ndarray, np.ndarray]:
     """``(xx, yy)``: a ``size`` x ``size`` meshgrid around the points of a 2-input dataset,
     whatever their magnitude (points beyond ±PLOT_MAX are left outside it)."""
-    X = np.asarray(X, dtype=np.float64)
+    points = np.asarray(X, dtype=np.float64)
     axes = []
     for j in range(2):
-        lim = axis_limits(X[:, j], margin=margin)
+        lim = axis_limits(points[:, j], margin=margin)
         axes.append(np.linspace(lim.lo, lim.hi, size))
-    return np.meshgrid(*axes)
+    xx, yy = np.meshgrid(*axes)
+    return xx, yy

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .config import TrainConfig
 from .errors import ConfigError
 
@@ -36,7 +38,7 @@ PRESETS: dict[str, TrainConfig] = {
 }
 
 
-def preset(name: str, **changes) -> TrainConfig:
+def preset(name: str, **changes: Any) -> TrainConfig:
     """The preset's config, with any field changed."""
     try:
         cfg = PRESETS[name]

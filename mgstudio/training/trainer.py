@@ -16,15 +16,17 @@ import random
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, NoReturn
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from mgstudio.engine import MLP
 
 from .config import TrainConfig
 from .datasets import Dataset, make_dataset
-from .engines import ScalarEngine, TapeEngine, tape_available
-from .errors import ConfigError, TrainingDiverged
+from .engines import Engine, ScalarEngine, TapeEngine
+from .errors import TrainingDiverged
 from .metrics import check_loss_for_task, metrics
 from .optim import LearningRate, minibatch
 
@@ -36,6 +38,9 @@ MAX_GROWTH = 1e3
 # np.random/random are process-global: seeding and drawing the model must not interleave
 # between two trainers set up on different threads.
 _SEED_LOCK = threading.Lock()
+
+#: one step's numbers: ``{"step", "loss", "accuracy", "lr"}`` (+ ``rmse`` for regression)
+Record = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -83,20 +88,16 @@ class Trainer:
             self._model = model
             self._engine = self._make_engine(model)
             self._schedule = LearningRate(cfg.lr, cfg.lr_final, max(cfg.steps, 1))
-            self.history: list[dict] = []
+            self.history: list[Record] = []
             self.step_count = 0
             self.diverged: str | None = None
             self._first_loss: float | None = None
             self._cancel.clear()
 
-    def _make_engine(self, model):
+    def _make_engine(self, model: MLP) -> Engine:
         cfg = self.config
         engine = cfg.engine
-        if engine == "auto":
-            engine = "tape" if tape_available() else "scalar"
-        if engine == "tape":
-            if not tape_available():
-                raise ConfigError("the tape engine (mgstudio.engine.tape) is not available")
+        if engine in ("auto", "tape"):  # the tape is part of the engine: always there
             return TapeEngine(model, cfg.loss, cfg.l2, self.dataset.n_inputs)
         return ScalarEngine(model, cfg.loss, cfg.l2)
 
@@ -126,7 +127,7 @@ class Trainer:
         return self._schedule(self.step_count)
 
     # --- training -----------------------------------------------------------------------------
-    def step(self) -> dict:
+    def step(self) -> Record:
         """One SGD step; returns and records ``{"step", "loss", "accuracy", "lr"}`` (the loss
         and accuracy are measured before the update, as micrograd's demo prints them). For a
         regression dataset ``accuracy`` is None and ``rmse`` is added (see ``metrics``)."""
@@ -189,11 +190,11 @@ class Trainer:
             f"training diverged at step {k}: the update made the parameters inf/nan. {_advice(lr)}"
         )
 
-    def _fail(self, k: int, loss: float, message: str):
+    def _fail(self, k: int, loss: float, message: str) -> NoReturn:
         self.diverged = message
         raise TrainingDiverged(message, k, loss)
 
-    def evaluate(self) -> dict:
+    def evaluate(self) -> Record:
         """Loss and metrics of the current parameters on the whole dataset (no update)."""
         with self._lock:
             data = self.dataset
@@ -207,16 +208,16 @@ class Trainer:
     def run(
         self,
         steps: int | None = None,
-        callback: Callable[[dict], object] | None = None,
+        callback: Callable[[Record], object] | None = None,
         should_stop: Callable[[], bool] | None = None,
-    ) -> list[dict]:
+    ) -> list[Record]:
         """Run ``steps`` more steps (default: up to ``config.steps``); ``callback(record)`` after
         each; stops early when ``should_stop()`` is true or ``cancel()`` was called. Returns the
         new records. Raises ``TrainingDiverged`` (the records so far stay in ``history``)."""
         if steps is None:
             steps = max(self.config.steps - self.step_count, 0)
         self._cancel.clear()
-        new = []
+        new: list[Record] = []
         for _ in range(steps):
             if self._cancel.is_set() or (should_stop is not None and should_stop()):
                 break
@@ -226,7 +227,7 @@ class Trainer:
                 callback(record)
         return new
 
-    def records_since(self, index: int) -> list[dict]:
+    def records_since(self, index: int) -> list[Record]:
         """``history[index:]`` copied under the lock: for a GUI polling a worker's run."""
         with self._lock:
             return [dict(r) for r in self.history[index:]]
@@ -236,27 +237,27 @@ class Trainer:
         self._cancel.set()
 
     # --- reading the model --------------------------------------------------------------------
-    def predict(self, X) -> np.ndarray:
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """The model's scores for the rows of ``X`` (n, n_inputs)."""
-        X = np.asarray(X, dtype=np.float64)
-        if X.ndim != 2 or X.shape[1] != self.dataset.n_inputs:
-            raise ValueError(f"X must have shape (n, {self.dataset.n_inputs}), not {X.shape}")
+        rows = np.asarray(X, dtype=np.float64)
+        if rows.ndim != 2 or rows.shape[1] != self.dataset.n_inputs:
+            raise ValueError(f"X must have shape (n, {self.dataset.n_inputs}), not {rows.shape}")
         with self._lock:
-            return self._engine.predict(X)
+            return self._engine.predict(rows)
 
-    def predict_grid(self, xx, yy) -> np.ndarray:
+    def predict_grid(self, xx: ArrayLike, yy: ArrayLike) -> np.ndarray:
         """Scores on a 2-D grid (``np.meshgrid`` arrays), shaped like ``xx``: for contour
         plots of the decision boundary. Needs a 2-input dataset."""
-        xx = np.asarray(xx, dtype=np.float64)
-        yy = np.asarray(yy, dtype=np.float64)
+        gx = np.asarray(xx, dtype=np.float64)
+        gy = np.asarray(yy, dtype=np.float64)
         if self.dataset.n_inputs != 2:
             raise ValueError(
                 f"a decision grid needs 2 inputs; this dataset has {self.dataset.n_inputs}"
             )
-        if xx.shape != yy.shape:
-            raise ValueError(f"xx and yy must have the same shape, not {xx.shape}/{yy.shape}")
-        scores = self.predict(np.column_stack([xx.ravel(), yy.ravel()]))
-        return scores.reshape(xx.shape)
+        if gx.shape != gy.shape:
+            raise ValueError(f"xx and yy must have the same shape, not {gx.shape}/{gy.shape}")
+        scores = self.predict(np.column_stack([gx.ravel(), gy.ravel()]))
+        return scores.reshape(gx.shape)
 
     def snapshot(self) -> Snapshot:
         with self._lock:
@@ -276,7 +277,7 @@ class Trainer:
 
 def parameter_names(model: MLP) -> list[str]:
     """``L<layer>.N<neuron>.w<i>`` and ``...b`` for each parameter, in ``parameters()`` order."""
-    names = []
+    names: list[str] = []
     for li, layer in enumerate(model.layers, start=1):
         for ni, neuron in enumerate(layer.neurons, start=1):
             names += [f"L{li}.N{ni}.w{wi}" for wi in range(1, len(neuron.w) + 1)]

@@ -226,7 +226,7 @@ def test_default_folder_follows_the_environment(monkeypatch, tmp_path):
 
 
 # --- training and the window's lifetime ------------------------------------------------------
-# working_event_loop: tests/app/conftest.py
+# working_event_loop: tests/helpers/app_fixtures.py
 
 
 def _long_run(window):
@@ -251,7 +251,7 @@ def test_closing_a_dirty_autosaved_window_mid_run_stops_the_thread(
     assert saver.flush()
     window.undo_stack.setClean()  # the user answered Discard
     assert window.close()
-    assert ctl.closed and ctl.runner.thread.isFinished()
+    assert ctl.closed and ctl.runner.worker_thread.isFinished()
     assert swaps(swap_dir) == []
     steps = ctl.trainer.step_count
     qtbot.wait(100)  # late queued signals arrive and are ignored
@@ -278,7 +278,7 @@ def test_opening_a_file_during_training_stops_the_run_first(
     qtbot.wait(100)
     assert ctl.trainer.step_count == steps < 100_000
     ctl.shutdown()
-    assert ctl.runner.thread.isFinished()
+    assert ctl.runner.worker_thread.isFinished()
     assert [r.message for r in qtlog.records if "thread" in r.message.lower()] == []
 
 

@@ -90,7 +90,7 @@ def test_the_gui_thread_runs_while_a_task_works(window, qtbot):
     qtbot.waitUntil(lambda: not task.running, timeout=20_000)
     timer.stop()
     assert task.state == "done" and results == [task.result] and task.result > 0
-    assert task.thread.isFinished()
+    assert task.worker_thread.isFinished()
 
 
 def test_cancel_from_the_progress_dialog_stops_a_cooperative_job(window, qtbot, monkeypatch):
@@ -106,7 +106,7 @@ def test_cancel_from_the_progress_dialog_stops_a_cooperative_job(window, qtbot, 
     button.click()
     qtbot.waitUntil(lambda: not task.running, timeout=10_000)
     assert task.state == "cancelled" and stopped == [True] and done == []
-    assert task.thread.isFinished() and task.dialog is None
+    assert task.worker_thread.isFinished() and task.dialog is None
 
 
 def test_cancel_stops_a_job_through_its_own_cancel_hook(window, qtbot, monkeypatch):
@@ -123,7 +123,7 @@ def test_cancel_stops_a_job_through_its_own_cancel_hook(window, qtbot, monkeypat
     qtbot.waitUntil(lambda: not task.running, timeout=10_000)
     # ImportCancelled is the cancelled path, not a failure
     assert task.state == "cancelled" and task.error == "" and stopped == [True] and done == []
-    assert task.thread.isFinished()
+    assert task.worker_thread.isFinished()
 
 
 def test_a_job_that_never_asks_runs_on_and_its_result_is_dropped(window, qtbot):
@@ -139,7 +139,7 @@ def test_a_job_that_never_asks_runs_on_and_its_result_is_dropped(window, qtbot):
         give_up.set()  # never leave a spinning thread behind, even if the test fails
     qtbot.waitUntil(lambda: not task.running, timeout=10_000)
     assert task.state == "cancelled" and stopped == [True] and done == []
-    assert task.result is None and task.thread.isFinished()
+    assert task.result is None and task.worker_thread.isFinished()
 
 
 def test_a_quick_task_shows_no_dialog(window, qtbot):
@@ -177,7 +177,7 @@ def test_closing_the_window_while_tasks_run_is_clean(qtbot, settings_path):
     t2 = win.tasks.run("Hooked", _hooked_until_cancelled(started2, stopped), on_done=done.append)
     assert started1.wait(10) and started2.wait(10)
     assert win.close()
-    assert t1.thread.isFinished() and t2.thread.isFinished()
+    assert t1.worker_thread.isFinished() and t2.worker_thread.isFinished()
     assert stopped == [True, True] and done == []
     assert t1.state == t2.state == "cancelled"
     late = win.tasks.run("After close", lambda _p: 1, on_done=done.append)
@@ -240,7 +240,7 @@ def test_gradient_check_cancel_leaves_the_document_unchanged(window, qtbot, monk
     assert "of 400" in task.dialog.labelText()  # progress counts leaves
     task.dialog.findChild(QPushButton).click()
     qtbot.waitUntil(lambda: not task.running, timeout=10_000)
-    assert task.state == "cancelled" and task.thread.isFinished()
+    assert task.state == "cancelled" and task.worker_thread.isFinished()
     assert doc.to_json() == before
     assert {nid: (v.data, v.grad) for nid in doc.nodes if (v := doc.value_of(nid))} == data
     assert tools.gradcheck.rows == [] and "cancelled" in tools.gradcheck.summary.text()
@@ -333,7 +333,7 @@ def test_import_dialog_shows_a_rising_percentage_and_cancel_stops_it(window, qtb
         step.release(1000)  # never leave the worker held, even if the test fails
     qtbot.waitUntil(lambda: not task.running, timeout=20_000)
     assert raised == [ImportCancelled] and len(seen) == reports  # no report after Cancel
-    assert task.state == "cancelled" and task.error == "" and task.thread.isFinished()
+    assert task.state == "cancelled" and task.error == "" and task.worker_thread.isFinished()
     assert dialog.document is None and dialog.isVisible() and not dialog.error.isVisible()
     assert window.document is before and before.to_json() == saved
 

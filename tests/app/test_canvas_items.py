@@ -5,12 +5,11 @@ from __future__ import annotations
 import math
 
 import pytest
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QApplication
 
 from mgstudio.app.canvas.colors import CanvasColors
-from mgstudio.app.canvas.node_item import NodeItem
 from mgstudio.app.canvas.numbers import format_number, parse_number
 from mgstudio.app.commands import SetValueCommand
 from mgstudio.document import Document
@@ -168,35 +167,6 @@ def test_ports_sit_left_for_inputs_and_right_for_the_output(canvas, doc):
     assert item.port_at(a).name == "a" and item.port_at(out).is_output
 
 
-def test_only_changed_items_repaint(canvas, doc, undo_stack, neuron, qtbot):
-    canvas.fit_all()
-    canvas.viewport().repaint()
-    items = {k: canvas.item_for(v) for k, v in neuron.items()}
-    before = {k: it.paint_count for k, it in items.items()}
-    undo_stack.push(SetValueCommand(doc, neuron["w2"], 2.0))  # x2 = 0: x2w2 stays 0
-    undo_stack.push(SetValueCommand(doc, neuron["x1"], 1.0))
-    canvas.viewport().repaint()
-    painted = {k for k, it in items.items() if it.paint_count > before[k]}
-    assert {"x1", "x1w1", "x1w1x2w2", "n", "o"} <= painted
-    assert not painted & {"x2", "b", "x2w2"}
-
-
-def test_far_zoom_draws_boxes_without_text(canvas, doc, neuron, monkeypatch):
-    calls = []
-    for name in ("_paint_label", "_paint_numbers"):
-        original = getattr(NodeItem, name)
-        monkeypatch.setattr(
-            NodeItem, name, lambda self, *a, f=original: (calls.append(self), f(self, *a))
-        )
-    canvas.resetTransform()
-    canvas.scale(0.2, 0.2)
-    canvas.viewport().repaint()
-    assert calls == []
-    canvas.resetTransform()
-    canvas.viewport().repaint()
-    assert calls
-
-
 def test_selection_is_reported_as_ids(canvas, doc, neuron, qtbot):
     with qtbot.waitSignal(canvas.selection_changed) as sig:
         canvas.select_node(neuron["b"])
@@ -256,38 +226,3 @@ def test_a_scene_without_a_view_can_be_built_for_a_big_document(qtbot):
     scene = CanvasScene(doc)
     assert len(scene.node_items()) == 201 and len(scene.wire_items()) == 200
     scene.detach()
-
-
-def test_zoomed_out_edits_skip_repaints_but_zooming_in_shows_the_new_numbers(
-    canvas, doc, undo_stack, neuron
-):
-    canvas.resetTransform()
-    canvas.scale(0.2, 0.2)  # boxes only: numbers are not drawn
-    o = canvas.item_for(neuron["o"])
-    canvas.centerOn(o)
-    canvas.viewport().repaint()
-    shown = canvas.mapToScene(canvas.viewport().rect()).boundingRect()
-    assert shown.contains(o.sceneBoundingRect())
-    before = o.paint_count
-    undo_stack.push(SetValueCommand(doc, neuron["x2"], 1.0))
-    canvas.viewport().repaint()
-    assert o.paint_count == before  # no pixel to change, no repaint
-    canvas.resetTransform()
-    canvas.centerOn(o)
-    canvas.viewport().repaint()
-    assert o.paint_count > before
-    expected = f"data {math.tanh(-5.0 + 6.8813735870195432):.4f}"
-    assert o.texts()[1] == expected
-
-
-def test_offscreen_items_catch_up_when_scrolled_into_view(canvas, doc, undo_stack, neuron):
-    canvas.resetTransform()
-    canvas.centerOn(QPointF(-20000, -20000))  # nothing on screen
-    canvas.viewport().repaint()
-    o = canvas.item_for(neuron["o"])
-    undo_stack.push(SetValueCommand(doc, neuron["x1"], 3.0))
-    assert o.stale  # not pulled yet: nobody sees it
-    canvas.centerOn(o)
-    assert not o.stale
-    canvas.viewport().repaint()
-    assert o.texts()[1] == f"data {math.tanh(-9.0 + 6.8813735870195432):.4f}"

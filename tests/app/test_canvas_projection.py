@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from helpers.budget import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtGui import QUndoStack
@@ -104,7 +105,7 @@ def _step(doc, stack, op, i, j, x):
         stack.push(PasteCommand(doc, doc.fragment([a, b]), (20.0, 20.0)))
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(40), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     script=st.lists(
         st.tuples(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from helpers.budget import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtGui import QUndoStack
@@ -274,7 +275,7 @@ def _command_for(doc, op, i, j, x):
     raise AssertionError(op)
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(script=edit_scripts())
 def test_any_edit_sequence_undoes_and_redoes_exactly(qtbot, script):
     doc = Document()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from helpers.budget import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -82,7 +83,7 @@ def test_splice_refused_changes_nothing(canvas, doc, neuron):
     assert _state(doc) == before and canvas.undo_stack.count() == 0
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     picks=st.lists(st.tuples(st.integers(0, 50), st.booleans()), min_size=1, max_size=8),
     delete_nodes=st.lists(st.integers(0, 50), max_size=3),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from helpers.app_fixtures import shown_window
 
 from mgstudio.app import file_dialogs, file_session
 from mgstudio.document import Document
@@ -15,16 +16,7 @@ from mgstudio.document import Document
 @pytest.fixture
 def second(qtbot, settings_path, errors):
     """Another shown MainWindow, as a second `main.py FILE` would be."""
-    from mgstudio.app.main_window import MainWindow
-    from mgstudio.app.settings import StudioSettings
-
-    win = MainWindow(settings=StudioSettings())
-    win.show_error = lambda title, text: errors.append((title, text))
-    qtbot.addWidget(win, before_close_func=lambda w: w.undo_stack.setClean())
-    win.resize(900, 600)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
+    return shown_window(qtbot, errors, 900, 600)
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ else gives a message and changes nothing; never an exception."""
 from __future__ import annotations
 
 import math
-import os
 
 import pytest
+from helpers.budget import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QPointF, Qt
@@ -14,9 +14,8 @@ from PySide6.QtCore import QPointF, Qt
 from mgstudio.app.canvas.numbers import parse_number
 from mgstudio.app.commands import ConnectCommand
 
-SCALE = 20 if os.environ.get("HYPOTHESIS_PROFILE") == "long" else 1
 FIELDS = settings(
-    max_examples=400 * SCALE,
+    max_examples=examples(400),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -128,7 +127,7 @@ def test_exponent_field_takes_numbers_and_explains_the_rest(window, qtbot, leaf_
     check_typing(window, qtbot, p, field, lambda: window.document.nodes[p].params["exponent"], text)
 
 
-@settings(FIELDS, max_examples=100 * SCALE)
+@settings(FIELDS, max_examples=examples(100))
 @given(text=keyboard_text)
 def test_read_only_fields_ignore_typing(window, qtbot, leaf_and_pow, text):
     _, p = leaf_and_pow
@@ -143,7 +142,7 @@ def test_read_only_fields_ignore_typing(window, qtbot, leaf_and_pow, text):
     assert window.document.to_json() == before
 
 
-@settings(FIELDS, max_examples=100 * SCALE)
+@settings(FIELDS, max_examples=examples(100))
 @given(text=keyboard_text)
 def test_step_box_stays_in_range(window, qtbot, text):
     spin = window.inspector.step_spin

@@ -17,6 +17,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from helpers.budget import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,7 +27,10 @@ from mgstudio.document.examples import list_examples
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = [p.read_text(encoding="utf-8") for _, p in list_examples()]
 FUZZ = settings(
-    max_examples=150, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    max_examples=examples(150),
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
 )
 
 
@@ -255,7 +259,10 @@ def test_fuzzed_payloads_through_the_paste_action(window):
     from PySide6.QtWidgets import QApplication
 
     @settings(
-        max_examples=25, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        max_examples=examples(25),
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
     )
     @given(clipboard_payloads())
     def paste(text):

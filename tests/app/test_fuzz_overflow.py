@@ -12,10 +12,10 @@ import os
 import tempfile
 
 import numpy as np
+from helpers.budget import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-SCALE = 20 if os.environ.get("HYPOTHESIS_PROFILE") == "long" else 1
 huge = st.one_of(
     st.floats(min_value=1e300, max_value=1.7976931348623157e308),
     st.floats(min_value=-1.7976931348623157e308, max_value=-1e300),
@@ -121,7 +121,7 @@ def check_overflow_sweep(case) -> None:
 
 
 @settings(
-    max_examples=15 * SCALE,
+    max_examples=examples(15),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
@@ -131,7 +131,7 @@ def test_overflow_csvs_train_and_plot_or_explain(text):
 
 
 @settings(
-    max_examples=25 * SCALE,
+    max_examples=examples(25),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )

@@ -4,6 +4,7 @@ nodes, canvas marks, and resets on edits."""
 from __future__ import annotations
 
 import pytest
+from helpers.budget import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -185,7 +186,7 @@ def _expressions():
     return st.recursive(_LEAVES, extend, max_leaves=8)
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(40), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=_expressions(), x=st.floats(-2, 2), y=st.floats(-2, 2))
 def test_stepping_any_expression_ends_where_backward_does(window, tools, text, x, y):
     from mgstudio.app.learn.expression_box import build_expression

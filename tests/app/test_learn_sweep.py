@@ -10,6 +10,7 @@ import sys
 
 import numpy as np
 import pytest
+from helpers.budget import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -90,7 +91,7 @@ def test_an_output_that_loses_a_wire_clears_the_plot(pane, window):
     assert sweep.state is not None and sweep.state.analytic == 14.0
 
 
-@settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(30), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(x=st.floats(-50, 50, allow_nan=False))
 def test_slope_matches_the_closed_form_anywhere(window, open_example, x):
     if not window.document.nodes:

@@ -13,7 +13,7 @@ from mgstudio.app.training import install as install_training
 from mgstudio.app.training.panel import CSV_ITEM
 from mgstudio.training.plot_limits import PLOT_MAX
 
-# an earlier test in this process may have left a stale quit behind (tests/app/conftest.py)
+# an earlier test in this process may have left a stale quit behind (tests/helpers/app_fixtures.py)
 pytestmark = pytest.mark.usefixtures("working_event_loop")
 
 

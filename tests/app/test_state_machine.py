@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from helpers.budget import examples
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -265,6 +266,7 @@ class EditSession(RuleBasedStateMachine):
         self.nothing_went_wrong()
 
 
+@pytest.mark.slow  # a hypothesis state machine (run_state_machine_as_test: not auto-marked)
 def test_random_edit_sessions(window, errors, tmp_path):
     messages: list[str] = []
 
@@ -283,7 +285,7 @@ def test_random_edit_sessions(window, errors, tmp_path):
         run_state_machine_as_test(
             EditSession,
             settings=settings(
-                max_examples=2000 if LONG else 200,
+                max_examples=examples(200),
                 stateful_step_count=25 if LONG else 10,
                 deadline=None,
                 suppress_health_check=list(HealthCheck),

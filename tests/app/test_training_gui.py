@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers.docks import in_front
 from PySide6.QtCore import Qt, QThread
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -11,7 +12,7 @@ from mgstudio.app.training import install
 from mgstudio.app.training.panel import CSV_ITEM
 from mgstudio.training import Trainer, preset
 
-# an earlier test in this process may have left a stale quit behind (tests/app/conftest.py)
+# an earlier test in this process may have left a stale quit behind (tests/helpers/app_fixtures.py)
 pytestmark = pytest.mark.usefixtures("working_event_loop")
 
 
@@ -24,7 +25,7 @@ def training(window, qtlog):
     ctl.notify = lambda title, text: ctl.notices.append((title, text))
     yield ctl
     ctl.shutdown()
-    assert ctl.runner.thread.isFinished()
+    assert ctl.runner.worker_thread.isFinished()
     # Qt's complaints about timers or objects used from the wrong thread, or a live QThread
     assert [r.message for r in qtlog.records if "thread" in r.message.lower()] == []
 
@@ -143,7 +144,7 @@ def test_closing_the_window_mid_run_stops_the_thread(qtbot, window, qtlog):
     window.undo_stack.setClean()
     assert window.close()
     assert ctl.closed
-    assert ctl.runner.thread.isFinished()
+    assert ctl.runner.worker_thread.isFinished()
     steps = ctl.trainer.step_count
     assert steps < 100_000
     qtbot.wait(100)  # late queued signals arrive and are ignored
@@ -310,9 +311,9 @@ def test_reports_arrive_in_the_gui_thread(qtbot, window, monkeypatch):
     wait_state(qtbot, ctl, "finished")
     assert {name for name, _ in seen} == {"set_predictions", "show_message"}
     assert all(in_gui for _, in_gui in seen)
-    assert ctl.runner.thread.isRunning()  # the thread stays for the next run
+    assert ctl.runner.worker_thread.isRunning()  # the thread stays for the next run
     ctl.shutdown()
-    assert ctl.runner.thread.isFinished()
+    assert ctl.runner.worker_thread.isFinished()
 
 
 def test_divergence_message_box_is_not_modal(qtbot, window):
@@ -417,9 +418,6 @@ def test_bad_settings_leave_a_paused_run_alone(qtbot, training):
 
 
 def test_settings_and_plots_share_the_right_column_as_tabs(qtbot, training):
-    def in_front(dock) -> bool:  # a tab behind another stays "visible", moved out of sight
-        return dock.isVisible() and not dock.visibleRegion().isEmpty()
-
     use_preset(training, "walkthrough", steps=3)
     training.train()
     wait_state(qtbot, training, "finished")
@@ -476,7 +474,7 @@ def test_an_unexpected_error_in_the_worker_reaches_the_learner(qtbot, training, 
     assert training.trainer.step_count == 3
     assert training.notices == [("Training stopped", "FloatingPointError: injected")]
     assert "injected" in training.window.statusBar().currentMessage()
-    assert training.runner.thread.isRunning()  # the thread survives for the next run
+    assert training.runner.worker_thread.isRunning()  # the thread survives for the next run
     training.reset()
     training.train()
     wait_state(qtbot, training, "finished")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers.budget import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,7 +19,7 @@ from mgstudio.training.network_doc import (
     node_count,
 )
 
-# an earlier test in this process may have left a stale quit behind (tests/app/conftest.py)
+# an earlier test in this process may have left a stale quit behind (tests/helpers/app_fixtures.py)
 pytestmark = pytest.mark.usefixtures("working_event_loop")
 
 
@@ -170,7 +171,7 @@ CONFIGS = st.builds(
 )
 
 
-@settings(max_examples=25)
+@settings(max_examples=examples(25))
 @given(cfg=CONFIGS, sample=st.integers(0, 3), steps=st.integers(0, 3))
 def test_network_document_matches_any_small_mlp(cfg, sample, steps):
     trainer = Trainer(cfg)

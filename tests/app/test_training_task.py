@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 
 from mgstudio.app.training.panel import CSV_ITEM
 
-# an earlier test in this process may have left a stale quit behind (tests/app/conftest.py)
+# an earlier test in this process may have left a stale quit behind (tests/helpers/app_fixtures.py)
 pytestmark = pytest.mark.usefixtures("working_event_loop")
 
 

@@ -7,6 +7,7 @@ import html
 import math
 
 import pytest
+from helpers.budget import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import Qt, QTimer
@@ -613,7 +614,7 @@ def test_open_asks_about_unsaved_changes(window, open_example, monkeypatch, tmp_
     assert len(window.document.nodes) == 0 and window.path == other.resolve()
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     text=st.one_of(
         st.text(max_size=12),

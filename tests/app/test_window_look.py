@@ -6,6 +6,7 @@ real window manager's side (maximize, quit, relaunch) is tests/app/test_xvfb_lay
 from __future__ import annotations
 
 import pytest
+from helpers.docks import in_front
 from PySide6.QtCore import QPoint, QPointF, QSize, Qt
 from PySide6.QtGui import QPalette, QWheelEvent
 from PySide6.QtWidgets import QApplication, QToolBar
@@ -43,10 +44,6 @@ def studio(qtbot, settings_path):
     yield make
     for win in made:
         win.training.shutdown()
-
-
-def in_front(dock) -> bool:  # a tab behind another stays "visible", moved out of sight
-    return dock.isVisible() and not dock.visibleRegion().isEmpty()
 
 
 def top_toolbars(win) -> list[QToolBar]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from helpers.budget import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -28,7 +29,7 @@ def _meets(box, rect) -> bool:
     return box[0] <= rect[2] and box[2] >= rect[0] and box[1] <= rect[3] and box[3] >= rect[1]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(
     st.lists(boxes(), max_size=25),
     st.lists(st.tuples(st.integers(0, 24), boxes()), max_size=10),

@@ -7,34 +7,16 @@ import subprocess
 import sys
 
 import pytest
+from helpers.readme import README_CODE
 
 from mgstudio.cli import main
 from mgstudio.document import Document
-
-README = """\
-from micrograd.engine import Value
-
-a = Value(-4.0)
-b = Value(2.0)
-c = a + b
-d = a * b + b**3
-c += c + 1
-c += 1 + c + (-a)
-d += d * 2 + (b + a).relu()
-d += 3 * d + (b - a).relu()
-e = c - d
-f = e**2
-g = f / 2.0
-g += 10.0 / f
-print(f'{g.data:.4f}')
-g.backward()
-"""
 
 
 @pytest.fixture
 def snippet(tmp_path):
     path = tmp_path / "readme.py"
-    path.write_text(README, encoding="utf-8")
+    path.write_text(README_CODE, encoding="utf-8")
     return path
 
 
@@ -60,6 +42,8 @@ def test_import_writes_a_document(capsys, snippet, tmp_path):
     assert err.splitlines() == [
         "note: line 15: 'print(…)' ignored (nothing is run)",
         "note: line 16: '.backward()' marks the output (mgstudio runs backward itself)",
+        "note: line 17: 'print(…)' ignored (nothing is run)",
+        "note: line 18: 'print(…)' ignored (nothing is run)",
     ]
     doc = Document.load(out_file)
     assert doc.title == "readme"

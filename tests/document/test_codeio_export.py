@@ -10,10 +10,11 @@ import sys
 from collections import Counter
 
 import pytest
-from _docgen import documents
+from helpers.docgen import documents
+from helpers.readme import README_CODE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_codeio_import import LECTURE_L, NEURON, README
+from test_codeio_import import LECTURE_L, NEURON
 
 from mgstudio.document import KINDS, Document
 from mgstudio.document.code_export import (
@@ -119,7 +120,7 @@ def close(x: float, y: float) -> bool:
 
 def _fixed_documents() -> dict[str, Document]:
     docs = {
-        "readme": import_code(README),
+        "readme": import_code(README_CODE),
         "lecture_L": import_code(LECTURE_L),
         "neuron": import_code(NEURON),
     }
@@ -153,7 +154,7 @@ def test_exported_micrograd_scripts_print_the_documents_numbers(tmp_path):
 
 def test_readme_export_runs_with_pypi_micrograd_too(tmp_path):
     pytest.importorskip("micrograd")
-    doc = import_code(README)
+    doc = import_code(README_CODE)
     assert {n.kind for n in doc.nodes.values()} <= MICROGRAD_KINDS
     text = export_micrograd(doc)
     assert "it has every operation this graph uses" in text
@@ -177,7 +178,7 @@ def test_header_names_what_micrograd_lacks():
 
 
 def test_readme_export_reads_like_the_lecture():
-    text = export_micrograd(import_code(README))
+    text = export_micrograd(import_code(README_CODE))
     assert "d = a * b + b**3; d.label = 'd'" in text
     assert "c_3 = c_2 + (1.0 + c_2 + -a); c_3.label = 'c'" in text
     assert "g_2.backward()" in text
@@ -268,7 +269,7 @@ def test_round_trip_of_any_document_keeps_its_values(doc):
 
 
 def test_round_trip_of_the_readme_keeps_output_and_grads():
-    doc = import_code(README)
+    doc = import_code(README_CODE)
     back = import_code(export_micrograd(doc))
     assert len(back.nodes) == len(doc.nodes)
     doc.backward()
@@ -289,9 +290,16 @@ def test_torch_script_text():
     assert "mgstudio.engine" not in text
 
 
+def test_a_function_torch_spells_otherwise_is_written_its_way():
+    """softplus is no tensor method: the torch script calls torch.nn.functional.softplus."""
+    doc = import_code("x = Value(2.0, label='x')\ns = (x * 3.0).softplus(); s.label = 's'\n")
+    assert "s = torch.nn.functional.softplus(x * 3.0); s.retain_grad()" in export_torch(doc)
+    assert "s = (x * 3.0).softplus()" in export_micrograd(doc)
+
+
 def test_torch_export_matches_the_document(tmp_path):
     pytest.importorskip("torch")
-    docs = {"readme": import_code(README), "neuron": import_code(NEURON)}
+    docs = {"readme": import_code(README_CODE), "neuron": import_code(NEURON)}
     results = run_scripts(tmp_path, {k: export_torch(d) for k, d in docs.items()})
     for key, doc in docs.items():
         doc.backward()

@@ -4,6 +4,7 @@ the whitelist is refused with the line it is on; nothing is ever executed."""
 import math
 
 import pytest
+from helpers.readme import README_CODE, readme_expression
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,27 +22,6 @@ from mgstudio.document.code_import import (
 from mgstudio.document.graphviz_io import NODE_HEIGHT, NODE_WIDTH
 from mgstudio.engine import Value
 from mgstudio.engine.ops import safe_div, safe_pow
-
-README = """\
-from micrograd.engine import Value
-
-a = Value(-4.0)
-b = Value(2.0)
-c = a + b # C's child nodes are A and B
-d = a * b + b**3
-c += c + 1
-c += 1 + c + (-a)
-d += d * 2 + (b + a).relu()
-d += 3 * d + (b - a).relu()
-e = c - d
-f = e**2
-g = f / 2.0
-g += 10.0 / f # Output of the forward pass
-print(f'{g.data:.4f}') # prints 24.7041, the outcome of this forward pass
-g.backward()
-print(f'{a.grad:.4f}') # prints 138.8338, i.e. the numerical value of dg/da
-print(f'{b.grad:.4f}') # prints 645.5773, i.e. the numerical value of dg/db
-"""
 
 LECTURE_L = """\
 a = Value(2.0, label='a')
@@ -95,23 +75,10 @@ def same(x: float, y: float) -> bool:
 
 # --- the walkthrough ----------------------------------------------------------------------------
 def test_readme_snippet_imports_with_its_numbers():
-    doc, notes = import_code_with_notes(README)
+    doc, notes = import_code_with_notes(README_CODE)
     assert doc.nodes[doc.selected_output].label == "g"
     doc.backward()
-    # the same snippet, built with Values here
-    a = Value(-4.0)
-    b = Value(2.0)
-    c = a + b
-    d = a * b + b**3
-    c += c + 1
-    c += 1 + c + (-a)
-    d += d * 2 + (b + a).relu()
-    d += 3 * d + (b - a).relu()
-    e = c - d
-    f = e**2
-    g = f / 2.0
-    g += 10.0 / f
-    g.backward()
+    g, a, b = readme_expression(Value)  # the same snippet, built with Values here
     assert data(doc, "g") == g.data
     assert (grad(doc, "a"), grad(doc, "b")) == (a.grad, b.grad)
     assert f"{data(doc, 'g'):.4f}" == "24.7041"
@@ -274,7 +241,7 @@ def test_bare_expressions_build_nothing():
 
 
 def test_nodes_are_laid_out_left_to_right():
-    doc = import_code(README)
+    doc = import_code(README_CODE)
     positions = [n.pos for n in doc.nodes.values()]
     for w in doc.wires:
         assert doc.nodes[w.src].pos[0] < doc.nodes[w.dst].pos[0]

@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from _codegen import long_snippet
+from helpers.codegen import long_snippet
 
 import mgstudio
 from mgstudio.cli import main

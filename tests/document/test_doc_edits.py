@@ -3,7 +3,7 @@
 import math
 
 import pytest
-from _docgen import documents, snapshot
+from helpers.docgen import documents, snapshot
 from hypothesis import given
 from hypothesis import strategies as st
 

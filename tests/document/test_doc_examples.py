@@ -3,6 +3,7 @@
 import math
 
 import pytest
+from helpers.readme import readme_expression
 
 from mgstudio.document import Document
 from mgstudio.document.examples import EXAMPLES_DIR, list_examples
@@ -101,19 +102,7 @@ def test_readme_example_matches_the_engine_and_the_readme():
     assert f"{v['g'].data:.4f}" == "24.7041"
     assert f"{v['a'].grad:.4f}" == "138.8338"
     assert f"{v['b'].grad:.4f}" == "645.5773"
-    # the same expression typed as in the README, through the engine alone
-    a, b = Value(-4.0), Value(2.0)
-    c = a + b
-    d = a * b + b**3
-    c += c + 1
-    c += 1 + c + (-a)
-    d += d * 2 + (b + a).relu()
-    d += 3 * d + (b - a).relu()
-    e = c - d
-    f = e**2
-    g = f / 2.0
-    g += 10.0 / f
-    g.backward()
+    g, a, b = readme_expression(Value)  # the README's expression, through the engine alone
     assert v["g"].data == g.data
     assert v["a"].grad == pytest.approx(a.grad, rel=1e-12)
     assert v["b"].grad == pytest.approx(b.grad, rel=1e-12)

@@ -6,7 +6,7 @@ import math
 import os
 
 import pytest
-from _docgen import documents, snapshot
+from helpers.docgen import documents, snapshot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from _docgen import documents
+from helpers.docgen import documents
 from hypothesis import given
 from hypothesis import strategies as st
 

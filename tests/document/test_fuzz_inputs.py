@@ -4,11 +4,11 @@ nothing executed. ``benchmarks/fuzz_long.py`` runs the same checks for minutes."
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 
 import pytest
+from helpers.budget import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,19 +18,18 @@ from mgstudio.document.code_import import import_code, import_expression
 from mgstudio.document.examples import list_examples
 
 # the long profile multiplies the fast checks' budget
-SCALE = 20 if os.environ.get("HYPOTHESIS_PROFILE") == "long" else 1
 FAST = settings(
-    max_examples=1000 * SCALE,
+    max_examples=examples(1000),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 MEDIUM = settings(
-    max_examples=500 * SCALE,
+    max_examples=examples(500),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 SLOW = settings(
-    max_examples=200 * SCALE,
+    max_examples=examples(200),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

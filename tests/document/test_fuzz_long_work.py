@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 
-from _docgen import documents, finite
+from helpers.budget import examples
+from helpers.docgen import documents, finite
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -111,19 +112,19 @@ def fuzz_targets() -> dict:
     }
 
 
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=examples(10), deadline=None)
 @given(render_cases())
 def test_render_gives_a_picture_or_a_message(case):
     check_render(case)
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=examples(15), deadline=None)
 @given(layout_cases())
 def test_layout_places_every_node_or_says_why_not(case):
     check_layout(case)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(gradcheck_cases())
 def test_cone_agrees_with_the_full_re_evaluation_on_random_documents(case):
     check_cone(case)

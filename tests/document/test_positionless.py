@@ -9,8 +9,8 @@ import json
 import subprocess
 import sys
 
-from _codegen import long_snippet
-from _docgen import documents
+from helpers.codegen import long_snippet
+from helpers.docgen import documents
 from hypothesis import given
 from hypothesis import strategies as st
 

@@ -7,6 +7,7 @@ import sys
 import weakref
 
 import pytest
+from helpers.readme import readme_expression
 
 from mgstudio.engine import MLP, Value, topological_order
 
@@ -137,18 +138,7 @@ def test_readme_expression_matches_pypi_micrograd_bit_for_bit():
     mg_engine = pytest.importorskip("micrograd.engine")
 
     def expr(V):
-        a, b = V(-4.0), V(2.0)
-        c = a + b
-        d = a * b + b**3
-        c += c + 1
-        c += 1 + c + (-a)
-        d += d * 2 + (b + a).relu()
-        d += 3 * d + (b - a).relu()
-        e = c - d
-        f = e**2
-        g = f / 2.0
-        g += 10.0 / f
-        g.backward()
+        g, a, b = readme_expression(V)
         return g.data, a.grad, b.grad
 
     ours, theirs = expr(Value), expr(mg_engine.Value)

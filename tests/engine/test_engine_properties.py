@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 import pytest
-from _enginegen import build, leaf_values, recipes
+from helpers.enginegen import build, leaf_values, recipes
 from hypothesis import assume, given
 from hypothesis import strategies as st
 

@@ -4,7 +4,8 @@ as a full re-evaluation per nudge, far fewer forward steps, the graph put back, 
 import math
 
 import pytest
-from _enginegen import build, leaf_values, recipes
+from helpers.budget import examples
+from helpers.enginegen import build, leaf_values, recipes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,7 +23,7 @@ def _state(nodes):
     return [(repr(v.data), repr(v.grad)) for v in nodes]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     recipe=recipes(n_leaves=4, max_steps=25),
     xs=leaf_values(4),
@@ -39,7 +40,7 @@ def test_cone_matches_the_full_re_evaluation(recipe, xs, h):
     assert states[0] == states[1]
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(recipe=recipes(n_leaves=3, max_steps=15), xs=leaf_values(3))
 def test_cone_is_a_central_difference(recipe, xs):
     """Each numeric value is (f(x+h) - f(x-h)) / 2h of a graph rebuilt from scratch."""

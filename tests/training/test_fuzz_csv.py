@@ -4,22 +4,21 @@ message; never another exception. ``benchmarks/fuzz_long.py`` runs these for min
 from __future__ import annotations
 
 import math
-import os
 
 import numpy as np
 import pytest
+from helpers.budget import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mgstudio.training import DatasetError, load_csv, parse_csv
 
-SCALE = 20 if os.environ.get("HYPOTHESIS_PROFILE") == "long" else 1
 FAST = settings(
-    max_examples=1000 * SCALE,
+    max_examples=examples(1000),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-MEDIUM = settings(FAST, max_examples=500 * SCALE)
+MEDIUM = settings(FAST, max_examples=examples(500))
 
 SEEDS = [
     "x1,x2,y\n0.5,1.0,1\n-0.5,2.0,0\n1.5,-1.0,1\n",
@@ -124,7 +123,7 @@ def test_random_text_parses_or_explains(text):
     check_csv(text)
 
 
-@settings(max_examples=300 * SCALE, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.lists(
         st.tuples(st.floats(-1e6, 1e6), st.floats(-1e6, 1e6), st.sampled_from([0.0, 1.0])),

@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 import pytest
+from helpers.budget import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -206,7 +207,7 @@ def test_a_header_is_announced(capsys, tmp_path):
     assert out.startswith("step 0 loss ")
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     cells=st.lists(
         st.one_of(st.integers(-9, 9).map(str), st.sampled_from(["abc", "x", "y", "label", "n/a"])),

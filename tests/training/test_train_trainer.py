@@ -275,14 +275,9 @@ def test_against_pypi_micrograd_with_minibatches():
         np.testing.assert_allclose(t.snapshot().params, final, rtol=tol, atol=tol)
 
 
-def test_auto_engine_falls_back_to_the_scalar_reference(monkeypatch):
-    import mgstudio.training.trainer as trainer_module
-
+def test_auto_engine_is_the_tape_and_agrees_with_the_scalar_reference():
     fast = Trainer(preset("walkthrough"))
     assert fast.engine_name == "tape"
-    monkeypatch.setattr(trainer_module, "tape_available", lambda: False)
-    t = Trainer(preset("walkthrough"))
-    assert t.engine_name == "scalar"
-    assert t.step()["loss"] == pytest.approx(fast.step()["loss"], rel=1e-12)
-    with pytest.raises(ConfigError, match="not available"):
-        Trainer(preset("walkthrough", engine="tape"))
+    reference = Trainer(preset("walkthrough", engine="scalar"))
+    assert reference.engine_name == "scalar"
+    assert reference.step()["loss"] == pytest.approx(fast.step()["loss"], rel=1e-12)

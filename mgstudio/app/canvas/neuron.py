@@ -11,9 +11,9 @@ from collections.abc import Mapping
 
 from mgstudio.document import KINDS
 from mgstudio.document.fileformat import FRAGMENT_FORMAT, VERSION
+from mgstudio.engine.nn import ACTIVATIONS
 
 LECTURE_VALUES = {"x1": 2.0, "x2": 0.0, "w1": -3.0, "w2": 1.0, "b": 6.8813735870195432}
-ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
 COLUMN = 400.0  # a record node is 230-320 px wide; the rest is room for its wires
 ROW = 46.0
 MAX_INPUTS = 64

@@ -66,7 +66,10 @@ class QuickAddPopup(QFrame):
             item.setHidden(rank is None)
             if rank is not None and (best_rank is None or rank < best_rank):
                 best, best_rank = item, rank
-        self.list.setCurrentItem(best)
+        if best is not None:
+            self.list.setCurrentItem(best)
+        else:
+            self.list.setCurrentRow(-1)  # what setCurrentItem(None) does in Qt: no current row
 
     def accept(self) -> None:
         item = self.list.currentItem()

@@ -12,8 +12,15 @@ scratch, and it leaves the curves to the items.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QPainter, QPixmap
+
+if TYPE_CHECKING:
+    from .view import CanvasView
+    from .wire_item import WireItem
 
 # beyond this many separate dirty rectangles, one rectangle around them all is cheaper
 MAX_DIRTY_RECTS = 12
@@ -22,10 +29,10 @@ MAX_DIRTY_RECTS = 12
 class WireLayer:
     """The cached background of one ``CanvasView`` (``view.paint_layer`` draws into it)."""
 
-    def __init__(self, view):
+    def __init__(self, view: CanvasView) -> None:
         self.view = view
         self._pixmap: QPixmap | None = None
-        self._key: tuple | None = None  # scale and size the pixmap was drawn for
+        self._key: tuple[float, ...] | None = None  # scale and size the pixmap was drawn for
         self._origin = QPointF()  # where scene (0, 0) was on the viewport then
         self._dirty: list[QRectF] | None = None  # scene rectangles to redraw; None: all
         self.redraws = 0  # full redraws, read by tests
@@ -46,32 +53,34 @@ class WireLayer:
         target = target.intersected(view.viewport().rect())
         if target.isEmpty():
             return
-        self._sync()
-        dpr = self._pixmap.devicePixelRatio()
+        pixmap = self._sync()
+        dpr = pixmap.devicePixelRatio()
         source = QRectF(
             target.x() * dpr, target.y() * dpr, target.width() * dpr, target.height() * dpr
         )
         painter.save()
         painter.resetTransform()  # viewport pixels, as the pixmap is
         painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
-        painter.drawPixmap(QRectF(target), self._pixmap, source)
+        painter.drawPixmap(QRectF(target), pixmap, source)
         painter.restore()
 
-    def _sync(self) -> None:
+    def _sync(self) -> QPixmap:
+        """Bring the picture up to date with the view; returns it."""
         view = self.view
         vt = view.viewportTransform()
         size = view.viewport().size()
         dpr = view.devicePixelRatioF()
         key = (vt.m11(), vt.m12(), vt.m21(), vt.m22(), size.width(), size.height(), dpr)
         origin = QPointF(vt.dx(), vt.dy())
-        if key != self._key or self._pixmap is None:
-            self._pixmap = QPixmap(round(size.width() * dpr), round(size.height() * dpr))
-            self._pixmap.setDevicePixelRatio(dpr)
+        pixmap = self._pixmap
+        if key != self._key or pixmap is None:
+            self._pixmap = pixmap = QPixmap(round(size.width() * dpr), round(size.height() * dpr))
+            pixmap.setDevicePixelRatio(dpr)
             self._key, self._origin, self._dirty = key, origin, None
         elif origin != self._origin:
-            self._scroll(origin - self._origin, dpr)
+            self._scroll(pixmap, origin - self._origin, dpr)
         if self._dirty is None:
-            self._redraw([view.viewport().rect()])
+            self._redraw(pixmap, [view.viewport().rect()])
             self.redraws += 1
         elif self._dirty:
             rects = [
@@ -82,10 +91,11 @@ class WireLayer:
                 for r in rects:
                     whole = whole.united(r)
                 rects = [whole]
-            self._redraw([r for r in rects if r.intersects(view.viewport().rect())])
+            self._redraw(pixmap, [r for r in rects if r.intersects(view.viewport().rect())])
         self._dirty = []
+        return pixmap
 
-    def _scroll(self, delta: QPointF, dpr: float) -> None:
+    def _scroll(self, pixmap: QPixmap, delta: QPointF, dpr: float) -> None:
         """A pan: move the pixels along and redraw the uncovered strips."""
         dx, dy = delta.x(), delta.y()
         self._origin += delta
@@ -99,7 +109,7 @@ class WireLayer:
         if abs(dx) >= w or abs(dy) >= h:
             self._dirty = None
             return
-        self._pixmap.scroll(round(dx * dpr), round(dy * dpr), self._pixmap.rect())
+        pixmap.scroll(round(dx * dpr), round(dy * dpr), pixmap.rect())
         to_scene = self.view.mapToScene
         strips = []
         if dx:
@@ -108,11 +118,11 @@ class WireLayer:
             strips.append(QRect(0, 0, w, dy) if dy > 0 else QRect(0, h + dy, w, -dy))
         self._dirty.extend(to_scene(s).boundingRect() for s in strips)
 
-    def _redraw(self, rects: list[QRect]) -> None:
+    def _redraw(self, pixmap: QPixmap, rects: list[QRect]) -> None:
         if not rects:
             return
         view = self.view
-        painter = QPainter(self._pixmap)
+        painter = QPainter(pixmap)
         try:
             for rect in rects:
                 painter.save()
@@ -125,21 +135,27 @@ class WireLayer:
 
 
 def paint_wire_items(
-    painter: QPainter, items, antialias: bool, straight: bool = False, order=None
+    painter: QPainter,
+    items: Iterable[WireItem],
+    antialias: bool,
+    straight: bool = False,
+    order: Callable[[list[WireItem]], object] | None = None,
 ) -> None:
     """Stroke wire items, the highlighted ones last so they sit on top (in ``order``, a
     sorting function, when given). ``straight``: seen from far away, as straight lines (one
     call for all of them; the bend is a few pixels)."""
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, antialias)
     painter.setBrush(Qt.BrushStyle.NoBrush)
-    plain, strong = [], []
+    plain: list[WireItem] = []
+    strong: list[WireItem] = []
     for item in items:
         (strong if item.selected or item.is_hot else plain).append(item)
     if order is not None:
         order(strong)
     if straight and plain:
         painter.setPen(plain[0].visual_pen)
-        painter.drawLines([QLineF(*item.ends) for item in plain])
+        lines: list[QLineF] = [QLineF(*item.ends) for item in plain]
+        painter.drawLines(lines)
         plain = []
     for group in (plain, strong):
         for item in group:

@@ -21,6 +21,7 @@ from mgstudio.document.signature import structure_signature
 
 from ..canvas.readable import show_readably
 from ..host import WindowHost
+from ..window_layout import make_dock
 from .expression_box import ExpressionBox
 from .gradcheck_view import GradcheckPanel
 from .lessons import Lesson, LessonPanel, load_lessons
@@ -96,15 +97,10 @@ class LearnTools(QObject):
     def _dock(
         self, title: str, name: str, widget: QWidget, area=Qt.DockWidgetArea.BottomDockWidgetArea
     ) -> QDockWidget:
-        dock = QDockWidget(title, self.window.window())
-        dock.setObjectName(name)
-        dock.setWidget(widget)
-        # the window restored its saved layout before this dock existed; where that layout
-        # knows it (an earlier session), it goes back there, else to its default place
-        if self.window.restoreDockWidget(dock):
+        # where the saved layout knows this dock (an earlier session) it goes back there
+        dock, restored = make_dock(self.window.window(), title, name, widget, area)
+        if restored:
             self._restored.append(dock)
-        else:
-            self.window.addDockWidget(area, dock)
         return dock
 
     def _action(self, text: str, slot, shortcut: str = "", tip: str = "") -> QAction:

@@ -7,9 +7,14 @@ Marks follow a node when the document moves it and vanish with ``clear()``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsSimpleTextItem
+
+if TYPE_CHECKING:
+    from ..canvas.view import CanvasView
 
 RING = QColor("#ff8c00")
 NEXT = QColor("#9e9e9e")  # the node the next step will take
@@ -45,7 +50,7 @@ class _Badge(QGraphicsPathItem):
 class OverlayLayer:
     """The marks one tool owns on a canvas (each tool has its own layer, cleared on its own)."""
 
-    def __init__(self, canvas):
+    def __init__(self, canvas: CanvasView) -> None:
         self.canvas = canvas
         self._marks: list[tuple[str, QGraphicsItem, str]] = []  # (node id, item, placement)
 
@@ -122,8 +127,8 @@ class OverlayLayer:
     def marks(self) -> list[tuple[str, str]]:
         """``(node id, text)`` of every badge and ``(node id, "ring")`` of every ring."""
         out = []
-        for nid, item, placement in self._marks:
-            out.append((nid, "ring" if placement == "ring" else item.text()))
+        for nid, item, _placement in self._marks:
+            out.append((nid, item.text() if isinstance(item, _Badge) else "ring"))
         return out
 
     def items(self) -> list[QGraphicsItem]:

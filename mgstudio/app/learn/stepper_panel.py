@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from mgstudio.document.outputs import why_backward_idle
-from mgstudio.engine.stepper import BackwardStepper, Step
+from mgstudio.engine.stepper import BackwardStepper, Step, local_rule
 
 from .. import plain
 from .doc_watch import DocWatch
@@ -35,22 +35,6 @@ from .naming import node_name, num, output_choices, value_ids
 from .overlays import NEXT, NOTE, RING, OverlayLayer
 
 _AUTO = "__auto__"
-
-#: what each kind of node does with the grad it receives, in a sentence
-OP_HINTS = {
-    "add": "A plus node hands its grad to every input unchanged: its local derivatives are 1.",
-    "sub": "A minus node hands its grad on to the first input and its negative to the second.",
-    "mul": "A times node gives each input the other input's value times its own grad.",
-    "div": "a / b: the local derivative is 1/b for a and −a/b² for b.",
-    "neg": "Negation flips the sign of the grad on its way back.",
-    "pow": "x**k has local derivative k·x^(k−1) (the power rule).",
-    "powv": "a**b: the base gets b·a^(b−1), the exponent gets a^b·ln(a).",
-    "tanh": "tanh has local derivative 1 − tanh², so it passes on less where it is flat.",
-    "exp": "exp is its own derivative: the local derivative is the node's value.",
-    "log": "log has local derivative 1/x.",
-    "sigmoid": "sigmoid has local derivative s·(1 − s).",
-    "relu": "relu passes the grad on where its input was positive and blocks it elsewhere.",
-}
 
 
 class StepperPanel(QWidget):
@@ -507,9 +491,9 @@ class StepperPanel(QWidget):
                 f"<p>{who} already had a grad (from another use, or an earlier "
                 "pass): += adds this contribution on top.</p>"
             )
-        hint = OP_HINTS.get(op.name) if op is not None else None
-        if hint:
-            parts.append(f"<p><i>{html.escape(hint)}</i></p>")
+        if op is not None:  # the op registry's sentence and its local derivative rule
+            rule = html.escape(local_rule(step.node))
+            parts.append(f"<p><i>{html.escape(op.hint)}</i> ({rule})</p>")
         return "".join(parts)
 
     def _log_lines(self, history) -> list[str]:

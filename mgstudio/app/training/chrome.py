@@ -10,7 +10,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QScrollArea, QToolBar
 
 from ..icons import icon_size, set_icon
-from ..window_layout import fixed_width, text_beside
+from ..window_layout import fixed_width, make_dock, text_beside
 
 if TYPE_CHECKING:
     from .controller import TrainingController
@@ -101,14 +101,9 @@ def _raise_plots_once(ctl) -> None:
 
 def _dock(ctl, title: str, name: str, widget) -> tuple[QDockWidget, bool]:
     """A dock where the window's saved state put it (True), else on the right, hidden."""
-    dock = QDockWidget(title, ctl.window.window())
-    dock.setObjectName(name)
-    dock.setWidget(widget)
-    # the window restored its state before we existed; Qt keeps our docks' part of it
-    if ctl.window.restoreDockWidget(dock):
-        return dock, True
-    ctl.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-    return dock, False
+    return make_dock(
+        ctl.window.window(), title, name, widget, Qt.DockWidgetArea.RightDockWidgetArea
+    )
 
 
 def _toolbar(ctl) -> None:

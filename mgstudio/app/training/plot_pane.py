@@ -12,25 +12,36 @@ navigation toolbar and "Save figure…" see them).
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from mgstudio.document.fileio import FileWriteError, write_atomic
 from mgstudio.training import plot_limits
-from mgstudio.training.datasets import REGRESSION
+from mgstudio.training.datasets import REGRESSION, Dataset
+
+from .predictions_table import PredictionsTable
+
+if TYPE_CHECKING:  # matplotlib itself is imported when the pane is first built (~1 s)
+    from matplotlib.axes import Axes
+    from matplotlib.backend_bases import DrawEvent, ResizeEvent
+    from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg, NavigationToolbar2QT
+    from matplotlib.collections import PathCollection
+    from matplotlib.figure import Figure
+    from matplotlib.image import AxesImage
+    from matplotlib.lines import Line2D
+    from matplotlib.text import Text
+    from PySide6.QtGui import QShowEvent
 
 GRID_SIZE = 80  # the heatmap is GRID_SIZE x GRID_SIZE scores
 SCORE_CLIP = 2.0  # the colour scale spans [-SCORE_CLIP, SCORE_CLIP]; the boundary is 0
@@ -48,48 +59,11 @@ PLACEHOLDER = (
 MARGIN_PT = {"left": 52, "right": 14, "right_twin": 52, "top": 10, "bottom": 34, "gap": 56}
 
 
-def grid_for(X: np.ndarray, size: int = GRID_SIZE, margin: float = 0.25):
+def grid_for(
+    X: np.ndarray, size: int = GRID_SIZE, margin: float = 0.25
+) -> tuple[np.ndarray, np.ndarray]:
     """``(xx, yy)``: a meshgrid around the points of a 2-input dataset (overflow-safe)."""
     return plot_limits.grid_for(X, size=size, margin=margin)
-
-
-class PredictionsTable(QTableWidget):
-    """Inputs, target and the model's prediction per sample (the lecture's ``ypred``)."""
-
-    def set_dataset(self, dataset) -> None:
-        names = list(dataset.feature_names)
-        self.clear()
-        self.setColumnCount(len(names) + 2)
-        self.setRowCount(dataset.n_samples)
-        self.setHorizontalHeaderLabels([*names, "target", "prediction"])
-        for r in range(dataset.n_samples):
-            for c, x in enumerate(dataset.X[r]):
-                self.setItem(r, c, _cell(f"{x:g}"))
-            self.setItem(r, len(names), _cell(f"{dataset.y[r]:g}"))
-            self.setItem(r, len(names) + 1, _cell(""))
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(len(names) + 1, QHeaderView.ResizeMode.ResizeToContents)
-
-    def set_predictions(self, predictions: np.ndarray) -> None:
-        col = self.columnCount() - 1
-        for r, p in enumerate(predictions[: self.rowCount()]):
-            self.item(r, col).setText(f"{p:.6f}")
-
-    def predictions(self) -> list[float]:
-        col = self.columnCount() - 1
-        return [
-            float(self.item(r, col).text())
-            for r in range(self.rowCount())
-            if self.item(r, col).text()
-        ]
-
-
-def _cell(text: str) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    return item
 
 
 class PlotPane(QWidget):
@@ -101,7 +75,9 @@ class PlotPane(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.built = False
-        self.figure = self.canvas = self.toolbar = None
+        self.figure: Figure | None = None
+        self.canvas: FigureCanvasQTAgg | None = None
+        self.toolbar: NavigationToolbar2QT | None = None
         self.steps: list[int] = []
         self.losses: list[float] = []
         self.accuracies: list[float] = []
@@ -109,18 +85,24 @@ class PlotPane(QWidget):
         self.blit_count = 0
         self.full_draws = 0
         self.blit_times: list[float] = []
-        self._dataset = None
-        self._first_loss = None
+        self._dataset: Dataset | None = None
+        self._first_loss: float | None = None
         self._planned_steps = 1
-        self._grid = None
+        self._grid: tuple[np.ndarray, np.ndarray] | None = None
         self._live = False
         self._dirty_curves = False
         self._dirty_image = False
         self._new_max = -np.inf  # the largest loss added since the last frame
-        self._bg_curves = self._bg_image = None
-        self.ax = self.ax_acc = self.ax_map = None
-        self._map_note = None
-        self.loss_line = self.acc_line = self.image = self.points = None
+        self._bg_curves: object = None  # the canvas' saved regions (opaque)
+        self._bg_image: object = None
+        self.ax: Axes | None = None
+        self.ax_acc: Axes | None = None
+        self.ax_map: Axes | None = None
+        self._map_note: Text | None = None
+        self.loss_line: Line2D | None = None
+        self.acc_line: Line2D | None = None
+        self.image: AxesImage | None = None
+        self.points: PathCollection | None = None
 
         self.placeholder = QLabel(PLACEHOLDER)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -146,10 +128,10 @@ class PlotPane(QWidget):
         layout.addLayout(buttons)
 
     # --- building (lazy) ----------------------------------------------------------------------
-    def showEvent(self, event) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self.built:
-            self.canvas.draw_idle()  # blit backgrounds saved before hiding may be stale
+            self._canvas().draw_idle()  # blit backgrounds saved before hiding may be stale
         elif self._dataset is not None:
             self.ensure_built()
         # else the empty state stays: matplotlib (about a second to load) comes with a run
@@ -166,25 +148,25 @@ class PlotPane(QWidget):
             QApplication.restoreOverrideCursor()
 
         self.figure = Figure(figsize=(5, 6), dpi=100)
-        self.canvas = FigureCanvasQTAgg(self.figure)
-        self.canvas.setMinimumHeight(220)
-        self.toolbar = NavigationToolbar2QT(self.canvas, self)
+        self.canvas = canvas = FigureCanvasQTAgg(self.figure)
+        canvas.setMinimumHeight(220)
+        self.toolbar = NavigationToolbar2QT(canvas, self)
         # referenced here: QSplitter.replaceWidget does not hand ownership to Qt in PySide
         self._holder = holder = QWidget()
         box = QVBoxLayout(holder)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.toolbar)
-        box.addWidget(self.canvas, 1)
+        box.addWidget(canvas, 1)
         self.splitter.replaceWidget(0, holder)
         self.placeholder.deleteLater()
-        self.canvas.mpl_connect("draw_event", self._on_draw)
-        self.canvas.mpl_connect("resize_event", self._fit_margins)
+        canvas.mpl_connect("draw_event", self._on_draw)
+        canvas.mpl_connect("resize_event", self._fit_margins)
         self.built = True
         self.save_button.setEnabled(True)
         self._make_axes()
 
     # --- a new run ----------------------------------------------------------------------------
-    def start(self, dataset, planned_steps: int, first_loss: float | None = None) -> None:
+    def start(self, dataset: Dataset, planned_steps: int, first_loss: float | None = None) -> None:
         """Clear the curves and set the axes up for ``dataset``; ``first_loss`` sizes the loss
         axis so that the first frames need no full redraw."""
         self._dataset = dataset
@@ -203,7 +185,7 @@ class PlotPane(QWidget):
         elif self.isVisible():
             self.ensure_built()  # on screen with its empty state: the curves take over now
 
-    def decision_grid(self):
+    def decision_grid(self) -> tuple[np.ndarray, np.ndarray] | None:
         """The ``(xx, yy)`` the worker should score, or None (not a 2-D dataset)."""
         return self._grid
 
@@ -219,16 +201,30 @@ class PlotPane(QWidget):
         """What the decision-boundary plot says it could not draw ('' if nothing)."""
         return self._map_note.get_text() if self._map_note is not None else ""
 
-    def _fit_margins(self, _event=None) -> None:
+    # Accessors for what exists once the pane is built (and, for the axes, once it has axes):
+    # each caller runs only then, so a None here is a bug, not a state to handle.
+    def _canvas(self) -> FigureCanvasQTAgg:
+        assert self.canvas is not None, "the pane is not built"
+        return self.canvas
+
+    def _figure(self) -> Figure:
+        assert self.figure is not None, "the pane is not built"
+        return self.figure
+
+    def _loss_ax(self) -> Axes:
+        assert self.ax is not None, "the pane has no axes yet"
+        return self.ax
+
+    def _fit_margins(self, _event: ResizeEvent | None = None) -> None:
         """Margins in points, turned into the figure fractions subplots_adjust wants, so the
         loss axis' "step" label never runs into the map's title however short the pane."""
         if self.ax is None:
             return
-        fig = self.figure
+        fig = self._figure()
         px = fig.dpi / 72.0
         w, h = max(fig.bbox.width, 1.0), max(fig.bbox.height, 1.0)
-        right = MARGIN_PT["right_twin"] if self.ax_acc is not None else MARGIN_PT["right"]
-        left, right = MARGIN_PT["left"] * px / w, 1.0 - right * px / w
+        right_pt = MARGIN_PT["right_twin"] if self.ax_acc is not None else MARGIN_PT["right"]
+        left, right = MARGIN_PT["left"] * px / w, 1.0 - right_pt * px / w
         top, bottom = 1.0 - MARGIN_PT["top"] * px / h, MARGIN_PT["bottom"] * px / h
         if left >= right or bottom >= top:
             return  # too small to lay out: leave it as it is
@@ -242,14 +238,14 @@ class PlotPane(QWidget):
     def _make_axes(self) -> None:
         from matplotlib.ticker import MaxNLocator
 
-        fig = self.figure
+        fig = self._figure()
         fig.clear()
         two_d = self._has_map()
         if two_d:
             self.ax, self.ax_map = fig.subplots(2, 1, height_ratios=(1, 1.3))
         else:
             self.ax, self.ax_map = fig.add_subplot(), None
-        ax = self.ax
+        ax = self._loss_ax()
         ax.set_xlabel("step", fontsize=9, labelpad=1)
         ax.set_ylabel("loss", color="tab:blue", fontsize=9)
         ax.tick_params(labelsize=8)
@@ -258,13 +254,11 @@ class PlotPane(QWidget):
         ax.set_ylim(0, 1)
         self.ax_acc = self.acc_line = None
         if not self._regression():  # accuracy means nothing for regression targets
-            self.ax_acc = ax.twinx()
-            self.ax_acc.set_ylabel("accuracy (%)", color="tab:orange", fontsize=9)
-            self.ax_acc.tick_params(labelsize=8)
-            self.ax_acc.set_ylim(0, 105)
-            (self.acc_line,) = self.ax_acc.plot(
-                [], [], color="tab:orange", lw=1.2, label="accuracy"
-            )
+            self.ax_acc = ax_acc = ax.twinx()
+            ax_acc.set_ylabel("accuracy (%)", color="tab:orange", fontsize=9)
+            ax_acc.tick_params(labelsize=8)
+            ax_acc.set_ylim(0, 105)
+            (self.acc_line,) = ax_acc.plot([], [], color="tab:orange", lw=1.2, label="accuracy")
         else:
             ax.text(
                 0.98,
@@ -284,9 +278,10 @@ class PlotPane(QWidget):
         self._rescale_y()
         self._set_line_data()
         self._apply_animated()
-        self.canvas.draw_idle()
+        self._canvas().draw_idle()
 
     def _make_map(self) -> None:
+        assert self._grid is not None and self._dataset is not None and self.ax_map is not None
         xx, yy = self._grid
         # the grid's own limits are overflow-safe (plot_limits.grid_for)
         extent = (xx[0, 0], xx[0, -1], yy[0, 0], yy[-1, 0])
@@ -303,7 +298,7 @@ class PlotPane(QWidget):
             alpha=0.85,
         )
         X, y = self._dataset.X, self._dataset.y
-        shown = plot_limits.plottable(X).all(axis=1)
+        shown = np.asarray(plot_limits.plottable(X).all(axis=1))
         self.points = m.scatter(
             X[shown, 0],
             X[shown, 1],
@@ -357,7 +352,7 @@ class PlotPane(QWidget):
         self.image.set_data(np.clip(np.nan_to_num(scores), -SCORE_CLIP, SCORE_CLIP))
         self._dirty_image = True
 
-    def set_predictions(self, predictions) -> None:
+    def set_predictions(self, predictions: np.ndarray | None) -> None:
         if predictions is not None and not self.table.isHidden():
             self.table.set_predictions(predictions)
 
@@ -369,7 +364,7 @@ class PlotPane(QWidget):
         if self.built:
             self._apply_animated()
             self._set_line_data()
-            self.canvas.draw_idle()
+            self._canvas().draw_idle()
 
     def _apply_animated(self) -> None:
         for artist in (self.loss_line, self.acc_line, self.image, self.points):
@@ -381,27 +376,27 @@ class PlotPane(QWidget):
         """Draw what changed since the last frame (called from the GUI's frame timer)."""
         if not self.built or not (self._dirty_curves or self._dirty_image):
             return
-        if not self.canvas.isVisible():
+        canvas = self._canvas()
+        if not canvas.isVisible():
             return
         start = time.perf_counter()
         self._set_line_data()
         if self._needs_growth():
             self._rescale_y()
-            self.canvas.draw()  # repaints everything, the animated artists via _on_draw
+            canvas.draw()  # repaints everything, the animated artists via _on_draw
         elif not self._live or self._bg_curves is None:
-            self.canvas.draw_idle()
+            canvas.draw_idle()
         else:
             if self._dirty_curves:
-                self.canvas.restore_region(self._bg_curves)
-                self.ax.draw_artist(self.loss_line)
-                if self.acc_line is not None:
-                    self.ax_acc.draw_artist(self.acc_line)
-                self.canvas.blit(self.ax.bbox)
+                ax = self._loss_ax()
+                canvas.restore_region(self._bg_curves)
+                self._draw_curves()
+                canvas.blit(ax.bbox)
             if self._dirty_image and self._bg_image is not None:
-                self.canvas.restore_region(self._bg_image)
-                self.ax_map.draw_artist(self.image)
-                self.ax_map.draw_artist(self.points)
-                self.canvas.blit(self.ax_map.bbox)
+                canvas.restore_region(self._bg_image)
+                self._draw_map()
+                assert self.ax_map is not None  # a saved map background means a map
+                canvas.blit(self.ax_map.bbox)
             self.blit_count += 1
             self.blit_times.append(time.perf_counter() - start)
         self._dirty_curves = self._dirty_image = False
@@ -409,7 +404,9 @@ class PlotPane(QWidget):
     def _set_line_data(self) -> None:
         if self.loss_line is None:
             return
-        steps, losses, accs = self.steps, self.losses, self.accuracies
+        steps: list[int] | np.ndarray = self.steps
+        losses: list[float] | np.ndarray = self.losses
+        accs: list[float] | np.ndarray = self.accuracies
         n = len(steps)
         if n > MAX_POINTS:  # a few pixels per point is all a line can show; keep the last
             keep = np.unique(np.append(np.arange(0, n, n // (MAX_POINTS // 2)), n - 1))
@@ -424,36 +421,50 @@ class PlotPane(QWidget):
         if not self.steps:
             return False
         new_max, self._new_max = self._new_max, -np.inf
-        return self.steps[-1] > self.ax.get_xlim()[1] or new_max > self.ax.get_ylim()[1]
+        ax = self._loss_ax()
+        return self.steps[-1] > ax.get_xlim()[1] or new_max > ax.get_ylim()[1]
 
     def _rescale_y(self) -> None:
         values = list(self.losses)
         if self._first_loss is not None:
             values.append(self._first_loss)
         # overflow-safe: a loss of 1e308 times 1.15 would be inf, which matplotlib refuses
-        self.ax.set_ylim(0, plot_limits.top_limit(values))
+        ax = self._loss_ax()
+        ax.set_ylim(0, plot_limits.top_limit(values))
         last = self.steps[-1] if self.steps else 0
-        right = self.ax.get_xlim()[1]
+        right = ax.get_xlim()[1]
         while last > right:
             right *= 2
-        self.ax.set_xlim(0, right)
+        ax.set_xlim(0, right)
 
-    def _on_draw(self, _event) -> None:
+    def _draw_curves(self) -> None:
+        """Draw the (animated) loss and accuracy lines over their restored background."""
+        if self.loss_line is not None:
+            self._loss_ax().draw_artist(self.loss_line)
+        if self.acc_line is not None and self.ax_acc is not None:
+            self.ax_acc.draw_artist(self.acc_line)
+
+    def _draw_map(self) -> None:
+        """Draw the (animated) heatmap and points over their restored background."""
+        if self.ax_map is None:
+            return
+        for artist in (self.image, self.points):
+            if artist is not None:
+                self.ax_map.draw_artist(artist)
+
+    def _on_draw(self, _event: DrawEvent) -> None:
         # a full draw leaves out the animated artists: save the backgrounds, then add them
         self.full_draws += 1
         if not self._live:
             self._bg_curves = self._bg_image = None
             return
-        self._bg_curves = self.canvas.copy_from_bbox(self.ax.bbox)
+        canvas = self._canvas()
+        self._bg_curves = canvas.copy_from_bbox(self._loss_ax().bbox)
         self._bg_image = (
-            self.canvas.copy_from_bbox(self.ax_map.bbox) if self.ax_map is not None else None
+            canvas.copy_from_bbox(self.ax_map.bbox) if self.ax_map is not None else None
         )
-        self.ax.draw_artist(self.loss_line)
-        if self.acc_line is not None:
-            self.ax_acc.draw_artist(self.acc_line)
-        if self.ax_map is not None:
-            self.ax_map.draw_artist(self.image)
-            self.ax_map.draw_artist(self.points)
+        self._draw_curves()
+        self._draw_map()
 
     # --- saving -------------------------------------------------------------------------------
     def save_figure(self, path: str) -> None:
@@ -465,7 +476,7 @@ class PlotPane(QWidget):
         self.set_live(False)
         try:
             png = io.BytesIO()  # drawn in memory, then written by the one atomic writer
-            self.figure.savefig(png, format="png", dpi=120)
+            self._figure().savefig(png, format="png", dpi=120)
         finally:
             self.set_live(was_live)
         write_atomic(path, png.getvalue())

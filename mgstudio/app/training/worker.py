@@ -177,13 +177,13 @@ class TrainingRunner(QObject):
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self.generation = 0
-        self.thread = QThread()
-        self.thread.setObjectName("mgstudio-training")
+        self.worker_thread = QThread()
+        self.worker_thread.setObjectName("mgstudio-training")
         self.worker = TrainingWorker()
-        self.worker.moveToThread(self.thread)
+        self.worker.moveToThread(self.worker_thread)
         # queued: the slot runs in the training thread
         self._start.connect(self.worker.run)
-        self.thread.start()
+        self.worker_thread.start()
         _RUNNERS.add(self)
 
     def start(self, trainer, grid=None, paused: bool = False, steps: int = 0) -> int:
@@ -202,8 +202,8 @@ class TrainingRunner(QObject):
 
     def shutdown(self, timeout_ms: int = 30_000) -> bool:
         """Stop the run and the thread; True once the thread has finished."""
-        if self.thread.isFinished():
+        if self.worker_thread.isFinished():
             return True
         self.worker.cancel(self.generation)
-        self.thread.quit()
-        return self.thread.wait(timeout_ms)
+        self.worker_thread.quit()
+        return self.worker_thread.wait(timeout_ms)

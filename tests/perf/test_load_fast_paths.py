@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from _docgen import documents
+from helpers.budget import examples
+from helpers.docgen import documents
 from hypothesis import given, settings
 
 from mgstudio.document import Document, FileFormatError
@@ -17,7 +18,7 @@ def _fresh_order(doc: Document) -> list[str]:
     return doc._topo(list(doc.nodes))  # the order computed from the linked wires
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(documents(max_nodes=15))
 def test_a_loaded_document_equals_the_saved_one_and_sorts_as_if_linked(doc):
     text = doc.to_json()
