@@ -339,13 +339,11 @@ class StepperPanel(QWidget):
     def _announce(self, ids) -> None:
         """Tell the document's listeners that grads changed (the canvas shows them)."""
         doc = self.document
-        # The stepper owns the grads until the next edit: marking them current keeps the
-        # backward panel's auto-backward from overwriting them in answer to this event.
-        doc.grads_current = True
-        doc.backward_output = self.root
+        # The stepper owns the grads until the next edit: published, they count as current,
+        # which keeps auto backward from overwriting them in answer to this event.
         self._emitting = True
         try:
-            doc.events.values_changed.emit(tuple(dict.fromkeys(ids)))
+            doc.publish_grads(dict.fromkeys(ids), self.root)
         finally:
             self._emitting = False
 
