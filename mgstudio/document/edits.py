@@ -7,6 +7,7 @@ what its exact inverse needs, so undo commands stay tiny.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
@@ -249,6 +250,8 @@ class Edits:
         new = check_number(value, f"the value of {describe(node)}")
         old = node.value
         assert old is not None  # a leaf always holds its number
+        if _identical(new, old):
+            return old  # nothing changed: no event (napari's rule)
         with self.batch():
             self._graph.nodes[nid] = replace(node, value=new)
             self._changed(self._binding.set_leaf(nid, new))
@@ -261,11 +264,12 @@ class Edits:
         node = self.node(nid)
         label = check_label(label)
         old = node.label
-        with self.batch():
-            self._graph.nodes[nid] = replace(node, label=label)
-            self._binding.relabel(nid, label)
-            self._edited = True
-            self.events.node_changed.emit(nid)
+        if label != old:
+            with self.batch():
+                self._graph.nodes[nid] = replace(node, label=label)
+                self._binding.relabel(nid, label)
+                self._edited = True
+                self.events.node_changed.emit(nid)
         return old
 
     def set_param(self, nid: str, name: str, value: float) -> float:
@@ -273,6 +277,8 @@ class Edits:
         node = self.node(nid)
         new = check_param(KINDS[node.kind], name, value)
         old = node.params[name]
+        if _identical(float(new), float(old)):
+            return old
         with self.batch():
             self._graph.nodes[nid] = replace(node, params={**node.params, name: new})
             self._graph.changed()
@@ -299,3 +305,8 @@ class Edits:
         checked = {nid: check_pos(pos) for nid, pos in positions.items() if self.node(nid)}
         with self.batch():
             return {nid: self.move_node(nid, pos) for nid, pos in checked.items()}
+
+
+def _identical(a: float, b: float) -> bool:
+    """The same number, down to the sign of a zero (1/x tells -0.0 from 0.0)."""
+    return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
