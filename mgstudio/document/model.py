@@ -50,8 +50,12 @@ class Document(Edits):
         #: after structural edits
         self._auto: list[str] = []
         self._auto_stale = False
-        #: an edit changed something since the last batch ended
+        self._auto_backward = False
+        #: an edit changed something since the last batch ended (auto backward answers it)
         self._edited = False
+        #: the chosen output changed since then (auto backward follows it even if the
+        #: grads on show are current: they are the old output's)
+        self._output_edited = False
         self._depth = 0
         self._pending: dict[str, None] = {}
 
@@ -157,6 +161,7 @@ class Document(Edits):
         if old != nid:
             with self.batch():
                 self._selected = nid
+                self._output_edited = True
                 self.events.output_changed.emit(nid)
         return old
 
@@ -177,7 +182,8 @@ class Document(Edits):
     # --- events -----------------------------------------------------------------------------
     @contextmanager
     def batch(self) -> Iterator[Document]:
-        """Group edits so that ``values_changed`` fires once, at the end of the block."""
+        """Group edits so that ``values_changed`` fires once, at the end of the block (and
+        auto backward, when on, runs once there)."""
         # (psygnal's ``paused(reducer=...)`` queues and nests the same way, but a reducer
         # cannot drop the merged emission: a batch that removes every node it touched, such
         # as deleting a sink with the wire into it, would announce an empty change)
@@ -190,11 +196,18 @@ class Document(Edits):
                 self._settle()
 
     def _settle(self) -> None:
-        """The end of the outermost edit: settle the automatic output, then announce the
-        values that changed."""
+        """The end of the outermost edit: settle the automatic output, run auto backward,
+        then announce the values that changed."""
         if self._auto_stale:
             self._auto_output()  # settle it after every edit, before the next can steal
-        self._edited = False
+        edited, self._edited = self._edited, False
+        output_edited, self._output_edited = self._output_edited, False
+        if self._auto_backward and ((edited and not self.grads_current) or output_edited):
+            self._depth += 1  # inside the block: its changed grads join this announcement
+            try:
+                self.backward()
+            finally:
+                self._depth -= 1
         if self._pending:
             nodes = self._graph.nodes
             ids = tuple(nid for nid in self._pending if nid in nodes)
@@ -222,6 +235,19 @@ class Document(Edits):
         """The output the grads on show were computed from."""
         return self._binding.backward_output
 
+    @property
+    def auto_backward(self) -> bool:
+        """Whether grads follow every edit: a backward pass from ``default_output()`` at the
+        end of each edit (or batch) that left them stale or chose another output. Zeroed
+        grads stay zero until the next edit; published ones until an edit changes them."""
+        return self._auto_backward
+
+    def set_auto_backward(self, on: bool) -> None:
+        """Switch auto backward; switching it on catches up at once."""
+        self._auto_backward = bool(on)
+        if on and not self.grads_current:
+            self.backward()
+
     def backward(self, output: str | None = None) -> str | None:
         """Zero every grad, then backpropagate from ``output`` (default: ``default_output()``).
         Returns the id it started from (None when there is nothing to start from)."""
@@ -233,7 +259,8 @@ class Document(Edits):
         return target
 
     def zero_grad(self) -> list[str]:
-        """Set every grad to 0 (one values_changed); returns the ids whose grad changed."""
+        """Set every grad to 0 (one values_changed); returns the ids whose grad changed.
+        Auto backward leaves them at 0 until the next edit."""
         with self.batch():
             changed = self._binding.zero_grad()
             self._changed(changed)
