@@ -252,7 +252,9 @@ def _parse_wires(raw: Any, graph: Graph) -> list[Wire]:
             raise FileFormatError(f"wire {i} is not a JSON object")
         # fields a later version adds are kept, as for nodes and the document
         extra = unknown_fields(item, WIRE_KEYS, f"wire {i}") if len(item) != 3 else {}
-        src, dst, port = item.get("src"), item.get("dst"), item.get("port")
+        src: Any = item.get("src")
+        dst: Any = item.get("dst")
+        port: Any = item.get("port")
         # graph.wire_fault's tests, inlined for the usual wire (a big file has 100,000s);
         # the messages (and ``where``) only on a failure
         target = nodes.get(dst) if type(dst) is str else None
@@ -394,18 +396,18 @@ def escape_surrogates(json_text: str) -> str:
     return _SURROGATE.sub(_escape, json_text)
 
 
-def _escape(m: re.Match) -> str:
+def _escape(m: re.Match[str]) -> str:
     return f"\\u{ord(m.group()):04x}"
 
 
 # --- files ----------------------------------------------------------------------------------
-def read_file(path: str | os.PathLike) -> bytes:
+def read_file(path: str | os.PathLike[str]) -> bytes:
     """The file's bytes; a special file (FIFO, device), a folder or a huge file is refused
     before reading (``fileio.read_regular``)."""
     return fileio.read_regular(path, MAX_FILE_BYTES, too_big_message)
 
 
-def write_atomic(path: str | os.PathLike, text: str) -> None:
+def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     """Save ``text`` so that ``path`` holds either the old or the new contents, never a mix
     (``fileio.write_atomic``: through symlinks, keeping the file's mode)."""
     fileio.write_atomic(path, text, verb="save")

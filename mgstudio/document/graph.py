@@ -389,7 +389,7 @@ class Graph:
         """Call the bound ``method`` after every structural change (the document resets what
         it derived). Held weakly: a document and its graph form no reference cycle, so a
         closed 100,000-node document is freed at once, not by the next full collection."""
-        self._on_change = weakref.WeakMethod(method)  # type: ignore[arg-type]
+        self._on_change = weakref.WeakMethod(method)
 
 
 def indexed(nodes: Iterable[Node], wires: Iterable[Wire]) -> Graph:
