@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from . import fileformat
 from .errors import DocumentError, FileFormatError
 from .json_limits import load_json
+from .kinds import KINDS
 from .nodes import check_pos
 
 if TYPE_CHECKING:
@@ -114,7 +115,6 @@ def paste_offset(text: str, at: tuple[float, float] | None) -> Placement:
 # --- the lecture's neuron -------------------------------------------------------------------
 #: with two inputs, the walkthrough's numbers: Backward shows o = 0.7071 and x1.grad = -1.5
 LECTURE_VALUES = {"x1": 2.0, "x2": 0.0, "w1": -3.0, "w2": 1.0, "b": 6.8813735870195432}
-NEURON_ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
 COLUMN = 400.0  # a record node is 230-320 px wide; the rest is room for its wires
 ROW = 46.0
 MAX_INPUTS = 64
@@ -137,11 +137,14 @@ def neuron_fragment(
     values: Mapping[str, float] | None = None,
     *,
     height: Callable[[str], float] = lambda kind: 0.0,
-    activations: Iterable[str] = NEURON_ACTIVATIONS,
+    activations: Iterable[str] | None = None,
 ) -> dict[str, Any]:
     """``x_i, w_i, b -> * -> + -> act`` as the fragment ``paste_fragment`` inserts, laid out
     left to right at ``origin``; ``height(kind)``: a node's height on the canvas (each node
-    is centred on its row)."""
+    is centred on its row). ``activations``: the ones offered (default: every kind of one
+    input, from ``KINDS``), "linear" (or None) meaning none."""
+    if activations is None:
+        activations = [name for name, k in KINDS.items() if k.inputs == ("a",)] + ["linear"]
     known = tuple(activations)
     if not 1 <= n_inputs <= MAX_INPUTS:
         raise ValueError(f"a neuron takes 1 to {MAX_INPUTS} inputs")
