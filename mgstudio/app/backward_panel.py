@@ -262,6 +262,8 @@ class BackwardPanel(QWidget):
 
     def _say_why_idle(self) -> None:
         """When Backward changes nothing (no output, or an incomplete one), say why."""
+        if self.document is None:
+            return
         why = why_backward_idle(self.document, self.chosen_output())
         if why is not None:
             self.message.emit(why)

@@ -340,13 +340,12 @@ class StepperPanel(QWidget):
         return head + "; ".join(skipped[:5]) + more
 
     def _enable(self) -> None:
-        active = self.stepper is not None
-        self.back_button.setEnabled(active and self.stepper.position > 0)
+        s = self.stepper
+        self.back_button.setEnabled(s is not None and s.position > 0)
         self.reset_button.setEnabled(self.document is not None)
-        if active:
-            total = len(self.stepper.order)
+        if s is not None:
             extra = f", pass {self.passes}" if self.passes > 1 else ""
-            self.position_label.setText(f"step {self.stepper.position} of {total}{extra}")
+            self.position_label.setText(f"step {s.position} of {len(s.order)}{extra}")
         else:
             self.position_label.setText("")
 
