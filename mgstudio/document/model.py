@@ -24,7 +24,7 @@ from .bulk_gc import promote_young
 from .edits import Edits, Removal
 from .errors import DocumentError
 from .events import DocumentEvents
-from .graph import Graph, describe
+from .graph import Graph, describe, indexed
 from .kinds import KINDS
 from .nodes import Node, Wire
 
@@ -338,9 +338,7 @@ class Document(Edits):
         ``order``: the ids in dependency order if the check already sorted them; ``graph``:
         those nodes and wires already indexed (by the file check)."""
         if graph is None:
-            graph = Graph()
-            graph.insert_nodes(enumerate(nodes))
-            graph.link_all(wires)
+            graph = indexed(nodes, wires)
         if order is not None:
             graph.adopt_order(order)
         doc = cls(graph)
