@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from mgstudio.app.canvas.node_item import NodeItem
-from mgstudio.document import Document
+from mgstudio.document.graph import Graph
 
 
 def _file(path, n: int):
@@ -38,30 +38,30 @@ def test_opening_sorts_once_and_wires_items_without_a_repaint_per_port(
 ):
     path = _file(tmp_path / "big.mgs", 2000)
     calls = {"topo": 0, "wired": 0}
-    topo, wired = Document._topo, NodeItem.set_port_wired
+    topo, wired = Graph.order, NodeItem.set_port_wired
 
-    def counting_topo(self, ids):
+    def counting_topo(self, ids, whole=False):
         calls["topo"] += 1
-        return topo(self, ids)
+        return topo(self, ids, whole)
 
     def counting_wired(self, port, on):
         calls["wired"] += 1
         return wired(self, port, on)
 
-    monkeypatch.setattr(Document, "_topo", counting_topo)
+    monkeypatch.setattr(Graph, "order", counting_topo)
     monkeypatch.setattr(NodeItem, "set_port_wired", counting_wired)
     assert window.open_file(path, ask=False)
     window.grab()
     assert not errors
     doc = window.document
-    assert calls["topo"] == 0  # the whole-graph order came from the file check
+    assert calls["topo"] == 1  # the file check's whole-graph order, reused by all
     # only the wires into pows go through set_port_wired (their badge may change): 160 pows,
     # each wired at "a", every other one at "exponent" too; the other 2,600 wires do not
     into_pows = sum(1 for w in doc.wires if doc.nodes[w.dst].kind == "pow")
     assert into_pows == 240 and len(doc.wires) > 2800
     assert calls["wired"] == into_pows
     monkeypatch.undo()
-    assert doc.topological_ids() == doc._topo(list(doc.nodes))
+    assert doc.topological_ids() == doc._graph.order(list(doc.nodes))
     scene = window.canvas.canvas_scene
     for nid, node in doc.nodes.items():
         item = scene.item_for(nid)

@@ -426,6 +426,9 @@ class CanvasScene(QGraphicsScene):
         if (item.x(), item.y()) != tuple(node.pos):
             item.setPos(*node.pos)
             item.moved()
+            # numbers that changed while it was off screen: its cached picture may be shown
+            # where it lands without a paint that would pull them
+            item.refresh()
 
     def _on_wire_added(self, wire) -> None:
         self._add_wire_item(wire)
