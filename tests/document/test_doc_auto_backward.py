@@ -5,7 +5,8 @@ published (step-through) grads stay until the next edit."""
 from __future__ import annotations
 
 import pytest
-from _docgen import documents, finite
+from helpers.budget import examples
+from helpers.docgen import documents, finite
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -126,7 +127,7 @@ def edit(draw, doc: Document):
     return lambda: doc.set_selected_output(output)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.data(), documents(max_nodes=8, values=st.floats(-3, 3)))
 def test_with_auto_backward_grads_always_match_a_fresh_backward(data, doc):
     doc.set_auto_backward(True)

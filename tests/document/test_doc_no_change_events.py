@@ -7,7 +7,8 @@ from __future__ import annotations
 import math
 
 import pytest
-from _docgen import documents, finite, labels
+from helpers.budget import examples
+from helpers.docgen import documents, finite, labels
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -132,7 +133,7 @@ def edits(draw, doc: Document):
     return ("backward",)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(st.data(), documents(max_nodes=8))
 def test_an_edit_emits_exactly_when_it_changes_something(data, doc):
     doc.backward()

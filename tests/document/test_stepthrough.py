@@ -7,7 +7,8 @@ from __future__ import annotations
 import math
 
 import pytest
-from _docgen import documents
+from helpers.budget import examples
+from helpers.docgen import documents
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -103,7 +104,7 @@ def test_auto_backward_keeps_the_published_grads_until_an_edit(expression):
     assert doc.value_of(ids["a"]).grad != 0.0  # auto backward took over
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(documents(max_nodes=10, values=st.floats(-2, 2)))
 def test_a_full_pass_ends_where_backward_does(doc):
     outputs = [nid for nid in doc.output_ids() if doc.value_of(nid) is not None]
