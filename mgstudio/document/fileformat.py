@@ -51,7 +51,13 @@ from . import fileio
 from .errors import DocumentError, FileFormatError, NewerVersionError
 from .graph import Graph, WireFault, describe, short_name, wire_fault
 
-__all__ = ["check_acyclic", "describe", "short_name"]  # (names other modules import here)
+__all__ = [  # the names other modules import from here (the JSON limits live in json_limits)
+    "MAX_FILE_BYTES",
+    "check_acyclic",
+    "describe",
+    "load_json",
+    "short_name",
+]
 from .json_limits import MAX_DEPTH, MAX_FILE_BYTES, load_json, nesting_depth, too_big_message
 from .kinds import KINDS
 from .nodes import (

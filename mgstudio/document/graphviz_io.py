@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-import graphviz  # type: ignore[import-untyped]  # (no stubs, no py.typed)
+import graphviz  # no stubs: pyproject lets mypy treat it as Any
 
 from . import fileio
 from .errors import DocumentError

@@ -48,7 +48,7 @@ def get_fragment_text() -> str | None:
     if mime is None:
         return None
     if mime.hasFormat(MIME_FRAGMENT):
-        raw = bytes(mime.data(MIME_FRAGMENT))
+        raw = bytes(mime.data(MIME_FRAGMENT).data())
     elif mime.hasText():
         raw = mime.text().encode("utf-8")
     else:
