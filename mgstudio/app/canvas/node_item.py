@@ -219,9 +219,11 @@ class NodeItem(RecordPainting, QGraphicsItem):
 
     def moved(self) -> None:
         """The item's position changed: bring its wires along."""
+        scene = self.scene()
+        if scene is not None:
+            scene.complete_wires(self)  # wires still without items get theirs, here
         for wire in self.wires:
             wire.update_path()
-        scene = self.scene()
         if scene is not None:
             scene.keep_indexed(self)
             if self.boxed:

@@ -15,8 +15,10 @@ from PySide6.QtWidgets import QGraphicsScene
 from mgstudio.document.kinds import KINDS
 
 from .node_item import NodeItem
+from .pending import Pending
 from .port_item import HIT_RADIUS, PortRef
 from .scene_detail import MAX_RECORDS_SHOWN, SceneDetail  # noqa: F401 (tests import it here)
+from .scene_lazy import LAZY_MIN, SceneLazy
 from .scene_wires import SceneWires
 from .style import CanvasStyle
 from .tooltips import show_node_tooltip
@@ -34,8 +36,9 @@ def _disconnect_all(connections: list) -> None:
     connections.clear()
 
 
-class CanvasScene(SceneDetail, SceneWires, QGraphicsScene):
-    """Node and wire items for every node and wire of ``document``."""
+class CanvasScene(SceneDetail, SceneWires, SceneLazy, QGraphicsScene):
+    """Node and wire items for the nodes and wires of ``document`` (a big one's when they
+    are needed, see scene_lazy)."""
 
     def __init__(self, document=None, parent=None):
         super().__init__(parent)
@@ -64,6 +67,7 @@ class CanvasScene(SceneDetail, SceneWires, QGraphicsScene):
         self._bounds: QRectF | None = None  # nodes_bounding_rect, until a node moves
         #: a new graph is being shown: its items pull their numbers when first painted
         self.building = False
+        self._hooked_views: set[int] = set()  # views whose rubber band makes items (lazy)
         self.selectionChanged.connect(self.selection_redrawn)
         self._connections: list = []
         # if the scene is deleted without detach(), stop the document calling into it; the
@@ -81,8 +85,12 @@ class CanvasScene(SceneDetail, SceneWires, QGraphicsScene):
         if document is None:
             return
         self._max_abs_grad = self._compute_max_abs_grad()
-        self._add_node_items(document.nodes)
-        self._add_wire_items(document.wires)
+        self.made_nodes = self.made_wires = 0
+        if len(document.nodes) >= LAZY_MIN:
+            self._start_pending(document)  # items when needed: see scene_lazy
+        else:
+            self._add_node_items(document.nodes)
+            self._add_wire_items(document.wires)
         self.fit_index()
         self.wires_changed(None)
         ev = document.events
@@ -107,6 +115,7 @@ class CanvasScene(SceneDetail, SceneWires, QGraphicsScene):
         self._stale.clear()
         self._retint = False
         self._bounds = None
+        self._pending = None
         for item in self._wires.values():
             item._scene = None
         self._wire_index.clear()
@@ -155,6 +164,7 @@ class CanvasScene(SceneDetail, SceneWires, QGraphicsScene):
 
     def content_rect(self) -> QRectF:
         """Every node and wire (what an exported picture shows)."""
+        self.make_all()
         rect = self.itemsBoundingRect()
         for w in self._wires.values():
             rect = rect.united(w.boundingRect())
@@ -167,10 +177,22 @@ class CanvasScene(SceneDetail, SceneWires, QGraphicsScene):
 
     # --- lookups ---------------------------------------------------------------------------
     def item_for(self, node_id: str) -> NodeItem | None:
-        return self._nodes.get(node_id)
+        """The node's item (made now if it had none yet)."""
+        return self._item(node_id)
 
     def node_items(self) -> list[NodeItem]:
+        """Every node's item (all made: whoever asks for all of them gets all)."""
+        self.make_all()
         return list(self._nodes.values())
+
+    def made_items(self) -> list[NodeItem]:
+        """The node items made so far (a big document's: those needed yet)."""
+        return list(self._nodes.values())
+
+    def itemsBoundingRect(self) -> QRectF:  # noqa: N802 (Qt's name; Python callers reach it)
+        rect = super().itemsBoundingRect()
+        pending = self.pending_bounds()
+        return rect if pending is None else rect.united(pending)
 
     def selected_ids(self) -> list[str]:
         return [it.node_id for it in self.selectedItems() if isinstance(it, NodeItem)]
@@ -184,12 +206,20 @@ class CanvasScene(SceneDetail, SceneWires, QGraphicsScene):
         """The scene rectangle around every node (wires run between nodes)."""
         # from positions and the shared geometry: itemsBoundingRect asks every item (and
         # every wire) for its rectangle, a tenth of a second on a 5,000-node graph
-        if not self._nodes:
+        pending = self.pending_bounds()
+        if not self._nodes and pending is None:
             return QRectF()
         if self._bounds is not None:  # fitting the index and the view both ask after a load
             return QRectF(self._bounds)
         left = top = math.inf
         right = bottom = -math.inf
+        if pending is not None:
+            left, top, right, bottom = (
+                pending.left(),
+                pending.top(),
+                pending.right(),
+                pending.bottom(),
+            )
         for item in self._nodes.values():
             x, y = item.x(), item.y()
             b_left, b_top, b_right, b_bottom = item.extent
@@ -207,6 +237,8 @@ class CanvasScene(SceneDetail, SceneWires, QGraphicsScene):
             super().helpEvent(event)
 
     def node_at(self, pos: QPointF) -> NodeItem | None:
+        if self._pending is not None:
+            self.make_in(QRectF(pos.x() - 1.0, pos.y() - 1.0, 2.0, 2.0))
         for item in self.items(pos):
             if isinstance(item, NodeItem):
                 return item
@@ -215,6 +247,8 @@ class CanvasScene(SceneDetail, SceneWires, QGraphicsScene):
     def port_at(self, pos: QPointF) -> PortRef | None:
         """The port within reach of a scene position (ports stick out of their node)."""
         r = HIT_RADIUS
+        if self._pending is not None:
+            self.make_in(QRectF(pos.x() - r, pos.y() - r, 2 * r, 2 * r))
         for item in self.items(QRectF(pos.x() - r, pos.y() - r, 2 * r, 2 * r)):
             if isinstance(item, NodeItem):
                 ref = item.port_at(pos)
@@ -231,6 +265,11 @@ class CanvasScene(SceneDetail, SceneWires, QGraphicsScene):
         self._bounds = None
         item = self._nodes.pop(nid, None)
         if item is None:
+            if self._pending is not None and self._pending.has_node(nid):
+                box = QRectF(*self._pending.body_rect(nid))
+                self._pending.take_node(nid)  # its wires went first (wire_removed)
+                if self.boxes_in_layer:
+                    self.wires_changed(box)
             return
         for wire in list(item.wires):
             self._remove_wire_item(wire)
@@ -241,7 +280,7 @@ class CanvasScene(SceneDetail, SceneWires, QGraphicsScene):
 
     def _on_node_changed(self, nid: str) -> None:
         node = self.document.nodes.get(nid)
-        item = self._nodes.get(nid)
+        item = self._item(nid)  # a pending node changed: its item follows from now on
         if node is None or item is None:
             return
         item.show_node(node.label, node.params)
@@ -253,7 +292,7 @@ class CanvasScene(SceneDetail, SceneWires, QGraphicsScene):
         self._add_wire_item(wire)
 
     def _on_wire_removed(self, wire) -> None:
-        item = self._wires.get((wire.dst, wire.port))
+        item = self._wires.get((wire.dst, wire.port)) or self._pending_wire(wire.dst, wire.port)
         if item is not None and item.wire == wire:
             self._remove_wire_item(item)
 
@@ -264,6 +303,13 @@ class CanvasScene(SceneDetail, SceneWires, QGraphicsScene):
             # grad tints are relative to the largest |grad|: every tint may change. Items on
             # screen take theirs now, the others when shown or painted (not all, every edit)
             self._retint = True
+        pending = self._pending
+        if (
+            pending is not None
+            and self.boxes_in_layer
+            and (self._retint or any(map(pending.has_node, ids)))
+        ):
+            self.wires_changed(None)  # pending boxes are drawn by the layer: new tints
         get = self._nodes.get
         items = [it for it in map(get, ids) if it is not None]
         for item in items:
@@ -365,6 +411,10 @@ class CanvasScene(SceneDetail, SceneWires, QGraphicsScene):
     def restyle(self) -> None:
         """Recompute colours and fonts from the current palette (light/dark switch)."""
         self.style = CanvasStyle()
+        pending = self._pending
+        if pending is not None:  # the new fonts give the records other sizes
+            wires, order = pending.alive_wires()
+            self._pending = Pending(self.document, self.style, pending.alive_ids(), wires, order)
         value_of = self.document.value_of if self.document is not None else (lambda _nid: None)
         for item in self._nodes.values():
             item.set_style(self.style, value_of(item.node_id), self._max_abs_grad)

@@ -32,7 +32,14 @@ class SceneDetail:
         and the items paint nothing (thousands of Python paint calls and tiny cached
         pictures cost more than the boxes). Views ask for this when they zoom, before the
         repaint the zoom brings; ``drawBackground`` catches transforms set from outside."""
-        details = any(self._readable(v) for v in self.views())
+        views = self.views()
+        readable = [v for v in views if self._readable(v)]
+        details = bool(readable)
+        if self._pending is not None:
+            # a big document's records come on screen: make their items before this repaint
+            self._hook_rubber_band()
+            for view in readable:
+                self.make_in(view.mapToScene(view.viewport().rect()).boundingRect())
         self.style.show_details = details
         if cache and details != self._cached_details:
             self._cached_details = details
@@ -47,14 +54,16 @@ class SceneDetail:
         zoom = view.transform().m11()
         if zoom < DETAIL_LOD:
             return False
-        if len(self._nodes) <= MAX_RECORDS_SHOWN:
+        waiting = self.pending_count()
+        if len(self._nodes) + waiting <= MAX_RECORDS_SHOWN:
             return True
         r = view.mapToScene(view.viewport().rect()).boundingRect()
-        key = (zoom, r.left(), r.top(), r.right(), r.bottom(), len(self._nodes))
+        key = (zoom, r.left(), r.top(), r.right(), r.bottom(), len(self._nodes), waiting)
         cached = self._crowding.get(id(view))
         if cached is None or cached[0] != key:  # drawBackground asks on every paint
-            shown = self.items(r, Qt.ItemSelectionMode.IntersectsItemBoundingRect)
-            cached = self._crowding[id(view)] = (key, len(shown) <= MAX_RECORDS_SHOWN)
+            shown = len(self.items(r, Qt.ItemSelectionMode.IntersectsItemBoundingRect))
+            shown += self._pending_shown(r)  # nodes without items count as much
+            cached = self._crowding[id(view)] = (key, shown <= MAX_RECORDS_SHOWN)
         return cached[1]
 
     def expect_zoom(self, zoom: float, shown: int = 0) -> None:
@@ -94,6 +103,12 @@ class SceneDetail:
             if group is None:
                 group = groups[key] = (fill, [])
             group[1].append(box)
+        for fill, complete, box in self.pending_boxes(rect, top_grad):  # no items yet
+            key = (id(fill), False, complete)
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = (fill, [])
+            group[1].append(box)
         st = self.style
         painter.setRenderHint(painter.RenderHint.Antialiasing, False)
         for (_, selected, complete), (fill, boxes) in groups.items():
@@ -106,6 +121,7 @@ class SceneDetail:
     @contextmanager
     def items_painting(self):
         """Let every node paint itself (a file export draws the items, not the view)."""
+        self.make_all()
         boxed = self.boxes_in_layer
         if boxed:
             for item in self._nodes.values():

@@ -28,9 +28,12 @@ class SceneWires:
         self._wire_index.move(item, old_box, item.box)
         self.wires_changed(box_rect(old_box).united(item.boundingRect()))
 
-    def wires_in(self, rect: QRectF, ordered: bool = True) -> list[WireItem]:
+    def wires_in(self, rect: QRectF, ordered: bool = True, make: bool = True) -> list[WireItem]:
         """The shown wires whose hit area meets a scene rectangle, in the order they were
-        added (``ordered=False``: any order, cheaper)."""
+        added (``ordered=False``: any order, cheaper; ``make=False``: only those that have
+        items already, see scene_lazy)."""
+        if make and self._pending is not None:
+            self.make_wires_in(rect)
         left, top, right, bottom = rect.left(), rect.top(), rect.right(), rect.bottom()
         found = [
             w
@@ -53,9 +56,17 @@ class SceneWires:
         self, painter, rect: QRectF, antialias: bool = True, straight: bool = False
     ) -> None:
         """Stroke the wires crossing a scene rectangle (``straight``: as lines, from far).
-        Plain wires look alike, so only the highlighted ones need a stable order."""
+        Plain wires look alike, so only the highlighted ones need a stable order; from far,
+        those without items are drawn from the pending columns (no item made for them)."""
+        if straight and self._pending is not None:
+            painter.setRenderHint(painter.RenderHint.Antialiasing, antialias)
+            self.paint_pending_wires(painter, rect)
         paint_wire_items(
-            painter, self.wires_in(rect, ordered=False), antialias, straight, order=self._in_order
+            painter,
+            self.wires_in(rect, ordered=False, make=not straight),
+            antialias,
+            straight,
+            order=self._in_order,
         )
 
     def wire_at(self, pos: QPointF) -> WireItem | None:
@@ -90,8 +101,8 @@ class SceneWires:
         return [it.wire for it in self._selected_wires]
 
     def _add_wire_item(self, wire, bulk: bool = False) -> None:
-        src = self._nodes.get(wire.src) or self._add_node_item(wire.src)
-        dst = self._nodes.get(wire.dst) or self._add_node_item(wire.dst)
+        src = self._item(wire.src) or self._add_node_item(wire.src)
+        dst = self._item(wire.dst) or self._add_node_item(wire.dst)
         if src is None or dst is None:
             return
         old = self._wires.get((wire.dst, wire.port))
@@ -156,6 +167,7 @@ class SceneWires:
         if self._wires.get(key) is item:
             del self._wires[key]
         src, dst = item.src_item, item.dst_item
+        self.complete_wires(src)  # its other wires have items: the output port knows them
         self._selected_wires.discard(item)
         src.wires.discard(item)
         dst.wires.discard(item)
@@ -169,7 +181,8 @@ class SceneWires:
         item._scene = None
 
     def wire_item(self, dst: str, port: str) -> WireItem | None:
-        return self._wires.get((dst, port))
+        return self._wires.get((dst, port)) or self._pending_wire(dst, port)
 
     def wire_items(self) -> list[WireItem]:
+        self.make_all()
         return list(self._wires.values())
