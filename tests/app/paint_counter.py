@@ -1,5 +1,7 @@
 """Counting node repaints from the outside: production items keep no counter, so tests and
-benchmarks wrap ``NodeItem.paint`` (Qt looks the Python override up on every call)."""
+benchmarks wrap the first thing ``NodeItem.paint`` does (``_pull_before_paint``). Not
+``paint`` itself: once Qt has called an item's Python ``paint``, the binding keeps calling
+that function, so replacing the attribute later would count nothing."""
 
 from __future__ import annotations
 
@@ -12,19 +14,19 @@ from mgstudio.app.canvas.node_item import NodeItem
 def count_paints() -> tuple[Counter, Callable[[], None]]:
     """Start counting: ``(counts, stop)``; ``counts[item]`` is how often ``item`` painted."""
     counts: Counter = Counter()
-    own = "paint" in vars(NodeItem)  # else inherited (from the painting mixin)
-    paint = NodeItem.paint
+    own = "_pull_before_paint" in vars(NodeItem)  # else inherited (from the painting mixin)
+    pull = NodeItem._pull_before_paint
 
-    def counted(self, painter, option, widget=None):
+    def counted(self):
         counts[self] += 1
-        paint(self, painter, option, widget)
+        pull(self)
 
-    NodeItem.paint = counted
+    NodeItem._pull_before_paint = counted
 
     def stop() -> None:
         if own:
-            NodeItem.paint = paint
+            NodeItem._pull_before_paint = pull
         else:
-            del NodeItem.paint
+            del NodeItem._pull_before_paint
 
     return counts, stop
