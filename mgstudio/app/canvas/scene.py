@@ -292,7 +292,9 @@ class CanvasScene(SceneDetail, SceneWires, SceneLazy, QGraphicsScene):
         self._add_wire_item(wire)
 
     def _on_wire_removed(self, wire) -> None:
-        item = self._wires.get((wire.dst, wire.port)) or self._pending_wire(wire.dst, wire.port)
+        if self._drop_pending_wire(wire):
+            return
+        item = self._wires.get((wire.dst, wire.port))
         if item is not None and item.wire == wire:
             self._remove_wire_item(item)
 

@@ -95,6 +95,32 @@ class SceneLazy:
         self.made_wires += 1
         return item
 
+    def _drop_pending_wire(self, wire) -> bool:
+        """A wire that had no item left the document: forget its row (no item is made: its
+        nodes may be gone already); the ports at its ends show the change."""
+        pending = self._pending
+        j = pending.wire_row(wire.dst, wire.port) if pending is not None else None
+        if j is None or pending.wires[j] != wire:
+            return False
+        pending.take_wire(j)
+        dst, src = self._nodes.get(wire.dst), self._nodes.get(wire.src)
+        if dst is not None:
+            dst.set_port_wired(wire.port, False)
+        if src is not None:
+            src.set_port_wired("", self._still_feeds(src))
+        left, top, right, bottom = pending.boxes[j].tolist()
+        self.wires_changed(QRectF(left, top, right - left, bottom - top))
+        return True
+
+    def _still_feeds(self, item: NodeItem) -> bool:
+        """Whether a node's output still has a wire (with an item or pending)."""
+        if any(w.src_item is item for w in item.wires):
+            return True
+        pending, nid = self._pending, item.node_id
+        return pending is not None and any(
+            pending.wires[j].src == nid for j in pending.wires_of(nid)
+        )
+
     def _pending_wire(self, dst: str, port: str) -> WireItem | None:
         pending = self._pending
         j = pending.wire_row(dst, port) if pending is not None else None
@@ -146,9 +172,20 @@ class SceneLazy:
                 self._hooked_views.add(id(view))
                 view.rubberBandChanged.connect(self._rubber_band)
 
-    def _rubber_band(self, _rect, from_scene, to_scene) -> None:
-        if self._pending is not None and not _rect.isNull():
-            self.make_in(QRectF(from_scene, to_scene).normalized())
+    def _rubber_band(self, rect, _from_scene, _to_scene) -> None:
+        view = self.sender()
+        if self._pending is None or rect.isNull() or view is None:
+            return
+        # the band in the view's pixels (its scene points lag a move behind)
+        band = view.mapToScene(rect).boundingRect()
+        before = set(self._nodes)
+        if self.make_in(band):
+            # Qt chose the band's items before telling us: select the new ones it reaches
+            # (a record's shape is its bounding rectangle), as its next move would
+            for nid in set(self._nodes) - before:
+                item = self._nodes[nid]
+                if item.sceneBoundingRect().intersects(band):
+                    item.setSelected(True)
 
     # --- far zoom: what the layer draws without items ----------------------------------------
     def paint_pending_wires(self, painter, rect: QRectF) -> None:

@@ -167,12 +167,11 @@ class SceneWires:
         if self._wires.get(key) is item:
             del self._wires[key]
         src, dst = item.src_item, item.dst_item
-        self.complete_wires(src)  # its other wires have items: the output port knows them
         self._selected_wires.discard(item)
         src.wires.discard(item)
         dst.wires.discard(item)
         dst.set_port_wired(item.port, False)
-        src.set_port_wired("", any(w.src_item is src for w in src.wires))
+        src.set_port_wired("", self._still_feeds(src))
         self.wires_changed(item.boundingRect())
         self._wire_index.remove(item, item.box)
         self._wire_order.pop(key, None)
