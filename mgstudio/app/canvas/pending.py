@@ -28,10 +28,6 @@ class Pending:
         self.ids: list[str] = list(node_ids)
         self.index = {nid: i for i, nid in enumerate(self.ids)}
         n = len(self.ids)
-        wired_pow = {w.dst: set() for w in wires if nodes[w.dst].kind == "pow"}
-        for w in wires:
-            if w.dst in wired_pow:
-                wired_pow[w.dst].add(w.port)
         # one shape per (kind, label cell width, settings) seen: most nodes of a big file
         # share a few, so the per-node work is two dict look-ups
         shapes: list = []
@@ -49,8 +45,9 @@ class Pending:
             width = widths.get(label)
             if width is None:
                 width = widths[label] = label_cell_width(style, label)
-            wired = wired_pow.get(nid, no_ports) if kind == "pow" else no_ports
-            key = (kind, width, tuple(params.items()) if params else (), *wired)
+            # a pow's badge shows its exponent while that input is unwired
+            wired = set(document.inputs_of(nid)) if kind == "pow" else no_ports
+            key = (kind, width, tuple(params.items()) if params else (), *sorted(wired))
             k = shape_of.get(key)
             if k is None:
                 k = shape_of[key] = len(shapes)
