@@ -80,6 +80,7 @@ class NodeItem(RecordPainting, QGraphicsItem):
         label: str = "",
         params=None,
         boxed: bool = False,
+        shape=None,
     ):
         super().__init__()
         self.node_id = node_id
@@ -89,7 +90,7 @@ class NodeItem(RecordPainting, QGraphicsItem):
         self._label = label
         self._params = dict(params) if params else {}
         self._wired: set[str] = set()
-        self._layout()
+        self._layout(shape)
         if boxed:  # born zoomed out: drawn by the view's layer (see set_boxed)
             self.boxed = True
             self.setFlags(_BOXED_FLAGS)
@@ -337,10 +338,11 @@ class NodeItem(RecordPainting, QGraphicsItem):
         return QRectF(self.pos() + QPointF(x0, 0.0), self.pos() + QPointF(x1, self._rect.height()))
 
     # --- geometry --------------------------------------------------------------------------
-    def _layout(self) -> None:
+    def _layout(self, shape=None) -> None:
+        """Take the shared shape (``shape``: the one the scene worked out already)."""
         st = self.style
-        g = self._g = geometry_for(st, self.kind, self._label, self._params, self._wired)
-        label_w = label_cell_width(st, self._label)
+        g = self._g = shape or geometry_for(st, self.kind, self._label, self._params, self._wired)
+        label_w = g.label_rect.width()
         #: the bounding rectangle as ``(left, top, right, bottom)`` in item coordinates
         self.extent = g.extent
         self._rect = g.rect

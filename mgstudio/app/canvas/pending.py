@@ -183,6 +183,10 @@ class Pending:
             float(self.bottom[a].max()),
         )
 
+    def shape(self, nid: str):
+        """A node's record shape, as worked out for the columns."""
+        return self.shapes[self.shape_no[self.index[nid]]]
+
     def body_rect(self, nid: str) -> tuple[float, float, float, float]:
         """A node's body (what a far-zoom box shows) as ``(x, y, width, height)``."""
         i = self.index[nid]

@@ -37,11 +37,13 @@ class SceneLazy:
         self._wire_count = len(self._pending.wires)
         self._bounds = None
 
-    def _item(self, nid: str) -> NodeItem | None:
-        """The node's item, made now if it was pending (None: no such node)."""
+    def _item(self, nid: str, complete: bool = False) -> NodeItem | None:
+        """The node's item, made now if it was pending (None: no such node). Its wires get
+        items when drawn, hit or when it moves (``complete``: now): selecting all of a big
+        document makes no wire item."""
         item = self._nodes.get(nid)
         if item is None and self._pending is not None and self._pending.has_node(nid):
-            item = self._make_node(nid)
+            item = self._make_node(nid, complete)
         return item
 
     def _make_node(self, nid: str, complete: bool = True) -> NodeItem:
@@ -49,6 +51,8 @@ class SceneLazy:
         pending, doc = self._pending, self.document
         pending.take_node(nid)
         node = doc.nodes[nid]
+        # the columns' shape (a pow's badge depends on its wires now: worked out again)
+        shape = None if node.kind == "pow" else pending.shape(nid)
         item = NodeItem(
             nid,
             KINDS[node.kind],
@@ -56,6 +60,7 @@ class SceneLazy:
             node.label,
             node.params,
             boxed=not self._cached_details,
+            shape=shape,
         )
         item.setPos(*node.pos)
         for port in doc.inputs_of(nid):
