@@ -225,6 +225,9 @@ class NodeItem(RecordPainting, QGraphicsItem):
             scene.complete_wires(self)  # wires still without items get theirs, here
         for wire in self.wires:
             wire.update_path()
+        # moved onto the screen with numbers it has not pulled yet: Qt would show its cached
+        # picture, old numbers and all, without asking it to paint
+        self.refresh()
         if scene is not None:
             scene.keep_indexed(self)
             if self.boxed:
