@@ -69,6 +69,7 @@ from .nodes import (
     check_params,
     check_pos,
     check_value,
+    checked_node,
     kind_named,
 )
 from .placement import place_missing
@@ -228,7 +229,7 @@ def _parse_nodes(raw: Any) -> list[Node]:
                 pos = check_pos(pos)
             else:
                 pos = (pos[0], pos[1])
-            node = Node(
+            node = checked_node(
                 nid,
                 kind.name,
                 label,
