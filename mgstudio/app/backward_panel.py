@@ -1,5 +1,6 @@
-"""The backward panel: pick the output, run Backward or Zero grad, let grads follow every edit
-("auto backward"), and read every node's data and grad in one table."""
+"""The backward panel: pick the output, run Backward or Zero grad, switch the document's auto
+backward (grads follow every edit: ``Document.set_auto_backward``), and read every node's data
+and grad in one table."""
 
 from __future__ import annotations
 
@@ -161,9 +162,7 @@ class BackwardPanel(QWidget):
         self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
         self.document = None
         self._connections: list = []
-        self._zeroing = False
         self._dirty = False
-        self._edit_runs = 0  # backward runs since the last values_changed (see _auto_in_edit)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
 
@@ -186,6 +185,7 @@ class BackwardPanel(QWidget):
         row.addWidget(self.zero_button)
         layout.addLayout(row)
         self.auto_check = QCheckBox("Auto backward")
+        # the switch of the document's policy (it carries over to every document shown here)
         self.auto_check.setToolTip("Run Backward again after every edit, so grads follow")
         self.auto_check.setChecked(auto)
         self.auto_check.toggled.connect(self._on_auto_toggled)
@@ -227,21 +227,14 @@ class BackwardPanel(QWidget):
                 (ev.wire_added, self._on_structure),
                 (ev.wire_removed, self._on_structure),
                 (ev.node_changed, self._on_node_changed),
-                # these fire inside the edit's batch: a backward run now joins the edit's one
-                # values_changed, so the canvas updates once per edit, not twice
-                (ev.node_added, self._auto_in_edit),
-                (ev.node_removed, self._auto_in_edit),
-                (ev.wire_added, self._auto_in_edit),
-                (ev.wire_removed, self._auto_in_edit),
-                (ev.node_changed, self._auto_in_edit),
                 (ev.values_changed, self._on_values_changed),
                 (ev.output_changed, self._on_output_changed),
             ):
                 signal.connect(slot)
                 self._connections.append((signal, slot))
         self._fill_outputs()
-        if self.auto_backward and document is not None:
-            self.backward()
+        if document is not None:
+            self._apply_auto(document)
 
     @property
     def auto_backward(self) -> bool:
@@ -264,19 +257,21 @@ class BackwardPanel(QWidget):
             return None
         chosen = self.chosen_output()
         out = self.document.backward(chosen)
-        why = why_backward_idle(self.document, chosen)
+        self._say_why_idle()
+        return out
+
+    def _say_why_idle(self) -> None:
+        """When Backward changes nothing (no output, or an incomplete one), say why."""
+        if self.document is None:
+            return
+        why = why_backward_idle(self.document, self.chosen_output())
         if why is not None:
             self.message.emit(why)
-        return out
 
     def zero_grad(self) -> None:
         if self.document is None:
             return
-        self._zeroing = True
-        try:
-            self.document.zero_grad()
-        finally:
-            self._zeroing = False
+        self.document.zero_grad()  # not an edit: auto backward leaves the zeros alone
         if self.auto_backward:
             self.message.emit("Grads zeroed; auto backward fills them in again at the next edit")
 
@@ -292,9 +287,17 @@ class BackwardPanel(QWidget):
         if nid is not None:
             self.node_clicked.emit(nid)
 
-    def _on_auto_toggled(self, on: bool) -> None:
-        if on and self.document is not None and not self.document.grads_current:
-            self.backward()
+    def _on_auto_toggled(self, _on: bool) -> None:
+        if self.document is not None:
+            self._apply_auto(self.document)
+
+    def _apply_auto(self, document) -> None:
+        """The checkbox is the document's policy; switched on, it catches up at once."""
+        on = self.auto_check.isChecked()
+        stale = not document.grads_current
+        document.set_auto_backward(on)
+        if on and stale:
+            self._say_why_idle()
 
     def _on_structure(self, *_args) -> None:
         # one edit can add many nodes and wires: rebuild once, when it is over
@@ -305,10 +308,8 @@ class BackwardPanel(QWidget):
     def _flush(self) -> None:
         if self._dirty:
             self._dirty = False
-            self._edit_runs = 0
             self.model.rebuild()
             self._fill_outputs()
-            self._maybe_auto()
 
     def _on_node_changed(self, nid: str) -> None:
         self.model.node_changed(nid)
@@ -316,12 +317,10 @@ class BackwardPanel(QWidget):
             self._fill_outputs()  # a label shown in the combo may have changed
 
     def _on_values_changed(self, ids: tuple) -> None:
-        self._edit_runs = 0
         if self._dirty:
             self._flush()
         else:
             self.model.values_changed(ids, self._shown_rows())
-            self._maybe_auto()
 
     def _shown_rows(self) -> tuple[int, int] | None:
         """The table rows on screen (None: too many to announce one by one)."""
@@ -334,24 +333,9 @@ class BackwardPanel(QWidget):
             last = self.model.rowCount() - 1
         return (first, last) if last - first < 64 else None
 
-    def _auto_in_edit(self, *_args) -> None:
-        # A second edit before values_changed means a batch of many edits (e.g. a training
-        # snapshot writing every weight): one backward at its end then, not one per edit.
-        if self._edit_runs == 0 and self._maybe_auto():
-            self._edit_runs += 1
-
-    def _maybe_auto(self, *_args) -> bool:
-        doc = self.document
-        if self.auto_backward and doc is not None and not self._zeroing and not doc.grads_current:
-            doc.backward(self.chosen_output())
-            return True
-        return False
-
     def _on_output_changed(self, _nid) -> None:
-        # a choice, its undo or a file: grads follow the new output
+        # a choice, its undo or a file (auto backward makes the grads follow it)
         self._fill_outputs()
-        if self.auto_backward and self.document is not None and not self._zeroing:
-            self.document.backward(self.chosen_output())
 
     def _on_output_chosen(self, _index: int) -> None:
         if self._filling or self.document is None:
@@ -360,7 +344,7 @@ class BackwardPanel(QWidget):
         if chosen != self.document.selected_output:
             self.undo_stack.push(SelectOutputCommand(self.document, chosen))
         if self.auto_backward:
-            self.backward()
+            self._say_why_idle()  # the document ran backward from the new output
 
     _filling = False
 

@@ -3,6 +3,10 @@
 Structural signals fire once per change, after the document is consistent again (so a handler
 may read anything). ``values_changed`` is batched: one emission per edit, backward pass or
 ``Document.batch()`` block, carrying every node id whose Value, data or grad changed.
+
+Nothing fires when nothing changed (napari's rule): a value set to what it is, a node moved to
+where it is, a label or setting given again, a backward pass that leaves every grad as it was,
+and a batch whose touched nodes were all removed again (never an empty ``values_changed``).
 """
 
 from __future__ import annotations

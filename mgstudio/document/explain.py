@@ -7,10 +7,14 @@ Plain text: whoever shows it as rich text escapes it (labels are the learner's t
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from .fileformat import describe, short_name
 from .kinds import KINDS
 from .outputs import shown_output
+
+if TYPE_CHECKING:
+    from .model import Document
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _METHOD = re.compile(r"^(\{\w+\})\.(\w+)\(\)$")
@@ -20,12 +24,12 @@ def _num(x: float) -> str:
     return f"{x:.6g}"
 
 
-def _name(doc, nid: str) -> str:
+def _name(doc: Document, nid: str) -> str:
     node = doc.nodes[nid]
     return node.label or node.id
 
 
-def _operand(doc, nid: str) -> str:
+def _operand(doc: Document, nid: str) -> str:
     """A wired-in node as a formula names it: its label, an unlabelled leaf by its number."""
     node = doc.nodes[nid]
     if not node.label and KINDS[node.kind].is_leaf and node.value is not None:
@@ -33,7 +37,7 @@ def _operand(doc, nid: str) -> str:
     return _name(doc, nid)
 
 
-def formula(doc, nid: str) -> str:
+def formula(doc: Document, nid: str) -> str:
     """``e = a * b`` with the names of the nodes wired in (a port's own name while unwired),
     ``x**2`` with the exponent set on the node; leaves give their number."""
     node = doc.nodes[nid]
@@ -44,7 +48,7 @@ def formula(doc, nid: str) -> str:
     wired = doc.inputs_of(nid)
     params = {**kind.default_params(), **node.params}
 
-    def fill(m: re.Match) -> str:
+    def fill(m: re.Match[str]) -> str:
         key = m.group(1)
         if key in wired:
             return _operand(doc, wired[key].src)
@@ -62,7 +66,7 @@ def formula(doc, nid: str) -> str:
     return f"{me} = {body}"
 
 
-def grad_meaning(doc, nid: str) -> str:
+def grad_meaning(doc: Document, nid: str) -> str:
     """What this node's grad says, with the output it was taken from."""
     value = doc.value_of(nid)
     if value is None:
@@ -84,7 +88,7 @@ def grad_meaning(doc, nid: str) -> str:
     )
 
 
-def node_tooltip(doc, nid: str) -> str:
+def node_tooltip(doc: Document, nid: str) -> str:
     """Several lines of plain text about a node (see the module docstring)."""
     node = doc.nodes[nid]
     kind = KINDS[node.kind]

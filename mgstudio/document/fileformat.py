@@ -48,7 +48,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import fileio
-from .errors import CycleError, DocumentError, FileFormatError, NewerVersionError
+from .errors import DocumentError, FileFormatError, NewerVersionError
+from .graph import Graph, WireFault, describe, short_name, wire_fault
+
+__all__ = [  # the names other modules import from here (the JSON limits live in json_limits)
+    "MAX_FILE_BYTES",
+    "check_acyclic",
+    "describe",
+    "load_json",
+    "short_name",
+]
 from .json_limits import MAX_DEPTH, MAX_FILE_BYTES, load_json, nesting_depth, too_big_message
 from .kinds import KINDS
 from .nodes import (
@@ -60,6 +69,7 @@ from .nodes import (
     check_params,
     check_pos,
     check_value,
+    checked_node,
     kind_named,
 )
 from .placement import place_missing
@@ -90,6 +100,8 @@ class Parsed:
     laid_out: list[str] = field(default_factory=list)
     #: every id in dependency order (as ``Document.topological_ids``), None if not known
     order: list[str] | None = None
+    #: the nodes and wires indexed (the document adopts it instead of indexing them again)
+    graph: Graph | None = None
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -116,9 +128,11 @@ def parse(text: str | bytes, *, fragment: bool = False) -> Parsed:
         raise FileFormatError(f"version {version} is not a valid mgstudio file version")
 
     nodes = _parse_nodes(data.get("nodes", []))
-    ids = {n.id: n for n in nodes}
-    wires = _parse_wires(data.get("wires", []), ids)
-    order = check_acyclic(ids, wires)
+    graph = Graph()  # the document's own index, built once (the wires are linked as checked)
+    graph.insert_nodes(enumerate(nodes))
+    ids = graph.nodes
+    wires = _parse_wires(data.get("wires", []), graph)
+    order = check_acyclic(graph)
     # nodes without "pos" get places now, instead of all stacking at 0,0
     missing = [n.id for n, raw in zip(nodes, data["nodes"]) if "pos" not in raw] if nodes else []
     if missing:
@@ -132,7 +146,7 @@ def parse(text: str | bytes, *, fragment: bool = False) -> Parsed:
             if spot is not None:
                 set_field(n, "pos", spot)
 
-    out = Parsed(nodes, wires, laid_out=missing, order=order)
+    out = Parsed(nodes, wires, laid_out=missing, order=order, graph=graph)
     if not fragment:
         out.title = _text_field(data, "title")
         out.description = _text_field(data, "description")
@@ -215,7 +229,7 @@ def _parse_nodes(raw: Any) -> list[Node]:
                 pos = check_pos(pos)
             else:
                 pos = (pos[0], pos[1])
-            node = Node(
+            node = checked_node(
                 nid,
                 kind.name,
                 label,
@@ -232,20 +246,26 @@ def _parse_nodes(raw: Any) -> list[Node]:
     return nodes
 
 
-def _parse_wires(raw: Any, nodes: Mapping[str, Node]) -> list[Wire]:
+def _parse_wires(raw: Any, graph: Graph) -> list[Wire]:
+    """The file's wires, checked, and linked into ``graph`` (which holds the file's nodes)
+    in the same pass: a big file's wires are walked once."""
     if not isinstance(raw, list):
         raise FileFormatError('"wires" must be a list')
     wires: list[Wire] = []
-    taken: set[tuple[str, str]] = set()
+    nodes, ins, outs = graph.nodes, graph.ins, graph.outs
     inputs_of = {name: kind.inputs for name, kind in KINDS.items()}
     for i, item in enumerate(raw, 1):
         if not isinstance(item, dict):
             raise FileFormatError(f"wire {i} is not a JSON object")
         # fields a later version adds are kept, as for nodes and the document
         extra = unknown_fields(item, WIRE_KEYS, f"wire {i}") if len(item) != 3 else {}
-        src, dst, port = item.get("src"), item.get("dst"), item.get("port")
-        # the usual wire passes these tests; the messages (and ``where``) only on a failure
+        src: Any = item.get("src")
+        dst: Any = item.get("dst")
+        port: Any = item.get("port")
+        # graph.wire_fault's tests, inlined for the usual wire (a big file has 100,000s);
+        # the messages (and ``where``) only on a failure
         target = nodes.get(dst) if type(dst) is str else None
+        into = ins.get(dst) if target is not None else None
         if (
             type(src) is not str
             or type(port) is not str
@@ -253,11 +273,19 @@ def _parse_wires(raw: Any, nodes: Mapping[str, Node]) -> list[Wire]:
             or src not in nodes
             or port not in inputs_of[target.kind]
             or src == dst
-            or (dst, port) in taken
+            or (into is not None and port in into)
         ):
-            _bad_wire(f"wire {i}", src, dst, port, nodes, taken)
-        wires.append(Wire(src, dst, port, extra) if extra else Wire(src, dst, port))
-        taken.add((dst, port))
+            _bad_wire(f"wire {i}", src, dst, port, graph)
+        w = Wire(src, dst, port, extra) if extra else Wire(src, dst, port)
+        wires.append(w)
+        if into is None:
+            into = ins[dst] = {}
+        into[port] = w
+        out = outs.get(src)
+        if out is None:
+            out = outs[src] = {}
+        out[w] = None
+    graph.changed()
     return wires
 
 
@@ -266,87 +294,40 @@ def _bad_wire(
     src: Any,
     dst: Any,
     port: Any,
-    nodes: Mapping[str, Node],
-    taken: set[tuple[str, str]],
+    graph: Graph,
 ) -> None:
-    """Raise the message for the first test a wire fails (in the order they are made)."""
-    if type(src) is not str or type(dst) is not str or type(port) is not str:
+    """Raise the message for the first test a wire fails (``graph.wire_fault``: the same
+    tests an edit's ``check_connect`` makes), worded for a file."""
+    nodes = graph.nodes
+    fault = wire_fault(nodes, src, dst, port, graph.taken)
+    if fault is WireFault.NOT_TEXT:
         key = next(k for k, v in zip(WIRE_KEYS, (src, dst, port)) if type(v) is not str)
         raise FileFormatError(f'{where}: "{key}" must be text naming a node or input')
-    if src not in nodes:
+    if fault is WireFault.NO_SOURCE:
         raise FileFormatError(f"{where} comes from {src!r}, which is not a node")
-    if dst not in nodes:
+    if fault is WireFault.NO_TARGET:
         raise FileFormatError(f"{where} goes into {dst!r}, which is not a node")
     target = nodes[dst]
-    kind = KINDS[target.kind]
-    if port not in kind.inputs:
-        have = ", ".join(kind.inputs) or "none: it is a leaf"
+    if fault is WireFault.NO_PORT:
+        have = ", ".join(KINDS[target.kind].inputs) or "none: it is a leaf"
         raise FileFormatError(
             f"{where} goes into input {port!r} of {describe(target)}, which has no such "
             f"input (its inputs: {have})"
         )
-    if src == dst:
+    if fault is WireFault.SELF_LOOP:
         raise FileFormatError(f"{where} feeds {describe(target)} into itself")
-    if (dst, port) in taken:
+    if fault is WireFault.PORT_TAKEN:
         raise FileFormatError(
             f"{where}: input {port!r} of {describe(target)} is wired twice; an input takes one wire"
         )
     raise AssertionError("a wire that passes every test")  # pragma: no cover
 
 
-def check_acyclic(nodes: Mapping[str, Node], wires: Iterable[Wire]) -> list[str]:
+def check_acyclic(graph: Graph) -> list[str]:
     """Raise CycleError naming one cycle if the wires make a node depend on itself. Returns
     the ids in dependency order, the order ``Document.topological_ids`` gives (ties in node
     order; a node's consumers in wire order), so that a load need not sort them twice."""
-    wires = list(wires)  # walked twice
-    consumers: dict[str, list[str]] = {nid: [] for nid in nodes}
-    indegree = dict.fromkeys(nodes, 0)
-    for w in wires:
-        consumers[w.src].append(w.dst)
-        indegree[w.dst] += 1
-    ready = [nid for nid in reversed(list(indegree)) if indegree[nid] == 0]
-    order: list[str] = []
-    while ready:
-        nid = ready.pop()
-        order.append(nid)
-        later = []
-        for c in consumers[nid]:
-            indegree[c] -= 1
-            if indegree[c] == 0:
-                later.append(c)
-        if later:
-            later.reverse()
-            ready.extend(later)
-    done = len(order)
-    if done == len(nodes):
-        return order
-    # Every leftover node still waits for a leftover producer (its count is above 0), but it
-    # may have no leftover consumer (a sink fed by the cycle): so walk *backward* through
-    # producers until one repeats; that stretch, reversed, is a cycle.
-    left = {nid for nid, d in indegree.items() if d > 0}
-    producers: dict[str, list[str]] = {}
-    for w in wires:
-        if w.dst in left and w.src in left:
-            producers.setdefault(w.dst, []).append(w.src)
-    path: list[str] = []
-    at: dict[str, int] = {}
-    nid = next(n for n in nodes if n in left)  # left is not empty: done < len(nodes)
-    while nid not in at:
-        at[nid] = len(path)
-        path.append(nid)
-        nid = producers[nid][0]
-    cycle = (path[at[nid] :] + [nid])[::-1]
-    names = " → ".join(short_name(nodes[n]) for n in cycle)
-    raise CycleError(f"the wires make a cycle: {names}; a value cannot depend on itself")
-
-
-def describe(node: Node) -> str:
-    """``mul 'e'`` or ``mul n3``: how messages name a node."""
-    return f"{node.kind} {node.label!r}" if node.label else f"{node.kind} {node.id}"
-
-
-def short_name(node: Node) -> str:
-    return repr(node.label) if node.label else node.id
+    return graph.check_acyclic()
 
 
 # --- writing --------------------------------------------------------------------------------
@@ -422,18 +403,18 @@ def escape_surrogates(json_text: str) -> str:
     return _SURROGATE.sub(_escape, json_text)
 
 
-def _escape(m: re.Match) -> str:
+def _escape(m: re.Match[str]) -> str:
     return f"\\u{ord(m.group()):04x}"
 
 
 # --- files ----------------------------------------------------------------------------------
-def read_file(path: str | os.PathLike) -> bytes:
+def read_file(path: str | os.PathLike[str]) -> bytes:
     """The file's bytes; a special file (FIFO, device), a folder or a huge file is refused
     before reading (``fileio.read_regular``)."""
     return fileio.read_regular(path, MAX_FILE_BYTES, too_big_message)
 
 
-def write_atomic(path: str | os.PathLike, text: str) -> None:
+def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     """Save ``text`` so that ``path`` holds either the old or the new contents, never a mix
     (``fileio.write_atomic``: through symlinks, keeping the file's mode)."""
     fileio.write_atomic(path, text, verb="save")

@@ -61,7 +61,7 @@ class FileWriteError(DocumentError):
 
 # --- reading ----------------------------------------------------------------------------------
 def read_regular(
-    path: str | os.PathLike,
+    path: str | os.PathLike[str],
     max_bytes: int,
     too_large: Callable[[int], str] | None = None,
     *,
@@ -133,7 +133,7 @@ def _too_large(shown: str, size: int, limit: int, words: Callable[[int], str] | 
 
 
 # --- writing ----------------------------------------------------------------------------------
-def write_atomic(path: str | os.PathLike, data: str | bytes, *, verb: str = "write") -> None:
+def write_atomic(path: str | os.PathLike[str], data: str | bytes, *, verb: str = "write") -> None:
     """Replace ``path``'s contents with ``data`` (text is written as UTF-8) atomically;
     raises FileWriteError (``can't <verb> <path>: …``) and leaves the old file as it was."""
     shown = os.fspath(path)
@@ -238,7 +238,7 @@ def _sync_folder(folder: str) -> None:
 
 # --- stale temporary files ----------------------------------------------------------------------
 def remove_stale_temps(
-    folder: str | os.PathLike, name: str | None = None, now: float | None = None
+    folder: str | os.PathLike[str], name: str | None = None, now: float | None = None
 ) -> list[str]:
     """Delete the temporary files a killed write left in ``folder`` (only for ``name`` when
     given); returns the paths removed. Only our own name pattern, and only stale files:

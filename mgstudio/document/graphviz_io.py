@@ -17,18 +17,21 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import shutil
 import subprocess
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
-import graphviz
+import graphviz  # no stubs: pyproject lets mypy treat it as Any
 
 from . import fileio
 from .errors import DocumentError
 from .kinds import KINDS
 from .layered import LAYER_GAP, NODE_HEIGHT, NODE_WIDTH, ROW_GAP, layered_layout
+from .nodes import Node, Wire
 
 INSTALL_HINT = "Graphviz's 'dot' program was not found; install it with: apt-get install graphviz"
 RENDER_FORMATS = ("svg", "png", "pdf", "dot")
@@ -46,6 +49,23 @@ DOT_LAYOUT_LIMIT = 5000
 POLL_SECONDS = 0.05
 
 Progress = Callable[[int, int], None]
+
+
+class _Numbered(Protocol):
+    @property
+    def data(self) -> float: ...
+    @property
+    def grad(self) -> float: ...
+
+
+class Drawable(Protocol):
+    """What a picture reads: a ``Document`` or a ``PictureSnapshot`` of one."""
+
+    @property
+    def nodes(self) -> Mapping[str, Node]: ...
+    @property
+    def wires(self) -> Sequence[Wire]: ...
+    def value_of(self, nid: str) -> _Numbered | None: ...
 
 
 class GraphvizNotFoundError(DocumentError):
@@ -89,19 +109,19 @@ def dot_program() -> str:
 
 
 # --- reading a document -------------------------------------------------------------------------
-def graph_of(doc) -> tuple[list[str], list[tuple[str, str]]]:
+def graph_of(doc: Drawable) -> tuple[list[str], list[tuple[str, str]]]:
     """Node ids (document order) and wires as (operand, consumer) pairs in operand order."""
     ids = list(doc.nodes)
     edges = [(src, dst) for dst, src in _operands_in_order(doc)]
     return ids, edges
 
 
-def _operands_in_order(doc) -> list[tuple[str, str]]:
+def _operands_in_order(doc: Drawable) -> list[tuple[str, str]]:
     """(consumer, operand) for every wire, consumers in document order, operands by port."""
     by_dst: dict[str, dict[str, str]] = {}
     for w in doc.wires:
         by_dst.setdefault(w.dst, {})[w.port] = w.src
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for nid, node in doc.nodes.items():
         ports = by_dst.get(nid)
         if not ports:
@@ -112,16 +132,16 @@ def _operands_in_order(doc) -> list[tuple[str, str]]:
     return pairs
 
 
-def op_symbol(node, exponent_wired: bool = False) -> str:
+def op_symbol(node: Node, exponent_wired: bool = False) -> str:
     """What the op node shows: the kind's symbol, with the exponent for ``x**k``."""
     kind = KINDS[node.kind]
     if node.kind == "pow" and not exponent_wired:
-        k = (node.params or {}).get("exponent", kind.default_params().get("exponent"))
+        k = (node.params or {}).get("exponent", kind.default_params()["exponent"])
         return "**" + _short_number(k)
     return kind.symbol
 
 
-def _short_number(k) -> str:
+def _short_number(k: float) -> str:
     k = float(k)
     if math.isfinite(k) and k.is_integer() and abs(k) < 1e15:
         return str(int(k))
@@ -139,7 +159,7 @@ def _record_text(text: str) -> str:
     return "".join(out)
 
 
-def _fmt(x) -> str:
+def _fmt(x: float | None) -> str:
     return "?" if x is None else f"{x:.4f}"
 
 
@@ -154,13 +174,13 @@ class PictureSnapshot:
     """What the picture shows of a document, copied: a worker thread can draw it while the
     document goes on changing (nodes and wires are immutable records; numbers are copied)."""
 
-    nodes: dict
-    wires: tuple
-    numbers: dict = field(default_factory=dict)
+    nodes: dict[str, Node]
+    wires: tuple[Wire, ...]
+    numbers: dict[str, _Numbers] = field(default_factory=dict)
     selected_output: str | None = None
 
     @classmethod
-    def of(cls, doc) -> PictureSnapshot:
+    def of(cls, doc: Drawable) -> PictureSnapshot:
         numbers = {}
         for nid in doc.nodes:
             v = doc.value_of(nid)
@@ -170,12 +190,12 @@ class PictureSnapshot:
             dict(doc.nodes), tuple(doc.wires), numbers, getattr(doc, "selected_output", None)
         )
 
-    def value_of(self, nid: str):
+    def value_of(self, nid: str) -> _Numbers | None:
         return self.numbers.get(nid)
 
 
 # --- DOT ----------------------------------------------------------------------------------------
-def dot_graph(doc, output: str | None = None) -> graphviz.Digraph:
+def dot_graph(doc: Drawable, output: str | None = None) -> Any:
     """The lecture's ``draw_dot`` picture of the document as a ``graphviz.Digraph``."""
     dot = graphviz.Digraph(
         "mgstudio", graph_attr={"rankdir": "LR"}, node_attr={"fontname": "Helvetica"}
@@ -201,11 +221,11 @@ def dot_graph(doc, output: str | None = None) -> graphviz.Digraph:
     return dot
 
 
-def to_dot(doc, output: str | None = None) -> str:
+def to_dot(doc: Drawable, output: str | None = None) -> str:
     """DOT source of the document in the lecture's ``draw_dot`` style."""
     if output is None:
         output = getattr(doc, "selected_output", None)
-    return dot_graph(doc, output).source
+    return str(dot_graph(doc, output).source)
 
 
 def run_dot(source: str, fmt: str, progress: Progress | None = None) -> bytes:
@@ -243,7 +263,7 @@ def run_dot(source: str, fmt: str, progress: Progress | None = None) -> bytes:
 
 
 def render_bytes(
-    doc,
+    doc: Drawable,
     fmt: str,
     output: str | None = None,
     progress: Progress | None = None,
@@ -264,8 +284,8 @@ def render_bytes(
 
 
 def render(
-    doc,
-    path,
+    doc: Drawable,
+    path: str | os.PathLike[str],
     fmt: str | None = None,
     output: str | None = None,
     progress: Progress | None = None,
@@ -273,7 +293,7 @@ def render(
 ) -> Path:
     """Write the picture to ``path``; the format comes from its suffix unless given. ``doc``
     may be a :class:`PictureSnapshot` (what a worker thread draws)."""
-    path = Path(path)
+    path = Path(path)  # (a str or PathLike in, a Path out)
     fmt = (fmt or path.suffix.lstrip(".")).lower()
     if fmt == "gv":
         fmt = "dot"
@@ -292,7 +312,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 # --- layout -------------------------------------------------------------------------------------
-def layout_positions(doc, use_dot: bool = True) -> dict[str, tuple[float, float]]:
+def layout_positions(doc: Drawable, use_dot: bool = True) -> dict[str, tuple[float, float]]:
     """Where each node's centre goes, left to right, in Qt's y-down scene coordinates.
 
     Uses ``dot`` when it is installed (and ``use_dot``) and the graph is within
@@ -315,10 +335,10 @@ def layout_graph(
             return dot_layout(ids, edges, progress, max_nodes=DOT_LAYOUT_LIMIT)
         except GraphvizNotFoundError:  # includes DotTooLargeError
             pass
-    return layered_layout(ids, edges)
+    return {str(k): pos for k, pos in layered_layout(ids, edges).items()}
 
 
-def _layout_graph(ids: list, edges: Iterable[tuple[str, str]]) -> tuple[graphviz.Digraph, dict]:
+def _layout_graph(ids: list[str], edges: Iterable[tuple[str, str]]) -> tuple[Any, dict[str, str]]:
     names = {nid: f"v{i}" for i, nid in enumerate(ids)}
     g = graphviz.Digraph(
         graph_attr={

@@ -52,20 +52,30 @@ def _layered(ids: list, edges: list, sweeps: int, fold: bool) -> tuple[dict, boo
         if s is not None and d is not None:
             preds[d].append(s)
             succs[s].append(d)
-    alone = [ids[i] for i in range(count) if not preds[i] and not succs[i]] if fold else []
+    members = range(count)
+    alone = [i for i in members if not preds[i] and not succs[i]] if fold else []
     if alone and len(alone) < count:
         # folded, nodes wired to nothing would stand in one tall first layer and make the
-        # first band that tall: they go into a compact grid below the bands instead
-        wired = [ids[i] for i in range(count) if preds[i] or succs[i]]
-        pos, folded = _layered(wired, edges, sweeps, fold)
+        # first band that tall: they go into a compact grid below the bands instead. The
+        # wired ones are laid out with the same numbers and neighbour lists (no wire
+        # touches the others), not numbered and listed a second time
+        wired = [i for i in members if preds[i] or succs[i]]
+        pos, folded = _layout(ids, wired, preds, succs, sweeps, fold)
         if folded:
             below = max(y for _, y in pos.values()) + ROW_GAP + BAND_GAP
             per_row = max(1, math.ceil(math.sqrt(len(alone) * FOLD_ASPECT * ROW_GAP / LAYER_GAP)))
             for k, n in enumerate(alone):
                 row, col = divmod(k, per_row)
-                pos[n] = (col * LAYER_GAP, below + row * ROW_GAP)
+                pos[ids[n]] = (col * LAYER_GAP, below + row * ROW_GAP)
             return pos, True
-    order = _topological(count, preds, succs)
+    return _layout(ids, members, preds, succs, sweeps, fold)
+
+
+def _layout(ids: list, members, preds: list, succs: list, sweeps: int, fold: bool):
+    """``_layered`` of the nodes numbered ``members`` (ascending; the wires among them are
+    all their wires)."""
+    count = len(ids)
+    order = _topological(count, preds, succs, members)
     layer = [0] * count
     for n in order:  # (lists, not generators: this runs once per node of a big file)
         ps = preds[n]
@@ -77,7 +87,7 @@ def _layered(ids: list, edges: list, sweeps: int, fold: bool) -> tuple[dict, boo
             layer[n] = max(0, min([layer[s] for s in succs[n]]) - 1)
     n_layers = max(layer) + 1
     layers: list[list[int]] = [[] for _ in range(n_layers)]
-    for n in range(count):
+    for n in members:
         layers[layer[n]].append(n)
     rank = [0.0] * count
     for col in layers:
@@ -102,7 +112,7 @@ def _layered(ids: list, edges: list, sweeps: int, fold: bool) -> tuple[dict, boo
                 n = col[i] = entry[1]
                 rank[n] = float(i)
     tallest = max(len(col) for col in layers)
-    per_band = _band_length(n_layers, tallest, count) if fold else n_layers
+    per_band = _band_length(n_layers, tallest, len(members)) if fold else n_layers
     pos = {}
     top = 0.0
     for first in range(0, n_layers, per_band):
@@ -129,12 +139,17 @@ def _band_length(n_layers: int, tallest: int, n_nodes: int) -> int:
     return max(FOLD_MIN_LAYERS // 2, math.ceil(n_layers / bands))
 
 
-def _topological(count: int, preds: list[list[int]], succs: list[list[int]]) -> list[int]:
-    """Kahn's algorithm in node order (nodes numbered 0 .. count-1); nodes on a cycle (never
-    in a valid document) are appended at the end so that every node still gets a place."""
+def _topological(
+    count: int, preds: list[list[int]], succs: list[list[int]], members=None
+) -> list[int]:
+    """Kahn's algorithm in node order (nodes numbered 0 .. count-1, or those of ``members``,
+    ascending); nodes on a cycle (never in a valid document) are appended at the end so that
+    every node still gets a place."""
+    if members is None:
+        members = range(count)
     # distinct producers (a node reading one twice waits for it once); one needs no set
     remaining = [len(ps) if len(ps) < 2 else len(set(ps)) for ps in preds]
-    ready = [n for n in range(count - 1, -1, -1) if remaining[n] == 0]
+    ready = [n for n in reversed(members) if remaining[n] == 0]
     out: list[int] = []
     seen = bytearray(count)
     while ready:
@@ -149,7 +164,7 @@ def _topological(count: int, preds: list[list[int]], succs: list[list[int]]) -> 
             if remaining[s] == 0:
                 ready.append(s)
     done = len(out)
-    out.extend(n for n in range(count) if not seen[n])
+    out.extend(n for n in members if not seen[n])
     for n in out[done:]:
         preds[n] = [p for p in preds[n] if seen[p]]
     return out

@@ -15,8 +15,13 @@ The rule, in order:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .fileformat import describe
 from .kinds import KINDS
+
+if TYPE_CHECKING:
+    from .model import Document
 
 #: how much a learner means a sink as "the output"
 COMPUTED, LEAF, INCOMPLETE = 2, 1, 0
@@ -24,13 +29,13 @@ COMPUTED, LEAF, INCOMPLETE = 2, 1, 0
 MEMORY = 8
 
 
-def rank(doc, nid: str) -> int:
+def rank(doc: Document, nid: str) -> int:
     if doc.value_of(nid) is None:
         return INCOMPLETE
     return LEAF if KINDS[doc.nodes[nid].kind].is_leaf else COMPUTED
 
 
-def choose_output(doc, history: list[str]) -> list[str]:
+def choose_output(doc: Document, history: list[str]) -> list[str]:
     """The automatic outputs after an edit, most recent last, given those before it (rules 2
     and 3). Earlier ones are remembered so that undoing an extension goes back to the output
     it extended, not to whichever complete sink was added last."""
@@ -57,10 +62,10 @@ def choose_output(doc, history: list[str]) -> list[str]:
     return [pick]
 
 
-def root_cause(doc, nid: str) -> str | None:
+def root_cause(doc: Document, nid: str) -> str | None:
     """The first reason upstream why ``nid`` has no number (the node missing a wire), or None
     when it is complete."""
-    seen = set()
+    seen: set[str] = set()
     at = nid
     while at not in seen:
         seen.add(at)
@@ -75,7 +80,9 @@ def root_cause(doc, nid: str) -> str | None:
     return doc.why_incomplete(nid)
 
 
-def why_backward_idle(doc, output: str | None = None, verb: str = "Backward") -> str | None:
+def why_backward_idle(
+    doc: Document, output: str | None = None, verb: str = "Backward"
+) -> str | None:
     """Why a Backward (or ``verb``: the step-through, the gradient check) from ``output``
     (default: the document's output) would change nothing, as a sentence for the status bar;
     None when it has something to do."""
@@ -97,7 +104,7 @@ def why_backward_idle(doc, output: str | None = None, verb: str = "Backward") ->
     return why
 
 
-def shown_output(doc) -> str | None:
+def shown_output(doc: Document) -> str | None:
     """The output whose grads are on screen: where the last backward (or the step-through)
     started while those grads are current, else the document's output."""
     out = doc.backward_output

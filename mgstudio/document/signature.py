@@ -4,7 +4,15 @@ positions or the chosen output: the things a lesson asks a learner to change."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
-def structure_signature(doc) -> tuple:
+if TYPE_CHECKING:
+    from .model import Document
+    from .nodes import Wire
+
+
+def structure_signature(
+    doc: Document,
+) -> tuple[tuple[tuple[str, str, str], ...], tuple[Wire, ...]]:
     nodes = tuple((nid, node.kind, node.label) for nid, node in doc.nodes.items())
     return nodes, tuple(doc.wires)

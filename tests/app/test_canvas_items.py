@@ -226,3 +226,24 @@ def test_a_scene_without_a_view_can_be_built_for_a_big_document(qtbot):
     scene = CanvasScene(doc)
     assert len(scene.node_items()) == 201 and len(scene.wire_items()) == 200
     scene.detach()
+
+
+def test_a_node_moved_onto_the_screen_shows_numbers_that_changed_while_it_was_away(
+    canvas, doc, undo_stack, neuron
+):
+    # found by the edit-session state machine: Qt redraws a moved item from its cached
+    # picture, so a stale item moved into view showed its old numbers without painting
+    from mgstudio.app.commands import MoveNodesCommand
+
+    canvas.resetTransform()
+    o = canvas.item_for(neuron["o"])
+    canvas.centerOn(o)
+    canvas.viewport().grab()  # o painted (cached) with its numbers
+    undo_stack.push(MoveNodesCommand(doc, {neuron["o"]: (1600.0, 5000.0)}))  # out of view
+    canvas.viewport().grab()
+    undo_stack.push(SetValueCommand(doc, neuron["x1"], 1.0))  # o's numbers change off screen
+    assert o.stale
+    undo_stack.push(MoveNodesCommand(doc, {neuron["o"]: (1600.0, 170.0)}))  # back into view
+    canvas.viewport().grab()
+    v = doc.value_of(neuron["o"])
+    assert o.held_texts()[1:] == [f"data {format_number(v.data)}", f"grad {format_number(v.grad)}"]

@@ -78,7 +78,8 @@ def test_cancelling_an_export_kills_dot_and_writes_nothing(
     assert window.export_picture(out)
     (task,) = window.tasks.running()
     qtbot.waitUntil(lambda: task.dialog is not None and task.dialog.isVisible(), timeout=10_000)
-    assert started
+    # the dialog may show before the worker thread has reached Popen: wait for dot itself
+    qtbot.waitUntil(lambda: bool(started), timeout=10_000)
     task.dialog.findChild(QPushButton).click()
     qtbot.waitUntil(lambda: not task.running, timeout=10_000)
     assert task.state == "cancelled"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers.budget import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -112,7 +113,7 @@ _SMOOTH.update(div=((-3.0, 3.0), (0.5, 3.0)), powv=((0.2, 3.0), (-2.0, 2.0)))
 _SMOOTH.update(pow=((0.2, 3.0), (-2.0, 3.0)))
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(st.sampled_from(sorted(OPS)), st.floats(0.0, 1.0), st.floats(0.0, 1.0))
 def test_local_derivatives_match_central_differences(name, u, w):
     op = OPS[name]

@@ -148,3 +148,13 @@ def recorded_training(window, qtlog, request):
     assert ctl.runner.worker_thread.isFinished()
     # Qt's complaints about timers or objects used from the wrong thread, or a live QThread
     assert [r.message for r in qtlog.records if "thread" in r.message.lower()] == []
+
+
+@pytest.fixture
+def paints():
+    """How often each node item painted (``paints[item]``), counted while the test runs."""
+    from helpers.paint_counter import count_paints
+
+    counts, stop = count_paints()
+    yield counts
+    stop()

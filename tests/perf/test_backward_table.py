@@ -80,3 +80,22 @@ def test_an_edit_repaints_only_changed_number_cells(window):
     announced.clear()
     window.undo_stack.push(SetValueCommand(doc, x, 0.75000000001))  # same text everywhere
     assert [a for a in announced if a[0] != xrow] == []
+
+
+def test_the_auto_backward_checkbox_switches_the_documents_policy(window):
+    """The checkbox only toggles ``Document.auto_backward``; the choice carries over to the
+    next document shown (New/Open), which catches up at once."""
+    panel = window.backward_panel
+    doc, x = _chain(4)
+    window.set_document(doc)
+    panel.auto_check.setChecked(False)
+    assert not doc.auto_backward
+    doc.set_value(x, 0.1)
+    assert not doc.grads_current
+    panel.auto_check.click()  # as the learner does
+    assert doc.auto_backward and doc.grads_current
+    other, y = _chain(3)
+    window.set_document(other)
+    assert other.auto_backward and other.grads_current
+    other.set_value(y, 0.7)  # an edit with no panel involved: the document follows itself
+    assert other.grads_current and other.backward_output == other.default_output()

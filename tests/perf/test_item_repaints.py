@@ -11,15 +11,15 @@ from mgstudio.app.canvas.node_item import NodeItem
 from mgstudio.app.commands import SetValueCommand
 
 
-def test_only_changed_items_repaint(canvas, doc, undo_stack, neuron, qtbot):
+def test_only_changed_items_repaint(canvas, doc, undo_stack, neuron, qtbot, paints):
     canvas.fit_all()
     canvas.viewport().repaint()
     items = {k: canvas.item_for(v) for k, v in neuron.items()}
-    before = {k: it.paint_count for k, it in items.items()}
+    before = {k: paints[it] for k, it in items.items()}
     undo_stack.push(SetValueCommand(doc, neuron["w2"], 2.0))  # x2 = 0: x2w2 stays 0
     undo_stack.push(SetValueCommand(doc, neuron["x1"], 1.0))
     canvas.viewport().repaint()
-    painted = {k for k, it in items.items() if it.paint_count > before[k]}
+    painted = {k for k, it in items.items() if paints[it] > before[k]}
     assert {"x1", "x1w1", "x1w1x2w2", "n", "o"} <= painted
     assert not painted & {"x2", "b", "x2w2"}
 
@@ -41,7 +41,7 @@ def test_far_zoom_draws_boxes_without_text(canvas, doc, neuron, monkeypatch):
 
 
 def test_zoomed_out_edits_skip_repaints_but_zooming_in_shows_the_new_numbers(
-    canvas, doc, undo_stack, neuron
+    canvas, doc, undo_stack, neuron, paints
 ):
     canvas.resetTransform()
     canvas.scale(0.2, 0.2)  # boxes only: numbers are not drawn
@@ -50,14 +50,14 @@ def test_zoomed_out_edits_skip_repaints_but_zooming_in_shows_the_new_numbers(
     canvas.viewport().repaint()
     shown = canvas.mapToScene(canvas.viewport().rect()).boundingRect()
     assert shown.contains(o.sceneBoundingRect())
-    before = o.paint_count
+    before = paints[o]
     undo_stack.push(SetValueCommand(doc, neuron["x2"], 1.0))
     canvas.viewport().repaint()
-    assert o.paint_count == before  # no pixel to change, no repaint
+    assert paints[o] == before  # no pixel to change, no repaint
     canvas.resetTransform()
     canvas.centerOn(o)
     canvas.viewport().repaint()
-    assert o.paint_count > before
+    assert paints[o] > before
     expected = f"data {math.tanh(-5.0 + 6.8813735870195432):.4f}"
     assert o.texts()[1] == expected
 

@@ -15,7 +15,7 @@ from mgstudio.document import Document, FileFormatError
 
 
 def _fresh_order(doc: Document) -> list[str]:
-    return doc._topo(list(doc.nodes))  # the order computed from the linked wires
+    return doc._graph.order(list(doc.nodes))  # computed afresh from the linked wires
 
 
 @settings(max_examples=examples(60), deadline=None)

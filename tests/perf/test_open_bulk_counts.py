@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+import mgstudio.app.canvas.scene as scene_module
 from mgstudio.app.canvas.node_item import NodeItem
-from mgstudio.document import Document
+from mgstudio.document.graph import Graph
 
 
 def _file(path, n: int):
@@ -33,35 +36,41 @@ def _file(path, n: int):
     return path
 
 
+@pytest.mark.parametrize("lazy", [False, True], ids=["items-at-once", "items-when-needed"])
 def test_opening_sorts_once_and_wires_items_without_a_repaint_per_port(
-    window, tmp_path, monkeypatch, errors
+    window, tmp_path, monkeypatch, errors, lazy
 ):
     path = _file(tmp_path / "big.mgs", 2000)
+    monkeypatch.setattr(scene_module, "LAZY_MIN", 1000 if lazy else 10**9)
     calls = {"topo": 0, "wired": 0}
-    topo, wired = Document._topo, NodeItem.set_port_wired
+    topo, wired = Graph.order, NodeItem.set_port_wired
 
-    def counting_topo(self, ids):
+    def counting_topo(self, ids, whole=False):
         calls["topo"] += 1
-        return topo(self, ids)
+        return topo(self, ids, whole)
 
     def counting_wired(self, port, on):
         calls["wired"] += 1
         return wired(self, port, on)
 
-    monkeypatch.setattr(Document, "_topo", counting_topo)
+    monkeypatch.setattr(Graph, "order", counting_topo)
     monkeypatch.setattr(NodeItem, "set_port_wired", counting_wired)
     assert window.open_file(path, ask=False)
     window.grab()
     assert not errors
     doc = window.document
-    assert calls["topo"] == 0  # the whole-graph order came from the file check
+    assert calls["topo"] == 1  # the file check's whole-graph order, reused by all
     # only the wires into pows go through set_port_wired (their badge may change): 160 pows,
     # each wired at "a", every other one at "exponent" too; the other 2,600 wires do not
     into_pows = sum(1 for w in doc.wires if doc.nodes[w.dst].kind == "pow")
     assert into_pows == 240 and len(doc.wires) > 2800
-    assert calls["wired"] == into_pows
+    if lazy:  # only the pows made so far (those on screen)
+        made = [it for it in window.canvas.canvas_scene.made_items() if it.kind.name == "pow"]
+        assert 0 < calls["wired"] <= into_pows and len(made) < 160
+    else:
+        assert calls["wired"] == into_pows
     monkeypatch.undo()
-    assert doc.topological_ids() == doc._topo(list(doc.nodes))
+    assert doc.topological_ids() == doc._graph.order(list(doc.nodes))
     scene = window.canvas.canvas_scene
     for nid, node in doc.nodes.items():
         item = scene.item_for(nid)
@@ -72,11 +81,13 @@ def test_opening_sorts_once_and_wires_items_without_a_repaint_per_port(
             assert (item.symbol == "**2") == ("exponent" not in ins)
 
 
+@pytest.mark.parametrize("lazy", [False, True], ids=["items-at-once", "items-when-needed"])
 def test_bulk_wires_have_the_curves_and_index_buckets_of_wires_made_one_by_one(
-    window, tmp_path, errors
+    window, tmp_path, errors, monkeypatch, lazy
 ):
     from mgstudio.app.canvas.wire_index import WireIndex
 
+    monkeypatch.setattr(scene_module, "LAZY_MIN", 1000 if lazy else 10**9)
     assert window.open_file(_file(tmp_path / "big.mgs", 2000), ask=False)
     assert not errors
     scene = window.canvas.canvas_scene

@@ -32,8 +32,8 @@ def chain_file(path, n: int, pos=None, long_wires: bool = False):
     return path
 
 
-def painted(window) -> int:
-    return sum(it.paint_count for it in window.canvas.canvas_scene.node_items())
+def painted(paints) -> int:
+    return sum(paints.values())
 
 
 def test_a_positionless_file_opens_laid_out(window, tmp_path, errors):
@@ -48,17 +48,17 @@ def test_a_positionless_file_opens_laid_out(window, tmp_path, errors):
     assert not window.is_modified()  # placing them is part of opening, not an edit
 
 
-def test_a_few_stacked_nodes_still_show_their_records(window, tmp_path):
+def test_a_few_stacked_nodes_still_show_their_records(window, tmp_path, paints):
     assert window.open_file(
         chain_file(tmp_path / "few.mgs", 40, pos=lambda i: [0.0, 0.0]), ask=False
     )
     window.grab()
     scene = window.canvas.canvas_scene
     assert window.canvas.zoom() >= DETAIL_LOD and not scene.boxes_in_layer
-    assert painted(window) > 0
+    assert painted(paints) > 0
 
 
-def test_thousands_of_stacked_nodes_are_drawn_as_boxes(window, tmp_path):
+def test_thousands_of_stacked_nodes_are_drawn_as_boxes(window, tmp_path, paints):
     n = MAX_RECORDS_SHOWN + 500
     assert window.open_file(
         chain_file(tmp_path / "pile.mgs", n, pos=lambda i: [0.0, 0.0]), ask=False
@@ -67,11 +67,11 @@ def test_thousands_of_stacked_nodes_are_drawn_as_boxes(window, tmp_path):
     scene = window.canvas.canvas_scene
     assert window.canvas.zoom() >= DETAIL_LOD  # the pile fits at reading zoom...
     assert scene.boxes_in_layer  # ...but is drawn by the layer as boxes
-    assert painted(window) == 0  # not one record painted in full
+    assert painted(paints) == 0  # not one record painted in full
     # zooming far in on the pile still shows it as boxes: it is as crowded as before
     window.canvas.zoom_by(1.5)
     window.grab()
-    assert painted(window) == 0
+    assert painted(paints) == 0
     # panned away from the pile, nothing is crowded: records again (of what comes on screen)
     window.canvas.centerOn(-5000.0, -5000.0)
     window.grab()

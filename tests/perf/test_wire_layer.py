@@ -74,15 +74,15 @@ def test_selected_wire_is_drawn_strong_and_a_removed_one_disappears(canvas, doc,
     assert _close(_pixel(canvas, mid), scene.style.colors.background, tol=60)
 
 
-def test_a_leaf_edit_redraws_no_wire(canvas, doc, undo_stack, pair, wire_strokes):
+def test_a_leaf_edit_redraws_no_wire(canvas, doc, undo_stack, pair, wire_strokes, paints):
     a, t = pair
     canvas.viewport().repaint()
     wire_strokes.clear()
-    before = canvas.item_for(t).paint_count
+    before = paints[canvas.item_for(t)]
     undo_stack.push(SetValueCommand(doc, a, 2.0))
     canvas.viewport().repaint()
     assert canvas.item_for(t).texts()[1] == "data 0.9640"
-    assert canvas.item_for(t).paint_count > before
+    assert paints[canvas.item_for(t)] > before
     assert wire_strokes == []
 
 
@@ -223,15 +223,15 @@ def far(canvas, doc, pair):
 
 
 def test_far_zoom_boxes_come_from_the_layer_and_follow_tint_moves_and_selection(
-    canvas, doc, undo_stack, far
+    canvas, doc, undo_stack, far, paints
 ):
     a, t = far
     scene = canvas.canvas_scene
     item = canvas.item_for(t)
     assert scene.boxes_in_layer and item.boxed
-    before = item.paint_count
+    before = paints[item]
     assert _close(_box_pixel(canvas, t), item.box_fill(), tol=30)
-    assert item.paint_count == before  # the item itself paints nothing
+    assert paints[item] == before  # the item itself paints nothing
     # a new grad tint shows (t's grad is 1 as the output; a's follows tanh')
     undo_stack.push(SetValueCommand(doc, a, 0.0))
     assert _close(_box_pixel(canvas, a), canvas.item_for(a).box_fill(), tol=30)
@@ -252,14 +252,14 @@ def test_far_zoom_boxes_come_from_the_layer_and_follow_tint_moves_and_selection(
     assert any(_close(c, scene.style.colors.selected, tol=80) for c in outline)
 
 
-def test_a_transform_set_from_outside_switches_painting_in_the_same_frame(canvas, far):
+def test_a_transform_set_from_outside_switches_painting_in_the_same_frame(canvas, far, paints):
     a, t = far
     item = canvas.item_for(t)
     canvas.resetTransform()  # not through zoom_by: drawBackground must notice
     canvas.centerOn(item)
-    before = item.paint_count
+    before = paints[item]
     canvas.viewport().repaint()
-    assert not item.boxed and item.paint_count > before
+    assert not item.boxed and paints[item] > before
 
 
 def test_exporting_while_zoomed_out_draws_the_records(canvas, far, tmp_path, monkeypatch):

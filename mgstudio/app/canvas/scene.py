@@ -8,27 +8,26 @@ from __future__ import annotations
 
 import functools
 import math
-from contextlib import contextmanager
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtWidgets import QGraphicsScene
 
 from mgstudio.document.kinds import KINDS
 
-from .node_item import DETAIL_LOD, DIM_OPACITY, NodeItem
+from .node_item import NodeItem
+from .pending import Pending
 from .port_item import HIT_RADIUS, PortRef
+from .scene_detail import MAX_RECORDS_SHOWN, SceneDetail  # noqa: F401 (tests import it here)
+from .scene_lazy import LAZY_MIN, SceneLazy
+from .scene_wires import SceneWires
 from .style import CanvasStyle
 from .tooltips import show_node_tooltip
 from .wire_index import WireIndex
-from .wire_item import HIT_WIDTH, WireItem, box_rect
-from .wire_layer import paint_wire_items
+from .wire_item import WireItem
 
 WORLD = 1e6  # room around the items to pan over (the view's rectangle)
 INDEX_MARGIN = 2000.0  # room around the nodes in the scene's own rectangle
 INDEX_LOOKUP_MIN = 200  # more stale items than this: ask Qt's index which ones are shown
-#: more node records than this on screen at once are drawn as boxes, whatever the zoom (a
-#: big screen at reading zoom holds a few hundred side by side)
-MAX_RECORDS_SHOWN = 1500
 
 
 def _disconnect_all(connections: list) -> None:
@@ -37,8 +36,9 @@ def _disconnect_all(connections: list) -> None:
     connections.clear()
 
 
-class CanvasScene(QGraphicsScene):
-    """Node and wire items for every node and wire of ``document``."""
+class CanvasScene(SceneDetail, SceneWires, SceneLazy, QGraphicsScene):
+    """Node and wire items for the nodes and wires of ``document`` (a big one's when they
+    are needed, see scene_lazy)."""
 
     def __init__(self, document=None, parent=None):
         super().__init__(parent)
@@ -67,6 +67,7 @@ class CanvasScene(QGraphicsScene):
         self._bounds: QRectF | None = None  # nodes_bounding_rect, until a node moves
         #: a new graph is being shown: its items pull their numbers when first painted
         self.building = False
+        self._hooked_views: set[int] = set()  # views whose rubber band makes items (lazy)
         self.selectionChanged.connect(self.selection_redrawn)
         self._connections: list = []
         # if the scene is deleted without detach(), stop the document calling into it; the
@@ -84,8 +85,12 @@ class CanvasScene(QGraphicsScene):
         if document is None:
             return
         self._max_abs_grad = self._compute_max_abs_grad()
-        self._add_node_items(document.nodes)
-        self._add_wire_items(document.wires)
+        self.made_nodes = self.made_wires = 0
+        if len(document.nodes) >= LAZY_MIN:
+            self._start_pending(document)  # items when needed: see scene_lazy
+        else:
+            self._add_node_items(document.nodes)
+            self._add_wire_items(document.wires)
         self.fit_index()
         self.wires_changed(None)
         ev = document.events
@@ -110,6 +115,7 @@ class CanvasScene(QGraphicsScene):
         self._stale.clear()
         self._retint = False
         self._bounds = None
+        self._pending = None
         for item in self._wires.values():
             item._scene = None
         self._wire_index.clear()
@@ -156,52 +162,9 @@ class CanvasScene(QGraphicsScene):
                 )
             )
 
-    def wires_changed(self, rect: QRectF | None) -> None:
-        """A wire appeared, moved, went or changed pen in ``rect`` (None: any of them)."""
-        for layer in self.wire_layers:
-            layer.invalidate(rect)
-        if rect is None:
-            self.update()
-        else:
-            self.update(rect)
-
-    def wire_moved(self, item: WireItem, old_box) -> None:
-        """A wire's curve changed (one of its nodes moved)."""
-        self._wire_index.move(item, old_box, item.box)
-        self.wires_changed(box_rect(old_box).united(item.boundingRect()))
-
-    def wires_in(self, rect: QRectF, ordered: bool = True) -> list[WireItem]:
-        """The shown wires whose hit area meets a scene rectangle, in the order they were
-        added (``ordered=False``: any order, cheaper)."""
-        left, top, right, bottom = rect.left(), rect.top(), rect.right(), rect.bottom()
-        found = [
-            w
-            for w in self._wire_index.candidates(left, top, right, bottom)
-            if w._visible
-            and w.box[0] <= right
-            and w.box[2] >= left
-            and w.box[1] <= bottom
-            and w.box[3] >= top
-        ]
-        if ordered:
-            self._in_order(found)
-        return found
-
-    def _in_order(self, wires: list[WireItem]) -> None:
-        order = self._wire_order
-        wires.sort(key=lambda w: order.get((w.wire.dst, w.wire.port), 0))
-
-    def paint_wires(
-        self, painter, rect: QRectF, antialias: bool = True, straight: bool = False
-    ) -> None:
-        """Stroke the wires crossing a scene rectangle (``straight``: as lines, from far).
-        Plain wires look alike, so only the highlighted ones need a stable order."""
-        paint_wire_items(
-            painter, self.wires_in(rect, ordered=False), antialias, straight, order=self._in_order
-        )
-
     def content_rect(self) -> QRectF:
         """Every node and wire (what an exported picture shows)."""
+        self.make_all()
         rect = self.itemsBoundingRect()
         for w in self._wires.values():
             rect = rect.united(w.boundingRect())
@@ -214,144 +177,49 @@ class CanvasScene(QGraphicsScene):
 
     # --- lookups ---------------------------------------------------------------------------
     def item_for(self, node_id: str) -> NodeItem | None:
-        return self._nodes.get(node_id)
-
-    def wire_item(self, dst: str, port: str) -> WireItem | None:
-        return self._wires.get((dst, port))
+        """The node's item (made now if it had none yet)."""
+        return self._item(node_id)
 
     def node_items(self) -> list[NodeItem]:
+        """Every node's item (all made: whoever asks for all of them gets all)."""
+        self.make_all()
         return list(self._nodes.values())
 
-    def wire_items(self) -> list[WireItem]:
-        return list(self._wires.values())
+    def made_items(self) -> list[NodeItem]:
+        """The node items made so far (a big document's: those needed yet)."""
+        return list(self._nodes.values())
+
+    def itemsBoundingRect(self) -> QRectF:  # noqa: N802 (Qt's name; Python callers reach it)
+        rect = super().itemsBoundingRect()
+        pending = self.pending_bounds()
+        return rect if pending is None else rect.united(pending)
 
     def selected_ids(self) -> list[str]:
         return [it.node_id for it in self.selectedItems() if isinstance(it, NodeItem)]
-
-    def selected_wires(self) -> list:
-        """The document wires selected on the canvas (wires keep their own selection)."""
-        return [it.wire for it in self._selected_wires]
-
-    def select_wire(self, item: WireItem, add: bool = False) -> None:
-        if not add:
-            self.clear_wire_selection()
-        item.set_selected(True)
-        self._selected_wires.add(item)
-
-    def clear_wire_selection(self) -> None:
-        for item in self._selected_wires:
-            item.set_selected(False)
-        self._selected_wires.clear()
 
     def selection_redrawn(self) -> None:
         """Selection changed (views that change it with signals blocked call this)."""
         if self.boxes_in_layer:  # outlines of boxes are drawn by the layer
             self.wires_changed(None)
 
-    def update_detail(self, cache: bool = False) -> None:
-        """Note whether any view draws records in full (items skip invisible repaints).
-
-        With ``cache``, also switch how nodes are drawn. Shown in full, each node paints
-        itself into a cached picture (a new number repaints one patch of it). Zoomed out, a
-        node is a plain box: the view's background layer draws all of them in a few calls,
-        and the items paint nothing (thousands of Python paint calls and tiny cached
-        pictures cost more than the boxes). Views ask for this when they zoom, before the
-        repaint the zoom brings; ``drawBackground`` catches transforms set from outside."""
-        details = any(self._readable(v) for v in self.views())
-        self.style.show_details = details
-        if cache and details != self._cached_details:
-            self._cached_details = details
-            for item in self._nodes.values():
-                item.set_boxed(not details)
-            self.wires_changed(None)  # the layer gains or loses the boxes
-
-    def _readable(self, view) -> bool:
-        """Whether a view shows records in full: zoomed in far enough, and not more of them
-        on screen than can be read. Beyond that many they can only be stacked on each other
-        (thousands of nodes on one spot), and painting each in full took seconds a frame."""
-        zoom = view.transform().m11()
-        if zoom < DETAIL_LOD:
-            return False
-        if len(self._nodes) <= MAX_RECORDS_SHOWN:
-            return True
-        r = view.mapToScene(view.viewport().rect()).boundingRect()
-        key = (zoom, r.left(), r.top(), r.right(), r.bottom(), len(self._nodes))
-        cached = self._crowding.get(id(view))
-        if cached is None or cached[0] != key:  # drawBackground asks on every paint
-            shown = self.items(r, Qt.ItemSelectionMode.IntersectsItemBoundingRect)
-            cached = self._crowding[id(view)] = (key, len(shown) <= MAX_RECORDS_SHOWN)
-        return cached[1]
-
-    def expect_zoom(self, zoom: float, shown: int = 0) -> None:
-        """A new graph will be shown at about this zoom, ``shown`` nodes on screen: make its
-        items for it (the view corrects the guess once it has fitted the graph)."""
-        self._cached_details = zoom >= DETAIL_LOD and shown <= MAX_RECORDS_SHOWN
-        self.style.show_details = self._cached_details
-
-    @property
-    def boxes_in_layer(self) -> bool:
-        """Whether the view's background layer draws the nodes (zoomed out)."""
-        return not self._cached_details
-
-    def paint_boxes(self, painter, rect: QRectF) -> None:
-        """Zoomed out: every node in a scene rectangle as a box tinted by its grad, dimmed
-        while incomplete, outlined when selected; a few ``drawRects`` for all of them."""
-        if self.document is None:
-            return
-        left, top, right, bottom = rect.left(), rect.top(), rect.right(), rect.bottom()
-        value_of, top_grad = self.document.value_of, self._max_abs_grad
-        groups: dict[tuple, tuple] = {}
-        selected = set(self.selectedItems())
-        for it in self._nodes.values():
-            x, y = it.x(), it.y()
-            e = it.extent
-            if x + e[0] > right or x + e[2] < left or y + e[1] > bottom or y + e[3] < top:
-                continue
-            if it.needs_refresh(top_grad):
-                it.stale = False
-                it._apply(value_of(it.node_id), top_grad)
-            box = it.box_rect()
-            it.layer_rect = box
-            fill = it.box_fill()
-            # colours are shared objects (a handful of tints): their ids group the boxes
-            key = (id(fill), it in selected, it.is_complete)
-            group = groups.get(key)
-            if group is None:
-                group = groups[key] = (fill, [])
-            group[1].append(box)
-        st = self.style
-        painter.setRenderHint(painter.RenderHint.Antialiasing, False)
-        for (_, selected, complete), (fill, boxes) in groups.items():
-            painter.setOpacity(1.0 if complete else DIM_OPACITY)
-            painter.setPen(st.box_selected_pen if selected else st.box_pen)
-            painter.setBrush(fill)
-            painter.drawRects(boxes)
-        painter.setOpacity(1.0)
-
-    @contextmanager
-    def items_painting(self):
-        """Let every node paint itself (a file export draws the items, not the view)."""
-        boxed = self.boxes_in_layer
-        if boxed:
-            for item in self._nodes.values():
-                item.set_boxed(False)
-        try:
-            yield
-        finally:
-            if boxed:
-                for item in self._nodes.values():
-                    item.set_boxed(True)
-
     def nodes_bounding_rect(self) -> QRectF:
         """The scene rectangle around every node (wires run between nodes)."""
         # from positions and the shared geometry: itemsBoundingRect asks every item (and
         # every wire) for its rectangle, a tenth of a second on a 5,000-node graph
-        if not self._nodes:
+        pending = self.pending_bounds()
+        if not self._nodes and pending is None:
             return QRectF()
         if self._bounds is not None:  # fitting the index and the view both ask after a load
             return QRectF(self._bounds)
         left = top = math.inf
         right = bottom = -math.inf
+        if pending is not None:
+            left, top, right, bottom = (
+                pending.left(),
+                pending.top(),
+                pending.right(),
+                pending.bottom(),
+            )
         for item in self._nodes.values():
             x, y = item.x(), item.y()
             b_left, b_top, b_right, b_bottom = item.extent
@@ -369,6 +237,8 @@ class CanvasScene(QGraphicsScene):
             super().helpEvent(event)
 
     def node_at(self, pos: QPointF) -> NodeItem | None:
+        if self._pending is not None:
+            self.make_in(QRectF(pos.x() - 1.0, pos.y() - 1.0, 2.0, 2.0))
         for item in self.items(pos):
             if isinstance(item, NodeItem):
                 return item
@@ -377,28 +247,14 @@ class CanvasScene(QGraphicsScene):
     def port_at(self, pos: QPointF) -> PortRef | None:
         """The port within reach of a scene position (ports stick out of their node)."""
         r = HIT_RADIUS
+        if self._pending is not None:
+            self.make_in(QRectF(pos.x() - r, pos.y() - r, 2 * r, 2 * r))
         for item in self.items(QRectF(pos.x() - r, pos.y() - r, 2 * r, 2 * r)):
             if isinstance(item, NodeItem):
                 ref = item.port_at(pos)
                 if ref is not None:
                     return ref
         return None
-
-    def wire_at(self, pos: QPointF) -> WireItem | None:
-        """The shown wire under a scene point (the last drawn, where wires cross)."""
-        x, y = pos.x(), pos.y()
-        hits = [w for w in self.wires_in(QRectF(x, y, 0.0, 0.0)) if w.contains(pos)]
-        return hits[-1] if hits else None
-
-    def hover_wire(self, item: WireItem | None) -> None:
-        """Draw ``item`` strong as the wire under the mouse (None: no wire is)."""
-        if item is self._hover_wire:
-            return
-        if self._hover_wire is not None:
-            self._hover_wire.set_hover(False)
-        self._hover_wire = item
-        if item is not None:
-            item.set_hover(True)
 
     # --- document events -------------------------------------------------------------------
     def _on_node_added(self, nid: str) -> None:
@@ -409,6 +265,11 @@ class CanvasScene(QGraphicsScene):
         self._bounds = None
         item = self._nodes.pop(nid, None)
         if item is None:
+            if self._pending is not None and self._pending.has_node(nid):
+                box = QRectF(*self._pending.body_rect(nid))
+                self._pending.take_node(nid)  # its wires went first (wire_removed)
+                if self.boxes_in_layer:
+                    self.wires_changed(box)
             return
         for wire in list(item.wires):
             self._remove_wire_item(wire)
@@ -419,18 +280,20 @@ class CanvasScene(QGraphicsScene):
 
     def _on_node_changed(self, nid: str) -> None:
         node = self.document.nodes.get(nid)
-        item = self._nodes.get(nid)
+        item = self._item(nid)  # a pending node changed: its item follows from now on
         if node is None or item is None:
             return
         item.show_node(node.label, node.params)
         if (item.x(), item.y()) != tuple(node.pos):
             item.setPos(*node.pos)
-            item.moved()
+            item.moved()  # pulls numbers it missed while off screen (NodeItem.moved)
 
     def _on_wire_added(self, wire) -> None:
         self._add_wire_item(wire)
 
     def _on_wire_removed(self, wire) -> None:
+        if self._drop_pending_wire(wire):
+            return
         item = self._wires.get((wire.dst, wire.port))
         if item is not None and item.wire == wire:
             self._remove_wire_item(item)
@@ -442,6 +305,13 @@ class CanvasScene(QGraphicsScene):
             # grad tints are relative to the largest |grad|: every tint may change. Items on
             # screen take theirs now, the others when shown or painted (not all, every edit)
             self._retint = True
+        pending = self._pending
+        if (
+            pending is not None
+            and self.boxes_in_layer
+            and (self._retint or any(map(pending.has_node, ids)))
+        ):
+            self.wires_changed(None)  # pending boxes are drawn by the layer: new tints
         get = self._nodes.get
         items = [it for it in map(get, ids) if it is not None]
         for item in items:
@@ -518,27 +388,6 @@ class CanvasScene(QGraphicsScene):
             self.keep_indexed(item)
         return item
 
-    def _add_wire_item(self, wire, bulk: bool = False) -> None:
-        src = self._nodes.get(wire.src) or self._add_node_item(wire.src)
-        dst = self._nodes.get(wire.dst) or self._add_node_item(wire.dst)
-        if src is None or dst is None:
-            return
-        old = self._wires.get((wire.dst, wire.port))
-        if old is not None:
-            self._remove_wire_item(old)
-        item = WireItem(wire, src, dst, self.style.colors)
-        item._scene = self
-        self._wire_index.add(item, item.box)
-        self._wire_order[(wire.dst, wire.port)] = self._wire_count
-        self._wire_count += 1
-        if not bulk:
-            item._repaint()
-        self._wires[(wire.dst, wire.port)] = item
-        src.wires.add(item)
-        dst.wires.add(item)
-        dst.set_port_wired(wire.port, True)
-        src.set_port_wired("", True)
-
     def _add_node_items(self, nodes) -> None:
         """``_add_node_item(nid, bulk=True)`` for every node of a new document, in one loop
         (a big file has 100,000: per node lookups and calls added up)."""
@@ -553,64 +402,6 @@ class CanvasScene(QGraphicsScene):
             items[nid] = item
         self._bounds = None
 
-    def _add_wire_items(self, wires) -> None:
-        """``_add_wire_item`` for every wire of a new document, at once (100,000 nodes bring
-        as many wires): their nodes all have items, each input has one wire, and nothing
-        has been painted yet, so no wire is replaced and no port repaints. The curves' ends
-        and boxes are worked out here from the nodes' places, as ``WireItem._reshape`` does
-        (a call per wire and per port position was half of opening's wiring)."""
-        nodes, items, order = self._nodes, self._wires, self._wire_order
-        doc_nodes = self.document.nodes if self.document is not None else {}
-        colors, count = self.style.colors, self._wire_count
-        pen = colors.wire_pen(False)
-        placed, new = WireItem.placed, []
-        h = HIT_WIDTH / 2
-        for wire in wires:
-            src, dst = nodes[wire.src], nodes[wire.dst]
-            key = (wire.dst, wire.port)
-            if key in items or wire.src not in doc_nodes or wire.dst not in doc_nodes:
-                # not from a document; the general path replaces it
-                self._add_wire_item(wire, bulk=True)
-                count = self._wire_count
-                continue
-            # items stand where their nodes are (set from node.pos): no Qt call for it
-            sx, sy = doc_nodes[wire.src].pos
-            dx_, dy = doc_nodes[wire.dst].pos
-            sg, dg = src._g, dst._g
-            x0, y0 = sx + sg.out_x, sy + sg.out_y
-            x1, y1 = dx_, dy + dg.rows[dst.kind.inputs.index(wire.port)]
-            bend = max(40.0, abs(x1 - x0) * 0.5)
-            box = (min(x0, x1 - bend) - h, min(y0, y1) - h, max(x0 + bend, x1) + h, max(y0, y1) + h)
-            item = placed(wire, src, dst, colors, pen, (x0, y0, x1, y1), box)
-            item._scene = self
-            new.append(item)
-            order[key] = count
-            count += 1
-            items[key] = item
-            src.wires.add(item)
-            dst.wires.add(item)
-            dst.note_wired(wire.port)
-            src._out_wired = True
-        self._wire_index.add_many(new)
-        self._wire_count = count
-
-    def _remove_wire_item(self, item: WireItem) -> None:
-        key = (item.wire.dst, item.wire.port)
-        if self._wires.get(key) is item:
-            del self._wires[key]
-        src, dst = item.src_item, item.dst_item
-        self._selected_wires.discard(item)
-        src.wires.discard(item)
-        dst.wires.discard(item)
-        dst.set_port_wired(item.port, False)
-        src.set_port_wired("", any(w.src_item is src for w in src.wires))
-        self.wires_changed(item.boundingRect())
-        self._wire_index.remove(item, item.box)
-        self._wire_order.pop(key, None)
-        if self._hover_wire is item:
-            self._hover_wire = None
-        item._scene = None
-
     def _compute_max_abs_grad(self) -> float:
         grads = [abs(v.grad) for v in self.document.values()]
         best = max(grads, default=0.0)
@@ -622,6 +413,10 @@ class CanvasScene(QGraphicsScene):
     def restyle(self) -> None:
         """Recompute colours and fonts from the current palette (light/dark switch)."""
         self.style = CanvasStyle()
+        pending = self._pending
+        if pending is not None:  # the new fonts give the records other sizes
+            wires, order = pending.alive_wires()
+            self._pending = Pending(self.document, self.style, pending.alive_ids(), wires, order)
         value_of = self.document.value_of if self.document is not None else (lambda _nid: None)
         for item in self._nodes.values():
             item.set_style(self.style, value_of(item.node_id), self._max_abs_grad)

@@ -2,8 +2,10 @@
 
 Each step takes one node (outputs first, in reverse topological order), reads its grad (the
 "upstream" grad), multiplies it by the node's local derivative for each input and adds the
-product into that input's grad. The panel shows those numbers, rings the node on the canvas and
-puts a ``+= …`` badge on every input it fed; a node used twice gets two badges that add up.
+product into that input's grad. The walk, its position and the grads it accumulates belong to
+the Qt-free model (``mgstudio.document.stepthrough.StepThrough``, which publishes the grads
+through the document); this panel renders it: the numbers, a ring on the node on the canvas
+and a ``+= …`` badge on every input it fed (a node used twice gets two badges that add up).
 """
 
 from __future__ import annotations
@@ -26,12 +28,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mgstudio.document.outputs import why_backward_idle
+from mgstudio.document.stepthrough import StepThrough
 from mgstudio.engine.stepper import BackwardStepper, Step, local_rule
 
 from .. import plain
 from .doc_watch import DocWatch
-from .naming import node_name, num, output_choices, value_ids
+from .naming import node_name, num, output_choices
 from .overlays import NEXT, NOTE, RING, OverlayLayer
 
 _AUTO = "__auto__"
@@ -47,12 +49,9 @@ class StepperPanel(QWidget):
         self.document = None
         self.canvas = canvas
         self.overlay = OverlayLayer(canvas)
-        self.stepper: BackwardStepper | None = None
-        self.root: str | None = None
-        self.passes = 0
-        self._names: dict[int, str] = {}
+        #: what is shown: the walk, its position and the grads it accumulated
+        self.model = StepThrough()
         self._watch = DocWatch()
-        self._emitting = False
         self._filling = False
         self.timer = QTimer(self)
         self.timer.timeout.connect(self._tick)
@@ -119,10 +118,24 @@ class StepperPanel(QWidget):
         layout.addWidget(split, 1)
         self.set_document(document)
 
+    @property
+    def stepper(self) -> BackwardStepper | None:
+        """The current pass (order, position, history), None while idle."""
+        return self.model.stepper
+
+    @property
+    def root(self) -> str | None:
+        return self.model.root
+
+    @property
+    def passes(self) -> int:
+        return self.model.passes
+
     # --- document -----------------------------------------------------------------------------
     def set_document(self, document) -> None:
         self._go_idle("")
         self.document = document
+        self.model.attach(document)
         slots = {
             name: self._on_edit
             for name in (
@@ -144,9 +157,10 @@ class StepperPanel(QWidget):
         self._go_idle("")
         self._watch.close()
         self.document = None
+        self.model.attach(None)
 
     def _on_edit(self, *_args) -> None:
-        if self._emitting:
+        if self.model.publishing:
             return
         was_active = self.stepper is not None
         self._go_idle("The graph changed, so the step-through started over." if was_active else "")
@@ -201,42 +215,32 @@ class StepperPanel(QWidget):
     # --- the verbs ----------------------------------------------------------------------------
     def step(self) -> Step | None:
         """One node further; starts a pass (or a new one after the last step) when needed."""
-        if (self.stepper is None or self.stepper.done) and not self._start():
+        if self.model.needs_start and not self._start():
             return None
-        step = self.stepper.step()
-        if step is not None:
-            self._announce(self._operand_ids(step))
+        step = self.model.step()
         self._show()
         return step
 
     def back(self) -> Step | None:
-        if self.stepper is None:
+        if self.model.stepper is None:
             return None
-        step = self.stepper.back()
-        if step is not None:
-            self._announce(self._operand_ids(step))
+        step = self.model.back()
         self._show()
         return step
 
     def reset(self) -> None:
         """Undo every step of this pass (grads back to where the pass started)."""
         self.pause()
-        if self.stepper is None:
+        if self.model.stepper is None:
             self._start()
         else:
-            changed: set[str] = set()
-            while (step := self.stepper.back()) is not None:
-                changed.update(self._operand_ids(step))
-            self._announce(changed)
+            self.model.rewind()
         self._show()
 
     def run_to_end(self) -> None:
-        if (self.stepper is None or self.stepper.done) and not self._start():
+        if self.model.needs_start and not self._start():
             return
-        changed: set[str] = set()
-        while not self.stepper.done:
-            changed.update(self._operand_ids(self.stepper.step()))
-        self._announce(changed)
+        self.model.run_to_end()
         self._show()
 
     def play(self) -> None:
@@ -252,7 +256,7 @@ class StepperPanel(QWidget):
     def _on_play_toggled(self, on: bool) -> None:
         self.play_button.setText("Pause" if on else "Play")
         if on:
-            if (self.stepper is None or self.stepper.done) and not self._start():
+            if self.model.needs_start and not self._start():
                 self.play_button.setChecked(False)
                 return
             self._show()
@@ -274,35 +278,11 @@ class StepperPanel(QWidget):
 
     # --- state ----------------------------------------------------------------------------------
     def _start(self) -> bool:
-        doc = self.document
-        if doc is None:
+        why = self.model.start(self.chosen_output(), zero_first=self.zero_check.isChecked())
+        if why is not None:
+            self.message.emit(why)
+            self._show_idle(why)
             return False
-        root = self.chosen_output()
-        value = doc.value_of(root) if root is not None else None
-        if value is None:
-            text = (
-                why_backward_idle(doc, root, verb="The step-through")
-                or "There is nothing to backpropagate from: build a graph first."
-            )
-            self.message.emit(text)
-            self._show_idle(text)
-            return False
-        old = {}
-        if not self.zero_check.isChecked():
-            old = {nid: v.grad for nid in doc.nodes if (v := doc.value_of(nid)) is not None}
-        self.root = root
-        self._names = value_ids(doc)
-        self.stepper = BackwardStepper(value)
-        if old:
-            # a training loop without zero_grad: each forward pass builds fresh inner nodes
-            # (grad 0), but the leaves (the parameters) keep the grads of earlier passes
-            for v in self.stepper.topo:
-                nid = self._names.get(id(v))
-                if not v._prev and v is not value and nid in old:
-                    v.grad = old[nid]
-        self.passes += 1
-        ids = [self._names[id(v)] for v in self.stepper.topo if id(v) in self._names]
-        self._announce(ids)
         return True
 
     def _go_idle(self, why: str) -> None:
@@ -312,34 +292,14 @@ class StepperPanel(QWidget):
             self.play_button.setChecked(False)
             self.play_button.setText("Play")
             self.play_button.blockSignals(False)
-        self.stepper = None
-        self.root = None
-        self.passes = 0
+        self.model.stop()
         self.overlay.clear()
         self.log.clear()
         if why:
             self.message.emit(why)
 
-    def _announce(self, ids) -> None:
-        """Tell the document's listeners that grads changed (the canvas shows them)."""
-        doc = self.document
-        # The stepper owns the grads until the next edit: marking them current keeps the
-        # backward panel's auto-backward from overwriting them in answer to this event.
-        doc.grads_current = True
-        doc.backward_output = self.root
-        self._emitting = True
-        try:
-            doc.events.values_changed.emit(tuple(dict.fromkeys(ids)))
-        finally:
-            self._emitting = False
-
-    def _operand_ids(self, step: Step) -> list[str]:
-        return [
-            self._names[id(c.operand)] for c in step.contributions if id(c.operand) in self._names
-        ]
-
     def name_of(self, value) -> str:
-        nid = self._names.get(id(value))
+        nid = self.model.node_id(value)
         if nid is not None and self.document is not None and nid in self.document.nodes:
             return node_name(self.document, nid)
         return value.label or f"({value._op or 'leaf'})"
@@ -364,13 +324,12 @@ class StepperPanel(QWidget):
         return head + "; ".join(skipped[:5]) + more
 
     def _enable(self) -> None:
-        active = self.stepper is not None
-        self.back_button.setEnabled(active and self.stepper.position > 0)
+        s = self.stepper
+        self.back_button.setEnabled(s is not None and s.position > 0)
         self.reset_button.setEnabled(self.document is not None)
-        if active:
-            total = len(self.stepper.order)
+        if s is not None:
             extra = f", pass {self.passes}" if self.passes > 1 else ""
-            self.position_label.setText(f"step {self.stepper.position} of {total}{extra}")
+            self.position_label.setText(f"step {s.position} of {len(s.order)}{extra}")
         else:
             self.position_label.setText("")
 
@@ -432,7 +391,7 @@ class StepperPanel(QWidget):
         self.explain.setHtml(done + self._step_html(step, len(s.order), root_name))
         self._ring(step.node, RING)
         for c in step.contributions:
-            nid = self._names.get(id(c.operand))
+            nid = self.model.node_id(c.operand)
             if nid is not None:
                 self.overlay.badge(nid, f"+= {num(c.added)}", NOTE, where="below")
         if s.current is not None:
@@ -441,7 +400,7 @@ class StepperPanel(QWidget):
         self.log.verticalScrollBar().setValue(self.log.verticalScrollBar().maximum())
 
     def _ring(self, value, colour, dashed: bool = False) -> None:
-        nid = self._names.get(id(value))
+        nid = self.model.node_id(value)
         if nid is not None:
             self.overlay.ring(nid, colour, dashed=dashed)
 
