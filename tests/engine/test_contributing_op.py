@@ -107,6 +107,9 @@ def checkout(tmp_path):
     shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
     (copy / "tests" / "engine").mkdir(parents=True)
     shutil.copy(ROOT / "tests" / "engine" / "test_registry.py", copy / "tests" / "engine")
+    # what the copied tests stand on: the shared helpers and the hypothesis profiles
+    shutil.copytree(ROOT / "tests" / "helpers", copy / "tests" / "helpers", ignore=ignore)
+    shutil.copy(ROOT / "tests" / "conftest.py", copy / "tests" / "conftest.py")
     return copy
 
 
