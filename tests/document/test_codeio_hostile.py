@@ -36,3 +36,31 @@ def import_error(tmp_path, capsys, code: str) -> str:
 def test_refusals_read_as_sentences(tmp_path, capsys, expression, said):
     line = import_error(tmp_path, capsys, f"a = Value(1.0)\nb = {expression}\n")
     assert said in line, line
+
+
+@pytest.mark.parametrize(
+    ("call", "said"),
+    [
+        ("Value(math.exp(1.0))", "calls to 'math.exp' are not supported"),
+        ("Value(math.log(2.0))", "calls to 'math.log' are not supported"),
+        ("Value.tanh(a)", "calls to 'Value.tanh' are not supported"),
+        ("os.tanh()", "calls to 'os.tanh' are not supported"),
+    ],
+)
+def test_a_function_of_a_module_or_class_is_not_a_number(tmp_path, capsys, call, said):
+    """``math.exp(1.0)`` was refused with "'.exp()' needs a Value, not a number": there is no
+    number in it; it is a call the importer does not make."""
+    line = import_error(tmp_path, capsys, f"import os\na = Value(1.0)\nb = {call}\n")
+    assert said in line and "not a number" not in line, line
+
+
+def test_a_method_on_a_number_still_says_so(tmp_path, capsys):
+    line = import_error(tmp_path, capsys, "a = Value(1.0)\nb = (2.0).tanh()\n")
+    assert "'.tanh()' needs a Value, not a number" in line
+
+
+def test_a_repeated_keyword_is_refused_as_python_does(tmp_path, capsys):
+    """Python refuses ``Value(1.0, label='a', label='b')`` (keyword argument repeated); the
+    importer kept the last label instead."""
+    line = import_error(tmp_path, capsys, "a = Value(1.0, label='a', label='b')\n")
+    assert "line 1" in line and "repeated" in line, line

@@ -327,10 +327,13 @@ class Reader:
 
     def _call(self, e: ast.Call, depth: int, line: int) -> Term:
         func = e.func
+        _no_repeated_keywords(e, line)
         if isinstance(func, ast.Attribute) and func.attr in FUNCTIONS:
             owner = self.expr(func.value, depth + 1)
-            if not isinstance(owner, NodeRef):
+            if isinstance(owner, float):
                 raise CodeImportError(f"'.{func.attr}()' needs a Value, not a number", line)
+            if isinstance(owner, Symbol):  # math.exp(…), Value.tanh(a): no such call is made
+                raise CodeImportError(_call_refusal(func), line)
             if e.args or e.keywords:
                 raise CodeImportError(f"'.{func.attr}()' takes no arguments", line)
             return self.add(IRNode(func.attr, (owner.index,), line=line))
@@ -349,11 +352,7 @@ class Reader:
             if not isinstance(arg, NodeRef):
                 raise CodeImportError(f"'{func.id}(…)' needs a Value, not a number", line)
             return self.add(IRNode(func.id, (arg.index,), line=line))
-        raise CodeImportError(
-            f"calls to {words.describe_call(func)} are not supported (only Value(…) and the "
-            f"methods {', '.join('.' + f + '()' for f in FUNCTIONS)})",
-            line,
-        )
+        raise CodeImportError(_call_refusal(func), line)
 
     def _value_call(self, e: ast.Call, depth: int, line: int) -> NodeRef:
         data_expr = None
@@ -394,6 +393,23 @@ class Reader:
             "math.nan, math.pi, math.e)",
             line,
         )
+
+
+def _call_refusal(func: ast.expr) -> str:
+    return (
+        f"calls to {words.describe_call(func)} are not supported (only Value(…) and the "
+        f"methods {', '.join('.' + f + '()' for f in FUNCTIONS)})"
+    )
+
+
+def _no_repeated_keywords(e: ast.Call, line: int) -> None:
+    """Python refuses ``f(label='a', label='b')`` when it compiles (``ast.parse`` does not)."""
+    seen: set[str] = set()
+    for kw in e.keywords:
+        if kw.arg is not None:
+            if kw.arg in seen:
+                raise CodeImportError(f"the keyword argument '{kw.arg}' is repeated", line)
+            seen.add(kw.arg)
 
 
 def _need_number_or_value(x: Term, what: str, line: int) -> None:
