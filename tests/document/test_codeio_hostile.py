@@ -64,3 +64,28 @@ def test_a_repeated_keyword_is_refused_as_python_does(tmp_path, capsys):
     importer kept the last label instead."""
     line = import_error(tmp_path, capsys, "a = Value(1.0, label='a', label='b')\n")
     assert "line 1" in line and "repeated" in line, line
+
+
+def expression_cli(tmp_path, capsys, *argv: str) -> tuple[int, str, str]:
+    rc = main(["import", "-o", str(tmp_path / "e.mgs"), *argv])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return rc, out, err
+
+
+@pytest.mark.parametrize("name", ["y", "softplus", "X"])
+def test_a_setting_for_a_name_the_expression_lacks_is_refused(tmp_path, capsys, name):
+    """``--set y=3`` for ``softplus(x)*2`` was ignored without a word: x stayed 0, the output
+    was softplus(0)*2, and the typo went unnoticed."""
+    rc, out, err = expression_cli(tmp_path, capsys, "-e", "softplus(x)*2", "--set", f"{name}=3")
+    assert rc == 1 and not (tmp_path / "e.mgs").exists(), out + err
+    assert f"'{name}'" in err and "x" in err, err
+
+
+def test_a_setting_is_read_as_python_reads_names(tmp_path, capsys):
+    rc, out, err = expression_cli(tmp_path, capsys, "-e", "ｘ * 2", "--set", "x=3")
+    assert rc == 0 and out.strip().endswith("= 6.0000"), out + err
+    rc, out, err = expression_cli(tmp_path, capsys, "-e", "x * 2", "--set", "ｘ=3")
+    assert rc == 0 and out.strip().endswith("= 6.0000"), out + err
+    rc, out, err = expression_cli(tmp_path, capsys, "-e", "é * 2", "--set", "é=3")
+    assert rc == 0 and out.strip().endswith("= 6.0000"), out + err
