@@ -89,3 +89,9 @@ def test_a_setting_is_read_as_python_reads_names(tmp_path, capsys):
     assert rc == 0 and out.strip().endswith("= 6.0000"), out + err
     rc, out, err = expression_cli(tmp_path, capsys, "-e", "é * 2", "--set", "é=3")
     assert rc == 0 and out.strip().endswith("= 6.0000"), out + err
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n"])
+def test_an_empty_expression_says_so(tmp_path, capsys, text):
+    rc, out, err = expression_cli(tmp_path, capsys, "-e", text)
+    assert rc == 1 and "empty" in err and "line 0" not in err, err

@@ -476,6 +476,8 @@ def parse_expression(text: str | bytes, leaves: Mapping[str, float] | None = Non
 
 def read_expression(text: str | bytes, leaves: Mapping[str, float] | None, steps: Steps) -> Program:
     steps.at(0.0)
+    if not text.strip():  # Python's own word for it is "line 0: invalid syntax"
+        raise CodeImportError("the expression is empty; type one such as 3*x**2 - 4*x + 5")
     tree = parse_source(text.strip(), "eval")
     assert isinstance(tree, ast.Expression)
     reader = Reader(free_names=True, leaves=leaves)
