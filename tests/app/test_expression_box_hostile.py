@@ -48,3 +48,12 @@ def test_the_tooltip_names_every_function_of_the_registry(window):
     tip = tools.expression.edit.toolTip()
     for name in FUNCTIONS:
         assert name in tip, name
+
+
+def test_a_setting_the_expression_does_not_use_is_refused(window):
+    """``y=3; x*2`` (a typo for x) built x*2 with x = 0 and said nothing."""
+    box, task = build_in_window(window, "y=3; f = x * 2")
+    assert task.state == "failed"
+    assert "'y'" in box.error_text and "Error" not in box.error_text, box.error_text
+    box, task = build_in_window(window, "x=3; f = x * 2")
+    assert task.state == "done", box.error_text

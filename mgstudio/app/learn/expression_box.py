@@ -123,6 +123,10 @@ def build_expression(
     settings, expression, label = split_text(text)
     leaves = {**(known if known is not None else known_values(current)), **settings}
     program = parse_expression(spell_calls_as_methods(expression), leaves)
+    unused = [name for name in settings if name not in program.names]
+    if unused:
+        # a typo (y=3 for x) would otherwise leave x at 0 without a word
+        raise CodeImportError(f"'{unused[0]}' is set, but the expression does not use it")
     doc = build_document(program, progress=progress, cancel=cancel)
     out = doc.selected_output
     if out is not None and not label and not KINDS[doc.nodes[out].kind].is_leaf:
