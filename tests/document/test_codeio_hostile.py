@@ -95,3 +95,12 @@ def test_a_setting_is_read_as_python_reads_names(tmp_path, capsys):
 def test_an_empty_expression_says_so(tmp_path, capsys, text):
     rc, out, err = expression_cli(tmp_path, capsys, "-e", text)
     assert rc == 1 and "empty" in err and "line 0" not in err, err
+
+
+def test_a_star_import_of_another_module_is_noted_like_any_import(tmp_path, capsys):
+    """``import os`` got "import of 'os' ignored"; ``from os import *`` was dropped silently."""
+    snippet = tmp_path / "s.py"
+    snippet.write_text("from os import *\nfrom micrograd.engine import *\na = Value(1.0)\n")
+    assert main(["import", str(snippet), "-o", str(tmp_path / "s.mgs")]) == 0
+    _out, err = capsys.readouterr()
+    assert err.splitlines() == ["note: line 1: import of '*' from 'os' ignored"], err

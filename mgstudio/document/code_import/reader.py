@@ -153,6 +153,8 @@ class Reader:
             if alias.name == "*":
                 if module in _VALUE_MODULES:
                     self.env["Value"] = VALUE_CLASS
+                elif module != "__future__":
+                    self.notes.append(f"line {st.lineno}: import of '*' from '{module}' ignored")
                 continue
             bound = alias.asname or alias.name
             if module in _VALUE_MODULES and alias.name == "Value":
