@@ -162,9 +162,15 @@ def _fmt(x: float) -> str:
 def _op(doc: Document, nid: str) -> str:
     node = doc.nodes[nid]
     if node.kind == "pow" and "exponent" not in doc.inputs_of(nid):
-        k = node.params["exponent"]
-        return f"pow **{int(k) if float(k).is_integer() else k}"
+        k = float(node.params["exponent"])
+        # as the picture writes it (graphviz_io.op_symbol): 1e300 is no 301-digit integer
+        return f"pow **{int(k) if k.is_integer() and abs(k) < 1e15 else repr(k)}"
     return node.kind
+
+
+def _nodes(doc: Document) -> str:
+    n = len(doc.nodes)
+    return "1 node" if n == 1 else f"{n} nodes"
 
 
 def table(doc: Document, start: str | None, name: str) -> str:
@@ -194,12 +200,12 @@ def table(doc: Document, start: str | None, name: str) -> str:
         ]
         lines.append("  ".join(cells + ([r[5]] if r[5] else [])).rstrip())
     if start is None:
-        head = f"{name}: {len(doc.nodes)} nodes; no output to run backward from"
+        head = f"{name}: {_nodes(doc)}; no output to run backward from"
     elif doc.value_of(start) is None:
         head = (
-            f"{name}: {len(doc.nodes)} nodes; the output {doc.describe(start)} is "
+            f"{name}: {_nodes(doc)}; the output {doc.describe(start)} is "
             "incomplete, so there are no grads"
         )
     else:
-        head = f"{name}: {len(doc.nodes)} nodes; backward from {doc.describe(start)}"
+        head = f"{name}: {_nodes(doc)}; backward from {doc.describe(start)}"
     return "\n".join([head, *lines])

@@ -6,10 +6,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import unicodedata
 from typing import TYPE_CHECKING
 
 from mgstudio.cli import UserError
-from mgstudio.document import DocumentError, code_import
+from mgstudio.document import Document, DocumentError, code_import
 from mgstudio.document.fileio import read_regular
 
 if TYPE_CHECKING:
@@ -56,7 +57,8 @@ def _leaf_values(pairs: list[str]) -> dict[str, float]:
     out = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
-        name = name.strip()
+        # as Python reads a name in the expression (fullwidth ｘ is x)
+        name = unicodedata.normalize("NFKC", name.strip())
         if not sep or not name.isidentifier():
             raise UserError(f"--set takes NAME=VALUE, not {pair!r}")
         try:
@@ -64,6 +66,18 @@ def _leaf_values(pairs: list[str]) -> dict[str, float]:
         except ValueError:
             raise UserError(f"--set {name}: {value.strip()!r} is not a number") from None
     return out
+
+
+def _check_settings(leaves: dict[str, float], doc: Document) -> None:
+    """A ``--set`` for a name the expression does not have is a typo, not a no-op: the name
+    meant keeps 0 and the output is silently another number."""
+    names = {n.label for n in doc.nodes.values() if n.kind == "input" and n.label}
+    unknown = [name for name in leaves if name not in names]
+    if unknown:
+        have = ", ".join(sorted(names)) or "none"
+        raise UserError(
+            f"--set {unknown[0]}: the expression has no name {unknown[0]!r} (its names: {have})"
+        )
 
 
 def _read_source(path: str) -> str:
@@ -101,6 +115,8 @@ def run(args: argparse.Namespace) -> int:
         )
     except DocumentError as exc:
         raise UserError(f"{where}: {exc}") from None
+    if leaves:
+        _check_settings(leaves, doc)
     if not args.expression and args.source != "-":
         doc.title = os.path.splitext(os.path.basename(args.source))[0]
     try:

@@ -133,17 +133,30 @@ DIV = register(
         "/",
         2,
         safe_div,
+        # -(a/b)/b, not -a/(b*b): b*b underflows to 0 for tiny b (0/0 = nan where 0 is right)
         local=lambda n: (
             safe_div(1.0, n._b.data),
-            -safe_div(n._a.data, n._b.data * n._b.data),
+            -safe_div(safe_div(n._a.data, n._b.data), n._b.data),
         ),
         np_forward=lambda A, B, K, out: np.divide(A, B, out=out),
-        np_local=lambda A, B, D, K: (1.0 / B, -(A / (B * B))),
+        np_local=lambda A, B, D, K: (1.0 / B, -((A / B) / B)),
         derivative=("1/b", "−a/b²"),
         hint="a / b: the local derivative is 1/b for a and −a/b² for b.",
         in_micrograd=True,
     )
 )
+
+
+def _power_rule(a: float, k: float) -> float:
+    """d/da a**k = k·a**(k−1); for k = 0 it is 0 everywhere (a**0 is the constant 1), where the
+    formula would give 0·0**−1 = nan at a = 0."""
+    return 0.0 if k == 0.0 else k * safe_pow(a, k - 1)
+
+
+def _np_power_rule(A: Array, K: Array) -> Array:
+    return np.where(K == 0.0, 0.0, K * np.power(A, K - 1))
+
+
 NEG = register(
     Op(
         "neg",
@@ -165,9 +178,9 @@ POW = register(
         1,
         safe_pow,
         uses_param=True,
-        local=lambda n: (n._param * safe_pow(n._a.data, n._param - 1),),
+        local=lambda n: (_power_rule(n._a.data, n._param),),
         np_forward=lambda A, B, K, out: np.power(A, K, out=out),
-        np_local=lambda A, B, D, K: (K * np.power(A, K - 1),),
+        np_local=lambda A, B, D, K: (_np_power_rule(A, K),),
         derivative=("k·a^(k−1)",),
         hint="x**k has local derivative k·x^(k−1) (the power rule).",
         in_micrograd=True,
@@ -179,13 +192,13 @@ def _powv_local(n: Node) -> tuple[float, float]:
     a, b = n._a.data, n._b.data
     # d/db a**b = a**b * ln(a): defined for a > 0; a == 0 with b > 0 contributes 0
     db = 0.0 if a == 0.0 and b > 0 else n.data * safe_log(a)
-    return (b * safe_pow(a, b - 1), db)
+    return (_power_rule(a, b), db)
 
 
 def _powv_np_local(A: Array, B: Array | None, D: Array, K: Array | None) -> tuple[Array, Array]:
     assert B is not None
     # where a == 0 < b the scalar rule takes 0 (numpy's 0 * log 0 would be nan)
-    return (B * np.power(A, B - 1), np.where((A == 0) & (B > 0), 0.0, D * np.log(A)))
+    return (_np_power_rule(A, B), np.where((A == 0) & (B > 0), 0.0, D * np.log(A)))
 
 
 POWV = register(

@@ -9,6 +9,7 @@ step-through view (local derivatives, their text, the hints), the code importer 
 
 from __future__ import annotations
 
+import keyword
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import InitVar, dataclass, field
 from typing import Any, Protocol, overload
@@ -106,23 +107,52 @@ _listeners: list[Listener] = []
 
 def register(op: Op) -> Op:
     """Add ``op`` to the registry and tell every listener (``Value`` gets its method, the
-    document its node kind). Registering a name again replaces the op."""
+    document its node kind). Registering a name again replaces the op.
+
+    A listener may refuse the row by raising (``Value`` has an attribute of that name, a
+    built-in node kind has it): then everything is put back as it was before the call, so no
+    half-registered op is left for the code importer to read, and the error is raised."""
     if op.method is not None and op.arity != 1:
         raise ValueError(f"{op.name}: only one-input ops can be Value methods")
     if op.method not in (None, op.name):
         # the code importer reads ``x.tanh()`` as a node of the kind (and op) named ``tanh``
         raise ValueError(f"{op.name}: a function's method is named as the op, not {op.method!r}")
+    if op.method is not None and not _public_name(op.method):
+        # the exporter writes ``x.<method>()`` and the importer reads it back
+        raise ValueError(f"the method {op.method!r} is not a plain public Python name")
+    previous = OPS.get(op.name)
     OPS[op.name] = op
-    for listener in list(_listeners):
-        listener(op.name, op)
+    try:
+        _tell(op.name, op)
+    except Exception:
+        if previous is None:
+            del OPS[op.name]
+        else:
+            OPS[op.name] = previous
+        _tell(op.name, previous, quiet=True)
+        raise
     return op
+
+
+def _public_name(name: str) -> bool:
+    return name.isidentifier() and not keyword.iskeyword(name) and not name.startswith("_")
+
+
+def _tell(name: str, op: Op | None, quiet: bool = False) -> None:
+    """Every listener hears of the change; ``quiet`` (putting a refused row back) goes on past
+    a listener that fails, so the others are put back too."""
+    for listener in list(_listeners):
+        try:
+            listener(name, op)
+        except Exception:
+            if not quiet:
+                raise
 
 
 def unregister(name: str) -> None:
     """Remove an op (a test's throwaway op, a learner's custom op) and tell the listeners."""
     del OPS[name]
-    for listener in list(_listeners):
-        listener(name, None)
+    _tell(name, None)
 
 
 def subscribe(listener: Listener) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import re
+import unicodedata
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
@@ -30,7 +31,7 @@ from mgstudio.document.code_import import (
 from .. import plain
 from ..background import tasks_for
 
-_NAME = r"[A-Za-z_][A-Za-z_0-9]*"
+_NAME = r"[^\W\d]\w*"  # a Python name, any script (Python's own rule, as the importer reads it)
 _SETTING = re.compile(rf"^\s*({_NAME})\s*=\s*([-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?)\s*$")
 _NAMED = re.compile(rf"^\s*({_NAME})\s*=(?!=)(.*)$", re.S)
 MAX_TEXT = 5000
@@ -54,7 +55,8 @@ def split_text(text: str) -> tuple[dict[str, float], str, str]:
                 "write name = number (for example x = 3)"
             )
         try:
-            settings[m.group(1)] = float(m.group(2))
+            # Python reads names NFKC-normalised (fullwidth ｘ is x): the setting must match
+            settings[unicodedata.normalize("NFKC", m.group(1))] = float(m.group(2))
         except ValueError:
             raise CodeImportError(f"'{m.group(2)}' is not a number") from None
     last, label = parts[-1], ""
@@ -93,7 +95,12 @@ def spell_calls_as_methods(expression: str) -> str:
         for n in ast.walk(tree)
     ):
         return expression
-    return ast.unparse(ast.fix_missing_locations(_CallsAsMethods().visit(tree)))
+    try:
+        return ast.unparse(ast.fix_missing_locations(_CallsAsMethods().visit(tree)))
+    except RecursionError:
+        # the rewrite and unparse recurse per level: text nested this deep is refused by the
+        # importer's depth limit, in its own words
+        return expression
 
 
 def known_values(doc) -> dict[str, float]:
@@ -116,6 +123,10 @@ def build_expression(
     settings, expression, label = split_text(text)
     leaves = {**(known if known is not None else known_values(current)), **settings}
     program = parse_expression(spell_calls_as_methods(expression), leaves)
+    unused = [name for name in settings if name not in program.names]
+    if unused:
+        # a typo (y=3 for x) would otherwise leave x at 0 without a word
+        raise CodeImportError(f"'{unused[0]}' is set, but the expression does not use it")
     doc = build_document(program, progress=progress, cancel=cancel)
     out = doc.selected_output
     if out is not None and not label and not KINDS[doc.nodes[out].kind].is_leaf:
@@ -148,7 +159,7 @@ class ExpressionBox(QWidget):
         self.edit = QLineEdit()
         self.edit.setPlaceholderText("x=3; f = 3*x**2 - 4*x + 5")
         self.edit.setToolTip(
-            "An expression with + - * / **, unary -, and tanh exp log sigmoid relu (as "
+            f"An expression with + - * / **, unary -, and {' '.join(FUNCTIONS)} (as "
             "tanh(x) or x.tanh()). Free names become inputs; set them first with x=3; …. "
             "The text is parsed, never run."
         )

@@ -153,6 +153,8 @@ class Reader:
             if alias.name == "*":
                 if module in _VALUE_MODULES:
                     self.env["Value"] = VALUE_CLASS
+                elif module != "__future__":
+                    self.notes.append(f"line {st.lineno}: import of '*' from '{module}' ignored")
                 continue
             bound = alias.asname or alias.name
             if module in _VALUE_MODULES and alias.name == "Value":
@@ -327,10 +329,13 @@ class Reader:
 
     def _call(self, e: ast.Call, depth: int, line: int) -> Term:
         func = e.func
+        _no_repeated_keywords(e, line)
         if isinstance(func, ast.Attribute) and func.attr in FUNCTIONS:
             owner = self.expr(func.value, depth + 1)
-            if not isinstance(owner, NodeRef):
+            if isinstance(owner, float):
                 raise CodeImportError(f"'.{func.attr}()' needs a Value, not a number", line)
+            if isinstance(owner, Symbol):  # math.exp(…), Value.tanh(a): no such call is made
+                raise CodeImportError(_call_refusal(func), line)
             if e.args or e.keywords:
                 raise CodeImportError(f"'.{func.attr}()' takes no arguments", line)
             return self.add(IRNode(func.attr, (owner.index,), line=line))
@@ -349,11 +354,7 @@ class Reader:
             if not isinstance(arg, NodeRef):
                 raise CodeImportError(f"'{func.id}(…)' needs a Value, not a number", line)
             return self.add(IRNode(func.id, (arg.index,), line=line))
-        raise CodeImportError(
-            f"calls to {words.describe_call(func)} are not supported (only Value(…) and the "
-            f"methods {', '.join('.' + f + '()' for f in FUNCTIONS)})",
-            line,
-        )
+        raise CodeImportError(_call_refusal(func), line)
 
     def _value_call(self, e: ast.Call, depth: int, line: int) -> NodeRef:
         data_expr = None
@@ -394,6 +395,23 @@ class Reader:
             "math.nan, math.pi, math.e)",
             line,
         )
+
+
+def _call_refusal(func: ast.expr) -> str:
+    return (
+        f"calls to {words.describe_call(func)} are not supported (only Value(…) and the "
+        f"methods {', '.join('.' + f + '()' for f in FUNCTIONS)})"
+    )
+
+
+def _no_repeated_keywords(e: ast.Call, line: int) -> None:
+    """Python refuses ``f(label='a', label='b')`` when it compiles (``ast.parse`` does not)."""
+    seen: set[str] = set()
+    for kw in e.keywords:
+        if kw.arg is not None:
+            if kw.arg in seen:
+                raise CodeImportError(f"the keyword argument '{kw.arg}' is repeated", line)
+            seen.add(kw.arg)
 
 
 def _need_number_or_value(x: Term, what: str, line: int) -> None:
@@ -460,6 +478,8 @@ def parse_expression(text: str | bytes, leaves: Mapping[str, float] | None = Non
 
 def read_expression(text: str | bytes, leaves: Mapping[str, float] | None, steps: Steps) -> Program:
     steps.at(0.0)
+    if not text.strip():  # Python's own word for it is "line 0: invalid syntax"
+        raise CodeImportError("the expression is empty; type one such as 3*x**2 - 4*x + 5")
     tree = parse_source(text.strip(), "eval")
     assert isinstance(tree, ast.Expression)
     reader = Reader(free_names=True, leaves=leaves)

@@ -44,27 +44,27 @@ STATEMENTS: dict[type[ast.AST], str] = {  # each with its verb, for "… not sup
     ast.Break: "'break' is",
     ast.Continue: "'continue' is",
 }
-EXPRESSIONS: dict[type[ast.AST], str] = {
-    ast.Lambda: "lambda functions",
-    ast.ListComp: "list comprehensions",
-    ast.SetComp: "set comprehensions",
-    ast.DictComp: "dict comprehensions",
-    ast.GeneratorExp: "generator expressions",
-    ast.Subscript: "indexing (x[…])",
-    ast.Starred: "starred expressions (*x)",
-    ast.NamedExpr: "the walrus operator (:=)",
-    ast.Compare: "comparisons",
-    ast.BoolOp: "'and' / 'or'",
-    ast.IfExp: "'… if … else …'",
-    ast.JoinedStr: "f-strings",
-    ast.List: "lists",
-    ast.Tuple: "tuples",
-    ast.Dict: "dicts",
-    ast.Set: "sets",
-    ast.Await: "'await'",
-    ast.Yield: "'yield'",
-    ast.YieldFrom: "'yield'",
-    ast.Slice: "slices",
+EXPRESSIONS: dict[type[ast.AST], str] = {  # each with its verb, as STATEMENTS
+    ast.Lambda: "lambda functions are",
+    ast.ListComp: "list comprehensions are",
+    ast.SetComp: "set comprehensions are",
+    ast.DictComp: "dict comprehensions are",
+    ast.GeneratorExp: "generator expressions are",
+    ast.Subscript: "indexing (x[…]) is",
+    ast.Starred: "starred expressions (*x) are",
+    ast.NamedExpr: "the walrus operator (:=) is",
+    ast.Compare: "comparisons are",
+    ast.BoolOp: "'and' / 'or' are",
+    ast.IfExp: "'… if … else …' is",
+    ast.JoinedStr: "f-strings are",
+    ast.List: "lists are",
+    ast.Tuple: "tuples are",
+    ast.Dict: "dicts are",
+    ast.Set: "sets are",
+    ast.Await: "'await' is",
+    ast.Yield: "'yield' is",
+    ast.YieldFrom: "'yield' is",
+    ast.Slice: "slices are",
 }
 
 
@@ -82,8 +82,8 @@ def statement_refusal(st: ast.stmt) -> str:
 
 
 def expression_refusal(e: ast.expr) -> str:
-    what = EXPRESSIONS.get(type(e), f"'{type(e).__name__}' expressions")
-    return f"{what} are not supported"
+    what = EXPRESSIONS.get(type(e), f"'{type(e).__name__}' expressions are")
+    return f"{what} not supported"
 
 
 def describe_call(func: ast.expr) -> str:

@@ -1,0 +1,61 @@
+"""A row ``register`` refuses leaves the registry as it was: no half-registered op that the
+code importer would then read (``x.backward()`` as a node of a kind that does not exist) and no
+built-in op replaced by a function that was refused. Tested through the code importer's CLI."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from mgstudio.cli import main
+from mgstudio.document import KINDS
+from mgstudio.engine import OPS, Value
+from mgstudio.engine.ops import FUNCTIONS, register
+from mgstudio.engine.registry import Op
+
+
+def row(name: str, method: str | None = None) -> Op:
+    return Op(
+        name,
+        name,
+        1,
+        math.sin,
+        local=lambda n: (math.cos(n._a.data),),
+        np_forward=lambda A, B, K, out: None,
+        np_local=lambda A, B, D, K: (1.0,),
+        derivative=("cos(a)",),
+        hint="h",
+        method=name if method is None else method,
+    )
+
+
+def import_cli(tmp_path, capsys, code: str) -> tuple[int, str]:
+    snippet = tmp_path / "s.py"
+    snippet.write_text(code, encoding="utf-8")
+    rc = main(["import", str(snippet), "-o", str(tmp_path / "s.mgs")])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return rc, out + err
+
+
+@pytest.mark.parametrize("name", ["backward", "data", "input", "add", "pow"])
+def test_a_refused_row_changes_nothing(tmp_path, capsys, name):
+    ops_before, functions_before = dict(OPS), list(FUNCTIONS)
+    kinds_before = dict(KINDS)
+    with pytest.raises(ValueError):
+        register(row(name))
+    assert OPS == ops_before and list(FUNCTIONS) == functions_before and KINDS == kinds_before
+    assert (Value(2.0) + 3).data == 5.0 and (Value(2.0) ** 2).data == 4.0
+    assert not hasattr(Value, "input") and not hasattr(Value, "add")
+    rc, text = import_cli(tmp_path, capsys, f"a = Value(1.0)\nb = a.{name}()\n")
+    assert rc == 1 and "not supported" in text, text
+
+
+@pytest.mark.parametrize("method", ["my op", "for", "_private", "__class__", "x-y", ""])
+def test_a_method_must_be_a_plain_public_identifier(method):
+    """The code exporter writes ``x.<method>()`` and the importer reads it back: it must be a
+    Python name, and not one of Python's own (dunder) attributes."""
+    with pytest.raises(ValueError, match="method"):
+        register(row(method, method))
+    assert method not in OPS
