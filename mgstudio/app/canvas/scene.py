@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import math
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtWidgets import QGraphicsScene
 
 from mgstudio.document.kinds import KINDS
@@ -170,11 +170,11 @@ class CanvasScene(SceneDetail, SceneWires, SceneLazy, QGraphicsScene):
             rect = rect.united(w.boundingRect())
         return rect
 
-    # Qt passes a QRectF; the stubs add QRect because PySide6 converts one implicitly
-    def drawBackground(self, painter, rect: QRectF) -> None:  # type: ignore[override]
-        # only QGraphicsScene.render (file export) comes here: views draw their own layer
+    def drawBackground(self, painter, rect: QRectF | QRect) -> None:
+        # only QGraphicsScene.render (file export) comes here: views draw their own layer.
+        # Qt passes a QRectF (the stubs add the QRect PySide6 would convert)
         super().drawBackground(painter, rect)
-        self.paint_wires(painter, rect)
+        self.paint_wires(painter, QRectF(rect))
 
     # --- lookups ---------------------------------------------------------------------------
     def item_for(self, node_id: str) -> NodeItem | None:
