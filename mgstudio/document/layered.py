@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Iterable, Sequence
+from typing import TypeVar
+
+#: a node id (any hashable: the document's are strings, code import's are its own)
+N = TypeVar("N", bound=Hashable)
 
 #: the layouts' grid, in scene units (Qt pixels; dot's points are used 1:1): boxes the size
 #: of a canvas node, centre to centre LAYER_GAP apart across and ROW_GAP apart down
@@ -25,18 +29,20 @@ BAND_GAP = 2 * ROW_GAP  # between bands, so that one band reads apart from the n
 
 
 def layered_layout(
-    ids: Sequence[Hashable],
-    edges: Iterable[tuple[Hashable, Hashable]],
+    ids: Sequence[N],
+    edges: Iterable[tuple[N, N]],
     sweeps: int = 4,
     fold: bool = False,
-) -> dict[Hashable, tuple[float, float]]:
+) -> dict[N, tuple[float, float]]:
     """Node centres, left to right. With ``fold``, a graph much deeper than wide (a long
     chain) is cut into bands stacked top to bottom, like lines of text, so that it fits a
     screen-like shape (and the coordinate limits of a file) instead of one endless strip."""
     return _layered(list(dict.fromkeys(ids)), list(edges), sweeps, fold)[0]
 
 
-def _layered(ids: list, edges: list, sweeps: int, fold: bool) -> tuple[dict, bool]:
+def _layered(
+    ids: list[N], edges: list[tuple[N, N]], sweeps: int, fold: bool
+) -> tuple[dict[N, tuple[float, float]], bool]:
     """The layout, and whether it was folded into more than one band."""
     if not ids:
         return {}, False
@@ -71,7 +77,14 @@ def _layered(ids: list, edges: list, sweeps: int, fold: bool) -> tuple[dict, boo
     return _layout(ids, members, preds, succs, sweeps, fold)
 
 
-def _layout(ids: list, members, preds: list, succs: list, sweeps: int, fold: bool):
+def _layout(
+    ids: list[N],
+    members: Sequence[int],
+    preds: list[list[int]],
+    succs: list[list[int]],
+    sweeps: int,
+    fold: bool,
+) -> tuple[dict[N, tuple[float, float]], bool]:
     """``_layered`` of the nodes numbered ``members`` (ascending; the wires among them are
     all their wires)."""
     count = len(ids)
@@ -113,16 +126,16 @@ def _layout(ids: list, members, preds: list, succs: list, sweeps: int, fold: boo
                 rank[n] = float(i)
     tallest = max(len(col) for col in layers)
     per_band = _band_length(n_layers, tallest, len(members)) if fold else n_layers
-    pos = {}
+    pos: dict[N, tuple[float, float]] = {}
     top = 0.0
     for first in range(0, n_layers, per_band):
         band = layers[first : first + per_band]
         tall = max(len(col) for col in band)  # each band as tall as its own tallest layer
         for x, col in enumerate(band):
             offset = (tall - len(col)) / 2.0 if per_band == n_layers else 0.0  # bands: top
-            x *= LAYER_GAP
+            left = x * LAYER_GAP
             for i, n in enumerate(col):
-                pos[ids[n]] = (x, top + (i + offset) * ROW_GAP)
+                pos[ids[n]] = (left, top + (i + offset) * ROW_GAP)
         top += tall * ROW_GAP + BAND_GAP
     return pos, per_band < n_layers
 
@@ -140,7 +153,10 @@ def _band_length(n_layers: int, tallest: int, n_nodes: int) -> int:
 
 
 def _topological(
-    count: int, preds: list[list[int]], succs: list[list[int]], members=None
+    count: int,
+    preds: list[list[int]],
+    succs: list[list[int]],
+    members: Sequence[int] | None = None,
 ) -> list[int]:
     """Kahn's algorithm in node order (nodes numbered 0 .. count-1, or those of ``members``,
     ascending); nodes on a cycle (never in a valid document) are appended at the end so that

@@ -29,7 +29,7 @@ ID_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]{0,63}")  # MAX_ID characters
 
 
 @dataclass(frozen=True, eq=False, init=False)
-class Wire(tuple):  # type: ignore[misc]  # a dataclass over a tuple, see below
+class Wire(tuple[str, str, str]):  # a dataclass over a tuple, see below
     """``src``'s output feeds the input ``port`` of ``dst``.
 
     The three ends are the items of a tuple: a wire is hashed and compared by the tuple's own
@@ -44,23 +44,24 @@ class Wire(tuple):  # type: ignore[misc]  # a dataclass over a tuple, see below
     #: wire's identity (a wire is its two ends and the port, wherever it came from)
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
-    def __new__(cls, src: str, dst: str, port: str, extra: Mapping[str, Any] | None = None):
+    def __new__(cls, src: str, dst: str, port: str, extra: Mapping[str, Any] | None = None) -> Wire:
         self = tuple.__new__(cls, (src, dst, port))
         if extra:
             object.__setattr__(self, "extra", extra)
         return self
 
-    def __getnewargs__(self):  # copy and pickle build it as __new__ expects
+    def __getnewargs__(self) -> tuple[str, str, str, Mapping[str, Any] | None]:
+        # copy and pickle build it as __new__ expects
         return (self[0], self[1], self[2], self.__dict__.get("extra"))
 
     __hash__ = tuple.__hash__
 
 
 # read from the tuple (C getters); a wire without unknown fields shares one empty mapping
-Wire.src = property(itemgetter(0), doc="the node whose output the wire carries")  # type: ignore[assignment,method-assign]
-Wire.dst = property(itemgetter(1), doc="the node it feeds")  # type: ignore[assignment,method-assign]
-Wire.port = property(itemgetter(2), doc="the input of dst it feeds")  # type: ignore[assignment,method-assign]
-Wire.extra = MappingProxyType({})  # type: ignore[assignment,misc]
+Wire.src = property(itemgetter(0), doc="the node whose output the wire carries")  # type: ignore[assignment]
+Wire.dst = property(itemgetter(1), doc="the node it feeds")  # type: ignore[assignment]
+Wire.port = property(itemgetter(2), doc="the input of dst it feeds")  # type: ignore[assignment]
+Wire.extra = MappingProxyType({})
 
 
 @dataclass(frozen=True, eq=True)

@@ -16,7 +16,7 @@ Linear in nodes + wires (the layout's sorts aside).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 
 from .layered import LAYER_GAP, NODE_HEIGHT, NODE_WIDTH, ROW_GAP, layered_layout
 from .nodes import MAX_COORD, Node, Wire
@@ -101,7 +101,9 @@ def _next_to_neighbours(
     return out
 
 
-def _topological(ids: list[str], preds: Mapping[str, list[str]], members) -> list[str]:
+def _topological(
+    ids: list[str], preds: Mapping[str, list[str]], members: Container[str]
+) -> list[str]:
     """The given ids, operands first (only wires among them count)."""
     indegree = {nid: sum(1 for p in preds.get(nid, ()) if p in members) for nid in ids}
     users: dict[str, list[str]] = {}

@@ -5,6 +5,8 @@ paint it from far.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import QStyleOptionGraphicsItem
@@ -12,6 +14,58 @@ from PySide6.QtWidgets import QStyleOptionGraphicsItem
 from .node_shape import DETAIL_LOD, DIM_OPACITY
 from .numbers import is_bad
 from .port_item import paint_port
+
+if TYPE_CHECKING:
+    from abc import abstractmethod
+
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QGraphicsItem
+
+    from mgstudio.document.kinds import Kind
+
+    from .node_shape import Geometry
+    from .port_item import PortRef
+    from .scene import CanvasScene
+    from .style import CanvasStyle
+
+    class RecordHost(QGraphicsItem):
+        """What the painting reads of ``NodeItem`` (declared for the type checker only: at
+        run time the mixin derives from ``object``; mypy checks these against NodeItem's)."""
+
+        node_id: str
+        kind: Kind
+        style: CanvasStyle
+        stale: bool
+        _g: Geometry
+        _rect: QRectF
+        _out: QPointF
+        _out_wired: bool
+        _wired: set[str]
+        _hot: PortRef | None
+        _complete: bool
+        _data: float | None
+        _grad: float | None
+        _tint: QColor | None
+        _shown_label: str
+
+        # a node item lives on a CanvasScene, or on none: PySide6's stubs say scene() never
+        # returns None, which it does for an item not on a scene
+        def scene(self) -> CanvasScene | None: ...  # type: ignore[override]
+        @property
+        @abstractmethod
+        def symbol(self) -> str: ...
+        @abstractmethod
+        def _number_texts(self) -> tuple[str, str]: ...
+        @abstractmethod
+        def _base_fill(self) -> QColor: ...
+        @abstractmethod
+        def box_fill(self) -> QColor: ...
+        @abstractmethod
+        def needs_refresh(self, max_abs_grad: float) -> bool: ...
+        @abstractmethod
+        def _apply(self, value: object, max_abs_grad: float) -> int: ...
+else:
+    RecordHost = object
 
 _ANTIALIAS = QPainter.RenderHint.Antialiasing
 _CENTRE = Qt.AlignmentFlag.AlignCenter
@@ -21,7 +75,7 @@ _NO_BRUSH = Qt.BrushStyle.NoBrush
 _lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform
 
 
-class RecordPainting:
+class RecordPainting(RecordHost):
     """``paint`` and its helpers; the state they read is ``NodeItem``'s."""
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:

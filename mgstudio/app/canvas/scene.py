@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import math
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtWidgets import QGraphicsScene
 
 from mgstudio.document.kinds import KINDS
@@ -125,13 +125,13 @@ class CanvasScene(SceneDetail, SceneWires, SceneLazy, QGraphicsScene):
         # all at once: one by one, Qt's index searched the cell of each (20,000 nodes
         # stacked on one spot took 5 s to take away); other items (a gesture's) stay
         others = [it for it in self.items() if not isinstance(it, NodeItem)]
-        for item in others:
-            self.removeItem(item)
+        for other in others:
+            self.removeItem(other)
         self._wires.clear()
         self._nodes.clear()
         self.clear()
-        for item in others:
-            self.addItem(item)
+        for other in others:
+            self.addItem(other)
 
     # --- the item index and the wire layers ----------------------------------------------
     def fit_index(self) -> None:
@@ -170,10 +170,11 @@ class CanvasScene(SceneDetail, SceneWires, SceneLazy, QGraphicsScene):
             rect = rect.united(w.boundingRect())
         return rect
 
-    def drawBackground(self, painter, rect: QRectF) -> None:
-        # only QGraphicsScene.render (file export) comes here: views draw their own layer
+    def drawBackground(self, painter, rect: QRectF | QRect) -> None:
+        # only QGraphicsScene.render (file export) comes here: views draw their own layer.
+        # Qt passes a QRectF (the stubs add the QRect PySide6 would convert)
         super().drawBackground(painter, rect)
-        self.paint_wires(painter, rect)
+        self.paint_wires(painter, QRectF(rect))
 
     # --- lookups ---------------------------------------------------------------------------
     def item_for(self, node_id: str) -> NodeItem | None:
@@ -279,6 +280,7 @@ class CanvasScene(SceneDetail, SceneWires, SceneLazy, QGraphicsScene):
         self.removeItem(item)
 
     def _on_node_changed(self, nid: str) -> None:
+        assert self.document is not None  # events come from the document shown
         node = self.document.nodes.get(nid)
         item = self._item(nid)  # a pending node changed: its item follows from now on
         if node is None or item is None:
@@ -367,6 +369,7 @@ class CanvasScene(SceneDetail, SceneWires, SceneLazy, QGraphicsScene):
 
     # --- item bookkeeping ------------------------------------------------------------------
     def _add_node_item(self, nid: str, bulk: bool = False) -> NodeItem | None:
+        assert self.document is not None  # items are made for the document shown
         node = self.document.nodes.get(nid)
         if node is None:
             return None
@@ -403,6 +406,7 @@ class CanvasScene(SceneDetail, SceneWires, SceneLazy, QGraphicsScene):
         self._bounds = None
 
     def _compute_max_abs_grad(self) -> float:
+        assert self.document is not None  # asked once one is shown, and on its events
         grads = [abs(v.grad) for v in self.document.values()]
         best = max(grads, default=0.0)
         if math.isfinite(best):

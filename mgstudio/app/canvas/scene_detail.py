@@ -10,6 +10,7 @@ than the boxes).
 from __future__ import annotations
 
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRectF, Qt
 
@@ -19,8 +20,13 @@ from .node_shape import DETAIL_LOD, DIM_OPACITY
 #: big screen at reading zoom holds a few hundred side by side)
 MAX_RECORDS_SHOWN = 1500
 
+if TYPE_CHECKING:
+    from .scene_host import SceneHost
+else:
+    SceneHost = object  # the declarations are for the type checker (see scene_host)
 
-class SceneDetail:
+
+class SceneDetail(SceneHost):
     """Records or boxes; the state it reads and writes is ``CanvasScene``'s."""
 
     def update_detail(self, cache: bool = False) -> None:

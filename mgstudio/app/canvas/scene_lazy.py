@@ -12,7 +12,12 @@ items for their other ends, whose own wires follow when those move).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QLineF, QRectF
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QGraphicsView
 
 from mgstudio.document.kinds import KINDS
 
@@ -23,8 +28,13 @@ from .wire_item import WireItem
 #: documents with at least this many nodes make their items when needed (smaller ones at once)
 LAZY_MIN = 2000
 
+if TYPE_CHECKING:
+    from .scene_host import SceneHost
+else:
+    SceneHost = object  # the declarations are for the type checker (see scene_host)
 
-class SceneLazy:
+
+class SceneLazy(SceneHost):
     """Making items from ``Pending``; the state it reads and writes is ``CanvasScene``'s."""
 
     _pending: Pending | None = None
@@ -49,6 +59,7 @@ class SceneLazy:
     def _make_node(self, nid: str, complete: bool = True) -> NodeItem:
         """An item for a pending node (``complete``: and items for all its wires)."""
         pending, doc = self._pending, self.document
+        assert pending is not None and doc is not None  # only pending nodes are made
         pending.take_node(nid)
         node = doc.nodes[nid]
         # the columns' shape (a pow's badge depends on its wires now: worked out again)
@@ -85,6 +96,7 @@ class SceneLazy:
 
     def _make_wire(self, j: int) -> WireItem:
         pending = self._pending
+        assert pending is not None  # only pending wires are made
         pending.take_wire(j)
         wire = pending.wires[j]
         src = self._nodes.get(wire.src) or self._make_node(wire.src, complete=False)
@@ -104,7 +116,9 @@ class SceneLazy:
         """A wire that had no item left the document: forget its row (no item is made: its
         nodes may be gone already); the ports at its ends show the change."""
         pending = self._pending
-        j = pending.wire_row(wire.dst, wire.port) if pending is not None else None
+        if pending is None:
+            return False
+        j = pending.wire_row(wire.dst, wire.port)
         if j is None or pending.wires[j] != wire:
             return False
         pending.take_wire(j)
@@ -179,7 +193,7 @@ class SceneLazy:
 
     def _rubber_band(self, rect, _from_scene, _to_scene) -> None:
         view = self.sender()
-        if self._pending is None or rect.isNull() or view is None:
+        if self._pending is None or rect.isNull() or not isinstance(view, QGraphicsView):
             return
         # the band in the view's pixels (its scene points lag a move behind)
         band = view.mapToScene(rect).boundingRect()
@@ -204,13 +218,13 @@ class SceneLazy:
             painter.setPen(self.style.colors.wire_pen(False))
             painter.drawLines([QLineF(*e) for e in pending.ends[rows].tolist()])
 
-    def pending_boxes(self, rect: QRectF, top_grad: float):
+    def pending_boxes(self, rect: QRectF, top_grad: float) -> Iterator[tuple[QColor, bool, QRectF]]:
         """``(fill, complete, QRectF)`` for each pending node in a rectangle."""
-        pending = self._pending
-        if pending is None:
+        pending, doc = self._pending, self.document
+        if pending is None or doc is None:
             return
-        value_of, colors = self.document.value_of, self.style.colors
-        nodes = self.document.nodes
+        value_of, colors = doc.value_of, self.style.colors
+        nodes = doc.nodes
         for nid in pending.nodes_in(rect.left(), rect.top(), rect.right(), rect.bottom()):
             value = value_of(nid)
             tint = None

@@ -5,13 +5,20 @@ Wires are plain data, not QGraphicsItems (see wire_item).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QPointF, QRectF
 
 from .wire_item import HIT_WIDTH, WireItem, box_rect
 from .wire_layer import paint_wire_items
 
+if TYPE_CHECKING:
+    from .scene_host import SceneHost
+else:
+    SceneHost = object  # the declarations are for the type checker (see scene_host)
 
-class SceneWires:
+
+class SceneWires(SceneHost):
     """Wire bookkeeping; the state it reads and writes is ``CanvasScene``'s."""
 
     def wires_changed(self, rect: QRectF | None) -> None:

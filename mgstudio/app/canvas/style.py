@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPalette, QPen
 from PySide6.QtWidgets import QApplication
 
 from .colors import CanvasColors
+
+if TYPE_CHECKING:
+    from .node_shape import Geometry  # (node_shape imports this module)
 
 _MAX_CACHED_LABELS = 20_000
 
@@ -43,7 +48,7 @@ class CanvasStyle:
         self._label_widths: dict[str, float] = {}
         self._elided: dict[tuple[str, float], str] = {}
         #: shapes shared by every node with the same kind, symbol and label width
-        self.geometries: dict[tuple, object] = {}
+        self.geometries: dict[tuple, Geometry] = {}
         self._small_widths: dict[str, float] = {}
         self._bold_widths: dict[str, float] = {}
         self._glyph_widths: dict[str, float] = {}

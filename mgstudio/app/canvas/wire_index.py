@@ -117,9 +117,9 @@ class WireIndex:
                 continue
             for ix in range(x0, x1 + 1):
                 for iy in range(y0, y1 + 1):
-                    bucket = cells.get((ix, iy))
-                    if bucket:
-                        out |= bucket
+                    found = cells.get((ix, iy))
+                    if found:
+                        out |= found
         return out
 
     def bucket_entries(self) -> int:

@@ -11,10 +11,15 @@ Selection and hover are ours too: the pen shows them, set only when the state ch
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QPainterPath, QPainterPathStroker, QPen
 
 from .colors import CanvasColors
+
+if TYPE_CHECKING:
+    from .scene_host import SceneHost
 
 HIT_WIDTH = 12.0  # a 2-pixel line is hard to click, hover or cut
 
@@ -50,7 +55,7 @@ class WireItem:
     _hover = False
     _highlight = False
     _visible = True
-    _scene = None  # set by the scene while the wire is on it
+    _scene: SceneHost | None = None  # set by the scene while the wire is on it
     _path: QPainterPath | None = None  # made when first drawn or hit-tested
     _hit: QPainterPath | None = None
 

@@ -8,7 +8,7 @@ port is wired once, so the wires need no checks of their own); a node the docume
 from __future__ import annotations
 
 import math
-from typing import Literal, cast
+from typing import Literal
 
 from mgstudio.engine import gc_paused
 
@@ -86,8 +86,7 @@ def _positions(program: Program, ids: list[str], layout: str) -> dict[str, tuple
             pass
     elif layout != "layered":
         raise ValueError(f"unknown layout {layout!r}")
-    # keyed by the ids it was given (typed for any hashable id)
-    return cast(dict[str, tuple[float, float]], layered.layered_layout(ids, edges))
+    return layered.layered_layout(ids, edges)  # keyed by the ids it was given
 
 
 def _check_numbers(n: IRNode) -> None:
