@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from helpers.budget import examples
 from helpers.docgen import documents, finite
+from helpers.small_docs import x_times_w
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,15 +16,7 @@ from mgstudio.document import Document
 
 @pytest.fixture
 def chain():
-    doc = Document()
-    x = doc.add_node("input", label="x", value=2.0)
-    w = doc.add_node("input", label="w", value=-3.0)
-    m = doc.add_node("mul", label="m")
-    doc.connect(x, m, "a")
-    doc.connect(w, m, "b")
-    o = doc.add_node("tanh", label="o")
-    doc.connect(m, o, "a")
-    return doc, (x, w, m, o)
+    return x_times_w("tanh", "m")
 
 
 def grads(doc: Document) -> dict[str, float]:

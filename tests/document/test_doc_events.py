@@ -1,8 +1,9 @@
 """Events: structural signals once per change, values_changed once per edit or batch."""
 
 import pytest
+from helpers.small_docs import x_times_w
 
-from mgstudio.document import Document, Wire
+from mgstudio.document import Wire
 
 
 class Recorder:
@@ -29,15 +30,7 @@ class Recorder:
 
 @pytest.fixture
 def neuron():
-    doc = Document()
-    x = doc.add_node("input", label="x", value=2.0)
-    w = doc.add_node("input", label="w", value=-3.0)
-    m = doc.add_node("mul", label="xw")
-    doc.connect(x, m, "a")
-    doc.connect(w, m, "b")
-    o = doc.add_node("tanh", label="o")
-    doc.connect(m, o, "a")
-    return doc, (x, w, m, o)
+    return x_times_w("tanh", "xw")
 
 
 def test_add_node_emits_added_then_values(neuron):

@@ -9,6 +9,7 @@ import math
 import pytest
 from helpers.budget import examples
 from helpers.docgen import documents, finite, labels
+from helpers.small_docs import x_times_w
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -34,15 +35,7 @@ def record(doc: Document) -> list[tuple]:
 
 @pytest.fixture
 def neuron():
-    doc = Document()
-    x = doc.add_node("input", label="x", value=2.0)
-    w = doc.add_node("input", label="w", value=-3.0)
-    m = doc.add_node("mul", label="xw")
-    doc.connect(x, m, "a")
-    doc.connect(w, m, "b")
-    p = doc.add_node("pow", label="p", params={"exponent": 2.0})
-    doc.connect(m, p, "a")
-    return doc, (x, w, m, p)
+    return x_times_w("pow", "xw", exponent=2.0)
 
 
 def test_setting_anything_to_what_it_is_emits_nothing(neuron):

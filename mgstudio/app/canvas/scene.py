@@ -13,6 +13,7 @@ from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtWidgets import QGraphicsScene
 
 from mgstudio.document.kinds import KINDS
+from mgstudio.document.nodes import Node
 
 from .node_item import NodeItem
 from .pending import Pending
@@ -373,6 +374,18 @@ class CanvasScene(SceneDetail, SceneWires, SceneLazy, QGraphicsScene):
         node = self.document.nodes.get(nid)
         if node is None:
             return None
+        item = self._new_node_item(nid, node)
+        self._bounds = None
+        if not bulk:  # a whole new document fits the index once, at the end
+            self.keep_indexed(item)
+        return item
+
+    def _new_node_item(
+        self, nid: str, node: Node, shape: object = None, ports_wired: bool = False
+    ) -> NodeItem:
+        """A node's item placed on the scene, stale: it takes its numbers when first shown.
+        ``ports_wired``: its ports show the wires the document has (a pending node's item,
+        whose wires get items later), before it joins the scene."""
         item = NodeItem(
             nid,
             KINDS[node.kind],
@@ -380,15 +393,19 @@ class CanvasScene(SceneDetail, SceneWires, SceneLazy, QGraphicsScene):
             node.label,
             node.params,
             boxed=not self._cached_details,
+            shape=shape,
         )
         item.setPos(*node.pos)
-        item.stale = True  # takes its numbers when first shown
+        if ports_wired:
+            assert self.document is not None
+            for port in self.document.inputs_of(nid):
+                item.note_wired(port)
+            if self.document.consumers_of(nid):
+                item._out_wired = True
+        item.stale = True
         self._stale.add(item)
         self.addItem(item)
         self._nodes[nid] = item
-        self._bounds = None
-        if not bulk:  # a whole new document fits the index once, at the end
-            self.keep_indexed(item)
         return item
 
     def _add_node_items(self, nodes) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QGraphicsScene
 
 from mgstudio.document.model import Document
+from mgstudio.document.nodes import Node
 
 from .node_item import NodeItem
 from .pending import Pending
@@ -53,6 +54,10 @@ class SceneHost(QGraphicsScene):
     # --- CanvasScene's own, used by the mixins ------------------------------------------------
     @abstractmethod
     def _add_node_item(self, nid: str, bulk: bool = False) -> NodeItem | None: ...
+    @abstractmethod
+    def _new_node_item(
+        self, nid: str, node: Node, shape: object = None, ports_wired: bool = False
+    ) -> NodeItem: ...
 
     # --- scene_wires, used by the other mixins ------------------------------------------------
     @abstractmethod

@@ -64,24 +64,7 @@ class SceneLazy(SceneHost):
         node = doc.nodes[nid]
         # the columns' shape (a pow's badge depends on its wires now: worked out again)
         shape = None if node.kind == "pow" else pending.shape(nid)
-        item = NodeItem(
-            nid,
-            KINDS[node.kind],
-            self.style,
-            node.label,
-            node.params,
-            boxed=not self._cached_details,
-            shape=shape,
-        )
-        item.setPos(*node.pos)
-        for port in doc.inputs_of(nid):
-            item.note_wired(port)
-        if doc.consumers_of(nid):
-            item._out_wired = True
-        item.stale = True  # takes its numbers when first shown
-        self._stale.add(item)
-        self.addItem(item)
-        self._nodes[nid] = item
+        item = self._new_node_item(nid, node, shape, ports_wired=True)
         self.made_nodes += 1
         if complete:
             self.complete_wires(item)
