@@ -20,7 +20,7 @@ def editing(qtbot, doc, undo_stack):
     editor = CanvasEditor(scene, undo_stack, said.append)
     editor.set_document(doc)
     yield editor, scene, said
-    scene.detach()
+    scene.release()
 
 
 def _history(stack) -> list[str]:

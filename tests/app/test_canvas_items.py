@@ -225,7 +225,7 @@ def test_a_scene_without_a_view_can_be_built_for_a_big_document(qtbot):
         prev = nid
     scene = CanvasScene(doc)
     assert len(scene.node_items()) == 201 and len(scene.wire_items()) == 200
-    scene.detach()
+    scene.release()
 
 
 def test_a_node_moved_onto_the_screen_shows_numbers_that_changed_while_it_was_away(

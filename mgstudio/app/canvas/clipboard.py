@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import QMimeData
 from PySide6.QtWidgets import QApplication
 
 # where a paste lands is decided in the document (Qt-free); re-exported for the view
@@ -32,12 +31,15 @@ MIME_FRAGMENT = "application/x-mgstudio-fragment"
 
 
 def put_fragment(fragment: dict) -> str:
-    """Place a document fragment on the clipboard (our MIME type and plain text)."""
+    """Place a document fragment on the clipboard, as plain text (JSON).
+
+    Text only, set through ``setText``, so Qt makes the clipboard's data itself: a QMimeData
+    made in Python and handed to the clipboard (to carry ``MIME_FRAGMENT`` too) crashed
+    PySide 6.11 once the clipboard freed it (a text field taking the selection; the clipboard
+    going away at exit). Pasting still reads ``MIME_FRAGMENT`` when another program offers it.
+    """
     text = json.dumps(fragment, ensure_ascii=False, allow_nan=False)
-    mime = QMimeData()
-    mime.setData(MIME_FRAGMENT, text.encode("utf-8"))
-    mime.setText(text)
-    QApplication.clipboard().setMimeData(mime)
+    QApplication.clipboard().setText(text)
     return text
 
 

@@ -110,6 +110,11 @@ class CanvasScene(SceneDetail, SceneWires, SceneLazy, QGraphicsScene):
         """Stop listening to the document (call before the scene goes away)."""
         _disconnect_all(self._connections)
 
+    def release(self) -> None:
+        """Let the document go and take every item away now, while their Qt objects live (the
+        scene's last act: a scene freed with its items leaves their wrappers to outlive them)."""
+        self.set_document(None)
+
     def _clear_items(self) -> None:
         self.wires_changed(None)
         self._selected_wires.clear()
@@ -117,8 +122,13 @@ class CanvasScene(SceneDetail, SceneWires, SceneLazy, QGraphicsScene):
         self._retint = False
         self._bounds = None
         self._pending = None
+        # break the item <-> wire cycles, so each item's Python wrapper goes with the dicts
+        # below, before clear() deletes its Qt object: a wrapper left for the cycle collector
+        # outlives its item, and freeing it later touched freed memory (a segfault)
         for item in self._wires.values():
-            item._scene = None
+            item._scene = item.src_item = item.dst_item = None
+        for node_item in self._nodes.values():
+            node_item.wires.clear()
         self._wire_index.clear()
         self._wire_order.clear()
         self._hover_wire = None

@@ -107,7 +107,7 @@ class CanvasView(QGraphicsView):
     def detach(self) -> None:
         """Stop following the document (the window calls this when it closes)."""
         self._cancel_gestures()
-        self.canvas_scene.detach()
+        self.canvas_scene.release()
 
     def push(self, command) -> bool:
         """Push an undo command; a refusal by the document becomes a status message."""
