@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import cast
 
+from mgstudio import __version__
+
 DEFAULT_EXAMPLE = "neuron.mgs"
 SCREENSHOT_SIZE = (1400, 860)
 
@@ -27,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "file", nargs="?", help="a .mgs graph to open (default: the neuron example)"
     )
+    parser.add_argument("--version", action="version", version=f"mgstudio {__version__}")
     parser.add_argument(
         "--screenshot", metavar="OUT.png", help="save a picture of the window to OUT.png and exit"
     )

@@ -3,6 +3,7 @@ the wheel's metadata carries it (pyproject.toml reads it instead of holding a co
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -108,3 +109,17 @@ def test_version_is_listed_in_the_help(capsys):
         main(["--help"])
     assert info.value.code == 0
     assert "--version" in capsys.readouterr().out
+
+
+def test_the_window_launcher_answers_version_too():
+    """``python main.py --version`` (the launcher's own parser) prints the same version."""
+    done = subprocess.run(
+        [sys.executable, "main.py", "--version"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"mgstudio {mgstudio.__version__}"
