@@ -16,7 +16,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolBar, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFrame,
+    QMainWindow,
+    QScrollArea,
+    QToolBar,
+    QToolButton,
+    QWidget,
+)
 
 from .icons import icon_size
 
@@ -77,6 +85,17 @@ def add_dock(
     return make_dock(window, title, name, widget, area)[0]
 
 
+def _scrolled(widget: QWidget) -> QScrollArea:
+    """``widget`` in a frameless scroll area: its dock keeps the size the layout gives it when
+    the content grows (the inspector's fields appear at the first click on a node, which
+    otherwise grew the dock and shifted the canvas), and scrolls on a small screen."""
+    area = QScrollArea()
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidgetResizable(True)
+    area.setWidget(widget)
+    return area
+
+
 def build_docks(window) -> None:
     """The window's own docks: the palette on the left, the inspector and the backward table
     under the canvas (graphs grow sideways, so width goes to the canvas), the undo history
@@ -88,7 +107,11 @@ def build_docks(window) -> None:
         window, "Nodes", "palette_dock", window.palette_widget, Area.LeftDockWidgetArea
     )
     window.inspector_dock = add_dock(
-        window, "Inspector", "inspector_dock", window.inspector, Area.BottomDockWidgetArea
+        window,
+        "Inspector",
+        "inspector_dock",
+        _scrolled(window.inspector),
+        Area.BottomDockWidgetArea,
     )
     window.backward_dock = add_dock(
         window, "Backward", "backward_dock", window.backward_panel, Area.BottomDockWidgetArea

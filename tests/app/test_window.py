@@ -119,6 +119,19 @@ def test_inspector_edit_of_a_leaf_updates_the_node_and_the_output(window, open_e
     assert window.document.nodes[ids["x1"]].value == 1.5
 
 
+def test_selecting_a_node_does_not_resize_the_canvas(window, open_example, qtbot):
+    """The inspector keeps its fields' room while nothing is selected, so the first click on a
+    node does not grow its dock and shift the canvas under the pointer."""
+    ids = open_example("neuron.mgs")
+    window.canvas.select_ids([])
+    qtbot.wait(50)
+    empty = window.canvas.size()
+    window.canvas.select_node(ids["n"])
+    qtbot.wait(50)
+    assert window.inspector.node_id == ids["n"]
+    assert window.canvas.size() == empty
+
+
 def test_inspector_renames_and_computed_nodes_are_read_only(window, open_example, qtbot):
     ids = open_example("neuron.mgs")
     window.canvas.select_node(ids["n"])
