@@ -9,6 +9,10 @@ from typing import Any
 
 Slot = Callable[..., Any]
 
+#: the events that change what a graph computes (structure or numbers): what a panel showing
+#: a result must start over on
+EDITS = ("node_added", "node_removed", "wire_added", "wire_removed", "values_changed")
+
 
 class DocWatch:
     """Connections from one document's signals to a panel's slots; ``close()`` undoes them."""

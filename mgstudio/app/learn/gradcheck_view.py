@@ -30,7 +30,7 @@ from mgstudio.engine.gradcheck import gradcheck
 
 from .. import plain
 from ..background import tasks_for
-from .doc_watch import DocWatch
+from ..doc_watch import EDITS, DocWatch
 from .naming import node_name, num, value_ids
 from .overlays import FAIL, PASS, OverlayLayer
 
@@ -136,16 +136,7 @@ class GradcheckPanel(QWidget):
 
     def set_document(self, document) -> None:
         self.document = document
-        slots = {
-            name: self._on_edit
-            for name in (
-                "node_added",
-                "node_removed",
-                "wire_added",
-                "wire_removed",
-                "values_changed",
-            )
-        }
+        slots = dict.fromkeys(EDITS, self._on_edit)
         slots["node_changed"] = self.overlay.follow
         self._watch.watch(document, slots)
         self._clear("Not checked yet.")

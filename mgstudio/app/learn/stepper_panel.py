@@ -32,7 +32,7 @@ from mgstudio.document.stepthrough import StepThrough
 from mgstudio.engine.stepper import BackwardStepper, Step, local_rule
 
 from .. import plain
-from .doc_watch import DocWatch
+from ..doc_watch import EDITS, DocWatch
 from .naming import node_name, num, output_choices
 from .overlays import NEXT, NOTE, RING, OverlayLayer
 
@@ -136,17 +136,7 @@ class StepperPanel(QWidget):
         self._go_idle("")
         self.document = document
         self.model.attach(document)
-        slots = {
-            name: self._on_edit
-            for name in (
-                "node_added",
-                "node_removed",
-                "wire_added",
-                "wire_removed",
-                "values_changed",
-                "output_changed",
-            )
-        }
+        slots = dict.fromkeys((*EDITS, "output_changed"), self._on_edit)
         slots["node_changed"] = self._on_node_changed
         self._watch.watch(document, slots)
         self._fill_outputs()

@@ -30,7 +30,7 @@ from mgstudio.engine.sweep import slopes, sweep
 from mgstudio.training.plot_limits import axis_limits, masked
 
 from .. import plain
-from .doc_watch import DocWatch
+from ..doc_watch import DocWatch
 from .naming import node_name, num, output_choices
 
 H_CHOICES = (1e-1, 1e-2, 1e-3, 1e-4, 1e-6, 1e-8)
