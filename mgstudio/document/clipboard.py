@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import fileformat
 from .errors import DocumentError, FileFormatError
+from .groups import Group, replace_group
 from .json_limits import load_json
 from .kinds import KINDS
 from .nodes import check_pos
@@ -36,12 +37,29 @@ def fragment(doc: Document, ids: Iterable[str]) -> dict[str, Any]:
         doc.node(nid)
     nodes = [n for nid, n in doc.nodes.items() if nid in wanted]
     wires = [w for w in doc.wires if w.src in wanted and w.dst in wanted]
-    return {
+    groups = copied_groups(doc, wanted)
+    out: dict[str, Any] = {
         "format": fileformat.FRAGMENT_FORMAT,
-        "version": fileformat.VERSION,
+        "version": fileformat.VERSION if groups else fileformat.PLAIN_VERSION,
         "nodes": [fileformat.node_to_dict(n) for n in nodes],
         "wires": [fileformat.wire_to_dict(w) for w in wires],
     }
+    if groups:
+        out["groups"] = [fileformat.group_to_dict(g) for g in groups]
+    return out
+
+
+def copied_groups(doc: Document, wanted: set[str]) -> list[Group]:
+    """The groups a copy of these nodes takes along: those whose every node is copied (a
+    group copied in part is left behind; a copied group whose parent is not becomes a
+    top-level group of the piece)."""
+    index = doc.groups
+    whole = {g.id for g in index if set(index.members(g.id)) <= wanted and index.members(g.id)}
+    return [
+        g if g.parent is None or g.parent in whole else replace_group(g, parent=None)
+        for g in index
+        if g.id in whole
+    ]
 
 
 def paste_fragment(
@@ -67,7 +85,17 @@ def paste_fragment(
         x, y = n.pos
         nodes.append(replace(n, id=fresh[n.id], pos=(x + dx, y + dy)))
     wires = [replace(w, src=fresh[w.src], dst=fresh[w.dst]) for w in parsed.wires]
-    return doc.add_subgraph(nodes, wires)
+    new_gid = {g.id: doc.new_group_id() for g in parsed.groups}
+    groups = [
+        replace_group(
+            g,
+            id=new_gid[g.id],
+            nodes=tuple(fresh[n] for n in g.nodes),
+            parent=new_gid[g.parent] if g.parent is not None else None,
+        )
+        for g in parsed.groups
+    ]
+    return doc.add_subgraph(nodes, wires, groups)
 
 
 def fragment_bounds(text: str) -> tuple[float, float, float, float] | None:
@@ -200,9 +228,13 @@ def neuron_fragment(
     if act is not None:
         add("o", act, "o", col + 1, centre_y["n"])
         wire("n", "o", "a")
+    xs = {f"x{i}" for i in range(1, n_inputs + 1)}
+    inside = [n["id"] for n in nodes if n["id"] not in xs]
     return {
         "format": fileformat.FRAGMENT_FORMAT,
         "version": fileformat.VERSION,
         "nodes": nodes,
         "wires": wires,
+        # the neuron holds its weights, bias and sums; the inputs x_i come from outside
+        "groups": [{"id": "neuron", "kind": "neuron", "label": "neuron", "nodes": inside}],
     }

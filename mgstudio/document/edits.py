@@ -21,6 +21,7 @@ from .errors import (
     UnknownWireError,
 )
 from .graph import describe
+from .groups import Group
 from .kinds import KINDS
 from .nodes import Node, Wire, check_label, check_number, check_param, check_pos
 
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from .binding import Binding
     from .events import DocumentEvents
     from .graph import Graph
+    from .groups import GroupIndex
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,8 @@ class Removal:
     nodes: tuple[tuple[int, Node], ...]
     wires: tuple[Wire, ...]
     selected_output: str | None = None
+    #: every group as it was, when the removal changed one (None: no group held a node)
+    groups: tuple[Group, ...] | None = None
 
     @property
     def ids(self) -> list[str]:
@@ -66,6 +70,13 @@ class Edits:
         def check_connect(self, src: str, dst: str, port: str) -> None: ...
         def batch(self) -> AbstractContextManager[Any]: ...
         def _changed(self, ids: Iterable[str]) -> None: ...
+        def _groups_after_removal(self, gone: set[str]) -> tuple[Group, ...] | None: ...
+        def _check_new_groups(
+            self, groups: Iterable[Group], new_ids: Iterable[str]
+        ) -> list[Group]: ...
+        def _apply_groups(self, groups: Iterable[Group]) -> tuple[str, ...]: ...
+        @property
+        def groups(self) -> GroupIndex: ...
 
     # --- edits: nodes -----------------------------------------------------------------------
     def new_id(self) -> str:
@@ -118,10 +129,13 @@ class Edits:
         entries = tuple(sorted(((order[n], nodes[n]) for n in ids), key=lambda e: e[0]))
         wires = tuple(w for w in self.wires if w.dst in gone or w.src in gone)
         selected = self._selected if self._selected in gone else None
-        record = Removal(entries, wires, selected)
+        groups_after = self._groups_after_removal(gone)
+        groups_before = self.groups.state() if groups_after is not None else None
+        record = Removal(entries, wires, selected, groups_before)
         if not ids:
             return record
         with self.batch():
+            touched = self._apply_groups(groups_after) if groups_after is not None else ()
             affected = [w.dst for w in wires if w.dst not in gone]
             for w in wires:
                 self._graph.unlink(w)
@@ -136,6 +150,8 @@ class Edits:
             if selected is not None:
                 self._selected = None
                 self.events.output_changed.emit(None)
+            if touched:
+                self.events.groups_changed.emit(touched)
         return record
 
     def restore_nodes(self, record: Removal) -> list[str]:
@@ -159,6 +175,7 @@ class Edits:
         with self.batch():
             self._insert_nodes(record.nodes)
             graph.link_all(record.wires)
+            touched = self._apply_groups(record.groups) if record.groups is not None else ()
             self._rebind([*back, *(w.dst for w in record.wires)])
             for _, node in record.nodes:
                 self.events.node_added.emit(node.id)
@@ -167,11 +184,15 @@ class Edits:
             if record.selected_output is not None:
                 self._selected = record.selected_output
                 self.events.output_changed.emit(record.selected_output)
+            if touched:
+                self.events.groups_changed.emit(touched)
         return [node.id for _, node in record.nodes]
 
-    def add_subgraph(self, nodes: Iterable[Node], wires: Iterable[Wire] = ()) -> list[str]:
-        """Add nodes (with their ids) and wires into them in one edit; all or nothing.
-        Inverse: ``remove_nodes(ids)``."""
+    def add_subgraph(
+        self, nodes: Iterable[Node], wires: Iterable[Wire] = (), groups: Iterable[Group] = ()
+    ) -> list[str]:
+        """Add nodes (with their ids), wires into them and groups of them in one edit; all or
+        nothing. Inverse: ``remove_nodes(ids)`` (which drops the groups left empty)."""
         graph = self._graph
         checked: list[Node] = []
         seen: set[str] = set()
@@ -182,6 +203,7 @@ class Edits:
             seen.add(node.id)
             checked.append(node)
         wires = list(wires)
+        new_groups = self._check_new_groups(groups, seen)
         if not checked and not wires:
             return []
         start = len(graph.nodes)
@@ -202,11 +224,14 @@ class Edits:
             self._edited, self._binding.grads_current = before  # nothing changed after all
             raise
         with self.batch():
+            touched = self._apply_groups([*self.groups, *new_groups]) if new_groups else ()
             self._rebind([*(n.id for n in checked), *(w.dst for w in wires)])
             for node in checked:
                 self.events.node_added.emit(node.id)
             for w in wires:
                 self.events.wire_added.emit(w)
+            if touched:
+                self.events.groups_changed.emit(touched)
         return [n.id for n in checked]
 
     def _insert_nodes(self, entries: Iterable[tuple[int, Node]]) -> None:

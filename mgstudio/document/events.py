@@ -25,3 +25,5 @@ class DocumentEvents(SignalGroup):
     values_changed = Signal(tuple)
     #: the selected output (node id or None) changed
     output_changed = Signal(object)
+    #: tuple of group ids made, removed or changed (members, parent, label, collapsed flag)
+    groups_changed = Signal(tuple)

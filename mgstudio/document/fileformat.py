@@ -31,6 +31,20 @@ without ``pos`` are laid out on load, see ``placement``)::
       "selected_output": null
     }
 
+Version 2 adds ``groups`` (written only when a document has groups, so a document without
+any stays a version-1 file that an older mgstudio opens; every version-1 file reads as it
+always did)::
+
+      "groups": [
+        {"id": "g1", "kind": "neuron", "label": "L1.N1", "parent": "g5", "collapsed": true,
+         "nodes": ["n4", "n5", "n6"]}
+      ]
+
+``kind`` is one of ``groups.GROUP_KINDS``; ``nodes`` lists the nodes the group holds directly
+(a nested group names its ``parent``; a node is in one group at most); ``parent`` and
+``collapsed`` may be left out (null, false). A group's ports are not stored: they follow from
+the wires crossing its boundary.
+
 Ids are short names (letters, digits, ``_``, ``-``); ``kind`` is a key of ``KINDS``; each wire
 feeds ``src``'s output into the input ``port`` of ``dst`` (one wire per input, no cycles);
 ``selected_output`` is the node backward starts from, or null for automatic. Wires are written
@@ -50,6 +64,7 @@ from typing import Any
 from . import fileio
 from .errors import DocumentError, FileFormatError, NewerVersionError
 from .graph import Graph, WireFault, describe, short_name, wire_fault
+from .groups import Group, check_all, check_group_kind
 
 __all__ = [  # the names other modules import from here (the JSON limits live in json_limits)
     "MAX_FILE_BYTES",
@@ -76,11 +91,14 @@ from .placement import place_missing
 
 FORMAT = "mgstudio"
 FRAGMENT_FORMAT = "mgstudio-fragment"
-VERSION = 1
+VERSION = 2
+#: the version a document without groups is written as (readable by mgstudio 0.1)
+PLAIN_VERSION = 1
 MAX_NODES = 100_000
 MAX_DESCRIPTION = 10_000
 NODE_KEYS = ("id", "kind", "label", "value", "params", "pos")
 TOP_KEYS = ("format", "version", "title", "description", "nodes", "wires", "selected_output")
+GROUP_KEYS = ("id", "kind", "label", "parent", "collapsed", "nodes")
 WIRE_KEYS = ("src", "dst", "port")
 _NODE_KEY_SET = frozenset(NODE_KEYS)
 _NO_POS = (0.0, 0.0)  # where a node without "pos" stands until it is given a place
@@ -102,6 +120,7 @@ class Parsed:
     order: list[str] | None = None
     #: the nodes and wires indexed (the document adopts it instead of indexing them again)
     graph: Graph | None = None
+    groups: tuple[Group, ...] = ()
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -147,6 +166,10 @@ def parse(text: str | bytes, *, fragment: bool = False) -> Parsed:
                 set_field(n, "pos", spot)
 
     out = Parsed(nodes, wires, laid_out=missing, order=order, graph=graph)
+    known: tuple[str, ...] = TOP_KEYS
+    if version >= 2 or (fragment and "groups" in data):
+        out.groups = _parse_groups(data.get("groups", []), ids)
+        known = (*TOP_KEYS, "groups")
     if not fragment:
         out.title = _text_field(data, "title")
         out.description = _text_field(data, "description")
@@ -154,8 +177,45 @@ def parse(text: str | bytes, *, fragment: bool = False) -> Parsed:
         if sel is not None and (not isinstance(sel, str) or sel not in ids):
             raise FileFormatError(f'"selected_output" names {sel!r}, which is not a node')
         out.selected_output = sel
-    out.extra = unknown_fields(data, TOP_KEYS, "the document")
+    out.extra = unknown_fields(data, known, "the document")
     return out
+
+
+def _parse_groups(raw: Any, nodes: Mapping[str, Node]) -> tuple[Group, ...]:
+    if not isinstance(raw, list):
+        raise FileFormatError('"groups" must be a list')
+    groups: list[Group] = []
+    for i, item in enumerate(raw, 1):
+        if not isinstance(item, dict):
+            raise FileFormatError(f"group {i} is not a JSON object")
+        try:
+            members = item.get("nodes", [])
+            if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
+                raise FileFormatError('"nodes" must be a list of node ids')
+            parent = item.get("parent")
+            if parent is not None and not isinstance(parent, str):
+                raise FileFormatError('"parent" must be a group id or null')
+            collapsed = item.get("collapsed", False)
+            if not isinstance(collapsed, bool):
+                raise FileFormatError('"collapsed" must be true or false')
+            label = item.get("label", "")
+            groups.append(
+                Group(
+                    check_id(item.get("id")),
+                    check_group_kind(item.get("kind")),
+                    label,
+                    tuple(members),
+                    parent,
+                    collapsed,
+                    unknown_fields(item, GROUP_KEYS, f"group {i}"),
+                )
+            )
+        except DocumentError as exc:
+            raise FileFormatError(f"group {i}: {exc}") from None
+    try:
+        return check_all(groups, nodes)
+    except DocumentError as exc:
+        raise FileFormatError(f"the groups: {exc}") from None
 
 
 def unknown_fields(
@@ -343,6 +403,19 @@ def node_to_dict(node: Node) -> dict[str, Any]:
     return out
 
 
+def group_to_dict(group: Group) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": group.id,
+        "kind": group.kind,
+        "label": group.label,
+        "parent": group.parent,
+        "collapsed": group.collapsed,
+        "nodes": list(group.nodes),
+    }
+    out.update((k, v) for k, v in group.extra.items() if k not in GROUP_KEYS)
+    return out
+
+
 def wire_to_dict(wire: Wire) -> dict[str, Any]:
     out: dict[str, Any] = {"src": wire.src, "dst": wire.dst, "port": wire.port}
     if wire.extra:
@@ -372,11 +445,14 @@ def dump(
     selected_output: str | None = None,
     extra: Mapping[str, Any] | None = None,
     fragment: bool = False,
+    groups: Iterable[Group] = (),
 ) -> str:
-    """The document as JSON text: one node or wire per line, stable key order."""
+    """The document as JSON text: one node, wire or group per line, stable key order; a
+    document without groups is written as version 1."""
+    group_list = list(groups)
     fields: list[tuple[str, str]] = [
         ("format", _line(FRAGMENT_FORMAT if fragment else FORMAT)),
-        ("version", _line(VERSION)),
+        ("version", _line(VERSION if group_list else PLAIN_VERSION)),
     ]
     if title:
         fields.append(("title", _line(title)))
@@ -384,10 +460,12 @@ def dump(
         fields.append(("description", _line(description)))
     fields.append(("nodes", _list([node_to_dict(n) for n in nodes])))
     fields.append(("wires", _list([wire_to_dict(w) for w in wires])))
+    if group_list:
+        fields.append(("groups", _list([group_to_dict(g) for g in group_list])))
     if not fragment:
         fields.append(("selected_output", _line(selected_output)))
     for key, value in (extra or {}).items():
-        if key not in TOP_KEYS:
+        if key not in TOP_KEYS and not (group_list and key == "groups"):
             fields.append((key, _line(value)))
     body = ",\n".join(f"  {_line(k)}: {v}" for k, v in fields)
     return escape_surrogates("{\n" + body + "\n}\n")

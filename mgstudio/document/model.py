@@ -25,13 +25,15 @@ from .edits import Edits, Removal
 from .errors import DocumentError
 from .events import DocumentEvents
 from .graph import Graph, describe, indexed
+from .group_edits import GroupEdits
+from .groups import GroupIndex
 from .kinds import KINDS
 from .nodes import Node, Wire
 
 __all__ = ["Document", "Removal"]
 
 
-class Document(Edits):
+class Document(Edits, GroupEdits):
     """Nodes, wires and their live Values; see docs/CONTRACTS.md for the API's shape."""
 
     def __init__(self, graph: Graph | None = None) -> None:
@@ -44,6 +46,7 @@ class Document(Edits):
         self._graph.on_change(self._structure_changed)
         self._binding = Binding(self._graph)
         self._binding.added(self._graph.nodes)
+        self._groups = GroupIndex()
         self._nodes_view = MappingProxyType(self._graph.nodes)
         self._selected: str | None = None
         #: the automatic output, after the ones it replaced (see ``outputs``); re-checked
@@ -304,6 +307,7 @@ class Document(Edits):
             description=self.description,
             selected_output=self._selected,
             extra=self.extra,
+            groups=self._groups.state(),
         )
 
     @classmethod
@@ -322,6 +326,8 @@ class Document(Edits):
         doc.description = parsed.description
         doc.extra = parsed.extra
         doc._selected = parsed.selected_output
+        if parsed.groups:
+            doc._groups.restore(parsed.groups)  # checked by the parser
         return doc
 
     @classmethod
