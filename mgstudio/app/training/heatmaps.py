@@ -175,8 +175,10 @@ class NeuronHeatmaps(QObject):
         self.interval_ms = interval_ms
         self.maps = NeuronMaps()
         self.enabled = self.settings.neuron_heatmaps()
-        #: the pictures on show (group id -> image), and what they were computed from
+        #: the pictures on show (group id -> image), the maps they show, and what those were
+        #: computed from
         self.pictures: dict[str, QImage] = {}
+        self.values: dict[str, np.ndarray] = {}
         self._shown: tuple | None = None
         #: why the document has no pictures ('' when it has them or needs none)
         self.problem = ""
@@ -225,6 +227,11 @@ class NeuronHeatmaps(QObject):
             return grid_over(trainer.dataset.X, size=GRID_SIZE)
         return square_grid(size=GRID_SIZE)
 
+    @property
+    def idle(self) -> bool:
+        """Nothing computing, waiting for the interval, or remembered for later."""
+        return self._task is None and not self._pending and not self._timer.isActive()
+
     # --- switching ---------------------------------------------------------------------------
     def set_enabled(self, on: bool) -> None:
         """Show (and compute) the pictures or not; remembered for the next start."""
@@ -242,6 +249,7 @@ class NeuronHeatmaps(QObject):
 
     def _clear(self) -> None:
         self._shown = None
+        self.values = {}
         if self.pictures:
             self.pictures = {}
             self._deliver({})
@@ -311,11 +319,11 @@ class NeuronHeatmaps(QObject):
         self._last_start = time.monotonic()
         maps = self.maps
 
-        def job(progress: Callable[[int, int], None]) -> dict[str, QImage]:
+        def job(progress: Callable[[int, int], None]) -> tuple[dict, dict[str, QImage]]:
             progress(0, 0)  # a cancelled map stops here
             values = maps.run(frame, grid)
             progress(1, 2)
-            return render(values, frame)
+            return values, render(values, frame)
 
         self.started += 1
         self.in_flight += 1
@@ -323,7 +331,7 @@ class NeuronHeatmaps(QObject):
         task = self.tasks.run(
             "Neuron heatmaps",
             job,
-            on_done=lambda pictures: self._arrived(doc, stamp, pictures),
+            on_done=lambda result: self._arrived(doc, stamp, *result),
             on_failed=self._failed,
             dialog=False,
         )
@@ -333,11 +341,17 @@ class NeuronHeatmaps(QObject):
         self._task = task
         task.ended.connect(self._ended)
 
-    def _arrived(self, doc: Document, stamp: tuple, pictures: dict[str, QImage]) -> None:
+    def _arrived(
+        self,
+        doc: Document,
+        stamp: tuple,
+        values: dict[str, np.ndarray],
+        pictures: dict[str, QImage],
+    ) -> None:
         if doc is not self._doc or not self.enabled:
             return
         self._shown = stamp
-        self.pictures = pictures
+        self.values, self.pictures = values, pictures
         if self._deliver(pictures):
             self.delivered += 1
 
