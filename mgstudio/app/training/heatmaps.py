@@ -297,7 +297,8 @@ class NeuronHeatmaps(QObject):
         doc = self._doc
         if doc is None or not hasattr(self.scene(), "set_group_pictures"):
             return
-        inputs = self._inputs(doc)
+        has_neurons = any(g.kind == "neuron" for g in doc.groups)
+        inputs = self._inputs(doc) if has_neurons else None
         if inputs is None:
             self._clear()
             return
