@@ -283,6 +283,9 @@ def test_installed_with_training_in_the_view_menu(qtbot, recorded_training):
     action = ctl.actions["heatmaps"]
     assert action in ctl.window.menus["view"].actions()
     assert action.text().replace("&", "") == "Neuron Heatmaps" and action.isCheckable()
+    # offered only where the canvas draws pictures (B2's CanvasScene.set_group_pictures)
+    can_draw = hasattr(ctl.window.canvas.canvas_scene, "set_group_pictures")
+    assert action.isVisible() == can_draw
 
 
 def test_training_network_inputs_and_dataset_plane(qtbot, recorded_training):
@@ -309,3 +312,20 @@ def test_training_network_inputs_and_dataset_plane(qtbot, recorded_training):
 def test_install_without_training(qtbot, window):
     service = install_heatmaps(window)
     assert service.action in window.menus["view"].actions()
+
+
+def test_the_canvas_scene_gets_them_once_it_can_draw_them(qtbot, window, monkeypatch):
+    """With a ``set_group_pictures`` on the window's CanvasScene (B2's, recorded here), the
+    installed service offers its toggle and hands the pictures to that scene."""
+    from mgstudio.app.canvas.scene import CanvasScene
+
+    got: list[dict] = []
+    monkeypatch.setattr(
+        CanvasScene, "set_group_pictures", lambda _s, p: got.append(p), raising=False
+    )
+    service = install_heatmaps(window)
+    assert service.action is not None and service.action.isVisible()
+    _, net, gids = grouped_network(hidden=(2,))
+    window.set_document(net.document, name="MLP")
+    wait_idle(qtbot, service)
+    assert got and list(got[-1]) == gids

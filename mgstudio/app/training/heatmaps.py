@@ -203,8 +203,12 @@ class NeuronHeatmaps(QObject):
     def scene(self) -> Any:
         return self._scene if self._scene is not None else self.window.canvas.canvas_scene
 
+    def can_show(self) -> bool:
+        """Whether the scene draws pictures (the canvas does once B2's
+        ``CanvasScene.set_group_pictures`` is merged)."""
+        return hasattr(self.scene(), "set_group_pictures")
+
     def _deliver(self, pictures: dict[str, QImage]) -> bool:
-        # the canvas shows pictures once B2's CanvasScene.set_group_pictures is merged
         show = getattr(self.scene(), "set_group_pictures", None)
         if show is None:
             return False
@@ -295,7 +299,7 @@ class NeuronHeatmaps(QObject):
     def _start(self) -> None:
         self._pending = False
         doc = self._doc
-        if doc is None or not hasattr(self.scene(), "set_group_pictures"):
+        if doc is None or not self.can_show():
             return
         has_neurons = any(g.kind == "neuron" for g in doc.groups)
         inputs = self._inputs(doc) if has_neurons else None
@@ -384,9 +388,11 @@ def install_heatmaps(
     window: WindowHost, controller: TrainingController | None = None
 ) -> NeuronHeatmaps:
     """The heatmap service of ``window`` and its toggle at the end of the View menu (and in
-    ``controller.actions["heatmaps"]``, for the training's own chrome)."""
+    ``controller.actions["heatmaps"]``, for the training's own chrome). A canvas that cannot
+    draw pictures gets no toggle: a switch that changes nothing is not offered."""
     service = NeuronHeatmaps(window, controller)
     action = heatmaps_action(service, window.window())
+    action.setVisible(service.can_show())
     view = window.menus.get("view")
     if view is not None:
         view.addSeparator()
