@@ -4,6 +4,9 @@ The model is called on ``Value`` inputs for one sample and the per-sample loss i
 the document is exactly the graph the engine builds (``b + w1*x1 + w2*x2 -> act`` per neuron,
 micrograd's order). Weights and biases become ``input`` leaves named like
 ``Trainer.parameter_names()``; ``apply_params`` later writes a trainer snapshot into them.
+Each neuron's nodes form a ``neuron`` group inside its layer's group inside the mlp's, laid
+out in columns by ``document.network_layout``. The same builder (``model_document``) makes
+the training pane's network, the lesson's MLP and ``python -m mgstudio network``'s.
 No Qt here: the document layer and the engine only.
 """
 
@@ -77,17 +80,6 @@ def sample_loss(loss: str, score: Value, target: float) -> Value:
     else:
         term = (score - Value(target, label="y")) ** 2
     return term
-
-
-def forward_labelled(model: MLP, xs: list[Value]) -> Value:
-    """``model(xs)`` layer by layer, each neuron's output labelled ``L<layer>.N<neuron>``."""
-    x = xs
-    for li, layer in enumerate(model.layers, start=1):
-        outs = [neuron(x) for neuron in layer.neurons]
-        for ni, out in enumerate(outs, start=1):
-            out.label = f"L{li}.N{ni}"
-        x = outs
-    return x[0]
 
 
 def build_network_document(
