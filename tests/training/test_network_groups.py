@@ -94,9 +94,9 @@ def overlaps(a, b) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def box(pos):
+def box(pos, size=(NODE_W, NODE_H)):
     x, y = pos
-    return (x, y, x + NODE_W, y + NODE_H)
+    return (x, y, x + size[0], y + size[1])
 
 
 def inside(inner, outer) -> bool:
@@ -107,10 +107,13 @@ def inside(inner, outer) -> bool:
     )
 
 
-def check_arrangement(doc, flags):
-    """Every promise of the layout, for the groups collapsed as ``flags`` says."""
+def check_arrangement(doc, flags, sizes=None):
+    """Every promise of the layout, for the groups collapsed as ``flags`` says (and nodes
+    drawn as big as ``sizes`` says)."""
     index = doc.groups
-    arr = network_arrangement(doc, flags.__getitem__)
+    arr = network_arrangement(doc, flags.__getitem__, sizes=sizes)
+    sizes = sizes or {}
+    size = lambda nid: sizes.get(nid, (NODE_W, NODE_H))  # noqa: E731
     pos, rooms = arr.positions, arr.rooms
     assert set(pos) == set(doc.nodes)
     (mlp,) = network_groups(doc)
@@ -131,7 +134,7 @@ def check_arrangement(doc, flags):
         left, top, right, bottom = rooms[gid]
         content = (left + FRAME_MARGIN, top + FRAME_MARGIN + FRAME_HEADER, right, bottom)
         for nid in index.get(gid).nodes:
-            assert inside(box(pos[nid]), content)
+            assert inside(box(pos[nid], size(nid)), content)
     # a collapsed group takes its block, its members anchored at the block's top-left
     for gid in drawn:
         g = index.get(gid)
@@ -158,7 +161,7 @@ def check_arrangement(doc, flags):
                 assert a[3] < b[1]
     feeding = {w.src for w in doc.wires if w.dst in set(index.members(mlp))}
     for nid in outside:
-        b = box(pos[nid])
+        b = box(pos[nid], size(nid))
         assert not overlaps(b, rooms[mlp])
         if nid in feeding:
             assert b[2] < rooms[mlp][0]
@@ -166,7 +169,7 @@ def check_arrangement(doc, flags):
             assert b[0] > rooms[mlp][2]
     for i, a in enumerate(outside):
         for b in outside[i + 1 :]:
-            assert not overlaps(box(pos[a]), box(pos[b]))
+            assert not overlaps(box(pos[a], size(a)), box(pos[b], size(b)))
     return arr
 
 
@@ -186,14 +189,18 @@ def test_the_layout_keeps_groups_apart_in_ordered_columns(arch, data):
     doc = model_document(model, [1.0] * nin, 0.0, "mse").document
     ids = doc.groups.ids()
     flags = dict(zip(ids, data.draw(st.lists(st.booleans(), min_size=len(ids), max_size=len(ids)))))
-    arr = check_arrangement(doc, flags)
+    sizes = None
+    if data.draw(st.booleans(), label="sized nodes"):
+        rng = random.Random(data.draw(st.integers(0, 2**16), label="size seed"))
+        sizes = {nid: (rng.uniform(100, 460), rng.uniform(30, 90)) for nid in doc.nodes}
+    arr = check_arrangement(doc, flags, sizes)
     # as the document's own flags say, it is the same layout
     for gid, flag in flags.items():
         doc.set_group_collapsed(gid, flag)
-    assert arrange_network(doc) == arr.positions
+    assert arrange_network(doc, sizes=sizes) == arr.positions
     # and it stays put once the nodes are there
     doc.move_nodes(arr.positions)
-    assert arrange_network(doc) == arr.positions
+    assert arrange_network(doc, sizes=sizes) == arr.positions
 
 
 def test_a_built_network_opens_as_its_flags_say():
