@@ -8,10 +8,12 @@ import random
 
 import pytest
 from helpers.budget import examples
+from helpers.docgen import documents
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mgstudio.app.learn.mlp_graph import SAMPLE, SEED, TARGET, mlp_document
+from mgstudio.document import DocumentError
 from mgstudio.document.group_geometry import FRAME_HEADER, FRAME_MARGIN, anchor, block_size
 from mgstudio.document.network_layout import (
     NODE_H,
@@ -249,3 +251,36 @@ def test_a_document_without_networks_has_no_network_layout():
     gid = doc.group_nodes([a], label="mine")
     assert arrange_network(doc) == {} and not is_network(doc, gid)
     assert not is_network(doc, "nothing-like-it")
+
+
+@settings(max_examples=examples(60), deadline=None)
+@given(documents(max_nodes=10), st.data())
+def test_any_grouping_with_an_mlp_lays_out(doc, data):
+    """Whatever a learner groups (an mlp around anything, groups inside, some collapsed), the
+    layout places every node, keeps groups apart, and the document takes the positions."""
+    ids = list(doc.nodes)
+    for _ in range(data.draw(st.integers(1, 4), label="groups")):
+        chosen = data.draw(st.lists(st.sampled_from(ids), min_size=1, unique=True))
+        kind = data.draw(st.sampled_from(["mlp", "layer", "neuron", "group"]))
+        try:
+            doc.group_nodes(chosen, kind=kind, collapsed=data.draw(st.booleans()))
+        except DocumentError:
+            pass  # a selection taking part of a group
+    if not network_groups(doc):
+        assert arrange_network(doc) == {}
+        return
+    flags = {g.id: g.collapsed for g in doc.groups}
+    arr = network_arrangement(doc)
+    assert set(arr.positions) == set(doc.nodes)
+    index = doc.groups
+    drawn = list(arr.rooms)
+    for i, a in enumerate(drawn):
+        for b in drawn[i + 1 :]:
+            if not (a in index.ancestors(b) or b in index.ancestors(a)):
+                assert not overlaps(arr.rooms[a], arr.rooms[b]), (a, b)
+    for gid in drawn:
+        if flags[gid]:
+            assert _anchor_of(arr.positions, index.members(gid)) == pytest.approx(
+                arr.rooms[gid][:2], abs=0.5
+            )
+    doc.move_nodes(arr.positions)
