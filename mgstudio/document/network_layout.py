@@ -191,7 +191,7 @@ class _Arranger:
                 if nid in feeds[m] and nid not in placed_input:
                     inputs[m].append(nid)
                     placed_input.add(nid)
-        bands: list[tuple[str, float, float]] = []  # mlp, its left, its height
+        bands: list[tuple[str, float, float]] = []  # mlp, its top, its height
         left_width = max((self.box(nid)[0] for nid in placed_input), default=0.0)
         mlp_left = left_width + (COLUMN_GAP if left_width else 0.0)
         top = 0.0
