@@ -189,6 +189,9 @@ def test_the_layout_keeps_groups_apart_in_ordered_columns(arch, data):
     random.seed(0)
     model = MLP(nin, [*hidden, 1], activation=activation)
     doc = model_document(model, [1.0] * nin, 0.0, "mse").document
+    assert len(doc.nodes) == node_count(nin, hidden, activation, None, "mse")
+    by = kinds(doc)
+    assert len(by["neuron"]) == sum(hidden) + 1 and len(by["layer"]) == len(hidden) + 1
     ids = doc.groups.ids()
     flags = dict(zip(ids, data.draw(st.lists(st.booleans(), min_size=len(ids), max_size=len(ids)))))
     sizes = None
