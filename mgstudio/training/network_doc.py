@@ -167,21 +167,23 @@ def model_document(
             k += 1
     last = k
     in_order = sorted(loss_value.topological_order(), key=lambda v: rank.get(id(v), last))
-    for v in in_order:
-        if id(v) in ids:
-            continue
-        if v.op is None:
-            kind, label = roles.get(id(v), ("constant", v.label))
-            ids[id(v)] = doc.add_node(kind, label=label, value=v.data)
-            continue
-        kind = KIND_FOR_OP[v.op.name]
-        is_pow = v.op.name == "pow" and v.param is not None
-        params_ = {"exponent": float(v.param or 0.0)} if is_pow else None
-        ids[id(v)] = doc.add_node(kind, label=v.label, params=params_)
-        wires += [
-            (ids[id(src)], ids[id(v)], port) for port, src in zip(KINDS[kind].inputs, v._prev)
-        ]
+    # one batch: the document settles its automatic output once, not after every node
+    # (that is quadratic: every node added unwired is an output until it is wired)
     with doc.batch():
+        for v in in_order:
+            if id(v) in ids:
+                continue
+            if v.op is None:
+                kind, label = roles.get(id(v), ("constant", v.label))
+                ids[id(v)] = doc.add_node(kind, label=label, value=v.data)
+                continue
+            kind = KIND_FOR_OP[v.op.name]
+            is_pow = v.op.name == "pow" and v.param is not None
+            params_ = {"exponent": float(v.param or 0.0)} if is_pow else None
+            ids[id(v)] = doc.add_node(kind, label=v.label, params=params_)
+            wires += [
+                (ids[id(src)], ids[id(v)], port) for port, src in zip(KINDS[kind].inputs, v._prev)
+            ]
         for src, dst, port in wires:
             doc.connect(src, dst, port)
     doc.restore_groups(_groups(doc, model, neurons, ids))

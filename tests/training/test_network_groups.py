@@ -287,3 +287,21 @@ def test_any_grouping_with_an_mlp_lays_out(doc, data):
                 arr.rooms[gid][:2], abs=0.5
             )
     doc.move_nodes(arr.positions)
+
+
+def test_building_settles_the_output_a_few_times_not_once_per_node(monkeypatch):
+    from mgstudio.document import Document
+
+    calls = []
+    original = Document._auto_output
+
+    def counted(self):
+        calls.append(1)
+        return original(self)
+
+    monkeypatch.setattr(Document, "_auto_output", counted)
+    random.seed(4)
+    net = model_document(MLP(2, [8, 8, 1]), [1.0, -1.0], 1.0, "hinge")
+    assert len(net.document.nodes) > 200
+    assert len(calls) <= 5  # each settle looks at every output: once per node is quadratic
+    assert net.document.default_output() == net.loss_id
