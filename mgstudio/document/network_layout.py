@@ -147,8 +147,7 @@ class _Arranger:
         self._sizes: dict[str, tuple[float, float]] = {}
         self._compact: dict[str, Positions] = {}
         self._members: dict[str, list[str]] = {}
-        # wires as (src, dst) among document nodes, once
-        self.edges = [(w.src, w.dst) for w in doc.wires]
+        self.edges: list[tuple[str, str]] = []  # (src, dst) of every wire, once there is a network
 
     def _is_collapsed(self, gid: str) -> bool:
         return bool(self.collapsed(gid))
@@ -175,6 +174,7 @@ class _Arranger:
         mlps = network_groups(self.doc)
         if not mlps:
             return NetworkArrangement({}, {})
+        self.edges = [(w.src, w.dst) for w in self.doc.wires]
         owner: dict[str, str] = {}
         for m in mlps:
             for nid in self.members(m):
