@@ -94,7 +94,9 @@ def bench_document(rounds: int) -> None:
     )
 
 
-def bench_window(seconds: float, steps: int) -> None:
+def bench_window(
+    seconds: float, steps: int, args_verbose: bool = False, network: bool = True
+) -> None:
     """The window's controller trains micrograd's demo with its network on the canvas."""
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
@@ -118,8 +120,10 @@ def bench_window(seconds: float, steps: int) -> None:
     ctl.panel.preset.setCurrentText("micrograd-demo")
     ctl.panel.steps.setValue(steps)
     ctl.panel.speed.setCurrentIndex(0)  # as fast as possible
-    net = ctl.show_network()
-    assert net is not None
+    if network:
+        assert ctl.show_network() is not None
+    else:  # the same run with nothing on the canvas: what the plots and the thread cost
+        ctl.reset()
 
     # the GUI thread's cost of each update: the edit and every handler of its events
     costs: list[float] = []
@@ -134,14 +138,14 @@ def bench_window(seconds: float, steps: int) -> None:
 
     network_view.apply_params = timed
     # the longest the GUI thread went without handling events (a frame timer's view)
-    gaps: list[float] = []
+    gaps: list[tuple[float, float]] = []  # (when, how long)
     ctl.train()
     updates0 = ctl.sync.updates if ctl.sync else 0
     start = last = time.perf_counter()
     while ctl.state == "running" and time.perf_counter() - start < seconds:
         app.processEvents()
         now = time.perf_counter()
-        gaps.append(now - last)
+        gaps.append((last - start, now - last))
         last = now
         time.sleep(0.001)
     wall = time.perf_counter() - start
@@ -150,13 +154,23 @@ def bench_window(seconds: float, steps: int) -> None:
     updates = (ctl.sync.updates if ctl.sync else 0) - updates0
     network_view.apply_params = real
     print(
-        f"controller ({app.platformName()}): {updates} canvas updates in {wall:.2f} s of "
+        f"controller ({app.platformName()}{'' if network else ', no network shown'}): "
+        f"{updates} canvas updates in {wall:.2f} s of "
         f"training = {updates / wall:.1f} updates/s "
         f"({ctl.trainer.step_count} steps{'' if running else ', the run ended first'})"
     )
     if costs:
         print(describe("one update on the GUI thread", costs))
-    print(f"longest gap between event-loop passes: {1e3 * max(gaps, default=0):.1f} ms")
+    longs = [(t, g) for t, g in gaps if g > FRAME_MS / 1e3]
+    worst = max(gaps, key=lambda tg: tg[1], default=(0.0, 0.0))
+    print(
+        f"event-loop passes: {len(gaps)}, {len(longs)} longer than {FRAME_MS:g} ms; the "
+        f"longest {1e3 * worst[1]:.1f} ms at {worst[0]:.2f} s; "
+        f"p99 {1e3 * float(np.percentile([g for _, g in gaps], 99)):.1f} ms"
+    )
+    if args_verbose:
+        for t, g in longs:
+            print(f"  {t:6.2f} s: {1e3 * g:6.1f} ms")
     win.undo_stack.setClean()
     win.close()
 
@@ -167,10 +181,16 @@ def main(argv=None) -> int:
     p.add_argument("--seconds", type=float, default=5.0, help="of training in the window")
     p.add_argument("--steps", type=int, default=100_000)
     p.add_argument("--no-window", action="store_true", help="only the document timings")
+    p.add_argument("--verbose", action="store_true", help="list the long event-loop gaps")
+    p.add_argument(
+        "--baseline", action="store_true", help="also run without the network on the canvas"
+    )
     args = p.parse_args(argv)
     bench_document(args.rounds)
     if not args.no_window:
-        bench_window(args.seconds, args.steps)
+        bench_window(args.seconds, args.steps, args.verbose)
+        if args.baseline:
+            bench_window(args.seconds, args.steps, args.verbose, network=False)
     return 0
 
 
