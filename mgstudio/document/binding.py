@@ -18,7 +18,6 @@ from mgstudio.engine import Value, recompute
 from .graph import Graph
 from .kinds import KINDS
 
-
 #: how many sets of leaves ``set_leaves`` remembers the downstream of
 BELOW_CACHE = 8
 
