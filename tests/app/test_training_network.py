@@ -355,3 +355,24 @@ def test_new_data_of_the_same_shape_is_traced_in_the_same_document(qtbot, traini
     assert training.window.document is net.document
     x = training.trainer.dataset.X[4]
     assert [net.document.nodes[i].value for i in net.input_ids] == x.tolist()
+
+
+def test_pausing_shows_the_step_it_stopped_at(qtbot, training):
+    """Flat out, most steps go by unreported; the one a pause stops at is reported, so the
+    canvas, the plots and the progress show where training stands."""
+    training.panel.preset.setCurrentText("walkthrough")
+    training.panel.steps.setValue(100_000)
+    net = training.show_network()
+    training.train()
+    qtbot.waitUntil(lambda: training.trainer.step_count > 50)
+    training.pause()
+    qtbot.waitUntil(
+        lambda: (
+            training.last_snapshot is not None
+            and training.last_snapshot["step"] == training.trainer.step_count
+        )
+    )
+    assert weights_of(net) == training.trainer.snapshot().params.tolist()
+    assert training.progress_bar.value() == training.trainer.step_count
+    assert training.last_snapshot["predictions"] is not None  # the table too
+    assert f"canvas: sample {net.sample}" in training.window.statusBar().currentMessage()

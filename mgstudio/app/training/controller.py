@@ -43,6 +43,9 @@ from .worker import TrainingRunner
 FRAME_MS = 20  # the plots' frame timer: up to 50 frames per second while training
 PLOTS_WIDTH = 460
 IDLE, RUNNING, PAUSED, FINISHED, DIVERGED = "idle", "running", "paused", "finished", "diverged"
+#: the window's name for the network document (the sample it traces changes: the loss node,
+#: the picker and the status bar say which)
+NETWORK_NAME = "MLP network"
 
 
 class TrainingController(QObject):
@@ -251,7 +254,7 @@ class TrainingController(QObject):
             if same_graph(net, old.net):  # every number agrees now (else: the new one)
                 self.sync = NetworkSync(old.net, trainer, lambda doc: self.window.document is doc)
                 return
-        if not self._open_document(net.document, f"MLP, sample {sample}"):
+        if not self._open_document(net.document, NETWORK_NAME):
             return
         self.sync = NetworkSync(net, trainer, lambda doc: self.window.document is doc)
 
@@ -274,9 +277,11 @@ class TrainingController(QObject):
             return
         self.last_record = record
         self.progress_bar.setValue(record["step"] + 1)
+        sync = self.sync
+        traced = f"  · canvas: sample {sync.net.sample}" if sync is not None and sync.active else ""
         self.window.statusBar().showMessage(
             f"step {record['step'] + 1}/{self._trainer.config.steps}  {self._loss_words()} "
-            f"{record['loss']:.6g}  {describe(record)}  lr {record['lr']:.4g}"
+            f"{record['loss']:.6g}  {describe(record)}  lr {record['lr']:.4g}{traced}"
         )
 
     @Slot(int, object)
@@ -413,7 +418,7 @@ class TrainingController(QObject):
             return None
         if self.last_snapshot is not None:
             apply_params(net, self.last_snapshot["params"])
-        if not self._open_document(net.document, f"MLP, sample {sample}"):
+        if not self._open_document(net.document, NETWORK_NAME):
             return None
         self.sync = NetworkSync(net, trainer, lambda doc: self.window.document is doc)
         self.plots.mark_sample(sample)

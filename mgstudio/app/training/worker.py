@@ -105,8 +105,15 @@ class TrainingWorker(QObject):
         next_due = time.monotonic()
         record = None
         reason = "done"
+        behind = False  # the last step went out without all of its reports
         try:
             while True:
+                with self._cond:
+                    idle = self._paused and self._steps_wanted == 0
+                if idle and behind and record is not None:
+                    # paused between reports: the plots and the canvas show where it stopped
+                    self._final(generation, trainer, grid, record)
+                    behind = False
                 with self._cond:
                     while (
                         self._cancelled_upto < generation
@@ -125,15 +132,18 @@ class TrainingWorker(QObject):
                     interval = self._interval
                 record = trainer.step()
                 now = time.monotonic()
-                if single or now - last_progress >= PROGRESS_EVERY:
+                reported = single or now - last_progress >= PROGRESS_EVERY
+                if reported:
                     self.progress.emit(generation, dict(record))
                     last_progress = now
+                plots = False
                 if single or now - last_snapshot >= SNAPSHOT_EVERY:
                     plots = single or now - last_plots >= PLOTS_EVERY
                     self.snapshot.emit(generation, _snapshot(trainer, grid, plots))
                     last_snapshot = now
                     if plots:
                         last_plots = now
+                behind = not (reported and plots)
                 if interval and not single:
                     next_due = max(next_due + interval, now - interval)
                     self._sleep_until(next_due, generation)
