@@ -30,12 +30,12 @@ from mgstudio.document.fileio import FileWriteError, write_atomic
 from mgstudio.training import plot_limits
 from mgstudio.training.datasets import REGRESSION, Dataset
 
-from .plot_picking import PICK_PX, nearest_point, stepped
+from .plot_picking import SampleMarks
 from .predictions_table import PredictionsTable
 
 if TYPE_CHECKING:  # matplotlib itself is imported when the pane is first built (~1 s)
     from matplotlib.axes import Axes
-    from matplotlib.backend_bases import DrawEvent, KeyEvent, MouseEvent, ResizeEvent
+    from matplotlib.backend_bases import DrawEvent, ResizeEvent
     from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg, NavigationToolbar2QT
     from matplotlib.collections import PathCollection
     from matplotlib.figure import Figure
@@ -67,7 +67,7 @@ def grid_for(
     return plot_limits.grid_for(X, size=size, margin=margin)
 
 
-class PlotPane(QWidget):
+class PlotPane(SampleMarks, QWidget):
     """See the module docstring. ``built`` is False until matplotlib has been loaded."""
 
     #: a line for the status bar (e.g. why a figure could not be saved)
@@ -106,10 +106,8 @@ class PlotPane(QWidget):
         self.acc_line: Line2D | None = None
         self.image: AxesImage | None = None
         self.points: PathCollection | None = None
-        #: the ring around the sample the network on the canvas traces
-        self.marker: Line2D | None = None
-        self.marked: int | None = None
-        self._point_rows = np.zeros(0, dtype=np.intp)  # the dataset row of each drawn point
+        self.marker = None  # SampleMarks: the ring around the traced sample, and which
+        self.marked = None
 
         self.placeholder = QLabel(PLACEHOLDER)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -169,13 +167,7 @@ class PlotPane(QWidget):
         self.placeholder.deleteLater()
         canvas.mpl_connect("draw_event", self._on_draw)
         canvas.mpl_connect("resize_event", self._fit_margins)
-        canvas.mpl_connect("button_press_event", self._on_press)
-        canvas.mpl_connect("key_press_event", self._on_key)
-        canvas.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Tab reaches it; arrows step
-        canvas.setToolTip(
-            "Click a point of the decision boundary to trace that sample on the canvas; "
-            "with the plot focused, ← → and Page Up / Page Down choose the sample"
-        )
+        self._connect_picking(canvas)
         self.built = True
         self.save_button.setEnabled(True)
         self._make_axes()
@@ -326,10 +318,7 @@ class PlotPane(QWidget):
             edgecolors="k",
             linewidths=0.5,
         )
-        (self.marker,) = m.plot(
-            [], [], ls="none", marker="o", ms=14, mfc="none", mec="#f1c40f", mew=2.5, zorder=5
-        )
-        self._place_marker()
+        self._make_marker(m)
         m.set_xlim(extent[0], extent[1])
         m.set_ylim(extent[2], extent[3])
         m.set_title("decision boundary (blue: +1, red: -1)", fontsize=9)
@@ -485,55 +474,6 @@ class PlotPane(QWidget):
         )
         self._draw_curves()
         self._draw_map()
-
-    # --- the traced sample ---------------------------------------------------------------------
-    def mark_sample(self, sample: int | None) -> None:
-        """Ring ``sample``'s point (and select its table row): the one the canvas traces."""
-        self.marked = sample
-        self.table.show_chosen(sample)
-        if self.marker is None:
-            return
-        self._place_marker()
-        if self._live:
-            self._dirty_image = True  # the next frame blits it
-        else:
-            self._canvas().draw_idle()
-
-    def _place_marker(self) -> None:
-        assert self.marker is not None
-        d, k = self._dataset, self.marked
-        if d is None or k is None or k not in self._point_rows:
-            self.marker.set_data([], [])  # not drawn (beyond the plot's limits) or none
-        else:
-            self.marker.set_data([d.X[k, 0]], [d.X[k, 1]])
-
-    def pick_at(self, x_px: float, y_px: float) -> int | None:
-        """The sample whose point lies within PICK_PX of display position (x_px, y_px)."""
-        if self.points is None or self.ax_map is None or self._dataset is None:
-            return None
-        rows = self._point_rows
-        if not len(rows):
-            return None
-        where = self.ax_map.transData.transform(self._dataset.X[rows, :2])
-        ratio = self._canvas().devicePixelRatioF()  # matplotlib's display pixels are physical
-        hit = nearest_point(where, (x_px, y_px), PICK_PX * ratio)
-        return int(rows[hit]) if hit is not None else None
-
-    def _on_press(self, event: MouseEvent) -> None:
-        if event.inaxes is not self.ax_map or event.button != 1 or self.ax_map is None:
-            return
-        if self.toolbar is not None and self.toolbar.mode != "":
-            return  # panning or zooming: the click belongs to the tool
-        sample = self.pick_at(event.x, event.y)
-        if sample is not None:
-            self.sample_picked.emit(sample)
-
-    def _on_key(self, event: KeyEvent) -> None:
-        if self._dataset is None:
-            return
-        sample = stepped(self.marked, event.key, self._dataset.n_samples)
-        if sample is not None and sample != self.marked:
-            self.sample_picked.emit(sample)
 
     # --- saving -------------------------------------------------------------------------------
     def save_figure(self, path: str) -> None:
