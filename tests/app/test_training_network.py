@@ -376,3 +376,17 @@ def test_pausing_shows_the_step_it_stopped_at(qtbot, training):
     assert training.progress_bar.value() == training.trainer.step_count
     assert training.last_snapshot["predictions"] is not None  # the table too
     assert f"canvas: sample {net.sample}" in training.window.statusBar().currentMessage()
+
+
+def test_reset_after_a_preset_change_shows_the_new_network(qtbot, training):
+    training.panel.preset.setCurrentText("walkthrough")
+    old = training.show_network()
+    training.panel.preset.setCurrentText("micrograd-demo")
+    training.panel.hidden.setText("2,2")
+    assert "network on the canvas follows" in training.window.statusBar().currentMessage()
+    assert training.window.document is old.document  # nothing rebuilt on each keystroke
+    assert training.reset()
+    net = training.sync.net
+    assert net is not old and training.window.document is net.document
+    assert len(net.document.nodes) == node_count(2, (2, 2), "relu", None, "hinge")
+    assert weights_of(net) == training.trainer.snapshot().params.tolist()

@@ -358,7 +358,11 @@ class TrainingController(QObject):
         if self.trainer is not None and not self._stale:
             self._stale = True
             self._set_state(self.state)  # "Resume" no longer applies
-            self.show_message("Settings changed: the next Train or Step starts over")
+            shown = self.sync is not None and self.sync.active
+            self.show_message(
+                "Settings changed: the next Train, Step or Reset starts over"
+                + (" (the network on the canvas follows it)" if shown else "")
+            )
 
     def _on_pace(self, steps_per_second: float) -> None:
         self.runner.worker.set_pace(steps_per_second)
