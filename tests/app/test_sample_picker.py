@@ -148,6 +148,7 @@ def test_a_row_of_the_predictions_table_picks_its_sample(qtbot, training):
     net = training.show_network()
     table = training.plots.table
     assert table.isVisible() and table.rowCount() == 4
+    assert table.verticalHeaderItem(2).text() == "2"  # counted from 0, as the picker counts
     qtbot.mouseClick(
         table.viewport(),
         Qt.MouseButton.LeftButton,

@@ -47,6 +47,8 @@ class PredictionsTable(QTableWidget):
         self.setColumnCount(len(names) + 2)
         self.setRowCount(dataset.n_samples)
         self.setHorizontalHeaderLabels([*names, "target", "prediction"])
+        # rows by sample number, counted from 0 as the sample picker and the canvas count
+        self.setVerticalHeaderLabels([str(r) for r in range(dataset.n_samples)])
         for r in range(dataset.n_samples):
             for c, x in enumerate(dataset.X[r]):
                 self.setItem(r, c, _cell(f"{x:g}"))
