@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from mgstudio.training import TrainingDiverged
 
 PROGRESS_EVERY = 0.05  # seconds between progress signals (the GUI wants ~20 per second)
-SNAPSHOT_EVERY = 0.05  # the weights (a copy): the network on the canvas shows 10+ a second
+SNAPSHOT_EVERY = 0.04  # the weights (a copy): the network on the canvas shows 10+ a second
 PLOTS_EVERY = 0.2  # the predictions and the decision grid cost more: they ride along less often
 TABLE_LIMIT = 64  # predictions for every sample ride along for datasets this small
 
