@@ -11,6 +11,8 @@ from mgstudio.training.datasets import MAX_SAMPLES, Dataset
 from .. import plain
 from ..canvas.numbers import format_number
 
+#: what the picker says before a run has made the data
+NO_DATA_YET = "its numbers show once Train, Step or Show Network has made the data"
 #: features shown by name; a wider CSV row ends in "…" (the table and the canvas show all)
 SHOWN_FEATURES = 4
 
@@ -78,4 +80,4 @@ class SamplePicker(QWidget):
         self.changed.emit(sample)
 
     def _show(self) -> None:
-        self.info.setText(self.text())
+        self.info.setText(self.text() or NO_DATA_YET)
