@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import (
     DocumentError,
     DuplicateIdError,
+    InvalidValueError,
     NotALeafError,
     PortOccupiedError,
     UnknownWireError,
@@ -23,7 +24,15 @@ from .errors import (
 from .graph import describe
 from .groups import Group
 from .kinds import KINDS
-from .nodes import Node, Wire, check_label, check_number, check_param, check_pos
+from .nodes import (
+    Node,
+    Wire,
+    check_label,
+    check_number,
+    check_param,
+    check_pos,
+    checked_node,
+)
 
 if TYPE_CHECKING:
     from .binding import Binding
@@ -282,6 +291,46 @@ class Edits:
             self._changed(self._binding.set_leaf(nid, new))
             self._edited = True
             self.events.node_changed.emit(nid)
+        return old
+
+    def set_values(self, values: Mapping[str, float]) -> dict[str, float]:
+        """Give several leaves new numbers as one edit: every number is checked first (all or
+        nothing), then what lies below them is re-evaluated once (each downstream Value
+        once, not once per leaf) and one ``values_changed`` announces it, the leaves among
+        its ids. No ``node_changed`` per leaf: what shows a number follows values_changed,
+        and the node_changed listeners (labels, places, settings) would run hundreds of
+        times for nothing at the training's frame rate. Returns the old numbers of the
+        leaves that changed; ``set_values(old)`` is the exact inverse."""
+        nodes = self._graph.nodes
+        checked: dict[str, float] = {}
+        for nid, value in values.items():
+            node = self.node(nid)
+            if not KINDS[node.kind].is_leaf:
+                raise NotALeafError(
+                    f"{describe(node)} computes its value from its inputs; only inputs and "
+                    "constants hold a value you type"
+                )
+            try:  # the message names the node only when it is needed (hundreds of leaves)
+                checked[nid] = check_number(value, "the value")
+            except InvalidValueError:
+                check_number(value, f"the value of {describe(node)}")
+                raise
+        old: dict[str, float] = {}
+        for nid, new in checked.items():
+            was = nodes[nid].value
+            assert was is not None  # a leaf always holds its number
+            if not _identical(new, was):
+                old[nid] = was
+        if not old:
+            return old  # nothing changed: no event
+        with self.batch():
+            for nid in old:
+                n = nodes[nid]  # checked above: made without dataclasses.replace's calls
+                nodes[nid] = checked_node(
+                    n.id, n.kind, n.label, checked[nid], n.params, n.pos, n.extra
+                )
+            self._changed(self._binding.set_leaves({nid: checked[nid] for nid in old}))
+            self._edited = True
         return old
 
     def set_label(self, nid: str, label: str) -> str:

@@ -241,9 +241,7 @@ def apply_params(net: NetworkDocument, params: np.ndarray) -> bool:
     if params.shape != (len(net.param_ids),) or not np.all(np.isfinite(params)):
         return False
     doc = net.document
-    with doc.batch():
-        for nid, p in zip(net.param_ids, params.tolist()):
-            if doc.nodes[nid].value != p:
-                doc.set_value(nid, p)
+    with doc.batch():  # one edit: one recompute below the weights, one backward, one event
+        doc.set_values(dict(zip(net.param_ids, params.tolist())))
         doc.backward(net.loss_id)
     return True
