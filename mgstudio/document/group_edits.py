@@ -20,10 +20,11 @@ from .groups import (
     GroupIndex,
     Ports,
     check_all,
+    check_group_id,
     check_group_kind,
     replace_group,
 )
-from .nodes import check_id, check_label
+from .nodes import check_label
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -76,9 +77,8 @@ class GroupEdits:
         check_group_kind(kind)
         label = check_label(label)
         index = self._groups
-        gid = check_id(group_id) if group_id is not None else index.new_id()
-        if gid in index:
-            raise GroupError(f"there is a group {gid!r} already")
+        if group_id is not None and check_group_id(group_id) in index:
+            raise GroupError(f"there is a group {group_id!r} already")
         wanted = set(chosen)
         whole: set[str] = set()
         around: list[str] = []  # groups holding every chosen node and more
@@ -96,6 +96,8 @@ class GroupEdits:
                     "it, or only nodes inside it"
                 )
         parent = max(around, key=index.depth) if around else None
+        # a fresh id only once the grouping is sure to happen (a refused one uses none up)
+        gid = group_id if group_id is not None else index.new_id()
         direct = tuple(nid for nid in chosen if index.group_of(nid) == parent)
         moved = [g for g in whole if index.get(g).parent == parent]
         new = Group(gid, kind, label, direct, parent, bool(collapsed))

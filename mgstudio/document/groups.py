@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import DocumentError, InvalidValueError, UnknownNodeError
-from .nodes import Wire, check_id, check_label
+from .nodes import ID_PATTERN, MAX_ID, Wire, check_label
 
 #: what a group stands for; nesting is free (a neuron inside a layer inside an mlp is the
 #: networks' convention, a learner's ``group`` may hold anything)
@@ -74,6 +74,15 @@ def check_group_kind(kind: Any) -> str:
     if not isinstance(kind, str) or kind not in GROUP_KINDS:
         raise InvalidValueError(f"a group's kind is one of {', '.join(GROUP_KINDS)}, not {kind!r}")
     return kind
+
+
+def check_group_id(gid: Any) -> str:
+    if not isinstance(gid, str) or not ID_PATTERN.fullmatch(gid):
+        raise InvalidValueError(
+            f"a group id is a short name of letters, digits, '_' and '-' starting with a "
+            f"letter (at most {MAX_ID} characters), not {gid!r}"
+        )
+    return gid
 
 
 class GroupIndex:
@@ -257,7 +266,7 @@ def check_all(groups: Iterable[Group], nodes: Mapping[str, Any]) -> tuple[Group,
     by_id: dict[str, Group] = {}
     owner: dict[str, str] = {}
     for g in out:
-        check_id(g.id)
+        check_group_id(g.id)
         if g.id in by_id:
             raise GroupError(f"two groups have the id {g.id!r}")
         check_group_kind(g.kind)
@@ -268,6 +277,8 @@ def check_all(groups: Iterable[Group], nodes: Mapping[str, Any]) -> tuple[Group,
         for nid in g.nodes:
             if nid not in nodes:
                 raise UnknownNodeError(f"{g.name} holds {nid!r}, which is not a node")
+            if owner.get(nid) == g.id:
+                raise GroupError(f"{g.name} lists {nid!r} twice")
             if nid in owner:
                 other = by_id[owner[nid]]
                 raise GroupError(
