@@ -323,21 +323,22 @@ def test_removing_every_node_of_nested_groups_drops_the_parents_left_empty():
     assert doc.to_json() == start
 
 
-def test_a_child_whose_parent_goes_moves_up_to_the_nearest_group_left():
+def test_a_group_left_with_only_a_nested_group_stays_and_goes_with_it():
     doc, (a, b, m, t, c, s, r) = chain_doc()
     top = doc.group_nodes([a, b, m, t, c], kind="mlp")
     mid = doc.group_nodes([a, b, m], kind="layer")  # inside top
     low = doc.group_nodes([a, b], kind="neuron")  # inside mid
     assert doc.groups.get(mid).nodes == (m,)
     start = doc.to_json()
-    rec = doc.remove_nodes([m])  # mid keeps low, so it stays
-    assert doc.groups.get(low).parent == mid
-    doc.restore_nodes(rec)
-    assert doc.to_json() == start
-    # a state where mid holds nothing of its own and its child goes: mid goes with it
-    rec = doc.remove_nodes([a, b])
-    assert low not in doc.groups and mid in doc.groups
-    doc.restore_nodes(rec)
+    rec = doc.remove_nodes([m])  # mid holds nothing of its own now, but still holds low
+    assert doc.groups.ids() == [top, mid, low] and doc.groups.get(mid).nodes == ()
+    assert doc.groups.get(low).parent == mid and doc.groups.get(mid).parent == top
+    rec2 = doc.remove_nodes([a])
+    assert doc.groups.get(low).nodes == (b,)
+    rec3 = doc.remove_nodes([b])  # low goes empty, and mid with it; top keeps t and c
+    assert doc.groups.ids() == [top]
+    for r_ in (rec3, rec2, rec):
+        doc.restore_nodes(r_)
     assert doc.to_json() == start
 
 
