@@ -232,7 +232,8 @@ class Edits:
             self._edited, self._binding.grads_current = before  # nothing changed after all
             raise
         with self.batch():
-            touched = self._apply_groups([*self.groups, *new_groups]) if new_groups else ()
+            # (checked with the new nodes above, by _check_new_groups)
+            touched = self._apply_groups([*self.groups, *new_groups], True) if new_groups else ()
             self._rebind([*(n.id for n in checked), *(w.dst for w in wires)])
             for node in checked:
                 self.events.node_added.emit(node.id)
