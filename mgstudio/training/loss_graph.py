@@ -9,7 +9,7 @@ bound once, without calling the engine op by op, so it is ready in well under a 
 
 Groups, so the window can show it collapsed:
 
-- one ``group`` per sample (``sample 17``, collapsed by default) holding that sample's
+- one ``group`` per sample (``sample 17``) holding that sample's
   inputs, its loss term (``1 + -y*score`` and the relu) and a ``neuron`` group per neuron
   (``L1.N3``: the products, the sums and the activation);
 - the shared weights and biases in a ``group`` ``parameters`` with a ``group`` per neuron
@@ -19,6 +19,11 @@ Groups, so the window can show it collapsed:
   neuron: the sample neurons get their weights through their ports instead);
 - the L2 regularisation (``p*p``, their sum, ``alpha *``) and the data loss (the sum of the
   100 terms and ``* 1/n``) in a group each; the total ``loss`` stands alone, the output.
+
+By default every top-level group is collapsed (``collapsed``), the parameters too: each
+weight feeds all 100 samples, so an expanded parameters block sends 33,700 wires across the
+canvas (a pan drew thousands a frame), while between two collapsed groups a canvas can draw
+one bundle per pair.
 
 Layout without dot (65,818 nodes): inside a neuron the sums run left to right with each
 product under its sum, neurons stack in a layer's column, layers follow left to right; the
@@ -146,7 +151,8 @@ def build_loss_graph(
     collapsed: bool = True,
 ) -> LossGraph:
     """The demo's full-batch loss (default: its 100 moons, its seeded initial weights) as a
-    grouped document; ``params`` in ``MLP.parameters()`` order (a trainer's snapshot)."""
+    grouped document; ``params`` in ``MLP.parameters()`` order (a trainer's snapshot);
+    ``collapsed``: the top-level groups (samples, parameters, regularisation, data loss)."""
     data = demo_dataset() if dataset is None else dataset
     X = np.asarray(data.X, dtype=np.float64)
     y = np.asarray(data.y, dtype=np.float64)
@@ -168,7 +174,7 @@ def build_loss_graph(
     widest = max(nin for nin, _ in layers) + 1
     px0 = -(widest + 3 + GAP_COLS) * COL
     param_gid = next(gids)
-    groups.append(Group(param_gid, "group", "parameters", ()))
+    groups.append(Group(param_gid, "group", "parameters", (), None, collapsed))
     weights: list[list[list[str]]] = []  # [layer][neuron] -> the neuron's w ids then its b
     param_ids: list[str] = []
     row = 0
@@ -207,7 +213,7 @@ def build_loss_graph(
     reg.append(b.leaf("constant", "alpha", alpha, px0, reg_y))
     reg_loss = b.op("mul", px0 + COL, reg_y, reg[-1], acc, label="reg_loss")
     reg.append(reg_loss)
-    groups.append(Group(next(gids), "group", "L2 regularisation", tuple(reg)))
+    groups.append(Group(next(gids), "group", "L2 regularisation", tuple(reg), None, collapsed))
 
     # --- the samples -------------------------------------------------------------------------
     # a sample block's columns: inputs, then each layer (nin sums and its activation), then
@@ -282,7 +288,7 @@ def build_loss_graph(
     inv_n = b.leaf("constant", "1/n", 1.0 / n_samples, dx, end_y)
     data_loss = b.op("mul", dx + COL, end_y + ROW, acc, inv_n, label="data_loss")
     data_ids += [inv_n, data_loss]
-    groups.append(Group(next(gids), "group", "data loss", tuple(data_ids)))
+    groups.append(Group(next(gids), "group", "data loss", tuple(data_ids), None, collapsed))
     loss = b.op("add", dx + 2 * COL, end_y + ROW, data_loss, reg_loss, label="loss")
 
     # as a file load does: the collector paused while 65,818 nodes and Values are made, and

@@ -113,7 +113,12 @@ def test_grouped_per_sample_and_per_neuron(demo):
             f"loss of sample {s}",
         ]
     params = idx.get(demo.parameters_group)
-    assert (params.kind, params.label, params.nodes) == ("group", "parameters", ())
+    assert (params.kind, params.label, params.nodes, params.collapsed) == (
+        "group",
+        "parameters",
+        (),
+        True,
+    )
     subs = [idx.get(c) for c in idx.children(params.id)]
     assert len(subs) == 33 and subs[0].label == "L1.N1 parameters"
     assert [doc.nodes[n].label for n in subs[0].nodes] == ["L1.N1.w1", "L1.N1.w2", "L1.N1.b"]
@@ -121,6 +126,7 @@ def test_grouped_per_sample_and_per_neuron(demo):
     # every node is in a group but the total
     grouped = {n for g in idx for n in g.nodes}
     assert set(doc.nodes) - grouped == {demo.loss_id}
+    assert all(idx.get(g).collapsed for g in idx.top_level())  # the neurons inside are not
     assert {idx.get(g).label for g in idx.top_level()} >= {
         "parameters",
         "L2 regularisation",
