@@ -238,8 +238,9 @@ def edit_repaint(app, window, nid: str, rounds: int, start: float) -> list[float
             window.undo_stack.push(SetValueCommand(doc, nid, start + 0.01 * (k + 1), merge=False))
             while paints.count == before:
                 app.processEvents()
-                if time.perf_counter() - t0 > 10:
-                    raise RuntimeError("the canvas did not repaint")
+                if time.perf_counter() - t0 > 2:
+                    print("  (the canvas did not repaint within 2 s: nothing on screen changed)")
+                    return times
             times.append(time.perf_counter() - t0)
     finally:
         paints.stop()
@@ -247,6 +248,8 @@ def edit_repaint(app, window, nid: str, rounds: int, start: float) -> list[float
 
 
 def bench_collapsed_edit(app, tmp: str) -> None:
+    from mgstudio.document.group_geometry import anchor
+
     net = demo_network()
     doc = net.document
     # a weight of the second hidden layer: its neuron's output, the score and the loss change
@@ -258,14 +261,16 @@ def bench_collapsed_edit(app, tmp: str) -> None:
         window.set_document(doc)
         collapse(doc, flag=state == "collapsed")
         view = window.canvas
-        item = view.item_for(weight)
         view.reset_zoom()
-        if item is not None:
+        if neuron is not None:  # the neuron's block (or frame) stands at its members' anchor
+            x, y = anchor(doc.nodes, doc.groups.members(neuron))
+            view.centerOn(x + 300.0, y + 150.0)
+        elif (item := view.item_for(weight)) is not None:
             view.centerOn(item.sceneBoundingRect().center())
         _first_paint(app, window)
         edit_repaint(app, window, weight, 5, 0.1)  # warm-up
         times = edit_repaint(app, window, weight, EDITS, 0.2)
-        results[state] = statistics.median(times)
+        results[state] = statistics.median(times) if times else float("nan")
         window.set_document(type(doc)())  # let go of the shared document before closing
         _close(app, window)
     where = "inside its neuron group" if neuron is not None else "(no neuron groups: none yet)"
