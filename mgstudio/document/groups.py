@@ -93,6 +93,9 @@ class GroupIndex:
         self._of: dict[str, str] = {}
         self._children: dict[str, list[str]] = {}
         self._next = 1
+        #: ports asked for since the last change of wires or members (a canvas asks for
+        #: every block's on each refresh; a sample of the loss graph has 647 members)
+        self._ports: dict[str, Ports] = {}
 
     # --- reading ----------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -163,16 +166,28 @@ class GroupIndex:
         ins: Mapping[str, Mapping[str, Wire]],
         outs: Mapping[str, Mapping[Wire, None]],
     ) -> Ports:
-        """The wires crossing into the group and its output nodes (from the graph's index)."""
-        inside = set(self.members(gid))
+        """The wires crossing into the group and its output nodes (from the graph's index);
+        kept until ``wires_changed`` or a change of the groups' members."""
+        known = self._ports.get(gid)
+        if known is not None:
+            return known
+        members = self.members(gid)
+        inside = set(members)
         inputs: list[Wire] = []
         outputs: list[str] = []
-        for nid in self.members(gid):
-            inputs.extend(w for w in ins.get(nid, {}).values() if w.src not in inside)
+        for nid in members:
+            into = ins.get(nid)
+            if into:
+                inputs.extend(w for w in into.values() if w.src not in inside)
             leaving = outs.get(nid)
             if not leaving or any(w.dst not in inside for w in leaving):
                 outputs.append(nid)
-        return Ports(tuple(inputs), tuple(outputs))
+        self._ports[gid] = found = Ports(tuple(inputs), tuple(outputs))
+        return found
+
+    def wires_changed(self) -> None:
+        """Nodes or wires changed: ports are derived again when next asked for."""
+        self._ports.clear()
 
     def state(self) -> tuple[Group, ...]:
         """Every group, in order: what an undo record keeps."""
@@ -189,6 +204,7 @@ class GroupIndex:
     def restore(self, groups: Iterable[Group]) -> None:
         """Replace every group (already checked: ``check_all``)."""
         self._groups = {g.id: g for g in groups}
+        self._ports.clear()
         self._reindex()
 
     def swap(self, groups: Iterable[Group]) -> None:

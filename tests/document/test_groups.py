@@ -271,6 +271,28 @@ def test_ports_follow_wires_added_and_removed_across_the_boundary():
     assert doc.group_ports(gid).outputs == (t,)
 
 
+def test_ports_are_derived_once_until_a_wire_or_a_member_changes():
+    doc, (a, b, m, t, c, s, r) = chain_doc()
+    gid = doc.group_nodes([m, t], kind="neuron")
+    first = doc.group_ports(gid)
+    assert doc.group_ports(gid) is first  # asked again: not walked again
+    doc.set_group_collapsed(gid, True)
+    doc.set_value(a, 3.0)
+    doc.move_node(m, (10.0, 10.0))
+    assert doc.group_ports(gid) is first  # a flag, a value, a place: same ports
+    doc.disconnect(Wire(b, m, "b"))
+    assert doc.group_ports(gid).inputs == (Wire(a, m, "a"),)
+    doc.connect(b, m, "b")
+    again = doc.group_ports(gid)
+    assert again == first and again is not first
+    doc.group_nodes([s])  # another group: the members of this one may have moved
+    assert doc.group_ports(gid) is not again
+    rec = doc.remove_nodes([t])
+    assert doc.group_ports(gid).outputs == (m,)
+    doc.restore_nodes(rec)
+    assert doc.group_ports(gid) == first
+
+
 def test_ports_of_a_nested_group_count_its_children_inside():
     doc, (a, b, m, t, c, s, r) = chain_doc()
     inner = doc.group_nodes([a, b, m], kind="neuron")

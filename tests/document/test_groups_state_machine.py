@@ -230,10 +230,14 @@ class GroupSession(RuleBasedStateMachine):
         for nid in doc.nodes:
             assert idx.group_of(nid) == owner.get(nid)
         for g in idx:
+            # the (cached) ports are what the wires say now
             ports = doc.group_ports(g.id)
             inside = set(idx.members(g.id))
-            assert all(w.dst in inside and w.src not in inside for w in ports.inputs)
-            assert set(ports.outputs) <= inside
+            crossing = [w for w in doc.wires if w.dst in inside and w.src not in inside]
+            assert sorted(ports.inputs) == sorted(crossing)
+            feeding = {n for n in inside if not doc.consumers_of(n)}
+            feeding |= {w.src for w in doc.wires if w.src in inside and w.dst not in inside}
+            assert set(ports.outputs) == feeding and len(ports.outputs) == len(feeding)
 
     @invariant()
     def it_saves_and_loads_back_unchanged(self):
