@@ -83,7 +83,12 @@ class Edits:
         def _check_new_groups(
             self, groups: Iterable[Group], new_ids: Iterable[str]
         ) -> list[Group]: ...
-        def _apply_groups(self, groups: Iterable[Group]) -> tuple[str, ...]: ...
+        def _apply_groups(
+            self, groups: Iterable[Group], checked: bool = False
+        ) -> tuple[str, ...]: ...
+        def _check_groups_with(
+            self, groups: Iterable[Group], new_ids: Iterable[str]
+        ) -> tuple[Group, ...]: ...
         @property
         def groups(self) -> GroupIndex: ...
 
@@ -144,7 +149,8 @@ class Edits:
         if not ids:
             return record
         with self.batch():
-            touched = self._apply_groups(groups_after) if groups_after is not None else ()
+            # (derived from the valid state by dropping nodes and empty groups: no re-check)
+            touched = self._apply_groups(groups_after, True) if groups_after is not None else ()
             affected = [w.dst for w in wires if w.dst not in gone]
             for w in wires:
                 self._graph.unlink(w)
@@ -179,12 +185,14 @@ class Edits:
                     f"can't restore the wire into input {w.port!r} of "
                     f"{self.describe(w.dst)}: it is wired again"
                 )
+        # the groups are checked before anything changes (all or nothing)
+        groups = None if record.groups is None else self._check_groups_with(record.groups, back)
         if not record.nodes and not record.wires:
             return []
         with self.batch():
             self._insert_nodes(record.nodes)
             graph.link_all(record.wires)
-            touched = self._apply_groups(record.groups) if record.groups is not None else ()
+            touched = self._apply_groups(groups, True) if groups is not None else ()
             self._rebind([*back, *(w.dst for w in record.wires)])
             for _, node in record.nodes:
                 self.events.node_added.emit(node.id)
@@ -233,7 +241,8 @@ class Edits:
             self._edited, self._binding.grads_current = before  # nothing changed after all
             raise
         with self.batch():
-            touched = self._apply_groups([*self.groups, *new_groups]) if new_groups else ()
+            # (checked with the new nodes above, by _check_new_groups)
+            touched = self._apply_groups([*self.groups, *new_groups], True) if new_groups else ()
             self._rebind([*(n.id for n in checked), *(w.dst for w in wires)])
             for node in checked:
                 self.events.node_added.emit(node.id)
