@@ -60,6 +60,8 @@ class NodeItem(RecordPainting, QGraphicsItem):
     stale = False
     #: zoomed out, the view's layer draws this node as a box and the item paints nothing
     boxed = False
+    #: inside a collapsed group: the item is hidden, its group's block stands for it
+    group_hidden = False
     layer_rect: QRectF | None = None  # where the layer last drew the box
     _out_wired = False
     _hot: PortRef | None = None

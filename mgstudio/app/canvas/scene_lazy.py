@@ -86,6 +86,8 @@ class SceneLazy(SceneHost):
         dst = self._nodes.get(wire.dst) or self._make_node(wire.dst, complete=False)
         item = WireItem(wire, src, dst, self.style.colors)
         item._scene = self
+        if self._hidden and self.wire_grouped(wire):
+            item._grouped = True
         self._wire_index.add(item, item.box)
         key = (wire.dst, wire.port)
         self._wire_order[key] = int(pending.order[j])

@@ -10,8 +10,12 @@ from PySide6.QtCore import QCoreApplication, QEvent, QLineF, QPointF, QRect, QRe
 from PySide6.QtGui import QCursor, QPainter
 from PySide6.QtWidgets import QGraphicsView, QMenu
 
+from mgstudio.app.commands import MoveNodesCommand
+
 from . import view_input
 from .editor import CanvasEditor, select_in_scene
+from .group_items import BlockItem, FrameItem
+from .group_view import fit_level
 from .inline_edit import InlineEditor
 from .interactions import CutGesture, Interaction, PanGesture
 from .neuron import COLUMN
@@ -181,8 +185,37 @@ class CanvasView(QGraphicsView):
         view = self.viewport().rect()
         return min(FIT_MAX_ZOOM, view.width() / w, view.height() / h)
 
+    def fit_drawn(self, margin: float) -> tuple[int, QRectF, float]:
+        """What Fit shows of a grouped graph: the semantic level, the rectangle drawn at it
+        (blocks, not the nodes they hide) and the zoom fitting it with ``margin`` (scene
+        units) around, unclamped (see group_view.fit_level)."""
+        scene = self.canvas_scene
+        vp = self.viewport().rect()
+        rects: dict[int, QRectF] = {}
+
+        def fit_at(level: int) -> float:
+            rect = rects[level] = scene.drawn_bounds(level)
+            if rect.isEmpty():
+                return 1.0
+            return min(
+                vp.width() / (rect.width() + 2 * margin), vp.height() / (rect.height() + 2 * margin)
+            )
+
+        level, zoom = fit_level(fit_at)
+        return level, rects[level], zoom
+
     def fit_all(self) -> None:
         """Show every node, no larger than a comfortable reading size."""
+        doc = self.document
+        if doc is not None and doc.groups:
+            _level, rect, zoom = self.fit_drawn(40.0)
+            if not rect.isEmpty():
+                self.resetTransform()
+                zoom = min(FIT_MAX_ZOOM, max(MIN_ZOOM, zoom))
+                self.scale(zoom, zoom)
+                self.canvas_scene.update_detail(cache=True)  # the level, before the repaint
+                self.centerOn(rect.center())
+                return
         rect = self.canvas_scene.nodes_bounding_rect()
         if rect.isEmpty():
             self.resetTransform()
@@ -262,9 +295,14 @@ class CanvasView(QGraphicsView):
             scene.hover_wire(None if over_node else scene.wire_at(pos))
         super().mouseMoveEvent(event)
         if self._moving:  # Qt moved the selected items; their wires follow
+            groups = []
             for item in self.canvas_scene.selectedItems():
                 if isinstance(item, NodeItem):
                     item.moved()
+                elif isinstance(item, (BlockItem, FrameItem)):
+                    groups.append(item)
+            if groups:
+                self._drag_groups(groups)
 
     def mouseReleaseEvent(self, event) -> None:
         if self.interaction is not None:
@@ -275,7 +313,63 @@ class CanvasView(QGraphicsView):
         super().mouseReleaseEvent(event)
         if event.button() == Qt.MouseButton.LeftButton:
             self._moving = False
-            self.edits.finish_move()
+            if not self._finish_group_move():
+                self.edits.finish_move()
+
+    # --- dragging frames and blocks ----------------------------------------------------------
+    def _group_moves(self) -> dict[str, tuple[float, float]]:
+        """Where a drag of selected frames and blocks puts their members (all of them, the
+        hidden ones too; members selected themselves moved with Qt already)."""
+        scene, doc = self.canvas_scene, self.document
+        moved: dict[str, tuple[float, float]] = {}
+        if doc is None:
+            return moved
+        selected = scene.selectedItems()
+        own = {it.node_id for it in selected if isinstance(it, NodeItem)}
+        for item in selected:
+            if not isinstance(item, (BlockItem, FrameItem)) or item.group_id not in doc.groups:
+                continue
+            delta = item.pos() - item.home
+            if delta.isNull():
+                continue
+            for nid in doc.groups.members(item.group_id):
+                if nid not in own and nid not in moved:
+                    x, y = doc.nodes[nid].pos
+                    moved[nid] = (x + delta.x(), y + delta.y())
+        return moved
+
+    def _drag_groups(self, items) -> None:
+        """Frames and blocks moved by Qt: the shown members come along, wires follow."""
+        scene = self.canvas_scene
+        for nid, (x, y) in self._group_moves().items():
+            node_item = scene._nodes.get(nid)
+            if node_item is not None and not node_item.group_hidden:
+                node_item.setPos(x, y)
+                node_item.moved()
+        for item in items:
+            if isinstance(item, BlockItem):
+                scene.block_moved(item)
+            else:  # the body is in the layer: redraw where it was and where it is
+                scene.wires_changed(item.frame_rect.united(item.sceneBoundingRect()))
+                scene.wires_changed(item.frame_rect.translated(item.pos() - item.home))
+
+    def _finish_group_move(self) -> bool:
+        """A drag of frames or blocks ended: every node it moved, in one undo step (False:
+        no group moved; the editor finishes a drag of nodes)."""
+        moved = self._group_moves()
+        if not moved:
+            return False
+        doc, scene = self.document, self.canvas_scene
+        for item in scene.selectedItems():
+            if isinstance(item, NodeItem) and item.node_id in doc.nodes:
+                pos = (item.x(), item.y())
+                if pos != tuple(doc.nodes[item.node_id].pos):
+                    moved[item.node_id] = pos
+        self.edits.push(MoveNodesCommand(doc, moved, text="Move group"))
+        # a refused move (or one the document rounded): back to where the document has them
+        if any(it.pos() != it.home for it in [*scene.blocks(), *scene.frames()]):
+            scene.refresh_groups()
+        return True
 
     def mouseDoubleClickEvent(self, event) -> None:
         view_input.double_click(self, self.mapToScene(event.position().toPoint()))
@@ -434,6 +528,10 @@ class CanvasView(QGraphicsView):
         self.canvas_scene.update_detail(cache=True)
         self.wire_layer.draw(painter, QRectF(rect))
 
+    def paintEvent(self, event) -> None:
+        self.canvas_scene.flush_groups()  # ports changed by a wire edit: before painting
+        super().paintEvent(event)
+
     def paint_layer(self, painter: QPainter, rect: QRectF) -> None:
         """Canvas colour, grid and wires in a scene rectangle (the wire layer caches this)."""
         colors = self.canvas_scene.style.colors
@@ -442,6 +540,7 @@ class CanvasView(QGraphicsView):
         if zoom >= 0.5:
             self._paint_grid(painter, rect)
         scene = self.canvas_scene
+        scene.paint_frames(painter, rect)  # under the wires
         # boxes although zoomed in: too many nodes on screen to read (stacked on each
         # other); their wires are drawn as from far too, plain lines
         crowded = scene.boxes_in_layer and zoom >= DETAIL_LOD
