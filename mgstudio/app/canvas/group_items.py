@@ -192,7 +192,7 @@ class BlockItem(QGraphicsItem):
         self._tint: QColor | None = None
         self.setFlags(_FLAGS)
         self.setCacheMode(_CACHE)
-        self.setZValue(1.0)
+        self.setZValue(1.5)  # over the nodes: a block stands for a group, whose place it takes
         self.set_content(content)
 
     # --- layout -----------------------------------------------------------------------------

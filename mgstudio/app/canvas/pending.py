@@ -141,12 +141,15 @@ class Pending:
             & (b[:, 3] >= top)
         )
 
-    def wires_of(self, nid: str) -> list[int]:
-        """Rows of the item-less wires at either end of a node."""
+    def wires_of(self, nid: str, shown: bool = False) -> list[int]:
+        """Rows of the item-less wires at either end of a node (``shown``: not those at a
+        hidden node)."""
         i = self.index.get(nid)
         if i is None:
             return []
         rows = self._by_node[self._node_starts[i] : self._node_starts[i + 1]]
+        if shown:
+            return [j for j in rows.tolist() if self.wire_alive[j] and not self.wire_hidden[j]]
         return [j for j in rows.tolist() if self.wire_alive[j]]
 
     def set_hidden(self, hidden) -> None:

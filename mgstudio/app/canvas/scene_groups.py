@@ -154,8 +154,16 @@ class SceneGroups(SceneHost):
             if item is not None:
                 for w in item.wires:
                     w._grouped = w.wire.src in hidden or w.wire.dst in hidden
-        if self._pending is not None:
-            self._pending.set_hidden(hidden)
+        pending = self._pending
+        if pending is not None:
+            pending.set_hidden(hidden)
+            # wires shown again whose other end has an item (which may have moved since
+            # the columns were made): items now, so they run from where that end is
+            for nid in old_hidden.keys() - hidden.keys():
+                for j in pending.wires_of(nid, shown=True):
+                    w = pending.wires[j]
+                    if (w.src if w.dst == nid else w.dst) in self._nodes:
+                        self._make_wire(j)
         # blocks
         for gid in list(self._blocks):
             if gid not in blocks:
