@@ -498,3 +498,29 @@ def test_dragging_a_block_moves_its_members_in_one_undo_step(canvas, doc, undo_s
     undo_stack.undo()
     assert all(doc.nodes[n].pos == p for n, p in before.items())
     assert (block.x(), block.y()) == anchor(doc.nodes, members)
+
+
+def test_select_all_then_delete_takes_the_hidden_members(canvas, doc, undo_stack):
+    gid, _ = _paste_neuron(doc)
+    doc.set_group_collapsed(gid, True)
+    canvas.select_all()
+    assert set(canvas.selected_ids()) == set(doc.nodes)
+    canvas.delete_selected()
+    assert not doc.nodes and not doc.groups
+    undo_stack.undo()
+    assert doc.groups and canvas.canvas_scene.block_for(gid) is not None
+
+
+def test_the_first_view_of_the_collapsed_mlp_is_readable_in_1000x600(canvas, doc):
+    from mgstudio.app.canvas.readable import show_readably
+
+    neurons = _mlp(doc)
+    canvas.resize(1000, 600)
+    assert show_readably(canvas)
+    scene = canvas.canvas_scene
+    shown = canvas.mapToScene(canvas.viewport().rect()).boundingRect()
+    px = LAYER_TEXT_PX if scene.group_level == LAYERS else BLOCK_TEXT_PX
+    assert px * canvas.zoom() >= MIN_TEXT_PX
+    gids = [g for layer in neurons for g in layer] if scene.group_level < LAYERS else []
+    for gid in gids:
+        assert shown.contains(scene.block_for(gid).block_rect())

@@ -89,6 +89,27 @@ class SceneGroups(SceneHost):
     def is_hidden(self, nid: str) -> bool:
         return nid in self._hidden
 
+    def select_blocks_of(self, ids) -> None:
+        """Select the blocks whose every member is in ``ids`` (hidden items cannot be
+        selected: Select All, then Delete, takes the groups' nodes through their blocks)."""
+        doc = self.document
+        if doc is None or not self._blocks:
+            return
+        chosen = set(ids)
+        self.blockSignals(True)
+        try:
+            for gid, block in self._blocks.items():
+                if gid in doc.groups and chosen.issuperset(doc.groups.members(gid)):
+                    block.setSelected(True)
+        finally:
+            self.blockSignals(False)
+
+    def drawn_rect_of(self, item) -> QRectF:
+        """Where a node item is seen: its own rectangle, or its block's when hidden."""
+        gid = self._hidden.get(item.node_id)
+        block = self._blocks.get(gid) if gid is not None else None
+        return block.block_rect() if block is not None else item.sceneBoundingRect()
+
     def group_item_at(self, pos) -> BlockItem | FrameItem | None:
         for item in self.items(pos):
             if isinstance(item, (BlockItem, FrameItem)):
@@ -247,6 +268,24 @@ class SceneGroups(SceneHost):
         if pending is not None and pending.has_node(nid):
             x, y, w, h = pending.body_rect(nid)
             return (x, y, x + w, y + h)
+        return None
+
+    def _node_extent(self, nid: str) -> _Box | None:
+        """A shown node's bounds with its ports (what ``nodes_bounding_rect`` counts)."""
+        item = self._nodes.get(nid)
+        if item is not None:
+            x, y = item.x(), item.y()
+            e = item.extent
+            return (x + e[0], y + e[1], x + e[2], y + e[3])
+        pending = self._pending
+        if pending is not None and pending.has_node(nid):
+            i = pending.index[nid]
+            return (
+                float(pending.left[i]),
+                float(pending.top[i]),
+                float(pending.right[i]),
+                float(pending.bottom[i]),
+            )
         return None
 
     def _block_content(self, gid: str) -> tuple[BlockContent, dict[tuple[str, str], int]]:
@@ -553,7 +592,7 @@ class SceneGroups(SceneHost):
         boxes = list(block_boxes.values())
         boxes += [
             b
-            for b in (self._node_box(nid) for nid in doc.nodes if nid not in hidden)
+            for b in (self._node_extent(nid) for nid in doc.nodes if nid not in hidden)
             if b is not None
         ]
         frames = self._frame_rects(shown_frames(index, collapsed), self._node_box, block_boxes.get)

@@ -131,7 +131,9 @@ class CanvasView(QGraphicsView):
             self.ensureVisible(item)
 
     def select_ids(self, ids) -> None:
+        ids = list(ids)
         select_in_scene(self.canvas_scene, ids)  # one selection_changed for the whole change
+        self.canvas_scene.select_blocks_of(ids)  # hidden nodes are selected as their block
         self._emit_selection()
 
     def select_all(self) -> None:
