@@ -4,7 +4,7 @@ hidden, wires re-routed to its ports), semantic zoom, and the hooks the editor u
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor
 
 from mgstudio.app.canvas.group_items import (
@@ -524,3 +524,27 @@ def test_the_first_view_of_the_collapsed_mlp_is_readable_in_1000x600(canvas, doc
     gids = [g for layer in neurons for g in layer] if scene.group_level < LAYERS else []
     for gid in gids:
         assert shown.contains(scene.block_for(gid).block_rect())
+
+
+def test_dragging_a_frame_brings_its_members(canvas, doc, undo_stack, qtbot):
+    gid, ids = _paste_neuron(doc)
+    _at_zoom(canvas, 1.0)
+    scene = canvas.canvas_scene
+    frame = scene.frame_for(gid)
+    members = doc.groups.members(gid)
+    before = {n: doc.nodes[n].pos for n in members}
+    canvas.centerOn(frame.sceneBoundingRect().center())
+    start = canvas.mapFromScene(frame.sceneBoundingRect().center() + QPointF(40.0, 0.0))
+    end = QPoint(start.x() + 60, start.y() + 30)
+    qtbot.mousePress(canvas.viewport(), Qt.MouseButton.LeftButton, pos=start)
+    for k in (1, 2, 3, 4):
+        p = QPoint(start.x() + 15 * k, start.y() + round(7.5 * k))
+        qtbot.mouseMove(canvas.viewport(), pos=p)
+    qtbot.mouseRelease(canvas.viewport(), Qt.MouseButton.LeftButton, pos=end)
+    dx, dy = 60 / canvas.zoom(), 30 / canvas.zoom()
+    for n, (x, y) in before.items():
+        assert doc.nodes[n].pos == pytest.approx((x + dx, y + dy), abs=1.0)
+    assert doc.nodes[ids["x1"]].pos == (0.0, 0.0) or ids["x1"] not in members
+    assert scene.frame_for(gid).frame_rect.contains(_box(canvas.item_for(members[0])))
+    undo_stack.undo()
+    assert all(doc.nodes[n].pos == p for n, p in before.items())

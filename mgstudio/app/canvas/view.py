@@ -8,7 +8,7 @@ import math
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLineF, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QCursor, QPainter
-from PySide6.QtWidgets import QGraphicsView, QMenu
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QMenu
 
 from mgstudio.app.commands import MoveNodesCommand
 
@@ -58,6 +58,9 @@ class CanvasView(QGraphicsView):
         self.drops = PaletteDrops(self)
         self._space = False
         self._moving = False  # a left-drag of node items is under way
+        #: frames and blocks being dragged: where each stood when the drag began (their
+        #: frames follow the members on the way, so their own place is no reference)
+        self._group_origins: dict[int, tuple[QGraphicsItem, QPointF]] = {}
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         # measured on a 1,000-node graph: "smart" beat minimal and full updates for edits
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
@@ -256,6 +259,7 @@ class CanvasView(QGraphicsView):
 
     # --- mouse -----------------------------------------------------------------------------
     def mousePressEvent(self, event) -> None:
+        self._group_origins.clear()
         if self.editor is not None:
             self.editor.commit()
         pos = self.mapToScene(event.position().toPoint())
@@ -331,7 +335,8 @@ class CanvasView(QGraphicsView):
         for item in selected:
             if not isinstance(item, (BlockItem, FrameItem)) or item.group_id not in doc.groups:
                 continue
-            delta = item.pos() - item.home
+            start = self._group_origins.get(id(item), (item, item.home))[1]
+            delta = item.pos() - start
             if delta.isNull():
                 continue
             for nid in doc.groups.members(item.group_id):
@@ -343,6 +348,8 @@ class CanvasView(QGraphicsView):
     def _drag_groups(self, items) -> None:
         """Frames and blocks moved by Qt: the shown members come along, wires follow."""
         scene = self.canvas_scene
+        for item in items:
+            self._group_origins.setdefault(id(item), (item, QPointF(item.home)))
         for nid, (x, y) in self._group_moves().items():
             node_item = scene._nodes.get(nid)
             if node_item is not None and not node_item.group_hidden:
@@ -359,6 +366,7 @@ class CanvasView(QGraphicsView):
         """A drag of frames or blocks ended: every node it moved, in one undo step (False:
         no group moved; the editor finishes a drag of nodes)."""
         moved = self._group_moves()
+        self._group_origins.clear()
         if not moved:
             return False
         doc, scene = self.document, self.canvas_scene
