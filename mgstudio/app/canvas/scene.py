@@ -232,8 +232,14 @@ class CanvasScene(SceneGroups, SceneDetail, SceneWires, SceneLazy, QGraphicsScen
     def selected_ids(self) -> list[str]:
         """The selected nodes, and every member of a selected group's frame or block (what
         Delete, Copy, Cut and Duplicate take)."""
-        ids = [it.node_id for it in self.selectedItems() if isinstance(it, NodeItem)]
-        gids = self.selected_group_ids()
+        if not (self._blocks or self._frames):  # one pass (select all of 100,000 nodes)
+            return [it.node_id for it in self.selectedItems() if isinstance(it, NodeItem)]
+        ids, gids = [], []
+        for it in self.selectedItems():
+            if isinstance(it, NodeItem):
+                ids.append(it.node_id)
+            elif isinstance(it, (BlockItem, FrameItem)):
+                gids.append(it.group_id)
         if gids and self.document is not None:
             index = self.document.groups
             ids += [nid for gid in gids if gid in index for nid in index.members(gid)]
