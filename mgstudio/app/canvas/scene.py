@@ -220,7 +220,7 @@ class CanvasScene(SceneGroups, SceneDetail, SceneWires, SceneLazy, QGraphicsScen
         if self._hidden or self._frames:  # what is drawn: not the nodes a block hides
             rect = QRectF()
             for it in self.items():
-                if it.isVisible():
+                if it.isVisible() and not getattr(it, "group_hidden", False):
                     rect = rect.united(it.sceneBoundingRect())
             for frame in self._frames.values():
                 rect = rect.united(frame.frame_rect)
@@ -425,15 +425,13 @@ class CanvasScene(SceneGroups, SceneDetail, SceneWires, SceneLazy, QGraphicsScen
                 it
                 for r in rects
                 for it in self.items(r, Qt.ItemSelectionMode.IntersectsItemBoundingRect)
-                if type(it) is NodeItem and not it.group_hidden and it.needs_refresh(top_grad)
+                if type(it) is NodeItem and it.needs_refresh(top_grad)
             ]
         else:  # a few: plain arithmetic on positions beats asking Qt
             shown = []
             for r in rects:
                 left, top, right, bottom = r.left(), r.top(), r.right(), r.bottom()
                 for it in stale:
-                    if it.group_hidden:
-                        continue
                     x, y = it.x(), it.y()
                     e = it.extent
                     if (
@@ -489,11 +487,15 @@ class CanvasScene(SceneGroups, SceneDetail, SceneWires, SceneLazy, QGraphicsScen
                 item._out_wired = True
         item.stale = True
         self._stale.add(item)
-        if nid in self._hidden:  # inside a collapsed group: its block stands for it
-            item.group_hidden = True
-            item.setVisible(False)
+        hidden = nid in self._hidden
+        if hidden:  # inside a collapsed group: its block stands for it
+            item.set_group_hidden(True)
         self.addItem(item)
         self._nodes[nid] = item
+        if hidden and not self.building:
+            # never painted, so it would never pull: asked for (a selection, the
+            # inspector), it holds the document's numbers like any shown item
+            item.refresh()
         return item
 
     def _add_node_items(self, nodes) -> None:

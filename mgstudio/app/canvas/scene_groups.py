@@ -162,14 +162,11 @@ class SceneGroups(SceneHost):
         for nid in old_hidden.keys() - hidden.keys():
             item = self._nodes.get(nid)
             if item is not None:
-                item.group_hidden = False
-                item.setVisible(True)
-                self._stale.add(item)
+                item.set_group_hidden(False)
         for nid in hidden.keys() - old_hidden.keys():
             item = self._nodes.get(nid)
             if item is not None:
-                item.group_hidden = True
-                item.setVisible(False)
+                item.set_group_hidden(True)
         for nid in old_hidden.keys() ^ hidden.keys():
             item = self._nodes.get(nid)
             if item is not None:
@@ -228,6 +225,8 @@ class SceneGroups(SceneHost):
         self._rebuild_group_wires()
         self._bounds = None
         self.wires_changed(None)
+        # items hidden now are painted no more: those on screen pull their numbers here
+        self.refresh_visible()
 
     def _block_box(self, gid: str) -> _Box | None:
         block = self._blocks.get(gid)
@@ -537,6 +536,17 @@ class SceneGroups(SceneHost):
             block = self._blocks.get(gid)
             if block is not None:
                 block.show_values(doc.value_of, self._max_abs_grad, colors)
+
+    def pull_hidden(self, rect: QRectF) -> None:
+        """Hidden items in a view's rectangle take their numbers (a view paints: shown items
+        pull as they paint, hidden ones are never painted)."""
+        if not self._hidden or self.document is None:
+            return
+        value_of, top = self.document.value_of, self._max_abs_grad
+        for it in [it for it in self._stale if it.group_hidden and it.needs_refresh(top)]:
+            if it.sceneBoundingRect().intersects(rect):
+                it.show_value(value_of(it.node_id), top)
+                self._stale.discard(it)
 
     def wire_grouped(self, wire) -> bool:
         """Whether a document wire is drawn re-routed (one end hidden in a block)."""

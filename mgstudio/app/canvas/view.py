@@ -539,7 +539,9 @@ class CanvasView(QGraphicsView):
         self.wire_layer.draw(painter, QRectF(rect))
 
     def paintEvent(self, event) -> None:
-        self.canvas_scene.flush_groups()  # ports changed by a wire edit: before painting
+        scene = self.canvas_scene
+        scene.flush_groups()  # ports changed by a wire edit: before painting
+        scene.pull_hidden(self.mapToScene(self.viewport().rect()).boundingRect())
         super().paintEvent(event)
 
     def paint_layer(self, painter: QPainter, rect: QRectF) -> None:
