@@ -487,6 +487,7 @@ def test_dragging_a_block_moves_its_members_in_one_undo_step(canvas, doc, undo_s
     members = doc.groups.members(gid)
     before = {n: doc.nodes[n].pos for n in members}
     block.setSelected(True)
+    canvas.item_for(members[0]).setSelected(True)  # a hidden member selected too
     block.setPos(block.pos() + QPointF(100.0, 50.0))
     canvas._drag_groups([block])
     wire = next(w for w in scene.group_wires() if w.wire.dst in members)

@@ -331,7 +331,8 @@ class CanvasView(QGraphicsView):
         if doc is None:
             return moved
         selected = scene.selectedItems()
-        own = {it.node_id for it in selected if isinstance(it, NodeItem)}
+        # (a hidden member may be selected too: Qt does not drag it, the block does)
+        own = {it.node_id for it in selected if isinstance(it, NodeItem) and not it.group_hidden}
         for item in selected:
             if not isinstance(item, (BlockItem, FrameItem)) or item.group_id not in doc.groups:
                 continue
