@@ -10,9 +10,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QLineF, QPointF, QRect, QRe
 from PySide6.QtGui import QCursor, QPainter
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QMenu
 
-from mgstudio.app.commands import MoveNodesCommand
-
-from . import view_input
+from . import group_drag, view_input
 from .editor import CanvasEditor, select_in_scene
 from .group_items import BlockItem, FrameItem
 from .group_view import fit_level
@@ -322,65 +320,12 @@ class CanvasView(QGraphicsView):
             if not self._finish_group_move():
                 self.edits.finish_move()
 
-    # --- dragging frames and blocks ----------------------------------------------------------
-    def _group_moves(self) -> dict[str, tuple[float, float]]:
-        """Where a drag of selected frames and blocks puts their members (all of them, the
-        hidden ones too; members selected themselves moved with Qt already)."""
-        scene, doc = self.canvas_scene, self.document
-        moved: dict[str, tuple[float, float]] = {}
-        if doc is None:
-            return moved
-        selected = scene.selectedItems()
-        # (a hidden member may be selected too: Qt does not drag it, the block does)
-        own = {it.node_id for it in selected if isinstance(it, NodeItem) and not it.group_hidden}
-        for item in selected:
-            if not isinstance(item, (BlockItem, FrameItem)) or item.group_id not in doc.groups:
-                continue
-            start = self._group_origins.get(id(item), (item, item.home))[1]
-            delta = item.pos() - start
-            if delta.isNull():
-                continue
-            for nid in doc.groups.members(item.group_id):
-                if nid not in own and nid not in moved:
-                    x, y = doc.nodes[nid].pos
-                    moved[nid] = (x + delta.x(), y + delta.y())
-        return moved
-
+    # --- dragging frames and blocks (group_drag) ----------------------------------------------
     def _drag_groups(self, items) -> None:
-        """Frames and blocks moved by Qt: the shown members come along, wires follow."""
-        scene = self.canvas_scene
-        for item in items:
-            self._group_origins.setdefault(id(item), (item, QPointF(item.home)))
-        for nid, (x, y) in self._group_moves().items():
-            node_item = scene._nodes.get(nid)
-            if node_item is not None and not node_item.group_hidden:
-                node_item.setPos(x, y)
-                node_item.moved()
-        for item in items:
-            if isinstance(item, BlockItem):
-                scene.block_moved(item)
-            else:  # the body is in the layer: redraw where it was and where it is
-                scene.wires_changed(item.frame_rect.united(item.sceneBoundingRect()))
-                scene.wires_changed(item.frame_rect.translated(item.pos() - item.home))
+        group_drag.follow(self, items)
 
     def _finish_group_move(self) -> bool:
-        """A drag of frames or blocks ended: every node it moved, in one undo step (False:
-        no group moved; the editor finishes a drag of nodes)."""
-        moved = self._group_moves()
-        self._group_origins.clear()
-        if not moved:
-            return False
-        doc, scene = self.document, self.canvas_scene
-        for item in scene.selectedItems():
-            if isinstance(item, NodeItem) and item.node_id in doc.nodes:
-                pos = (item.x(), item.y())
-                if pos != tuple(doc.nodes[item.node_id].pos):
-                    moved[item.node_id] = pos
-        self.edits.push(MoveNodesCommand(doc, moved, text="Move group"))
-        # a refused move (or one the document rounded): back to where the document has them
-        if any(it.pos() != it.home for it in [*scene.blocks(), *scene.frames()]):
-            scene.refresh_groups()
-        return True
+        return group_drag.finish(self)
 
     def mouseDoubleClickEvent(self, event) -> None:
         view_input.double_click(self, self.mapToScene(event.position().toPoint()))
