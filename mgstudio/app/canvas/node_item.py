@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainterPath
 from PySide6.QtWidgets import QGraphicsItem
 
@@ -60,6 +60,8 @@ class NodeItem(RecordPainting, QGraphicsItem):
     stale = False
     #: zoomed out, the view's layer draws this node as a box and the item paints nothing
     boxed = False
+    #: inside a collapsed group: the item is hidden, its group's block stands for it
+    group_hidden = False
     layer_rect: QRectF | None = None  # where the layer last drew the box
     _out_wired = False
     _hot: PortRef | None = None
@@ -234,6 +236,19 @@ class NodeItem(RecordPainting, QGraphicsItem):
                 self._redraw_box()
 
     # --- zoomed out: a box in the view's layer ---------------------------------------------
+    def set_group_hidden(self, hidden: bool) -> None:
+        """Inside a collapsed group (True): not drawn, not hit by the mouse and not dragged
+        (its block is, over it), but still selectable and up to date, so that selecting
+        it, the inspector and find keep working on a node the drawing folds away."""
+        if hidden == self.group_hidden:
+            return
+        self.group_hidden = hidden
+        self.setOpacity(0.0 if hidden else 1.0)  # Qt paints no fully transparent item
+        self.setAcceptedMouseButtons(
+            Qt.MouseButton.NoButton if hidden else Qt.MouseButton.AllButtons
+        )
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, not hidden)
+
     def set_boxed(self, boxed: bool) -> None:
         """Zoomed out (True): the layer draws this node, the item paints nothing and keeps
         no cached picture. Shown in full (False): the item paints itself, cached."""

@@ -62,6 +62,9 @@ class Pending:
         self.left, self.top = self.x + ext[:, 0], self.y + ext[:, 1]
         self.right, self.bottom = self.x + ext[:, 2], self.y + ext[:, 3]
         self.alive = np.ones(n, dtype=bool)
+        #: nodes inside a collapsed group: no item, no box, no wire of theirs drawn (the
+        #: group's block stands for them; see scene_groups)
+        self.hidden = np.zeros(n, dtype=bool)
         self._build_wires(list(wires), wire_order)
 
     def _build_wires(self, wires, wire_order) -> None:
@@ -104,6 +107,8 @@ class Pending:
         )
         self.order = np.arange(m) if wire_order is None else np.asarray(wire_order, dtype=np.int64)
         self.wire_alive = np.ones(m, dtype=bool)
+        self._src, self._dst = src, dst
+        self.wire_hidden = np.zeros(m, dtype=bool)
         # each node's wires (either end), as slices of one sorted array
         ends = np.concatenate([src, dst])
         by = np.argsort(ends, kind="stable")
@@ -115,6 +120,7 @@ class Pending:
         """Ids of item-less nodes whose bounds meet a scene rectangle."""
         hit = (
             self.alive
+            & ~self.hidden
             & (self.left <= right)
             & (self.right >= left)
             & (self.top <= bottom)
@@ -128,19 +134,32 @@ class Pending:
         b = self.boxes
         return np.flatnonzero(
             self.wire_alive
+            & ~self.wire_hidden
             & (b[:, 0] <= right)
             & (b[:, 2] >= left)
             & (b[:, 1] <= bottom)
             & (b[:, 3] >= top)
         )
 
-    def wires_of(self, nid: str) -> list[int]:
-        """Rows of the item-less wires at either end of a node."""
+    def wires_of(self, nid: str, shown: bool = False) -> list[int]:
+        """Rows of the item-less wires at either end of a node (``shown``: not those at a
+        hidden node)."""
         i = self.index.get(nid)
         if i is None:
             return []
         rows = self._by_node[self._node_starts[i] : self._node_starts[i + 1]]
+        if shown:
+            return [j for j in rows.tolist() if self.wire_alive[j] and not self.wire_hidden[j]]
         return [j for j in rows.tolist() if self.wire_alive[j]]
+
+    def set_hidden(self, hidden) -> None:
+        """Hide these nodes (ids; others shown) and every wire at them."""
+        self.hidden[:] = False
+        index = self.index
+        rows = [index[nid] for nid in hidden if nid in index]
+        if rows:
+            self.hidden[np.array(rows, dtype=np.int64)] = True
+        self.wire_hidden = self.hidden[self._src] | self.hidden[self._dst]
 
     def has_node(self, nid: str) -> bool:
         i = self.index.get(nid)
@@ -172,8 +191,9 @@ class Pending:
         return [self.wires[j] for j in rows], [int(self.order[j]) for j in rows]
 
     def bounds(self) -> tuple[float, float, float, float] | None:
-        """``(left, top, right, bottom)`` around the item-less nodes' bounds (None: none)."""
-        a = self.alive
+        """``(left, top, right, bottom)`` around the item-less shown nodes' bounds (None:
+        none)."""
+        a = self.alive & ~self.hidden
         if not a.any():
             return None
         return (

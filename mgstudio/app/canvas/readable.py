@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QPointF
 
+from .group_view import READABLE_AT
+
 #: the node font (the application's, ~9 pt) is drawn under ~7 px below this zoom: unreadable
 READABLE_ZOOM = 0.75
 FIT_MARGIN = 40.0  # scene units around the fitted graph
@@ -28,9 +30,16 @@ _TOUCH = {
 
 
 def readable_zoom(view) -> float:
-    """The zoom ``show_readably`` picks: the fit zoom, clamped to [READABLE_ZOOM, FIT_MAX]."""
+    """The zoom ``show_readably`` picks: the fit zoom, clamped to [READABLE_ZOOM, FIT_MAX]
+    (a grouped graph: the fit of what is drawn, no smaller than the zoom its level's text
+    stays readable at; see group_view)."""
     from .view import FIT_MAX_ZOOM
 
+    if _grouped(view):
+        level, rect, fit = view.fit_drawn(FIT_MARGIN)
+        if rect.isEmpty():
+            return 1.0
+        return max(READABLE_AT[level], min(FIT_MAX_ZOOM, fit))
     rect = view.canvas_scene.nodes_bounding_rect()
     if rect.isEmpty():
         return 1.0
@@ -39,6 +48,11 @@ def readable_zoom(view) -> float:
         vp.width() / (rect.width() + 2 * FIT_MARGIN), vp.height() / (rect.height() + 2 * FIT_MARGIN)
     )
     return max(READABLE_ZOOM, min(FIT_MAX_ZOOM, fit))
+
+
+def _grouped(view) -> bool:
+    doc = view.document
+    return doc is not None and bool(doc.groups)
 
 
 def show_readably(view, output: str | None = None) -> bool:
@@ -108,6 +122,8 @@ def _show(view, output: str | None) -> None:
     view.resetTransform()
     view.scale(zoom, zoom)
     scene.update_detail(cache=True)  # before the repaint the zoom brings
+    if _grouped(view):
+        rect = scene.nodes_bounding_rect()  # what that zoom draws (its semantic level)
     vp = view.viewport().rect()
     fits = (rect.width() + 2 * FIT_MARGIN) * zoom <= vp.width() + 0.5 and (
         rect.height() + 2 * FIT_MARGIN
@@ -120,7 +136,7 @@ def _show(view, output: str | None) -> None:
         view.centerOn(rect.center())
     else:
         # the output near the right edge, its inputs to its left, filling the view
-        box = item.sceneBoundingRect()
+        box = scene.drawn_rect_of(item)  # a hidden output: its group's block
         half = vp.width() / 2.0 / zoom
         x = box.right() + EDGE_MARGIN / zoom - half
         x = max(x, rect.left() - FIT_MARGIN + half)  # no empty band left of the graph

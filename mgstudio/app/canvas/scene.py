@@ -9,16 +9,19 @@ from __future__ import annotations
 import functools
 import math
 
-from PySide6.QtCore import QPointF, QRect, QRectF, Qt
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QGraphicsScene
 
 from mgstudio.document.kinds import KINDS
 from mgstudio.document.nodes import Node
 
+from .group_items import BlockItem, FrameItem
+from .group_tooltips import show_group_tooltip
 from .node_item import NodeItem
 from .pending import Pending
 from .port_item import HIT_RADIUS, PortRef
 from .scene_detail import MAX_RECORDS_SHOWN, SceneDetail  # noqa: F401 (tests import it here)
+from .scene_groups import SceneGroups
 from .scene_lazy import LAZY_MIN, SceneLazy
 from .scene_wires import SceneWires
 from .style import CanvasStyle
@@ -37,9 +40,13 @@ def _disconnect_all(connections: list) -> None:
     connections.clear()
 
 
-class CanvasScene(SceneDetail, SceneWires, SceneLazy, QGraphicsScene):
+class CanvasScene(SceneGroups, SceneDetail, SceneWires, SceneLazy, QGraphicsScene):
     """Node and wire items for the nodes and wires of ``document`` (a big one's when they
-    are needed, see scene_lazy)."""
+    are needed, see scene_lazy), and its groups' frames and blocks (see scene_groups)."""
+
+    #: a double click on a frame's title or a block, or a click on its chevron: the
+    #: learner asks to collapse or expand that group (the window makes it an undo command)
+    group_toggle_requested = Signal(str)
 
     def __init__(self, document=None, parent=None):
         super().__init__(parent)
@@ -71,6 +78,8 @@ class CanvasScene(SceneDetail, SceneWires, SceneLazy, QGraphicsScene):
         self._hooked_views: set[int] = set()  # views whose rubber band makes items (lazy)
         self.selectionChanged.connect(self.selection_redrawn)
         self._connections: list = []
+        self._init_groups()
+        self._groups_dirty = False
         # if the scene is deleted without detach(), stop the document calling into it; the
         # callback holds the list, not the scene, because the scene is half gone by then
         self.destroyed.connect(functools.partial(_disconnect_all, self._connections))
@@ -92,6 +101,7 @@ class CanvasScene(SceneDetail, SceneWires, SceneLazy, QGraphicsScene):
         else:
             self._add_node_items(document.nodes)
             self._add_wire_items(document.wires)
+        self.refresh_groups()
         self.fit_index()
         self.wires_changed(None)
         ev = document.events
@@ -102,6 +112,7 @@ class CanvasScene(SceneDetail, SceneWires, SceneLazy, QGraphicsScene):
             (ev.wire_added, self._on_wire_added),
             (ev.wire_removed, self._on_wire_removed),
             (ev.values_changed, self._on_values_changed),
+            (ev.groups_changed, self._on_groups_changed),
         ):
             signal.connect(slot)
             self._connections.append((signal, slot))
@@ -133,9 +144,10 @@ class CanvasScene(SceneDetail, SceneWires, SceneLazy, QGraphicsScene):
         self._wire_order.clear()
         self._hover_wire = None
         self._crowding.clear()
+        self._init_groups()  # their items go with the others below
         # all at once: one by one, Qt's index searched the cell of each (20,000 nodes
         # stacked on one spot took 5 s to take away); other items (a gesture's) stay
-        others = [it for it in self.items() if not isinstance(it, NodeItem)]
+        others = [it for it in self.items() if not isinstance(it, (NodeItem, BlockItem, FrameItem))]
         for other in others:
             self.removeItem(other)
         self._wires.clear()
@@ -157,6 +169,8 @@ class CanvasScene(SceneDetail, SceneWires, SceneLazy, QGraphicsScene):
         """Grow the scene rectangle when a node goes beyond it (items outside still work,
         but crowd the index's border cells). Called whenever a node moves or is added."""
         self._bounds = None
+        if self._frames or self._blocks:
+            self.groups_follow_node(item.node_id)
         x, y = item.x(), item.y()
         left, top, right, bottom = item.extent
         r = self.sceneRect()
@@ -185,6 +199,7 @@ class CanvasScene(SceneDetail, SceneWires, SceneLazy, QGraphicsScene):
         # only QGraphicsScene.render (file export) comes here: views draw their own layer.
         # Qt passes a QRectF (the stubs add the QRect PySide6 would convert)
         super().drawBackground(painter, rect)
+        self.paint_frames(painter, QRectF(rect))
         self.paint_wires(painter, QRectF(rect))
 
     # --- lookups ---------------------------------------------------------------------------
@@ -202,12 +217,34 @@ class CanvasScene(SceneDetail, SceneWires, SceneLazy, QGraphicsScene):
         return list(self._nodes.values())
 
     def itemsBoundingRect(self) -> QRectF:  # noqa: N802 (Qt's name; Python callers reach it)
-        rect = super().itemsBoundingRect()
+        if self._hidden or self._frames:  # what is drawn: not the nodes a block hides
+            rect = QRectF()
+            for it in self.items():
+                if it.isVisible() and not getattr(it, "group_hidden", False):
+                    rect = rect.united(it.sceneBoundingRect())
+            for frame in self._frames.values():
+                rect = rect.united(frame.frame_rect)
+        else:
+            rect = super().itemsBoundingRect()
         pending = self.pending_bounds()
         return rect if pending is None else rect.united(pending)
 
     def selected_ids(self) -> list[str]:
-        return [it.node_id for it in self.selectedItems() if isinstance(it, NodeItem)]
+        """The selected nodes, and every member of a selected group's frame or block (what
+        Delete, Copy, Cut and Duplicate take)."""
+        if not (self._blocks or self._frames):  # one pass (select all of 100,000 nodes)
+            return [it.node_id for it in self.selectedItems() if isinstance(it, NodeItem)]
+        ids, gids = [], []
+        for it in self.selectedItems():
+            if isinstance(it, NodeItem):
+                ids.append(it.node_id)
+            elif isinstance(it, (BlockItem, FrameItem)):
+                gids.append(it.group_id)
+        if gids and self.document is not None:
+            index = self.document.groups
+            ids += [nid for gid in gids if gid in index for nid in index.members(gid)]
+            ids = list(dict.fromkeys(ids))
+        return ids
 
     def selection_redrawn(self) -> None:
         """Selection changed (views that change it with signals blocked call this)."""
@@ -233,10 +270,18 @@ class CanvasScene(SceneDetail, SceneWires, SceneLazy, QGraphicsScene):
                 pending.bottom(),
             )
         for item in self._nodes.values():
+            if item.group_hidden:
+                continue
             x, y = item.x(), item.y()
             b_left, b_top, b_right, b_bottom = item.extent
             left, top = min(left, x + b_left), min(top, y + b_top)
             right, bottom = max(right, x + b_right), max(bottom, y + b_bottom)
+        groups = self.groups_bounds()
+        if groups is not None:
+            left, top = min(left, groups.left()), min(top, groups.top())
+            right, bottom = max(right, groups.right()), max(bottom, groups.bottom())
+        if left > right:  # every node hidden and nothing drawn (cannot happen with a block)
+            return QRectF()
         self._bounds = QRectF(left, top, right - left, bottom - top)
         return QRectF(self._bounds)
 
@@ -245,14 +290,14 @@ class CanvasScene(SceneDetail, SceneWires, SceneLazy, QGraphicsScene):
         return self._max_abs_grad
 
     def helpEvent(self, event) -> None:
-        if not show_node_tooltip(self, event):
+        if not show_node_tooltip(self, event) and not show_group_tooltip(self, event):
             super().helpEvent(event)
 
     def node_at(self, pos: QPointF) -> NodeItem | None:
         if self._pending is not None:
             self.make_in(QRectF(pos.x() - 1.0, pos.y() - 1.0, 2.0, 2.0))
         for item in self.items(pos):
-            if isinstance(item, NodeItem):
+            if isinstance(item, NodeItem) and not item.group_hidden:
                 return item
         return None
 
@@ -262,7 +307,7 @@ class CanvasScene(SceneDetail, SceneWires, SceneLazy, QGraphicsScene):
         if self._pending is not None:
             self.make_in(QRectF(pos.x() - r, pos.y() - r, 2 * r, 2 * r))
         for item in self.items(QRectF(pos.x() - r, pos.y() - r, 2 * r, 2 * r)):
-            if isinstance(item, NodeItem):
+            if isinstance(item, NodeItem) and not item.group_hidden:
                 ref = item.port_at(pos)
                 if ref is not None:
                     return ref
@@ -293,6 +338,11 @@ class CanvasScene(SceneDetail, SceneWires, SceneLazy, QGraphicsScene):
     def _on_node_changed(self, nid: str) -> None:
         assert self.document is not None  # events come from the document shown
         node = self.document.nodes.get(nid)
+        if nid in self._hidden and nid not in self._nodes:
+            # inside a collapsed group with no item yet: its block follows, no item is made
+            if self._blocks:
+                self.place_block(self._hidden[nid])
+            return
         item = self._item(nid)  # a pending node changed: its item follows from now on
         if node is None or item is None:
             return
@@ -303,13 +353,34 @@ class CanvasScene(SceneDetail, SceneWires, SceneLazy, QGraphicsScene):
 
     def _on_wire_added(self, wire) -> None:
         self._add_wire_item(wire)
+        if self.crosses_groups(wire):
+            self._groups_later()
 
     def _on_wire_removed(self, wire) -> None:
+        if self.crosses_groups(wire):
+            self._groups_later()
         if self._drop_pending_wire(wire):
             return
         item = self._wires.get((wire.dst, wire.port))
         if item is not None and item.wire == wire:
             self._remove_wire_item(item)
+
+    def _on_groups_changed(self, _gids: tuple) -> None:
+        self._groups_dirty = False
+        self.refresh_groups()
+
+    def _groups_later(self) -> None:
+        """A wire crossed a group's boundary: ports change. Worked out once the edit is
+        over (a removal sends its wires first, then its nodes and groups), before the next
+        paint (``flush_groups``) or from the event loop."""
+        if not self._groups_dirty:
+            self._groups_dirty = True
+            QTimer.singleShot(0, self.flush_groups)
+
+    def flush_groups(self) -> None:
+        if self._groups_dirty:
+            self._groups_dirty = False
+            self.refresh_groups()
 
     def _on_values_changed(self, ids: tuple) -> None:
         old_max = self._max_abs_grad
@@ -330,6 +401,8 @@ class CanvasScene(SceneDetail, SceneWires, SceneLazy, QGraphicsScene):
         for item in items:
             item.stale = True
         self._stale.update(items)
+        if self._watch or self._weight_wires:
+            self.groups_values_changed(ids)
         # items on screen repaint now; the others pull their numbers when they are shown
         self.refresh_visible()
 
@@ -414,8 +487,15 @@ class CanvasScene(SceneDetail, SceneWires, SceneLazy, QGraphicsScene):
                 item._out_wired = True
         item.stale = True
         self._stale.add(item)
+        hidden = nid in self._hidden
+        if hidden:  # inside a collapsed group: its block stands for it
+            item.set_group_hidden(True)
         self.addItem(item)
         self._nodes[nid] = item
+        if hidden and not self.building:
+            # never painted, so it would never pull: asked for (a selection, the
+            # inspector), it holds the document's numbers like any shown item
+            item.refresh()
         return item
 
     def _add_node_items(self, nodes) -> None:
@@ -448,9 +528,11 @@ class CanvasScene(SceneDetail, SceneWires, SceneLazy, QGraphicsScene):
         if pending is not None:  # the new fonts give the records other sizes
             wires, order = pending.alive_wires()
             self._pending = Pending(self.document, self.style, pending.alive_ids(), wires, order)
+            self._pending.set_hidden(self._hidden)
         value_of = self.document.value_of if self.document is not None else (lambda _nid: None)
         for item in self._nodes.values():
             item.set_style(self.style, value_of(item.node_id), self._max_abs_grad)
         for wire in self._wires.values():
             wire.set_colors(self.style.colors)
+        self._init_groups_items()
         self.wires_changed(None)

@@ -47,6 +47,8 @@ class SceneDetail(SceneHost):
             for view in readable:
                 self.make_in(view.mapToScene(view.viewport().rect()).boundingRect())
         self.style.show_details = details
+        if cache:
+            self.update_group_level()
         if cache and details != self._cached_details:
             self._cached_details = details
             for item in self._nodes.values():
@@ -93,6 +95,8 @@ class SceneDetail(SceneHost):
         groups: dict[tuple, tuple] = {}
         selected = set(self.selectedItems())
         for it in self._nodes.values():
+            if it.group_hidden:  # its group's block is drawn instead
+                continue
             x, y = it.x(), it.y()
             e = it.extent
             if x + e[0] > right or x + e[2] < left or y + e[1] > bottom or y + e[3] < top:

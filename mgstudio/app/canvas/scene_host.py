@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QGraphicsScene
 from mgstudio.document.model import Document
 from mgstudio.document.nodes import Node
 
+from .group_items import BlockItem, FrameItem, GroupWire
 from .node_item import NodeItem
 from .pending import Pending
 from .style import CanvasStyle
@@ -50,10 +51,22 @@ class SceneHost(QGraphicsScene):
     _retint: bool
     _bounds: QRectF | None
     _hooked_views: set[int]
+    # scene_groups'
+    group_level: int
+    _hidden: dict[str, str]
+    _blocks: dict[str, BlockItem]
+    _frames: dict[str, FrameItem]
+    _watch: dict[str, list[str]]
+    _weight_wires: dict[str, list[GroupWire]]
+    _group_wires: list[GroupWire]
 
     # --- CanvasScene's own, used by the mixins ------------------------------------------------
     @abstractmethod
     def _add_node_item(self, nid: str, bulk: bool = False) -> NodeItem | None: ...
+    @abstractmethod
+    def nodes_bounding_rect(self) -> QRectF: ...
+    @abstractmethod
+    def refresh_visible(self, view: object = None) -> None: ...
     @abstractmethod
     def _new_node_item(
         self, nid: str, node: Node, shape: object = None, ports_wired: bool = False
@@ -66,6 +79,14 @@ class SceneHost(QGraphicsScene):
     def wire_moved(self, item: WireItem, old_box: tuple[float, float, float, float]) -> None: ...
     @abstractmethod
     def _remove_wire_item(self, item: WireItem) -> None: ...
+
+    # --- scene_groups, used by the other mixins ---------------------------------------------
+    @abstractmethod
+    def wire_grouped(self, wire: object) -> bool: ...
+    @abstractmethod
+    def update_group_level(self) -> None: ...
+    @abstractmethod
+    def groups_follow_node(self, nid: str) -> None: ...
 
     # --- scene_lazy, used by the other mixins -------------------------------------------------
     @abstractmethod
@@ -82,6 +103,8 @@ class SceneHost(QGraphicsScene):
     def make_in(self, rect: QRectF) -> int: ...
     @abstractmethod
     def make_wires_in(self, rect: QRectF) -> None: ...
+    @abstractmethod
+    def _make_wire(self, j: int) -> WireItem: ...
     @abstractmethod
     def make_all(self) -> None: ...
     @abstractmethod

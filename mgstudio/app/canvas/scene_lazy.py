@@ -74,7 +74,9 @@ class SceneLazy(SceneHost):
         """Make the items of a node's pending wires (before it moves: they follow it)."""
         pending = self._pending
         if pending is not None:
-            for j in pending.wires_of(item.node_id):
+            # not those into a collapsed group: its block's wires follow instead, and an
+            # item for the hidden end is not needed (see scene_groups)
+            for j in pending.wires_of(item.node_id, shown=True):
                 self._make_wire(j)
 
     def _make_wire(self, j: int) -> WireItem:
@@ -86,6 +88,8 @@ class SceneLazy(SceneHost):
         dst = self._nodes.get(wire.dst) or self._make_node(wire.dst, complete=False)
         item = WireItem(wire, src, dst, self.style.colors)
         item._scene = self
+        if self._hidden and self.wire_grouped(wire):
+            item._grouped = True
         self._wire_index.add(item, item.box)
         key = (wire.dst, wire.port)
         self._wire_order[key] = int(pending.order[j])

@@ -46,6 +46,7 @@ class SceneWires(SceneHost):
             w
             for w in self._wire_index.candidates(left, top, right, bottom)
             if w._visible
+            and not w._grouped
             and w.box[0] <= right
             and w.box[2] >= left
             and w.box[1] <= bottom
@@ -93,6 +94,8 @@ class SceneWires(SceneHost):
             item.set_hover(True)
 
     def select_wire(self, item: WireItem, add: bool = False) -> None:
+        if getattr(item, "bundled", False):
+            return  # several wires drawn as one: which would Delete take?
         if not add:
             self.clear_wire_selection()
         item.set_selected(True)
@@ -117,6 +120,8 @@ class SceneWires(SceneHost):
             self._remove_wire_item(old)
         item = WireItem(wire, src, dst, self.style.colors)
         item._scene = self
+        if self._hidden and self.wire_grouped(wire):
+            item._grouped = True
         self._wire_index.add(item, item.box)
         self._wire_order[(wire.dst, wire.port)] = self._wire_count
         self._wire_count += 1

@@ -8,10 +8,12 @@ import math
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLineF, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QCursor, QPainter
-from PySide6.QtWidgets import QGraphicsView, QMenu
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QMenu
 
-from . import view_input
+from . import group_drag, view_input
 from .editor import CanvasEditor, select_in_scene
+from .group_items import BlockItem, FrameItem
+from .group_view import fit_level
 from .inline_edit import InlineEditor
 from .interactions import CutGesture, Interaction, PanGesture
 from .neuron import COLUMN
@@ -54,6 +56,9 @@ class CanvasView(QGraphicsView):
         self.drops = PaletteDrops(self)
         self._space = False
         self._moving = False  # a left-drag of node items is under way
+        #: frames and blocks being dragged: where each stood when the drag began (their
+        #: frames follow the members on the way, so their own place is no reference)
+        self._group_origins: dict[int, tuple[QGraphicsItem, QPointF]] = {}
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         # measured on a 1,000-node graph: "smart" beat minimal and full updates for edits
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
@@ -127,7 +132,9 @@ class CanvasView(QGraphicsView):
             self.ensureVisible(item)
 
     def select_ids(self, ids) -> None:
+        ids = list(ids)
         select_in_scene(self.canvas_scene, ids)  # one selection_changed for the whole change
+        self.canvas_scene.select_blocks_of(ids)  # hidden nodes are selected as their block
         self._emit_selection()
 
     def select_all(self) -> None:
@@ -181,8 +188,37 @@ class CanvasView(QGraphicsView):
         view = self.viewport().rect()
         return min(FIT_MAX_ZOOM, view.width() / w, view.height() / h)
 
+    def fit_drawn(self, margin: float) -> tuple[int, QRectF, float]:
+        """What Fit shows of a grouped graph: the semantic level, the rectangle drawn at it
+        (blocks, not the nodes they hide) and the zoom fitting it with ``margin`` (scene
+        units) around, unclamped (see group_view.fit_level)."""
+        scene = self.canvas_scene
+        vp = self.viewport().rect()
+        rects: dict[int, QRectF] = {}
+
+        def fit_at(level: int) -> float:
+            rect = rects[level] = scene.drawn_bounds(level)
+            if rect.isEmpty():
+                return 1.0
+            return min(
+                vp.width() / (rect.width() + 2 * margin), vp.height() / (rect.height() + 2 * margin)
+            )
+
+        level, zoom = fit_level(fit_at)
+        return level, rects[level], zoom
+
     def fit_all(self) -> None:
         """Show every node, no larger than a comfortable reading size."""
+        doc = self.document
+        if doc is not None and doc.groups:
+            _level, rect, zoom = self.fit_drawn(40.0)
+            if not rect.isEmpty():
+                self.resetTransform()
+                zoom = min(FIT_MAX_ZOOM, max(MIN_ZOOM, zoom))
+                self.scale(zoom, zoom)
+                self.canvas_scene.update_detail(cache=True)  # the level, before the repaint
+                self.centerOn(rect.center())
+                return
         rect = self.canvas_scene.nodes_bounding_rect()
         if rect.isEmpty():
             self.resetTransform()
@@ -221,6 +257,7 @@ class CanvasView(QGraphicsView):
 
     # --- mouse -----------------------------------------------------------------------------
     def mousePressEvent(self, event) -> None:
+        self._group_origins.clear()
         if self.editor is not None:
             self.editor.commit()
         pos = self.mapToScene(event.position().toPoint())
@@ -262,9 +299,14 @@ class CanvasView(QGraphicsView):
             scene.hover_wire(None if over_node else scene.wire_at(pos))
         super().mouseMoveEvent(event)
         if self._moving:  # Qt moved the selected items; their wires follow
+            groups = []
             for item in self.canvas_scene.selectedItems():
                 if isinstance(item, NodeItem):
                     item.moved()
+                elif isinstance(item, (BlockItem, FrameItem)):
+                    groups.append(item)
+            if groups:
+                self._drag_groups(groups)
 
     def mouseReleaseEvent(self, event) -> None:
         if self.interaction is not None:
@@ -275,7 +317,15 @@ class CanvasView(QGraphicsView):
         super().mouseReleaseEvent(event)
         if event.button() == Qt.MouseButton.LeftButton:
             self._moving = False
-            self.edits.finish_move()
+            if not self._finish_group_move():
+                self.edits.finish_move()
+
+    # --- dragging frames and blocks (group_drag) ----------------------------------------------
+    def _drag_groups(self, items) -> None:
+        group_drag.follow(self, items)
+
+    def _finish_group_move(self) -> bool:
+        return group_drag.finish(self)
 
     def mouseDoubleClickEvent(self, event) -> None:
         view_input.double_click(self, self.mapToScene(event.position().toPoint()))
@@ -434,6 +484,12 @@ class CanvasView(QGraphicsView):
         self.canvas_scene.update_detail(cache=True)
         self.wire_layer.draw(painter, QRectF(rect))
 
+    def paintEvent(self, event) -> None:
+        scene = self.canvas_scene
+        scene.flush_groups()  # ports changed by a wire edit: before painting
+        scene.pull_hidden(self.mapToScene(self.viewport().rect()).boundingRect())
+        super().paintEvent(event)
+
     def paint_layer(self, painter: QPainter, rect: QRectF) -> None:
         """Canvas colour, grid and wires in a scene rectangle (the wire layer caches this)."""
         colors = self.canvas_scene.style.colors
@@ -442,6 +498,7 @@ class CanvasView(QGraphicsView):
         if zoom >= 0.5:
             self._paint_grid(painter, rect)
         scene = self.canvas_scene
+        scene.paint_frames(painter, rect)  # under the wires
         # boxes although zoomed in: too many nodes on screen to read (stacked on each
         # other); their wires are drawn as from far too, plain lines
         crowded = scene.boxes_in_layer and zoom >= DETAIL_LOD

@@ -29,8 +29,11 @@ def left_press(view, pos: QPointF, mods) -> bool:
         view.interaction = WireDrag(view, port)
         return True
     add = bool(mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier))
-    node = scene.node_at(pos)
-    wire = scene.wire_at(pos) if node is None else None
+    node, group = _node_or_group(scene, pos)
+    if group is not None and group.chevron_rect().contains(pos):
+        scene.group_toggle_requested.emit(group.group_id)
+        return True
+    wire = scene.wire_at(pos) if node is None and group is None else None
     if wire is not None:  # wires keep their own selection (see wire_item)
         if not add:
             view.select_ids([])
@@ -38,13 +41,26 @@ def left_press(view, pos: QPointF, mods) -> bool:
         return True
     if not add:
         scene.clear_wire_selection()
-    view._moving = node is not None
+    view._moving = node is not None or group is not None
     return False
+
+
+def _node_or_group(scene, pos: QPointF):
+    """``(node item, None)`` or ``(None, frame or block)`` under a scene point: a block is
+    drawn over nodes, a frame's title bar under them."""
+    node = scene.node_at(pos)
+    group = scene.group_item_at(pos)
+    if group is not None and (node is None or group.zValue() > node.zValue()):
+        return None, group
+    return node, None
 
 
 def double_click(view, pos: QPointF) -> None:
     """A double click opens the editor of the cell under it, or quick add on empty canvas."""
-    item = view.canvas_scene.node_at(pos)
+    item, group = _node_or_group(view.canvas_scene, pos)
+    if group is not None:  # a frame's title or a block: collapse or expand it
+        view.canvas_scene.group_toggle_requested.emit(group.group_id)
+        return
     if item is None:
         if view.canvas_scene.wire_at(pos) is None:
             view.open_quick_add(at=pos)

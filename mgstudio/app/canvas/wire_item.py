@@ -55,6 +55,8 @@ class WireItem:
     _hover = False
     _highlight = False
     _visible = True
+    #: an end is hidden in a collapsed group: a re-routed wire to the block is drawn instead
+    _grouped = False
     _scene: SceneHost | None = None  # set by the scene while the wire is on it
     _path: QPainterPath | None = None  # made when first drawn or hit-tested
     _hit: QPainterPath | None = None
