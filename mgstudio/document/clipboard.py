@@ -182,6 +182,7 @@ def neuron_fragment(
     vals = _default_values(n_inputs)
     vals.update(values or {})
     ox, oy = origin
+    xs = {f"x{i}" for i in range(1, n_inputs + 1)}
     nodes: list[dict[str, Any]] = []
     wires: list[dict[str, str]] = []
     centre_y: dict[str, float] = {}
@@ -189,6 +190,9 @@ def neuron_fragment(
     def add(
         nid: str, kind: str, label: str, col: int, cy: float, value: float | None = None
     ) -> None:
+        # the inputs x_i stand in a column of their own, left of the neuron's group (its
+        # frame and its collapsed block then leave them in view)
+        col = col if nid in xs else col + 1
         node: dict[str, Any] = {
             "id": nid,
             "kind": kind,
@@ -228,7 +232,6 @@ def neuron_fragment(
     if act is not None:
         add("o", act, "o", col + 1, centre_y["n"])
         wire("n", "o", "a")
-    xs = {f"x{i}" for i in range(1, n_inputs + 1)}
     inside = [n["id"] for n in nodes if n["id"] not in xs]
     return {
         "format": fileformat.FRAGMENT_FORMAT,
