@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from mgstudio.document import DocumentError
 from mgstudio.document.groups import Group, GroupError
 
 from .commands import DocumentCommand
@@ -86,11 +85,11 @@ class GroupEditCommand(DocumentCommand):
             try:
                 moved = self._positions() or {}
                 new = {nid: p for nid, p in moved.items() if tuple(doc.nodes[nid].pos) != tuple(p)}
-                self.old_pos = {nid: tuple(doc.nodes[nid].pos) for nid in new}  # type: ignore[misc]
+                self.old_pos = {nid: (doc.nodes[nid].pos[0], doc.nodes[nid].pos[1]) for nid in new}
                 if new:
                     doc.move_nodes(new)
-            except DocumentError:
-                doc.restore_groups(before)  # all or nothing
+            except Exception:  # refused, or a bug in a layout: all or nothing
+                doc.restore_groups(before)
                 raise
             self.new_pos = new
         self.before, self.after = before, doc.groups.state()

@@ -80,7 +80,7 @@ class GroupBox(QGroupBox):
         index = doc.groups
         self.setTitle(f"Group: {group.name}" if len(group.name) < 60 else "Group")
         self.kind_label.setText(KIND_TEXT.get(group.kind, group.kind))
-        if not self.name_edit.hasFocus():
+        if not (self.name_edit.hasFocus() and self.name_edit.isModified()):  # being typed
             self.name_edit.setText(group.label)
         members = index.members(gid)
         nested = len(index.descendants(gid)) - 1
@@ -107,6 +107,7 @@ class GroupBox(QGroupBox):
         if doc is None or gid is None or gid not in doc.groups:
             return
         text = self.name_edit.text().strip()
+        self.name_edit.setModified(False)
         if text != doc.groups.get(gid).label:
             self._push(RenameGroupCommand(doc, gid, text))
         self.refresh()
