@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 #: a command's ``run(args) -> int``
 Handler = Callable[[argparse.Namespace], int]
 
-COMMANDS = ("check", "import", "export", "render", "train")
+COMMANDS = ("check", "import", "export", "render", "train", "network")
 VERSION_TEXT = f"mgstudio {__version__}"
 
 

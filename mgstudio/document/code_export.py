@@ -2,7 +2,8 @@
 
 The script builds the same graph with the same operations (so the mgstudio engine reproduces
 the document's numbers exactly), runs backward from the output and prints every named node's
-label, data and grad. Named nodes are the labelled ones, the output, and any node used more
+label, data and grad; a comment line names each group as its nodes begin
+(``# neuron 'L1.N1'``). Named nodes are the labelled ones, the output, and any node used more
 than once; an unlabelled single-use result is written inline (``d = a * b + b**3``) as the
 lecture writes it, and a constant used once is written as a plain number (``d * 2``), which the
 code importer reads back as a constant node.
@@ -235,9 +236,11 @@ class _Plan:
             shown = ", ".join(_describe(doc, n) for n in self.skipped[:10])
             more = "" if len(self.skipped) <= 10 else f" and {len(self.skipped) - 10} more"
             lines.append(f"# left out, not computable (an input is not wired): {shown}{more}")
+        heading = _GroupHeadings(doc)
         for nid in self.order:
             if nid in self.inline:
                 continue
+            lines += heading.before(nid)
             node = doc.nodes[nid]
             name = self.names[nid]
             if node.kind in ("input", "constant"):
@@ -266,6 +269,35 @@ class _Plan:
             shown = self.doc.nodes[nid].label or name
             values = f"{data.format(v=name)}, {grad.format(v=name)}"
             lines.append(f"print('%12s  data %.4f  grad %.4f' % ({shown!r}, {values}))")
+        return lines
+
+
+class _GroupHeadings:
+    """Comment lines naming the groups (``# neuron 'L1.N1'``) as the statements enter them:
+    each group's name the first time one of its nodes is written (outer groups first), and
+    again, marked "continued", when the script comes back to it after another group's."""
+
+    def __init__(self, doc: Document) -> None:
+        self.groups = doc.groups
+        self.seen: set[str] = set()
+        self.current: str | None = None
+
+    def before(self, nid: str) -> list[str]:
+        if not self.groups:
+            return []
+        gid = self.groups.group_of(nid)
+        if gid == self.current:
+            return []
+        self.current = gid
+        if gid is None:
+            return [""]  # back outside every group: a blank line sets it apart
+        lines = [""]
+        for g in reversed(self.groups.ancestors(gid)):
+            if g not in self.seen:
+                self.seen.add(g)
+                lines.append(f"# {_one_line(self.groups.get(g).name)}")
+            elif g == gid:
+                lines.append(f"# {_one_line(self.groups.get(g).name)} (continued)")
         return lines
 
 

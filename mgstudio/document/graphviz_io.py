@@ -28,7 +28,9 @@ from typing import Any, Protocol
 import graphviz  # no stubs: pyproject lets mypy treat it as Any
 
 from . import fileio
+from .dot_groups import dot_safe, group_title, groups_of, hidden_in, outputs_of
 from .errors import DocumentError
+from .groups import Group, GroupIndex
 from .kinds import KINDS
 from .layered import LAYER_GAP, NODE_HEIGHT, NODE_WIDTH, ROW_GAP, layered_layout
 from .nodes import Node, Wire
@@ -178,6 +180,8 @@ class PictureSnapshot:
     wires: tuple[Wire, ...]
     numbers: dict[str, _Numbers] = field(default_factory=dict)
     selected_output: str | None = None
+    #: the groups' records (``GroupIndex.state()``), drawn as clusters
+    group_state: tuple[Group, ...] = ()
 
     @classmethod
     def of(cls, doc: Drawable) -> PictureSnapshot:
@@ -186,23 +190,43 @@ class PictureSnapshot:
             v = doc.value_of(nid)
             if v is not None:
                 numbers[nid] = _Numbers(v.data, v.grad)
+        groups = groups_of(doc)
         return cls(
-            dict(doc.nodes), tuple(doc.wires), numbers, getattr(doc, "selected_output", None)
+            dict(doc.nodes),
+            tuple(doc.wires),
+            numbers,
+            getattr(doc, "selected_output", None),
+            groups.state() if groups is not None else (),
         )
 
     def value_of(self, nid: str) -> _Numbers | None:
         return self.numbers.get(nid)
 
+    @property
+    def groups(self) -> GroupIndex:
+        index = GroupIndex()
+        index.restore(self.group_state)  # the document checked them
+        return index
+
 
 # --- DOT ----------------------------------------------------------------------------------------
 def dot_graph(doc: Drawable, output: str | None = None) -> Any:
-    """The lecture's ``draw_dot`` picture of the document as a ``graphviz.Digraph``."""
+    """The lecture's ``draw_dot`` picture of the document as a ``graphviz.Digraph``.
+
+    Groups are clusters (``cluster_<gid>``, nested, titled with the group's label); a
+    collapsed group is one record ``title | {output | data | grad}`` (a row per output),
+    the wires crossing into or out of it attach to that record and its inside is not drawn."""
     dot = graphviz.Digraph(
         "mgstudio", graph_attr={"rankdir": "LR"}, node_attr={"fontname": "Helvetica"}
     )
     names = {nid: f"v{i}" for i, nid in enumerate(doc.nodes)}
     exponent_wired = {w.dst for w in doc.wires if w.port == "exponent"}
-    for nid, node in doc.nodes.items():
+    groups = groups_of(doc) or GroupIndex()  # (an empty index draws no cluster)
+    hidden = hidden_in(groups) if groups else {}
+    ends: dict[str, str] = {}  # a hidden node -> the record (and port) its wires attach to
+
+    def add_node(graph: Any, nid: str) -> None:
+        node = doc.nodes[nid]
         value = doc.value_of(nid)
         data = None if value is None else value.data
         grad = None if value is None else value.grad
@@ -210,14 +234,67 @@ def dot_graph(doc: Drawable, output: str | None = None) -> Any:
         attrs = {"shape": "record", "id": f"node-{nid}", "tooltip": f"{node.kind} {nid}"}
         if output is not None and nid == output:
             attrs["penwidth"] = "2"
-        dot.node(names[nid], graphviz.nohtml(record), **attrs)
+        graph.node(names[nid], graphviz.nohtml(record), **attrs)
         if not KINDS[node.kind].is_leaf:
             op_name = names[nid] + "_op"
             symbol = op_symbol(node, nid in exponent_wired)
-            dot.node(op_name, graphviz.nohtml(_record_text(symbol)), id=f"op-{nid}")
-            dot.edge(op_name, names[nid])
+            graph.node(op_name, graphviz.nohtml(_record_text(symbol)), id=f"op-{nid}")
+            graph.edge(op_name, names[nid])
+
+    def add_group(graph: Any, gid: str) -> None:
+        g = groups.get(gid)
+        if g.collapsed:
+            name = f"c_{dot_safe(gid)}_{len(ends)}"
+            rows = []
+            for k, nid in enumerate(outputs_of(doc, groups, gid)):
+                value = doc.value_of(nid)
+                data = None if value is None else value.data
+                grad = None if value is None else value.grad
+                label = _record_text(doc.nodes[nid].label or nid)
+                rows.append(f"{{ <o{k}> {label} | data {_fmt(data)} | grad {_fmt(grad)} }}")
+                ends[nid] = f"{name}:o{k}"
+            for nid in groups.members(gid):
+                ends.setdefault(nid, name)
+            title = _record_text(group_title(g))
+            graph.node(
+                name,
+                graphviz.nohtml(" | ".join([title, *rows])),
+                shape="record",
+                style="rounded,bold",
+                id=f"group-{gid}",
+                tooltip=f"{g.kind} {gid} (collapsed)",
+            )
+            return
+        with graph.subgraph(name=f"cluster_{gid}") as cluster:
+            cluster.attr(
+                label=group_title(g).replace("\\", "/"),
+                style="rounded",
+                color="gray50",
+                id=f"group-{gid}",
+            )
+            for nid in g.nodes:
+                add_node(cluster, nid)
+            for child in groups.children(gid):
+                add_group(cluster, child)
+
+    for nid in doc.nodes:
+        if groups.group_of(nid) is None:
+            add_node(dot, nid)
+    for gid in groups.top_level():
+        add_group(dot, gid)
+    drawn: set[tuple[str, str]] = set()
     for dst, src in _operands_in_order(doc):
-        dot.edge(names[src], names[dst] + "_op")
+        if src in hidden or dst in hidden:
+            if hidden.get(src) == hidden.get(dst):
+                continue  # inside one collapsed group: not drawn
+            head = ends[dst] if dst in hidden else names[dst] + "_op"
+            tail = ends[src] if src in hidden else names[src]
+            if (tail, head) in drawn:
+                continue  # a record fed twice by one node shows it once
+            drawn.add((tail, head))
+            dot.edge(tail, head)
+        else:
+            dot.edge(names[src], names[dst] + "_op")
     return dot
 
 

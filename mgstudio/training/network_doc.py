@@ -16,9 +16,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mgstudio.document import KIND_FOR_OP, KINDS, Document
-from mgstudio.document.graphviz_io import layout_positions
-from mgstudio.document.layered import LAYER_GAP, ROW_GAP
+from mgstudio.document.groups import Group
+from mgstudio.document.network_layout import NODE_H as NODE_H  # the node box, for callers
+from mgstudio.document.network_layout import NODE_W as NODE_W
+from mgstudio.document.network_layout import fresh_network_positions
 from mgstudio.engine import MLP, Value
+
+from .trainer import parameter_names
 
 if TYPE_CHECKING:
     from .trainer import Trainer
@@ -26,10 +30,6 @@ if TYPE_CHECKING:
 #: above this many nodes the window asks first; above HARD_LIMIT it refuses
 SOFT_LIMIT = 400
 HARD_LIMIT = 1500
-#: dot takes ~1 s on a thousand nodes; the pure-Python layering is instant
-DOT_LIMIT = 400
-# graphviz_io lays out 160x70 boxes; the canvas draws nodes about this big
-NODE_W, NODE_H = 300.0, 60.0
 
 
 class NetworkTooLarge(ValueError):
@@ -93,7 +93,10 @@ def forward_labelled(model: MLP, xs: list[Value]) -> Value:
 def build_network_document(
     trainer: Trainer, sample: int = 0, limit: int = HARD_LIMIT, use_dot: bool = True
 ) -> NetworkDocument:
-    """The trainer's MLP on sample ``sample`` and that sample's loss, laid out left to right."""
+    """The trainer's MLP on sample ``sample`` and that sample's loss, as grouped columns.
+
+    ``use_dot`` is accepted for the callers that still pass it: the network layout is pure
+    arithmetic (``network_layout``), never Graphviz."""
     data = trainer.dataset
     if not 0 <= sample < data.n_samples:
         raise IndexError(f"sample must be between 0 and {data.n_samples - 1}, not {sample}")
@@ -105,21 +108,74 @@ def build_network_document(
             f" try smaller hidden layers, e.g. 4,4"
         )
     model = trainer.model  # brings the Values' data up to date with the trainer
-    params = model.parameters()
-    names = trainer.parameter_names()
-    xs = [Value(float(x), label=f"x{i + 1}") for i, x in enumerate(data.X[sample])]
-    score = forward_labelled(model, xs)
-    score.label = "score"
-    loss = sample_loss(cfg.loss, score, float(data.y[sample]))
     # one sample's term, not the training loss the status bar shows: the label says which
-    loss.label = f"loss of sample {sample}"
+    return model_document(
+        model,
+        [float(x) for x in data.X[sample]],
+        float(data.y[sample]),
+        cfg.loss,
+        sample=sample,
+        loss_label=f"loss of sample {sample}",
+    )
+
+
+def mlp_label(model: MLP) -> str:
+    """How the mlp group is named: ``MLP(2, [16, 16, 1])``, as the model is built."""
+    sizes = [len(layer.neurons) for layer in model.layers]
+    nin = len(model.layers[0].neurons[0].w) if model.layers else 0
+    return f"MLP({nin}, [{', '.join(map(str, sizes))}])"
+
+
+def model_document(
+    model: MLP,
+    inputs: Sequence[float],
+    target: float,
+    loss: str,
+    sample: int = 0,
+    loss_label: str = "loss",
+) -> NetworkDocument:
+    """The expression graph of ``model`` on ``inputs`` and its loss against ``target``: one
+    ``neuron`` group per neuron (its weights, bias, products, sums and activation; named
+    ``L<layer>.N<neuron>`` like its output), one ``layer`` group per layer (``L1``, ...), one
+    ``mlp`` group around them; the inputs and the loss stay outside. Neurons start
+    collapsed, layers and the mlp expanded: the network opens as columns of neuron blocks.
+    Grads are those of a backward pass from the loss."""
+    params = model.parameters()
+    names = parameter_names(model)
+    xs = [Value(float(x), label=f"x{i + 1}") for i, x in enumerate(inputs)]
+    neurons: list[list[list[Value]]] = []  # per layer, per neuron: its Values
+    x: list[Value] = xs
+    for li, layer in enumerate(model.layers, start=1):
+        outs = []
+        layer_values = []
+        for ni, neuron in enumerate(layer.neurons, start=1):
+            out = neuron(x)
+            out.label = f"L{li}.N{ni}"
+            outs.append(out)
+            layer_values.append(_values_between(out, x))
+        neurons.append(layer_values)
+        x = outs
+    score = x[0]
+    score.label = "score"
+    loss_value = sample_loss(loss, score, float(target))
+    loss_value.label = loss_label
 
     doc = Document()
     ids: dict[int, str] = {}
     roles = {id(p): ("input", name) for p, name in zip(params, names)}
-    roles.update({id(x): ("input", x.label) for x in xs})
+    roles.update({id(v): ("input", v.label) for v in xs})
     wires: list[tuple[str, str, str]] = []
-    for v in loss.topological_order():
+    # nodes in reading order: the inputs, then neuron by neuron (each in graph order), then
+    # the loss; a neuron uses only the inputs and earlier neurons, so this is still in order
+    rank = {id(v): 0 for v in xs}
+    k = 1
+    for layer_values in neurons:
+        for values in layer_values:
+            rank.update((id(v), k) for v in values)
+            k += 1
+    last = k
+    in_order = sorted(loss_value.topological_order(), key=lambda v: rank.get(id(v), last))
+    for v in in_order:
         if id(v) in ids:
             continue
         if v.op is None:
@@ -136,27 +192,52 @@ def build_network_document(
     with doc.batch():
         for src, dst, port in wires:
             doc.connect(src, dst, port)
-    _lay_out(doc, use_dot and len(doc.nodes) <= DOT_LIMIT)
-    doc.backward(ids[id(loss)])
+    doc.restore_groups(_groups(doc, model, neurons, ids))
+    doc.move_nodes(fresh_network_positions(doc))
+    doc.backward(ids[id(loss_value)])
     return NetworkDocument(
         doc,
         sample,
         [ids[id(p)] for p in params],
-        [ids[id(x)] for x in xs],
+        [ids[id(v)] for v in xs],
         ids[id(score)],
-        ids[id(loss)],
+        ids[id(loss_value)],
     )
 
 
-def _lay_out(doc: Document, use_dot: bool) -> None:
-    centres = layout_positions(doc, use_dot=use_dot)
-    sx, sy = (NODE_W + 80.0) / LAYER_GAP, (NODE_H + 26.0) / ROW_GAP
-    doc.move_nodes(
-        {
-            nid: (round(cx * sx - NODE_W / 2), round(cy * sy - NODE_H / 2))
-            for nid, (cx, cy) in centres.items()
-        }
-    )
+def _values_between(out: Value, inputs: Sequence[Value]) -> list[Value]:
+    """The Values a neuron made for ``out`` from ``inputs``: its weights, bias, products,
+    sums and activation (everything behind ``out`` short of the inputs), in graph order."""
+    stop = {id(v) for v in inputs}
+    seen: set[int] = set()
+    found: list[Value] = []
+    todo = [out]
+    while todo:
+        v = todo.pop()
+        if id(v) in seen or id(v) in stop:
+            continue
+        seen.add(id(v))
+        found.append(v)
+        todo.extend(v._prev)
+    return found
+
+
+def _groups(
+    doc: Document, model: MLP, neurons: list[list[list[Value]]], ids: dict[int, str]
+) -> list[Group]:
+    """The mlp, then each layer followed by its neurons; member nodes in document order."""
+    order = {nid: i for i, nid in enumerate(doc.nodes)}
+    mlp_id = "mlp"
+    groups = [Group(mlp_id, "mlp", mlp_label(model), (), None, False)]
+    for li, layer_values in enumerate(neurons, start=1):
+        layer_id = f"L{li}"
+        groups.append(Group(layer_id, "layer", f"L{li}", (), mlp_id, False))
+        for ni, values in enumerate(layer_values, start=1):
+            members = sorted((ids[id(v)] for v in values), key=order.__getitem__)
+            groups.append(
+                Group(f"L{li}-N{ni}", "neuron", f"L{li}.N{ni}", tuple(members), layer_id, True)
+            )
+    return groups
 
 
 def apply_params(net: NetworkDocument, params: np.ndarray) -> bool:

@@ -36,7 +36,8 @@ def test_json_shape_is_exact(capsys):
     code, out, _ = run(capsys, NEURON, "--json")
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"nodes", "outputs"}
+    assert set(data) == {"nodes", "outputs", "groups"}
+    assert data["groups"] == []  # the key is there for a document without groups too
     doc = Document.load(NEURON)
     assert [n["id"] for n in data["nodes"]] == list(doc.nodes)
     for n in data["nodes"]:
@@ -131,7 +132,7 @@ def test_as_a_subprocess():
         timeout=60,
     )
     assert proc.returncode == 0, proc.stderr
-    assert set(json.loads(proc.stdout)) == {"nodes", "outputs"}
+    assert set(json.loads(proc.stdout)) == {"nodes", "outputs", "groups"}
     proc = subprocess.run(
         [sys.executable, "-m", "mgstudio", "check", "/no/such/file.mgs"],
         capture_output=True,

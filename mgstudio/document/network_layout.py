@@ -1,0 +1,331 @@
+"""The network layout: an MLP's groups as columns, neurons top to bottom (Qt-free).
+
+``arrange_network`` places every node of a document that holds ``mlp`` groups: the mlp's
+inputs (nodes outside it that feed it) in a column on the left, then one column per layer
+group, left to right, its neurons top to bottom, then whatever follows (the loss) in columns
+on the right. Each group takes the room it is drawn in (``group_geometry``):
+
+- a collapsed group takes its block (``block_size``); its members keep their arrangement and
+  are moved rigidly so that ``anchor(members)`` (their top-left) is the block's top-left,
+  which is where the canvas draws the block;
+- an expanded neuron (or any group without groups inside) lays its own members out compactly
+  with the layered layout, inside a frame of FRAME_MARGIN with a FRAME_HEADER title bar;
+- an expanded layer stacks its groups top to bottom, an expanded mlp (or user group) puts them
+  side by side, each inside its frame.
+
+Rooms are separated by gaps, so no two frames or blocks overlap. Pure arithmetic, linear in
+nodes + wires apart from the layered layout of each expanded neuron's few members.
+
+``collapsed(gid)`` says whether a group counts as collapsed (default: its flag), so that a
+caller can lay the network out as it will be once a group is collapsed or expanded, and move
+the nodes in the same undo command.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .group_geometry import FRAME_HEADER, FRAME_MARGIN, block_size
+from .layered import layered_layout
+
+if TYPE_CHECKING:
+    from .model import Document
+
+#: the node box the layout leaves room for (the canvas draws nodes about this big)
+NODE_W, NODE_H = 300.0, 60.0
+#: inside an expanded neuron: between columns of its members, and between rows
+INNER_COLUMN_GAP = 60.0
+INNER_ROW_GAP = 20.0
+#: between the columns of layers (and the inputs, and the loss): room for the wires
+COLUMN_GAP = 140.0
+#: between the rooms of groups in one column, and between nodes of the input/loss columns
+SLOT_GAP = 24.0
+ROW_GAP = 26.0
+#: between two mlps of one document (they are stacked top to bottom)
+BAND_GAP = 120.0
+
+Rect = tuple[float, float, float, float]  # left, top, right, bottom
+Positions = dict[str, tuple[float, float]]
+
+
+def network_groups(doc: Document) -> list[str]:
+    """The outermost ``mlp`` groups (an mlp not inside another mlp), in document order."""
+    index = doc.groups
+    out = []
+    for g in index:
+        if g.kind == "mlp" and not any(
+            index.get(a).kind == "mlp" for a in index.ancestors(g.id)[1:]
+        ):
+            out.append(g.id)
+    return out
+
+
+def network_of(doc: Document, gid: str) -> str | None:
+    """The outermost mlp group ``gid`` is (part of), or None when it is in no mlp."""
+    index = doc.groups
+    if gid not in index:
+        return None
+    found = None
+    for a in index.ancestors(gid):
+        if index.get(a).kind == "mlp":
+            found = a
+    return found
+
+
+def is_network(doc: Document, gid: str) -> bool:
+    """Whether the group is an mlp or inside one: collapsing or expanding it re-lays the
+    network out (``arrange_network``)."""
+    return network_of(doc, gid) is not None
+
+
+@dataclass
+class NetworkArrangement:
+    """Where the nodes go, and the room each group of the network takes there (its frame
+    when expanded, its block when collapsed; left, top, right, bottom)."""
+
+    positions: Positions
+    rooms: dict[str, Rect]
+
+
+def arrange_network(
+    doc: Document, collapsed: Callable[[str], bool] | None = None
+) -> dict[str, tuple[float, float]]:
+    """Node id -> top-left position for every node of a document with networks (nothing
+    when it holds no mlp group). Collapsed groups' members keep their current arrangement."""
+    return network_arrangement(doc, collapsed).positions
+
+
+def network_arrangement(
+    doc: Document,
+    collapsed: Callable[[str], bool] | None = None,
+    positions: Mapping[str, tuple[float, float]] | None = None,
+) -> NetworkArrangement:
+    """``arrange_network`` with the rooms of the groups; ``positions`` (default: the nodes'
+    own) is where collapsed groups' members are now."""
+    return _Arranger(doc, collapsed, positions).run()
+
+
+def fresh_network_positions(doc: Document) -> dict[str, tuple[float, float]]:
+    """The arrangement of a network just built: every group first laid out expanded (so a
+    collapsed neuron's members are arranged compactly, ready to be expanded), then as the
+    flags say."""
+    expanded = network_arrangement(doc, lambda gid: False).positions
+    current = {nid: node.pos for nid, node in doc.nodes.items()}
+    current.update(expanded)
+    return network_arrangement(doc, None, current).positions
+
+
+class _Arranger:
+    def __init__(
+        self,
+        doc: Document,
+        collapsed: Callable[[str], bool] | None,
+        positions: Mapping[str, tuple[float, float]] | None,
+    ) -> None:
+        self.doc = doc
+        self.index = doc.groups
+        if collapsed is None:
+            index = self.index
+            collapsed = lambda gid: index.get(gid).collapsed  # noqa: E731
+        self.collapsed = collapsed
+        self.current = positions
+        self.pos: Positions = {}
+        self.rooms: dict[str, Rect] = {}
+        self._sizes: dict[str, tuple[float, float]] = {}
+        self._compact: dict[str, Positions] = {}
+        self._members: dict[str, list[str]] = {}
+        # wires as (src, dst) among document nodes, once
+        self.edges = [(w.src, w.dst) for w in doc.wires]
+
+    def _is_collapsed(self, gid: str) -> bool:
+        return bool(self.collapsed(gid))
+
+    def _now(self, nid: str) -> tuple[float, float]:
+        if self.current is not None and nid in self.current:
+            return self.current[nid]
+        return self.doc.nodes[nid].pos
+
+    def members(self, gid: str) -> list[str]:
+        got = self._members.get(gid)
+        if got is None:
+            got = self._members[gid] = self.index.members(gid)
+        return got
+
+    # --- the whole document ---------------------------------------------------------------
+    def run(self) -> NetworkArrangement:
+        mlps = network_groups(self.doc)
+        if not mlps:
+            return NetworkArrangement({}, {})
+        owner: dict[str, str] = {}
+        for m in mlps:
+            for nid in self.members(m):
+                owner[nid] = m
+        inputs: dict[str, list[str]] = {m: [] for m in mlps}
+        placed_input: set[str] = set()
+        feeds: dict[str, set[str]] = {m: set() for m in mlps}
+        for src, dst in self.edges:
+            into = owner.get(dst)
+            if into is not None and src not in owner:
+                feeds[into].add(src)
+        for nid in self.doc.nodes:  # in document order (x1, x2, ...)
+            for m in mlps:
+                if nid in feeds[m] and nid not in placed_input:
+                    inputs[m].append(nid)
+                    placed_input.add(nid)
+        bands: list[tuple[str, float, float]] = []  # mlp, its left, its height
+        left_width = NODE_W if placed_input else 0.0
+        mlp_left = left_width + (COLUMN_GAP if left_width else 0.0)
+        top = 0.0
+        right = mlp_left
+        for m in mlps:
+            w, h = self.size(m)
+            col = inputs[m]
+            col_h = len(col) * NODE_H + max(len(col) - 1, 0) * ROW_GAP
+            band_h = max(h, col_h)
+            self.place(m, mlp_left, top + (band_h - h) / 2)
+            y = top + (band_h - col_h) / 2
+            for nid in col:
+                self.pos[nid] = (0.0, y)
+                y += NODE_H + ROW_GAP
+            bands.append((m, top, band_h))
+            right = max(right, mlp_left + w)
+            top += band_h + BAND_GAP
+        rest = [nid for nid in self.doc.nodes if nid not in owner and nid not in placed_input]
+        if rest:
+            self._place_rest(rest, right + COLUMN_GAP, bands)
+        return NetworkArrangement(
+            {nid: (float(round(x)), float(round(y))) for nid, (x, y) in self.pos.items()},
+            self.rooms,
+        )
+
+    def _place_rest(
+        self, rest: list[str], left: float, bands: list[tuple[str, float, float]]
+    ) -> None:
+        """What follows the networks (the loss), layered in columns to their right, centred
+        on the first band."""
+        inside = set(rest)
+        edges = [(s, d) for s, d in self.edges if s in inside and d in inside]
+        centres = _grid(layered_layout(rest, edges), NODE_W + COLUMN_GAP, NODE_H + ROW_GAP)
+        top = min(y for _, y in centres.values())
+        bottom = max(y for _, y in centres.values()) + NODE_H
+        _m, band_top, band_h = bands[0]
+        shift = band_top + max(0.0, (band_h - (bottom - top)) / 2) - top
+        for nid, (x, y) in centres.items():
+            self.pos[nid] = (left + x, y + shift)
+
+    # --- sizes ----------------------------------------------------------------------------
+    def size(self, gid: str) -> tuple[float, float]:
+        """Width and height of the room the group takes."""
+        got = self._sizes.get(gid)
+        if got is not None:
+            return got
+        g = self.index.get(gid)
+        children = self.index.children(gid)
+        if self._is_collapsed(gid):
+            rows = len(children) if g.kind == "layer" else 0
+            got = block_size(g.kind, rows)
+        else:
+            w, h = self._content(gid, children)
+            got = (w + 2 * FRAME_MARGIN, h + 2 * FRAME_MARGIN + FRAME_HEADER)
+        self._sizes[gid] = got
+        return got
+
+    def _content(self, gid: str, children: list[str]) -> tuple[float, float]:
+        """The size of an expanded group's content: its groups in a column (a layer) or a row
+        (anything else), and then its own nodes laid out compactly."""
+        sizes = [self.size(c) for c in children]
+        own = self.index.get(gid).nodes
+        if own:
+            sizes.append(self._compact_size(gid))
+        if not sizes:
+            return (0.0, 0.0)
+        if self._stacks(gid):
+            return (
+                max(w for w, _ in sizes),
+                sum(h for _, h in sizes) + SLOT_GAP * (len(sizes) - 1),
+            )
+        return (
+            sum(w for w, _ in sizes) + COLUMN_GAP * (len(sizes) - 1),
+            max(h for _, h in sizes),
+        )
+
+    def _stacks(self, gid: str) -> bool:
+        return self.index.get(gid).kind == "layer"
+
+    def _compact_layout(self, gid: str) -> Positions:
+        """The group's own nodes laid out layered, top-left at (0, 0)."""
+        got = self._compact.get(gid)
+        if got is None:
+            own = list(self.index.get(gid).nodes)
+            inside = set(own)
+            edges = [(s, d) for s, d in self.edges if s in inside and d in inside]
+            got = _grid(
+                layered_layout(own, edges), NODE_W + INNER_COLUMN_GAP, NODE_H + INNER_ROW_GAP
+            )
+            self._compact[gid] = got
+        return got
+
+    def _compact_size(self, gid: str) -> tuple[float, float]:
+        layout = self._compact_layout(gid)
+        return (
+            max(x for x, _ in layout.values()) + NODE_W,
+            max(y for _, y in layout.values()) + NODE_H,
+        )
+
+    # --- placing --------------------------------------------------------------------------
+    def place(self, gid: str, left: float, top: float) -> None:
+        """Put the group's room with its top-left at (left, top)."""
+        w, h = self.size(gid)
+        self.rooms[gid] = (left, top, left + w, top + h)
+        if self._is_collapsed(gid):
+            self._translate(gid, left, top)
+            return
+        x = left + FRAME_MARGIN
+        y = top + FRAME_MARGIN + FRAME_HEADER
+        stacks = self._stacks(gid)
+        cw, ch = self._content(gid, self.index.children(gid))
+        parts: list[tuple[str | None, tuple[float, float]]] = [
+            (c, self.size(c)) for c in self.index.children(gid)
+        ]
+        if self.index.get(gid).nodes:
+            parts.append((None, self._compact_size(gid)))
+        for child, (pw, ph) in parts:
+            # a column's rooms centred across it, a row's centred down it
+            px = x + ((cw - pw) / 2 if stacks else 0.0)
+            py = y + (0.0 if stacks else (ch - ph) / 2)
+            if child is None:
+                for nid, (nx, ny) in self._compact_layout(gid).items():
+                    self.pos[nid] = (px + nx, py + ny)
+            else:
+                self.place(child, px, py)
+            if stacks:
+                y += ph + SLOT_GAP
+            else:
+                x += pw + COLUMN_GAP
+
+    def _translate(self, gid: str, left: float, top: float) -> None:
+        """A collapsed group's members, moved as one so that their top-left is (left, top)."""
+        members = self.members(gid)
+        if not members:
+            return
+        now = [self._now(nid) for nid in members]
+        ax = min(x for x, _ in now)
+        ay = min(y for _, y in now)
+        for nid, (x, y) in zip(members, now):
+            self.pos[nid] = (left + x - ax, top + y - ay)
+
+
+def _grid(centres: Mapping[str, tuple[float, float]], dx: float, dy: float) -> Positions:
+    """The layered layout's centres (on its own LAYER_GAP x ROW_GAP grid) as top-left
+    positions on a grid of ``dx`` x ``dy``, the top-left one at (0, 0)."""
+    from .layered import LAYER_GAP
+    from .layered import ROW_GAP as LAYERED_ROW
+
+    if not centres:
+        return {}
+    cells = {nid: (round(x / LAYER_GAP), y / LAYERED_ROW) for nid, (x, y) in centres.items()}
+    x0 = min(c for c, _ in cells.values())
+    y0 = min(r for _, r in cells.values())
+    return {nid: ((c - x0) * dx, (r - y0) * dy) for nid, (c, r) in cells.items()}
