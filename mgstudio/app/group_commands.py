@@ -19,32 +19,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from mgstudio.document.groups import Group, GroupError
+from mgstudio.document.network_layout import arrange_network, is_network, network_groups
 
 from .commands import DocumentCommand
 
 Positions = dict[str, tuple[float, float]]
 
 
-def in_network(doc, gid: str) -> bool:
-    """True when the group is an ``mlp`` or lies inside one."""
-    return any(doc.groups.get(g).kind == "mlp" for g in doc.groups.ancestors(gid))
-
-
 def has_network(doc) -> bool:
-    return any(g.kind == "mlp" for g in doc.groups)
+    """True when the document holds a network (an ``mlp`` group): Auto-arrange lays it out
+    as columns of layers."""
+    return bool(network_groups(doc))
 
 
-def network_positions(doc) -> Positions | None:
-    """Where the network layout puts the nodes now, with the document's collapsed flags (the
-    one place the window calls the network layout; None: no layout available)."""
-    try:
-        # helper A's Qt-free layout (branch ``net``); until it is merged there is none
-        from mgstudio.document.network_layout import (  # type: ignore[import-not-found,unused-ignore]
-            arrange_network,
-        )
-    except ImportError:
-        return None
-    placed = arrange_network(doc, collapsed=None)  # None: the document's own flags
+def network_positions(doc) -> Positions:
+    """Where the network layout puts the nodes now, with the document's collapsed flags
+    (the one place the window calls the network layout)."""
+    placed = arrange_network(doc)  # collapsed=None: the document's own flags
     return {nid: (float(x), float(y)) for nid, (x, y) in placed.items() if nid in doc.nodes}
 
 
@@ -171,7 +162,7 @@ class CollapseGroupCommand(GroupEditCommand):
             raise GroupError(f"{self.doc.groups.get(self.gid).name} is {state} already")
 
     def _positions(self):
-        return network_positions(self.doc) if in_network(self.doc, self.gid) else None
+        return network_positions(self.doc) if is_network(self.doc, self.gid) else None
 
 
 class SetGroupsCommand(GroupEditCommand):

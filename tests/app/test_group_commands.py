@@ -4,14 +4,11 @@ of a network."""
 
 from __future__ import annotations
 
-import sys
-import types
-
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QKeySequence, QUndoStack
 
-from mgstudio.app import window_menus
+from mgstudio.app import group_commands, window_menus
 from mgstudio.app.canvas.editor import CanvasEditor
 from mgstudio.app.group_commands import (
     CollapseGroupCommand,
@@ -146,17 +143,15 @@ def test_collapse_toggles_and_refuses_an_unknown_group(stack):
 
 
 def fake_network_layout(monkeypatch, place):
-    """Stand in for helper A's ``network_layout.arrange_network`` (Qt-free), recording the
+    """Stand in for the network layout (``network_layout.arrange_network``), recording the
     calls: ``place(doc)`` gives the positions."""
     calls: list = []
-    module = types.ModuleType("mgstudio.document.network_layout")
 
     def arrange_network(doc, collapsed=None):
         calls.append((collapsed, {g.id: g.collapsed for g in doc.groups}))
         return place(doc)
 
-    module.arrange_network = arrange_network  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "mgstudio.document.network_layout", module)
+    monkeypatch.setattr(group_commands, "arrange_network", arrange_network)
     return calls
 
 
@@ -504,3 +499,58 @@ def test_the_rename_dialog_shows_the_group_name_as_plain_text(window, qtbot):
     text, ok = window_menus.ask_text(window, "Rename Group", "New name of <b>g</b>:", "old")
     assert (text, ok) == ("renamed", True)
     assert seen == [("New name of <b>g</b>:", Qt.TextFormat.PlainText)]
+
+
+# --- with the real network layout -----------------------------------------------------------
+def lecture_network():
+    import random
+
+    from mgstudio.engine import MLP
+    from mgstudio.training.network_doc import model_document
+
+    random.seed(1)
+    return model_document(MLP(3, [4, 4, 1]), [2.0, 3.0, -1.0], 1.0, "mse").document
+
+
+def rooms_overlap(doc) -> bool:
+    from mgstudio.document.network_layout import network_arrangement
+
+    rooms = network_arrangement(doc).rooms
+    index = doc.groups
+    tops = [g for g in rooms if index.get(g).kind == "neuron"]
+    return any(
+        a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+        for i, ga in enumerate(tops)
+        for gb in tops[i + 1 :]
+        for a, b in [(rooms[ga], rooms[gb])]
+    )
+
+
+def test_expanding_a_neuron_of_a_network_moves_the_columns_in_one_step(stack):
+    doc = lecture_network()
+    start = doc.to_json()
+    neuron = next(g for g in doc.groups if g.kind == "neuron" and g.collapsed)
+    below = [g for g in doc.groups if g.kind == "neuron" and g.parent == neuron.parent]
+    other = below[-1]  # the layer's last neuron: it moves down to make room
+    old = doc.nodes[other.nodes[0]].pos
+    stack.push(CollapseGroupCommand(doc, neuron.id))
+    assert stack.count() == 1 and stack.text(0) == f"Expand {neuron.label}"
+    assert not doc.groups.get(neuron.id).collapsed
+    assert doc.nodes[other.nodes[0]].pos[1] > old[1]
+    assert not rooms_overlap(doc)
+    stack.undo()
+    assert doc.to_json() == start
+    stack.redo()
+    assert not doc.groups.get(neuron.id).collapsed and not rooms_overlap(doc)
+
+
+def test_auto_arrange_of_a_real_network_is_the_network_layout(window):
+    from mgstudio.document.network_layout import arrange_network
+
+    doc = lecture_network()
+    window.set_document(doc)
+    doc_moved = {nid: (x + 50.0, y) for nid, (x, y) in arrange_network(doc).items()}
+    doc.move_nodes(doc_moved)  # shuffled a little
+    assert window.canvas.auto_arrange() is None
+    assert {nid: n.pos for nid, n in doc.nodes.items()} == arrange_network(doc)
+    assert window.undo_stack.text(window.undo_stack.count() - 1) == "Arrange nodes"

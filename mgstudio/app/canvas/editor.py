@@ -346,12 +346,10 @@ class CanvasEditor:
     def arrange_network(self) -> bool:
         """Auto-arrange of a document holding a network: its nodes go to the network layout
         (columns of layers, neurons top to bottom) as one step. False when the document has
-        no network (or no network layout), so Auto-arrange uses dot as before."""
+        no network, so Auto-arrange uses dot as before."""
         if self.document is None or not has_network(self.doc):
             return False
         positions = network_positions(self.doc)
-        if positions is None:
-            return False
         moved = {nid: p for nid, p in positions.items() if tuple(self.doc.nodes[nid].pos) != p}
         if moved:
             self.push(SetGroupsCommand(self.doc, None, moved, "Arrange nodes"))
