@@ -205,9 +205,14 @@ def target_group(doc, ids: Iterable[str], chosen: Iterable[str] = ()) -> str | N
     wanted = {nid for nid in ids if nid in doc.nodes}
     if not wanted or not index:
         return None
-    exact = [g.id for g in index if set(index.members(g.id)) == wanted]
+    # only the groups around one selected node can hold them all (a big grouped graph has
+    # thousands of groups: this looks at a few, innermost first)
+    around: list[str] = []
+    for gid in index.chain(next(iter(wanted))):
+        members = index.members(gid)
+        if len(members) >= len(wanted) and wanted.issubset(members):
+            around.append(gid)
+    exact = [gid for gid in around if len(index.members(gid)) == len(wanted)]
     if exact:
-        return min(exact, key=index.depth)
-    chains = [index.chain(nid) for nid in wanted]
-    common = set(chains[0]).intersection(*chains[1:])
-    return next((gid for gid in chains[0] if gid in common), None)
+        return exact[-1]  # the outermost
+    return around[0] if around else None

@@ -78,7 +78,9 @@ class GroupBox(QGroupBox):
             return
         group = doc.groups.get(gid)
         index = doc.groups
-        self.setTitle(f"Group: {group.name}" if len(group.name) < 60 else "Group")
+        self.setTitle(
+            {"neuron": "Neuron", "layer": "Layer", "mlp": "Network"}.get(group.kind, "Group")
+        )
         self.kind_label.setText(KIND_TEXT.get(group.kind, group.kind))
         if not (self.name_edit.hasFocus() and self.name_edit.isModified()):  # being typed
             self.name_edit.setText(group.label)

@@ -224,7 +224,8 @@ class InspectorWidget(QWidget):
         ids = [n for n in self.selection if doc is not None and n in doc.nodes]
         gid = target_group(doc, ids) if ids else None
         self.group_box.set_group(doc, gid)
-        if gid is not None and len(ids) > 1:
+        if gid is not None and self.node_id is None:  # the group is what is shown
+            self.hint.hide()
             self.title.setText(f"{doc.groups.get(gid).name}: {len(ids)} nodes selected")
 
     # --- showing ----------------------------------------------------------------------------

@@ -150,6 +150,7 @@ def ask_text(parent, title: str, prompt: str, text: str) -> tuple[str, bool]:
     dialog.setLabelText(prompt)
     dialog.setTextValue(text)
     plain.make_plain(*dialog.findChildren(QLabel))  # the prompt names the group: its label
+    dialog.resize(max(dialog.sizeHint().width(), 420), dialog.sizeHint().height())
     ok = dialog.exec() == QInputDialog.DialogCode.Accepted
     value = dialog.textValue()
     dialog.deleteLater()

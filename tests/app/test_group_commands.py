@@ -427,6 +427,7 @@ def test_the_inspector_shows_and_edits_the_selected_group(window, open_example, 
     assert box.inputs_label.text() == "none"  # x1 and w1 are leaves inside
     assert box.outputs_label.text() == "x1w1"
     assert window.inspector.title.text() == "group 'group 1': 3 nodes selected"
+    assert not window.inspector.hint.isVisible()  # the group is what is shown
     box.name_edit.setFocus()
     box.name_edit.setText("x1·w1")
     qtbot.keyClick(box.name_edit, Qt.Key.Key_Return)
