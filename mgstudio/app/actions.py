@@ -64,19 +64,19 @@ SPECS: dict[str, Spec] = {
     "group": Spec(
         "&Group Selection",
         "Ctrl+Alt+G",
-        "",
+        "group",
         "Put the selected nodes in a group (name it with Rename Group…)",
     ),
     "ungroup": Spec(
         "&Ungroup",
         "Ctrl+Alt+Shift+G",
-        "",
+        "ungroup",
         "Dissolve the selected group; its nodes stay where they are",
     ),
     "toggle_group": Spec(
         "&Collapse/Expand Group",
         "Ctrl+.",
-        "",
+        "collapse-group",
         "Show the selected group as one block, or open the block again",
     ),
     "rename_group": Spec("Rena&me Group…", "", "", "Give the selected group a name"),

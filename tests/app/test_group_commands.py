@@ -381,6 +381,9 @@ def test_a_refused_group_shows_its_sentence_in_the_status_bar(window, open_examp
     ids = open_example("neuron.mgs")
     window.canvas.select_ids([ids["x1"], ids["w1"]])
     window.named_actions["group"].trigger()
+    assert window.statusBar().currentMessage() == (
+        "Grouped 2 nodes as group 'group 1': rename it in the Inspector"
+    )
     n = window.undo_stack.count()
     window.canvas.select_ids([ids["w1"], ids["x2"]])
     window.named_actions["group"].trigger()

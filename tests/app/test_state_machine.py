@@ -264,6 +264,33 @@ class EditSession(RuleBasedStateMachine):
         assert self.doc.groups.get(gid).label == (label.strip() if ok else old)
         self.check_or_undo(data, ok, before, index)
 
+    @precondition(has_groups)
+    @rule(data=st.data(), how=st.sampled_from(["delete", "copy", "cut"]))
+    def whole_group(self, data, how):
+        """Delete, copy or cut a group: its members go (the group with them), or come back
+        pasted in a new group of the same kind and name."""
+        canvas, index = self.window.canvas, self.doc.groups
+        gid = self.pick_group(data)
+        kind, label = index.get(gid).kind, index.get(gid).label
+        members = index.members(gid)
+        canvas.select_ids(members)
+        if how == "delete":
+            canvas.delete_selected()
+            assert gid not in self.doc.groups and not set(members) & set(self.doc.nodes)
+            return
+        assert canvas.copy()
+        if how == "cut":
+            canvas.cut()
+            assert gid not in self.doc.groups
+        old = set(self.doc.groups.ids())
+        pasted = canvas.paste()
+        assert len(pasted) == len(members)
+        new = [g for g in self.doc.groups if g.id not in old]
+        assert any(
+            (g.kind, g.label) == (kind, label) and set(self.doc.groups.members(g.id)) == set(pasted)
+            for g in new
+        )
+
     @rule(times=st.integers(1, 3))
     def undo(self, times):
         for _ in range(times):

@@ -308,9 +308,11 @@ class CanvasEditor:
             self.say("select the nodes to group first")
             return None
         cmd = GroupSelectionCommand(self.doc, ids)
-        if not self.push(cmd):
+        if not self.push(cmd) or cmd.group_id is None:
             return None
         self.select(ids)
+        name = self.doc.groups.get(cmd.group_id).name
+        self.say(f"Grouped {_nodes(len(ids))} as {name}: rename it in the Inspector")
         return cmd.group_id
 
     def _group_or_say(self, gid: str | None, what: str) -> str | None:
