@@ -202,8 +202,10 @@ def target_group(doc, ids: Iterable[str], chosen: Iterable[str] = ()) -> str | N
     for gid in chosen:
         if gid in index:
             return gid
+    if not index:  # (cheap first: the canvas asks on every selection change)
+        return None
     wanted = {nid for nid in ids if nid in doc.nodes}
-    if not wanted or not index:
+    if not wanted:
         return None
     # only the groups around one selected node can hold them all (a big grouped graph has
     # thousands of groups: this looks at a few, innermost first)

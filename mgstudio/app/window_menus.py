@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QInputDialog, QLabel, QMessageBox
 from mgstudio.document.examples import list_examples
 
 from . import plain
+from .group_commands import target_group
 from .theme import theme_menu
 
 
@@ -114,8 +115,10 @@ def build_menus(window) -> None:
     help_ = bar.addMenu("&Help")
     help_.addActions([a["about"], a["about_qt"]])
     window.menus = {"file": file, "edit": edit, "view": view, "graph": graph, "help": help_}
-    # the group actions follow the selection (and the edits, which change what it holds)
-    window.canvas.selection_changed.connect(lambda _ids: update_group_actions(window))
+    # the group actions follow the selection (and the edits, which change what it holds);
+    # a selection change hands over its ids: a big canvas making items for a selection
+    # announces each of them, and asking the scene again each time made that quadratic
+    window.canvas.selection_changed.connect(lambda ids: update_group_actions(window, ids))
     window.undo_stack.indexChanged.connect(lambda _i: update_group_actions(window))
     graph.aboutToShow.connect(lambda: update_group_actions(window))
     update_group_actions(window)
@@ -124,15 +127,19 @@ def build_menus(window) -> None:
 GROUP_ACTIONS = ("group", "ungroup", "toggle_group", "rename_group")
 
 
-def update_group_actions(window) -> None:
-    """Group Selection needs selected nodes; the others a group (``selected_group``)."""
+def update_group_actions(window, ids: list[str] | None = None) -> None:
+    """Group Selection needs selected nodes; the others a group (``selected_group``).
+    ``ids``: the selection, when the caller has it."""
     a, edits = window.named_actions, window.canvas.edits
     if edits.document is None:
         for name in GROUP_ACTIONS:
             a[name].setEnabled(False)
         return
-    gid = edits.selected_group()
-    a["group"].setEnabled(bool(edits.selected_ids()))
+    chosen: list[str] = []
+    if ids is None:  # (a selection's ids hold the members of its frames and blocks already)
+        ids, chosen = edits.selected_ids(), edits.selected_group_ids()
+    gid = target_group(edits.doc, ids, chosen) if ids else None
+    a["group"].setEnabled(bool(ids))
     for name in ("ungroup", "toggle_group", "rename_group"):
         a[name].setEnabled(gid is not None)
     if gid is not None:
