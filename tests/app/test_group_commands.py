@@ -558,3 +558,22 @@ def test_auto_arrange_of_a_real_network_is_the_network_layout(window):
     assert window.canvas.auto_arrange() is None
     assert {nid: n.pos for nid, n in doc.nodes.items()} == arrange_network(doc)
     assert window.undo_stack.text(window.undo_stack.count() - 1) == "Arrange nodes"
+
+
+def test_a_selection_change_asks_the_scene_for_the_selection_once(window, open_example):
+    # a lazy canvas announces every item it makes for a selection (thousands for Select All
+    # on a big file): the group actions and the inspector use the ids the signal carries
+    ids = open_example("neuron.mgs")
+    window.canvas.select_ids([ids["x1"], ids["w1"]])
+    window.named_actions["group"].trigger()
+    scene = window.canvas.canvas_scene
+    asked = []
+    real = scene.selected_ids
+    scene.selected_ids = lambda: asked.append(1) or real()  # type: ignore[method-assign]
+    try:
+        window.canvas.select_ids([ids["x1"]])
+        assert len(asked) == 1  # the view's own, for the signal
+        assert window.named_actions["ungroup"].isEnabled()
+        assert window.inspector.group_box.isVisible()
+    finally:
+        del scene.selected_ids  # type: ignore[method-assign]
