@@ -221,12 +221,12 @@ class InspectorWidget(QWidget):
 
     def _show_group(self) -> None:
         doc = self.document
-        ids = [n for n in self.selection if doc is not None and n in doc.nodes]
-        gid = target_group(doc, ids) if ids else None
+        # (nothing to look at without groups: a big canvas announces every item it makes)
+        gid = target_group(doc, self.selection) if doc is not None and doc.groups else None
         self.group_box.set_group(doc, gid)
         if gid is not None and self.node_id is None:  # the group is what is shown
             self.hint.hide()
-            self.title.setText(f"{doc.groups.get(gid).name}: {len(ids)} nodes selected")
+            self.title.setText(f"{doc.groups.get(gid).name}: {len(self.selection)} nodes selected")
 
     # --- showing ----------------------------------------------------------------------------
     def refresh(self) -> None:
