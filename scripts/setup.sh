@@ -10,6 +10,9 @@ if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   command -v dot >/dev/null 2>&1 || need+=(graphviz)
   if [ "$extra" = test ]; then
     command -v xvfb-run >/dev/null 2>&1 || need+=(xvfb xauth)
+    # the real-window tests (tests/app/test_xvfb_*.py) drive a window manager with real input
+    command -v openbox >/dev/null 2>&1 || need+=(openbox)
+    command -v xdotool >/dev/null 2>&1 || need+=(xdotool)
   fi
   # Qt's xcb platform plugin needs these at run time for a real window
   for lib in libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libegl1 libgl1 \

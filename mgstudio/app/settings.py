@@ -1,5 +1,6 @@
 """What the studio remembers between runs (QSettings, organisation "mgstudio"): window
-geometry and dock layout, recent files, the theme, the nudge step and the auto-backward switch.
+geometry and dock layout, recent files, the theme, the nudge step, the auto-backward switch and
+the neuron heatmaps switch.
 
 Tests point QSettings at a temporary folder (``QSettings.setPath``) before creating any."""
 
@@ -89,13 +90,23 @@ class StudioSettings:
         self.store.setValue("inspector/step", float(step))
 
     def auto_backward(self) -> bool:
-        raw = self.store.value("backward/auto", True)
-        if isinstance(raw, str):
-            return raw.lower() in ("1", "true", "yes")
-        return bool(raw)
+        return self._bool("backward/auto", True)
 
     def set_auto_backward(self, on: bool) -> None:
         self.store.setValue("backward/auto", bool(on))
+
+    def neuron_heatmaps(self) -> bool:
+        """Collapsed neurons show their output over the input plane (View ▸ Neuron Heatmaps)."""
+        return self._bool("view/neuron_heatmaps", True)
+
+    def set_neuron_heatmaps(self, on: bool) -> None:
+        self.store.setValue("view/neuron_heatmaps", bool(on))
+
+    def _bool(self, key: str, default: bool) -> bool:
+        raw = self.store.value(key, default)
+        if isinstance(raw, str):  # an INI file gives "true"/"false" back as text
+            return raw.lower() in ("1", "true", "yes")
+        return bool(raw)
 
     def _float(self, key: str, default: float) -> float:
         raw = self.store.value(key, default)

@@ -116,7 +116,8 @@ def add_parser(subparsers: Subparsers) -> None:
         "--sample",
         type=_sample,
         metavar="x1,x2,…",
-        help=f"the sample the network is drawn on, N numbers (default: all {DEFAULT_INPUT:g})",
+        help="the sample the network is drawn on, N numbers (default: all "
+        f"{DEFAULT_INPUT:g}); write --sample=-1,2 when the first is negative",
     )
     p.add_argument(
         "--target",

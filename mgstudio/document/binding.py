@@ -11,12 +11,15 @@ announces them.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from mgstudio.engine import Value, recompute
 
 from .graph import Graph
 from .kinds import KINDS
+
+#: how many sets of leaves ``set_leaves`` remembers the downstream of
+BELOW_CACHE = 8
 
 
 class Binding:
@@ -31,9 +34,12 @@ class Binding:
         #: the output the grads on show were computed from
         self.backward_output: str | None = None
         self._downstream: dict[str, list[Value]] = {}
+        #: ``set_leaves``' cache: a set of leaves -> (the ids below them, their Values)
+        self._below: dict[frozenset[str], tuple[tuple[str, ...], list[Value]]] = {}
 
     def structure_changed(self) -> None:
         self._downstream.clear()
+        self._below.clear()
         self.grads_current = False
 
     def value_of(self, nid: str) -> Value | None:
@@ -59,6 +65,7 @@ class Binding:
         for nid in ids:
             self.values[nid] = self.build(nid)
         self._downstream.clear()
+        self._below.clear()
         self.grads_current = False
         return ids
 
@@ -131,6 +138,28 @@ class Binding:
         recompute(self.downstream_values(nid))
         self.grads_current = False
         return self.graph.downstream_ids(nid)
+
+    def set_leaves(self, data: Mapping[str, float]) -> tuple[str, ...]:
+        """Several leaves' new numbers, then one pass over what lies below any of them: each
+        downstream Value is re-evaluated once, in dependency order (``set_leaf`` per leaf
+        would redo the shared part of the graph once per leaf). The ids touched."""
+        values = self.values
+        for nid, x in data.items():
+            leaf = values[nid]
+            if leaf is not None:
+                leaf.data = x
+        key = frozenset(data)
+        hit = self._below.get(key)
+        if hit is None:
+            graph = self.graph
+            ids = tuple(graph.order(graph.reach(data)))
+            below = [v for v in (values[i] for i in ids if i not in key) if v is not None]
+            if len(self._below) >= BELOW_CACHE:
+                self._below.clear()  # a few sets in use at a time (weights, a sample's inputs)
+            hit = self._below[key] = (ids, below)
+        recompute(hit[1])
+        self.grads_current = False
+        return hit[0]
 
     def relabel(self, nid: str, label: str) -> None:
         v = self.values.get(nid)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import (
     DocumentError,
     DuplicateIdError,
+    InvalidValueError,
     NotALeafError,
     PortOccupiedError,
     UnknownWireError,
@@ -23,7 +24,15 @@ from .errors import (
 from .graph import describe
 from .groups import Group
 from .kinds import KINDS
-from .nodes import Node, Wire, check_label, check_number, check_param, check_pos
+from .nodes import (
+    Node,
+    Wire,
+    check_label,
+    check_number,
+    check_param,
+    check_pos,
+    checked_node,
+)
 
 if TYPE_CHECKING:
     from .binding import Binding
@@ -74,7 +83,12 @@ class Edits:
         def _check_new_groups(
             self, groups: Iterable[Group], new_ids: Iterable[str]
         ) -> list[Group]: ...
-        def _apply_groups(self, groups: Iterable[Group]) -> tuple[str, ...]: ...
+        def _apply_groups(
+            self, groups: Iterable[Group], checked: bool = False
+        ) -> tuple[str, ...]: ...
+        def _check_groups_with(
+            self, groups: Iterable[Group], new_ids: Iterable[str]
+        ) -> tuple[Group, ...]: ...
         @property
         def groups(self) -> GroupIndex: ...
 
@@ -135,7 +149,8 @@ class Edits:
         if not ids:
             return record
         with self.batch():
-            touched = self._apply_groups(groups_after) if groups_after is not None else ()
+            # (derived from the valid state by dropping nodes and empty groups: no re-check)
+            touched = self._apply_groups(groups_after, True) if groups_after is not None else ()
             affected = [w.dst for w in wires if w.dst not in gone]
             for w in wires:
                 self._graph.unlink(w)
@@ -170,12 +185,14 @@ class Edits:
                     f"can't restore the wire into input {w.port!r} of "
                     f"{self.describe(w.dst)}: it is wired again"
                 )
+        # the groups are checked before anything changes (all or nothing)
+        groups = None if record.groups is None else self._check_groups_with(record.groups, back)
         if not record.nodes and not record.wires:
             return []
         with self.batch():
             self._insert_nodes(record.nodes)
             graph.link_all(record.wires)
-            touched = self._apply_groups(record.groups) if record.groups is not None else ()
+            touched = self._apply_groups(groups, True) if groups is not None else ()
             self._rebind([*back, *(w.dst for w in record.wires)])
             for _, node in record.nodes:
                 self.events.node_added.emit(node.id)
@@ -224,7 +241,8 @@ class Edits:
             self._edited, self._binding.grads_current = before  # nothing changed after all
             raise
         with self.batch():
-            touched = self._apply_groups([*self.groups, *new_groups]) if new_groups else ()
+            # (checked with the new nodes above, by _check_new_groups)
+            touched = self._apply_groups([*self.groups, *new_groups], True) if new_groups else ()
             self._rebind([*(n.id for n in checked), *(w.dst for w in wires)])
             for node in checked:
                 self.events.node_added.emit(node.id)
@@ -282,6 +300,46 @@ class Edits:
             self._changed(self._binding.set_leaf(nid, new))
             self._edited = True
             self.events.node_changed.emit(nid)
+        return old
+
+    def set_values(self, values: Mapping[str, float]) -> dict[str, float]:
+        """Give several leaves new numbers as one edit: every number is checked first (all or
+        nothing), then what lies below them is re-evaluated once (each downstream Value
+        once, not once per leaf) and one ``values_changed`` announces it, the leaves among
+        its ids. No ``node_changed`` per leaf: what shows a number follows values_changed,
+        and the node_changed listeners (labels, places, settings) would run hundreds of
+        times for nothing at the training's frame rate. Returns the old numbers of the
+        leaves that changed; ``set_values(old)`` is the exact inverse."""
+        nodes = self._graph.nodes
+        checked: dict[str, float] = {}
+        for nid, value in values.items():
+            node = self.node(nid)
+            if not KINDS[node.kind].is_leaf:
+                raise NotALeafError(
+                    f"{describe(node)} computes its value from its inputs; only inputs and "
+                    "constants hold a value you type"
+                )
+            try:  # the message names the node only when it is needed (hundreds of leaves)
+                checked[nid] = check_number(value, "the value")
+            except InvalidValueError:
+                check_number(value, f"the value of {describe(node)}")
+                raise
+        old: dict[str, float] = {}
+        for nid, new in checked.items():
+            was = nodes[nid].value
+            assert was is not None  # a leaf always holds its number
+            if not _identical(new, was):
+                old[nid] = was
+        if not old:
+            return old  # nothing changed: no event
+        with self.batch():
+            for nid in old:
+                n = nodes[nid]  # checked above: made without dataclasses.replace's calls
+                nodes[nid] = checked_node(
+                    n.id, n.kind, n.label, checked[nid], n.params, n.pos, n.extra
+                )
+            self._changed(self._binding.set_leaves({nid: checked[nid] for nid in old}))
+            self._edited = True
         return old
 
     def set_label(self, nid: str, label: str) -> str:

@@ -64,7 +64,7 @@ from typing import Any
 from . import fileio
 from .errors import DocumentError, FileFormatError, NewerVersionError
 from .graph import Graph, WireFault, describe, short_name, wire_fault
-from .groups import Group, check_all, check_group_kind
+from .groups import Group, check_all, check_group_id, check_group_kind
 
 __all__ = [  # the names other modules import from here (the JSON limits live in json_limits)
     "MAX_FILE_BYTES",
@@ -201,13 +201,13 @@ def _parse_groups(raw: Any, nodes: Mapping[str, Node]) -> tuple[Group, ...]:
             label = item.get("label", "")
             groups.append(
                 Group(
-                    check_id(item.get("id")),
+                    check_group_id(item.get("id")),
                     check_group_kind(item.get("kind")),
                     label,
                     tuple(members),
                     parent,
                     collapsed,
-                    unknown_fields(item, GROUP_KEYS, f"group {i}"),
+                    unknown_fields(item, GROUP_KEYS),  # (the except below says which group)
                 )
             )
         except DocumentError as exc:

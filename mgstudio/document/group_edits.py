@@ -20,10 +20,13 @@ from .groups import (
     GroupIndex,
     Ports,
     check_all,
+    check_fields,
+    check_group_id,
     check_group_kind,
     replace_group,
+    same_structure,
 )
-from .nodes import check_id, check_label
+from .nodes import check_label
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -76,9 +79,8 @@ class GroupEdits:
         check_group_kind(kind)
         label = check_label(label)
         index = self._groups
-        gid = check_id(group_id) if group_id is not None else index.new_id()
-        if gid in index:
-            raise GroupError(f"there is a group {gid!r} already")
+        if group_id is not None and check_group_id(group_id) in index:
+            raise GroupError(f"there is a group {group_id!r} already")
         wanted = set(chosen)
         whole: set[str] = set()
         around: list[str] = []  # groups holding every chosen node and more
@@ -96,6 +98,8 @@ class GroupEdits:
                     "it, or only nodes inside it"
                 )
         parent = max(around, key=index.depth) if around else None
+        # a fresh id only once the grouping is sure to happen (a refused one uses none up)
+        gid = group_id if group_id is not None else index.new_id()
         direct = tuple(nid for nid in chosen if index.group_of(nid) == parent)
         moved = [g for g in whole if index.get(g).parent == parent]
         new = Group(gid, kind, label, direct, parent, bool(collapsed))
@@ -150,10 +154,19 @@ class GroupEdits:
                 self.events.groups_changed.emit(touched)
 
     # --- helpers ----------------------------------------------------------------------------
-    def _apply_groups(self, groups: Iterable[Group]) -> tuple[str, ...]:
-        """Check and set every group without announcing it; returns the ids that changed
-        (a reorder alone counts every group)."""
-        new = check_all(groups, self._graph.nodes)
+    def _apply_groups(self, groups: Iterable[Group], checked: bool = False) -> tuple[str, ...]:
+        """Check (unless ``checked``: derived from a valid state, or checked before the edit
+        began) and set every group without announcing it; returns the ids that changed (a
+        reorder alone counts every group)."""
+        new = tuple(groups)
+        fields_only = same_structure(self._groups, new)
+        if fields_only is not None:  # a label or flag (a collapse and its undo): no re-index
+            for g in fields_only:
+                check_fields(g)
+            self._groups.swap(fields_only)
+            return tuple(g.id for g in fields_only)
+        if not checked:
+            new = check_all(new, self._graph.nodes)
         old = {g.id: g for g in self._groups}
         touched = [g.id for g in new if old.pop(g.id, None) != g] + list(old)
         if not touched and [g.id for g in new] != self._groups.ids():
@@ -163,7 +176,11 @@ class GroupEdits:
         return tuple(touched)
 
     def _replace(self, group: Group) -> None:
-        self._set_groups([group if g.id == group.id else g for g in self._groups], [group.id])
+        """One group's own fields changed (label, flag): checked and swapped in alone."""
+        check_fields(group)
+        self._groups.swap([group])
+        with self.batch():
+            self.events.groups_changed.emit((group.id,))
 
     def _set_groups(self, state: list[Group], touched: list[str]) -> None:
         checked = check_all(state, self._graph.nodes)
@@ -174,6 +191,15 @@ class GroupEdits:
     def _groups_after_removal(self, gone: set[str]) -> tuple[Group, ...] | None:
         """The groups once these nodes are gone, or None when no group held one."""
         return self._groups.without_nodes(gone)
+
+    def _check_groups_with(
+        self, groups: Iterable[Group], new_ids: Iterable[str]
+    ) -> tuple[Group, ...]:
+        """A whole state checked against the nodes once ``new_ids`` are back (a restore
+        checks before it changes anything: all or nothing)."""
+        nodes: dict[str, object] = dict.fromkeys(self._graph.nodes)
+        nodes.update(dict.fromkeys(new_ids))
+        return check_all(groups, nodes)
 
     def _check_new_groups(self, groups: Iterable[Group], new_ids: Iterable[str]) -> list[Group]:
         """Groups arriving with new nodes (a paste, a piece): checked with the current ones."""

@@ -43,10 +43,10 @@ class Document(Edits, GroupEdits):
         #: top-level file fields this version does not know, written back on save
         self.extra: dict[str, Any] = {}
         self._graph = graph if graph is not None else Graph()
+        self._groups = GroupIndex()  # (before the hook below, which tells it of changes)
         self._graph.on_change(self._structure_changed)
         self._binding = Binding(self._graph)
         self._binding.added(self._graph.nodes)
-        self._groups = GroupIndex()
         self._nodes_view = MappingProxyType(self._graph.nodes)
         self._selected: str | None = None
         #: the automatic output, after the ones it replaced (see ``outputs``); re-checked
@@ -223,6 +223,7 @@ class Document(Edits, GroupEdits):
 
     def _structure_changed(self) -> None:
         self._binding.structure_changed()
+        self._groups.wires_changed()
         self._auto_stale = True
         self._edited = True
 

@@ -23,12 +23,14 @@ the nodes in the same undo command.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .group_geometry import FRAME_HEADER, FRAME_MARGIN, block_size
-from .layered import layered_layout
+from .layered import LAYER_GAP, layered_layout
+from .layered import ROW_GAP as LAYERED_ROW_GAP
 
 if TYPE_CHECKING:
     from .model import Document
@@ -89,22 +91,29 @@ class NetworkArrangement:
     rooms: dict[str, Rect]
 
 
+Sizes = Mapping[str, tuple[float, float]]
+
+
 def arrange_network(
-    doc: Document, collapsed: Callable[[str], bool] | None = None
+    doc: Document,
+    collapsed: Callable[[str], bool] | None = None,
+    sizes: Sizes | None = None,
 ) -> dict[str, tuple[float, float]]:
     """Node id -> top-left position for every node of a document with networks (nothing
-    when it holds no mlp group). Collapsed groups' members keep their current arrangement."""
-    return network_arrangement(doc, collapsed).positions
+    when it holds no mlp group). Collapsed groups' members keep their current arrangement.
+    ``sizes`` gives the nodes' boxes as drawn (width, height); NODE_W x NODE_H otherwise."""
+    return network_arrangement(doc, collapsed, sizes=sizes).positions
 
 
 def network_arrangement(
     doc: Document,
     collapsed: Callable[[str], bool] | None = None,
     positions: Mapping[str, tuple[float, float]] | None = None,
+    sizes: Sizes | None = None,
 ) -> NetworkArrangement:
     """``arrange_network`` with the rooms of the groups; ``positions`` (default: the nodes'
     own) is where collapsed groups' members are now."""
-    return _Arranger(doc, collapsed, positions).run()
+    return _Arranger(doc, collapsed, positions, sizes or {}).run()
 
 
 def fresh_network_positions(doc: Document) -> dict[str, tuple[float, float]]:
@@ -123,8 +132,10 @@ class _Arranger:
         doc: Document,
         collapsed: Callable[[str], bool] | None,
         positions: Mapping[str, tuple[float, float]] | None,
+        sizes: Sizes,
     ) -> None:
         self.doc = doc
+        self.sizes = sizes
         self.index = doc.groups
         if collapsed is None:
             index = self.index
@@ -136,11 +147,16 @@ class _Arranger:
         self._sizes: dict[str, tuple[float, float]] = {}
         self._compact: dict[str, Positions] = {}
         self._members: dict[str, list[str]] = {}
-        # wires as (src, dst) among document nodes, once
-        self.edges = [(w.src, w.dst) for w in doc.wires]
+        self.edges: list[tuple[str, str]] = []  # (src, dst) of every wire, once there is a network
 
     def _is_collapsed(self, gid: str) -> bool:
         return bool(self.collapsed(gid))
+
+    def box(self, nid: str) -> tuple[float, float]:
+        """The node's box, in whole units (so that every position is whole: laying out
+        again gives exactly the same numbers)."""
+        w, h = self.sizes.get(nid, (NODE_W, NODE_H))
+        return (float(math.ceil(w)), float(math.ceil(h)))
 
     def _now(self, nid: str) -> tuple[float, float]:
         if self.current is not None and nid in self.current:
@@ -158,6 +174,7 @@ class _Arranger:
         mlps = network_groups(self.doc)
         if not mlps:
             return NetworkArrangement({}, {})
+        self.edges = [(w.src, w.dst) for w in self.doc.wires]
         owner: dict[str, str] = {}
         for m in mlps:
             for nid in self.members(m):
@@ -174,21 +191,21 @@ class _Arranger:
                 if nid in feeds[m] and nid not in placed_input:
                     inputs[m].append(nid)
                     placed_input.add(nid)
-        bands: list[tuple[str, float, float]] = []  # mlp, its left, its height
-        left_width = NODE_W if placed_input else 0.0
+        bands: list[tuple[str, float, float]] = []  # mlp, its top, its height
+        left_width = max((self.box(nid)[0] for nid in placed_input), default=0.0)
         mlp_left = left_width + (COLUMN_GAP if left_width else 0.0)
         top = 0.0
         right = mlp_left
         for m in mlps:
             w, h = self.size(m)
             col = inputs[m]
-            col_h = len(col) * NODE_H + max(len(col) - 1, 0) * ROW_GAP
+            col_h = sum(self.box(nid)[1] for nid in col) + max(len(col) - 1, 0) * ROW_GAP
             band_h = max(h, col_h)
-            self.place(m, mlp_left, top + (band_h - h) / 2)
-            y = top + (band_h - col_h) / 2
+            self.place(m, mlp_left, top + _half(band_h - h))
+            y = top + _half(band_h - col_h)
             for nid in col:
                 self.pos[nid] = (0.0, y)
-                y += NODE_H + ROW_GAP
+                y += self.box(nid)[1] + ROW_GAP
             bands.append((m, top, band_h))
             right = max(right, mlp_left + w)
             top += band_h + BAND_GAP
@@ -207,11 +224,11 @@ class _Arranger:
         on the first band."""
         inside = set(rest)
         edges = [(s, d) for s, d in self.edges if s in inside and d in inside]
-        centres = _grid(layered_layout(rest, edges), NODE_W + COLUMN_GAP, NODE_H + ROW_GAP)
+        centres = self._grid(layered_layout(rest, edges), COLUMN_GAP, ROW_GAP)
         top = min(y for _, y in centres.values())
-        bottom = max(y for _, y in centres.values()) + NODE_H
+        bottom = max(y + self.box(nid)[1] for nid, (_, y) in centres.items())
         _m, band_top, band_h = bands[0]
-        shift = band_top + max(0.0, (band_h - (bottom - top)) / 2) - top
+        shift = band_top + max(0.0, _half(band_h - (bottom - top))) - top
         for nid, (x, y) in centres.items():
             self.pos[nid] = (left + x, y + shift)
 
@@ -261,17 +278,15 @@ class _Arranger:
             own = list(self.index.get(gid).nodes)
             inside = set(own)
             edges = [(s, d) for s, d in self.edges if s in inside and d in inside]
-            got = _grid(
-                layered_layout(own, edges), NODE_W + INNER_COLUMN_GAP, NODE_H + INNER_ROW_GAP
-            )
+            got = self._grid(layered_layout(own, edges), INNER_COLUMN_GAP, INNER_ROW_GAP)
             self._compact[gid] = got
         return got
 
     def _compact_size(self, gid: str) -> tuple[float, float]:
         layout = self._compact_layout(gid)
         return (
-            max(x for x, _ in layout.values()) + NODE_W,
-            max(y for _, y in layout.values()) + NODE_H,
+            max(x + self.box(nid)[0] for nid, (x, _) in layout.items()),
+            max(y + self.box(nid)[1] for nid, (_, y) in layout.items()),
         )
 
     # --- placing --------------------------------------------------------------------------
@@ -293,8 +308,8 @@ class _Arranger:
             parts.append((None, self._compact_size(gid)))
         for child, (pw, ph) in parts:
             # a column's rooms centred across it, a row's centred down it
-            px = x + ((cw - pw) / 2 if stacks else 0.0)
-            py = y + (0.0 if stacks else (ch - ph) / 2)
+            px = x + (_half(cw - pw) if stacks else 0.0)
+            py = y + (0.0 if stacks else _half(ch - ph))
             if child is None:
                 for nid, (nx, ny) in self._compact_layout(gid).items():
                     self.pos[nid] = (px + nx, py + ny)
@@ -316,16 +331,33 @@ class _Arranger:
         for nid, (x, y) in zip(members, now):
             self.pos[nid] = (left + x - ax, top + y - ay)
 
+    def _grid(
+        self, centres: Mapping[str, tuple[float, float]], gap: float, row_gap: float
+    ) -> Positions:
+        """The layered layout's centres (on its LAYER_GAP x ROW_GAP grid) as top-left
+        positions: each column as wide as its widest node, rows as tall as the tallest node
+        of them all, ``gap`` / ``row_gap`` between; the top-left one at (0, 0)."""
+        if not centres:
+            return {}
+        cells = {
+            nid: (round(x / LAYER_GAP), y / LAYERED_ROW_GAP) for nid, (x, y) in centres.items()
+        }
+        y0 = min(r for _, r in cells.values())
+        widths: dict[int, float] = {}
+        tallest = 0.0
+        for nid, (c, _) in cells.items():
+            w, h = self.box(nid)
+            widths[c] = max(widths.get(c, 0.0), w)
+            tallest = max(tallest, h)
+        lefts: dict[int, float] = {}
+        x = 0.0
+        for c in sorted(widths):
+            lefts[c] = x
+            x += widths[c] + gap
+        dy = tallest + row_gap
+        return {nid: (lefts[c], float(round((r - y0) * dy))) for nid, (c, r) in cells.items()}
 
-def _grid(centres: Mapping[str, tuple[float, float]], dx: float, dy: float) -> Positions:
-    """The layered layout's centres (on its own LAYER_GAP x ROW_GAP grid) as top-left
-    positions on a grid of ``dx`` x ``dy``, the top-left one at (0, 0)."""
-    from .layered import LAYER_GAP
-    from .layered import ROW_GAP as LAYERED_ROW
 
-    if not centres:
-        return {}
-    cells = {nid: (round(x / LAYER_GAP), y / LAYERED_ROW) for nid, (x, y) in centres.items()}
-    x0 = min(c for c, _ in cells.values())
-    y0 = min(r for _, r in cells.values())
-    return {nid: ((c - x0) * dx, (r - y0) * dy) for nid, (c, r) in cells.items()}
+def _half(x: float) -> float:
+    """Half of a (whole) length, whole: centring keeps positions on whole units."""
+    return float(math.floor(x / 2))

@@ -4,6 +4,9 @@ The model is called on ``Value`` inputs for one sample and the per-sample loss i
 the document is exactly the graph the engine builds (``b + w1*x1 + w2*x2 -> act`` per neuron,
 micrograd's order). Weights and biases become ``input`` leaves named like
 ``Trainer.parameter_names()``; ``apply_params`` later writes a trainer snapshot into them.
+Each neuron's nodes form a ``neuron`` group inside its layer's group inside the mlp's, laid
+out in columns by ``document.network_layout``. The same builder (``model_document``) makes
+the training pane's network, the lesson's MLP and ``python -m mgstudio network``'s.
 No Qt here: the document layer and the engine only.
 """
 
@@ -77,17 +80,6 @@ def sample_loss(loss: str, score: Value, target: float) -> Value:
     else:
         term = (score - Value(target, label="y")) ** 2
     return term
-
-
-def forward_labelled(model: MLP, xs: list[Value]) -> Value:
-    """``model(xs)`` layer by layer, each neuron's output labelled ``L<layer>.N<neuron>``."""
-    x = xs
-    for li, layer in enumerate(model.layers, start=1):
-        outs = [neuron(x) for neuron in layer.neurons]
-        for ni, out in enumerate(outs, start=1):
-            out.label = f"L{li}.N{ni}"
-        x = outs
-    return x[0]
 
 
 def build_network_document(
@@ -175,21 +167,23 @@ def model_document(
             k += 1
     last = k
     in_order = sorted(loss_value.topological_order(), key=lambda v: rank.get(id(v), last))
-    for v in in_order:
-        if id(v) in ids:
-            continue
-        if v.op is None:
-            kind, label = roles.get(id(v), ("constant", v.label))
-            ids[id(v)] = doc.add_node(kind, label=label, value=v.data)
-            continue
-        kind = KIND_FOR_OP[v.op.name]
-        is_pow = v.op.name == "pow" and v.param is not None
-        params_ = {"exponent": float(v.param or 0.0)} if is_pow else None
-        ids[id(v)] = doc.add_node(kind, label=v.label, params=params_)
-        wires += [
-            (ids[id(src)], ids[id(v)], port) for port, src in zip(KINDS[kind].inputs, v._prev)
-        ]
+    # one batch: the document settles its automatic output once, not after every node
+    # (that is quadratic: every node added unwired is an output until it is wired)
     with doc.batch():
+        for v in in_order:
+            if id(v) in ids:
+                continue
+            if v.op is None:
+                kind, label = roles.get(id(v), ("constant", v.label))
+                ids[id(v)] = doc.add_node(kind, label=label, value=v.data)
+                continue
+            kind = KIND_FOR_OP[v.op.name]
+            is_pow = v.op.name == "pow" and v.param is not None
+            params_ = {"exponent": float(v.param or 0.0)} if is_pow else None
+            ids[id(v)] = doc.add_node(kind, label=v.label, params=params_)
+            wires += [
+                (ids[id(src)], ids[id(v)], port) for port, src in zip(KINDS[kind].inputs, v._prev)
+            ]
         for src, dst, port in wires:
             doc.connect(src, dst, port)
     doc.restore_groups(_groups(doc, model, neurons, ids))
@@ -247,9 +241,7 @@ def apply_params(net: NetworkDocument, params: np.ndarray) -> bool:
     if params.shape != (len(net.param_ids),) or not np.all(np.isfinite(params)):
         return False
     doc = net.document
-    with doc.batch():
-        for nid, p in zip(net.param_ids, params.tolist()):
-            if doc.nodes[nid].value != p:
-                doc.set_value(nid, p)
+    with doc.batch():  # one edit: one recompute below the weights, one backward, one event
+        doc.set_values(dict(zip(net.param_ids, params.tolist())))
         doc.backward(net.loss_id)
     return True

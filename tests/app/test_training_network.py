@@ -211,3 +211,182 @@ def test_neurons_and_constants_carry_names():
     assert {"L1.N1", "L1.N3", "L2.N2", "score", "loss of sample 4", "1", "-y", "x1", "x2"} <= labels
     walk = build_network_document(Trainer(preset("walkthrough")), 0)
     assert "y" in {n.label for n in walk.document.nodes.values()}
+
+
+# --- following the training at a watchable rate ----------------------------------------------
+class FakeClock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def weights_of(net):
+    return [net.document.nodes[i].value for i in net.param_ids]
+
+
+def test_the_sync_offers_at_least_ten_updates_a_second():
+    """The worker offers weights every 40-60 ms, the frame timer flushes every 20 ms: the
+    canvas takes 10 or more a second, never two within SYNC_EVERY, and ends on the newest."""
+    from mgstudio.app.training.network_view import SYNC_EVERY, NetworkSync
+
+    trainer = Trainer(preset("walkthrough"))
+    net = build_network_document(trainer, 0, use_dot=False)
+    clock = FakeClock()
+    sync = NetworkSync(net, trainer, lambda doc: True, clock=clock)
+    applied = []
+    rng = np.random.default_rng(0)
+    params = trainer.snapshot().params
+    for tick in range(100):  # 2 s of 20 ms frames
+        clock.now = tick * 0.02
+        if tick % 50 == 0:
+            assert not sync.flush()  # nothing offered since the last update
+        if tick % 5 in (0, 2):  # offers every 40 to 60 ms
+            params = params + rng.normal(scale=1e-3, size=params.shape)
+            if sync.offer(trainer, params):
+                applied.append(clock.now)
+        if sync.flush():
+            applied.append(clock.now)
+    assert sync.updates == len(applied) >= 20
+    assert min(np.diff(applied)) >= SYNC_EVERY - 1e-12
+    clock.now += SYNC_EVERY
+    sync.flush()  # the last offer waits at most SYNC_EVERY
+    np.testing.assert_array_equal(weights_of(net), params)  # the newest
+    assert not sync.offer(Trainer(preset("walkthrough")), params)  # another trainer's
+    sync.is_shown = lambda doc: False
+    assert not sync.offer(trainer, params + 1.0, force=True)  # not on screen: left alone
+
+
+def test_a_forced_offer_applies_at_once():
+    from mgstudio.app.training.network_view import NetworkSync
+
+    trainer = Trainer(preset("walkthrough"))
+    net = build_network_document(trainer, 0, use_dot=False)
+    sync = NetworkSync(net, trainer, lambda doc: True, clock=lambda: 0.0)  # time stands still
+    params = trainer.snapshot().params
+    assert sync.offer(trainer, params + 0.5)  # the first is due
+    assert not sync.offer(trainer, params + 1.0) and not sync.flush()  # too soon
+    assert sync.offer(trainer, params + 2.0, force=True)
+    np.testing.assert_array_equal(weights_of(net), params + 2.0)
+
+
+def frozen_sync(training):
+    """The controller's sync with its clock stopped: only forced offers get through."""
+    training.sync._clock = lambda: 0.0
+    training.sync._last = 0.0
+
+
+def test_step_while_paused_updates_the_canvas_at_once(qtbot, training):
+    training.panel.preset.setCurrentText("walkthrough")
+    training.panel.steps.setValue(50)
+    net = training.show_network()
+    assert training.step()
+    qtbot.waitUntil(lambda: training.trainer.step_count == 1 and training.state == "paused")
+    qtbot.waitUntil(lambda: weights_of(net) == training.trainer.snapshot().params.tolist())
+    frozen_sync(training)  # a rate-limited update would wait for ever now
+    for n in (2, 3):
+        training.step()
+        qtbot.waitUntil(lambda n=n: training.last_snapshot and training.last_snapshot["step"] == n)
+        assert weights_of(net) == training.trainer.snapshot().params.tolist()
+        assert net.document.grads_current
+    assert training.window.document is net.document
+
+
+def test_reset_puts_the_fresh_weights_into_the_same_document(qtbot, training):
+    training.panel.preset.setCurrentText("walkthrough")
+    training.panel.steps.setValue(20)
+    net = training.show_network()
+    start = weights_of(net)
+    training.panel.sample.setValue(2)
+    training.train()
+    qtbot.waitUntil(lambda: training.state == "finished")
+    assert weights_of(net) != start
+    assert training.reset()
+    assert training.window.document is net.document and training.sync.net is net
+    assert weights_of(net) == start == training.trainer.snapshot().params.tolist()
+    assert net.sample == 2 and training.window.undo_stack.count() == 0
+
+
+def test_a_new_seed_re_syncs_the_weights_in_place(qtbot, training):
+    training.panel.preset.setCurrentText("walkthrough")
+    training.panel.steps.setValue(5)
+    net = training.show_network()
+    before = weights_of(net)
+    training.panel.seed.setValue(training.panel.seed.value() + 1)  # same graph, new weights
+    assert training.step()
+    qtbot.waitUntil(lambda: training.state == "paused" and training.trainer.step_count == 1)
+    qtbot.waitUntil(lambda: weights_of(net) == training.trainer.snapshot().params.tolist())
+    assert training.window.document is net.document and weights_of(net) != before
+
+
+def test_a_preset_or_shape_change_rebuilds_the_network(qtbot, training):
+    training.panel.preset.setCurrentText("walkthrough")
+    training.panel.steps.setValue(5)
+    old = training.show_network()
+    training.panel.hidden.setText("3,3")  # another shape: a new document of the new model
+    assert training.train()
+    qtbot.waitUntil(lambda: training.state == "finished")
+    net = training.sync.net
+    assert net is not old and training.window.document is net.document
+    assert len(net.document.nodes) == node_count(3, (3, 3), "tanh", None, "mse-sum")
+    assert weights_of(net) == training.trainer.snapshot().params.tolist()
+    training.panel.preset.setCurrentText("micrograd-demo")  # another preset, another dataset
+    training.panel.hidden.setText("2,2")
+    training.panel.sample.setValue(3)
+    assert training.train()
+    qtbot.waitUntil(lambda: training.state == "finished")
+    moons = training.sync.net
+    assert moons is not net and training.window.document is moons.document
+    assert weights_of(moons) == training.trainer.snapshot().params.tolist()
+    x = training.trainer.dataset.X[moons.sample]
+    assert [moons.document.nodes[i].value for i in moons.input_ids] == x.tolist()
+
+
+def test_new_data_of_the_same_shape_is_traced_in_the_same_document(qtbot, training):
+    training.panel.preset.setCurrentText("micrograd-demo")
+    training.panel.hidden.setText("2,2")
+    training.panel.steps.setValue(3)
+    net = training.show_network()
+    training.panel.sample.setValue(4)
+    training.panel.noise.setValue(0.3)  # other moons: the same graph, other numbers
+    assert training.step()
+    qtbot.waitUntil(lambda: training.state == "paused" and training.trainer.step_count == 1)
+    assert training.window.document is net.document
+    x = training.trainer.dataset.X[4]
+    assert [net.document.nodes[i].value for i in net.input_ids] == x.tolist()
+
+
+def test_pausing_shows_the_step_it_stopped_at(qtbot, training):
+    """Flat out, most steps go by unreported; the one a pause stops at is reported, so the
+    canvas, the plots and the progress show where training stands."""
+    training.panel.preset.setCurrentText("walkthrough")
+    training.panel.steps.setValue(100_000)
+    net = training.show_network()
+    training.train()
+    qtbot.waitUntil(lambda: training.trainer.step_count > 50)
+    training.pause()
+    qtbot.waitUntil(
+        lambda: (
+            training.last_snapshot is not None
+            and training.last_snapshot["step"] == training.trainer.step_count
+        )
+    )
+    assert weights_of(net) == training.trainer.snapshot().params.tolist()
+    assert training.progress_bar.value() == training.trainer.step_count
+    assert training.last_snapshot["predictions"] is not None  # the table too
+    assert f"canvas: sample {net.sample}" in training.window.statusBar().currentMessage()
+
+
+def test_reset_after_a_preset_change_shows_the_new_network(qtbot, training):
+    training.panel.preset.setCurrentText("walkthrough")
+    old = training.show_network()
+    training.panel.preset.setCurrentText("micrograd-demo")
+    training.panel.hidden.setText("2,2")
+    assert "network on the canvas follows" in training.window.statusBar().currentMessage()
+    assert training.window.document is old.document  # nothing rebuilt on each keystroke
+    assert training.reset()
+    net = training.sync.net
+    assert net is not old and training.window.document is net.document
+    assert len(net.document.nodes) == node_count(2, (2, 2), "relu", None, "hinge")
+    assert weights_of(net) == training.trainer.snapshot().params.tolist()

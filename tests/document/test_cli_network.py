@@ -126,6 +126,14 @@ def test_defaults_follow_the_training_pane(capsys, tmp_path):
     ]
 
 
+def test_a_sample_starting_with_a_minus(capsys, tmp_path):
+    path = tmp_path / "m.mgs"
+    argv = ["network", "--inputs", "2", "--hidden", "2", "--sample=-1.5,2", "--target", "-1"]
+    assert run(capsys, *argv, "-o", path)[0] == 0
+    labels = {n.label: n for n in Document.load(path).nodes.values()}
+    assert (labels["x1"].value, labels["x2"].value, labels["y"].value) == (-1.5, 2.0, -1.0)
+
+
 def test_json_summary(capsys, tmp_path):
     path = tmp_path / "j.mgs"
     code, out, _ = run(capsys, "network", "--inputs", "3", "--hidden", "4,4", "-o", path, "--json")

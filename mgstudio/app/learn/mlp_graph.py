@@ -16,7 +16,7 @@ SIZES = (3, 4, 4, 1)
 SEED = 1337
 
 
-def lecture_mlp(sizes=SIZES, seed=SEED) -> MLP:
+def lecture_mlp(sizes: tuple[int, ...] = SIZES, seed: int = SEED) -> MLP:
     """The tanh MLP with the lesson's parameters: for each neuron in order, its weights then
     its bias drawn from ``random.Random(seed).uniform(-1, 1)`` and rounded to 4 places (short
     numbers a learner can read; biases are not 0, unlike micrograd's start)."""

@@ -8,7 +8,7 @@ starts over with the new settings.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QApplication,
@@ -34,14 +34,18 @@ from .. import plain
 from ..canvas.readable import show_readably
 from ..host import WindowHost
 from . import chrome
-from .network_view import NetworkSync, same_graph
+from .network_view import NetworkSync, same_graph, trace_sample
 from .panel import TrainingPanel
 from .plot_pane import PlotPane
+from .sample_picker import describe_sample
 from .worker import TrainingRunner
 
 FRAME_MS = 20  # the plots' frame timer: up to 50 frames per second while training
 PLOTS_WIDTH = 460
 IDLE, RUNNING, PAUSED, FINISHED, DIVERGED = "idle", "running", "paused", "finished", "diverged"
+#: the window's name for the network document (the sample it traces changes: the loss node,
+#: the picker and the status bar say which)
+NETWORK_NAME = "MLP network"
 
 
 class TrainingController(QObject):
@@ -87,8 +91,10 @@ class TrainingController(QObject):
         self.panel = TrainingPanel()
         self.panel.changed.connect(self._on_settings_changed)
         self.panel.pace_changed.connect(self._on_pace)
+        self.panel.sample.changed.connect(self._on_sample)
         self.plots = PlotPane()
         self.plots.message.connect(self.show_message)
+        self.plots.sample_picked.connect(self.panel.sample.setValue)
         self.progress_bar = QProgressBar()
         self.progress_bar.setMaximumWidth(180)
         self.progress_bar.setFormat("%v / %m steps")
@@ -198,12 +204,14 @@ class TrainingController(QObject):
         self.sync = None  # a new model: the old network document no longer matches
         self.progress_bar.setRange(0, config.steps)
         self.progress_bar.setValue(0)
-        self.panel.sample.setMaximum(trainer.dataset.n_samples - 1)
+        with QSignalBlocker(self.panel.sample):  # a sample beyond the new data is clamped
+            self.panel.sample.set_dataset(trainer.dataset)
         self._set_state(IDLE)
         self.show_plots()
         self.plots.ensure_built()
         first = trainer.evaluate()["loss"]
         self.plots.start(trainer.dataset, config.steps, first_loss=first)
+        self.plots.mark_sample(self.panel.sample.value())
         self.plots.set_live(False)
         if follow and shown is not None:
             self._follow_network(shown)
@@ -211,7 +219,8 @@ class TrainingController(QObject):
 
     def _follow_network(self, old: NetworkSync) -> None:
         """Put the new trainer's network where the old one was shown: the same document with
-        the new weights when the shape and the sample are unchanged, else a fresh one."""
+        the new weights (and the chosen sample of the new data) when the graph has the same
+        shape, else a fresh one."""
         trainer = self._trainer
         cfg = trainer.config
         sample = min(self.panel.sample.value(), trainer.dataset.n_samples - 1)
@@ -236,13 +245,16 @@ class TrainingController(QObject):
         except (NetworkTooLarge, IndexError) as exc:
             self.show_message(f"The network on the canvas no longer follows: {exc}")
             return
-        if same_graph(net, old.net):
-            # the same graph: write the new weights in place (the view, zoom and selection
-            # stay as the learner left them)
-            apply_params(old.net, trainer.snapshot().params)
-            self.sync = NetworkSync(old.net, trainer, lambda doc: self.window.document is doc)
-            return
-        if not self._open_document(net.document, f"MLP, sample {sample}"):
+        if same_graph(net, old.net, values=False):
+            # the same graph: write the sample and the new weights in place (the view, zoom,
+            # selection and undo history stay as the learner left them)
+            with old.net.document.batch():
+                trace_sample(old.net, trainer.dataset, sample)
+                apply_params(old.net, trainer.snapshot().params)
+            if same_graph(net, old.net):  # every number agrees now (else: the new one)
+                self.sync = NetworkSync(old.net, trainer, lambda doc: self.window.document is doc)
+                return
+        if not self._open_document(net.document, NETWORK_NAME):
             return
         self.sync = NetworkSync(net, trainer, lambda doc: self.window.document is doc)
 
@@ -265,9 +277,11 @@ class TrainingController(QObject):
             return
         self.last_record = record
         self.progress_bar.setValue(record["step"] + 1)
+        sync = self.sync
+        traced = f"  · canvas: sample {sync.net.sample}" if sync is not None and sync.active else ""
         self.window.statusBar().showMessage(
             f"step {record['step'] + 1}/{self._trainer.config.steps}  {self._loss_words()} "
-            f"{record['loss']:.6g}  {describe(record)}  lr {record['lr']:.4g}"
+            f"{record['loss']:.6g}  {describe(record)}  lr {record['lr']:.4g}{traced}"
         )
 
     @Slot(int, object)
@@ -278,7 +292,8 @@ class TrainingController(QObject):
         self.plots.set_grid_scores(snap["grid"])
         self.plots.set_predictions(snap["predictions"])
         if self.sync is not None:
-            self.sync.offer(self.trainer, snap["params"])
+            # a step while paused shows at once; a running stream at the sync's rate
+            self.sync.offer(self.trainer, snap["params"], force=self.state == PAUSED)
 
     def _on_frame(self) -> None:
         if self.closed or self.trainer is None:
@@ -287,6 +302,8 @@ class TrainingController(QObject):
         self._polled += len(records)
         self.plots.add_records(records)
         self.plots.refresh()
+        if self.sync is not None:
+            self.sync.flush()  # weights that came sooner than the sync's rate allowed
 
     def _end_run(self) -> None:
         self.frame_timer.stop()
@@ -341,12 +358,34 @@ class TrainingController(QObject):
         if self.trainer is not None and not self._stale:
             self._stale = True
             self._set_state(self.state)  # "Resume" no longer applies
-            self.show_message("Settings changed: the next Train or Step starts over")
+            shown = self.sync is not None and self.sync.active
+            self.show_message(
+                "Settings changed: the next Train, Step or Reset starts over"
+                + (" (the network on the canvas follows it)" if shown else "")
+            )
 
     def _on_pace(self, steps_per_second: float) -> None:
         self.runner.worker.set_pace(steps_per_second)
 
     # --- the network on the canvas ------------------------------------------------------------
+    def _on_sample(self, sample: int) -> None:
+        """The learner chose another sample (the picker, the plot, the table): the network
+        on the canvas traces it. A view change, not an undo command: which datapoint is
+        traced is no edit of the learner's graph (like the weights the training writes), and
+        clicking through points must neither bury their edits in the history nor be undone
+        into numbers the training has moved on from."""
+        self.plots.mark_sample(sample)
+        words = self.panel.sample.text()
+        sync = self.sync
+        if sync is None or not sync.active:
+            if words:
+                self.show_message(f"Sample {sample} ({words}): Show Network on Canvas traces it")
+            return
+        if sample == sync.net.sample:
+            return
+        if trace_sample(sync.net, sync.trainer.dataset, sample):
+            self.show_message(f"The network on the canvas traces sample {sample}: {words}")
+
     def show_network(self):
         """Open the MLP for the chosen sample as a document; returns it (None if not shown)."""
         if self.closed:
@@ -383,12 +422,14 @@ class TrainingController(QObject):
             return None
         if self.last_snapshot is not None:
             apply_params(net, self.last_snapshot["params"])
-        if not self._open_document(net.document, f"MLP, sample {sample}"):
+        if not self._open_document(net.document, NETWORK_NAME):
             return None
         self.sync = NetworkSync(net, trainer, lambda doc: self.window.document is doc)
+        self.plots.mark_sample(sample)
         self.show_message(
             f"The MLP as one expression: {len(net.document.nodes)} nodes, "
-            f"sample {sample}; its weights follow the training"
+            f"sample {sample} ({describe_sample(data, sample)}); its weights follow the "
+            "training, the sample picker (or a click on the plot) chooses the sample"
         )
         return net
 

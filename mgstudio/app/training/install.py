@@ -13,7 +13,9 @@ def install(window: WindowHost) -> TrainingController:
     """Add training to a ``MainWindow`` (through Qt's public API only) and return its
     controller; the worker thread stops when the window closes or the application quits."""
     from .controller import TrainingController  # Qt widgets load only when asked for
+    from .heatmaps import install_heatmaps
 
     controller = TrainingController(window)
+    install_heatmaps(window, controller)
     window.training = controller  # the Python side lives as long as the window
     return controller

@@ -41,6 +41,7 @@ from mgstudio.training.datasets import MAX_SAMPLES, REGRESSION
 from mgstudio.training.metrics import default_loss
 
 from .. import plain
+from .sample_picker import SamplePicker
 
 CSV_ITEM = "CSV file…"
 CUSTOM = "custom"
@@ -160,11 +161,8 @@ class TrainingPanel(QWidget):
         # slow enough to watch micrograd's 100-step demo happen (2 s), fast enough not to wait
         self.speed.setCurrentIndex(DEFAULT_SPEED)
         self.speed.setToolTip("Slow the run down to watch it; it does not change the result")
-        self.sample = QSpinBox()
-        self.sample.setRange(0, MAX_SAMPLES - 1)
-        self.sample.setToolTip(
-            "The sample whose expression graph 'Show network on canvas' builds (counting from 0)"
-        )
+        #: not a setting of the run: which datapoint the network on the canvas traces
+        self.sample = SamplePicker()
         self.error = plain.label()
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #c0392b")

@@ -30,6 +30,7 @@ from mgstudio.document.fileio import FileWriteError, write_atomic
 from mgstudio.training import plot_limits
 from mgstudio.training.datasets import REGRESSION, Dataset
 
+from .plot_picking import SampleMarks
 from .predictions_table import PredictionsTable
 
 if TYPE_CHECKING:  # matplotlib itself is imported when the pane is first built (~1 s)
@@ -66,11 +67,13 @@ def grid_for(
     return plot_limits.grid_for(X, size=size, margin=margin)
 
 
-class PlotPane(QWidget):
+class PlotPane(SampleMarks, QWidget):
     """See the module docstring. ``built`` is False until matplotlib has been loaded."""
 
     #: a line for the status bar (e.g. why a figure could not be saved)
     message = Signal(str)
+    #: the learner chose a sample: a click on its point, a key on the plot, a table row
+    sample_picked = Signal(int)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -103,6 +106,8 @@ class PlotPane(QWidget):
         self.acc_line: Line2D | None = None
         self.image: AxesImage | None = None
         self.points: PathCollection | None = None
+        self.marker = None  # SampleMarks: the ring around the traced sample, and which
+        self.marked = None
 
         self.placeholder = QLabel(PLACEHOLDER)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -111,6 +116,7 @@ class PlotPane(QWidget):
         self.placeholder.setMargin(12)
         self.table = PredictionsTable()
         self.table.hide()
+        self.table.row_chosen.connect(self.sample_picked)
         self.save_button = QPushButton("Save figure…")
         self.save_button.setToolTip("Save the plots as a PNG image")
         self.save_button.clicked.connect(self.save_figure_dialog)
@@ -161,6 +167,7 @@ class PlotPane(QWidget):
         self.placeholder.deleteLater()
         canvas.mpl_connect("draw_event", self._on_draw)
         canvas.mpl_connect("resize_event", self._fit_margins)
+        self._connect_picking(canvas)
         self.built = True
         self.save_button.setEnabled(True)
         self._make_axes()
@@ -271,7 +278,7 @@ class PlotPane(QWidget):
                 color="0.35",
             )
         (self.loss_line,) = ax.plot([], [], color="tab:blue", lw=1.6, label="loss")
-        self.image = self.points = self._map_note = None
+        self.image = self.points = self._map_note = self.marker = None
         if two_d:
             self._make_map()
         self._fit_margins()
@@ -299,6 +306,7 @@ class PlotPane(QWidget):
         )
         X, y = self._dataset.X, self._dataset.y
         shown = np.asarray(plot_limits.plottable(X).all(axis=1))
+        self._point_rows = np.flatnonzero(shown)
         self.points = m.scatter(
             X[shown, 0],
             X[shown, 1],
@@ -310,6 +318,7 @@ class PlotPane(QWidget):
             edgecolors="k",
             linewidths=0.5,
         )
+        self._make_marker(m)
         m.set_xlim(extent[0], extent[1])
         m.set_ylim(extent[2], extent[3])
         m.set_title("decision boundary (blue: +1, red: -1)", fontsize=9)
@@ -367,7 +376,7 @@ class PlotPane(QWidget):
             self._canvas().draw_idle()
 
     def _apply_animated(self) -> None:
-        for artist in (self.loss_line, self.acc_line, self.image, self.points):
+        for artist in (self.loss_line, self.acc_line, self.image, self.points, self.marker):
             if artist is not None:
                 artist.set_animated(self._live)
 
@@ -448,7 +457,7 @@ class PlotPane(QWidget):
         """Draw the (animated) heatmap and points over their restored background."""
         if self.ax_map is None:
             return
-        for artist in (self.image, self.points):
+        for artist in (self.image, self.points, self.marker):
             if artist is not None:
                 self.ax_map.draw_artist(artist)
 

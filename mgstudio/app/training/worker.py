@@ -21,7 +21,8 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from mgstudio.training import TrainingDiverged
 
 PROGRESS_EVERY = 0.05  # seconds between progress signals (the GUI wants ~20 per second)
-SNAPSHOT_EVERY = 0.2  # parameters, predictions and the decision grid cost more
+SNAPSHOT_EVERY = 0.04  # the weights (a copy): the network on the canvas shows 10+ a second
+PLOTS_EVERY = 0.2  # the predictions and the decision grid cost more: they ride along less often
 TABLE_LIMIT = 64  # predictions for every sample ride along for datasets this small
 
 # Destroying a running QThread aborts the process; should a window never close (an exception in
@@ -40,7 +41,8 @@ class TrainingWorker(QObject):
 
     #: (generation, the latest record: step, loss, accuracy, lr)
     progress = Signal(int, object)
-    #: (generation, {"step", "params", "predictions" or None, "grid" or None})
+    #: (generation, {"step", "params", "predictions" or None, "grid" or None}); predictions
+    #: and grid come with every snapshot due after PLOTS_EVERY, and with the last
     snapshot = Signal(int, object)
     #: (generation, "done" | "cancelled")
     finished = Signal(int, str)
@@ -99,12 +101,19 @@ class TrainingWorker(QObject):
     @Slot(int, object, object)
     def run(self, generation: int, trainer, grid) -> None:
         """Train until done, cancelled or diverged. ``grid`` is None or ``(xx, yy)``."""
-        last_progress = last_snapshot = 0.0
+        last_progress = last_snapshot = last_plots = 0.0
         next_due = time.monotonic()
         record = None
         reason = "done"
+        behind = False  # the last step went out without all of its reports
         try:
             while True:
+                with self._cond:
+                    idle = self._paused and self._steps_wanted == 0
+                if idle and behind and record is not None:
+                    # paused between reports: the plots and the canvas show where it stopped
+                    self._final(generation, trainer, grid, record)
+                    behind = False
                 with self._cond:
                     while (
                         self._cancelled_upto < generation
@@ -123,12 +132,18 @@ class TrainingWorker(QObject):
                     interval = self._interval
                 record = trainer.step()
                 now = time.monotonic()
-                if single or now - last_progress >= PROGRESS_EVERY:
+                reported = single or now - last_progress >= PROGRESS_EVERY
+                if reported:
                     self.progress.emit(generation, dict(record))
                     last_progress = now
+                plots = False
                 if single or now - last_snapshot >= SNAPSHOT_EVERY:
-                    self.snapshot.emit(generation, _snapshot(trainer, grid))
+                    plots = single or now - last_plots >= PLOTS_EVERY
+                    self.snapshot.emit(generation, _snapshot(trainer, grid, plots))
                     last_snapshot = now
+                    if plots:
+                        last_plots = now
+                behind = not (reported and plots)
                 if interval and not single:
                     next_due = max(next_due + interval, now - interval)
                     self._sleep_until(next_due, generation)
@@ -158,9 +173,11 @@ class TrainingWorker(QObject):
         self.snapshot.emit(generation, _snapshot(trainer, grid))
 
 
-def _snapshot(trainer, grid) -> dict:
+def _snapshot(trainer, grid, plots: bool = True) -> dict:
     snap = trainer.snapshot()
     out = {"step": snap.step, "params": snap.params, "predictions": None, "grid": None}
+    if not plots:
+        return out
     with np.errstate(all="ignore"):
         if trainer.dataset.n_samples <= TABLE_LIMIT:
             out["predictions"] = trainer.predict(trainer.dataset.X)
