@@ -101,6 +101,12 @@ class EditSession(RuleBasedStateMachine):
     def has_groups(self) -> bool:
         return bool(self.window.document.groups)
 
+    def select(self, ids) -> list[str]:
+        """Select nodes on the canvas; returns what it selected (the nodes a collapsed block
+        hides are selected through the block, and only what is selected is edited)."""
+        self.window.canvas.select_ids(ids)
+        return self.window.canvas.edits.selected_ids()
+
     def pick_group(self, data) -> str:
         return data.draw(st.sampled_from(self.doc.groups.ids()))
 
@@ -148,8 +154,7 @@ class EditSession(RuleBasedStateMachine):
     @precondition(has_nodes)
     @rule(data=st.data())
     def delete(self, data):
-        ids = self.pick_ids(data)
-        self.window.canvas.select_ids(ids)
+        ids = self.select(self.pick_ids(data))
         self.window.canvas.delete_selected()
         assert not set(ids) & set(self.doc.nodes)
 
@@ -213,9 +218,8 @@ class EditSession(RuleBasedStateMachine):
     @precondition(has_nodes)
     @rule(data=st.data())
     def group(self, data):
-        ids = self.pick_ids(data)
         before, index = self.doc.to_json(), self.window.undo_stack.index()
-        self.window.canvas.select_ids(ids)
+        ids = self.select(self.pick_ids(data))
         gid = self.window.canvas.edits.group_selection()
         if gid is not None:
             group = self.doc.groups.get(gid)
@@ -273,7 +277,8 @@ class EditSession(RuleBasedStateMachine):
         gid = self.pick_group(data)
         kind, label = index.get(gid).kind, index.get(gid).label
         members = index.members(gid)
-        canvas.select_ids(members)
+        if set(self.select(members)) != set(members):
+            return  # not all of it selectable as nodes (a collapsed block's are hidden)
         if how == "delete":
             canvas.delete_selected()
             assert gid not in self.doc.groups and not set(members) & set(self.doc.nodes)
@@ -305,8 +310,9 @@ class EditSession(RuleBasedStateMachine):
     @rule(data=st.data(), how=st.sampled_from(["paste", "duplicate", "cut"]))
     def copy_paste(self, data, how):
         canvas = self.window.canvas
-        ids = self.pick_ids(data)
-        canvas.select_ids(ids)
+        ids = self.select(self.pick_ids(data))
+        if not ids:
+            return
         n = len(self.doc.nodes)
         if how == "duplicate":
             assert len(canvas.duplicate()) == len(ids)
@@ -357,6 +363,8 @@ class EditSession(RuleBasedStateMachine):
             v = doc.value_of(nid)
             node = doc.nodes[nid]
             assert item.held_texts()[0] == node.label, nid
+            if not item.isVisible():
+                continue  # a member drawn as its collapsed group's block shows nothing itself
             if item.stale and not item.sceneBoundingRect().intersects(on_screen):
                 continue  # off screen: it pulls its numbers when it is next shown
             # on screen (stale or not): what it holds is what the screen shows
