@@ -59,6 +59,27 @@ SPECS: dict[str, Spec] = {
         "neuron",
         "Insert the lecture's neuron: x·w + b through an activation",
     ),
+    # Ctrl+G and Ctrl+Shift+G are the walkthrough's Step Along Gradient and Step All Leaves
+    # (lesson 4 names them), so grouping takes Ctrl+Alt+G and Ctrl+Alt+Shift+G
+    "group": Spec(
+        "&Group Selection",
+        "Ctrl+Alt+G",
+        "group",
+        "Put the selected nodes in a group (name it with Rename Group…)",
+    ),
+    "ungroup": Spec(
+        "&Ungroup",
+        "Ctrl+Alt+Shift+G",
+        "ungroup",
+        "Dissolve the selected group; its nodes stay where they are",
+    ),
+    "toggle_group": Spec(
+        "&Collapse/Expand Group",
+        "Ctrl+.",
+        "collapse-group",
+        "Show the selected group as one block, or open the block again",
+    ),
+    "rename_group": Spec("Rena&me Group…", "", "", "Give the selected group a name"),
     "backward": Spec(
         "&Backward",
         ("Ctrl+B", "Ctrl+Return"),

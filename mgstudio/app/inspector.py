@@ -26,6 +26,8 @@ from .canvas.numbers import MISSING, format_number, nudged, parse_number
 from .commands import SetLabelCommand, SetParamCommand, SetValueCommand
 from .doc_watch import DocWatch
 from .grads import StepResult, leaves_upstream, output_of, step_along_gradient
+from .group_commands import target_group
+from .group_panel import GroupBox
 from .icons import kind_icon
 
 
@@ -118,6 +120,11 @@ class InspectorWidget(QWidget):
         self.params_form = form
         outer.addWidget(self.form_box)
 
+        # the group the selection is (or lies in): kind, name, ports, collapsed
+        self.group_box = GroupBox(self.undo_stack)
+        self.group_box.refused.connect(self._show_error)
+        outer.addWidget(self.group_box)
+
         self.error = plain.label()
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #d23c32;")
@@ -175,6 +182,7 @@ class InspectorWidget(QWidget):
         self.document = document
         self.node_id = None
         self.selection = []
+        self.group_box.set_group(document, None)
         self._watch.watch(
             document,
             {
@@ -183,6 +191,7 @@ class InspectorWidget(QWidget):
                 "values_changed": self._on_values_changed,
                 "wire_added": self._on_wires,
                 "wire_removed": self._on_wires,
+                "groups_changed": self._on_groups_changed,
             },
         )
         self.step_result.clear()
@@ -198,7 +207,8 @@ class InspectorWidget(QWidget):
         self.refresh()
 
     def set_selection(self, ids: list) -> None:
-        """Follow the canvas selection: one node is shown, several are counted."""
+        """Follow the canvas selection: one node is shown, several are counted; the group
+        the selection makes up (or lies in) is shown below."""
         self.selection = list(ids)
         if len(ids) == 1:
             self.set_node(ids[0])
@@ -207,6 +217,16 @@ class InspectorWidget(QWidget):
             if ids:
                 self.title.setText(f"{len(ids)} nodes selected")
             self.step_button.setEnabled(bool(self.selected_leaves()))
+        self._show_group()
+
+    def _show_group(self) -> None:
+        doc = self.document
+        # (nothing to look at without groups: a big canvas announces every item it makes)
+        gid = target_group(doc, self.selection) if doc is not None and doc.groups else None
+        self.group_box.set_group(doc, gid)
+        if gid is not None and self.node_id is None:  # the group is what is shown
+            self.hint.hide()
+            self.title.setText(f"{doc.groups.get(gid).name}: {len(self.selection)} nodes selected")
 
     # --- showing ----------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -461,3 +481,8 @@ class InspectorWidget(QWidget):
     def _on_wires(self, wire) -> None:
         if self.node_id in (wire.src, wire.dst):
             self.refresh()
+        if self.group_box.group_id is not None:  # a wire across its boundary: new ports
+            self.group_box.refresh()
+
+    def _on_groups_changed(self, _gids: tuple) -> None:
+        self._show_group()  # made, dissolved, renamed or collapsed: which one and how

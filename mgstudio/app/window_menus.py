@@ -6,11 +6,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QInputDialog, QLabel, QMessageBox
 
 from mgstudio.document.examples import list_examples
 
 from . import plain
+from .group_commands import target_group
 from .theme import theme_menu
 
 
@@ -41,6 +42,10 @@ def slots(window) -> dict[str, Callable]:
         "arrange": c.auto_arrange,
         "quick_add": lambda: c.open_quick_add(),
         "insert_neuron": window.insert_neuron_dialog,
+        "group": c.edits.group_selection,
+        "ungroup": c.edits.ungroup,
+        "toggle_group": c.edits.toggle_group,
+        "rename_group": lambda: rename_group_dialog(window),
         "backward": window.backward_panel.backward,
         "zero_grad": window.backward_panel.zero_grad,
         "nudge_up": lambda: window.inspector.nudge(+1),
@@ -101,6 +106,8 @@ def build_menus(window) -> None:
     graph = bar.addMenu("&Graph")
     graph.addActions([a["quick_add"], a["insert_neuron"]])
     graph.addSeparator()
+    graph.addActions([a["group"], a["ungroup"], a["toggle_group"], a["rename_group"]])
+    graph.addSeparator()
     graph.addActions([a["backward"], a["zero_grad"]])
     graph.addSeparator()
     graph.addActions([a["nudge_up"], a["nudge_down"], a["step_selected"], a["step_all"]])
@@ -108,6 +115,65 @@ def build_menus(window) -> None:
     help_ = bar.addMenu("&Help")
     help_.addActions([a["about"], a["about_qt"]])
     window.menus = {"file": file, "edit": edit, "view": view, "graph": graph, "help": help_}
+    # the group actions follow the selection (and the edits, which change what it holds);
+    # a selection change hands over its ids: a big canvas making items for a selection
+    # announces each of them, and asking the scene again each time made that quadratic
+    window.canvas.selection_changed.connect(lambda ids: update_group_actions(window, ids))
+    window.undo_stack.indexChanged.connect(lambda _i: update_group_actions(window))
+    graph.aboutToShow.connect(lambda: update_group_actions(window))
+    update_group_actions(window)
+
+
+GROUP_ACTIONS = ("group", "ungroup", "toggle_group", "rename_group")
+
+
+def update_group_actions(window, ids: list[str] | None = None) -> None:
+    """Group Selection needs selected nodes; the others a group (``selected_group``).
+    ``ids``: the selection, when the caller has it."""
+    a, edits = window.named_actions, window.canvas.edits
+    if edits.document is None:
+        for name in GROUP_ACTIONS:
+            a[name].setEnabled(False)
+        return
+    chosen: list[str] = []
+    if ids is None:  # (a selection's ids hold the members of its frames and blocks already)
+        ids, chosen = edits.selected_ids(), edits.selected_group_ids()
+    gid = target_group(edits.doc, ids, chosen) if ids else None
+    a["group"].setEnabled(bool(ids))
+    for name in ("ungroup", "toggle_group", "rename_group"):
+        a[name].setEnabled(gid is not None)
+    if gid is not None:
+        collapsed = edits.doc.groups.get(gid).collapsed
+        a["toggle_group"].setText("&Expand Group" if collapsed else "&Collapse Group")
+    else:
+        a["toggle_group"].setText("&Collapse/Expand Group")
+
+
+#: how the rename dialog asks (tests replace it): (parent, title, prompt, text) -> (text, ok)
+def ask_text(parent, title: str, prompt: str, text: str) -> tuple[str, bool]:
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setInputMode(QInputDialog.InputMode.TextInput)
+    dialog.setLabelText(prompt)
+    dialog.setTextValue(text)
+    plain.make_plain(*dialog.findChildren(QLabel))  # the prompt names the group: its label
+    dialog.resize(max(dialog.sizeHint().width(), 420), dialog.sizeHint().height())
+    ok = dialog.exec() == QInputDialog.DialogCode.Accepted
+    value = dialog.textValue()
+    dialog.deleteLater()
+    return value, ok
+
+
+def rename_group_dialog(window, gid: str | None = None) -> bool:
+    """Graph ▸ Rename Group…: ask for the selected group's new name (one undo step)."""
+    edits = window.canvas.edits
+    gid = gid if gid is not None else edits.selected_group()
+    if gid is None or gid not in edits.doc.groups:
+        window.show_message("select a group (or a node inside one) to rename it")
+        return False
+    group = edits.doc.groups.get(gid)
+    text, ok = ask_text(window, "Rename Group", f"New name of {group.name}:", group.label)
+    return bool(ok) and edits.rename_group(gid, text)
 
 
 def fill_recent_menu(window) -> None:

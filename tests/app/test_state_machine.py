@@ -23,10 +23,24 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 from PySide6.QtCore import QCoreApplication, QPointF, Qt, QtMsgType, qInstallMessageHandler
+from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtTest import QTest
 
 from mgstudio.app.canvas.numbers import MISSING, format_number
-from mgstudio.app.commands import ConnectCommand, MoveNodesCommand, RemoveNodesCommand
+from mgstudio.app.commands import (
+    ConnectCommand,
+    InsertNeuronCommand,
+    MoveNodesCommand,
+    PasteCommand,
+    RemoveNodesCommand,
+    SetValueCommand,
+)
+from mgstudio.app.group_commands import (
+    CollapseGroupCommand,
+    GroupSelectionCommand,
+    RenameGroupCommand,
+    UngroupCommand,
+)
 from mgstudio.document import Document
 from mgstudio.document.examples import list_examples
 from mgstudio.document.kinds import KINDS
@@ -36,6 +50,8 @@ EXAMPLES = [p for _, p in list_examples()]
 KIND_NAMES = sorted(KINDS)
 coords = st.floats(-2000.0, 2000.0, allow_nan=False).map(lambda v: round(v, 1))
 numbers = st.floats(-1e3, 1e3, allow_nan=False) | st.sampled_from([0.0, -0.0, 1e-9, 3.0])
+#: group names: ordinary ones, and some the document refuses (a control character, too long)
+group_labels = st.text(max_size=12) | st.sampled_from(["layer 1", "", "two\nlines", "x" * 300])
 
 
 def shown(x) -> str:
@@ -82,6 +98,30 @@ class EditSession(RuleBasedStateMachine):
     def has_leaves(self) -> bool:
         return bool(self.leaves())
 
+    def has_groups(self) -> bool:
+        return bool(self.window.document.groups)
+
+    def select(self, ids) -> list[str]:
+        """Select nodes on the canvas; returns what it selected (the nodes a collapsed block
+        hides are selected through the block, and only what is selected is edited)."""
+        self.window.canvas.select_ids(ids)
+        return self.window.canvas.edits.selected_ids()
+
+    def pick_group(self, data) -> str:
+        return data.draw(st.sampled_from(self.doc.groups.ids()))
+
+    def check_or_undo(self, data, ok: bool, before: str, index: int) -> None:
+        """A refused group edit changed nothing and pushed nothing; an accepted one is one
+        step, and undoing it (sometimes, at once) gives back the file as it was."""
+        stack = self.window.undo_stack
+        if not ok:
+            assert self.doc.to_json() == before and stack.index() == index
+            return
+        assert stack.count() == stack.index() == index + 1  # (a push drops the redo steps)
+        if data.draw(st.booleans(), label="undo at once"):
+            stack.undo()
+            assert self.doc.to_json() == before
+
     # --- edits ------------------------------------------------------------------------------
     @rule(kind=st.sampled_from(KIND_NAMES), x=coords, y=coords)
     def add(self, kind, x, y):
@@ -114,8 +154,7 @@ class EditSession(RuleBasedStateMachine):
     @precondition(has_nodes)
     @rule(data=st.data())
     def delete(self, data):
-        ids = self.pick_ids(data)
-        self.window.canvas.select_ids(ids)
+        ids = self.select(self.pick_ids(data))
         self.window.canvas.delete_selected()
         assert not set(ids) & set(self.doc.nodes)
 
@@ -175,6 +214,88 @@ class EditSession(RuleBasedStateMachine):
     def zero_grad(self):
         self.window.backward_panel.zero_grad()
 
+    # --- groups (the editor's gestures: the Graph menu, the context menu, the inspector) -----
+    @precondition(has_nodes)
+    @rule(data=st.data())
+    def group(self, data):
+        before, index = self.doc.to_json(), self.window.undo_stack.index()
+        ids = self.select(self.pick_ids(data))
+        gid = self.window.canvas.edits.group_selection()
+        if gid is not None:
+            group = self.doc.groups.get(gid)
+            assert group.kind == "group" and group.label == f"group {gid[1:]}"
+            assert set(self.doc.groups.members(gid)) == set(ids)
+        self.check_or_undo(data, gid is not None, before, index)
+
+    @precondition(has_groups)
+    @rule(data=st.data())
+    def ungroup(self, data):
+        gid = self.pick_group(data)
+        index = self.doc.groups
+        parent, members = index.get(gid).parent, set(index.members(gid))
+        before, index = self.doc.to_json(), self.window.undo_stack.index()
+        ok = self.window.canvas.edits.ungroup(gid)
+        assert ok and gid not in self.doc.groups
+        if parent is not None:  # its nodes stay inside the group around it
+            assert members <= set(self.doc.groups.members(parent))
+        self.check_or_undo(data, ok, before, index)
+
+    @precondition(has_groups)
+    @rule(data=st.data())
+    def collapse_or_expand(self, data):
+        gid = self.pick_group(data)
+        was = self.doc.groups.get(gid).collapsed
+        before, index = self.doc.to_json(), self.window.undo_stack.index()
+        box = self.window.inspector.group_box
+        if data.draw(st.booleans(), label="through the inspector"):
+            self.window.canvas.select_ids(self.doc.groups.members(gid))
+        if box.isVisible() and box.group_id is not None:  # the group the selection makes up
+            gid, was = box.group_id, self.doc.groups.get(box.group_id).collapsed
+            box.collapsed_check.click()
+            ok = True
+        else:
+            ok = self.window.canvas.edits.toggle_group(gid)
+        assert ok and self.doc.groups.get(gid).collapsed is not was
+        self.check_or_undo(data, ok, before, index)
+
+    @precondition(has_groups)
+    @rule(data=st.data(), label=group_labels)
+    def rename_group(self, data, label):
+        gid = self.pick_group(data)
+        old = self.doc.groups.get(gid).label
+        before, index = self.doc.to_json(), self.window.undo_stack.index()
+        ok = self.window.canvas.edits.rename_group(gid, label)
+        assert self.doc.groups.get(gid).label == (label.strip() if ok else old)
+        self.check_or_undo(data, ok, before, index)
+
+    @precondition(has_groups)
+    @rule(data=st.data(), how=st.sampled_from(["delete", "copy", "cut"]))
+    def whole_group(self, data, how):
+        """Delete, copy or cut a group: its members go (the group with them), or come back
+        pasted in a new group of the same kind and name."""
+        canvas, index = self.window.canvas, self.doc.groups
+        gid = self.pick_group(data)
+        kind, label = index.get(gid).kind, index.get(gid).label
+        members = index.members(gid)
+        if set(self.select(members)) != set(members):
+            return  # not all of it selectable as nodes (a collapsed block's are hidden)
+        if how == "delete":
+            canvas.delete_selected()
+            assert gid not in self.doc.groups and not set(members) & set(self.doc.nodes)
+            return
+        assert canvas.copy()
+        if how == "cut":
+            canvas.cut()
+            assert gid not in self.doc.groups
+        old = set(self.doc.groups.ids())
+        pasted = canvas.paste()
+        assert len(pasted) == len(members)
+        new = [g for g in self.doc.groups if g.id not in old]
+        assert any(
+            (g.kind, g.label) == (kind, label) and set(self.doc.groups.members(g.id)) == set(pasted)
+            for g in new
+        )
+
     @rule(times=st.integers(1, 3))
     def undo(self, times):
         for _ in range(times):
@@ -189,8 +310,9 @@ class EditSession(RuleBasedStateMachine):
     @rule(data=st.data(), how=st.sampled_from(["paste", "duplicate", "cut"]))
     def copy_paste(self, data, how):
         canvas = self.window.canvas
-        ids = self.pick_ids(data)
-        canvas.select_ids(ids)
+        ids = self.select(self.pick_ids(data))
+        if not ids:
+            return
         n = len(self.doc.nodes)
         if how == "duplicate":
             assert len(canvas.duplicate()) == len(ids)
@@ -241,6 +363,8 @@ class EditSession(RuleBasedStateMachine):
             v = doc.value_of(nid)
             node = doc.nodes[nid]
             assert item.held_texts()[0] == node.label, nid
+            if not item.isVisible():
+                continue  # a member drawn as its collapsed group's block shows nothing itself
             if item.stale and not item.sceneBoundingRect().intersects(on_screen):
                 continue  # off screen: it pulls its numbers when it is next shown
             # on screen (stale or not): what it holds is what the screen shows
@@ -248,6 +372,13 @@ class EditSession(RuleBasedStateMachine):
                 f"data {shown(None if v is None else v.data)}",
                 f"grad {shown(None if v is None else v.grad)}",
             ], nid
+
+    @invariant()
+    def groups_hold_existing_nodes(self):
+        doc = self.doc
+        for g in doc.groups:
+            assert set(g.nodes) <= set(doc.nodes), g
+            assert doc.groups.members(g.id), g
 
     @invariant()
     def nothing_went_wrong(self):
@@ -312,3 +443,73 @@ def test_sign_of_a_zero_result_shows(window):
     window.inspector.set_value(-2.0)
     assert doc.value_of(m).data == 0.0 and str(doc.value_of(m).data) == "-0.0"
     assert canvas.item_for(m).texts()[1] == "data -0.0000"
+
+
+# --- group edits through the undo stack, byte for byte ------------------------------------
+def _group_step(doc: Document, data) -> QUndoCommand:
+    """One random edit of a document with groups, as the window's command for it."""
+    ids, groups = list(doc.nodes), doc.groups.ids()
+    what = data.draw(
+        st.sampled_from(
+            ["group", "value", "move", "delete", "paste"]
+            + (["ungroup", "collapse", "rename"] if groups else [])
+        ),
+        label="edit",
+    )
+    pick = st.lists(st.sampled_from(ids), min_size=1, max_size=5, unique=True) if ids else None
+    if what == "group" and pick is not None:
+        return GroupSelectionCommand(doc, data.draw(pick, label="ids"))
+    if what == "ungroup":
+        return UngroupCommand(doc, data.draw(st.sampled_from(groups), label="gid"))
+    if what == "collapse":
+        return CollapseGroupCommand(doc, data.draw(st.sampled_from(groups), label="gid"))
+    if what == "rename":
+        gid = data.draw(st.sampled_from(groups), label="gid")
+        return RenameGroupCommand(doc, gid, data.draw(group_labels, label="label"))
+    leaves = [nid for nid in ids if KINDS[doc.nodes[nid].kind].is_leaf]
+    if what == "value" and leaves:
+        nid = data.draw(st.sampled_from(leaves), label="leaf")
+        return SetValueCommand(doc, nid, data.draw(numbers, label="x"), merge=False)
+    if what == "move" and pick is not None:
+        chosen = data.draw(pick, label="ids")
+        return MoveNodesCommand(doc, {nid: (doc.nodes[nid].pos[0] + 40.0, 7.0) for nid in chosen})
+    if what == "delete" and pick is not None:
+        return RemoveNodesCommand(doc, data.draw(pick, label="ids"))
+    if what == "paste" and pick is not None:  # a copy of some nodes, their whole groups along
+        return PasteCommand(doc, doc.fragment(data.draw(pick, label="ids")), (30.0, 30.0))
+    return GroupSelectionCommand(doc, [])  # nothing to pick: a refused edit
+
+
+@pytest.mark.parametrize("start", [None, *EXAMPLES], ids=lambda p: "new" if p is None else p.name)
+def test_random_group_sequences_undo_to_the_starting_file(qapp, start):
+    from hypothesis import given
+
+    @settings(max_examples=examples(30), deadline=None)
+    @given(data=st.data())
+    def run(data):
+        doc = Document() if start is None else Document.load(start)
+        if start is None:
+            for i in range(4):
+                doc.add_node("input", label=f"x{i}", value=float(i), pos=(0.0, 60.0 * i))
+        if data.draw(st.booleans(), label="with a neuron"):
+            InsertNeuronCommand(doc, 2, "tanh", (600.0, 0.0)).redo()
+        start_json = doc.to_json()
+        stack = QUndoStack()
+        try:
+            for _ in range(data.draw(st.integers(1, 12), label="steps")):
+                command = _group_step(doc, data)
+                before, count = doc.to_json(), stack.count()
+                stack.push(command)
+                if command.error is not None:  # refused: nothing changed, nothing pushed
+                    assert doc.to_json() == before and stack.count() == count
+            end_json = doc.to_json()
+            while stack.canUndo():
+                stack.undo()
+            assert doc.to_json() == start_json
+            while stack.canRedo():
+                stack.redo()
+            assert doc.to_json() == end_json
+        finally:
+            stack.clear()
+
+    run()

@@ -29,6 +29,16 @@ from mgstudio.app.commands import (
     SpliceCommand,
 )
 from mgstudio.app.composite import CompositeCommand, composite
+from mgstudio.app.group_commands import (
+    CollapseGroupCommand,
+    GroupSelectionCommand,
+    RenameGroupCommand,
+    SetGroupsCommand,
+    UngroupCommand,
+    has_network,
+    network_positions,
+    target_group,
+)
 from mgstudio.document import KINDS, Document, Wire
 
 from . import clipboard
@@ -78,6 +88,10 @@ class CanvasEditor:
         self._step: CompositeCommand | None = None  # the gesture being built, if any
         self._paste_count = 0
         self._paste_text: tuple | None = None  # (text, place) of the last paste
+        # a double-click on a group's title or its chevron (the scene draws groups)
+        toggle = getattr(scene, "group_toggle_requested", None)
+        if toggle is not None:
+            toggle.connect(self.toggle_group)
 
     @property
     def doc(self) -> Document:
@@ -176,9 +190,33 @@ class CanvasEditor:
         self.select(cmd.ids)
         return list(cmd.ids)
 
+    # --- what is selected -------------------------------------------------------------------
+    def selected_group_ids(self) -> list[str]:
+        """The groups the canvas selected as such (a frame, a collapsed block)."""
+        chosen = getattr(self.scene, "selected_group_ids", None)
+        if chosen is None or self.document is None:
+            return []
+        return [gid for gid in chosen() if gid in self.document.groups]
+
+    def selected_ids(self) -> list[str]:
+        """The selected nodes, a selected group's members included (a collapsed block stands
+        for its nodes: deleting or copying it takes them all)."""
+        ids = self.scene.selected_ids()
+        groups = self.selected_group_ids()
+        if groups:
+            index = self.doc.groups
+            ids = list(dict.fromkeys([*ids, *(n for g in groups for n in index.members(g))]))
+        return ids
+
+    def selected_group(self) -> str | None:
+        """The group Ungroup, Collapse and Rename act on (``target_group``)."""
+        if self.document is None:
+            return None
+        return target_group(self.doc, self.scene.selected_ids(), self.selected_group_ids())
+
     # --- removing and the clipboard --------------------------------------------------------
     def delete_selected(self) -> None:
-        ids = self.scene.selected_ids()
+        ids = self.selected_ids()
         wires = self.scene.selected_wires()
         if ids or wires:
             self.push(RemoveNodesCommand(self.doc, ids, wires))
@@ -187,7 +225,7 @@ class CanvasEditor:
         return self.push(RemoveNodesCommand(self.doc, [], [wire]))
 
     def copy(self) -> bool:
-        ids = self.scene.selected_ids()
+        ids = self.selected_ids()
         if not ids:
             self.say("nothing selected to copy")
             return False
@@ -197,7 +235,7 @@ class CanvasEditor:
 
     def cut(self) -> None:
         if self.copy():
-            ids = self.scene.selected_ids()
+            ids = self.selected_ids()
             self.push(RemoveNodesCommand(self.doc, ids, text=f"Cut {_nodes(len(ids))}"))
 
     def paste(self, at: QPointF | None) -> list[str]:
@@ -217,7 +255,7 @@ class CanvasEditor:
         return self._paste(text, (dx, dy))
 
     def duplicate(self) -> list[str]:
-        ids = self.scene.selected_ids()
+        ids = self.selected_ids()
         if not ids:
             return []
         return self._paste(
@@ -261,6 +299,63 @@ class CanvasEditor:
             return
         if nid in self.doc.nodes:
             self.push(SetParamCommand(self.doc, nid, name, value, merge=False))
+
+    # --- groups ----------------------------------------------------------------------------
+    def group_selection(self) -> str | None:
+        """Ctrl+G: the selected nodes become a group (named ``group N``); returns its id."""
+        ids = self.selected_ids()
+        if not ids:
+            self.say("select the nodes to group first")
+            return None
+        cmd = GroupSelectionCommand(self.doc, ids)
+        if not self.push(cmd) or cmd.group_id is None:
+            return None
+        self.select(ids)
+        name = self.doc.groups.get(cmd.group_id).name
+        self.say(f"Grouped {_nodes(len(ids))} as {name}: rename it in the Inspector")
+        return cmd.group_id
+
+    def _group_or_say(self, gid: str | None, what: str) -> str | None:
+        if gid is None:
+            gid = self.selected_group()
+        if gid is None or gid not in self.doc.groups:
+            self.say(f"select a group (or a node inside one) to {what}")
+            return None
+        return gid
+
+    def ungroup(self, gid: str | None = None) -> bool:
+        """Dissolve a group (default: the selected one); its nodes stay where they are."""
+        gid = self._group_or_say(gid, "ungroup")
+        return gid is not None and self.push(UngroupCommand(self.doc, gid))
+
+    def toggle_group(self, gid: str | None = None) -> bool:
+        """Collapse an expanded group, expand a collapsed one (default: the selected one)."""
+        gid = self._group_or_say(gid, "collapse or expand")
+        return gid is not None and self.push(CollapseGroupCommand(self.doc, gid))
+
+    def set_group_collapsed(self, gid: str, collapsed: bool) -> bool:
+        if gid not in self.doc.groups or self.doc.groups.get(gid).collapsed == collapsed:
+            return False
+        return self.push(CollapseGroupCommand(self.doc, gid, collapsed))
+
+    def rename_group(self, gid: str, label: str) -> bool:
+        """A group's new name (plain text, checked by the document); no step if unchanged."""
+        label = label.strip()
+        if gid not in self.doc.groups or self.doc.groups.get(gid).label == label:
+            return False
+        return self.push(RenameGroupCommand(self.doc, gid, label))
+
+    def arrange_network(self) -> bool:
+        """Auto-arrange of a document holding a network: its nodes go to the network layout
+        (columns of layers, neurons top to bottom) as one step. False when the document has
+        no network, so Auto-arrange uses dot as before."""
+        if self.document is None or not has_network(self.doc):
+            return False
+        positions = network_positions(self.doc)
+        moved = {nid: p for nid, p in positions.items() if tuple(self.doc.nodes[nid].pos) != p}
+        if moved:
+            self.push(SetGroupsCommand(self.doc, None, moved, "Arrange nodes"))
+        return True
 
     # --- moving ----------------------------------------------------------------------------
     def move_to(self, positions: Mapping[str, tuple[float, float]], text: str) -> None:

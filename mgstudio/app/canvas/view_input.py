@@ -93,6 +93,7 @@ def context_menu(view, pos: QPointF) -> QMenu:
         menu.addAction("Copy", view.copy)
         menu.addAction("Duplicate", view.duplicate)
         menu.addAction("Delete", view.delete_selected)
+        group_menu_entries(view, menu)
     elif wire is not None:
         w = wire.wire
         menu.addAction("Disconnect", lambda: view.edits.disconnect(w))
@@ -105,6 +106,20 @@ def context_menu(view, pos: QPointF) -> QMenu:
         menu.addAction("Arrange", view.auto_arrange)
         menu.addAction("Fit all", view.fit_all)
     return menu
+
+
+def group_menu_entries(view, menu: QMenu) -> None:
+    """Group the selection; collapse, expand or dissolve the group it is in."""
+    edits = view.edits
+    menu.addSeparator()
+    menu.addAction("Group selection", edits.group_selection)
+    gid = edits.selected_group()
+    if gid is not None:
+        collapsed = view.document.groups.get(gid).collapsed
+        menu.addAction(
+            "Expand group" if collapsed else "Collapse group", lambda: edits.toggle_group(gid)
+        )
+        menu.addAction("Ungroup", lambda: edits.ungroup(gid))
 
 
 def key_press(view, event) -> bool:
@@ -213,12 +228,17 @@ def open_quick_add(view, text: str, at: QPointF | None, link) -> QuickAddPopup:
 
 def auto_arrange(view, then=None):
     """Lay the graph out left to right (Graphviz when installed) as one undo step. The
-    layout runs in a background task (returned; None for an empty graph); ``then()`` runs
-    after the nodes moved."""
+    layout runs in a background task (returned; None for an empty graph, and for a network,
+    which the network layout places at once); ``then()`` runs after the nodes moved."""
     from mgstudio.app.background import tasks_for  # the window's, found from the view
 
     doc = view.document
     if not doc.nodes:
+        return None
+    if view.edits.arrange_network():  # a network: its columns, placed at once (no task)
+        view.fit_all()
+        if then is not None:
+            then()
         return None
     job = arrange_job(doc, view.canvas_scene)
 
