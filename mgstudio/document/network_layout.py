@@ -41,7 +41,7 @@ NODE_W, NODE_H = 300.0, 60.0
 INNER_COLUMN_GAP = 60.0
 INNER_ROW_GAP = 20.0
 #: between the columns of layers (and the inputs, and the loss): room for the wires
-COLUMN_GAP = 140.0
+COLUMN_GAP = 100.0
 #: between the rooms of groups in one column, and between nodes of the input/loss columns
 SLOT_GAP = 24.0
 ROW_GAP = 26.0

@@ -129,8 +129,9 @@ def model_document(
     """The expression graph of ``model`` on ``inputs`` and its loss against ``target``: one
     ``neuron`` group per neuron (its weights, bias, products, sums and activation; named
     ``L<layer>.N<neuron>`` like its output), one ``layer`` group per layer (``L1``, ...), one
-    ``mlp`` group around them; the inputs and the loss stay outside. Neurons start
-    collapsed, layers and the mlp expanded: the network opens as columns of neuron blocks.
+    ``mlp`` group around them; the inputs stay outside, the loss is a ``group`` of its own.
+    Neurons and the loss start collapsed, layers and the mlp expanded: the network opens as
+    columns of neuron blocks between its inputs and its loss.
     Grads are those of a backward pass from the loss."""
     params = model.parameters()
     names = parameter_names(model)
@@ -186,7 +187,14 @@ def model_document(
             ]
         for src, dst, port in wires:
             doc.connect(src, dst, port)
-    doc.restore_groups(_groups(doc, model, neurons, ids))
+    groups = _groups(doc, model, neurons, ids)
+    inside = {nid for g in groups for nid in g.nodes} | {ids[id(v)] for v in xs}
+    # the loss (the target, its difference, its square...) is one block after the network:
+    # a learner reads "x -> MLP -> loss" at Fit and expands it to see the arithmetic
+    rest = tuple(nid for nid in doc.nodes if nid not in inside)
+    if rest:
+        groups.append(Group("loss", "group", "loss", rest, None, True))
+    doc.restore_groups(groups)
     doc.move_nodes(fresh_network_positions(doc))
     doc.backward(ids[id(loss_value)])
     return NetworkDocument(

@@ -34,7 +34,7 @@ def lecture(tmp_path, capsys):
     argv += ["--sample", "2,3,-1", "--target", "1", "--seed", "7", "-o", path]
     code, out, err = run(capsys, *argv)
     assert code == 0 and err == ""
-    assert out.startswith(f"wrote {path}: MLP(3, [4, 4, 1]), 120 nodes, 13 groups; score ")
+    assert out.startswith(f"wrote {path}: MLP(3, [4, 4, 1]), 120 nodes, 14 groups; score ")
     return path
 
 
@@ -46,7 +46,14 @@ def test_groups_of_the_lectures_mlp(capsys, lecture):
     by_kind: dict[str, list[dict]] = {}
     for g in groups:
         by_kind.setdefault(g["kind"], []).append(g)
-    assert {k: len(v) for k, v in by_kind.items()} == {"mlp": 1, "layer": 3, "neuron": 9}
+    assert {k: len(v) for k, v in by_kind.items()} == {
+        "mlp": 1,
+        "layer": 3,
+        "neuron": 9,
+        "group": 1,
+    }
+    (loss,) = by_kind["group"]  # the loss after the network, one block
+    assert loss["label"] == "loss" and loss["parent"] is None and loss["collapsed"] is True
     (mlp,) = by_kind["mlp"]
     assert mlp["label"] == "MLP(3, [4, 4, 1])" and mlp["parent"] is None
     assert [g["label"] for g in by_kind["layer"]] == ["L1", "L2", "L3"]
@@ -78,6 +85,7 @@ def test_groups_of_the_lectures_mlp(capsys, lecture):
     # the inputs and the loss are outside the mlp
     outside = {labels[n] for n in labels if n not in in_neuron}
     assert {"x1", "x2", "x3", "y", "loss"} <= outside
+    assert {labels[n] for n in loss["nodes"]} >= {"y", "loss"}
 
 
 @pytest.mark.parametrize(
@@ -141,13 +149,13 @@ def test_json_summary(capsys, tmp_path):
     summary = json.loads(out)
     assert set(summary) == {"file", "nodes", "groups", "parameters", "score", "loss"}
     assert summary["nodes"] == len(Document.load(path).nodes)
-    assert summary["groups"] == 13 and summary["parameters"] == 41
+    assert summary["groups"] == 14 and summary["parameters"] == 41
 
 
 def test_plain_check_mentions_the_groups(capsys, lecture):
     code, out, _ = run(capsys, "check", lecture)
     assert code == 0
-    assert "120 nodes, 13 groups (1 mlp, 3 layer, 9 neuron)" in out.splitlines()[0]
+    assert "120 nodes, 14 groups (1 mlp, 3 layer, 9 neuron, 1 group)" in out.splitlines()[0]
 
 
 @pytest.mark.parametrize(

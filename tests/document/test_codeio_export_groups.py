@@ -33,6 +33,7 @@ def test_each_group_is_named_once_before_its_nodes():
         "# neuron 'L1.N3'",
         "# layer 'L2'",
         "# neuron 'L2.N1'",
+        "# group 'loss'",
     ]
     lines = text.splitlines()
     # a neuron's comment comes right before its bias and weights, and its output follows
@@ -42,7 +43,7 @@ def test_each_group_is_named_once_before_its_nodes():
     assert any(line.startswith("L1_N2 = (") for line in block)
     # the loss after the network, set apart from it
     y_at = next(i for i, line in enumerate(lines) if line.startswith("y = Value("))
-    assert lines[y_at - 1] == ""
+    assert lines[y_at - 1] == "# group 'loss'" and lines[y_at - 2] == ""
     assert comments(export_torch(doc)) == comments(text)
 
 

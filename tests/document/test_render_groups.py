@@ -46,7 +46,7 @@ def test_collapsed_neurons_are_records_inside_layer_clusters(tmp_path):
     svg = render(doc, tmp_path / "n.svg").read_text(encoding="utf-8")
     ids = lambda kind: sorted(g.id.replace("-", "&#45;") for g in doc.groups if g.kind == kind)
     assert sorted(clusters(svg)) == sorted(ids("mlp") + ids("layer"))
-    assert sorted(blocks(svg)) == ids("neuron")
+    assert sorted(blocks(svg)) == ids("neuron") + ids("group")  # the loss is one block too
     # only the nodes outside every group are drawn as their own records
     assert drawn_nodes(svg) == ungrouped(doc)
     source = to_dot(doc)
@@ -61,7 +61,7 @@ def test_collapsed_neurons_are_records_inside_layer_clusters(tmp_path):
     # into the output neuron, and the loss's own; none inside a neuron
     edges = re.findall(r"^\s*(\S+) -> (\S+)", source, flags=re.M)
     into_blocks = [e for e in edges if e[1].startswith("c_")]
-    assert len(into_blocks) == 4 * 3 + 4 * 4 + 4
+    assert len(into_blocks) == 4 * 3 + 4 * 4 + 4 + 1  # and the score into the loss's block
 
 
 @needs_dot
@@ -71,7 +71,7 @@ def test_expanded_everything_is_nested_clusters(tmp_path):
         doc.set_group_collapsed(g.id, False)
     doc.backward()
     svg = render(doc, tmp_path / "e.svg").read_text(encoding="utf-8")
-    assert len(clusters(svg)) == len(doc.groups) == 13 and blocks(svg) == []
+    assert len(clusters(svg)) == len(doc.groups) == 14 and blocks(svg) == []
     assert drawn_nodes(svg) == set(doc.nodes)
 
 

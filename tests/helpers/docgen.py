@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from mgstudio.document import KINDS, Document, DocumentError
 
 ALL_KINDS = tuple(KINDS)
-labels = st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), max_size=12)
+labels = st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=12)
 finite = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e300, max_value=1e300)
 coords = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6)
 

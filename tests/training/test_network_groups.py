@@ -41,7 +41,7 @@ def test_the_training_panes_network_is_grouped():
     net = build_network_document(trainer, 1)
     doc = net.document
     by = kinds(doc)
-    assert {k: len(v) for k, v in by.items()} == {"mlp": 1, "layer": 3, "neuron": 9}
+    assert {k: len(v) for k, v in by.items()} == {"mlp": 1, "layer": 3, "neuron": 9, "group": 1}
     (mlp,) = by["mlp"]
     assert mlp.label == "MLP(3, [4, 4, 1])" and not mlp.collapsed and mlp.parent is None
     assert [g.label for g in by["layer"]] == ["L1", "L2", "L3"]
@@ -61,17 +61,18 @@ def test_the_training_panes_network_is_grouped():
         assert doc.nodes[out[0]].label in (g.label, "score")
         assert sum(1 for label in labels if label.startswith(g.label + ".w")) >= 3
     outside = [nid for nid in doc.nodes if index.group_of(nid) is None]
-    assert set(net.input_ids) <= set(outside) and net.loss_id in outside
-    assert len(outside) == 3 + 3  # x1..x3; y, the difference, the square
+    assert set(outside) == set(net.input_ids)  # x1..x3
+    (loss,) = by["group"]  # y, the difference, the square: one block after the network
+    assert loss.collapsed and net.loss_id in loss.nodes and len(loss.nodes) == 3
     assert len(doc.nodes) == node_count(3, (4, 4), "tanh", None, "mse-sum")
     assert network_groups(doc) == [mlp.id]
-    assert all(is_network(doc, g.id) for g in doc.groups)
+    assert all(is_network(doc, g.id) for g in doc.groups if g.id != loss.id)
 
 
 def test_the_lessons_network_is_grouped_with_the_lessons_numbers():
     doc = mlp_document()
     by = kinds(doc)
-    assert {k: len(v) for k, v in by.items()} == {"mlp": 1, "layer": 3, "neuron": 9}
+    assert {k: len(v) for k, v in by.items()} == {"mlp": 1, "layer": 3, "neuron": 9, "group": 1}
     loss = doc.selected_output
     assert doc.nodes[loss].label == "loss"
     doc.backward()
