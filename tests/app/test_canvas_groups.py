@@ -469,13 +469,14 @@ def test_double_click_and_chevron_ask_to_toggle(canvas, doc, qtbot):
     title = canvas.mapFromScene(frame.sceneBoundingRect().center())
     qtbot.mouseDClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=title)
     assert asked[-1:] == [gid]
-    doc.set_group_collapsed(gid, True)
+    # the scene only asks; the window's editor answers with an undo command
+    assert doc.groups.get(gid).collapsed
     block = scene.block_for(gid)
     canvas.centerOn(block.block_rect().center())
     chevron = canvas.mapFromScene(block.chevron_rect().center())
     qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=chevron)
     assert asked[-1] == gid and len(asked) >= 2
-    assert doc.groups.get(gid).collapsed  # the scene only asks: the editor toggles
+    assert not doc.groups.get(gid).collapsed
 
 
 def test_dragging_a_block_moves_its_members_in_one_undo_step(canvas, doc, undo_stack):
