@@ -550,3 +550,17 @@ def test_dragging_a_frame_brings_its_members(canvas, doc, undo_stack, qtbot):
     assert scene.frame_for(gid).frame_rect.contains(_box(canvas.item_for(members[0])))
     undo_stack.undo()
     assert all(doc.nodes[n].pos == p for n, p in before.items())
+
+
+def test_expanding_a_neuron_zoomed_far_out_comes_close_enough_to_show_it(canvas, doc):
+    gid, _ = _paste_neuron(doc)
+    doc.set_group_collapsed(gid, True)
+    _at_zoom(canvas, 0.4)  # semantic zoom draws every neuron as its block here
+    assert canvas.edits.toggle_group(gid)
+    assert not doc.groups.get(gid).collapsed
+    assert canvas.zoom() >= NEURON_ZOOM  # its inside is drawn, not a block again
+    assert canvas.canvas_scene.block_for(gid) is None
+    # collapsing it back (or expanding when close already) leaves the zoom alone
+    assert canvas.edits.toggle_group(gid)
+    zoom = canvas.zoom()
+    assert canvas.edits.toggle_group(gid) and canvas.zoom() == zoom

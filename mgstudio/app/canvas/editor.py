@@ -331,12 +331,21 @@ class CanvasEditor:
     def toggle_group(self, gid: str | None = None) -> bool:
         """Collapse an expanded group, expand a collapsed one (default: the selected one)."""
         gid = self._group_or_say(gid, "collapse or expand")
-        return gid is not None and self.push(CollapseGroupCommand(self.doc, gid))
+        return gid is not None and self._expand_or_collapse(CollapseGroupCommand(self.doc, gid))
 
     def set_group_collapsed(self, gid: str, collapsed: bool) -> bool:
         if gid not in self.doc.groups or self.doc.groups.get(gid).collapsed == collapsed:
             return False
-        return self.push(CollapseGroupCommand(self.doc, gid, collapsed))
+        return self._expand_or_collapse(CollapseGroupCommand(self.doc, gid, collapsed))
+
+    def _expand_or_collapse(self, command: CollapseGroupCommand) -> bool:
+        if not self.push(command):
+            return False
+        gid = command.gid
+        reveal = getattr(self.scene, "group_reveal_requested", None)
+        if reveal is not None and gid in self.doc.groups and not self.doc.groups.get(gid).collapsed:
+            reveal.emit(gid)  # expanded: the view shows its inside, even zoomed far out
+        return True
 
     def rename_group(self, gid: str, label: str) -> bool:
         """A group's new name (plain text, checked by the document); no step if unchanged."""

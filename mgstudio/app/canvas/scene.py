@@ -47,6 +47,9 @@ class CanvasScene(SceneGroups, SceneDetail, SceneWires, SceneLazy, QGraphicsScen
     #: a double click on a frame's title or a block, or a click on its chevron: the
     #: learner asks to collapse or expand that group (the window makes it an undo command)
     group_toggle_requested = Signal(str)
+    #: the learner expanded this group (a command went through): a view zoomed out so far
+    #: that it still draws the group collapsed comes close enough to show its inside
+    group_reveal_requested = Signal(str)
 
     def __init__(self, document=None, parent=None):
         super().__init__(parent)

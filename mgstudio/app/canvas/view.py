@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QMenu
 from . import group_drag, view_input
 from .editor import CanvasEditor, select_in_scene
 from .group_items import BlockItem, FrameItem
-from .group_view import fit_level
+from .group_view import LAYER_ZOOM, NEURON_ZOOM, fit_level
 from .inline_edit import InlineEditor
 from .interactions import CutGesture, Interaction, PanGesture
 from .neuron import COLUMN
@@ -78,6 +78,7 @@ class CanvasView(QGraphicsView):
         self.wire_layer = WireLayer(self)
         self.canvas_scene.wire_layers.append(self.wire_layer)
         self.canvas_scene.selectionChanged.connect(self._emit_selection)
+        self.canvas_scene.group_reveal_requested.connect(self.reveal_group)
         self.set_document(document)
 
     # --- the document ----------------------------------------------------------------------
@@ -175,6 +176,24 @@ class CanvasView(QGraphicsView):
 
     def zoom_out(self) -> None:
         self.zoom_by(0.8)
+
+    def reveal_group(self, gid: str) -> None:
+        """Show the inside of a group the learner just expanded: a view zoomed out so far that
+        semantic zoom still draws it as a block comes to the zoom where it opens (centred on
+        it); a view close enough already stays as it is."""
+        doc = self.document
+        if doc is None or gid not in doc.groups:
+            return
+        group = doc.groups.get(gid)
+        need = {"neuron": NEURON_ZOOM, "layer": LAYER_ZOOM}.get(group.kind)
+        if group.collapsed or need is None or self.zoom() >= need:
+            return
+        members = [doc.nodes[nid].pos for nid in doc.groups.members(gid)]
+        if not members:
+            return
+        xs, ys = [p[0] for p in members], [p[1] for p in members]
+        self.zoom_by(need * 1.001 / self.zoom())
+        self.centerOn((min(xs) + max(xs)) / 2 + 150.0, (min(ys) + max(ys)) / 2 + 30.0)
 
     def _fit_zoom_guess(self, document) -> float:
         """About the zoom ``fit_all`` will pick for a document, from its node positions
