@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from .trainer import Trainer
 
 #: above this many nodes the window asks first; above HARD_LIMIT it refuses
-SOFT_LIMIT = 400
+#: (the network opens as collapsed neuron blocks: micrograd's demo, 984 nodes, asks nothing)
+SOFT_LIMIT = 1000
 HARD_LIMIT = 1500
 
 

@@ -130,7 +130,8 @@ def test_unsaved_changes_cancel_keeps_the_document(training, monkeypatch):
 
 
 def test_large_networks_ask_and_huge_ones_are_refused(training):
-    training.panel.preset.setCurrentText("micrograd-demo")  # 2-16-16-1: ~980 nodes
+    training.panel.preset.setCurrentText("micrograd-demo")  # 2-16-16-1: 984 nodes
+    training.panel.hidden.setText("20,20")  # 1,468 nodes
     assert training.show_network() is None
     assert len(training.questions) == 1 and "nodes" in training.questions[0]
     training.panel.hidden.setText("64,64")
@@ -138,7 +139,7 @@ def test_large_networks_ask_and_huge_ones_are_refused(training):
     assert len(training.questions) == 1  # not even asked
     assert str(HARD_LIMIT) in training.window.statusBar().currentMessage()
     training.confirm = lambda title, text: True
-    training.panel.hidden.setText("16,16")
+    training.panel.hidden.setText("20,20")
     net = training.show_network()
     assert net is not None and SOFT_LIMIT < len(net.document.nodes) <= HARD_LIMIT
 
