@@ -329,3 +329,15 @@ def test_the_canvas_scene_gets_them_once_it_can_draw_them(qtbot, window, monkeyp
     window.set_document(net.document, name="MLP")
     wait_idle(qtbot, service)
     assert got and list(got[-1]) == gids
+
+
+def test_a_network_of_three_inputs_gets_no_pictures_of_two():
+    from mgstudio.app.training.heatmaps import find_inputs
+    from mgstudio.document import Document
+
+    doc = Document()
+    for label in ("x1", "x2"):
+        doc.add_node("input", label=label, value=1.0)
+    assert find_inputs(doc) is not None
+    doc.add_node("input", label="x3", value=1.0)
+    assert find_inputs(doc) is None  # a slice at x3's value would mislead

@@ -15,6 +15,7 @@ plane: the training dataset's extent (the decision-boundary plot's), else ``DEFA
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -132,11 +133,21 @@ def render(maps: dict[str, np.ndarray], frame: Frame) -> dict[str, QImage]:
     return {g: _image(words[i]) for i, g in enumerate(gids)}
 
 
+_MORE_INPUTS = re.compile(r"x([3-9]|[1-9][0-9]+)")
+
+
 def find_inputs(doc: Document) -> tuple[str, str] | None:
     """Two leaves labelled x1 and x2 that belong to no group (a network built by hand or
-    read from a file), or None."""
+    read from a file), or None; also None beside an x3, x4 ...: a picture over the plane of
+    two inputs would be a slice of a network of more, at the others' current values."""
     found: dict[str, str] = {}
     for nid, node in doc.nodes.items():
+        if (
+            node.value is not None
+            and _MORE_INPUTS.fullmatch(node.label)
+            and doc.groups.group_of(nid) is None
+        ):
+            return None
         if node.label in ("x1", "x2") and node.value is not None:
             if doc.groups.group_of(nid) is None:
                 if node.label in found:
