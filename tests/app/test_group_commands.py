@@ -9,7 +9,6 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QKeySequence, QUndoStack
 
 from mgstudio.app import group_commands, window_menus
-from mgstudio.app.canvas.editor import CanvasEditor
 from mgstudio.app.group_commands import (
     CollapseGroupCommand,
     GroupSelectionCommand,
@@ -303,23 +302,10 @@ def test_copy_paste_takes_the_group_along_with_a_fresh_id(editor, canvas, doc, n
     assert len(editor.duplicate()) == 1 and len(doc.groups) == 2
 
 
-def test_the_scenes_toggle_request_reaches_the_editor(qapp, doc, neuron, undo_stack):
-    from PySide6.QtCore import QObject, Signal
-
-    from mgstudio.app.canvas.scene import CanvasScene
-
-    class SceneWithGroups(CanvasScene):
-        group_toggle_requested = Signal(str)
-
-    scene = SceneWithGroups()
-    scene.set_document(doc)
-    editor = CanvasEditor(scene, undo_stack, lambda _text: None)
-    editor.set_document(doc)
+def test_the_scenes_toggle_request_reaches_the_editor(canvas, doc, neuron, undo_stack):
     gid = doc.group_nodes([neuron["x1"], neuron["w1"]])
-    scene.group_toggle_requested.emit(gid)  # a double-click on the frame's title
+    canvas.canvas_scene.group_toggle_requested.emit(gid)  # a double-click on the title
     assert doc.groups.get(gid).collapsed and undo_stack.count() == 1
-    scene.release()
-    assert isinstance(scene, QObject)
 
 
 # --- the window -----------------------------------------------------------------------------

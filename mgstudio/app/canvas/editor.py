@@ -88,10 +88,6 @@ class CanvasEditor:
         self._step: CompositeCommand | None = None  # the gesture being built, if any
         self._paste_count = 0
         self._paste_text: tuple | None = None  # (text, place) of the last paste
-        # a double-click on a group's title or its chevron (the scene draws groups)
-        toggle = getattr(scene, "group_toggle_requested", None)
-        if toggle is not None:
-            toggle.connect(self.toggle_group)
 
     @property
     def doc(self) -> Document:

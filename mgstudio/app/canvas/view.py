@@ -79,6 +79,12 @@ class CanvasView(QGraphicsView):
         self.canvas_scene.wire_layers.append(self.wire_layer)
         self.canvas_scene.selectionChanged.connect(self._emit_selection)
         self.canvas_scene.group_reveal_requested.connect(self.reveal_group)
+        # a double-click on a group's title or its chevron: the editor makes the undo step.
+        # Connected here, view to its own scene (Qt's bookkeeping), not from the plain-Python
+        # editor: a scene holding the editor's bound method kept it, its undo stack and the
+        # stack's commands alive until the cycle collector freed them after their Qt objects
+        # (a segfault in QUndoStack::clear during garbage collection)
+        self.canvas_scene.group_toggle_requested.connect(self._toggle_requested)
         self.set_document(document)
 
     # --- the document ----------------------------------------------------------------------
@@ -176,6 +182,9 @@ class CanvasView(QGraphicsView):
 
     def zoom_out(self) -> None:
         self.zoom_by(0.8)
+
+    def _toggle_requested(self, gid: str) -> None:
+        self.edits.toggle_group(gid)
 
     def reveal_group(self, gid: str) -> None:
         """Show the inside of a group the learner just expanded: a view zoomed out so far that
