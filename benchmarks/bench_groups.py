@@ -31,7 +31,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.bench_gui import _window, grid_document  # noqa: E402
+from benchmarks.bench_gui import PaintCounter, _window, grid_document  # noqa: E402
 
 PAN_FRAMES = 60
 LOSS_PAN_FRAMES = 20  # (a frame took seconds before the canvas drew groups)
@@ -201,34 +201,11 @@ def pan(
 
 
 # --- 3. a leaf edit inside a collapsed neuron --------------------------------------------------
-class _Paints:
-    """Counts paint events of a widget (the canvas's viewport)."""
-
-    def __init__(self, widget) -> None:
-        from PySide6.QtCore import QEvent, QObject
-
-        counter = self
-
-        class Filter(QObject):
-            def eventFilter(self, obj, event):
-                if event.type() == QEvent.Type.Paint:
-                    counter.count += 1
-                return False
-
-        self.count = 0
-        self._filter = Filter()
-        widget.installEventFilter(self._filter)
-        self._widget = widget
-
-    def stop(self) -> None:
-        self._widget.removeEventFilter(self._filter)
-
-
 def edit_repaint(app, window, nid: str, rounds: int, start: float) -> list[float]:
     """Seconds from pushing a new value of ``nid`` until the canvas has painted again."""
     from mgstudio.app.commands import SetValueCommand
 
-    paints = _Paints(window.canvas.viewport())
+    paints = PaintCounter(window.canvas.viewport())
     doc = window.document
     times = []
     try:

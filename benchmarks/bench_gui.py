@@ -69,8 +69,8 @@ def _window(app, settings_dir: str):
     return window
 
 
-class _PaintCounter:
-    """Counts paint events of one widget (the node table's viewport)."""
+class PaintCounter:
+    """Counts paint events of one widget (a table's or the canvas's viewport)."""
 
     def __init__(self, widget):
         from PySide6.QtCore import QEvent, QObject
@@ -86,6 +86,10 @@ class _PaintCounter:
         self.count = 0
         self._filter = Filter()
         widget.installEventFilter(self._filter)
+        self._widget = widget
+
+    def stop(self) -> None:
+        self._widget.removeEventFilter(self._filter)
 
 
 def edit_to_repaint(app, window, x: str, rounds: int, start: float):
@@ -110,7 +114,7 @@ def _edit_to_repaint(app, window, x: str, rounds: int, start: float, paints):
     on_screen = [
         it for it in view.canvas_scene.node_items() if shown.contains(it.sceneBoundingRect())
     ]
-    table = _PaintCounter(window.backward_panel.table.viewport())
+    table = PaintCounter(window.backward_panel.table.viewport())
     times, settled, counts, pushes = [], [], [], []
     for k in range(rounds):
         texts = [it.texts() for it in on_screen]

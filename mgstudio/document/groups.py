@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import DocumentError, InvalidValueError, UnknownNodeError
-from .nodes import ID_PATTERN, MAX_ID, Wire, check_label
+from .nodes import Wire, check_id, check_label
 
 #: what a group stands for; nesting is free (a neuron inside a layer inside an mlp is the
 #: networks' convention, a learner's ``group`` may hold anything)
@@ -77,12 +77,7 @@ def check_group_kind(kind: Any) -> str:
 
 
 def check_group_id(gid: Any) -> str:
-    if not isinstance(gid, str) or not ID_PATTERN.fullmatch(gid):
-        raise InvalidValueError(
-            f"a group id is a short name of letters, digits, '_' and '-' starting with a "
-            f"letter (at most {MAX_ID} characters), not {gid!r}"
-        )
-    return gid
+    return check_id(gid, "a group id")
 
 
 class GroupIndex:

@@ -160,10 +160,11 @@ def check_pos(pos: Any) -> tuple[float, float]:
     return (x, y)
 
 
-def check_id(node_id: Any) -> str:
+def check_id(node_id: Any, what: str = "a node id") -> str:
+    """A short name (``ID_PATTERN``): a node's id, or a group's (``what="a group id"``)."""
     if not isinstance(node_id, str) or not ID_PATTERN.fullmatch(node_id):
         raise InvalidValueError(
-            f"a node id is a short name of letters, digits, '_' and '-' starting with a letter "
+            f"{what} is a short name of letters, digits, '_' and '-' starting with a letter "
             f"(at most {MAX_ID} characters), not {node_id!r}"
         )
     return node_id
