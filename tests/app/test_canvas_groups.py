@@ -564,3 +564,26 @@ def test_expanding_a_neuron_zoomed_far_out_comes_close_enough_to_show_it(canvas,
     assert canvas.edits.toggle_group(gid)
     zoom = canvas.zoom()
     assert canvas.edits.toggle_group(gid) and canvas.zoom() == zoom
+
+
+def test_double_clicking_a_block_drawn_only_by_the_zoom_opens_it_in_the_view(canvas, doc):
+    gid, _ = _paste_neuron(doc)  # expanded in the document
+    _at_zoom(canvas, 0.4)  # drawn as a block
+    scene = canvas.canvas_scene
+    assert gid in scene.drawn_collapsed()
+    scene.group_toggle_requested.emit(gid)  # the double-click
+    assert not doc.groups.get(gid).collapsed  # the file is not changed...
+    assert canvas.zoom() >= NEURON_ZOOM and scene.frame_for(gid) is not None  # ...the view is
+    frame = scene.frame_for(gid).frame_rect
+    title = canvas.mapFromScene(frame.topLeft() + QPointF(20.0, 10.0))
+    assert canvas.viewport().rect().contains(title)  # its title on screen
+
+
+def test_collapsing_keeps_the_block_on_screen(canvas, doc):
+    gid, _ = _paste_neuron(doc, origin=(3000.0, 2000.0))
+    _at_zoom(canvas, 1.0)
+    canvas.centerOn(4900.0, 2100.0)  # looking at the neuron's right end
+    assert canvas.edits.toggle_group(gid)  # collapse: the block stands at its left end
+    block = canvas.canvas_scene.block_for(gid)
+    shown = canvas.mapFromScene(block.sceneBoundingRect()).boundingRect()
+    assert canvas.viewport().rect().intersects(shown)

@@ -339,8 +339,8 @@ class CanvasEditor:
             return False
         gid = command.gid
         reveal = getattr(self.scene, "group_reveal_requested", None)
-        if reveal is not None and gid in self.doc.groups and not self.doc.groups.get(gid).collapsed:
-            reveal.emit(gid)  # expanded: the view shows its inside, even zoomed far out
+        if reveal is not None and gid in self.doc.groups:
+            reveal.emit(gid)  # the view keeps it on screen (and shows an expanded one's inside)
         return True
 
     def rename_group(self, gid: str, label: str) -> bool:

@@ -149,6 +149,17 @@ class CanvasView(ViewZoom):
         self.selection_changed.emit(self.selected_ids())
 
     def _toggle_requested(self, gid: str) -> None:
+        doc = self.document
+        if (
+            doc is not None
+            and gid in doc.groups
+            and not doc.groups.get(gid).collapsed
+            and gid in self.canvas_scene.drawn_collapsed()
+        ):
+            # expanded in the file, drawn as a block only because the view is zoomed out:
+            # opening it means coming close enough, not collapsing it in the file
+            self.reveal_group(gid)
+            return
         self.edits.toggle_group(gid)
 
     def wheelEvent(self, event) -> None:

@@ -59,22 +59,27 @@ class ViewZoom(QGraphicsView):
         self.zoom_by(0.8)
 
     def reveal_group(self, gid: str) -> None:
-        """Show the inside of a group the learner just expanded: a view zoomed out so far that
-        semantic zoom still draws it as a block comes to the zoom where it opens (centred on
-        it); a view close enough already stays as it is."""
+        """Keep a group the learner just collapsed or expanded on screen: an expanded one that
+        semantic zoom would still draw as a block brings the view to the zoom where it opens;
+        then its frame (title first) or its block is scrolled into view. A view that shows it
+        already stays as it is."""
         doc = self.document
         if doc is None or gid not in doc.groups:
             return
         group = doc.groups.get(gid)
         need = {"neuron": NEURON_ZOOM, "layer": LAYER_ZOOM}.get(group.kind)
-        if group.collapsed or need is None or self.zoom() >= need:
-            return
-        members = [doc.nodes[nid].pos for nid in doc.groups.members(gid)]
-        if not members:
-            return
-        xs, ys = [p[0] for p in members], [p[1] for p in members]
-        self.zoom_by(need * 1.001 / self.zoom())
-        self.centerOn((min(xs) + max(xs)) / 2 + 150.0, (min(ys) + max(ys)) / 2 + 30.0)
+        if not group.collapsed and need is not None and self.zoom() < need:
+            self.zoom_by(need * 1.001 / self.zoom())
+        scene = self.canvas_scene
+        scene.flush_groups()  # the frame or block for the new state, before it is measured
+        block, frame = scene.block_for(gid), scene.frame_for(gid)
+        if block is not None:
+            self.ensureVisible(block.sceneBoundingRect(), 40, 40)
+        elif frame is not None:
+            rect = frame.frame_rect
+            self.ensureVisible(rect, 40, 40)  # as much of it as fits...
+            title = QRectF(rect.left(), rect.top(), min(rect.width(), 400.0), 40.0)
+            self.ensureVisible(title, 40, 40)  # ...and its title in any case
 
     def _fit_zoom_guess(self, document) -> float:
         """About the zoom ``fit_all`` will pick for a document, from its node positions
