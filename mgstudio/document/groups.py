@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import DocumentError, InvalidValueError, UnknownNodeError
-from .nodes import Wire, check_id, check_label
+from .nodes import Wire, check_id, check_label, shown
 
 #: what a group stands for; nesting is free (a neuron inside a layer inside an mlp is the
 #: networks' convention, a learner's ``group`` may hold anything)
@@ -72,7 +72,9 @@ class Ports:
 
 def check_group_kind(kind: Any) -> str:
     if not isinstance(kind, str) or kind not in GROUP_KINDS:
-        raise InvalidValueError(f"a group's kind is one of {', '.join(GROUP_KINDS)}, not {kind!r}")
+        raise InvalidValueError(
+            f"a group's kind is one of {', '.join(GROUP_KINDS)}, not {shown(kind)}"
+        )
     return kind
 
 
@@ -320,7 +322,7 @@ def check_all(groups: Iterable[Group], nodes: Mapping[str, Any]) -> tuple[Group,
         by_id[g.id] = g
         for nid in g.nodes:
             if nid not in nodes:
-                raise UnknownNodeError(f"{g.name} holds {nid!r}, which is not a node")
+                raise UnknownNodeError(f"{g.name} holds {shown(nid)}, which is not a node")
             if owner.get(nid) == g.id:
                 raise GroupError(f"{g.name} lists {nid!r} twice")
             if nid in owner:
@@ -335,7 +337,7 @@ def check_all(groups: Iterable[Group], nodes: Mapping[str, Any]) -> tuple[Group,
         depth, parent = 0, g.parent
         while parent is not None:
             if parent not in by_id:
-                raise GroupError(f"{g.name} is inside {parent!r}, which is not a group")
+                raise GroupError(f"{g.name} is inside {shown(parent)}, which is not a group")
             if parent == g.id or depth >= MAX_DEPTH:
                 raise GroupError(f"{g.name} is inside itself or nested more than {MAX_DEPTH} deep")
             depth += 1

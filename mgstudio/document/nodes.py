@@ -116,10 +116,17 @@ def checked_node(
     return node
 
 
+def shown(x: Any, limit: int = 60) -> str:
+    """``repr(x)`` cut to ``limit`` characters: a message quotes what a file or the clipboard
+    held without carrying all of it (a pasted 1 MB id made a 1 MB error message)."""
+    text = repr(x)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def kind_named(name: Any) -> Kind:
     if not isinstance(name, str) or name not in KINDS:
         known = ", ".join(KINDS)
-        raise UnknownKindError(f"there is no node kind {name!r}; the kinds are: {known}")
+        raise UnknownKindError(f"there is no node kind {shown(name)}; the kinds are: {known}")
     return KINDS[name]
 
 
@@ -165,7 +172,7 @@ def check_id(node_id: Any, what: str = "a node id") -> str:
     if not isinstance(node_id, str) or not ID_PATTERN.fullmatch(node_id):
         raise InvalidValueError(
             f"{what} is a short name of letters, digits, '_' and '-' starting with a letter "
-            f"(at most {MAX_ID} characters), not {node_id!r}"
+            f"(at most {MAX_ID} characters), not {shown(node_id)}"
         )
     return node_id
 
@@ -189,7 +196,7 @@ def check_param(kind: Kind, name: Any, value: Any) -> float:
     if param is None:
         have = ", ".join(p.name for p in kind.params) or "none"
         raise UnknownParamError(
-            f"a {kind.name} node has no setting {name!r} (its settings: {have})"
+            f"a {kind.name} node has no setting {shown(name)} (its settings: {have})"
         )
     number = check_number(value, f"the {param.name} of a {kind.name} node")
     if param.type is int:
