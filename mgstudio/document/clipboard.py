@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import fileformat
 from .errors import DocumentError, FileFormatError
+from .group_format import group_to_dict
 from .groups import Group, replace_group
 from .json_limits import load_json
 from .kinds import KINDS
@@ -45,7 +46,7 @@ def fragment(doc: Document, ids: Iterable[str]) -> dict[str, Any]:
         "wires": [fileformat.wire_to_dict(w) for w in wires],
     }
     if groups:
-        out["groups"] = [fileformat.group_to_dict(g) for g in groups]
+        out["groups"] = [group_to_dict(g) for g in groups]
     return out
 
 

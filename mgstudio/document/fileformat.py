@@ -64,7 +64,8 @@ from typing import Any
 from . import fileio
 from .errors import DocumentError, FileFormatError, NewerVersionError
 from .graph import Graph, WireFault, describe, short_name, wire_fault
-from .groups import Group, check_all, check_group_id, check_group_kind
+from .group_format import group_to_dict, parse_groups
+from .groups import Group
 
 __all__ = [  # the names other modules import from here (the JSON limits live in json_limits)
     "MAX_FILE_BYTES",
@@ -73,7 +74,7 @@ __all__ = [  # the names other modules import from here (the JSON limits live in
     "load_json",
     "short_name",
 ]
-from .json_limits import MAX_DEPTH, MAX_FILE_BYTES, load_json, nesting_depth, too_big_message
+from .json_limits import MAX_FILE_BYTES, load_json, too_big_message, unknown_fields
 from .kinds import KINDS
 from .nodes import (
     MAX_COORD,
@@ -98,7 +99,6 @@ MAX_NODES = 100_000
 MAX_DESCRIPTION = 10_000
 NODE_KEYS = ("id", "kind", "label", "value", "params", "pos")
 TOP_KEYS = ("format", "version", "title", "description", "nodes", "wires", "selected_output")
-GROUP_KEYS = ("id", "kind", "label", "parent", "collapsed", "nodes")
 WIRE_KEYS = ("src", "dst", "port")
 _NODE_KEY_SET = frozenset(NODE_KEYS)
 _NO_POS = (0.0, 0.0)  # where a node without "pos" stands until it is given a place
@@ -168,7 +168,7 @@ def parse(text: str | bytes, *, fragment: bool = False) -> Parsed:
     out = Parsed(nodes, wires, laid_out=missing, order=order, graph=graph)
     known: tuple[str, ...] = TOP_KEYS
     if version >= 2 or (fragment and "groups" in data):
-        out.groups = _parse_groups(data.get("groups", []), ids)
+        out.groups = parse_groups(data.get("groups", []), ids)
         known = (*TOP_KEYS, "groups")
     if not fragment:
         out.title = _text_field(data, "title")
@@ -179,58 +179,6 @@ def parse(text: str | bytes, *, fragment: bool = False) -> Parsed:
         out.selected_output = sel
     out.extra = unknown_fields(data, known, "the document")
     return out
-
-
-def _parse_groups(raw: Any, nodes: Mapping[str, Node]) -> tuple[Group, ...]:
-    if not isinstance(raw, list):
-        raise FileFormatError('"groups" must be a list')
-    groups: list[Group] = []
-    for i, item in enumerate(raw, 1):
-        if not isinstance(item, dict):
-            raise FileFormatError(f"group {i} is not a JSON object")
-        try:
-            members = item.get("nodes", [])
-            if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
-                raise FileFormatError('"nodes" must be a list of node ids')
-            parent = item.get("parent")
-            if parent is not None and not isinstance(parent, str):
-                raise FileFormatError('"parent" must be a group id or null')
-            collapsed = item.get("collapsed", False)
-            if not isinstance(collapsed, bool):
-                raise FileFormatError('"collapsed" must be true or false')
-            label = item.get("label", "")
-            groups.append(
-                Group(
-                    check_group_id(item.get("id")),
-                    check_group_kind(item.get("kind")),
-                    label,
-                    tuple(members),
-                    parent,
-                    collapsed,
-                    unknown_fields(item, GROUP_KEYS),  # (the except below says which group)
-                )
-            )
-        except DocumentError as exc:
-            raise FileFormatError(f"group {i}: {exc}") from None
-    try:
-        return check_all(groups, nodes)
-    except DocumentError as exc:
-        raise FileFormatError(f"the groups: {exc}") from None
-
-
-def unknown_fields(
-    obj: Mapping[str, Any], known: Iterable[str], where: str | None = None
-) -> dict[str, Any]:
-    """The fields of ``obj`` this version does not know (kept, and written back on save),
-    each checked to nest at most MAX_DEPTH levels."""
-    extra = {k: v for k, v in obj.items() if k not in known}
-    for key, value in extra.items():
-        if isinstance(value, (dict, list)) and nesting_depth(value) > MAX_DEPTH:
-            prefix = f"{where}: " if where else ""
-            raise FileFormatError(
-                f"{prefix}the field {key!r} nests more than {MAX_DEPTH} levels deep"
-            )
-    return extra
 
 
 def _text_field(data: Mapping[str, Any], key: str) -> str:
@@ -400,19 +348,6 @@ def node_to_dict(node: Node) -> dict[str, Any]:
         out["params"] = {p.name: node.params.get(p.name, p.default) for p in kind.params}
     out["pos"] = [node.pos[0], node.pos[1]]
     out.update(node.extra)
-    return out
-
-
-def group_to_dict(group: Group) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "id": group.id,
-        "kind": group.kind,
-        "label": group.label,
-        "parent": group.parent,
-        "collapsed": group.collapsed,
-        "nodes": list(group.nodes),
-    }
-    out.update((k, v) for k, v in group.extra.items() if k not in GROUP_KEYS)
     return out
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .errors import FileFormatError
@@ -95,3 +96,18 @@ def _finite_float(s: str) -> float:
     if not math.isfinite(f):
         raise FileFormatError(f"the number {s[:30]} is too large")
     return f
+
+
+def unknown_fields(
+    obj: Mapping[str, Any], known: Iterable[str], where: str | None = None
+) -> dict[str, Any]:
+    """The fields of ``obj`` this version does not know (kept, and written back on save),
+    each checked to nest at most MAX_DEPTH levels."""
+    extra = {k: v for k, v in obj.items() if k not in known}
+    for key, value in extra.items():
+        if isinstance(value, (dict, list)) and nesting_depth(value) > MAX_DEPTH:
+            prefix = f"{where}: " if where else ""
+            raise FileFormatError(
+                f"{prefix}the field {key!r} nests more than {MAX_DEPTH} levels deep"
+            )
+    return extra
