@@ -213,12 +213,6 @@ def test_target_group_reads_the_selection():
 
 
 # --- the editor -----------------------------------------------------------------------------
-@pytest.fixture
-def editor(canvas):
-    said: list[str] = []
-    canvas.edits.say = said.append
-    canvas.edits.said = said  # type: ignore[attr-defined]
-    return canvas.edits
 
 
 def test_editor_groups_the_selection_and_says_a_refusal(editor, canvas, doc, neuron, undo_stack):

@@ -6,14 +6,6 @@ from __future__ import annotations
 import pytest
 
 
-@pytest.fixture
-def editor(canvas):
-    said: list[str] = []
-    canvas.edits.say = said.append
-    canvas.edits.said = said  # type: ignore[attr-defined]
-    return canvas.edits
-
-
 def test_collapse_delete_members_one_by_one_then_undo_and_redo_everything(
     editor, canvas, doc, neuron, undo_stack
 ):

@@ -37,6 +37,15 @@ def canvas(qtbot, doc, undo_stack):
 
 
 @pytest.fixture
+def editor(canvas):
+    """The canvas's editor, with what it says kept in ``editor.said`` (not the status bar)."""
+    said: list[str] = []
+    canvas.edits.say = said.append
+    canvas.edits.said = said  # type: ignore[attr-defined]
+    return canvas.edits
+
+
+@pytest.fixture
 def neuron(doc) -> dict[str, str]:
     """The walkthrough's neuron built straight through the Document API: label -> id."""
     ids = {}
