@@ -20,6 +20,7 @@ from .group_tooltips import show_group_tooltip
 from .node_item import NodeItem
 from .pending import Pending
 from .port_item import HIT_RADIUS, PortRef
+from .scene_bounds import INDEX_MARGIN, SceneBounds
 from .scene_detail import MAX_RECORDS_SHOWN, SceneDetail  # noqa: F401 (tests import it here)
 from .scene_groups import SceneGroups
 from .scene_lazy import LAZY_MIN, SceneLazy
@@ -30,7 +31,6 @@ from .wire_index import WireIndex
 from .wire_item import WireItem
 
 WORLD = 1e6  # room around the items to pan over (the view's rectangle)
-INDEX_MARGIN = 2000.0  # room around the nodes in the scene's own rectangle
 INDEX_LOOKUP_MIN = 200  # more stale items than this: ask Qt's index which ones are shown
 
 
@@ -40,7 +40,7 @@ def _disconnect_all(connections: list) -> None:
     connections.clear()
 
 
-class CanvasScene(SceneGroups, SceneDetail, SceneWires, SceneLazy, QGraphicsScene):
+class CanvasScene(SceneGroups, SceneDetail, SceneWires, SceneLazy, SceneBounds, QGraphicsScene):
     """Node and wire items for the nodes and wires of ``document`` (a big one's when they
     are needed, see scene_lazy), and its groups' frames and blocks (see scene_groups)."""
 
@@ -83,7 +83,6 @@ class CanvasScene(SceneGroups, SceneDetail, SceneWires, SceneLazy, QGraphicsScen
         self._connections: list = []
         self._init_groups()
         self._selection_owed = False
-        self._groups_dirty = False
         # if the scene is deleted without detach(), stop the document calling into it; the
         # callback holds the list, not the scene, because the scene is half gone by then
         self.destroyed.connect(functools.partial(_disconnect_all, self._connections))
@@ -160,45 +159,6 @@ class CanvasScene(SceneGroups, SceneDetail, SceneWires, SceneLazy, QGraphicsScen
         for other in others:
             self.addItem(other)
 
-    # --- the item index and the wire layers ----------------------------------------------
-    def fit_index(self) -> None:
-        """Fit the scene rectangle (what Qt's index divides) to the nodes, with room around."""
-        rect = self.nodes_bounding_rect()
-        if rect.isEmpty():
-            rect = QRectF(0.0, 0.0, 0.0, 0.0)
-        m = INDEX_MARGIN
-        self.setSceneRect(rect.adjusted(-m, -m, m, m))
-
-    def keep_indexed(self, item) -> None:
-        """Grow the scene rectangle when a node goes beyond it (items outside still work,
-        but crowd the index's border cells). Called whenever a node moves or is added."""
-        self._bounds = None
-        if self._frames or self._blocks:
-            self.groups_follow_node(item.node_id)
-        x, y = item.x(), item.y()
-        left, top, right, bottom = item.extent
-        r = self.sceneRect()
-        if (
-            x + left < r.left()
-            or y + top < r.top()
-            or x + right > r.right()
-            or y + bottom > r.bottom()
-        ):
-            m = INDEX_MARGIN
-            self.setSceneRect(
-                r.united(
-                    QRectF(x + left - m, y + top - m, right - left + 2 * m, bottom - top + 2 * m)
-                )
-            )
-
-    def content_rect(self) -> QRectF:
-        """Every node and wire (what an exported picture shows)."""
-        self.make_all()
-        rect = self.itemsBoundingRect()
-        for w in self._wires.values():
-            rect = rect.united(w.boundingRect())
-        return rect
-
     def drawBackground(self, painter, rect: QRectF | QRect) -> None:
         # only QGraphicsScene.render (file export) comes here: views draw their own layer.
         # Qt passes a QRectF (the stubs add the QRect PySide6 would convert)
@@ -219,19 +179,6 @@ class CanvasScene(SceneGroups, SceneDetail, SceneWires, SceneLazy, QGraphicsScen
     def made_items(self) -> list[NodeItem]:
         """The node items made so far (a big document's: those needed yet)."""
         return list(self._nodes.values())
-
-    def itemsBoundingRect(self) -> QRectF:  # noqa: N802 (Qt's name; Python callers reach it)
-        if self._hidden or self._frames:  # what is drawn: not the nodes a block hides
-            rect = QRectF()
-            for it in self.items():
-                if it.isVisible() and not getattr(it, "group_hidden", False):
-                    rect = rect.united(it.sceneBoundingRect())
-            for frame in self._frames.values():
-                rect = rect.united(frame.frame_rect)
-        else:
-            rect = super().itemsBoundingRect()
-        pending = self.pending_bounds()
-        return rect if pending is None else rect.united(pending)
 
     def selected_ids(self) -> list[str]:
         """The selected nodes, and every member of a selected group's frame or block (what
@@ -254,40 +201,6 @@ class CanvasScene(SceneGroups, SceneDetail, SceneWires, SceneLazy, QGraphicsScen
         """Selection changed (views that change it with signals blocked call this)."""
         if self.boxes_in_layer:  # outlines of boxes are drawn by the layer
             self.wires_changed(None)
-
-    def nodes_bounding_rect(self) -> QRectF:
-        """The scene rectangle around every node (wires run between nodes)."""
-        # from positions and the shared geometry: itemsBoundingRect asks every item (and
-        # every wire) for its rectangle, a tenth of a second on a 5,000-node graph
-        pending = self.pending_bounds()
-        if not self._nodes and pending is None:
-            return QRectF()
-        if self._bounds is not None:  # fitting the index and the view both ask after a load
-            return QRectF(self._bounds)
-        left = top = math.inf
-        right = bottom = -math.inf
-        if pending is not None:
-            left, top, right, bottom = (
-                pending.left(),
-                pending.top(),
-                pending.right(),
-                pending.bottom(),
-            )
-        for item in self._nodes.values():
-            if item.group_hidden:
-                continue
-            x, y = item.x(), item.y()
-            b_left, b_top, b_right, b_bottom = item.extent
-            left, top = min(left, x + b_left), min(top, y + b_top)
-            right, bottom = max(right, x + b_right), max(bottom, y + b_bottom)
-        groups = self.groups_bounds()
-        if groups is not None:
-            left, top = min(left, groups.left()), min(top, groups.top())
-            right, bottom = max(right, groups.right()), max(bottom, groups.bottom())
-        if left > right:  # every node hidden and nothing drawn (cannot happen with a block)
-            return QRectF()
-        self._bounds = QRectF(left, top, right - left, bottom - top)
-        return QRectF(self._bounds)
 
     @property
     def max_abs_grad(self) -> float:
@@ -385,23 +298,6 @@ class CanvasScene(SceneGroups, SceneDetail, SceneWires, SceneLazy, QGraphicsScen
         item = self._wires.get((wire.dst, wire.port))
         if item is not None and item.wire == wire:
             self._remove_wire_item(item)
-
-    def _on_groups_changed(self, _gids: tuple) -> None:
-        self._groups_dirty = False
-        self.refresh_groups()
-
-    def _groups_later(self) -> None:
-        """A wire crossed a group's boundary: ports change. Worked out once the edit is
-        over (a removal sends its wires first, then its nodes and groups), before the next
-        paint (``flush_groups``) or from the event loop."""
-        if not self._groups_dirty:
-            self._groups_dirty = True
-            QTimer.singleShot(0, self.flush_groups)
-
-    def flush_groups(self) -> None:
-        if self._groups_dirty:
-            self._groups_dirty = False
-            self.refresh_groups()
 
     def _on_values_changed(self, ids: tuple) -> None:
         old_max = self._max_abs_grad

@@ -11,13 +11,10 @@ wire), so a leaf edit inside a collapsed neuron repaints a patch, not the canvas
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, QTimer
 from PySide6.QtGui import QImage
 
 from mgstudio.document.group_geometry import FRAME_HEADER, FRAME_MARGIN, anchor, block_size
-from mgstudio.document.kinds import KINDS
 
 from .group_content import block_content
 from .group_items import (
@@ -33,17 +30,12 @@ from .group_view import (
     shown_frames,
     zoom_level,
 )
-from .node_shape import geometry_for
-
-if TYPE_CHECKING:
-    from .scene_host import SceneHost
-else:
-    SceneHost = object  # the declarations are for the type checker (see scene_host)
+from .scene_group_wires import SceneGroupWires
 
 _Box = tuple[float, float, float, float]
 
 
-class SceneGroups(SceneHost):
+class SceneGroups(SceneGroupWires):
     """Frames, blocks and re-routed wires; the state it reads and writes is the scene's."""
 
     def _init_groups(self) -> None:
@@ -63,6 +55,8 @@ class SceneGroups(SceneHost):
         self._pictures: dict[str, QImage] = {}
         #: how many times everything about groups was worked out again (tests read it)
         self.group_rebuilds = 0
+        #: a wire crossing a boundary changed the ports: work them out again (flush_groups)
+        self._groups_dirty = False
 
     # --- reading ------------------------------------------------------------------------------
     def block_for(self, gid: str) -> BlockItem | None:
@@ -285,84 +279,23 @@ class SceneGroups(SceneHost):
             )
         return None
 
-    # --- re-routed wires --------------------------------------------------------------------
-    def _rebuild_group_wires(self) -> None:
-        index = self._wire_index
-        for gw in self._group_wires:
-            index.remove(gw, gw.box)
-            if self._hover_wire is gw:
-                self._hover_wire = None
-            self._selected_wires.discard(gw)
-        self._group_wires = []
-        self._gw_of_node, self._gw_of_block, self._weight_wires = {}, {}, {}
-        hidden, doc = self._hidden, self.document
-        if not hidden or doc is None:
-            return
-        made: dict[tuple, GroupWire] = {}
-        colors = self.style.colors
-        for w in doc.wires:
-            sb, db = hidden.get(w.src), hidden.get(w.dst)
-            if sb is None and db is None or sb == db:
-                continue  # not crossing a collapsed boundary, or inside one block
-            if sb is not None:
-                src_key: tuple = ("bo", sb, self._blocks[sb].content.outputs.get(w.src, 0))
-            else:
-                src_key = ("no", w.src)
-            if db is not None:
-                dst_key: tuple = ("bi", db, self._in_slots[db].get((w.dst, w.port), 0))
-            else:
-                dst_key = ("ni", w.dst, w.port)
-            key = (src_key, dst_key)
-            same = made.get(key)
-            if same is not None:  # the same two ports: drawn once
-                same.wires.append(w)
-                continue
-            gw = made[key] = GroupWire(w, self._ends_fn(src_key, dst_key), colors)
-            if db is not None and dst_key[1] in self._blocks:
-                weights = self._blocks[db].content.weights
-                slot = dst_key[2]
-                if slot < len(weights) and weights[slot] is not None:
-                    gw.weight = weights[slot]
-                    value = doc.value_of(gw.weight)
-                    gw.set_weight(None if value is None else value.data)
-                    self._weight_wires.setdefault(gw.weight, []).append(gw)
-            gw.visual_pen = gw._pen()
-            gw._scene = self
-            self._group_wires.append(gw)
-            for end in (src_key, dst_key):
-                table = self._gw_of_block if end[0] in ("bo", "bi") else self._gw_of_node
-                table.setdefault(end[1], []).append(gw)
-        for gw in self._group_wires:
-            index.add(gw, gw.box)
+    # --- the document's group events ---------------------------------------------------------
+    def _on_groups_changed(self, _gids: tuple) -> None:
+        self._groups_dirty = False
+        self.refresh_groups()
 
-    def _ends_fn(self, src_key: tuple, dst_key: tuple):
-        def ends() -> tuple[float, float, float, float]:
-            return (*self._end_xy(src_key), *self._end_xy(dst_key))
+    def _groups_later(self) -> None:
+        """A wire crossed a group's boundary: ports change. Worked out once the edit is
+        over (a removal sends its wires first, then its nodes and groups), before the next
+        paint (``flush_groups``) or from the event loop."""
+        if not self._groups_dirty:
+            self._groups_dirty = True
+            QTimer.singleShot(0, self.flush_groups)
 
-        return ends
-
-    def _end_xy(self, key: tuple) -> tuple[float, float]:
-        tag = key[0]
-        if tag == "bo":
-            return self._blocks[key[1]].output_xy(key[2])
-        if tag == "bi":
-            return self._blocks[key[1]].input_xy(key[2])
-        nid = key[1]
-        item = self._nodes.get(nid)
-        if item is not None:
-            return item.output_xy() if tag == "no" else item.input_xy(key[2])
-        doc = self.document
-        assert doc is not None
-        node = doc.nodes[nid]
-        pending = self._pending
-        if pending is not None and pending.has_node(nid):
-            g = pending.shape(nid)
-        else:
-            g = geometry_for(self.style, KINDS[node.kind], node.label, node.params, set())
-        x, y = node.pos
-        if tag == "no":
-            return x + g.out_x, y + g.out_y
-        return x, y + g.rows[KINDS[node.kind].inputs.index(key[2])]
+    def flush_groups(self) -> None:
+        if self._groups_dirty:
+            self._groups_dirty = False
+            self.refresh_groups()
 
     # --- following the document -------------------------------------------------------------
     def groups_follow_node(self, nid: str) -> None:
