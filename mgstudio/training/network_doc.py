@@ -72,6 +72,14 @@ def node_count(
     return total + (5 if loss == "hinge" else 3)
 
 
+def network_size(trainer: Trainer) -> int:
+    """How many nodes the trainer's network makes on the canvas (``node_count``)."""
+    cfg = trainer.config
+    return node_count(
+        trainer.dataset.n_inputs, cfg.hidden, cfg.activation, cfg.final_activation, cfg.loss
+    )
+
+
 def sample_loss(loss: str, score: Value, target: float) -> Value:
     """One sample's term of the training loss (without the 1/n of a mean or the L2 term),
     with the operands in the order the loss functions build them."""
@@ -93,8 +101,7 @@ def build_network_document(
     data = trainer.dataset
     if not 0 <= sample < data.n_samples:
         raise IndexError(f"sample must be between 0 and {data.n_samples - 1}, not {sample}")
-    cfg = trainer.config
-    count = node_count(data.n_inputs, cfg.hidden, cfg.activation, cfg.final_activation, cfg.loss)
+    count = network_size(trainer)
     if count > limit:
         raise NetworkTooLarge(
             f"this network would make about {count} nodes on the canvas (the limit is {limit});"
@@ -106,7 +113,7 @@ def build_network_document(
         model,
         [float(x) for x in data.X[sample]],
         float(data.y[sample]),
-        cfg.loss,
+        trainer.config.loss,
         sample=sample,
         loss_label=f"loss of sample {sample}",
     )

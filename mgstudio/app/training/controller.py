@@ -24,10 +24,11 @@ from mgstudio.training.metrics import describe, loss_words
 from mgstudio.training.network_doc import (
     HARD_LIMIT,
     SOFT_LIMIT,
+    NetworkDocument,
     NetworkTooLarge,
     apply_params,
     build_network_document,
-    node_count,
+    network_size,
 )
 
 from .. import plain
@@ -218,15 +219,11 @@ class TrainingController(QObject):
         return True
 
     def _follow_network(self, old: NetworkSync) -> None:
-        """Put the new trainer's network where the old one was shown: the same document with
-        the new weights (and the chosen sample of the new data) when the graph has the same
-        shape, else a fresh one."""
+        """Put the new trainer's network where the old one was shown: the same document (new
+        weights, the chosen sample of the new data) when its shape is the same, else anew."""
         trainer = self._trainer
-        cfg = trainer.config
         sample = min(self.panel.sample.value(), trainer.dataset.n_samples - 1)
-        count = node_count(
-            trainer.dataset.n_inputs, cfg.hidden, cfg.activation, cfg.final_activation, cfg.loss
-        )
+        count = network_size(trainer)
         if (
             count > SOFT_LIMIT
             and count != len(old.net.document.nodes)
@@ -252,10 +249,13 @@ class TrainingController(QObject):
                 trace_sample(old.net, trainer.dataset, sample)
                 apply_params(old.net, trainer.snapshot().params)
             if same_graph(net, old.net):  # every number agrees now (else: the new one)
-                self.sync = NetworkSync(old.net, trainer, lambda doc: self.window.document is doc)
+                self._follow(old.net, trainer)
                 return
-        if not self._open_document(net.document, NETWORK_NAME):
-            return
+        if self._open_document(net.document, NETWORK_NAME):
+            self._follow(net, trainer)
+
+    def _follow(self, net: NetworkDocument, trainer: Trainer) -> None:
+        """Keep ``net`` in step with ``trainer`` while the window shows its document."""
         self.sync = NetworkSync(net, trainer, lambda doc: self.window.document is doc)
 
     def _start(self, paused: bool, steps: int = 0) -> None:
@@ -369,11 +369,9 @@ class TrainingController(QObject):
 
     # --- the network on the canvas ------------------------------------------------------------
     def _on_sample(self, sample: int) -> None:
-        """The learner chose another sample (the picker, the plot, the table): the network
-        on the canvas traces it. A view change, not an undo command: which datapoint is
-        traced is no edit of the learner's graph (like the weights the training writes), and
-        clicking through points must neither bury their edits in the history nor be undone
-        into numbers the training has moved on from."""
+        """Another sample chosen (picker, plot, table): the network on the canvas traces it.
+        Not an undo step: which point is traced is no edit of the learner's graph, and picks
+        must not bury their edits in the history (nor undo into stale numbers)."""
         self.plots.mark_sample(sample)
         words = self.panel.sample.text()
         sync = self.sync
@@ -394,14 +392,12 @@ class TrainingController(QObject):
             if not self._new_trainer(follow=False):
                 return None
         trainer = self.trainer
-        cfg, data = trainer.config, trainer.dataset
+        data = trainer.dataset
         sample = self.panel.sample.value()
         if sample >= data.n_samples:
             self.show_message(f"there are {data.n_samples} samples; showing sample 0")
             sample = 0
-        count = node_count(
-            data.n_inputs, cfg.hidden, cfg.activation, cfg.final_activation, cfg.loss
-        )
+        count = network_size(trainer)
         if count > HARD_LIMIT:
             self.show_message(
                 f"The network would make {count} nodes (at most {HARD_LIMIT} "
@@ -415,8 +411,7 @@ class TrainingController(QObject):
         ):
             return None
         try:
-            # the layered layout: dot (up to a second here) must not run on the GUI thread
-            net = build_network_document(trainer, sample, use_dot=False)
+            net = build_network_document(trainer, sample)
         except (NetworkTooLarge, IndexError) as exc:
             self.show_message(str(exc))
             return None
@@ -424,7 +419,7 @@ class TrainingController(QObject):
             apply_params(net, self.last_snapshot["params"])
         if not self._open_document(net.document, NETWORK_NAME):
             return None
-        self.sync = NetworkSync(net, trainer, lambda doc: self.window.document is doc)
+        self._follow(net, trainer)
         self.plots.mark_sample(sample)
         self.show_message(
             f"The MLP as one expression: {len(net.document.nodes)} nodes, "

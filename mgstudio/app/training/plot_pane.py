@@ -60,13 +60,6 @@ PLACEHOLDER = (
 MARGIN_PT = {"left": 52, "right": 14, "right_twin": 52, "top": 10, "bottom": 34, "gap": 56}
 
 
-def grid_for(
-    X: np.ndarray, size: int = GRID_SIZE, margin: float = 0.25
-) -> tuple[np.ndarray, np.ndarray]:
-    """``(xx, yy)``: a meshgrid around the points of a 2-input dataset (overflow-safe)."""
-    return plot_limits.grid_for(X, size=size, margin=margin)
-
-
 class PlotPane(SampleMarks, QWidget):
     """See the module docstring. ``built`` is False until matplotlib has been loaded."""
 
@@ -182,7 +175,7 @@ class PlotPane(SampleMarks, QWidget):
         self._planned_steps = max(int(planned_steps), 1)
         self.steps, self.losses, self.accuracies = [], [], []
         two_d = self._has_map()
-        self._grid = grid_for(dataset.X) if two_d else None
+        self._grid = plot_limits.grid_for(dataset.X, size=GRID_SIZE) if two_d else None
         small = dataset.n_samples <= TABLE_LIMIT and not two_d
         self.table.setVisible(small)
         if small:
