@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import operator
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -87,7 +88,7 @@ def plain_binary(symbol: str, items: int) -> Callable[[Any, Any], Any]:
             if b > 0 and _bits(a) + b > MAX_INT_BITS:
                 raise LimitReached(f"{a} << {b} is a number too large to compute")
         elif symbol == "%" and ta is str:
-            raise ProgramError("'%' formatting of strings is not available; write an f-string")
+            _check_percent(a, b)
 
     def apply(a: Any, b: Any) -> Any:
         guard(a, b)
@@ -100,6 +101,24 @@ def plain_binary(symbol: str, items: int) -> Callable[[Any, Any], Any]:
         return r
 
     return apply
+
+
+_PERCENT_WIDTH = re.compile(r"%[-+ #0]*(\d*)(?:\.(\d+))?")
+_PLAIN_DATA = (int, float, bool, str, type(None))
+
+
+def _check_percent(fmt: str, args: Any) -> None:
+    """``"%s: %.4f" % (name, x)`` with plain data only: no object's ``__str__`` runs, and no
+    width asks for a gigabyte of spaces."""
+    values = args.values() if type(args) is dict else args if type(args) is tuple else (args,)
+    if not all(type(v) in _PLAIN_DATA for v in values):
+        raise ProgramError(
+            "'%' formatting takes numbers and strings (for a Value, format v.data); "
+            'an f-string works too: f"{v.data:.4f}"'
+        )
+    for width, precision in _PERCENT_WIDTH.findall(fmt):
+        if (width and int(width) > 1000) or (precision and int(precision) > 1000):
+            raise ProgramError("a format width or precision above 1000 is too large")
 
 
 def _check_size(n: int, items: int) -> None:

@@ -23,17 +23,28 @@ _MAX_DEPTH = 8
 Segment = tuple[str, Any]  # ("attr", name) | ("index", i) | ("key", k)
 
 
-def find_paths(globals_: dict[str, Any]) -> tuple[dict[int, str], dict[int, str]]:
-    """(id(Value) -> name, id(Instance) -> name) for everything reachable from the names."""
+class Paths:
+    """``values``/``objects``: id(Value)/id(Instance) -> name; ``owners``: id(Value) -> the
+    object whose attributes hold it (a neuron for its weights)."""
+
+    def __init__(self) -> None:
+        self.values: dict[int, str] = {}
+        self.objects: dict[int, str] = {}
+        self.owners: dict[int, Instance] = {}
+
+
+def find_paths(globals_: dict[str, Any]) -> Paths:
+    """The names of everything reachable from the program's top-level names."""
     raw: dict[int, tuple[str, list[Segment], Any]] = {}
-    todo: deque[tuple[Any, str, list[Segment]]] = deque()
+    out = Paths()
+    todo: deque[tuple[Any, str, list[Segment], Instance | None]] = deque()
     for name, obj in globals_.items():
         if type(obj) in (Value, Instance, list, tuple, dict):
-            todo.append((obj, name, []))
+            todo.append((obj, name, [], None))
     visits = 0
     seen: set[int] = set()
     while todo and visits < _MAX_VISITS:
-        obj, root, segs = todo.popleft()
+        obj, root, segs, owner = todo.popleft()
         visits += 1
         if id(obj) in seen:
             continue
@@ -42,31 +53,31 @@ def find_paths(globals_: dict[str, Any]) -> tuple[dict[int, str], dict[int, str]
         if t is Value or t is Instance:
             raw[id(obj)] = (root, segs, obj)
             if t is Value:
+                if owner is not None:
+                    out.owners[id(obj)] = owner
                 continue
         if len(segs) >= _MAX_DEPTH:
             continue
         if t is Instance:
             for k, v in obj.attrs.items():
-                todo.append((v, root, [*segs, ("attr", k)]))
+                todo.append((v, root, [*segs, ("attr", k)], obj))
         elif t in (list, tuple):
             for i, v in enumerate(obj):
                 if type(v) in (Value, Instance, list, tuple, dict):
-                    todo.append((v, root, [*segs, ("index", i)]))
+                    todo.append((v, root, [*segs, ("index", i)], owner))
         elif t is dict:
             for k, v in obj.items():
                 if type(k) is str and k.isidentifier():
-                    todo.append((v, root, [*segs, ("key", k)]))
+                    todo.append((v, root, [*segs, ("key", k)], owner))
     roots = {
         root for root, segs, obj in raw.values() if segs and type(globals_.get(root)) is Instance
     }
     drop_root = len(roots) == 1
-    values: dict[int, str] = {}
-    objects: dict[int, str] = {}
     for key, (root, segs, obj) in raw.items():
         dropped = drop_root and type(globals_.get(root)) is Instance
         text = _format(root, segs, dropped, type(obj) is Value)
-        (values if type(obj) is Value else objects)[key] = text
-    return values, objects
+        (out.values if type(obj) is Value else out.objects)[key] = text
+    return out
 
 
 def _format(root: str, segs: list[Segment], drop_root: bool, is_value: bool) -> str:

@@ -8,7 +8,9 @@ every couple of thousand steps); the document side (``document/code_import``) tu
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +24,7 @@ from .limits import Budget, Limits, Progress
 from .machine import Machine
 from .modules import Modules, prelude_tree
 from .objects import BoundMethod, Builtin, CallGroup, Class, Function, Instance, Module, Scope
-from .paths import find_paths
+from .paths import Paths, find_paths
 from .show import Shower
 from .source import decode, parse
 
@@ -58,7 +60,7 @@ class Run:
             for name, (v, line, expression) in machine.candidates.items()
             if expression or self.globals.get(name) is v
         ]
-        self._names: tuple[dict[int, str], dict[int, str]] | None = None
+        self._names: Paths | None = None
 
     @property
     def default(self) -> Candidate | None:
@@ -81,7 +83,7 @@ class Run:
     def is_program_leaf(self, v: Value) -> bool:
         return self.machine.is_program_leaf(v)
 
-    def _paths(self) -> tuple[dict[int, str], dict[int, str]]:
+    def _paths(self) -> Paths:
         if self._names is None:
             self._names = find_paths(self.globals)
         return self._names
@@ -90,10 +92,14 @@ class Run:
         """A readable label: the Value's own, its variable's, or where it is kept."""
         if v.label:
             return v.label
-        return self._paths()[0].get(id(v), "")
+        return self._paths().values.get(id(v), "")
 
     def path_of(self, obj: Instance) -> str:
-        return self._paths()[1].get(id(obj), "")
+        return self._paths().objects.get(id(obj), "")
+
+    def owner_of(self, v: Value) -> Instance | None:
+        """The object whose attribute holds ``v`` (a neuron for its weights and bias)."""
+        return self._paths().owners.get(id(v))
 
 
 def run_program(
@@ -124,10 +130,8 @@ def run_program(
     compiler.modules = Modules(m, compile_prelude)
     program = compiler.block(tree.body) if tree.body else (lambda scope: 0)  # type: ignore[attr-defined]
     scope = Scope({"__name__": "__main__"})
-    if sys.getrecursionlimit() < _RECURSION:
-        sys.setrecursionlimit(_RECURSION)
     try:
-        with gc_paused():  # a training loop builds graphs in bursts, as the trainer does
+        with gc_paused(), _deep_enough():  # gc: a training loop builds graphs in bursts
             program(scope)
     except ProgramError:
         raise
@@ -139,6 +143,29 @@ def run_program(
         raise ProgramError(python_words(exc), m.line or None) from None
     budget.report()
     return Run(m, scope)
+
+
+_runs_lock = threading.Lock()
+_runs = [0, 0]  # running programs, and the recursion limit before the first of them
+
+
+@contextmanager
+def _deep_enough() -> Iterator[None]:
+    """Python's recursion limit raised while any program runs (the interpreter's own depth
+    limit is the one a program meets), and put back when the last one ends."""
+    with _runs_lock:
+        if _runs[0] == 0:
+            _runs[1] = sys.getrecursionlimit()
+            if _runs[1] < _RECURSION:
+                sys.setrecursionlimit(_RECURSION)
+        _runs[0] += 1
+    try:
+        yield
+    finally:
+        with _runs_lock:
+            _runs[0] -= 1
+            if _runs[0] == 0:
+                sys.setrecursionlimit(_runs[1])
 
 
 def _call_repr(m: Machine, obj: Instance) -> str | None:
