@@ -28,8 +28,8 @@ from ..groups import MAX_GROUPS, Group
 from ..kinds import KIND_FOR_OP, KINDS
 from ..model import Document
 from ..network_layout import fresh_network_positions, network_groups
-from ..nodes import Node, Wire
 from ..nodes import MAX_LABEL as _MAX_LABEL
+from ..nodes import Node, Wire
 from .builder import _positions
 from .errors import CodeImportError, ImportCancelled
 from .ir import IRNode, Program
@@ -96,7 +96,9 @@ def _document(run: Run, output: str | None, layout: str) -> tuple[Document, list
             chosen = run.candidate(output)
         except KeyError:
             names = ", ".join(c.name for c in run.candidates) or "none"
-            raise CodeImportError(f"the program has no Value named {output!r} (it has: {names})")
+            raise CodeImportError(
+                f"the program has no Value named {output!r} (it has: {names})"
+            ) from None
     with gc_paused():
         doc = _Builder(run, layout).build(chosen.value, chosen.name)
     notes = list(run.notes)
@@ -157,7 +159,8 @@ class _Builder:
         pos = _positions(program, ids, self.layout)
         x0 = min((x for x, _ in pos.values()), default=0.0)
         y0 = min((y for _, y in pos.values()), default=0.0)
-        nodes, wires = [], []
+        nodes: list[Node] = []
+        wires: list[Wire] = []
         checker = Document()
         for i, n in enumerate(ir):
             x, y = pos[ids[i]]
