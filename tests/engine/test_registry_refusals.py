@@ -8,7 +8,6 @@ import math
 
 import pytest
 
-from mgstudio.cli import main
 from mgstudio.document import KINDS
 from mgstudio.engine import OPS, Value
 from mgstudio.engine.ops import FUNCTIONS, register
