@@ -239,7 +239,9 @@ class Compiler(ExpressionCompiler):
         return check
 
     # --- targets ------------------------------------------------------------------------------
-    def store(self, target: ast.expr) -> Store:
+    def store(self, target: ast.expr, loop: bool = False) -> Store:
+        """``loop``: a ``for`` target, whose Values are candidates but neither the default
+        output nor named after it (``for p in n.parameters()`` names no weight ``p``)."""
         if isinstance(target, ast.Name):
             name = target.id
             if self.top:
@@ -249,7 +251,7 @@ class Compiler(ExpressionCompiler):
                 def store_top(scope: Scope, v: Any) -> None:
                     scope.vars[name] = v
                     if type(v) is Value and scope.parent is None:
-                        candidate(name, v, line)
+                        candidate(name, v, line, loop)
 
                 return store_top
 
@@ -271,7 +273,7 @@ class Compiler(ExpressionCompiler):
 
             return store_item
         if isinstance(target, (ast.Tuple, ast.List)):
-            parts = [self.store(e) for e in target.elts]
+            parts = [self.store(e, loop) for e in target.elts]
             n = len(parts)
             materialize = self.m.materialize
 
@@ -298,7 +300,7 @@ class Compiler(ExpressionCompiler):
         return if_
 
     def s_For(self, node: ast.For) -> Stmt:
-        iterable, store = self.expr(node.iter), self.store(node.target)
+        iterable, store = self.expr(node.iter), self.store(node.target, loop=True)
         body = self.block(node.body)
         orelse = self.block(node.orelse) if node.orelse else None
         budget = self.m.budget
