@@ -84,6 +84,9 @@ def test_a_self_referential_list_prints_without_recursing():
 
 
 _ATOMS = st.sampled_from(["1", "2.5", "-3", "x", "y", "v", "w", "xs", "'s'", "None", "True"])
+_ATTRIBUTES = st.sampled_from(
+    ["tanh()", "data", "grad", "relu()", "exp()", "_prev", "__class__", "append(1)"]
+)
 _BINOPS = st.sampled_from(["+", "-", "*", "/", "**", "//", "%", "<", "==", " and ", " or "])
 
 
@@ -97,7 +100,7 @@ def expressions(draw, depth=0):
     if kind == 0:
         return f"({a}{draw(_BINOPS)}{b})"
     if kind == 1:
-        return f"{a}.{draw(st.sampled_from(['tanh()', 'data', 'grad', 'relu()', 'exp()', '_prev', '__class__', 'append(1)']))}"
+        return f"{a}.{draw(_ATTRIBUTES)}"
     if kind == 2:
         return f"[{a}, {b}][{draw(st.integers(-3, 3))}]"
     if kind == 3:
