@@ -1,0 +1,336 @@
+"""Write a grouped document as the lecture's class-based program: ``Module``, ``Neuron``,
+``Layer`` and ``MLP`` written out in full, the network built with the document's weights,
+then the rest of the document (its inputs, the loss arithmetic) as straight-line code around
+``n(x)``, ``backward()`` and a print of every named Value.
+
+The classes take their weights (``Neuron([w1, w2], b, 'L1.N1')``, ``Layer([...])``,
+``MLP([...])``) rather than drawing them with ``random.uniform`` and having the script set
+``n.layers[i].neurons[j].w[k].data`` afterwards: each neuron's numbers then sit on one line
+beside its name, the nested lists show the network's shape as the canvas does, and there is
+one source for every number. Neurons name their Values (``L1.N1.w1``, ``L1.N1.b``, the
+output ``L1.N1``) as the canvas does; a label that follows no such rule is set by a line of
+its own.
+
+The program runs with mgstudio's engine and in mgstudio's own interpreter (``python -m
+mgstudio import``), which rebuilds the same graph, node for node, with the same numbers and
+the networks as neuron/layer/mlp groups. A document whose groups are not micrograd's
+networks (``network_pattern``) gets the flat script of ``code_export`` instead.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from .code_export import _GroupHeadings, _leaf_value, _number, _one_line, _Plan, _title
+from .code_export import export_micrograd as export_flat
+from .network_pattern import LINEAR, NetworkMatch, NeuronMatch, match_networks, network_path
+
+if TYPE_CHECKING:
+    from .model import Document
+
+#: names the program defines or calls itself, so no node's variable may take them
+_OWN_NAMES = frozenset(
+    {"Module", "Neuron", "Layer", "MLP", "show", "self", "sum", "zip", "enumerate", "len"}
+    | {"range", "list", "super", "isinstance", "label", "neuron", "layer", "p", "wi", "xi"}
+)
+_WIDTH = 112  # wrap a neuron's weights past this (4 weights and a name fit)
+
+
+def export_program(doc: Document, output: str | None = None) -> str:
+    """What ``export --to micrograd`` writes: the class-based program for a document of
+    micrograd networks, the flat script for any other."""
+    text = export_classes(doc, output)
+    return export_flat(doc, output) if text is None else text
+
+
+def export_classes(doc: Document, output: str | None = None) -> str | None:
+    """The class-based program, or None when the document's groups are not networks."""
+    nets = match_networks(doc)
+    if not nets:
+        return None
+    ends = {nid for net in nets for nid in (*net.inputs, *net.outputs)}
+    plan = _Plan(doc, output, reserved=_OWN_NAMES, named=ends)
+    if plan.skipped:
+        return None  # the flat script says which nodes it leaves out
+    members = frozenset().union(*(net.members for net in nets))
+    outputs = {nid for net in nets for nid in net.outputs}
+    if plan.output in members and plan.output not in outputs:
+        return None  # backward from inside a network: the script could not name that node
+    return _Program(doc, plan, nets).text()
+
+
+class _Program:
+    def __init__(self, doc: Document, plan: _Plan, nets: list[NetworkMatch]) -> None:
+        self.doc = doc
+        self.plan = plan
+        self.nets = nets
+        self.taken = set(plan.names.values()) | _OWN_NAMES
+        self.vars = [self._fresh("n") for _ in nets]
+        self.xs = [self._fresh("x") for _ in nets]
+        self.owner = {nid: i for i, net in enumerate(nets) for nid in net.members}
+        for var, net in zip(self.vars, nets):
+            plan.names.update(network_path(net, var))  # read outside as n.layers[0]...
+        acts = Counter(n.activation for net in nets for _, layer in net.layers for n in layer)
+        self.default_activation = acts.most_common(1)[0][0]
+        self.activations = sorted(acts, key=lambda a: (a == LINEAR, -acts[a], a))
+
+    def _fresh(self, base: str) -> str:
+        name, k = base, 2
+        while name in self.taken:
+            name = f"{base}{k}"
+            k += 1
+        self.taken.add(name)
+        return name
+
+    def text(self) -> str:
+        lines = self._header() + self._classes()
+        for i in range(len(self.nets)):
+            lines += self._construction(i)
+        lines += self._body()
+        lines += self._footer()
+        return "\n".join(lines) + "\n"
+
+    # --- the parts ---------------------------------------------------------------------------
+    def _header(self) -> list[str]:
+        return [
+            '"""' + _title(self.doc) + " (exported from mgstudio).",
+            "",
+            "The lecture's Neuron, Layer and MLP classes, built with the document's weights.",
+            "Runs as it is with mgstudio's engine; `python -m mgstudio import` reads it back.",
+            '"""',
+            "",
+            "from mgstudio.engine import Value",
+            "",
+        ]
+
+    def _classes(self) -> list[str]:
+        varied = len(self.activations) > 1
+        signature = "self, w, b, name=''"
+        if varied:
+            signature += f", activation={self.default_activation!r}"
+        lines = [
+            "",
+            "class Module:",
+            "",
+            "    def zero_grad(self):",
+            "        for p in self.parameters():",
+            "            p.grad = 0.0",
+            "",
+            "    def parameters(self):",
+            "        return []",
+            "",
+            "",
+            "class Neuron(Module):",
+            "",
+            f"    def __init__({signature}):",
+            "        # the document's weights and bias, named as on the canvas",
+            "        # (the lecture draws them: Value(random.uniform(-1, 1)))",
+            "        self.w = [Value(wi, label=f'{name}.w{i + 1}') for i, wi in enumerate(w)]",
+            "        self.b = Value(b, label=f'{name}.b')",
+            "        self.name = name",
+        ]
+        if varied:
+            lines.append("        self.activation = activation")
+        lines += [
+            "",
+            "    def __call__(self, x):",
+            "        # w . x + b: the sum starts from the bias, as in micrograd",
+            "        act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)",
+        ]
+        lines += self._activation_lines(varied)
+        lines += [
+            "        out.label = self.name",
+            "        return out",
+            "",
+            "    def parameters(self):",
+            "        return self.w + [self.b]",
+            "",
+            "",
+            "class Layer(Module):",
+            "",
+            "    def __init__(self, neurons):",
+            "        self.neurons = neurons",
+            "",
+            "    def __call__(self, x):",
+            "        # always a list (the lecture hands back a one-neuron layer's Value alone;",
+            "        # MLP does that here, so a hidden layer of one neuron works too)",
+            "        return [neuron(x) for neuron in self.neurons]",
+            "",
+            "    def parameters(self):",
+            "        return [p for neuron in self.neurons for p in neuron.parameters()]",
+            "",
+            "",
+            "class MLP(Module):",
+            "",
+            "    def __init__(self, layers):",
+            "        self.layers = layers",
+            "",
+            "    def __call__(self, x):",
+            "        for layer in self.layers:",
+            "            x = layer(x)",
+            "        return x[0] if len(x) == 1 else x",
+            "",
+            "    def parameters(self):",
+            "        return [p for layer in self.layers for p in layer.parameters()]",
+            "",
+        ]
+        return lines
+
+    def _activation_lines(self, varied: bool) -> list[str]:
+        if not varied:
+            return ["        " + _apply(self.activations[0])]
+        lines = []
+        for i, act in enumerate(self.activations):
+            if i == len(self.activations) - 1:
+                lines.append(f"        else:  # {act!r}")
+            else:
+                lines.append(f"        {'if' if i == 0 else 'elif'} self.activation == {act!r}:")
+            lines.append("            " + _apply(act))
+        return lines
+
+    def _construction(self, i: int) -> list[str]:
+        net, var = self.nets[i], self.vars[i]
+        groups = self.doc.groups
+        lines = ["", f"# {_one_line(groups.get(net.group).name)}: the document's weights"]
+        lines.append(f"{var} = MLP([")
+        fixes = []
+        for li, (lid, neurons) in enumerate(net.layers):
+            lines.append(f"    Layer([  # {_one_line(groups.get(lid).name)}")
+            for ni, neuron in enumerate(neurons):
+                name = self._neuron_name(net, neuron)
+                lines += self._neuron_call(neuron, name)
+                fixes += self._label_fixes(neuron, name, f"{var}.layers[{li}].neurons[{ni}]")
+            lines.append("    ]),")
+        lines.append("])")
+        if fixes:
+            lines += ["# the document's own labels", *fixes]
+        return lines
+
+    def _neuron_name(self, net: NetworkMatch, neuron: NeuronMatch) -> str:
+        """What the neuron names its Values after: a hidden neuron's output is only named in
+        the class, so its label wins; the last layer's outputs are the script's variables,
+        which can take a label of their own (``score.label = 'score'``)."""
+        own = self.doc.groups.get(neuron.group).label
+        out = self.doc.nodes[neuron.out].label
+        if neuron.out in net.outputs:
+            return own or out or neuron.group
+        return out or own or neuron.group
+
+    def _neuron_call(self, neuron: NeuronMatch, name: str) -> list[str]:
+        nodes = self.doc.nodes
+        weights = [_number(_leaf_value(nodes[w].value)) for w in neuron.weights]
+        rest = [_number(_leaf_value(nodes[neuron.bias].value)), repr(name)]
+        if neuron.activation != self.default_activation:
+            rest.append(f"activation={neuron.activation!r}")
+        line = f"        Neuron([{', '.join(weights)}], {', '.join(rest)}),"
+        if len(line) <= _WIDTH:
+            return [line]
+        lines = ["        Neuron(["]
+        row: list[str] = []
+        for w in weights:
+            if row and len("            " + ", ".join([*row, w]) + ",") > _WIDTH:
+                lines.append("            " + ", ".join(row) + ",")
+                row = []
+            row.append(w)
+        lines.append("            " + ", ".join(row) + ",")
+        lines.append(f"        ], {', '.join(rest)}),")
+        return lines
+
+    def _label_fixes(self, neuron: NeuronMatch, name: str, path: str) -> list[str]:
+        nodes = self.doc.nodes
+        fixes = []
+        wanted = [(w, f"{name}.w{k + 1}", f"{path}.w[{k}]") for k, w in enumerate(neuron.weights)]
+        for nid, rule, where in [*wanted, (neuron.bias, f"{name}.b", f"{path}.b")]:
+            label = nodes[nid].label
+            if label and label != rule:
+                fixes.append(f"{where}.label = {label!r}")
+        return fixes
+
+    def _body(self) -> list[str]:
+        """The document outside the networks, in graph order, each network called as soon as
+        its inputs are written (and always before the first node reading it)."""
+        doc, plan = self.doc, self.plan
+        lines: list[str] = [""]
+        heading = _GroupHeadings(doc)
+        called: set[int] = set()
+        ready: set[str] = set()  # nodes written (or inline, or a called network's outputs)
+
+        def call_ready() -> None:
+            for i, net in enumerate(self.nets):
+                if i not in called and ready.issuperset(net.inputs):
+                    called.add(i)
+                    lines.extend(self._call(i))
+                    ready.update(net.outputs)
+                    heading.current = None  # the next group gets its heading again
+
+        for nid in plan.order:
+            if nid in self.owner:
+                continue
+            call_ready()
+            ready.add(nid)
+            if nid in plan.inline:
+                continue
+            lines += heading.before(nid)
+            node = doc.nodes[nid]
+            name = plan.names[nid]
+            if node.kind in ("input", "constant"):
+                value = _number(_leaf_value(node.value))
+                label = f", label={node.label!r}" if node.label else ""
+                lines.append(f"{name} = Value({value}{label})")
+                continue
+            stmt = f"{name} = {plan._compute(nid)[0]}"
+            if node.label:
+                stmt += f"; {name}.label = {node.label!r}"
+            lines.append(stmt)
+        call_ready()
+        lines.append("")
+        if plan.output is not None:
+            lines += [f"{plan.names[plan.output]}.backward()", ""]
+        return lines
+
+    def _call(self, i: int) -> list[str]:
+        net, var, x = self.nets[i], self.vars[i], self.xs[i]
+        names = self.plan.names
+        group = self.doc.groups.get(net.group)
+        lines = ["", f"# {_one_line(group.name)} on its inputs"]
+        lines += _wrapped(f"{x} = [", [names[nid] for nid in net.inputs], "]")
+        outs = [names[nid] for nid in net.outputs]
+        lines.append(f"{', '.join(outs)} = {var}({x})")
+        last = {n.out: n for n in net.layers[-1][1]}
+        for nid, out in zip(net.outputs, outs):
+            label = self.doc.nodes[nid].label
+            if label and label != self._neuron_name(net, last[nid]):
+                lines.append(f"{out}.label = {label!r}")
+        return lines
+
+    def _footer(self) -> list[str]:
+        names = self.plan.names
+        shown = [
+            names[nid]
+            for nid in self.plan.order
+            if nid in names and (nid not in self.owner or any(nid in n.outputs for n in self.nets))
+        ]
+        lines = [
+            "",
+            "def show(values):",
+            "    for v in values:",
+            "        print(f'{v.label:>12}  data {v.data:.4f}  grad {v.grad:.4f}')",
+            "",
+            "",
+        ]
+        lines += [f"show({var}.parameters())" for var in self.vars]
+        lines += _wrapped("show([", shown, "])")
+        return lines
+
+
+def _apply(activation: str) -> str:
+    return "out = act" if activation == LINEAR else f"out = act.{activation}()"
+
+
+def _wrapped(start: str, items: list[str], end: str) -> list[str]:
+    """``x = [a, b, c]`` on one line, or one item a line when that is too long."""
+    line = start + ", ".join(items) + end
+    if len(line) <= _WIDTH:
+        return [line]
+    return [start, *(f"    {item}," for item in items), end]

@@ -1,0 +1,272 @@
+"""Read a grouped document's MLPs back as networks: which nodes are which neuron's weights,
+bias and output, layer by layer, so the code export can write them as ``Neuron``/``Layer``/
+``MLP`` classes (``code_export_classes``).
+
+A ``neuron`` group matches when it holds exactly micrograd's neuron: the bias leaf, one
+weight leaf per input, ``w_i * x_i`` for each, the sum started from the bias
+(``b + w1*x1 + w2*x2 ...``, as ``sum(..., self.b)`` builds it) and at most one activation
+(an op the registry marks ``activation``: tanh, relu, sigmoid; none is ``linear``). A
+``layer`` group holds only neurons that all read the same inputs in the same order; an
+``mlp`` group holds only layers, each reading the previous one's outputs in order. Anything
+else (a labelled product, a weight two neurons share, a hidden neuron read outside the
+network, a neuron or layer group outside an mlp) is no match, and the caller writes the flat
+script instead: the classes could not rebuild that graph node for node.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from mgstudio.engine.registry import OPS
+
+from .kinds import KINDS
+
+if TYPE_CHECKING:
+    from .groups import Group
+    from .model import Document
+
+LINEAR = "linear"
+_LEAVES = ("input", "constant")
+
+
+@dataclass(frozen=True)
+class NeuronMatch:
+    group: str
+    weights: tuple[str, ...]  # node ids, in input order
+    bias: str
+    inputs: tuple[str, ...]  # what each weight multiplies (outside the neuron)
+    out: str  # the activation, or the last sum for a linear neuron
+    activation: str  # an op name (its Value method), or LINEAR
+
+
+@dataclass(frozen=True)
+class NetworkMatch:
+    group: str
+    layers: tuple[tuple[str, tuple[NeuronMatch, ...]], ...]  # (layer group, its neurons)
+    members: frozenset[str]
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return self.layers[0][1][0].inputs
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        return tuple(n.out for n in self.layers[-1][1])
+
+
+def activation_of(kind: str) -> str | None:
+    """The activation a node of this kind applies (``tanh``), or None."""
+    k = KINDS.get(kind)
+    if k is None or len(k.ops) != 1:
+        return None
+    op = OPS[k.ops[0]]
+    return op.name if op.activation and op.method == op.name else None
+
+
+class _Wiring:
+    def __init__(self, doc: Document) -> None:
+        self.ins: dict[str, dict[str, str]] = {}
+        self.uses: dict[str, list[str]] = {n: [] for n in doc.nodes}
+        for w in doc.wires:
+            self.ins.setdefault(w.dst, {})[w.port] = w.src
+            self.uses[w.src].append(w.dst)
+
+    def operands(self, nid: str) -> tuple[str, str] | None:
+        given = self.ins.get(nid, {})
+        if "a" not in given or "b" not in given:
+            return None
+        return given["a"], given["b"]
+
+
+def match_networks(doc: Document) -> list[NetworkMatch] | None:
+    """Every mlp group as a network, in document order; None when the document has no mlp
+    group or when any neuron, layer or mlp group does not match the pattern."""
+    groups = doc.groups
+    if not any(g.kind == "mlp" for g in groups):
+        return None
+    for g in groups:  # neurons sit in layers in mlps, nothing else
+        parent = groups.get(g.parent).kind if g.parent is not None else None
+        if (g.kind == "neuron" and parent != "layer") or (g.kind == "layer" and parent != "mlp"):
+            return None
+    wiring = _Wiring(doc)
+    found = []
+    for g in groups:
+        if g.kind == "mlp":
+            net = _network(doc, g, wiring)
+            if net is None:
+                return None
+            found.append(net)
+    return found
+
+
+def _network(doc: Document, mlp: Group, wiring: _Wiring) -> NetworkMatch | None:
+    groups = doc.groups
+    layer_ids = groups.children(mlp.id)
+    if mlp.nodes or not layer_ids:
+        return None
+    members = frozenset(groups.members(mlp.id))
+    layers: list[tuple[str, tuple[NeuronMatch, ...]]] = []
+    for lid in layer_ids:
+        layer = groups.get(lid)
+        neuron_ids = groups.children(lid)
+        if layer.kind != "layer" or layer.nodes or not neuron_ids:
+            return None
+        neurons: list[NeuronMatch] = []
+        for nid in neuron_ids:
+            g = groups.get(nid)
+            n = None if g.kind != "neuron" or groups.children(nid) else _neuron(doc, g, wiring)
+            if n is None or (neurons and n.inputs != neurons[0].inputs):
+                return None
+            neurons.append(n)
+        layers.append((lid, tuple(neurons)))
+    ordered = _in_order(layers, members)
+    if ordered is None or not _reads_ok(ordered, members, wiring):
+        return None
+    return NetworkMatch(mlp.id, tuple(ordered), members)
+
+
+def _in_order(
+    layers: list[tuple[str, tuple[NeuronMatch, ...]]], members: frozenset[str]
+) -> list[tuple[str, tuple[NeuronMatch, ...]]] | None:
+    """The layers as data flows: the first reads only nodes outside the network, each next
+    one exactly the previous one's outputs (in neuron order)."""
+    by_inputs = {neurons[0].inputs: (lid, neurons) for lid, neurons in layers}
+    if len(by_inputs) != len(layers):
+        return None
+    first = [ln for ln in layers if not members.intersection(ln[1][0].inputs)]
+    if len(first) != 1:
+        return None
+    ordered = [first[0]]
+    while len(ordered) < len(layers):
+        outs = tuple(n.out for n in ordered[-1][1])
+        nxt = by_inputs.get(outs)
+        if nxt is None:
+            return None
+        ordered.append(nxt)
+    return ordered
+
+
+def _reads_ok(
+    layers: list[tuple[str, tuple[NeuronMatch, ...]]],
+    members: frozenset[str],
+    wiring: _Wiring,
+) -> bool:
+    """Nothing reads a node of the network except the network itself as the classes build
+    it, and the outside reading the last layer's outputs or a weight or bias (which the
+    script names ``n.layers[i].neurons[j].w[k]``)."""
+    last = len(layers) - 1
+    for li, (_, neurons) in enumerate(layers):
+        for n in neurons:
+            for leaf in (n.bias, *n.weights):
+                if sum(u in members for u in wiring.uses[leaf]) != 1:
+                    return False  # a weight two neurons share: each Neuron has its own
+            outside = [u for u in wiring.uses[n.out] if u not in members]
+            if li < last and outside:
+                return False
+            if li == last and any(u in members for u in wiring.uses[n.out]):
+                return False
+    return True
+
+
+def _neuron(doc: Document, g: Group, wiring: _Wiring) -> NeuronMatch | None:
+    """One neuron group as micrograd's neuron, or None."""
+    nodes = doc.nodes
+    own = set(g.nodes)
+    kinds = [nodes[n].kind for n in g.nodes]
+    acts = [n for n, k in zip(g.nodes, kinds) if activation_of(k)]
+    adds = [n for n, k in zip(g.nodes, kinds) if k == "add"]
+    muls = [n for n, k in zip(g.nodes, kinds) if k == "mul"]
+    leaves = [n for n, k in zip(g.nodes, kinds) if k in _LEAVES]
+    k = len(muls)
+    if (
+        k == 0
+        or len(acts) > 1
+        or len(adds) != k
+        or len(leaves) != k + 1
+        or len(acts) + len(adds) + len(muls) + len(leaves) != len(g.nodes)
+    ):
+        return None
+    if acts:
+        out = acts[0]
+        top = wiring.ins.get(out, {}).get("a")
+        if top not in adds:
+            return None
+        activation = activation_of(nodes[out].kind) or LINEAR
+    else:
+        read_by_add = {o for a in adds for o in (wiring.operands(a) or ()) if o in own}
+        tops = [a for a in adds if a not in read_by_add]
+        if len(tops) != 1:
+            return None
+        out = top = tops[0]
+        activation = LINEAR
+    chain = _sum_chain(top, own, adds, muls, leaves, wiring)
+    if chain is None:
+        return None
+    bias, terms = chain
+    weights, inputs = [], []
+    for m in terms:
+        pair = _weight_and_input(m, own, leaves, wiring)
+        if pair is None:
+            return None
+        weights.append(pair[0])
+        inputs.append(pair[1])
+    if len({bias, *weights}) != k + 1:
+        return None
+    # the products and partial sums live only inside the neuron: unlabelled, read once
+    inner = [*muls, *(a for a in adds if a != out)]
+    if any(nodes[n].label or len(wiring.uses[n]) != 1 for n in inner):
+        return None
+    return NeuronMatch(g.id, tuple(weights), bias, tuple(inputs), out, activation)
+
+
+def _sum_chain(
+    top: str, own: set[str], adds: list[str], muls: list[str], leaves: list[str], wiring: _Wiring
+) -> tuple[str, list[str]] | None:
+    """``((b + t1) + t2) + ...`` from its last add: the bias and the products, in order."""
+    terms: list[str] = []
+    s = top
+    for _ in range(len(adds)):
+        pair = wiring.operands(s) if s in adds else None
+        if pair is None:
+            return None
+        a, b = pair
+        if b in muls and a not in muls:  # micrograd's order: the running sum, then the term
+            s, term = a, b
+        elif a in muls and b not in muls:
+            s, term = b, a
+        else:
+            return None
+        terms.append(term)
+    if s not in leaves or s not in own or len(set(terms)) != len(terms):
+        return None
+    terms.reverse()
+    return s, terms
+
+
+def _weight_and_input(
+    mul: str, own: set[str], leaves: list[str], wiring: _Wiring
+) -> tuple[str, str] | None:
+    pair = wiring.operands(mul)
+    if pair is None:
+        return None
+    a, b = pair
+    if a in leaves and b not in own:
+        return a, b
+    if b in leaves and a not in own:
+        return b, a
+    return None
+
+
+def network_path(net: NetworkMatch, var: str) -> Mapping[str, str]:
+    """Each weight and bias of the network -> its attribute path from ``var``
+    (``n.layers[0].neurons[1].w[2]``), how the script reads them outside the network."""
+    paths = {}
+    for li, (_, neurons) in enumerate(net.layers):
+        for ni, n in enumerate(neurons):
+            base = f"{var}.layers[{li}].neurons[{ni}]"
+            paths[n.bias] = f"{base}.b"
+            for wi, w in enumerate(n.weights):
+                paths[w] = f"{base}.w[{wi}]"
+    return paths
