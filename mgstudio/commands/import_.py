@@ -1,5 +1,6 @@
-"""``mgstudio import SNIPPET.py -o FILE.mgs``: a micrograd snippet (or an expression) becomes a
-document. The code is read, never run: see ``mgstudio.document.code_import``."""
+"""``mgstudio import PROGRAM.py -o FILE.mgs``: a micrograd program (or an expression) becomes a
+document. The program is interpreted in a safe subset of Python (``mgstudio.interpreter``),
+never run by Python; what it prints is shown, the graph of one of its Values is written."""
 
 from __future__ import annotations
 
@@ -20,13 +21,16 @@ if TYPE_CHECKING:
 def add_parser(subparsers: Subparsers) -> None:
     p = subparsers.add_parser(
         "import",
-        help="turn a micrograd snippet into a document",
-        description="Read a micrograd-style snippet (Value(...), + - * / **, .tanh() ...) and "
-        "write it as an .mgs document. Nothing in the snippet is executed.",
+        help="turn a micrograd program into a document",
+        description="Interpret a micrograd program (Value(...), the lecture's Neuron/Layer/MLP "
+        "classes, from micrograd.nn import MLP, loops, a training loop) in mgstudio's safe "
+        "subset of Python and write the graph of its last top-level Value (or --variable) as "
+        "an .mgs document. Python never runs the code; files, the network and the system are "
+        "out of its reach.",
     )
     p.add_argument(
         "source",
-        metavar="SNIPPET",
+        metavar="PROGRAM",
         help="a .py file ('-' for standard input), or with -e an expression",
     )
     p.add_argument(
@@ -44,6 +48,11 @@ def add_parser(subparsers: Subparsers) -> None:
         default=[],
         metavar="NAME=VALUE",
         help="with -e: the value of an input (default 0); repeat for several",
+    )
+    p.add_argument(
+        "--variable",
+        metavar="NAME",
+        help="the top-level Value whose graph to write (default: the last one assigned)",
     )
     p.add_argument(
         "--layout",
@@ -104,17 +113,26 @@ def _read_source(path: str) -> str:
 def run(args: argparse.Namespace) -> int:
     if args.set and not args.expression:
         raise UserError("--set only applies to an expression (-e)")
+    if args.variable is not None and args.expression:
+        raise UserError("--variable applies to a program, not to an expression (-e)")
     where = "the expression" if args.expression else args.source
+    log: list[str] = []
     try:
         if args.expression:
             text, leaves = args.source, _leaf_values(args.set)
+            doc, notes = code_import.import_snippet(
+                text, expression=True, leaves=leaves, layout=args.layout
+            )
         else:
-            text, leaves = _read_source(args.source), None
-        doc, notes = code_import.import_snippet(
-            text, expression=args.expression, leaves=leaves, layout=args.layout
-        )
+            leaves = None
+            result = code_import.import_program(
+                _read_source(args.source), output=args.variable, layout=args.layout
+            )
+            doc, notes, log = result.document, result.notes, result.log
     except DocumentError as exc:
         raise UserError(f"{where}: {exc}") from None
+    for line in log:  # what the program printed, as it would have
+        print(line)
     if leaves:
         _check_settings(leaves, doc)
     if not args.expression and args.source != "-":

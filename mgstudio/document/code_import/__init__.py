@@ -22,6 +22,7 @@ from ..model import Document
 from .builder import LAYOUTS, Layout, build, build_document
 from .errors import Cancel, CodeImportError, ImportCancelled, Progress, Steps
 from .ir import FUNCTIONS, IRNode, Program
+from .program_doc import MAX_PROGRAM_NODES, ProgramImport, import_program, program_document
 from .reader import (
     MAX_DEPTH,
     MAX_NODES,
@@ -37,6 +38,7 @@ __all__ = [
     "LAYOUTS",
     "MAX_DEPTH",
     "MAX_NODES",
+    "MAX_PROGRAM_NODES",
     "MAX_SOURCE_BYTES",
     "Cancel",
     "CodeImportError",
@@ -44,14 +46,17 @@ __all__ = [
     "ImportCancelled",
     "Layout",
     "Program",
+    "ProgramImport",
     "Progress",
     "build_document",
     "import_code",
     "import_code_with_notes",
     "import_expression",
+    "import_program",
     "import_snippet",
     "parse_code",
     "parse_expression",
+    "program_document",
 ]
 
 _READ = 0.6  # the share of the work done once the code is read (then: layout, build)
@@ -77,6 +82,8 @@ def import_snippet(
     rising fraction from 0.0 to 1.0 (in the calling thread: forward it with a signal), and
     ``cancel()`` (e.g. ``threading.Event().is_set``) is asked as often; when it returns True
     the import stops with :class:`ImportCancelled` and builds nothing."""
+    if not expression:
+        return _run_snippet(text, layout, progress, cancel)
     steps = Steps(progress, cancel)
     reading = steps.part(0.0, _READ)
     with gc_paused():  # the tree and the nodes hold no cycles: nothing for it to find
@@ -87,6 +94,26 @@ def import_snippet(
     steps.check()
     doc = build(program, layout, steps.part(_READ, 1.0))
     return doc, list(program.notes)
+
+
+def _run_snippet(
+    text: str | bytes, layout: str, progress: Progress | None, cancel: Cancel | None
+) -> tuple[Document, list[str]]:
+    """A program, run by the interpreter (its steps have no known end, so the fraction
+    approaches 1 as they grow: the bar moves, and says nothing false about the rest)."""
+    report = None
+    if progress is not None:
+        tell = progress
+
+        def report(p: object) -> None:
+            steps = getattr(p, "steps", 0)
+            tell(0.95 * steps / (steps + 200_000))
+
+        tell(0.0)
+    result = import_program(text, layout=layout, progress=report, cancel=cancel)
+    if progress is not None:
+        progress(1.0)
+    return result.document, result.notes
 
 
 def import_code(

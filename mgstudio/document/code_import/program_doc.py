@@ -1,0 +1,287 @@
+"""A program's run -> a document: the graph behind one of its top-level Values, grouped.
+
+The interpreter (``mgstudio.interpreter``) runs the program; this walks the chosen Value's
+graph (the engine's own topological order), makes a node per Value (leaves the program made
+with ``Value(...)`` are inputs, numbers an op wrapped are constants), names them after where
+the program keeps them (``L0.N1.w2``), and makes a group of every instance call that made
+Values in the graph: the lecture's MLP arrives as neurons in layers in an MLP.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from mgstudio.engine import Value, gc_paused
+from mgstudio.interpreter import (
+    CallGroup,
+    Limits,
+    ProgramCancelled,
+    ProgramError,
+    Progress,
+    Run,
+    run_program,
+)
+
+from ..groups import MAX_GROUPS, Group
+from ..kinds import KIND_FOR_OP, KINDS
+from ..model import Document
+from ..network_layout import fresh_network_positions, network_groups
+from ..nodes import MAX_LABEL as _MAX_LABEL
+from ..nodes import Node, Wire
+from .builder import _positions
+from .errors import CodeImportError, ImportCancelled
+from .ir import IRNode, Program
+
+#: the most nodes a program's graph may bring into a document
+MAX_PROGRAM_NODES = 100_000
+#: a group's kind, by the class (or a base) it is an instance of
+_KIND_OF_CLASS = (("Neuron", "neuron"), ("Layer", "layer"), ("MLP", "mlp"))
+_SLUG = re.compile(r"[^A-Za-z0-9_]+")
+
+
+@dataclass
+class ProgramImport:
+    """What importing a program gives: the document, what to tell the user, the run."""
+
+    document: Document
+    notes: list[str]
+    log: list[str]
+    candidates: list[str]
+    output: str
+    run: Run
+
+
+def import_program(
+    text: str | bytes,
+    *,
+    output: str | None = None,
+    layout: str = "layered",
+    limits: Limits | None = None,
+    progress: Callable[[Progress], object] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> ProgramImport:
+    """Run ``text`` with the interpreter and build the document of ``output`` (a candidate's
+    name; default: the last top-level Value assigned). Raises :class:`CodeImportError`
+    (a DocumentError, naming the line) or :class:`ImportCancelled`."""
+    try:
+        run = run_program(text, limits=limits, progress=progress, cancel=cancel)
+    except ProgramCancelled:
+        raise ImportCancelled("the import was cancelled") from None
+    except ProgramError as exc:
+        raise CodeImportError(exc.message, exc.line) from None
+    doc, notes, chosen = _document(run, output, layout)
+    return ProgramImport(doc, notes, list(run.log), [c.name for c in run.candidates], chosen, run)
+
+
+def program_document(
+    run: Run, output: str | None = None, layout: str = "layered"
+) -> tuple[Document, list[str]]:
+    """The document of another of a run's Values (the program is not run again)."""
+    doc, notes, _ = _document(run, output, layout)
+    return doc, notes
+
+
+def _document(run: Run, output: str | None, layout: str) -> tuple[Document, list[str], str]:
+    if output is None:
+        chosen = run.default
+        if chosen is None:
+            raise CodeImportError(
+                "the program made no Value at the top level to show (assign one to a name, "
+                "e.g. loss = ...)"
+            )
+    else:
+        try:
+            chosen = run.candidate(output)
+        except KeyError:
+            names = ", ".join(c.name for c in run.candidates) or "none"
+            raise CodeImportError(
+                f"the program has no Value named {output!r} (it has: {names})"
+            ) from None
+    with gc_paused():
+        doc = _Builder(run, layout).build(chosen.value, chosen.name)
+    notes = list(run.notes)
+    if _was_updated(chosen.value):
+        notes.append(
+            f"{chosen.name}'s leaves changed after it was computed (a training step?): the "
+            f"document shows {chosen.name} recomputed from them"
+        )
+    return doc, notes, chosen.name
+
+
+def _was_updated(out: Value) -> bool:
+    """Does recomputing ``out`` from its leaves' data give another number?"""
+    order = out.topological_order()
+    if len(order) > MAX_PROGRAM_NODES:
+        return False
+    saved = [v.data for v in order]
+    try:
+        out.recompute()
+        return out.data != saved[-1] and not (out.data != out.data and saved[-1] != saved[-1])
+    finally:
+        for v, d in zip(order, saved):
+            v.data = d
+
+
+class _Builder:
+    def __init__(self, run: Run, layout: str):
+        self.run = run
+        self.layout = layout
+
+    def build(self, out: Value, out_name: str) -> Document:
+        run = self.run
+        order = out.topological_order()
+        if len(order) > MAX_PROGRAM_NODES:
+            raise CodeImportError(
+                f"{out_name}'s graph has {len(order):,} nodes; a document holds at most "
+                f"{MAX_PROGRAM_NODES:,} (show a smaller part: a single sample's loss, say)"
+            )
+        index = {id(v): i for i, v in enumerate(order)}
+        ids = [f"n{i + 1}" for i in range(len(order))]
+        ir: list[IRNode] = []
+        results = {id(g.result): g for g in run.groups if type(g.result) is Value}
+        for v in order:
+            operands = tuple(index[id(p)] for p in v._prev)
+            op = v.op
+            label = run.name_of(v)
+            if op is None:
+                kind = "input" if run.is_program_leaf(v) else "constant"
+                ir.append(IRNode(kind, (), float(v.data), {}, _fit(label)))
+                continue
+            if not label and id(v) in results:
+                label = run.path_of(results[id(v)].instance)
+            params: dict[str, float] = {}
+            if op.name == "pow" and v.param is not None:
+                params["exponent"] = float(v.param)
+            ir.append(IRNode(KIND_FOR_OP[op.name], operands, None, params, _fit(label)))
+        program = Program(ir, len(ir) - 1, [], {})
+        pos = _positions(program, ids, self.layout)
+        x0 = min((x for x, _ in pos.values()), default=0.0)
+        y0 = min((y for _, y in pos.values()), default=0.0)
+        nodes: list[Node] = []
+        wires: list[Wire] = []
+        checker = Document()
+        for i, n in enumerate(ir):
+            x, y = pos[ids[i]]
+            node = Node(ids[i], n.kind, n.label, n.value, dict(n.params), (x - x0, y - y0))
+            nodes.append(checker._check_new_node(node))
+            ports = ("a", "exponent") if n.kind == "pow" else KINDS[n.kind].inputs
+            wires.extend(Wire(ids[o], ids[i], p) for o, p in zip(n.operands, ports))
+        doc = Document._from_checked(nodes, wires)
+        doc.set_selected_output(ids[-1])
+        groups = self._groups(order, ids)
+        if groups:
+            doc.restore_groups(groups)
+            if network_groups(doc):
+                doc.move_nodes(fresh_network_positions(doc))
+        doc.backward(ids[-1])
+        doc._edited = False
+        return doc
+
+    def _groups(self, order: list[Value], ids: list[str]) -> list[Group]:
+        """Each instance call that made Values here, nested as the calls were."""
+        run = self.run
+        member: dict[int, CallGroup] = {}  # node index -> its call
+        for i, v in enumerate(order):
+            g = run.group_of(v)
+            if g is not None:
+                member[i] = g
+        # a constant an op wrapped (x's 2.0 in w * 2.0) joins the call of the op using it
+        users: dict[int, int] = {}
+        index = {id(v): i for i, v in enumerate(order)}
+        for i, v in enumerate(order):
+            for p in v._prev:
+                users.setdefault(index[id(p)], i)
+        for i, v in enumerate(order):
+            if i not in member and v.op is None and not run.is_program_leaf(v):
+                user = users.get(i)
+                if user is not None and user in member:
+                    member[i] = member[user]
+        calls_per_instance: dict[int, list[CallGroup]] = {}
+        used: dict[int, CallGroup] = {}
+        for g in member.values():
+            c: CallGroup | None = g
+            while c is not None and id(c) not in used:
+                used[id(c)] = c
+                c = c.parent
+        for g in used.values():
+            calls_per_instance.setdefault(id(g.instance), []).append(g)
+        # a program's leaf (a weight) joins the call of the object holding it when that
+        # object was called once in this graph; weights shared by several calls are kept
+        # together in a "parameters" group
+        shared: list[int] = []
+        for i, v in enumerate(order):
+            if i in member or not run.is_program_leaf(v):
+                continue
+            owner = run.owner_of(v)
+            if owner is None:
+                continue
+            calls = calls_per_instance.get(id(owner), [])
+            if len(calls) == 1:
+                member[i] = calls[0]
+            elif calls:
+                shared.append(i)
+        if len(used) + 1 > MAX_GROUPS:
+            return []
+        gid: dict[int, str] = {}
+        taken: set[str] = set()
+        out: list[Group] = []
+        ordered = sorted(used.values(), key=lambda g: _depth(g))
+        nodes_of: dict[int, list[str]] = {}
+        for i, g in member.items():
+            nodes_of.setdefault(id(g), []).append(ids[i])
+        for g in ordered:
+            cls = g.instance.cls
+            kind = next((k for name, k in _KIND_OF_CLASS if cls.derives_from(name)), "group")
+            path = run.path_of(g.instance)
+            label = f"{cls.name} {path}".strip()
+            if len(calls_per_instance[id(g.instance)]) > 1:
+                label += f" (call {g.index})"
+            gid[id(g)] = _unique(_SLUG.sub("-", f"{path or cls.name}-{g.index}"), taken)
+            parent = gid.get(id(g.parent)) if g.parent is not None else None
+            members = tuple(sorted(nodes_of.get(id(g), []), key=lambda n: int(n[1:])))
+            out.append(Group(gid[id(g)], kind, _fit(label), members, parent, kind == "neuron"))
+        if shared:
+            members = tuple(ids[i] for i in shared)
+            out.append(
+                Group(_unique("parameters", taken), "group", "parameters", members, None, True)
+            )
+        return _drop_empty(out)
+
+
+def _depth(g: CallGroup) -> int:
+    d = 0
+    p = g.parent
+    while p is not None:
+        d += 1
+        p = p.parent
+    return d
+
+
+def _drop_empty(groups: list[Group]) -> list[Group]:
+    """Groups with no members and no member groups (a call whose Values were elsewhere)."""
+    keep = list(groups)
+    while True:
+        parents = {g.parent for g in keep if g.parent is not None}
+        kept = [g for g in keep if g.nodes or g.id in parents]
+        if len(kept) == len(keep):
+            return kept
+        keep = kept
+
+
+def _unique(base: str, taken: set[str]) -> str:
+    base = base.strip("-_") or "group"
+    if not base[0].isalpha():
+        base = "g" + base
+    base = base[:56]
+    name, k = base, 2
+    while name in taken:
+        name = f"{base}-{k}"
+        k += 1
+    taken.add(name)
+    return name
+
+
+def _fit(label: str) -> str:
+    return label if len(label) <= _MAX_LABEL else label[: _MAX_LABEL - 1] + "…"

@@ -1,0 +1,306 @@
+"""The state of one run, and how anything a program calls is called.
+
+``Machine`` owns the budget, the log, the program's own ``random``, and the record of which
+Values were made where: every Value made inside an instance's ``__call__`` is noted with that
+call (the document makes groups of them), and every leaf made by ``Value(...)`` is noted as
+the program's own (the document makes it an input; numbers an op wrapped become constants).
+The records hold weak references, so a training loop's dropped graphs are still freed.
+"""
+
+from __future__ import annotations
+
+import random
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+from mgstudio.engine import Value
+
+from .errors import LimitReached, ProgramError
+from .limits import Budget, Limits
+from .objects import (
+    RETURN,
+    BoundMethod,
+    Builtin,
+    CallGroup,
+    Class,
+    Function,
+    Instance,
+    Scope,
+    Unavailable,
+)
+from .show import type_name
+
+_ref = weakref.ref
+_SIZED = (list, tuple, str, dict, set, range)
+_NOT_ITERABLE = (Value, Instance, Class, Function, BoundMethod, Builtin, Unavailable)
+
+
+class Machine:
+    def __init__(self, limits: Limits, budget: Budget):
+        self.limits = limits
+        self.budget = budget
+        self.log: list[str] = []
+        self.notes: list[str] = []
+        self.random = random.Random()
+        self.group: CallGroup | None = None  # the innermost running __call__
+        self.groups: list[CallGroup] = []
+        #: id(value) -> (weak ref, the call that made it): only Values made inside a call
+        self.origin: dict[int, tuple[weakref.ref[Value], CallGroup]] = {}
+        #: id(value) -> weak ref: leaves made by ``Value(...)`` (the program's inputs)
+        self.leaves: dict[int, weakref.ref[Value]] = {}
+        self._prune_at = 4096
+        self.line = 0  # the statement running (for errors raised outside one)
+        #: top-level name (or shown expression) -> (Value, line, is an expression statement)
+        self.candidates: dict[str, tuple[Value, int, bool]] = {}
+        self.type_name = type_name
+
+    def candidate(self, name: str, v: Value, line: int, expression: bool = False) -> None:
+        cands = self.candidates
+        cands.pop(name, None)  # the last assigned comes last
+        cands[name] = (v, line, expression)
+
+    # --- iteration ----------------------------------------------------------------------------
+    def iterate(self, x: Any) -> Any:
+        """``iter(x)`` for a program's value (only its containers and iterators iterate)."""
+        if type(x) in _NOT_ITERABLE:
+            raise ProgramError(f"{type_name(x)} cannot be looped over")
+        try:
+            return iter(x)
+        except TypeError:
+            raise ProgramError(f"{type_name(x)} cannot be looped over") from None
+
+    def materialize(self, x: Any) -> list[Any]:
+        """The items of ``x`` as a list, within the item budget; an iterator is read item by
+        item, each a step (``list(range(10**12))`` stops at a budget, not at memory's end)."""
+        b = self.budget
+        if type(x) in _SIZED:
+            try:
+                n = len(x)
+            except OverflowError:
+                n = self.limits.items + 1
+            b.items(n)
+            b.steps += n // 8
+            return list(x)
+        out: list[Any] = []
+        limit = self.limits.items
+        for item in self.iterate(x):
+            b.steps += 1
+            if b.steps >= b.next_look:
+                b.look()
+            out.append(item)
+            if len(out) > limit:
+                b.items(len(out))
+        return out
+
+    def key_function(self, key: Any) -> Callable[[Any], Any]:
+        return lambda x: self.call(key, (x,))
+
+    # --- records ------------------------------------------------------------------------------
+    def made(self, v: Value) -> Value:
+        """Note a Value an operation made (count it; remember its call)."""
+        b = self.budget
+        b.nodes += 1
+        g = self.group
+        if g is not None:
+            g.made = True
+            origin = self.origin
+            origin[id(v)] = (_ref(v), g)
+            if len(origin) > self._prune_at:
+                self._prune()
+        return v
+
+    def made_leaf(self, v: Value) -> Value:
+        self.leaves[id(v)] = _ref(v)
+        if len(self.leaves) > self._prune_at:
+            self._prune()
+        return self.made(v)
+
+    def _prune(self) -> None:
+        # dead entries go; the threshold doubles past what is alive (amortised O(1))
+        self.origin = {k: e for k, e in self.origin.items() if e[0]() is not None}
+        self.leaves = {k: r for k, r in self.leaves.items() if r() is not None}
+        self._prune_at = max(4096, 2 * max(len(self.origin), len(self.leaves)))
+
+    def group_of(self, v: Value) -> CallGroup | None:
+        e = self.origin.get(id(v))
+        return e[1] if e is not None and e[0]() is v else None
+
+    def is_program_leaf(self, v: Value) -> bool:
+        r = self.leaves.get(id(v))
+        return r is not None and r() is v
+
+    # --- calls --------------------------------------------------------------------------------
+    def call(self, f: Any, args: tuple[Any, ...], kwargs: dict[str, Any] | None = None) -> Any:
+        t = type(f)
+        if t is Function:
+            return self.invoke(f, args, kwargs)
+        if t is BoundMethod:
+            return self.invoke(f.fn, (f.obj, *args), kwargs)
+        if t is Builtin:
+            return f.impl(*args, **kwargs) if kwargs else f.impl(*args)
+        if t is Class:
+            return self.instantiate(f, args, kwargs)
+        if t is Instance:
+            return self.call_instance(f, args, kwargs)
+        if f is Value:
+            return self.new_value(*args, **(kwargs or {}))
+        if t is Unavailable:
+            raise ProgramError(unavailable_message(f))
+        raise ProgramError(f"{type_name(f)} cannot be called")
+
+    def invoke(self, fn: Function, args: tuple[Any, ...], kwargs: dict[str, Any] | None) -> Any:
+        b = self.budget
+        b.depth += 1
+        b.steps += 1
+        try:
+            if b.depth > self.limits.depth:
+                raise LimitReached(
+                    f"calls nested more than {self.limits.depth} deep (a function that calls "
+                    "itself without end?)"
+                )
+            if b.steps >= b.next_look:
+                b.look()
+            params = fn.params
+            if not kwargs and len(args) == len(params) and fn.star is None and not fn.kwonly:
+                bound = dict(zip(params, args))
+                if fn.starstar is not None:
+                    bound[fn.starstar] = {}
+            else:
+                bound = bind(fn, args, kwargs or {})
+            scope = Scope(bound, fn.closure, fn)
+            if fn.is_lambda:
+                return fn.body(scope)
+            if fn.body(scope) == RETURN:
+                return scope.ret
+            return None
+        finally:
+            b.depth -= 1
+
+    def instantiate(self, cls: Class, args: tuple[Any, ...], kwargs: dict[str, Any] | None) -> Any:
+        obj = Instance(cls)
+        try:
+            init = cls.lookup("__init__")
+        except KeyError:
+            if args or kwargs:
+                raise ProgramError(
+                    f"{cls.name}() takes no arguments (it has no __init__)"
+                ) from None
+            return obj
+        if self.invoke(init, (obj, *args), kwargs) is not None:
+            raise ProgramError(f"{cls.name}.__init__ should not return a value")
+        return obj
+
+    def call_instance(self, obj: Instance, args: tuple[Any, ...], kwargs: Any) -> Any:
+        try:
+            method = obj.cls.lookup("__call__")
+        except KeyError:
+            raise ProgramError(
+                f"a {obj.cls.name} object cannot be called (it has no __call__)"
+            ) from None
+        obj.calls += 1
+        outer = self.group
+        g = CallGroup(obj, obj.calls, outer)
+        self.group = g
+        try:
+            result = self.invoke(method, (obj, *args), kwargs)
+        finally:
+            self.group = outer
+        if g.made:
+            g.result = result
+            self.groups.append(g)
+            if outer is not None:
+                outer.made = True  # its child made Values: the outer call is a group too
+        return result
+
+    def new_value(self, data: Any = None, *rest: Any, label: Any = "", **kw: Any) -> Value:
+        """``Value(data, label=...)``: a leaf of the program's own."""
+        if rest or kw:
+            extra = ", ".join(kw) if kw else "children"
+            raise ProgramError(
+                f"Value() takes a number and a label; {extra} would build a node by hand "
+                "(write the operation instead, e.g. a + b)"
+            )
+        if type(data) not in (int, float, bool):
+            if isinstance(data, Value):
+                raise ProgramError("Value(data) needs a number; this is already a Value")
+            raise ProgramError(f"Value(data) needs a number, not {type_name(data)}")
+        if type(label) is not str:
+            raise ProgramError(f"a Value's label must be a string, not {type_name(label)}")
+        return self.made_leaf(Value(data, label=label))
+
+    def say(self, text: str) -> None:
+        """One line of ``print`` output (the log is capped: a loop of prints stays cheap)."""
+        log = self.log
+        if len(log) < self.limits.log_lines:
+            log.extend(text.split("\n"))
+        elif len(log) == self.limits.log_lines:
+            log.append(f"… (more than {self.limits.log_lines:,} lines; the rest is not shown)")
+
+
+def unavailable_message(u: Unavailable) -> str:
+    if u.module == "numpy":
+        return (
+            f"`{u.name}` comes from numpy, which mgstudio programs cannot use; "
+            "write the data as lists of numbers instead"
+        )
+    return (
+        f"`{u.name}` comes from {u.module}, which mgstudio programs cannot use "
+        "(mgstudio draws graphs and plots itself)"
+    )
+
+
+def bind(fn: Function, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Python's argument binding for positional, default, keyword, *args and **kwargs."""
+    params = fn.params
+    n = len(params)
+    bound: dict[str, Any] = {}
+    name = fn.name
+    if len(args) > n:
+        if fn.star is None:
+            raise ProgramError(
+                f"{name}() takes {_count(n, 'positional argument')} but {len(args)} were given"
+            )
+        bound[fn.star] = tuple(args[n:])
+        args = args[:n]
+    elif fn.star is not None:
+        bound[fn.star] = ()
+    for p, a in zip(params, args):
+        bound[p] = a
+    extra: dict[str, Any] = {}
+    for k, v in kwargs.items():
+        if k in bound:
+            raise ProgramError(f"{name}() got several values for argument {k!r}")
+        if k in params or k in fn.kwonly:
+            bound[k] = v
+        elif fn.starstar is not None:
+            extra[k] = v
+        else:
+            raise ProgramError(f"{name}() got an unexpected keyword argument {k!r}")
+    first_default = n - len(fn.defaults)
+    missing = []
+    for i, p in enumerate(params):
+        if p not in bound:
+            if i >= first_default:
+                bound[p] = fn.defaults[i - first_default]
+            else:
+                missing.append(p)
+    for p in fn.kwonly:
+        if p not in bound:
+            if p in fn.kwdefaults:
+                bound[p] = fn.kwdefaults[p]
+            else:
+                missing.append(p)
+    if missing:
+        names = ", ".join(repr(m) for m in missing)
+        raise ProgramError(f"{name}() is missing {_count(len(missing), 'argument')}: {names}")
+    if fn.starstar is not None:
+        bound[fn.starstar] = extra
+    return bound
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+Caller = Callable[[Any, tuple[Any, ...], dict[str, Any] | None], Any]

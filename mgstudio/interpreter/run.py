@@ -1,0 +1,184 @@
+"""``run_program``: check, compile and run a program; its :class:`Run` is what it left.
+
+The GUI calls this in a worker thread (``progress`` and ``cancel`` are called in that thread,
+every couple of thousand steps); the document side (``document/code_import``) turns a
+``Run`` into a graph.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from mgstudio.engine import Value, gc_paused
+
+from .attributes import Attributes
+from .builtins import make_builtins
+from .compile_stmt import Compiler, python_words
+from .errors import LimitReached, ProgramError
+from .limits import Budget, Limits, Progress
+from .machine import Machine
+from .modules import Modules, prelude_tree
+from .objects import BoundMethod, Builtin, CallGroup, Class, Function, Instance, Module, Scope
+from .paths import Paths, find_paths
+from .show import Shower
+from .source import decode, parse
+
+_RECURSION = 8000  # Python frames: a call of the program is ~8 of ours; depth 100 fits well
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A top-level Value the document can be built from: a variable, or the text of an
+    expression statement (``n(x)``, a notebook cell's last line)."""
+
+    name: str
+    value: Value
+    line: int
+
+
+class Run:
+    """What a program left: its names, the Values a document can show, its printed lines."""
+
+    def __init__(self, machine: Machine, scope: Scope):
+        self.machine = machine
+        self.globals: dict[str, Any] = {
+            k: v
+            for k, v in scope.vars.items()
+            if type(v) not in (Module, Builtin) and k != "__name__"
+        }
+        self.log = machine.log
+        self.notes = machine.notes
+        self.steps = machine.budget.steps
+        self.nodes = machine.budget.nodes
+        self.candidates = [
+            Candidate(name, v, line)
+            for name, (v, line, expression) in machine.candidates.items()
+            if expression or self.globals.get(name) is v
+        ]
+        self._names: Paths | None = None
+
+    @property
+    def default(self) -> Candidate | None:
+        return self.candidates[-1] if self.candidates else None
+
+    def candidate(self, name: str) -> Candidate:
+        for c in self.candidates:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    # --- for the document -----------------------------------------------------------------
+    @property
+    def groups(self) -> list[CallGroup]:
+        return self.machine.groups
+
+    def group_of(self, v: Value) -> CallGroup | None:
+        return self.machine.group_of(v)
+
+    def is_program_leaf(self, v: Value) -> bool:
+        return self.machine.is_program_leaf(v)
+
+    def _paths(self) -> Paths:
+        if self._names is None:
+            self._names = find_paths(self.globals)
+        return self._names
+
+    def name_of(self, v: Value) -> str:
+        """A readable label: the Value's own, its variable's, or where it is kept."""
+        if v.label:
+            return v.label
+        return self._paths().values.get(id(v), "")
+
+    def path_of(self, obj: Instance) -> str:
+        return self._paths().objects.get(id(obj), "")
+
+    def owner_of(self, v: Value) -> Instance | None:
+        """The object whose attribute holds ``v`` (a neuron for its weights and bias)."""
+        return self._paths().owners.get(id(v))
+
+
+def run_program(
+    text: str | bytes,
+    *,
+    limits: Limits | None = None,
+    progress: Callable[[Progress], object] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> Run:
+    """Run ``text`` as an mgstudio program; raises :class:`ProgramError` (with the line) for
+    anything refused or failed, :class:`LimitReached` past a budget, ``ProgramCancelled``."""
+    limits = limits or Limits()
+    tree, notes = parse(decode(text))
+    budget = Budget(limits, progress, cancel)
+    m = Machine(limits, budget)
+    m.notes.extend(notes)
+    shower = Shower(lambda obj: _call_repr(m, obj))
+    attrs = Attributes(m)
+    compiler = Compiler(m, attrs, make_builtins(m, shower), shower)
+
+    def compile_prelude() -> Callable[[Scope], int]:
+        top, compiler.top = compiler.top, False
+        try:
+            return compiler.block(prelude_tree().body)
+        finally:
+            compiler.top = top
+
+    compiler.modules = Modules(m, compile_prelude)
+    program = compiler.block(tree.body) if tree.body else (lambda scope: 0)  # type: ignore[attr-defined]
+    scope = Scope({"__name__": "__main__"})
+    try:
+        with gc_paused(), _deep_enough():  # gc: a training loop builds graphs in bursts
+            program(scope)
+    except ProgramError:
+        raise
+    except RecursionError:
+        raise LimitReached("the program is nested too deeply", m.line or None) from None
+    except MemoryError:
+        raise LimitReached("the program ran out of memory", m.line or None) from None
+    except Exception as exc:  # an operation outside any statement (a prelude import, say)
+        raise ProgramError(python_words(exc), m.line or None) from None
+    budget.report()
+    return Run(m, scope)
+
+
+_runs_lock = threading.Lock()
+_runs = [0, 0]  # running programs, and the recursion limit before the first of them
+
+
+@contextmanager
+def _deep_enough() -> Iterator[None]:
+    """Python's recursion limit raised while any program runs (the interpreter's own depth
+    limit is the one a program meets), and put back when the last one ends."""
+    with _runs_lock:
+        if _runs[0] == 0:
+            _runs[1] = sys.getrecursionlimit()
+            if _runs[1] < _RECURSION:
+                sys.setrecursionlimit(_RECURSION)
+        _runs[0] += 1
+    try:
+        yield
+    finally:
+        with _runs_lock:
+            _runs[0] -= 1
+            if _runs[0] == 0:
+                sys.setrecursionlimit(_runs[1])
+
+
+def _call_repr(m: Machine, obj: Instance) -> str | None:
+    try:
+        fn = obj.cls.lookup("__repr__")
+    except KeyError:
+        return None
+    if type(fn) is not Function:
+        return None
+    text = m.invoke(fn, (obj,), None)
+    if type(text) is not str:
+        raise ProgramError(f"{obj.cls.name}.__repr__ should return a string")
+    return text
+
+
+__all__ = ["Candidate", "Run", "run_program", "BoundMethod", "Class"]
