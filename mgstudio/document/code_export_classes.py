@@ -74,6 +74,7 @@ class _Program:
         acts = Counter(n.activation for net in nets for _, layer in net.layers for n in layer)
         self.default_activation = acts.most_common(1)[0][0]
         self.activations = sorted(acts, key=lambda a: (a == LINEAR, -acts[a], a))
+        self.first = _first_index(doc, nets)
 
     def _fresh(self, base: str) -> str:
         name, k = base, 2
@@ -126,7 +127,9 @@ class _Program:
             f"    def __init__({signature}):",
             "        # the document's weights and bias, named as on the canvas",
             "        # (the lecture draws them: Value(random.uniform(-1, 1)))",
-            "        self.w = [Value(wi, label=f'{name}.w{i + 1}') for i, wi in enumerate(w)]",
+            "        self.w = [Value(wi, label=f'{name}.w{"
+            + ("i + 1" if self.first else "i")
+            + "}') for i, wi in enumerate(w)]",
             "        self.b = Value(b, label=f'{name}.b')",
             "        self.name = name",
         ]
@@ -208,14 +211,20 @@ class _Program:
         return lines
 
     def _neuron_name(self, net: NetworkMatch, neuron: NeuronMatch) -> str:
-        """What the neuron names its Values after: a hidden neuron's output is only named in
-        the class, so its label wins; the last layer's outputs are the script's variables,
-        which can take a label of their own (``score.label = 'score'``)."""
-        own = self.doc.groups.get(neuron.group).label
+        """What the neuron names its Values after (``L1.N1`` -> ``L1.N1.w1``, ``L1.N1.b``
+        and its output ``L1.N1``). A hidden neuron's output is only named by the class, so
+        its label decides; otherwise the name its weights and bias are labelled by, else the
+        group's label. The last layer's outputs are the script's own variables and take a
+        label of their own (``score.label = 'score'``) when theirs differs."""
         out = self.doc.nodes[neuron.out].label
-        if neuron.out in net.outputs:
-            return own or out or neuron.group
-        return out or own or neuron.group
+        if neuron.out not in net.outputs and out:
+            return out
+        return (
+            _prefix(self.doc, neuron, self.first)
+            or self.doc.groups.get(neuron.group).label
+            or out
+            or neuron.group
+        )
 
     def _neuron_call(self, neuron: NeuronMatch, name: str) -> list[str]:
         nodes = self.doc.nodes
@@ -240,7 +249,10 @@ class _Program:
     def _label_fixes(self, neuron: NeuronMatch, name: str, path: str) -> list[str]:
         nodes = self.doc.nodes
         fixes = []
-        wanted = [(w, f"{name}.w{k + 1}", f"{path}.w[{k}]") for k, w in enumerate(neuron.weights)]
+        first = self.first
+        wanted = [
+            (w, f"{name}.w{k + first}", f"{path}.w[{k}]") for k, w in enumerate(neuron.weights)
+        ]
         for nid, rule, where in [*wanted, (neuron.bias, f"{name}.b", f"{path}.b")]:
             label = nodes[nid].label
             if label and label != rule:
@@ -287,14 +299,19 @@ class _Program:
         lines.append("")
         if plan.output is not None:
             lines += [f"{plan.names[plan.output]}.backward()", ""]
-        return lines
+        # one blank line between parts (a heading and a call may each start with one)
+        return [t for i, t in enumerate(lines) if t or i == 0 or lines[i - 1]]
 
     def _call(self, i: int) -> list[str]:
         net, var, x = self.nets[i], self.vars[i], self.xs[i]
         names = self.plan.names
         group = self.doc.groups.get(net.group)
         lines = ["", f"# {_one_line(group.name)} on its inputs"]
-        lines += _wrapped(f"{x} = [", [names[nid] for nid in net.inputs], "]")
+        if net.numbers is None:
+            items = [names[nid] for nid in net.inputs]
+        else:
+            items = [_number(v) for v in net.numbers]  # the lecture's x = [2.0, 3.0, -1.0]
+        lines += _wrapped(f"{x} = [", items, "]")
         outs = [names[nid] for nid in net.outputs]
         lines.append(f"{', '.join(outs)} = {var}({x})")
         last = {n.out: n for n in net.layers[-1][1]}
@@ -322,6 +339,32 @@ class _Program:
         lines += [f"show({var}.parameters())" for var in self.vars]
         lines += _wrapped("show([", shown, "])")
         return lines
+
+
+def _first_index(doc: Document, nets: list[NetworkMatch]) -> int:
+    """How the document numbers weights: from 1 (``L1.N1.w1``, mgstudio's networks) or
+    from 0 (``L0.N0.w0``, the attribute paths a program's import names them by)."""
+    votes: Counter[int] = Counter()
+    for net in nets:
+        for _, neurons in net.layers:
+            for neuron in neurons:
+                for k, w in enumerate(neuron.weights):
+                    label = doc.nodes[w].label
+                    votes[0] += label.endswith(f".w{k}")
+                    votes[1] += label.endswith(f".w{k + 1}")
+    return 0 if votes[0] > votes[1] else 1
+
+
+def _prefix(doc: Document, neuron: NeuronMatch, first: int) -> str | None:
+    """``P`` when the bias is labelled ``P.b`` and the weights ``P.w1``, ``P.w2`` ... (or
+    from ``P.w0`` when ``first`` is 0)."""
+    bias = doc.nodes[neuron.bias].label
+    if not bias.endswith(".b"):
+        return None
+    name = bias[:-2]
+    weights = [doc.nodes[w].label for w in neuron.weights]
+    wanted = [f"{name}.w{k + first}" for k in range(len(weights))]
+    return name if weights == wanted else None
 
 
 def _apply(activation: str) -> str:

@@ -39,6 +39,15 @@ class NeuronMatch:
     inputs: tuple[str, ...]  # what each weight multiplies (outside the neuron)
     out: str  # the activation, or the last sum for a linear neuron
     activation: str  # an op name (its Value method), or LINEAR
+    #: the inputs' numbers when they are plain numbers (``n([2.0, 3.0, -1.0])``): then
+    #: ``inputs`` are constants of the neuron's own, one for each product
+    numbers: tuple[float, ...] | None = None
+
+    @property
+    def reads(self) -> tuple[object, ...]:
+        """What it reads, as a layer's neurons must share it: nodes, or numbers."""
+        # repr: -0.0 and 0.0 are different inputs (w * -0.0 is -0.0)
+        return self.inputs if self.numbers is None else ("numbers", *map(repr, self.numbers))
 
 
 @dataclass(frozen=True)
@@ -49,7 +58,13 @@ class NetworkMatch:
 
     @property
     def inputs(self) -> tuple[str, ...]:
-        return self.layers[0][1][0].inputs
+        """The nodes the network reads (none when it reads plain numbers)."""
+        first = self.layers[0][1][0]
+        return first.inputs if first.numbers is None else ()
+
+    @property
+    def numbers(self) -> tuple[float, ...] | None:
+        return self.layers[0][1][0].numbers
 
     @property
     def outputs(self) -> tuple[str, ...]:
@@ -117,7 +132,7 @@ def _network(doc: Document, mlp: Group, wiring: _Wiring) -> NetworkMatch | None:
         for nid in neuron_ids:
             g = groups.get(nid)
             n = None if g.kind != "neuron" or groups.children(nid) else _neuron(doc, g, wiring)
-            if n is None or (neurons and n.inputs != neurons[0].inputs):
+            if n is None or (neurons and n.reads != neurons[0].reads):
                 return None
             neurons.append(n)
         layers.append((lid, tuple(neurons)))
@@ -132,10 +147,14 @@ def _in_order(
 ) -> list[tuple[str, tuple[NeuronMatch, ...]]] | None:
     """The layers as data flows: the first reads only nodes outside the network, each next
     one exactly the previous one's outputs (in neuron order)."""
-    by_inputs = {neurons[0].inputs: (lid, neurons) for lid, neurons in layers}
+    by_inputs = {neurons[0].reads: (lid, neurons) for lid, neurons in layers}
     if len(by_inputs) != len(layers):
         return None
-    first = [ln for ln in layers if not members.intersection(ln[1][0].inputs)]
+    first = [
+        ln
+        for ln in layers
+        if ln[1][0].numbers is not None or not members.intersection(ln[1][0].inputs)
+    ]
     if len(first) != 1:
         return None
     ordered = [first[0]]
@@ -180,11 +199,12 @@ def _neuron(doc: Document, g: Group, wiring: _Wiring) -> NeuronMatch | None:
     muls = [n for n, k in zip(g.nodes, kinds) if k == "mul"]
     leaves = [n for n, k in zip(g.nodes, kinds) if k in _LEAVES]
     k = len(muls)
+    numbers = len(leaves) == 2 * k + 1  # micrograd makes a constant of each number input
     if (
         k == 0
         or len(acts) > 1
         or len(adds) != k
-        or len(leaves) != k + 1
+        or len(leaves) not in (k + 1, 2 * k + 1)
         or len(acts) + len(adds) + len(muls) + len(leaves) != len(g.nodes)
     ):
         return None
@@ -207,18 +227,20 @@ def _neuron(doc: Document, g: Group, wiring: _Wiring) -> NeuronMatch | None:
     bias, terms = chain
     weights, inputs = [], []
     for m in terms:
-        pair = _weight_and_input(m, own, leaves, wiring)
+        pair = _weight_and_input(doc, m, own, leaves, wiring, numbers)
         if pair is None:
             return None
         weights.append(pair[0])
         inputs.append(pair[1])
-    if len({bias, *weights}) != k + 1:
+    if len({bias, *weights, *(inputs if numbers else ())}) != len(leaves):
         return None
-    # the products and partial sums live only inside the neuron: unlabelled, read once
-    inner = [*muls, *(a for a in adds if a != out)]
+    # the products, partial sums (and number inputs) live only inside the neuron:
+    # unlabelled, read once
+    inner = [*muls, *(a for a in adds if a != out), *(inputs if numbers else ())]
     if any(nodes[n].label or len(wiring.uses[n]) != 1 for n in inner):
         return None
-    return NeuronMatch(g.id, tuple(weights), bias, tuple(inputs), out, activation)
+    given = tuple(_leaf_number(doc, x) for x in inputs) if numbers else None
+    return NeuronMatch(g.id, tuple(weights), bias, tuple(inputs), out, activation, given)
 
 
 def _sum_chain(
@@ -246,17 +268,28 @@ def _sum_chain(
 
 
 def _weight_and_input(
-    mul: str, own: set[str], leaves: list[str], wiring: _Wiring
+    doc: Document, mul: str, own: set[str], leaves: list[str], wiring: _Wiring, numbers: bool
 ) -> tuple[str, str] | None:
+    """The weight and what it multiplies: a node outside the neuron, or (``numbers``) a
+    constant of its own that nothing else reads (``w * 2.0``, the number second)."""
     pair = wiring.operands(mul)
     if pair is None:
         return None
     a, b = pair
+    if numbers:
+        if a in leaves and b in leaves and doc.nodes[b].kind == "constant":
+            return (a, b) if len(wiring.uses[b]) == 1 else None
+        return None
     if a in leaves and b not in own:
         return a, b
     if b in leaves and a not in own:
         return b, a
     return None
+
+
+def _leaf_number(doc: Document, nid: str) -> float:
+    value = doc.nodes[nid].value
+    return 0.0 if value is None else float(value)
 
 
 def network_path(net: NetworkMatch, var: str) -> Mapping[str, str]:
