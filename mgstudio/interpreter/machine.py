@@ -53,10 +53,17 @@ class Machine:
         self.line = 0  # the statement running (for errors raised outside one)
         #: top-level name (or shown expression) -> (Value, line, is an expression statement)
         self.candidates: dict[str, tuple[Value, int, bool]] = {}
+        self.first_names: dict[int, tuple[weakref.ref[Value], str]] = {}
         self.type_name = type_name
 
     def candidate(self, name: str, v: Value, line: int, expression: bool = False) -> None:
+        if not expression and id(v) not in self.first_names:
+            # a Value is named after the variable it was first assigned to, even when the
+            # name is later reused (a = Value(1); b = a * 2; a = Value(5): two a's)
+            self.first_names[id(v)] = (_ref(v), name)
         cands = self.candidates
+        if expression and name in cands and cands[name][0] is v:
+            return  # `b` on a line of its own shows the variable b: nothing new
         cands.pop(name, None)  # the last assigned comes last
         cands[name] = (v, line, expression)
 

@@ -39,6 +39,7 @@ class Candidate:
     name: str
     value: Value
     line: int
+    shown: bool = False  # an expression statement, not an assignment
 
 
 class Run:
@@ -56,7 +57,7 @@ class Run:
         self.steps = machine.budget.steps
         self.nodes = machine.budget.nodes
         self.candidates = [
-            Candidate(name, v, line)
+            Candidate(name, v, line, expression)
             for name, (v, line, expression) in machine.candidates.items()
             if expression or self.globals.get(name) is v
         ]
@@ -64,7 +65,10 @@ class Run:
 
     @property
     def default(self) -> Candidate | None:
-        return self.candidates[-1] if self.candidates else None
+        """The last Value assigned at the top level (else the last shown expression)."""
+        assigned = [c for c in self.candidates if not c.shown]
+        pick = assigned or self.candidates
+        return pick[-1] if pick else None
 
     def candidate(self, name: str) -> Candidate:
         for c in self.candidates:
@@ -92,6 +96,9 @@ class Run:
         """A readable label: the Value's own, its variable's, or where it is kept."""
         if v.label:
             return v.label
+        first = self.machine.first_names.get(id(v))
+        if first is not None and first[0]() is v:
+            return first[1]
         return self._paths().values.get(id(v), "")
 
     def path_of(self, obj: Instance) -> str:
