@@ -24,7 +24,14 @@ from typing import TYPE_CHECKING
 
 from .code_export import _GroupHeadings, _leaf_value, _number, _one_line, _Plan, _title
 from .code_export import export_micrograd as export_flat
-from .network_pattern import LINEAR, NetworkMatch, NeuronMatch, match_networks, network_path
+from .network_pattern import (
+    LINEAR,
+    ModelMatch,
+    NetworkMatch,
+    NeuronMatch,
+    match_networks,
+    network_path,
+)
 
 if TYPE_CHECKING:
     from .model import Document
@@ -46,9 +53,10 @@ def export_program(doc: Document, output: str | None = None) -> str:
 
 def export_classes(doc: Document, output: str | None = None) -> str | None:
     """The class-based program, or None when the document's groups are not networks."""
-    nets = match_networks(doc)
-    if not nets:
+    models = match_networks(doc)
+    if not models:
         return None
+    nets = [net for m in models for net in m.calls]
     ends = {nid for net in nets for nid in (*net.inputs, *net.outputs)}
     plan = _Plan(doc, output, reserved=_OWN_NAMES, named=ends)
     if plan.skipped:
@@ -57,20 +65,27 @@ def export_classes(doc: Document, output: str | None = None) -> str | None:
     outputs = {nid for net in nets for nid in net.outputs}
     if plan.output in members and plan.output not in outputs:
         return None  # backward from inside a network: the script could not name that node
-    return _Program(doc, plan, nets).text()
+    return _Program(doc, plan, models).text()
 
 
 class _Program:
-    def __init__(self, doc: Document, plan: _Plan, nets: list[NetworkMatch]) -> None:
+    def __init__(self, doc: Document, plan: _Plan, models: list[ModelMatch]) -> None:
         self.doc = doc
         self.plan = plan
-        self.nets = nets
+        self.models = models
+        #: every call of every model, and the model each is a call of
+        self.nets = [net for m in models for net in m.calls]
+        self.model_of = [mi for mi, m in enumerate(models) for _ in m.calls]
         self.taken = set(plan.names.values()) | _OWN_NAMES
-        self.vars = [self._fresh("n") for _ in nets]
-        self.xs = [self._fresh("x") for _ in nets]
-        self.owner = {nid: i for i, net in enumerate(nets) for nid in net.members}
-        for var, net in zip(self.vars, nets):
-            plan.names.update(network_path(net, var))  # read outside as n.layers[0]...
+        self.vars = [self._fresh("n") for _ in models]
+        self.xs = [self._fresh("x") for _ in self.nets]
+        self.owner = {nid: i for i, net in enumerate(self.nets) for nid in net.members}
+        #: weights and biases: the construction writes them (shared ones are outside
+        #: every mlp group, in the import's "parameters" group)
+        self.parameters = frozenset().union(*(m.parameters for m in models))
+        for var, m in zip(self.vars, models):
+            plan.names.update(network_path(m.calls[0], var))  # read as n.layers[0]...
+        nets = self.nets
         acts = Counter(n.activation for net in nets for _, layer in net.layers for n in layer)
         self.default_activation = acts.most_common(1)[0][0]
         self.activations = sorted(acts, key=lambda a: (a == LINEAR, -acts[a], a))
@@ -86,7 +101,7 @@ class _Program:
 
     def text(self) -> str:
         lines = self._header() + self._classes()
-        for i in range(len(self.nets)):
+        for i in range(len(self.models)):
             lines += self._construction(i)
         lines += self._body()
         lines += self._footer()
@@ -193,9 +208,12 @@ class _Program:
         return lines
 
     def _construction(self, i: int) -> list[str]:
-        net, var = self.nets[i], self.vars[i]
+        model, var = self.models[i], self.vars[i]
+        net = model.calls[0]
         groups = self.doc.groups
-        lines = ["", f"# {_one_line(groups.get(net.group).name)}: the document's weights"]
+        more = len(model.calls) - 1
+        calls = f" and {more} more call{'s' if more > 1 else ''} of it" if more else ""
+        lines = ["", f"# {_one_line(groups.get(net.group).name)}{calls}: the document's weights"]
         lines.append(f"{var} = MLP([")
         fixes = []
         for li, (lid, neurons) in enumerate(net.layers):
@@ -277,7 +295,7 @@ class _Program:
                     heading.current = None  # the next group gets its heading again
 
         for nid in plan.order:
-            if nid in self.owner:
+            if nid in self.owner or nid in self.parameters:
                 continue
             call_ready()
             ready.add(nid)
@@ -303,7 +321,9 @@ class _Program:
         return [t for i, t in enumerate(lines) if t or i == 0 or lines[i - 1]]
 
     def _call(self, i: int) -> list[str]:
-        net, var, x = self.nets[i], self.vars[i], self.xs[i]
+        net, x = self.nets[i], self.xs[i]
+        model = self.models[self.model_of[i]]
+        var = self.vars[self.model_of[i]]
         names = self.plan.names
         group = self.doc.groups.get(net.group)
         lines = ["", f"# {_one_line(group.name)} on its inputs"]
@@ -314,10 +334,12 @@ class _Program:
         lines += _wrapped(f"{x} = [", items, "]")
         outs = [names[nid] for nid in net.outputs]
         lines.append(f"{', '.join(outs)} = {var}({x})")
-        last = {n.out: n for n in net.layers[-1][1]}
-        for nid, out in zip(net.outputs, outs):
+        # the class names the outputs as it names the first call's (one name per neuron)
+        first = model.calls[0]
+        names_given = [self._neuron_name(first, n) for n in first.layers[-1][1]]
+        for nid, out, given in zip(net.outputs, outs, names_given):
             label = self.doc.nodes[nid].label
-            if label and label != self._neuron_name(net, last[nid]):
+            if label and label != given:
                 lines.append(f"{out}.label = {label!r}")
         return lines
 
@@ -326,7 +348,9 @@ class _Program:
         shown = [
             names[nid]
             for nid in self.plan.order
-            if nid in names and (nid not in self.owner or any(nid in n.outputs for n in self.nets))
+            if nid in names
+            and nid not in self.parameters  # shown by n.parameters()
+            and (nid not in self.owner or any(nid in n.outputs for n in self.nets))
         ]
         lines = [
             "",

@@ -95,9 +95,30 @@ class _Wiring:
         return given["a"], given["b"]
 
 
-def match_networks(doc: Document) -> list[NetworkMatch] | None:
-    """Every mlp group as a network, in document order; None when the document has no mlp
-    group or when any neuron, layer or mlp group does not match the pattern."""
+@dataclass(frozen=True)
+class ModelMatch:
+    """One MLP: its calls in the document (the lecture's ``[n(x) for x in xs]`` makes one
+    mlp group per sample), all reading the same weights and biases."""
+
+    calls: tuple[NetworkMatch, ...]
+
+    @property
+    def layers(self) -> tuple[tuple[str, tuple[NeuronMatch, ...]], ...]:
+        return self.calls[0].layers
+
+    @property
+    def parameters(self) -> frozenset[str]:
+        return frozenset(_parameters(self.calls[0]))
+
+
+def _parameters(net: NetworkMatch) -> tuple[str, ...]:
+    return tuple(p for _, neurons in net.layers for n in neurons for p in (*n.weights, n.bias))
+
+
+def match_networks(doc: Document) -> list[ModelMatch] | None:
+    """Every MLP of the document with its calls (its mlp groups), in document order; None
+    when the document has no mlp group or when any neuron, layer or mlp group does not
+    match the pattern."""
     groups = doc.groups
     if not any(g.kind == "mlp" for g in groups):
         return None
@@ -106,14 +127,29 @@ def match_networks(doc: Document) -> list[NetworkMatch] | None:
         if (g.kind == "neuron" and parent != "layer") or (g.kind == "layer" and parent != "mlp"):
             return None
     wiring = _Wiring(doc)
-    found = []
+    calls: dict[tuple[object, ...], list[NetworkMatch]] = {}
+    owner: dict[str, tuple[object, ...]] = {}
     for g in groups:
-        if g.kind == "mlp":
-            net = _network(doc, g, wiring)
-            if net is None:
-                return None
-            found.append(net)
-    return found
+        if g.kind != "mlp":
+            continue
+        net = _network(doc, g, wiring)
+        if net is None:
+            return None
+        shape = tuple(
+            (n.weights, n.bias, n.activation, li < len(net.layers) - 1 and doc.nodes[n.out].label)
+            for li, (_, neurons) in enumerate(net.layers)
+            for n in neurons
+        )
+        for p in _parameters(net):
+            if owner.setdefault(p, shape) != shape:
+                return None  # two networks share some weights but not all
+        calls.setdefault(shape, []).append(net)
+    models = [ModelMatch(tuple(nets)) for nets in calls.values()]
+    for m in models:
+        outside = [p for p in m.parameters if p not in m.calls[0].members]
+        if outside and (len(outside) != len(m.parameters) or len(m.calls) < 2):
+            return None  # weights outside a neuron: only those its calls share
+    return models
 
 
 def _network(doc: Document, mlp: Group, wiring: _Wiring) -> NetworkMatch | None:
@@ -190,21 +226,21 @@ def _reads_ok(
 
 
 def _neuron(doc: Document, g: Group, wiring: _Wiring) -> NeuronMatch | None:
-    """One neuron group as micrograd's neuron, or None."""
+    """One neuron group as micrograd's neuron, or None. Its weights and bias are in the
+    group, or (a network called on several samples) outside it, where every call of the
+    network reads them."""
     nodes = doc.nodes
     own = set(g.nodes)
     kinds = [nodes[n].kind for n in g.nodes]
     acts = [n for n, k in zip(g.nodes, kinds) if activation_of(k)]
     adds = [n for n, k in zip(g.nodes, kinds) if k == "add"]
     muls = [n for n, k in zip(g.nodes, kinds) if k == "mul"]
-    leaves = [n for n, k in zip(g.nodes, kinds) if k in _LEAVES]
+    leaves = {n for n, k in zip(g.nodes, kinds) if k in _LEAVES}
     k = len(muls)
-    numbers = len(leaves) == 2 * k + 1  # micrograd makes a constant of each number input
     if (
         k == 0
         or len(acts) > 1
         or len(adds) != k
-        or len(leaves) not in (k + 1, 2 * k + 1)
         or len(acts) + len(adds) + len(muls) + len(leaves) != len(g.nodes)
     ):
         return None
@@ -221,32 +257,34 @@ def _neuron(doc: Document, g: Group, wiring: _Wiring) -> NeuronMatch | None:
             return None
         out = top = tops[0]
         activation = LINEAR
-    chain = _sum_chain(top, own, adds, muls, leaves, wiring)
+    chain = _sum_chain(doc, top, adds, muls, wiring)
     if chain is None:
         return None
     bias, terms = chain
-    weights, inputs = [], []
-    for m in terms:
-        pair = _weight_and_input(doc, m, own, leaves, wiring, numbers)
-        if pair is None:
-            return None
-        weights.append(pair[0])
-        inputs.append(pair[1])
-    if len({bias, *weights, *(inputs if numbers else ())}) != len(leaves):
+    pairs = [_weight_and_input(doc, m, own, leaves, wiring) for m in terms]
+    if any(p is None for p in pairs):
+        return None
+    weights = [p[0] for p in pairs if p]
+    inputs = [p[1] for p in pairs if p]
+    numbers = [x in own for x in inputs]
+    if any(numbers) and not all(numbers):
+        return None  # some number inputs, some Values: not one list x
+    # every leaf of the group is its bias, a weight or a number input
+    if len({bias, *weights}) != k + 1 or leaves != {bias, *weights, *inputs} & own:
         return None
     # the products, partial sums (and number inputs) live only inside the neuron:
     # unlabelled, read once
-    inner = [*muls, *(a for a in adds if a != out), *(inputs if numbers else ())]
+    inner = [*muls, *(a for a in adds if a != out), *(inputs if all(numbers) else ())]
     if any(nodes[n].label or len(wiring.uses[n]) != 1 for n in inner):
         return None
-    given = tuple(_leaf_number(doc, x) for x in inputs) if numbers else None
+    given = tuple(_leaf_number(doc, x) for x in inputs) if all(numbers) else None
     return NeuronMatch(g.id, tuple(weights), bias, tuple(inputs), out, activation, given)
 
 
 def _sum_chain(
-    top: str, own: set[str], adds: list[str], muls: list[str], leaves: list[str], wiring: _Wiring
+    doc: Document, top: str, adds: list[str], muls: list[str], wiring: _Wiring
 ) -> tuple[str, list[str]] | None:
-    """``((b + t1) + t2) + ...`` from its last add: the bias and the products, in order."""
+    """``((b + t1) + t2) + ...`` from its last add: the bias (a leaf) and the products."""
     terms: list[str] = []
     s = top
     for _ in range(len(adds)):
@@ -261,29 +299,30 @@ def _sum_chain(
         else:
             return None
         terms.append(term)
-    if s not in leaves or s not in own or len(set(terms)) != len(terms):
+    if doc.nodes[s].kind not in _LEAVES or len(set(terms)) != len(terms):
         return None
     terms.reverse()
     return s, terms
 
 
 def _weight_and_input(
-    doc: Document, mul: str, own: set[str], leaves: list[str], wiring: _Wiring, numbers: bool
+    doc: Document, mul: str, own: set[str], leaves: set[str], wiring: _Wiring
 ) -> tuple[str, str] | None:
-    """The weight and what it multiplies: a node outside the neuron, or (``numbers``) a
-    constant of its own that nothing else reads (``w * 2.0``, the number second)."""
+    """The weight (a leaf) and what it multiplies: a node outside the neuron, or a number
+    (a constant of the neuron's own). ``wi * xi``: the weight first when both could be."""
     pair = wiring.operands(mul)
     if pair is None:
         return None
     a, b = pair
-    if numbers:
-        if a in leaves and b in leaves and doc.nodes[b].kind == "constant":
-            return (a, b) if len(wiring.uses[b]) == 1 else None
-        return None
+    if b in leaves and doc.nodes[b].kind == "constant" and (a in leaves or a not in own):
+        if doc.nodes[a].kind in _LEAVES:
+            return a, b  # w * 2.0
     if a in leaves and b not in own:
         return a, b
     if b in leaves and a not in own:
         return b, a
+    if a not in own and b not in own and doc.nodes[a].kind in _LEAVES:
+        return a, b  # a shared weight times an input, both outside the neuron
     return None
 
 

@@ -269,6 +269,17 @@ def _lone_neuron_group(doc: Document) -> Document:
     return doc
 
 
+def _weights_outside_their_neuron(doc: Document) -> Document:
+    """One call whose neuron's weights sit in a group of their own: only the calls of one
+    network on several samples share weights outside their neurons."""
+    neuron = next(g for g in doc.groups if g.label == "L1.N1")
+    leaves = tuple(n for n in neuron.nodes if doc.nodes[n].kind == "input")
+    rest = tuple(n for n in neuron.nodes if n not in leaves)
+    groups = [replace(g, nodes=rest) if g.id == neuron.id else g for g in doc.groups]
+    doc.restore_groups([*groups, replace(neuron, id="params", kind="group", nodes=leaves)])
+    return doc
+
+
 FLAT = {
     "no_groups": lambda: _ungrouped(network(2, [2, 1], "tanh")),
     "labelled_product": lambda: _labelled_product(network(2, [2, 1], "tanh")),
@@ -276,6 +287,9 @@ FLAT = {
     "hidden_read_outside": lambda: _hidden_read_outside(network(2, [2, 1], "tanh")),
     "neuron_outside_a_layer": lambda: _lone_neuron_group(network(2, [2, 1], "tanh")),
     "exp_activation": lambda: network(2, [2, 1], "tanh", change=_exp_activation),
+    "weights_outside_their_neuron": lambda: _weights_outside_their_neuron(
+        network(2, [2, 1], "tanh")
+    ),
 }
 
 
