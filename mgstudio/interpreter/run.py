@@ -135,10 +135,11 @@ def run_program(
             compiler.top = top
 
     compiler.modules = Modules(m, compile_prelude)
-    program = compiler.block(tree.body) if tree.body else (lambda scope: 0)  # type: ignore[attr-defined]
     scope = Scope({"__name__": "__main__"})
     try:
         with gc_paused(), _deep_enough():  # gc: a training loop builds graphs in bursts
+            body = tree.body  # type: ignore[attr-defined]
+            program = compiler.block(body) if body else (lambda scope: 0)
             program(scope)
     except ProgramError:
         raise

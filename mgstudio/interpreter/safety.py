@@ -14,7 +14,7 @@ import ast
 
 from .errors import ProgramError
 
-MAX_NESTING = 100
+MAX_NESTING = 400  # as the expression reader's limit: well below Python's recursion limit
 #: underscore attributes a program may use: micrograd's graph, and calling a base's __init__
 ALLOWED_UNDERSCORE_ATTRS = frozenset({"_prev", "_op", "__init__"})
 #: dunder methods a class may define
@@ -35,7 +35,6 @@ _REFUSED: dict[type[ast.AST], str] = {
     ast.Nonlocal: "nonlocal is not available; pass values to functions and return results",
     ast.Delete: "del is not available in mgstudio programs",
     ast.NamedExpr: "the := operator is not available; assign on a line of its own",
-    ast.MatMult: "the @ operator is not available in mgstudio programs",
 }
 if hasattr(ast, "TryStar"):
     _REFUSED[ast.TryStar] = _REFUSED[ast.Try]
@@ -70,6 +69,8 @@ class _Checker:
         refused = _REFUSED.get(type(node))
         if refused is not None:
             raise ProgramError(refused, line)
+        if isinstance(node, (ast.BinOp, ast.AugAssign)) and isinstance(node.op, ast.MatMult):
+            raise ProgramError("the @ operator is not available in mgstudio programs", line)
         if isinstance(node, ast.Attribute):
             self._attribute(node)
         elif isinstance(node, ast.Name):
@@ -89,6 +90,11 @@ class _Checker:
             if isinstance(node.value, (bytes, complex)):
                 kind = "bytes" if isinstance(node.value, bytes) else "complex numbers"
                 raise ProgramError(f"{kind} are not available in mgstudio programs", line)
+        elif isinstance(node, ast.Call):
+            names = [k.arg for k in node.keywords if k.arg is not None]
+            repeated = next((n for n in names if names.count(n) > 1), None)
+            if repeated is not None:
+                raise ProgramError(f"keyword argument repeated: {repeated}", line)
         elif isinstance(node, ast.keyword):
             if node.arg is not None and node.arg.startswith("__"):
                 raise ProgramError(f"the keyword {node.arg!r} is not available", line)

@@ -9,15 +9,15 @@ from mgstudio.cli import main
 
 
 def import_error(tmp_path, capsys, code: str) -> str:
-    snippet = tmp_path / "s.py"
-    snippet.write_text(code, encoding="utf-8")
-    rc = main(["import", str(snippet), "-o", str(tmp_path / "s.mgs")])
-    out, err = capsys.readouterr()
-    assert rc == 1, out + err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), err
-    assert "Traceback" not in err
-    return lines[0]
+    """The static reader's refusal, as one line (``import_code`` reads snippets without
+    running them; the CLI's ``import`` interprets programs: tests/interpreter)."""
+    from mgstudio.document.code_import import CodeImportError, import_code
+
+    with pytest.raises(CodeImportError) as info:
+        import_code(code)
+    line = f"error: {info.value}"
+    assert "\n" not in line and "Traceback" not in line
+    return line
 
 
 @pytest.mark.parametrize(
@@ -99,8 +99,9 @@ def test_an_empty_expression_says_so(tmp_path, capsys, text):
 
 def test_a_star_import_of_another_module_is_noted_like_any_import(tmp_path, capsys):
     """``import os`` got "import of 'os' ignored"; ``from os import *`` was dropped silently."""
-    snippet = tmp_path / "s.py"
-    snippet.write_text("from os import *\nfrom micrograd.engine import *\na = Value(1.0)\n")
-    assert main(["import", str(snippet), "-o", str(tmp_path / "s.mgs")]) == 0
-    _out, err = capsys.readouterr()
-    assert err.splitlines() == ["note: line 1: import of '*' from 'os' ignored"], err
+    from mgstudio.document.code_import import import_code_with_notes
+
+    _doc, notes = import_code_with_notes(
+        "from os import *\nfrom micrograd.engine import *\na = Value(1.0)\n"
+    )
+    assert notes == ["line 1: import of '*' from 'os' ignored"], notes

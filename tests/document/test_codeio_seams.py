@@ -82,7 +82,9 @@ def test_a_module_is_never_taken_for_a_number(capsys, tmp_path):
     src.write_text("import math\nx = Value(1.0)\nx.data = math\ny = x * 2\n")
     assert main(["import", str(src), "-o", str(tmp_path / "bad.mgs")]) == 1
     err = capsys.readouterr().err
-    assert err.strip() == f"error: {src}: line 3: 'x.data' must be set to a number, not 'math'"
+    assert (
+        err.strip() == f"error: {src}: line 3: a Value's data must be a number, not the module math"
+    )
     with pytest.raises(CodeImportError, match="'x.data' must be set to a number, not a Value"):
         import_snippet("x = Value(1.0)\nx.data = x\n")
 

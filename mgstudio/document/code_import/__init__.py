@@ -82,8 +82,6 @@ def import_snippet(
     rising fraction from 0.0 to 1.0 (in the calling thread: forward it with a signal), and
     ``cancel()`` (e.g. ``threading.Event().is_set``) is asked as often; when it returns True
     the import stops with :class:`ImportCancelled` and builds nothing."""
-    if not expression:
-        return _run_snippet(text, layout, progress, cancel)
     steps = Steps(progress, cancel)
     reading = steps.part(0.0, _READ)
     with gc_paused():  # the tree and the nodes hold no cycles: nothing for it to find

@@ -24,6 +24,7 @@ from mgstudio.interpreter import (
     run_program,
 )
 
+from ..errors import DocumentError
 from ..groups import MAX_GROUPS, Group
 from ..kinds import KIND_FOR_OP, KINDS
 from ..model import Document
@@ -165,7 +166,11 @@ class _Builder:
         for i, n in enumerate(ir):
             x, y = pos[ids[i]]
             node = Node(ids[i], n.kind, n.label, n.value, dict(n.params), (x - x0, y - y0))
-            nodes.append(checker._check_new_node(node))
+            try:
+                nodes.append(checker._check_new_node(node))
+            except DocumentError as exc:
+                what = f"the Value {n.label}" if n.label else f"a {n.kind} node"
+                raise CodeImportError(f"{what} cannot be shown: {exc}") from None
             ports = ("a", "exponent") if n.kind == "pow" else KINDS[n.kind].inputs
             wires.extend(Wire(ids[o], ids[i], p) for o, p in zip(n.operands, ports))
         doc = Document._from_checked(nodes, wires)
