@@ -1,5 +1,6 @@
 """``mgstudio export FILE.mgs --to micrograd|torch [-o OUT.py]``: the document as a script that
-rebuilds it, runs backward and prints every named node's data and grad."""
+rebuilds it, runs backward and prints every named node's data and grad (a document of MLPs as
+the lecture's class-based program)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,16 @@ from typing import TYPE_CHECKING
 
 from mgstudio.cli import UserError
 from mgstudio.document import Document, DocumentError
-from mgstudio.document.code_export import export_micrograd, export_torch
+from mgstudio.document.code_export import export_torch
+from mgstudio.document.code_export_classes import export_program
 from mgstudio.document.fileio import write_atomic
 
 if TYPE_CHECKING:
     from mgstudio.cli import Subparsers
 
-EXPORTERS = {"micrograd": export_micrograd, "torch": export_torch}
+#: micrograd: the lecture's Neuron/Layer/MLP classes for a document of networks (the flat
+#: script for any other), so ``import`` of the result gives the grouped document again
+EXPORTERS = {"micrograd": export_program, "torch": export_torch}
 
 
 def add_parser(subparsers: Subparsers) -> None:

@@ -119,8 +119,19 @@ def _exponent(x: float) -> str:
 class _Plan:
     """Which nodes get a name, which are written inline, and in what order."""
 
-    def __init__(self, doc: Document, output: str | None, torch: bool = False) -> None:
+    def __init__(
+        self,
+        doc: Document,
+        output: str | None,
+        torch: bool = False,
+        reserved: Collection[str] = (),
+        named: Collection[str] = (),
+    ) -> None:
+        """``reserved``: names the script uses itself; ``named``: nodes that get a variable
+        even when they could be written inline (the class export's network inputs and
+        outputs)."""
         self.doc = doc
+        self.reserved = _RESERVED | frozenset(reserved)
         self.torch = torch  # write functions as PyTorch spells them (``Op.torch``)
         self.operands: dict[str, list[str]] = {}
         complete = {n for n in doc.nodes if doc.value_of(n) is not None}
@@ -143,7 +154,12 @@ class _Plan:
             node = doc.nodes[nid]
             kind = node.kind
             d = 1 + max((depth.get(o, 0) for o in self.operands[nid]), default=0)
-            single = consumers.get(nid, 0) == 1 and nid != self.output and not node.label
+            single = (
+                consumers.get(nid, 0) == 1
+                and nid != self.output
+                and not node.label
+                and nid not in named
+            )
             if kind == "constant" and single:
                 self.inline.add(nid)  # a number in its consumer, if that consumer takes one
             elif kind not in ("input", "constant") and single and d <= _MAX_INLINE_DEPTH:
@@ -175,7 +191,7 @@ class _Plan:
                 self.inline.discard(nid)
 
     def _names(self) -> dict[str, str]:
-        taken = set(_RESERVED)
+        taken = set(self.reserved)
         names = {}
         for nid in self.order:
             if nid in self.inline:
