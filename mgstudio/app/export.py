@@ -122,8 +122,8 @@ def _render(scene: CanvasScene, path: Path, fmt: str) -> None:
 def export_code(doc, path: str | os.PathLike, flavour: str) -> None:
     """Write the graph as a micrograd or PyTorch script (``flavour``: micrograd | torch)."""
     from mgstudio.document import code_export
+    from mgstudio.document.code_export_classes import export_program
 
-    text = (
-        code_export.export_torch(doc) if flavour == "torch" else code_export.export_micrograd(doc)
-    )
+    # micrograd: a document of MLPs as the lecture's classes, anything else flat (as the CLI)
+    text = code_export.export_torch(doc) if flavour == "torch" else export_program(doc)
     write_atomic(path, text)
