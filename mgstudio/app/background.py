@@ -7,8 +7,11 @@ A job is a Qt-free callable ``fn(progress)``. It calls ``progress(done, total)``
 killed, leaves are restored). A job with hooks of its own (the code importer's
 ``progress(fraction)`` and ``cancel()``) is handed ``progress.fraction`` (shown as a
 percentage) and ``progress.cancelled`` (the Cancel flag); the importer's
-``ImportCancelled`` ends the task as cancelled, like :class:`Cancelled`. Stopping is always
-cooperative: a job that asks neither goes on until it ends, and its result is then dropped.
+``ImportCancelled`` ends the task as cancelled, like :class:`Cancelled`. A job whose work has
+no known end but can say how far it got (the interpreter's steps and nodes) reports words with
+``progress.status(text)``: a busy bar under "Running the program: 12,345 steps · 6,789 nodes".
+Stopping is always cooperative: a job that asks neither goes on until it ends, and its result
+is then dropped.
 
 Each job runs in a ``QThread`` of its own, owned by a :class:`Task` that lives in the GUI
 thread; the worker's signals reach the task's bound slots, so results and progress are handled
@@ -74,13 +77,18 @@ class Progress:
         reports this way stops through its own ``cancel`` hook (:meth:`cancelled`)."""
         self._report(int(max(0.0, min(1.0, f)) * 100), 100, percent=True)
 
+    def status(self, text: str) -> None:
+        """Say how far the job got, in words, with no known end (shown under a busy bar).
+        Never raises, like :meth:`fraction`: the job stops through :meth:`cancelled`."""
+        self._report(0, 0, percent=False, text=text)
+
     def cancelled(self) -> bool:
         """True once the user cancelled (or the window closed): the job's ``cancel()``."""
         return self._task._cancel.is_set()
 
-    def _report(self, done: int, total: int, percent: bool) -> None:
+    def _report(self, done: int, total: int, percent: bool, text: str = "") -> None:
         task = self._task
-        task._latest = (done, total, percent)
+        task._latest = (done, total, percent, text)
         now = time.monotonic()
         if now - task._last_emit >= PROGRESS_EVERY:
             task._last_emit = now
@@ -149,7 +157,7 @@ class Task(QObject):
         self._want_dialog = dialog
         self._cancel = threading.Event()
         self._ended = threading.Event()
-        self._latest = (0, 0, False)  # done, total, shown as a percentage
+        self._latest = (0, 0, False, "")  # done, total, shown as a percentage, words
         self._last_emit = 0.0
         self._outcome: tuple[str, Any] | None = None
         self._delivered = False
@@ -219,8 +227,11 @@ class Task(QObject):
         dlg = self.dialog
         if dlg is None or not self.running or self._cancel.is_set():
             return
-        done, total, percent = self._latest
-        if total > 0:
+        done, total, percent, text = self._latest
+        if text:
+            dlg.setMaximum(0)
+            dlg.setLabelText(f"{self.title}: {text}")
+        elif total > 0:
             dlg.setMaximum(total)
             dlg.setValue(min(done, total))
             dlg.setLabelText(

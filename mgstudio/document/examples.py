@@ -49,3 +49,25 @@ def _title(path: Path) -> str:
     except (OSError, ValueError, RecursionError):
         title = None
     return title if isinstance(title, str) and title else path.stem.replace("_", " ")
+
+
+#: example programs (text for Import micrograd code), in ``resources/examples/programs``
+PROGRAMS_DIR = EXAMPLES_DIR / "programs"
+
+
+def list_programs(folder: Path | None = None) -> list[tuple[str, str]]:
+    """``[(title, text)]`` of every example program, sorted by file name. The title is the
+    first line's comment (``# The lecture's MLP: ...``), else the file's name."""
+    folder = PROGRAMS_DIR if folder is None else Path(folder)
+    if not folder.is_dir():
+        return []
+    out = []
+    for path in sorted(folder.glob("*.txt")):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # a broken install: the menu lists what it can read
+        first = text.split("\n", 1)[0]
+        title = first[1:].split(":", 1)[0].strip() if first.startswith("#") else ""
+        out.append((title or path.stem.replace("_", " "), text))
+    return out

@@ -270,71 +270,63 @@ def test_an_edit_during_the_check_drops_its_result(window, qtbot, monkeypatch):
     assert "changed during the check" in tools.gradcheck.summary.text()
 
 
-def _long_snippet(size: int = 150_000) -> str:
-    """A chain of tanh steps, ``size`` characters long (about 19,000 nodes at 150 KB)."""
-    lines = ["from micrograd.engine import Value", "a = Value(0.5, label='a')", "v1 = a * 2"]
-    i = 1
-    while sum(map(len, lines)) < size:
-        i += 1
-        lines.append(f"v{i} = (v{i - 1} * 0.5 + a).tanh()")
-    return "\n".join(lines) + "\n"
-
-
-def test_import_dialog_shows_a_rising_percentage_and_cancel_stops_it(window, qtbot, monkeypatch):
-    """A real 150 KB import through the Import dialog. Each of the importer's progress
-    reports is held until the test lets it go, so the dialog is read at known points; Cancel
-    reaches the importer's cancel() and it stops at its next check with ImportCancelled."""
+def test_import_dialog_counts_steps_and_nodes_and_cancel_stops_the_run(window, qtbot, monkeypatch):
+    """A real run of a loop through the Import dialog. Each of the interpreter's progress
+    reports is held until the test lets it go, so the progress dialog is read at known points
+    (its words: the steps run and the Values made, under a busy bar); Cancel reaches the
+    interpreter's cancel() and the run stops at its next check."""
+    from mgstudio.app import code_dialog
     from mgstudio.app.dialogs import CodeImportDialog
-    from mgstudio.document import code_import
+    from mgstudio.interpreter import ProgramCancelled
 
     monkeypatch.setattr(background, "SHOW_DELAY_MS", 0)
     monkeypatch.setattr(background, "PROGRESS_EVERY", 0.0)  # every report reaches the dialog
-    real = code_import.import_code_with_notes
+    real = code_dialog.run_program
     seen, step, raised = [], threading.Semaphore(0), []
 
-    def held(text, layout="layered", *, progress=None, cancel=None):
-        def report(f):
-            progress(f)
-            seen.append(f)
+    def held(text, *, progress=None, cancel=None, limits=None):
+        def report(p):
+            progress(p)
+            seen.append(p)
             step.acquire(timeout=30)  # the test lets each report go
 
         try:
-            return real(text, layout, progress=report, cancel=cancel)
+            return real(text, progress=report, cancel=cancel, limits=limits)
         except BaseException as exc:
             raised.append(type(exc))
             raise
 
-    monkeypatch.setattr(code_import, "import_code_with_notes", held)
+    monkeypatch.setattr(code_dialog, "run_program", held)
     before = window.document
     saved = before.to_json()
-    dialog = CodeImportDialog(window, text=_long_snippet())
+    text = "from micrograd.engine import Value\nv = Value(1.0)\nwhile True:\n    v = v * 1.0\n"
+    dialog = CodeImportDialog(window, text=text)
     qtbot.addWidget(dialog)
     dialog.show()
-    task = dialog._try_accept()
+    task = dialog.run()
     try:
         qtbot.waitUntil(
             lambda: bool(seen) and task.dialog is not None and task.dialog.isVisible(),
             timeout=20_000,
         )
-        shown = []
-        while len(set(shown)) < 4:
+        for _ in range(3):
             n = len(seen)
-            qtbot.waitUntil(
-                lambda n=n: task.dialog.value() == int(seen[n - 1] * 100), timeout=20_000
-            )
-            shown.append(task.dialog.value())
-            assert task.dialog.labelText() == f"Importing the code: {shown[-1]}%"
+            p = seen[n - 1]
+            want = f"Running the program: {p.steps:,} steps · {p.nodes:,} nodes"
+            qtbot.waitUntil(lambda w=want: task.dialog.labelText() == w, timeout=20_000)
+            assert task.dialog.maximum() == 0  # a busy bar: a program has no known end
             step.release()
             qtbot.waitUntil(lambda n=n: len(seen) > n, timeout=20_000)
-        assert shown == sorted(shown) and shown[-1] > shown[0] and task.dialog.maximum() == 100
+        assert seen[-1].steps > seen[0].steps and seen[-1].nodes > seen[0].nodes
         reports = len(seen)
         task.dialog.findChild(QPushButton).click()  # the progress dialog's Cancel
     finally:
         step.release(1000)  # never leave the worker held, even if the test fails
     qtbot.waitUntil(lambda: not task.running, timeout=20_000)
-    assert raised == [ImportCancelled] and len(seen) == reports  # no report after Cancel
+    assert raised == [ProgramCancelled] and len(seen) == reports  # no report after Cancel
     assert task.state == "cancelled" and task.error == "" and task.worker_thread.isFinished()
     assert dialog.document is None and dialog.isVisible() and not dialog.error.isVisible()
+    assert dialog.picker.count() == 0 and "cancelled" in dialog.summary.text()
     assert window.document is before and before.to_json() == saved
 
 
@@ -345,7 +337,7 @@ def test_import_dialog_imports_in_the_background(window, qtbot):
     qtbot.addWidget(dialog)
     dialog.show()
     with qtbot.waitSignal(dialog.accepted, timeout=20_000):
-        dialog._try_accept()
+        dialog.import_picked()
     assert sorted(n.label for n in dialog.document.nodes.values()) == ["x", "y"]
 
 

@@ -18,7 +18,6 @@ from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QDialogButtonBox,
     QLabel,
     QMessageBox,
     QTextEdit,
@@ -146,8 +145,8 @@ def test_every_widget_shows_user_text_literally(window, tmp_path, boxes, errors)
     # the import dialog's error quotes the pasted code
     dialog = CodeImportDialog(window, text=f'"{MARK}".foo()')
     dialog.show()
-    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
-    assert dialog.tasks.wait_all()  # the import runs in the background
+    dialog.import_button.click()
+    assert dialog.tasks.wait_all()  # the program runs in the background
     assert "PWN" in dialog.error.text()
     problems += misread()
     dialog.reject()

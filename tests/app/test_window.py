@@ -458,7 +458,7 @@ def test_insert_neuron_dialog_cancel(window, qtbot):
 def test_import_code_through_the_dialog(window, qtbot):
     def fill(dialog):
         dialog.editor.setPlainText("x = Value(3.0, label='x')\ny = x * x; y.label = 'y'\n")
-        dialog._try_accept()
+        dialog.import_picked()
 
     _drive_dialog(qtbot, fill)
     assert window.import_code_dialog()
@@ -470,11 +470,11 @@ def test_import_code_through_the_dialog(window, qtbot):
 def test_import_code_dialog_shows_refusals(qtbot):
     from mgstudio.app.dialogs import CodeImportDialog
 
-    dialog = CodeImportDialog(text="import os\nos.system('echo hi')\n")
+    dialog = CodeImportDialog(text="x = 1\nimport os\nos.system('echo hi')\n")
     qtbot.addWidget(dialog)
-    assert dialog._try_accept().wait()
-    assert dialog.document is None
-    assert "line 2" in dialog.error.text()
+    assert dialog.import_picked().wait()
+    assert dialog.document is None and dialog.result() != CodeImportDialog.DialogCode.Accepted
+    assert dialog.error.text().startswith("line 2: `os` is not available")
 
 
 def test_palette_lists_every_kind_and_drags_its_name(window):
