@@ -6,21 +6,20 @@ import ast
 import warnings
 from typing import Literal
 
-from .errors import CodeImportError
+from mgstudio.interpreter import ProgramError
+from mgstudio.interpreter.source import MAX_SOURCE_BYTES as MAX_SOURCE_BYTES
+from mgstudio.interpreter.source import decode
 
-MAX_SOURCE_BYTES = 200_000
+from .errors import CodeImportError
 
 
 def parse_source(text: str | bytes, mode: Literal["exec", "eval"]) -> ast.AST:
     """The tree of ``text`` (``mode``: a module, or one expression); every way a text can fail
     to be Python becomes a :class:`CodeImportError` with the line when Python knows it."""
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise CodeImportError(f"the code is not valid UTF-8 text ({exc.reason})") from None
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_SOURCE_BYTES:
-        raise CodeImportError(f"the code is larger than {MAX_SOURCE_BYTES // 1000} KB")
+    try:  # the size and encoding rules are the interpreter's, for every importer
+        text = decode(text)
+    except ProgramError as exc:
+        raise CodeImportError(exc.message) from None
     try:
         with warnings.catch_warnings():
             # "invalid escape sequence" and such are about running the code, which we never do
