@@ -1,22 +1,15 @@
 """The interpreter's numbers against Python running the same program (test-owned text, so
-``exec`` is fine here): the PyPI ``micrograd`` package as the oracle, and the lecture's tanh
-classes run by CPython with mgstudio's engine. Every Value reachable from the top-level
+``exec`` is fine here): the PyPI ``micrograd`` package as the oracle (its Value given the
+lecture's tanh, tests/helpers/oracle.py). Every Value reachable from the top-level
 names is compared, data and grad, to 1e-12 relative."""
 
 from __future__ import annotations
 
-import io
-import math
-import sys
-from contextlib import redirect_stdout
-
-import micrograd.engine as pypi_engine
-import micrograd.nn as pypi_nn
 import pytest
+from helpers.oracle import compare_runs, oracle
 from helpers.readme import README_CODE, README_PRINTS
 
-from mgstudio.engine import Value as EngineValue
-from mgstudio.interpreter import Instance, run_program
+from mgstudio.interpreter import run_program
 
 DEMO_MLP = """\
 import random
@@ -100,104 +93,30 @@ for k in range(STEPS):
 """
 
 
-def oracle(text: str, value_class: type, nn: object | None = None) -> dict:
-    """``text`` run by CPython (test-owned code) with ``value_class`` as micrograd's Value."""
-    modules = dict(sys.modules)
-    engine = type(sys)("micrograd.engine")
-    engine.Value = value_class
-    sys.modules["micrograd.engine"] = engine
-    if nn is not None:
-        sys.modules["micrograd.nn"] = nn
-    ns: dict = {"Value": value_class, "__name__": "__oracle__"}
-    try:
-        with redirect_stdout(io.StringIO()):
-            exec(compile(text, "<oracle>", "exec"), ns)  # noqa: S102
-    finally:
-        sys.modules.clear()
-        sys.modules.update(modules)
-    return ns
-
-
-def same(x: float, y: float) -> bool:
-    return math.isclose(x, y, rel_tol=1e-12, abs_tol=1e-12)
-
-
-def compare(ours: object, theirs: object, where: str, seen: set[int]) -> int:
-    """Walk both values in parallel; returns how many Values were compared."""
-    if id(ours) in seen:
-        return 0
-    seen.add(id(ours))
-    if type(ours) is EngineValue:
-        assert same(ours.data, theirs.data), (where, ours.data, theirs.data)
-        assert same(ours.grad, theirs.grad), (where, ours.grad, theirs.grad)
-        return 1
-    if type(ours) is Instance:
-        return sum(
-            compare(v, getattr(theirs, k), f"{where}.{k}", seen) for k, v in ours.attrs.items()
-        )
-    if type(ours) in (list, tuple):
-        assert len(ours) == len(theirs), where
-        return sum(
-            compare(a, b, f"{where}[{i}]", seen) for i, (a, b) in enumerate(zip(ours, theirs))
-        )
-    return 0
-
-
-def check_all(text: str, value_class: type, nn: object | None = None) -> int:
-    run = run_program(text)
-    theirs = oracle(text, value_class, nn)
-    count = 0
-    for name, v in run.globals.items():
-        if name in theirs:
-            count += compare(v, theirs[name], name, set())
-    return count
+def check_all(text: str) -> int:
+    """The interpreter against CPython with the PyPI package (tests/helpers/oracle.py, whose
+    Value adds the lecture's tanh): how many Values were compared."""
+    theirs, _printed = oracle(text)
+    return compare_runs(run_program(text), theirs).values
 
 
 def test_readme_expression_matches_micrograd_and_its_published_numbers():
     run = run_program(README_CODE)
     assert tuple(run.log) == README_PRINTS  # its own prints, run as the README runs them
-    assert check_all(README_CODE, pypi_engine.Value) == 7
+    assert check_all(README_CODE) == 7
 
 
 @pytest.mark.parametrize("zero", ["n.zero_grad()", "pass"])
 def test_the_micrograd_nn_training_loop_matches_the_package(zero):
     text = DEMO_MLP.replace("STEPS", "5").replace("ZERO", zero)
     # every parameter, every prediction and the loss
-    assert check_all(text, pypi_engine.Value, pypi_nn) >= 41 + 4 + 1
-
-
-class TanhValue(pypi_engine.Value):
-    """micrograd's Value with the lecture's tanh (the package has relu only)."""
-
-    def __add__(self, other):
-        return _as(super().__add__(other))
-
-    def __mul__(self, other):
-        return _as(super().__mul__(other))
-
-    def __pow__(self, other):
-        return _as(super().__pow__(other))
-
-    def tanh(self):
-        t = math.tanh(self.data)
-        out = TanhValue(t, (self,), "tanh")
-
-        def _backward():
-            self.grad += (1 - t**2) * out.grad
-
-        out._backward = _backward
-        return out
-
-
-def _as(v):
-    v.__class__ = TanhValue
-    return v
+    assert check_all(text) >= 41 + 4 + 1
 
 
 @pytest.mark.parametrize("zero", ["n.zero_grad()", "pass"])
 def test_the_lectures_classes_train_as_under_python(zero):
     text = LECTURE.replace("STEPS", "10").replace("ZERO", zero)
-    assert check_all(text, TanhValue) >= 41 + 4 + 1
+    assert check_all(text) >= 41 + 4 + 1
 
 
 def test_one_hundred_steps_finish_well_within_the_budget():

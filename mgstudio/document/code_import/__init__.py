@@ -94,26 +94,6 @@ def import_snippet(
     return doc, list(program.notes)
 
 
-def _run_snippet(
-    text: str | bytes, layout: str, progress: Progress | None, cancel: Cancel | None
-) -> tuple[Document, list[str]]:
-    """A program, run by the interpreter (its steps have no known end, so the fraction
-    approaches 1 as they grow: the bar moves, and says nothing false about the rest)."""
-    report = None
-    if progress is not None:
-        tell = progress
-
-        def report(p: object) -> None:
-            steps = getattr(p, "steps", 0)
-            tell(0.95 * steps / (steps + 200_000))
-
-        tell(0.0)
-    result = import_program(text, layout=layout, progress=report, cancel=cancel)
-    if progress is not None:
-        progress(1.0)
-    return result.document, result.notes
-
-
 def import_code(
     text: str | bytes,
     layout: str = "layered",
