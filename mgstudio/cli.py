@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable
 from types import ModuleType
@@ -79,3 +80,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader went away (``check --json | head``): nothing more can be said to it, and
+        # Python's own flush at exit would fail again, so stdout is pointed at /dev/null
+        _quiet_stdout()
+        return 141  # what a shell reports for a command killed by SIGPIPE
+
+
+def _quiet_stdout() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    finally:
+        os.close(devnull)

@@ -184,3 +184,27 @@ def test_real_entry_point_prints_no_traceback(tmp_path):
     assert proc.returncode == 1
     assert proc.stdout == ""
     assert proc.stderr == f"error: {bad}: line 3: exp() takes no arguments\n"
+
+
+def test_a_reader_that_goes_away_gets_no_traceback(tmp_path):
+    """``check --json | head -1``: the pipe closes after the first line; the command ends
+    quietly with 141 (as a shell reports SIGPIPE) instead of a BrokenPipeError traceback."""
+    big = tmp_path / "big.mgs"
+    made = subprocess.run(
+        [sys.executable, "-m", "mgstudio", "network", "--inputs", "2", "--hidden", "16,16"]
+        + ["-o", str(big)],
+        capture_output=True,
+        text=True,
+    )
+    assert made.returncode == 0, made.stderr
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mgstudio", "check", str(big), "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline().strip() == b"{"
+    proc.stdout.close()  # what head does after its line
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141
+    assert "Traceback" not in err and "BrokenPipe" not in err
