@@ -392,7 +392,7 @@ def test_nesting_just_below_the_limit_is_fine():
     n = MAX_NESTING - 10
     doc = import_code("x = Value(1.0)\ny = " + " + ".join(["x"] * n) + "\n")
     assert data(doc, "y") == float(n)
-    with pytest.raises(CodeImportError, match="the code is nested too deeply"):
+    with pytest.raises(CodeImportError, match="line 2: the code is nested too deeply"):
         import_code("x = Value(1.0)\ny = " + " + ".join(["x"] * (MAX_NESTING + 5)) + "\n")
 
 
