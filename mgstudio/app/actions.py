@@ -33,7 +33,7 @@ SPECS: dict[str, Spec] = {
         "&Import micrograd code…",
         "Ctrl+I",
         "",
-        "Turn a micrograd snippet into a graph (the code is read, never run)",
+        "Turn a micrograd program into a graph (interpreted safely, never run by Python)",
     ),
     "export_svg": Spec("&SVG…", "", "", "Save a picture of the graph as SVG"),
     "export_png": Spec("&PNG…", "", "", "Save a picture of the graph as PNG"),

@@ -7,12 +7,15 @@ and runs those over the interpreter's own objects (``objects.py``) and mgstudio'
 ``Value``. Nothing a program does reaches Python's internals: names come from our tables,
 attributes from each type's table (``attributes.py``), builtins and modules are ours
 (``builtins.py``, ``modules.py``; ``micrograd.nn`` is itself interpreted from
-``nn_source.py``). Budgets (``limits.py``) stop runaway programs with the line.
+``nn_source.py``). ``run_expression(text, leaves)`` runs one bare expression whose free
+names become input leaves (``expression.py``), for the Expression box. Budgets
+(``limits.py``) stop runaway programs with the line.
 
 Qt-free; imports only the engine. The document side is ``mgstudio.document.code_import``.
 """
 
 from .errors import LimitReached, ProgramCancelled, ProgramError
+from .expression import run_expression
 from .limits import Limits, Progress
 from .objects import CallGroup, Class, Function, Instance
 from .run import Candidate, Run, run_program
@@ -31,5 +34,6 @@ __all__ = [
     "ProgramError",
     "Progress",
     "Run",
+    "run_expression",
     "run_program",
 ]

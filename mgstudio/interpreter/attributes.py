@@ -13,14 +13,25 @@ from collections.abc import Callable
 from typing import Any
 
 from mgstudio.engine import Value
-from mgstudio.engine.registry import OPS
+from mgstudio.engine.registry import Op, subscribe
 
 from .errors import ProgramError
 from .objects import BoundMethod, Builtin, Class, Function, Instance, Module, Super, Unavailable
 from .show import type_name
 
-#: Value methods that make a node: the registry's one-operand functions (tanh, exp, relu ...)
-VALUE_METHODS = frozenset(op.method for op in OPS.values() if op.method)
+#: Value methods that make a node: the registry's one-operand functions (tanh, exp, relu ...),
+#: kept up to date with ops registered later (a learner's own op reaches programs too)
+VALUE_METHODS: set[str] = set()
+
+
+def _follow_registry(name: str, op: Op | None) -> None:
+    if op is not None and op.method:
+        VALUE_METHODS.add(op.method)
+    else:  # removed (a function's method is named as its op)
+        VALUE_METHODS.discard(name)
+
+
+subscribe(_follow_registry)
 _NUMBER = (int, float, bool)
 
 
@@ -127,6 +138,7 @@ class Attributes:
                 if args:
                     raise ProgramError("backward() takes no arguments")
                 v.backward()
+                m.backward_of = v  # a snippet's output is the Value it ran backward on
                 m.budget.next_look = 0  # a backward can be long: look at the clock next step
 
             return Builtin("backward", backward)

@@ -57,6 +57,7 @@ class ExpressionCompiler(CallCompiler):
         name = node.id
         builtins = self.builtins
         missing = self.missing_name
+        m = self.m
 
         def load(scope: Scope) -> Any:
             try:
@@ -71,6 +72,8 @@ class ExpressionCompiler(CallCompiler):
             try:
                 return builtins[name]
             except KeyError:
+                if m.free_names is not None:  # an expression's free name: a new input
+                    return m.free_leaf(scope, name)
                 raise missing(name) from None
 
         return load

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from mgstudio.engine import Value
@@ -55,6 +55,10 @@ class Machine:
         self.candidates: dict[str, tuple[Value, int, bool]] = {}
         self.first_names: dict[int, tuple[weakref.ref[Value], str]] = {}
         self.type_name = type_name
+        #: an expression's names and their numbers: a name defined nowhere becomes a leaf
+        #: (``free_leaf``) instead of an error; None for a program
+        self.free_names: Mapping[str, float] | None = None
+        self.backward_of: Value | None = None  # the last Value whose backward() ran
 
     def candidate(self, name: str, v: Value, line: int, expression: bool = False) -> None:
         if not expression and id(v) not in self.first_names:
@@ -115,6 +119,19 @@ class Machine:
             origin[id(v)] = (_ref(v), g)
             if len(origin) > self._prune_at:
                 self._prune()
+        return v
+
+    def free_leaf(self, scope: Scope, name: str) -> Value:
+        """The input leaf an expression's free ``name`` stands for, made on first use and
+        kept in the module's scope (``x*x`` is one leaf used twice)."""
+        numbers = self.free_names or {}
+        data = numbers.get(name, 0.0)
+        if type(data) not in (int, float):
+            raise ProgramError(f"the value of {name!r} must be a number")
+        v = self.made_leaf(Value(float(data), label=name))
+        while scope.parent is not None:
+            scope = scope.parent
+        scope.vars[name] = v
         return v
 
     def made_leaf(self, v: Value) -> Value:

@@ -120,12 +120,23 @@ def run_program(
     anything refused or failed, :class:`LimitReached` past a budget, ``ProgramCancelled``."""
     limits = limits or Limits()
     tree, notes = parse(decode(text))
-    budget = Budget(limits, progress, cancel)
-    m = Machine(limits, budget)
+    m, compiler = start(limits, progress, cancel)
     m.notes.extend(notes)
+    scope = Scope({"__name__": "__main__"})
+    body = tree.body  # type: ignore[attr-defined]
+    execute(m, lambda: compiler.block(body)(scope) if body else None)
+    return Run(m, scope)
+
+
+def start(
+    limits: Limits,
+    progress: Callable[[Progress], object] | None,
+    cancel: Callable[[], bool] | None,
+) -> tuple[Machine, Compiler]:
+    """A fresh machine and the compiler of its programs (builtins, attributes, modules)."""
+    m = Machine(limits, Budget(limits, progress, cancel))
     shower = Shower(lambda obj: _call_repr(m, obj))
-    attrs = Attributes(m)
-    compiler = Compiler(m, attrs, make_builtins(m, shower), shower)
+    compiler = Compiler(m, Attributes(m), make_builtins(m, shower), shower)
 
     def compile_prelude() -> Callable[[Scope], int]:
         top, compiler.top = compiler.top, False
@@ -135,12 +146,14 @@ def run_program(
             compiler.top = top
 
     compiler.modules = Modules(m, compile_prelude)
-    scope = Scope({"__name__": "__main__"})
+    return m, compiler
+
+
+def execute(m: Machine, work: Callable[[], object]) -> None:
+    """Compile and run ``work`` on ``m``: every way it can fail is a :class:`ProgramError`."""
     try:
         with gc_paused(), _deep_enough():  # gc: a training loop builds graphs in bursts
-            body = tree.body  # type: ignore[attr-defined]
-            program = compiler.block(body) if body else (lambda scope: 0)
-            program(scope)
+            work()
     except ProgramError:
         raise
     except RecursionError:
@@ -149,8 +162,7 @@ def run_program(
         raise LimitReached("the program ran out of memory", m.line or None) from None
     except Exception as exc:  # an operation outside any statement (a prelude import, say)
         raise ProgramError(python_words(exc), m.line or None) from None
-    budget.report()
-    return Run(m, scope)
+    m.budget.report()
 
 
 _runs_lock = threading.Lock()

@@ -52,16 +52,17 @@ class _Checker:
         todo: list[tuple[ast.AST, int, bool]] = [(tree, 0, False)]
         while todo:
             node, depth, in_class = todo.pop()
-            if depth > MAX_NESTING:
-                raise ProgramError(
-                    "the code is nested too deeply; split it into several lines",
-                    getattr(node, "lineno", None),
-                )
             if isinstance(node, ast.ClassDef) and node.name == "Value" and depth == 1:
                 continue  # the lecture's own Value class: skipped whole (see compile_stmt)
             self.check(node, in_class)
             inside_class = isinstance(node, ast.ClassDef)
             for child in ast.iter_child_nodes(node):
+                if depth >= MAX_NESTING:
+                    # said at the parent: an expression has a line, its operator or ctx not
+                    raise ProgramError(
+                        "the code is nested too deeply; split it into several lines",
+                        getattr(node, "lineno", None),
+                    )
                 todo.append((child, depth + 1, inside_class))
 
     def check(self, node: ast.AST, in_class: bool) -> None:

@@ -31,6 +31,8 @@ def type_name(x: Any) -> str:
         return f"a {x.cls.name} object"
     if t is Value:
         return "a Value"
+    if x is Value:  # the engine's class itself (Value.tanh(a), say)
+        return "the class Value"
     if x is None:
         return "None"
     if t in (Function, BoundMethod, Builtin):

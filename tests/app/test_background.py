@@ -357,25 +357,25 @@ def test_expression_box_cancel_reaches_the_importer(window, qtbot, monkeypatch):
     from mgstudio.app.learn import expression_box
 
     real, reached, go, raised = (
-        expression_box.build_document,
+        expression_box.import_snippet,
         threading.Event(),
         threading.Event(),
         [],
     )
 
-    def held(program, layout="layered", *, progress=None, cancel=None):
+    def held(text, *, progress=None, cancel=None, **kwargs):
         def report(f):
             progress(f)
             reached.set()
             go.wait(30)
 
         try:
-            return real(program, layout, progress=report, cancel=cancel)
+            return real(text, progress=report, cancel=cancel, **kwargs)
         except BaseException as exc:
             raised.append(type(exc))
             raise
 
-    monkeypatch.setattr(expression_box, "build_document", held)
+    monkeypatch.setattr(expression_box, "import_snippet", held)
     tools = install(window)
     built = []
     tools.expression.built.connect(built.append)

@@ -10,11 +10,7 @@ from hypothesis import strategies as st
 from PySide6.QtGui import QTextDocument
 
 from mgstudio.app.learn import install
-from mgstudio.app.learn.expression_box import (
-    build_expression,
-    spell_calls_as_methods,
-    split_text,
-)
+from mgstudio.app.learn.expression_box import build_expression, split_text
 from mgstudio.document import DocumentError
 
 
@@ -55,7 +51,7 @@ def test_bad_input_shows_the_importers_message(window):
     assert tools.expression.error_text in window.statusBar().currentMessage()
     tools.expression.edit.setText("__import__('os').system('true')")
     assert tools.expression.build().wait() and tools.expression.task.state == "failed"
-    assert "not supported" in tools.expression.error_text
+    assert "line 1: `__import__` is not available" in tools.expression.error_text
 
 
 def test_named_output_settings_and_function_calls():
@@ -83,7 +79,11 @@ def test_free_names_keep_the_current_graphs_values():
         ("x = ; x*2", "not a setting"),
         ("f = ", "needs an expression"),
         ("x = 1e999; x*2", "finite"),
-        ("x == 3", "comparisons"),
+        # the interpreter compares (as Python does); a True/False is no graph
+        ("x == 3", "the expression's value is a bool, not a number or a Value"),
+        ("'ab' * 2", "the expression's value is a string"),
+        ("tanh(x, 2)", r"line 1: tanh\(…\) takes one argument"),
+        ("exp(2.0) * x", r"line 1: exp\(…\) needs a Value, not a float"),
     ],
 )
 def test_refusals(text, words):
@@ -95,8 +95,12 @@ def test_settings_are_parsed_without_evaluating():
     settings, expression, label = split_text("x = 3; y=-2.5e1 ; f = x*y")
     assert settings == {"x": 3.0, "y": -25.0}
     assert (expression, label) == ("x*y", "f")
-    assert spell_calls_as_methods("tanh(x) * 2") == "x.tanh() * 2"
-    assert spell_calls_as_methods("print(x)") == "print(x)"  # left for the importer to refuse
+    # tanh(x) is the expression's spelling of x.tanh(): the same graph
+    as_call, as_method = (
+        build_expression("x = 0.3; tanh(x) * 2"),
+        build_expression("x = 0.3; x.tanh() * 2"),
+    )
+    assert as_call.to_json() == as_method.to_json()
 
 
 @given(a=st.floats(-100, 100), b=st.floats(-100, 100), x=st.floats(-10, 10))

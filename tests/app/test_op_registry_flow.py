@@ -63,7 +63,7 @@ def test_a_registered_op_flows_to_code_and_the_window(cube, window, tmp_path):
     from mgstudio.app.learn import install
     from mgstudio.document import KINDS
     from mgstudio.document.code_export import export_micrograd
-    from mgstudio.document.code_import import import_code
+    from mgstudio.document.code_import import import_code, import_expression
 
     kind = KINDS["cube"]
     assert (kind.title, kind.symbol, kind.inputs, kind.category) == (
@@ -78,6 +78,9 @@ def test_a_registered_op_flows_to_code_and_the_window(cube, window, tmp_path):
     assert "x.cube()" in script
     again = import_code(script)
     assert sorted(n.kind for n in again.nodes.values()) == ["cube", "input"]
+    # the interpreter's programs and expressions know it too (x.cube(), cube(x) as on paper)
+    expr = import_expression("cube(x) + x.cube()", {"x": 2.0})
+    assert expr.value_of(expr.selected_output).data == 16.0
     doc.save(tmp_path / "cube.mgs")
 
     # the palette of a window opened now lists it; the stepper explains it from the registry

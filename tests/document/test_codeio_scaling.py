@@ -124,7 +124,7 @@ def test_an_8000_line_snippet_imports_through_the_cli(tmp_path):
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    expected = import_code(text)  # the static reader's document of the same snippet
+    expected = import_code(text)  # the snippet's document: every top-level Value's graph
     got = Document.load(tmp_path / "long.mgs")
     assert got.title == "long"  # the CLI names the document after the file
     out, want = got.selected_output, expected.selected_output
@@ -132,13 +132,26 @@ def test_an_8000_line_snippet_imports_through_the_cli(tmp_path):
     assert len(got.nodes) <= len(expected.nodes)  # the output's graph (no unused leaves)
 
 
+#: a program whose run is long in steps (a loop of arithmetic on numbers) and short in nodes
+LOOPING = (
+    "from micrograd.engine import Value\na = Value(2.0)\n"
+    "for i in range(60000):\n    k = i * 2\nb = a * a\n"
+)
+
+
 def test_progress_rises_from_zero_to_one():
     seen: list[float] = []
     doc, notes = import_code_with_notes(long_snippet(2000), progress=seen.append)
     assert seen[0] == 0.0 and seen[-1] == 1.0
     assert all(a <= b for a, b in zip(seen, seen[1:]))
-    assert 20 <= len(seen) <= 200  # often enough for a bar, not once per statement
-    assert len(doc.nodes) > 2000 and notes
+    assert len(doc.nodes) > 2000 and notes == []
+    # a long run reports as it goes (every couple of thousand steps), within the run's share
+    seen.clear()
+    doc, _ = import_code_with_notes(LOOPING, progress=seen.append)
+    assert seen[0] == 0.0 and seen[-1] == 1.0 and seen == sorted(seen)
+    running = [f for f in seen if 0.0 < f < 0.6]
+    assert 20 <= len(running) <= 200  # often enough for a bar, not once per step
+    assert doc.value_of(doc.selected_output).data == 4.0
 
 
 def test_cancel_stops_the_import_and_builds_nothing():
@@ -151,9 +164,12 @@ def test_cancel_stops_the_import_and_builds_nothing():
             stop.set()
 
     with pytest.raises(ImportCancelled):
-        import_code(long_snippet(2000), progress=progress, cancel=stop.is_set)
+        import_code(LOOPING, progress=progress, cancel=stop.is_set)
     assert max(seen) < 0.5
     assert not issubclass(ImportCancelled, CodeImportError)  # not an error to show
+    stop.set()  # cancelled before it starts: nothing runs
+    with pytest.raises(ImportCancelled):
+        import_code(long_snippet(20), cancel=stop.is_set)
 
 
 def test_the_old_signatures_still_work():

@@ -1,6 +1,6 @@
 """A row ``register`` refuses leaves the registry as it was: no half-registered op that the
 code importer would then read (``x.backward()`` as a node of a kind that does not exist) and no
-built-in op replaced by a function that was refused. Tested through the code importer's CLI."""
+built-in op replaced by a function that was refused. Tested through the code importer."""
 
 from __future__ import annotations
 
@@ -29,19 +29,30 @@ def row(name: str, method: str | None = None) -> Op:
     )
 
 
-def import_cli(tmp_path, capsys, code: str) -> tuple[int, str]:
-    """The static reader (``import_code``) on ``code``: (1, its refusal) or (0, "")."""
+def import_kinds(code: str) -> tuple[int, str, list[str]]:
+    """The code importer on ``code``: (1, its refusal, []) or (0, "", the node kinds)."""
     from mgstudio.document.code_import import CodeImportError, import_code
 
     try:
-        import_code(code)
+        doc = import_code(code)
     except CodeImportError as exc:
-        return 1, str(exc)
-    return 0, ""
+        return 1, str(exc), []
+    return 0, "", [n.kind for n in doc.nodes.values()]
+
+
+#: what the interpreter says of ``b = a.<name>()`` once the row is refused: Value's own
+#: backward runs (b is None), its data is a number, and the rest are no attribute at all
+AFTER = {
+    "backward": None,
+    "data": "line 2: a float cannot be called",
+    "input": "line 2: a Value has no attribute 'input'",
+    "add": "line 2: a Value has no attribute 'add'",
+    "pow": "line 2: a Value has no attribute 'pow'",
+}
 
 
 @pytest.mark.parametrize("name", ["backward", "data", "input", "add", "pow"])
-def test_a_refused_row_changes_nothing(tmp_path, capsys, name):
+def test_a_refused_row_changes_nothing(name):
     ops_before, functions_before = dict(OPS), list(FUNCTIONS)
     kinds_before = dict(KINDS)
     with pytest.raises(ValueError):
@@ -49,8 +60,11 @@ def test_a_refused_row_changes_nothing(tmp_path, capsys, name):
     assert OPS == ops_before and list(FUNCTIONS) == functions_before and KINDS == kinds_before
     assert (Value(2.0) + 3).data == 5.0 and (Value(2.0) ** 2).data == 4.0
     assert not hasattr(Value, "input") and not hasattr(Value, "add")
-    rc, text = import_cli(tmp_path, capsys, f"a = Value(1.0)\nb = a.{name}()\n")
-    assert rc == 1 and "not supported" in text, text
+    rc, text, kinds = import_kinds(f"a = Value(1.0)\nb = a.{name}()\n")
+    if AFTER[name] is None:
+        assert (rc, kinds) == (0, ["input"]), text  # no node of a half-registered kind
+    else:
+        assert rc == 1 and text == AFTER[name], text
 
 
 @pytest.mark.parametrize("method", ["my op", "for", "_private", "__class__", "x-y", ""])

@@ -1,11 +1,11 @@
 """Type an expression, get its graph: ``x=3; f = 3*x**2 - 4*x + 5``.
 
-The text goes through the document layer's code importer, which parses it with ``ast`` and
-builds nodes from a whitelist; nothing typed is ever run. In front of the expression the box
-accepts ``name = number`` settings for free names (separated by ``;`` or new lines), and
-``name = expression`` as the last part names the output (else it is called ``y``).
-``tanh(x)``-style calls are accepted as spellings of ``x.tanh()``. A free name without a
-setting keeps the value a leaf of that label has in the current graph, else 0.
+The text goes through the document layer's code importer, which runs it with the safe
+interpreter (``mgstudio.interpreter``, expression mode); Python never runs what is typed. In
+front of the expression the box accepts ``name = number`` settings for free names (separated
+by ``;`` or new lines), and ``name = expression`` as the last part names the output (else it
+is called ``y``). ``tanh(x)`` is the expression's spelling of ``x.tanh()``. A free name
+without a setting keeps the value a leaf of that label has in the current graph, else 0.
 
 Building runs in a background task (the importer can take a while on long text); the result
 arrives as ``built``, an error in the label beside the box.
@@ -13,7 +13,6 @@ arrives as ``built``, an error in the label beside the box.
 
 from __future__ import annotations
 
-import ast
 import re
 import unicodedata
 
@@ -21,12 +20,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from mgstudio.document import KINDS, DocumentError
-from mgstudio.document.code_import import (
-    FUNCTIONS,
-    CodeImportError,
-    build_document,
-    parse_expression,
-)
+from mgstudio.document.code_import import FUNCTIONS, CodeImportError, import_snippet
 
 from .. import plain
 from ..background import tasks_for
@@ -68,41 +62,6 @@ def split_text(text: str) -> tuple[dict[str, float], str, str]:
     return settings, last.strip(), label
 
 
-class _CallsAsMethods(ast.NodeTransformer):
-    """``tanh(x)`` → ``(x).tanh()`` for the palette's one-input functions."""
-
-    def visit_Call(self, node: ast.Call) -> ast.AST:
-        self.generic_visit(node)
-        f = node.func
-        if (
-            isinstance(f, ast.Name)
-            and f.id in FUNCTIONS
-            and len(node.args) == 1
-            and not node.keywords
-        ):
-            return ast.Call(ast.Attribute(node.args[0], f.id, ast.Load()), [], [])
-        return node
-
-
-def spell_calls_as_methods(expression: str) -> str:
-    """The same expression with function-style calls written as methods (parsing only)."""
-    try:
-        tree = ast.parse(expression.strip(), mode="eval")
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return expression  # the importer reports the problem in its own words
-    if not any(
-        isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in FUNCTIONS
-        for n in ast.walk(tree)
-    ):
-        return expression
-    try:
-        return ast.unparse(ast.fix_missing_locations(_CallsAsMethods().visit(tree)))
-    except RecursionError:
-        # the rewrite and unparse recurse per level: text nested this deep is refused by the
-        # importer's depth limit, in its own words
-        return expression
-
-
 def known_values(doc) -> dict[str, float]:
     """Label → value of the current graph's leaves (so retyping keeps x where it was)."""
     out: dict[str, float] = {}
@@ -119,15 +78,17 @@ def build_expression(
 ):
     """A new Document for the box's text; raises CodeImportError with the importer's
     message. Free names take their values from ``known`` (else ``current``'s leaves).
-    ``progress``/``cancel``: the importer's hooks (see ``code_import.build_document``)."""
+    ``progress``/``cancel``: the importer's hooks (see ``code_import.import_snippet``)."""
     settings, expression, label = split_text(text)
     leaves = {**(known if known is not None else known_values(current)), **settings}
-    program = parse_expression(spell_calls_as_methods(expression), leaves)
-    unused = [name for name in settings if name not in program.names]
+    doc, _ = import_snippet(
+        expression, expression=True, leaves=leaves, progress=progress, cancel=cancel
+    )
+    used = {n.label for n in doc.nodes.values() if n.kind == "input"}
+    unused = [name for name in settings if name not in used]
     if unused:
         # a typo (y=3 for x) would otherwise leave x at 0 without a word
         raise CodeImportError(f"'{unused[0]}' is set, but the expression does not use it")
-    doc = build_document(program, progress=progress, cancel=cancel)
     out = doc.selected_output
     if out is not None and not label and not KINDS[doc.nodes[out].kind].is_leaf:
         # an unnamed result still needs a name the panels and axes can show
@@ -161,7 +122,7 @@ class ExpressionBox(QWidget):
         self.edit.setToolTip(
             f"An expression with + - * / **, unary -, and {' '.join(FUNCTIONS)} (as "
             "tanh(x) or x.tanh()). Free names become inputs; set them first with x=3; …. "
-            "The text is parsed, never run."
+            "The text is interpreted, never run by Python."
         )
         self.edit.setClearButtonEnabled(True)
         self.edit.setMinimumWidth(260)

@@ -10,10 +10,12 @@ Values in the graph: the lecture's MLP arrives as neurons in layers in an MLP.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Literal
 
-from mgstudio.engine import Value, gc_paused
+from mgstudio.engine import Value, gc_paused, topological_order
 from mgstudio.interpreter import (
     CallGroup,
     Limits,
@@ -24,6 +26,7 @@ from mgstudio.interpreter import (
     run_program,
 )
 
+from .. import layered
 from ..errors import DocumentError
 from ..groups import MAX_GROUPS, Group
 from ..kinds import KIND_FOR_OP, KINDS
@@ -31,12 +34,14 @@ from ..model import Document
 from ..network_layout import fresh_network_positions, network_groups
 from ..nodes import MAX_LABEL as _MAX_LABEL
 from ..nodes import Node, Wire
-from .builder import _positions
 from .errors import CodeImportError, ImportCancelled
-from .ir import IRNode, Program
 
 #: the most nodes a program's graph may bring into a document
 MAX_PROGRAM_NODES = 100_000
+#: how the nodes are placed: ``layered`` (no Graphviz needed) or Graphviz's ``dot`` (falls
+#: back to ``layered`` when Graphviz is not installed)
+Layout = Literal["layered", "dot"]
+LAYOUTS: tuple[Layout, ...] = ("layered", "dot")
 #: a group's kind, by the class (or a base) it is an instance of
 _KIND_OF_CLASS = (("Neuron", "neuron"), ("Layer", "layer"), ("MLP", "mlp"))
 _SLUG = re.compile(r"[^A-Za-z0-9_]+")
@@ -66,14 +71,22 @@ def import_program(
     """Run ``text`` with the interpreter and build the document of ``output`` (a candidate's
     name; default: the last top-level Value assigned). Raises :class:`CodeImportError`
     (a DocumentError, naming the line) or :class:`ImportCancelled`."""
-    try:
+    with interpreted():
         run = run_program(text, limits=limits, progress=progress, cancel=cancel)
+    doc, notes, chosen = _document(run, output, layout)
+    return ProgramImport(doc, notes, list(run.log), [c.name for c in run.candidates], chosen, run)
+
+
+@contextmanager
+def interpreted() -> Iterator[None]:
+    """The interpreter's ways of stopping as the importer's: :class:`ImportCancelled`, and
+    :class:`CodeImportError` with the same sentence and line."""
+    try:
+        yield
     except ProgramCancelled:
         raise ImportCancelled("the import was cancelled") from None
     except ProgramError as exc:
         raise CodeImportError(exc.message, exc.line) from None
-    doc, notes, chosen = _document(run, output, layout)
-    return ProgramImport(doc, notes, list(run.log), [c.name for c in run.candidates], chosen, run)
 
 
 def program_document(
@@ -82,6 +95,56 @@ def program_document(
     """The document of another of a run's Values (the program is not run again)."""
     doc, notes, _ = _document(run, output, layout)
     return doc, notes
+
+
+def snippet_document(run: Run, layout: str = "layered") -> tuple[Document, list[str]]:
+    """The document of everything a snippet kept: the graphs of all its top-level Values
+    (a document's export has several outputs and loose leaves). The output is the Value the
+    snippet last ran ``backward()`` on, else the last one assigned."""
+    assigned: list[tuple[Value, int | None]] = [
+        (c.value, c.line) for c in run.candidates if not c.shown
+    ]
+    roots = assigned or [(c.value, c.line) for c in run.candidates]
+    out = run.machine.backward_of
+    if out is None:
+        if run.default is None:
+            raise CodeImportError(
+                "the code builds no Value: assign at least one, such as a = Value(2.0, label='a')"
+            )
+        out = run.default.value
+    if all(r is not out for r, _ in roots):
+        roots.append((out, None))
+    return _build(run, roots, out, run.name_of(out) or "the output", layout)
+
+
+def expression_document(run: Run, result: object, layout: str = "layered") -> Document:
+    """The document of an expression's value (a plain number is one constant node)."""
+    if isinstance(result, int | float) and type(result) is not bool:
+        result = Value(float(result))  # not the program's own leaf: a constant
+    if type(result) is not Value:
+        what = run.machine.type_name(result)
+        raise CodeImportError(f"the expression's value is {what}, not a number or a Value")
+    return _build(run, [(result, 1)], result, "the expression", layout)[0]
+
+
+def _build(
+    run: Run, roots: list[tuple[Value, int | None]], out: Value, name: str, layout: str
+) -> tuple[Document, list[str]]:
+    """The document of the graphs of ``roots`` (each with the line that made it, for errors),
+    ``out`` selected as the output."""
+    with gc_paused():
+        doc = _Builder(run, layout).build(roots, out, name)
+    notes = list(run.notes)
+    if _was_updated(out):
+        notes.append(_updated_note(name))
+    return doc, notes
+
+
+def _updated_note(name: str) -> str:
+    return (
+        f"{name}'s leaves changed after it was computed (a training step?): the "
+        f"document shows {name} recomputed from them"
+    )
 
 
 def _document(run: Run, output: str | None, layout: str) -> tuple[Document, list[str], str]:
@@ -100,14 +163,7 @@ def _document(run: Run, output: str | None, layout: str) -> tuple[Document, list
             raise CodeImportError(
                 f"the program has no Value named {output!r} (it has: {names})"
             ) from None
-    with gc_paused():
-        doc = _Builder(run, layout).build(chosen.value, chosen.name)
-    notes = list(run.notes)
-    if _was_updated(chosen.value):
-        notes.append(
-            f"{chosen.name}'s leaves changed after it was computed (a training step?): the "
-            f"document shows {chosen.name} recomputed from them"
-        )
+    doc, notes = _build(run, [(chosen.value, chosen.line)], chosen.value, chosen.name, layout)
     return doc, notes, chosen.name
 
 
@@ -130,57 +186,55 @@ class _Builder:
         self.run = run
         self.layout = layout
 
-    def build(self, out: Value, out_name: str) -> Document:
+    def build(self, roots: list[tuple[Value, int | None]], out: Value, out_name: str) -> Document:
         run = self.run
-        order = out.topological_order()
-        if len(order) > MAX_PROGRAM_NODES:
-            raise CodeImportError(
-                f"{out_name}'s graph has {len(order):,} nodes; a document holds at most "
-                f"{MAX_PROGRAM_NODES:,} (show a smaller part: a single sample's loss, say)"
-            )
+        order = _union_order(roots, out_name)
         index = {id(v): i for i, v in enumerate(order)}
         ids = [f"n{i + 1}" for i in range(len(order))]
-        ir: list[IRNode] = []
         results = {id(g.result): g for g in run.groups if type(g.result) is Value}
-        for v in order:
-            operands = tuple(index[id(p)] for p in v._prev)
+        made: list[tuple[str, str, float | None, dict[str, float]]] = []
+        wires: list[Wire] = []
+        for i, v in enumerate(order):
             op = v.op
             label = run.name_of(v)
             if op is None:
                 kind = "input" if run.is_program_leaf(v) else "constant"
-                ir.append(IRNode(kind, (), float(v.data), {}, _fit(label)))
+                made.append((kind, _fit(label), float(v.data), {}))
                 continue
             if not label and id(v) in results:
                 label = run.path_of(results[id(v)].instance)
             params: dict[str, float] = {}
             if op.name == "pow" and v.param is not None:
                 params["exponent"] = float(v.param)
-            ir.append(IRNode(KIND_FOR_OP[op.name], operands, None, params, _fit(label)))
-        program = Program(ir, len(ir) - 1, [], {})
-        pos = _positions(program, ids, self.layout)
+            kind = KIND_FOR_OP[op.name]
+            made.append((kind, _fit(label), None, params))
+            ports = ("a", "exponent") if kind == "pow" else KINDS[kind].inputs
+            wires.extend(Wire(ids[index[id(p)]], ids[i], port) for p, port in zip(v._prev, ports))
+        pos = _positions(ids, [(w.src, w.dst) for w in wires], self.layout)
         x0 = min((x for x, _ in pos.values()), default=0.0)
         y0 = min((y for _, y in pos.values()), default=0.0)
         nodes: list[Node] = []
-        wires: list[Wire] = []
         checker = Document()
-        for i, n in enumerate(ir):
-            x, y = pos[ids[i]]
-            node = Node(ids[i], n.kind, n.label, n.value, dict(n.params), (x - x0, y - y0))
+        for i, (kind, label, value, params) in enumerate(made):
+            nid = ids[i]
+            x, y = pos[nid]
             try:
-                nodes.append(checker._check_new_node(node))
+                nodes.append(
+                    checker._check_new_node(Node(nid, kind, label, value, params, (x - x0, y - y0)))
+                )
             except DocumentError as exc:
-                what = f"the Value {n.label}" if n.label else f"a {n.kind} node"
-                raise CodeImportError(f"{what} cannot be shown: {exc}") from None
-            ports = ("a", "exponent") if n.kind == "pow" else KINDS[n.kind].inputs
-            wires.extend(Wire(ids[o], ids[i], p) for o, p in zip(n.operands, ports))
+                what = f"the Value {label!r}" if label else f"a {kind} node"
+                line = _line_of(order[i], roots)
+                raise CodeImportError(f"{what} cannot be shown: {exc}", line) from None
         doc = Document._from_checked(nodes, wires)
-        doc.set_selected_output(ids[-1])
+        out_id = ids[index[id(out)]]
+        doc.set_selected_output(out_id)
         groups = self._groups(order, ids)
         if groups:
             doc.restore_groups(groups)
             if network_groups(doc):
                 doc.move_nodes(fresh_network_positions(doc))
-        doc.backward(ids[-1])
+        doc.backward(out_id)
         doc._edited = False
         return doc
 
@@ -253,6 +307,42 @@ class _Builder:
                 Group(_unique("parameters", taken), "group", "parameters", members, None, True)
             )
         return _drop_empty(out)
+
+
+def _union_order(roots: list[tuple[Value, int | None]], name: str) -> list[Value]:
+    """Every Value the roots are computed from, each after its operands (the engine's order;
+    a Value two roots share comes once, where the first put it)."""
+    order = topological_order(r for r, _ in roots)
+    if len(order) > MAX_PROGRAM_NODES:
+        raise CodeImportError(
+            f"{name}'s graph has {len(order):,} nodes; a document holds at most "
+            f"{MAX_PROGRAM_NODES:,} (show a smaller part: a single sample's loss, say)"
+        )
+    return order
+
+
+def _line_of(v: Value, roots: list[tuple[Value, int | None]]) -> int | None:
+    """The line of the first root whose graph holds ``v`` (for an error: a walk per root)."""
+    for root, line in roots:
+        if any(u is v for u in root.topological_order()):
+            return line
+    return None
+
+
+def _positions(
+    ids: list[str], edges: list[tuple[str, str]], layout: str
+) -> dict[str, tuple[float, float]]:
+    """Each node's centre, left to right by ``layout`` (see :data:`LAYOUTS`)."""
+    if layout == "dot":
+        from .. import graphviz_io  # the graphviz package, only when asked for
+
+        try:
+            return graphviz_io.dot_layout(ids, edges)
+        except graphviz_io.GraphvizNotFoundError:
+            pass
+    elif layout != "layered":
+        raise ValueError(f"unknown layout {layout!r}")
+    return layered.layered_layout(ids, edges)  # keyed by the ids it was given
 
 
 def _depth(g: CallGroup) -> int:
