@@ -102,6 +102,9 @@ class TrainSettings:
     seed: int = 1337
     zero_grad: bool = True
 
+    def replace(self, **changes: Any) -> TrainSettings:
+        return replace(self, **changes)
+
 
 @dataclass(frozen=True, eq=False)
 class RunRecord:

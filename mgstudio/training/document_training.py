@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import fields
 
 import numpy as np
 
@@ -33,9 +34,11 @@ from .trainer import Record, Trainer
 
 __all__ = [
     "DocumentRun",
+    "SETTINGS_FIELDS",
     "config_of",
     "dataset_from_state",
     "history_arrays",
+    "settings_of",
     "split_dataset",
     "train_document",
 ]
@@ -86,18 +89,18 @@ def split_dataset(data: Dataset, test_ratio: float, seed: int) -> tuple[Dataset,
     return part(~held, "training"), part(held, "test")
 
 
+#: the settings a document keeps: TrainConfig's fields of the same names
+SETTINGS_FIELDS = tuple(f.name for f in fields(TrainSettings))
+
+
 def config_of(settings: TrainSettings) -> TrainConfig:
     """The Trainer's config of a document's settings (checked there: ``ConfigError``)."""
-    return TrainConfig(
-        loss=settings.loss,
-        l2=settings.l2,
-        lr=settings.lr,
-        lr_final=settings.lr_final,
-        steps=settings.steps,
-        batch_size=settings.batch_size,
-        seed=settings.seed,
-        zero_grad=settings.zero_grad,
-    )
+    return TrainConfig(**{name: getattr(settings, name) for name in SETTINGS_FIELDS})
+
+
+def settings_of(config: TrainConfig) -> TrainSettings:
+    """A TrainConfig's fields that a document keeps (the MLP's shape is the graph's)."""
+    return TrainSettings(**{name: getattr(config, name) for name in SETTINGS_FIELDS})
 
 
 class DocumentRun:
