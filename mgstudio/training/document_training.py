@@ -166,6 +166,11 @@ class DocumentRun:
     def cancel(self) -> None:
         self.trainer.cancel()
 
+    def reset(self) -> None:
+        """Back to step 0: the initial parameters, no history, no checkpoints."""
+        self.trainer.reset()
+        self._log = CheckpointLog(len(self.model.params))
+
     def values(self) -> dict[str, float]:
         """The parameters now, by node id."""
         now = self.trainer.snapshot().params

@@ -174,6 +174,13 @@ def test_training_fields_in_an_old_version_are_kept_as_unknown():
     assert doc.training == TrainingState() and doc.extra["prediction"] == 5
 
 
+def test_an_empty_table_round_trips():
+    doc, _ = _doc()
+    doc.set_training(TrainingState(TableData(("x", "y"), [])))
+    again = Document.from_json(doc.to_json())
+    assert again.training == doc.training and again.training.dataset.rows.shape == (0, 2)
+
+
 def test_a_generator_dataset_round_trips():
     doc, _ = _doc()
     doc.set_training(TrainingState(GeneratedData("moons", 50, 0.2, 7)))
@@ -271,15 +278,19 @@ def test_a_thinned_position_must_be_a_kept_step():
         Document.from_json(doc.to_json())
 
 
+def _containers(children):
+    return st.lists(children, max_size=4) | st.dictionaries(
+        st.text(max_size=8), children, max_size=4
+    )
+
+
 _json = st.recursive(
     st.none()
     | st.booleans()
     | st.integers(-5, 10**6)
     | st.floats(allow_nan=False)
     | st.text(max_size=8),
-    lambda inner: (
-        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
-    ),
+    _containers,
     max_leaves=12,
 )
 _KEYS = ("dataset", "test_ratio", "settings", "runs", "position")

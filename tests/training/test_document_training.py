@@ -203,6 +203,9 @@ def test_the_run_keeps_every_step_and_its_parameters():
     assert again.trainer.history[0]["loss"] == pytest.approx(rec.loss[5], rel=1e-12)
     state = job.state()
     assert state.position == (0, 12) and len(state.runs) == 1
+    job.reset()  # the same initialisation: the same run again
+    job.run()
+    assert job.record() == rec
 
 
 def test_a_second_run_from_where_the_first_ended_names_its_parent():
