@@ -16,7 +16,7 @@ import numpy as np
 
 from mgstudio.cli import UserError
 from mgstudio.document import Document, DocumentError
-from mgstudio.document.fileformat import MAX_NODES
+from mgstudio.document.fileformat import MAX_FILE_BYTES, MAX_NODES, write_atomic
 from mgstudio.document.training_state import (
     GeneratedData,
     RunRecord,
@@ -222,7 +222,16 @@ class PresetRecorder:
 
 
 def _save(doc: Document, path: str) -> None:
+    """Write atomically, refusing a file mgstudio could not open again."""
+    text = doc.to_json()
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_FILE_BYTES:
+        raise UserError(
+            f"cannot save {os.path.basename(path)}: the trained document would be "
+            f"{size / 1e6:.1f} MB, more than the {MAX_FILE_BYTES / 1e6:g} MB mgstudio opens "
+            "(train fewer steps, or start from a document with fewer runs)"
+        )
     try:
-        doc.save(path)
+        write_atomic(path, text)
     except (DocumentError, OSError) as exc:
         raise UserError(f"cannot save {os.path.basename(path)}: {exc}") from None

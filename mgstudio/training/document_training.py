@@ -17,6 +17,7 @@ from dataclasses import fields
 import numpy as np
 
 from mgstudio.document import Document
+from mgstudio.document.training_format import MAX_RUNS
 from mgstudio.document.training_state import (
     GeneratedData,
     RunRecord,
@@ -196,9 +197,15 @@ class DocumentRun:
         )
 
     def state(self) -> TrainingState:
-        """The training state with this run appended, the position at its last step."""
-        runs = (*self.base_state.runs, self.record())
-        return self.base_state.replace(runs=runs, position=(len(runs) - 1, runs[-1].steps))
+        """The training state with this run appended, the position at its last step; past
+        ``MAX_RUNS`` the oldest runs are dropped (a parent among them is forgotten)."""
+        runs = list(self.base_state.runs)
+        record = self.record()
+        while len(runs) >= MAX_RUNS:
+            runs = [_shifted(r) for r in runs[1:]]
+            record = _shifted(record)
+        runs.append(record)
+        return self.base_state.replace(runs=tuple(runs), position=(len(runs) - 1, record.steps))
 
 
 def history_arrays(
@@ -210,6 +217,14 @@ def history_arrays(
     acc = [math.nan if r["accuracy"] is None else r["accuracy"] for r in history]
     test = [r["test_loss"] for r in history] if test_set is not None else []
     return loss, np.array(acc, dtype=np.float32), np.array(test, dtype=np.float64)
+
+
+def _shifted(run: RunRecord) -> RunRecord:
+    """The run once the first run is dropped: its parent one index earlier (or none)."""
+    if run.parent is None:
+        return run
+    index, step = run.parent
+    return run.replace(parent=(index - 1, step) if index > 0 else None)
 
 
 def _parent(state: TrainingState, model: DocumentModel, now: np.ndarray) -> tuple[int, int] | None:

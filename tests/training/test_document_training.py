@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from mgstudio.document import Document
 from mgstudio.document.code_import.program_doc import import_program
+from mgstudio.document.training_format import MAX_RUNS
 from mgstudio.document.training_state import (
     GeneratedData,
     TableData,
@@ -348,5 +349,24 @@ def test_checkpoints_thin_evenly_and_keep_the_last_step(steps, limit):
 
 
 def test_how_many_checkpoints_a_run_keeps():
-    assert max_kept(3) == 2000 and max_kept(337) == 741 and max_kept(10**6) == 64
+    assert max_kept(3) == 2000 and max_kept(337) == 741 and max_kept(5000) == 64
+    # never more numbers than a file may hold (MAX_CHECKPOINT_VALUES, the last step besides)
+    assert max_kept(100_000) == 39 and max_kept(10**7) == 1
     assert math.isfinite(max_kept(0))
+
+
+def test_past_the_run_limit_the_oldest_runs_go():
+    doc = neuron_doc()
+    values, state = train_document(doc, _table_state(lr=0.05, steps=2))
+    doc.set_values(values)
+    first = state.runs[0]
+    many = tuple(
+        first.replace(name=f"r{i}", parent=(i - 1, 2) if i else None) for i in range(MAX_RUNS)
+    )
+    state = state.replace(runs=many, position=(MAX_RUNS - 1, 2))
+    _, out = train_document(doc, state)
+    assert len(out.runs) == MAX_RUNS and out.position == (MAX_RUNS - 1, 2)
+    assert out.runs[0].name == "r1" and out.runs[0].parent is None
+    assert out.runs[1].parent == (0, 2) and out.runs[-1].parent == (MAX_RUNS - 2, 2)
+    doc.set_training(out)
+    assert Document.from_json(doc.to_json()).training == out

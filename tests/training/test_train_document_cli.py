@@ -219,3 +219,13 @@ def test_a_preset_saves_its_network_with_the_run(capsys, tmp_path):
     code, out, _ = _run(capsys, "train", "--document", str(path), "--steps", "1", "--json")
     assert json.loads(out)["steps"][0]["loss"] == pytest.approx(summary["final"]["loss"], 1e-12)
     assert json.loads(out)["model"]["parameters"] == 337
+
+
+def test_a_save_mgstudio_could_not_open_again_is_refused(capsys, data, tmp_path, monkeypatch):
+    from mgstudio.commands import train_document
+
+    monkeypatch.setattr(train_document, "MAX_FILE_BYTES", 2_000)
+    out = tmp_path / "big.mgs"
+    err = _error(capsys, "train", "--document", str(NEURON), "--features", "x1,x2", "--csv",
+                 str(data), "--steps", "50", "--save", str(out))  # fmt: skip
+    assert "more than the 0.002 MB mgstudio opens" in err and not out.exists()
