@@ -7,6 +7,8 @@ With ``--json`` the output is exactly ``{"nodes": [{"id", "label", "op", "data",
 JSON cannot hold are the strings ``"inf"``, ``"-inf"`` and ``"nan"``. A group's ``nodes`` are
 the ids of all its members, nested groups' nodes included (document order); ``parent`` is the
 group around it or null; ``groups`` is ``[]`` for a document without groups.
+A document with training fields adds ``"training"`` (features, prediction, dataset, runs,
+position, steps, final_loss: docs/CONTRACTS.md, "Training a document").
 ``outputs`` lists the nodes nobody consumes; backward starts from the document's selected output
 (else the single output; among several, the last added complete one), or from ``--output``.
 """
@@ -20,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from mgstudio.cli import UserError
 from mgstudio.document import Document, DocumentError
+from mgstudio.document.training_format import dataset_to_dict
 
 if TYPE_CHECKING:
     from mgstudio.cli import Subparsers
@@ -151,7 +154,47 @@ def report(doc: Document) -> dict[str, Any]:
                 "grad": None if v is None else json_number(v.grad),
             }
         )
-    return {"nodes": nodes, "outputs": doc.output_ids(), "groups": group_rows(doc)}
+    out = {"nodes": nodes, "outputs": doc.output_ids(), "groups": group_rows(doc)}
+    trained = training_summary(doc)
+    if trained is not None:
+        out["training"] = trained
+    return out
+
+
+def training_summary(doc: Document) -> dict[str, Any] | None:
+    """What a document keeps of its training (docs/CONTRACTS.md, "Training a document"), or
+    None for a document without training fields (its JSON stays as it was)."""
+    state = doc.training
+    features = [
+        {"id": nid, "label": doc.node(nid).label, "column": column}
+        for column, ids in doc.feature_ids().items()
+        for nid in ids
+    ]
+    if not features and doc.prediction is None and state.is_empty:
+        return None
+    dataset = dataset_to_dict(state.dataset)
+    if dataset is not None:  # the rows' count, not the rows
+        dataset["samples"] = len(dataset.pop("rows", ())) or dataset.pop("n", 0)
+    runs = [
+        {
+            "name": r.name,
+            "steps": r.steps,
+            "parent": list(r.parent) if r.parent is not None else None,
+            "final_loss": json_number(float(r.loss[-1])) if r.steps else None,
+        }
+        for r in state.runs
+    ]
+    at = state.runs[state.position[0]] if state.position is not None else None
+    return {
+        "features": features,
+        "prediction": doc.prediction,
+        "dataset": dataset,
+        "test_ratio": state.test_ratio,
+        "runs": runs,
+        "position": list(state.position) if state.position is not None else None,
+        "steps": at.steps if at is not None else 0,
+        "final_loss": json_number(float(at.loss[-1])) if at is not None and at.steps else None,
+    }
 
 
 def group_rows(doc: Document) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ import math
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from mgstudio.cli import UserError
@@ -33,6 +34,8 @@ from mgstudio.training.datasets import REGRESSION
 from mgstudio.training.metrics import default_loss
 from mgstudio.training.plot_limits import axis_limits, masked, top_limit
 
+from .train_document import PresetRecorder, run_document
+
 if TYPE_CHECKING:
     from mgstudio.cli import Subparsers
 
@@ -48,8 +51,37 @@ def add_parser(subparsers: Subparsers) -> None:
     p.add_argument(
         "--preset",
         choices=tuple(PRESETS),
-        default="micrograd-demo",
-        help="the starting settings (default: %(default)s)",
+        help="the starting settings (default: micrograd-demo; with --document: the "
+        "document's saved settings)",
+    )
+    p.add_argument(
+        "--document",
+        metavar="FILE",
+        help="train this .mgs document's graph: its feature inputs take the dataset's "
+        "columns, its other inputs are trained",
+    )
+    p.add_argument(
+        "--features",
+        metavar="L1,L2",
+        help="with --document: the input labels that take the dataset's columns, in order "
+        "(overrides the roles saved in the file)",
+    )
+    p.add_argument(
+        "--prediction",
+        metavar="LABEL",
+        help="with --document: the node compared with the target (default: the saved one, "
+        "else the output)",
+    )
+    p.add_argument(
+        "--test-ratio",
+        metavar="R",
+        help="with --document: the fraction of samples held out for a test loss (0..0.9)",
+    )
+    p.add_argument(
+        "--save",
+        metavar="OUT.mgs",
+        help="save the trained document (dataset, settings, run and the new parameters); "
+        "without --document, the settings' MLP as a network document",
     )
     p.add_argument("--dataset", choices=DATASETS, help="a built-in dataset")
     p.add_argument("--csv", metavar="FILE", help="train on rows x1,...,xn,y of a CSV file")
@@ -117,23 +149,23 @@ def _hidden(text: str) -> tuple[int, ...]:
     return tuple(widths)
 
 
-def config_from_args(args: argparse.Namespace, task: str | None = None) -> TrainConfig:
-    """The preset changed by the options; ``task`` (the CSV's) picks the loss when --loss
-    does not."""
+#: option -> (TrainConfig field, parser, 'none' allowed)
+_NUMBERS = (
+    ("samples", "--samples", int, False),
+    ("noise", "--noise", float, False),
+    ("l2", "--l2", float, False),
+    ("lr", "--lr", float, False),
+    ("lr_final", "--lr-final", float, True),
+    ("steps", "--steps", int, False),
+    ("batch_size", "--batch-size", int, True),
+    ("seed", "--seed", int, False),
+)
+
+
+def option_changes(args: argparse.Namespace) -> dict[str, Any]:
+    """The settings the options give, by TrainConfig's field names (not the dataset)."""
     changes: dict[str, Any] = {}
-    if args.dataset is not None:
-        changes["dataset"] = args.dataset
-    numbers = (
-        ("samples", "--samples", int, False),
-        ("noise", "--noise", float, False),
-        ("l2", "--l2", float, False),
-        ("lr", "--lr", float, False),
-        ("lr_final", "--lr-final", float, True),
-        ("steps", "--steps", int, False),
-        ("batch_size", "--batch-size", int, True),
-        ("seed", "--seed", int, False),
-    )
-    for field, option, kind, allow_none in numbers:
+    for field, option, kind, allow_none in _NUMBERS:
         text = getattr(args, field)
         if text is not None:
             changes[field] = _number(text, option, kind, allow_none)
@@ -144,14 +176,43 @@ def config_from_args(args: argparse.Namespace, task: str | None = None) -> Train
             changes[field] = getattr(args, field)
     if args.no_zero_grad:
         changes["zero_grad"] = False
+    return changes
+
+
+def config_from_args(args: argparse.Namespace, task: str | None = None) -> TrainConfig:
+    """The preset changed by the options; ``task`` (the CSV's) picks the loss when --loss
+    does not."""
+    changes = option_changes(args)
+    if args.dataset is not None:
+        changes["dataset"] = args.dataset
     if task == REGRESSION and args.loss is None:
         changes["loss"] = default_loss(task)
-    return preset(args.preset, **changes)
+    return preset(args.preset or "micrograd-demo", **changes)
+
+
+#: options that shape the settings' MLP, meaningless for a document's own graph
+_MLP_ONLY = ("hidden", "activation", "engine")
+_DOCUMENT_ONLY = ("features", "prediction", "test_ratio")
 
 
 def run(args: argparse.Namespace) -> int:
     if args.csv and args.dataset:
         raise UserError("use either --dataset or --csv, not both")
+    if args.document is not None:
+        given = [f"--{o.replace('_', '-')}" for o in _MLP_ONLY if getattr(args, o) is not None]
+        if given:
+            raise UserError(
+                f"{', '.join(given)}: these shape the settings' MLP; a document is its own graph"
+            )
+        try:
+            return run_document(
+                args, option_changes(args), _number, print_step, partial(report, args)
+            )
+        except TrainingError as exc:
+            raise UserError(str(exc)) from None
+    given = [f"--{o.replace('_', '-')}" for o in _DOCUMENT_ONLY if getattr(args, o) is not None]
+    if given:
+        raise UserError(f"{', '.join(given)} need --document FILE.mgs")
     try:
         dataset = load_csv(args.csv) if args.csv else None
         config = config_from_args(args, dataset.task if dataset is not None else None)
@@ -162,13 +223,29 @@ def run(args: argparse.Namespace) -> int:
     for note in notes:  # stderr: stdout stays the demo's lines (or only the JSON)
         print(f"{trainer.dataset.name}: {note}", file=sys.stderr)
 
-    show = None if args.json else _print_step
+    recorder = PresetRecorder(trainer, args) if args.save else None
+    show = None if args.json else print_step
     start = time.perf_counter()
     try:
-        trainer.run(callback=show)
+        trainer.run(callback=recorder.wrap(show) if recorder is not None else show)
     except TrainingDiverged as exc:
         raise UserError(str(exc)) from None
     seconds = time.perf_counter() - start
+    code = report(args, trainer, config.loss, seconds, notes)
+    if recorder is not None:
+        recorder.save(args.save)
+    return code
+
+
+def report(
+    args: argparse.Namespace,
+    trainer: Trainer,
+    loss_name: str,
+    seconds: float,
+    notes: list[str],
+    extra: dict[str, Any] | None = None,
+) -> int:
+    """The end of a run: the plot, then the JSON summary or the final line."""
     final = trainer.evaluate()
     if not math.isfinite(final["loss"]):
         raise UserError(
@@ -177,7 +254,8 @@ def run(args: argparse.Namespace) -> int:
         )
 
     if args.plot:
-        save_plot(trainer.history, args.plot, title=_title(trainer))
+        title = args.document if args.document else _title(trainer)
+        save_plot(trainer.history, args.plot, title=title)
     regression = trainer.task == REGRESSION
     if args.json:
         keys = ("step", "loss", "accuracy", "rmse") if regression else ("step", "loss", "accuracy")
@@ -186,8 +264,9 @@ def run(args: argparse.Namespace) -> int:
             "final": {k: final[k] for k in keys if k != "step"},
             "seconds": seconds,
             "task": trainer.task,
-            "loss_function": config.loss,
+            "loss_function": loss_name,
             "notes": notes,
+            **(extra or {}),
         }
         json.dump(summary, sys.stdout)
         sys.stdout.write("\n")
@@ -195,7 +274,7 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"final loss {final['loss']}, rmse {final['rmse']} after {trainer.step_count} "
             f"steps ({seconds:.3f} s, {trainer.engine_name} engine, regression, "
-            f"{config.loss} loss)"
+            f"{loss_name} loss)"
         )
     else:
         print(
@@ -205,7 +284,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_step(record: dict[str, Any]) -> None:
+def print_step(record: dict[str, Any]) -> None:
     if record["accuracy"] is None:  # regression: no accuracy to speak of
         print(f"step {record['step']} loss {record['loss']}, rmse {record['rmse']}")
         return

@@ -93,6 +93,15 @@ class Binding:
         v.label = node.label
         return v
 
+    def detached(self, ids: Iterable[str]) -> dict[str, Value | None]:
+        """Fresh Values for ``ids`` (given in dependency order, each node's inputs among them),
+        built as ``build`` builds the bound ones but owned by the caller: training compiles
+        them while the document's own Values stay the document's."""
+        other = Binding(self.graph)
+        for nid in ids:
+            other.values[nid] = other.build(nid)
+        return other.values
+
     def bind_all(self) -> None:
         """Bind every node (a load): what ``build`` does, in dependency order."""
         nodes, values, ins_of = self.graph.nodes, self.values, self.graph.ins

@@ -41,7 +41,13 @@ def fragment(doc: Document, ids: Iterable[str]) -> dict[str, Any]:
     groups = copied_groups(doc, wanted)
     out: dict[str, Any] = {
         "format": fileformat.FRAGMENT_FORMAT,
-        "version": fileformat.VERSION if groups else fileformat.PLAIN_VERSION,
+        "version": (
+            fileformat.VERSION
+            if any(n.feature is not None for n in nodes)
+            else fileformat.GROUPS_VERSION
+            if groups
+            else fileformat.PLAIN_VERSION
+        ),
         "nodes": [fileformat.node_to_dict(n) for n in nodes],
         "wires": [fileformat.wire_to_dict(w) for w in wires],
     }
@@ -236,7 +242,7 @@ def neuron_fragment(
     inside = [n["id"] for n in nodes if n["id"] not in xs]
     return {
         "format": fileformat.FRAGMENT_FORMAT,
-        "version": fileformat.VERSION,
+        "version": fileformat.GROUPS_VERSION,
         "nodes": nodes,
         "wires": wires,
         # the neuron holds its weights, bias and sums; the inputs x_i come from outside

@@ -27,6 +27,7 @@ from .kinds import KINDS
 from .nodes import (
     Node,
     Wire,
+    check_feature,
     check_label,
     check_number,
     check_param,
@@ -51,6 +52,8 @@ class Removal:
     selected_output: str | None = None
     #: every group as it was, when the removal changed one (None: no group held a node)
     groups: tuple[Group, ...] | None = None
+    #: the prediction node, when the removal took it (None: it stayed or was not set)
+    prediction: str | None = None
 
     @property
     def ids(self) -> list[str]:
@@ -70,6 +73,7 @@ class Edits:
         _graph: Graph
         _binding: Binding
         _selected: str | None
+        _prediction: str | None
         _edited: bool
 
         @property
@@ -143,9 +147,10 @@ class Edits:
         entries = tuple(sorted(((order[n], nodes[n]) for n in ids), key=lambda e: e[0]))
         wires = tuple(w for w in self.wires if w.dst in gone or w.src in gone)
         selected = self._selected if self._selected in gone else None
+        prediction = self._prediction if self._prediction in gone else None
         groups_after = self._groups_after_removal(gone)
         groups_before = self.groups.state() if groups_after is not None else None
-        record = Removal(entries, wires, selected, groups_before)
+        record = Removal(entries, wires, selected, groups_before, prediction)
         if not ids:
             return record
         with self.batch():
@@ -165,6 +170,9 @@ class Edits:
             if selected is not None:
                 self._selected = None
                 self.events.output_changed.emit(None)
+            if prediction is not None:
+                self._prediction = None
+                self.events.prediction_changed.emit(None)
             if touched:
                 self.events.groups_changed.emit(touched)
         return record
@@ -201,6 +209,9 @@ class Edits:
             if record.selected_output is not None:
                 self._selected = record.selected_output
                 self.events.output_changed.emit(record.selected_output)
+            if record.prediction is not None:
+                self._prediction = record.prediction
+                self.events.prediction_changed.emit(record.prediction)
             if touched:
                 self.events.groups_changed.emit(touched)
         return [node.id for _, node in record.nodes]
@@ -336,7 +347,7 @@ class Edits:
             for nid in old:
                 n = nodes[nid]  # checked above: made without dataclasses.replace's calls
                 nodes[nid] = checked_node(
-                    n.id, n.kind, n.label, checked[nid], n.params, n.pos, n.extra
+                    n.id, n.kind, n.label, checked[nid], n.params, n.pos, n.extra, n.feature
                 )
             self._changed(self._binding.set_leaves({nid: checked[nid] for nid in old}))
             self._edited = True
@@ -367,6 +378,20 @@ class Edits:
             self._graph.changed()
             self._rebind([nid])
             self.events.node_changed.emit(nid)
+        return old
+
+    def set_feature(self, nid: str, feature: int | None) -> int | None:
+        """Give an ``input`` leaf its training role: the dataset column it is fed (``feature``
+        k >= 0), or None: a parameter, trained. Returns the old role (the inverse is
+        ``set_feature(nid, old)``); announced as ``node_changed``."""
+        node = self.node(nid)
+        new = check_feature(KINDS[node.kind], feature)
+        old = node.feature
+        if new != old:
+            with self.batch():
+                self._graph.nodes[nid] = replace(node, feature=new)
+                self._edited = True
+                self.events.node_changed.emit(nid)
         return old
 
     def move_node(self, nid: str, pos: tuple[float, float]) -> tuple[float, float]:

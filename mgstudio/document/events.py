@@ -17,7 +17,7 @@ from psygnal import Signal, SignalGroup
 class DocumentEvents(SignalGroup):
     node_added = Signal(str)
     node_removed = Signal(str)
-    #: label, position, parameter or leaf value of one node changed
+    #: label, position, parameter, leaf value or training role (feature) of one node changed
     node_changed = Signal(str)
     wire_added = Signal(object)
     wire_removed = Signal(object)
@@ -25,5 +25,9 @@ class DocumentEvents(SignalGroup):
     values_changed = Signal(tuple)
     #: the selected output (node id or None) changed
     output_changed = Signal(object)
+    #: the prediction node training compares with the target (node id or None) changed
+    prediction_changed = Signal(object)
+    #: the training state (dataset, settings, runs; ``Document.training``) was replaced
+    training_changed = Signal()
     #: tuple of group ids made, removed or changed (members, parent, label, collapsed flag)
     groups_changed = Signal(tuple)

@@ -66,6 +66,8 @@ from .errors import DocumentError, FileFormatError, NewerVersionError
 from .graph import Graph, WireFault, describe, short_name, wire_fault
 from .group_format import group_to_dict, parse_groups
 from .groups import Group
+from .training_format import parse_training, training_text
+from .training_state import TableData, TrainingState
 
 __all__ = [  # the names other modules import from here (the JSON limits live in json_limits)
     "MAX_FILE_BYTES",
@@ -80,6 +82,7 @@ from .nodes import (
     MAX_COORD,
     Node,
     Wire,
+    check_feature,
     check_id,
     check_label,
     check_params,
@@ -92,12 +95,14 @@ from .placement import place_missing
 
 FORMAT = "mgstudio"
 FRAGMENT_FORMAT = "mgstudio-fragment"
-VERSION = 2
+VERSION = 3
+#: the version a document with groups (and no training fields) is written as
+GROUPS_VERSION = 2
 #: the version a document without groups is written as (readable by mgstudio 0.1)
 PLAIN_VERSION = 1
 MAX_NODES = 100_000
 MAX_DESCRIPTION = 10_000
-NODE_KEYS = ("id", "kind", "label", "value", "params", "pos")
+NODE_KEYS = ("id", "kind", "label", "value", "params", "pos", "feature")
 TOP_KEYS = ("format", "version", "title", "description", "nodes", "wires", "selected_output")
 WIRE_KEYS = ("src", "dst", "port")
 _NODE_KEY_SET = frozenset(NODE_KEYS)
@@ -121,6 +126,8 @@ class Parsed:
     #: the nodes and wires indexed (the document adopts it instead of indexing them again)
     graph: Graph | None = None
     groups: tuple[Group, ...] = ()
+    prediction: str | None = None
+    training: TrainingState = field(default_factory=TrainingState)
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -177,8 +184,30 @@ def parse(text: str | bytes, *, fragment: bool = False) -> Parsed:
         if sel is not None and (not isinstance(sel, str) or sel not in ids):
             raise FileFormatError(f'"selected_output" names {sel!r}, which is not a node')
         out.selected_output = sel
+        if version >= 3:
+            _parse_version_3(data, out, ids)
+            known = (*known, "prediction", "training")
     out.extra = unknown_fields(data, known, "the document")
     return out
+
+
+def _parse_version_3(data: Mapping[str, Any], out: Parsed, ids: Mapping[str, Node]) -> None:
+    """The training fields: the prediction node and the training state (whose dataset's
+    columns bound the features of the input leaves)."""
+    pred = data.get("prediction")
+    if pred is not None and (not isinstance(pred, str) or pred not in ids):
+        raise FileFormatError(f'"prediction" names {pred!r}, which is not a node')
+    out.prediction = pred
+    if "training" in data:
+        out.training = parse_training(data["training"])
+    table = out.training.dataset
+    if isinstance(table, TableData):
+        for n in out.nodes:
+            if n.feature is not None and n.feature >= table.n_features:
+                raise FileFormatError(
+                    f"node {n.id!r}: feature {n.feature} is not a column of the dataset, "
+                    f"whose features are columns 0 to {table.n_features - 1}"
+                )
 
 
 def _text_field(data: Mapping[str, Any], key: str) -> str:
@@ -246,6 +275,7 @@ def _parse_nodes(raw: Any) -> list[Node]:
                 pos,
                 # a node of known fields only has no extra (the usual case: no scan)
                 {} if _NODE_KEY_SET.issuperset(item) else unknown_fields(item, NODE_KEYS),
+                check_feature(kind, item["feature"]) if "feature" in item else None,
             )
         except DocumentError as exc:
             where = f"node {i}" if nid is None else f"node {i} ({nid!r})"
@@ -347,6 +377,8 @@ def node_to_dict(node: Node) -> dict[str, Any]:
     if kind.params:
         out["params"] = {p.name: node.params.get(p.name, p.default) for p in kind.params}
     out["pos"] = [node.pos[0], node.pos[1]]
+    if node.feature is not None:
+        out["feature"] = node.feature
     out.update(node.extra)
     return out
 
@@ -381,26 +413,40 @@ def dump(
     extra: Mapping[str, Any] | None = None,
     fragment: bool = False,
     groups: Iterable[Group] = (),
+    prediction: str | None = None,
+    training: TrainingState | None = None,
 ) -> str:
     """The document as JSON text: one node, wire or group per line, stable key order; a
-    document without groups is written as version 1."""
+    document with training fields (a feature leaf, a prediction, a training state) is written
+    as version 3, else one with groups as version 2, else as version 1."""
     group_list = list(groups)
+    node_list = list(nodes)
+    trained = training is not None and not training.is_empty and not fragment
+    v3 = trained or (prediction is not None and not fragment)
+    v3 = v3 or any(n.feature is not None for n in node_list)
+    version = VERSION if v3 else GROUPS_VERSION if group_list else PLAIN_VERSION
     fields: list[tuple[str, str]] = [
         ("format", _line(FRAGMENT_FORMAT if fragment else FORMAT)),
-        ("version", _line(VERSION if group_list else PLAIN_VERSION)),
+        ("version", _line(version)),
     ]
     if title:
         fields.append(("title", _line(title)))
     if description:
         fields.append(("description", _line(description)))
-    fields.append(("nodes", _list([node_to_dict(n) for n in nodes])))
+    fields.append(("nodes", _list([node_to_dict(n) for n in node_list])))
     fields.append(("wires", _list([wire_to_dict(w) for w in wires])))
     if group_list:
         fields.append(("groups", _list([group_to_dict(g) for g in group_list])))
     if not fragment:
         fields.append(("selected_output", _line(selected_output)))
+    if v3 and not fragment:
+        fields.append(("prediction", _line(prediction)))
+    if trained:
+        assert training is not None
+        fields.append(("training", training_text(training)))
+    written = {k for k, _ in fields}
     for key, value in (extra or {}).items():
-        if key not in TOP_KEYS and not (group_list and key == "groups"):
+        if key not in TOP_KEYS and key not in written:
             fields.append((key, _line(value)))
     body = ",\n".join(f"  {_line(k)}: {v}" for k, v in fields)
     return escape_surrogates("{\n" + body + "\n}\n")

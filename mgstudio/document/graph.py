@@ -30,6 +30,7 @@ from .kinds import KINDS
 from .nodes import (
     Node,
     Wire,
+    check_feature,
     check_id,
     check_label,
     check_params,
@@ -304,6 +305,7 @@ class Graph:
             params=check_params(kind, node.params),
             pos=check_pos(node.pos),
             extra=dict(node.extra),
+            feature=check_feature(kind, node.feature),
         )
 
     # --- ids --------------------------------------------------------------------------------

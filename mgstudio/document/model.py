@@ -29,6 +29,7 @@ from .group_edits import GroupEdits
 from .groups import GroupIndex
 from .kinds import KINDS
 from .nodes import Node, Wire
+from .training_state import TrainingState
 
 __all__ = ["Document", "Removal"]
 
@@ -49,6 +50,9 @@ class Document(Edits, GroupEdits):
         self._binding.added(self._graph.nodes)
         self._nodes_view = MappingProxyType(self._graph.nodes)
         self._selected: str | None = None
+        #: the node training compares with the target (None: the default output)
+        self._prediction: str | None = None
+        self._training = TrainingState()
         #: the automatic output, after the ones it replaced (see ``outputs``); re-checked
         #: after structural edits
         self._auto: list[str] = []
@@ -182,6 +186,61 @@ class Document(Edits, GroupEdits):
             self._auto = outputs.choose_output(self, self._auto)
         return self._auto[-1] if self._auto else None
 
+    # --- training (docs/CONTRACTS.md, "Training a document") ----------------------------------
+    @property
+    def prediction(self) -> str | None:
+        """The node chosen as the prediction (None: ``prediction_node()`` falls back to the
+        default output)."""
+        return self._prediction
+
+    def set_prediction(self, nid: str | None) -> str | None:
+        """Choose the node training compares with each sample's target (None: the default
+        output). Returns the old choice; announced as ``prediction_changed``."""
+        if nid is not None:
+            self.node(nid)
+        old = self._prediction
+        if old != nid:
+            with self.batch():
+                self._prediction = nid
+                self._edited = True
+                self.events.prediction_changed.emit(nid)
+        return old
+
+    def prediction_node(self) -> str | None:
+        """The prediction training uses: the chosen one, else ``default_output()``."""
+        return self._prediction if self._prediction is not None else self.default_output()
+
+    def feature_ids(self) -> dict[int, list[str]]:
+        """Dataset column -> the input leaves that take it (node order), columns ascending."""
+        out: dict[int, list[str]] = {}
+        for node in self._graph.nodes.values():
+            if node.feature is not None:
+                out.setdefault(node.feature, []).append(node.id)
+        return dict(sorted(out.items()))
+
+    @property
+    def training(self) -> TrainingState:
+        """The dataset, settings and runs saved with the document (immutable)."""
+        return self._training
+
+    def set_training(self, state: TrainingState) -> TrainingState:
+        """Replace the training state whole; returns the old one (the inverse is
+        ``set_training(old)``). Announced as ``training_changed`` (nothing when equal)."""
+        if not isinstance(state, TrainingState):
+            raise TypeError(f"set_training needs a TrainingState, not {type(state).__name__}")
+        old = self._training
+        if state is not old and state != old:
+            with self.batch():
+                self._training = state
+                self._edited = True
+                self.events.training_changed.emit()
+        return old
+
+    def detached_values(self, nid: str) -> dict[str, Value | None]:
+        """Fresh Values of ``nid`` and every node it depends on (dependency order), owned by
+        the caller: what training compiles, leaving the document's own Values alone."""
+        return self._binding.detached(self.upstream_ids(nid))
+
     # --- events -----------------------------------------------------------------------------
     @contextmanager
     def batch(self) -> Iterator[Document]:
@@ -309,6 +368,8 @@ class Document(Edits, GroupEdits):
             selected_output=self._selected,
             extra=self.extra,
             groups=self._groups.state(),
+            prediction=self._prediction,
+            training=self._training,
         )
 
     @classmethod
@@ -327,6 +388,8 @@ class Document(Edits, GroupEdits):
         doc.description = parsed.description
         doc.extra = parsed.extra
         doc._selected = parsed.selected_output
+        doc._prediction = parsed.prediction
+        doc._training = parsed.training
         if parsed.groups:
             doc._groups.restore(parsed.groups)  # checked by the parser
         return doc

@@ -76,6 +76,9 @@ class Node:
     pos: tuple[float, float] = (0.0, 0.0)
     #: fields of the file this mgstudio does not know, kept so that saving writes them back
     extra: Mapping[str, Any] = field(default_factory=dict)
+    #: an ``input`` leaf's role in training: the dataset column it is fed (a feature), or
+    #: None: a parameter, trained (see docs/CONTRACTS.md, "Training a document")
+    feature: int | None = None
 
     __hash__ = None  # type: ignore[assignment]  # params/extra are dicts
 
@@ -96,6 +99,7 @@ def checked_node(
     params: Mapping[str, float],
     pos: tuple[float, float],
     extra: Mapping[str, Any],
+    feature: int | None = None,
 ) -> Node:
     """``Node(...)`` of fields a loader has checked already: the same object, made without the
     frozen dataclass ``__init__`` (a call per field, 100,000 nodes a file)."""
@@ -111,6 +115,7 @@ def checked_node(
             "params": params,
             "pos": pos,
             "extra": extra,
+            "feature": feature,
         },
     )
     return node
@@ -189,6 +194,30 @@ def check_value(kind: Kind, value: Any) -> float | None:
     if value is None:
         return kind.default_value
     return check_number(value, f"the value of an {kind.name}")
+
+
+#: the highest dataset column a feature leaf may name (a table has far fewer columns; this
+#: only bounds what a file or an edit may hold)
+MAX_FEATURE = 9_999
+
+
+def check_feature(kind: Kind, feature: Any) -> int | None:
+    """An ``input`` leaf's dataset column (a whole number >= 0), or None (a parameter)."""
+    if feature is None:
+        return None
+    if kind.name != "input":
+        raise InvalidValueError(
+            f"only input nodes take a dataset column (a feature); a {kind.name} node cannot"
+        )
+    if isinstance(feature, bool) or not isinstance(feature, int):
+        raise InvalidValueError(
+            f"a feature is the number of a dataset column (0, 1, ...), not {_type_name(feature)}"
+        )
+    if not 0 <= feature <= MAX_FEATURE:
+        raise InvalidValueError(
+            f"a feature is a dataset column between 0 and {MAX_FEATURE}, not {feature}"
+        )
+    return int(feature)
 
 
 def check_param(kind: Kind, name: Any, value: Any) -> float:

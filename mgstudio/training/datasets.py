@@ -280,7 +280,20 @@ def parse_csv(text: str, source: str = "CSV", max_rows: int = MAX_CSV_ROWS) -> D
         what = "only a header" if header else "no data"
         raise DatasetError(f"{source}: the file has {what}; expected rows x1,...,xn,y")
     data = np.array(rows, dtype=np.float64)
-    X, y = data[:, :-1], data[:, -1]
+    names = tuple(header[:-1]) if header else ()
+    notes: tuple[str, ...] = ()
+    if header:
+        listed = ", ".join(_shown(c) for c in header[:8]) + (", …" if len(header) > 8 else "")
+        notes = (f"row {header_line} read as a header: {listed}",)
+    return table_dataset(source, data, names, notes)
+
+
+def table_dataset(
+    name: str, rows: np.ndarray, feature_names: tuple[str, ...] = (), notes: tuple[str, ...] = ()
+) -> Dataset:
+    """Rows of features then target as a Dataset: targets that are all 0/1 or all -1/+1
+    become classes -1/+1, anything else is regression."""
+    X, y = rows[:, :-1], rows[:, -1]
     labels = set(np.unique(y).tolist())
     task = CLASSIFICATION
     if labels <= {-1.0, 1.0}:
@@ -289,12 +302,7 @@ def parse_csv(text: str, source: str = "CSV", max_rows: int = MAX_CSV_ROWS) -> D
         y = y * 2.0 - 1.0
     else:
         task = REGRESSION
-    names = tuple(header[:-1]) if header else ()
-    notes: tuple[str, ...] = ()
-    if header:
-        listed = ", ".join(_shown(c) for c in header[:8]) + (", …" if len(header) > 8 else "")
-        notes = (f"row {header_line} read as a header: {listed}",)
-    return Dataset(source, X, y, task=task, feature_names=names, notes=notes)
+    return Dataset(name, X, y, task=task, feature_names=feature_names, notes=notes)
 
 
 def _shown(cell: str) -> str:

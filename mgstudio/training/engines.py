@@ -98,17 +98,33 @@ class TapeEngine:
     name: ClassVar[str] = "tape"
 
     def __init__(self, model: MLP, loss: str, alpha: float, n_inputs: int):
+        xs = [Value(0.0, label=f"x{i + 1}") for i in range(n_inputs)]
+        self._compile(_one(model(xs)), xs, model.parameters(), loss, alpha)
+        self.model: MLP | None = model
+
+    @classmethod
+    def of_graph(
+        cls, output: Value, inputs: list[Value], params: list[Value], loss: str, alpha: float
+    ) -> TapeEngine:
+        """An engine of any graph: ``output`` per sample, ``inputs`` fed the columns of X,
+        ``params`` shared and trained (a document's, see ``document_model``); the Values are
+        the caller's own, and ``sync_model`` writes the parameters back into them."""
+        engine = cls.__new__(cls)
+        engine._compile(output, inputs, params, loss, alpha)
+        engine.model = None
+        return engine
+
+    def _compile(
+        self, output: Value, inputs: list[Value], params: list[Value], loss: str, alpha: float
+    ) -> None:
         from mgstudio.engine.tape import Tape
 
-        self.model = model
         self.loss = loss
         self.alpha = alpha
-        xs = [Value(0.0, label=f"x{i + 1}") for i in range(n_inputs)]
-        out = _one(model(xs))
-        self._values = model.parameters()
-        self.tape = Tape.compile(outputs=[out], inputs=xs, params=self._values)
+        self._values = params
+        self.tape = Tape.compile(outputs=[output], inputs=inputs, params=params)
         self.tape.load_params()
-        self._grads = np.zeros(len(self._values))
+        self._grads = np.zeros(len(params))
         self._dirty = False
 
     def step(self, X: np.ndarray, y: np.ndarray, lr: float, zero_grad: bool) -> StepResult:

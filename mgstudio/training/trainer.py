@@ -26,7 +26,8 @@ from mgstudio.engine import MLP
 from .config import TrainConfig
 from .datasets import Dataset, make_dataset
 from .engines import Engine, ScalarEngine, TapeEngine
-from .errors import TrainingDiverged
+from .errors import TrainingDiverged, TrainingError
+from .losses import array_loss
 from .metrics import check_loss_for_task, metrics
 from .optim import LearningRate, minibatch
 
@@ -39,8 +40,12 @@ MAX_GROWTH = 1e3
 # between two trainers set up on different threads.
 _SEED_LOCK = threading.Lock()
 
-#: one step's numbers: ``{"step", "loss", "accuracy", "lr"}`` (+ ``rmse`` for regression)
+#: one step's numbers: ``{"step", "loss", "accuracy", "lr"}`` (+ ``rmse`` for regression,
+#: + ``test_loss`` with a test set)
 Record = dict[str, Any]
+#: makes the engine of a model that is not the settings' MLP (a document: its parameters
+#: are its own, so the trainer draws no weights), given the training data
+EngineFactory = Callable[[Dataset], Engine]
 
 
 @dataclass(frozen=True)
@@ -53,11 +58,23 @@ class Snapshot:
 
 
 class Trainer:
-    """Train ``MLP(n_inputs, [*hidden, 1])`` on a dataset; see the module docstring."""
+    """Train ``MLP(n_inputs, [*hidden, 1])`` on a dataset, or the model an
+    ``engine_factory`` makes (a document); see the module docstring. With ``test_set`` each
+    record carries ``test_loss``: the loss function (without L2) on those samples, for the
+    same parameters as ``loss``."""
 
-    def __init__(self, config: TrainConfig | None = None, dataset: Dataset | None = None):
+    def __init__(
+        self,
+        config: TrainConfig | None = None,
+        dataset: Dataset | None = None,
+        *,
+        engine_factory: EngineFactory | None = None,
+        test_set: Dataset | None = None,
+    ):
         self.config = config if config is not None else TrainConfig()
         self._given_dataset = dataset
+        self._engine_factory = engine_factory
+        self.test_set = test_set
         self._lock = threading.RLock()
         self._cancel = threading.Event()
         self.reset()
@@ -75,18 +92,24 @@ class Trainer:
                 else:
                     self.dataset = make_dataset(cfg.dataset, cfg.samples, cfg.noise)
                 check_loss_for_task(cfg.loss, self.dataset.task)
-                model = MLP(
-                    self.dataset.n_inputs,
-                    [*cfg.hidden, 1],
-                    activation=cfg.activation,
-                    final_activation=cfg.final_activation,
-                )
+                model = None
+                if self._engine_factory is None:
+                    model = MLP(
+                        self.dataset.n_inputs,
+                        [*cfg.hidden, 1],
+                        activation=cfg.activation,
+                        final_activation=cfg.final_activation,
+                    )
                 # later mini-batches continue the seeded stream, as in micrograd's notebook,
                 # but privately: other users of np.random cannot shift this run
                 self._rng = np.random.RandomState()
                 self._rng.set_state(np.random.get_state())
             self._model = model
-            self._engine = self._make_engine(model)
+            if model is None:
+                assert self._engine_factory is not None
+                self._engine = self._engine_factory(self.dataset)
+            else:
+                self._engine = self._make_engine(model)
             self._schedule = LearningRate(cfg.lr, cfg.lr_final, max(cfg.steps, 1))
             self.history: list[Record] = []
             self.step_count = 0
@@ -114,8 +137,15 @@ class Trainer:
     def model(self) -> MLP:
         """The MLP, its parameters' ``.data``/``.grad`` brought up to date."""
         with self._lock:
+            if self._model is None:
+                raise TrainingError("this trainer trains a document, not the settings' MLP")
             self._engine.sync_model()
             return self._model
+
+    @property
+    def engine(self) -> Engine:
+        """The engine computing the steps (a document's run reads its parameters here)."""
+        return self._engine
 
     @property
     def done(self) -> bool:
@@ -144,6 +174,8 @@ class Trainer:
             loss, scores, finish = self._engine.step(X, y, lr, cfg.zero_grad)
             self._check_loss(k, loss, lr)
             measured = metrics(self.dataset.task, scores, y)
+            if self.test_set is not None:  # before the update, as the loss
+                measured["test_loss"] = self._test_loss()
             finish()
             if not np.all(np.isfinite(self._engine.params())):
                 self._fail(k, loss, self._update_failed(k, lr))
@@ -193,6 +225,13 @@ class Trainer:
     def _fail(self, k: int, loss: float, message: str) -> NoReturn:
         self.diverged = message
         raise TrainingDiverged(message, k, loss)
+
+    def _test_loss(self) -> float:
+        test = self.test_set
+        assert test is not None
+        with np.errstate(all="ignore"):
+            loss, _ = array_loss(self.config.loss, self._engine.predict(test.X), test.y)
+        return float(loss)
 
     def evaluate(self) -> Record:
         """Loss and metrics of the current parameters on the whole dataset (no update)."""
@@ -272,7 +311,7 @@ class Trainer:
 
     def parameter_names(self) -> list[str]:
         """``L1.N1.w1``, ..., ``L1.N1.b``, ... in ``model.parameters()`` order."""
-        return parameter_names(self._model)
+        return parameter_names(self.model)
 
 
 def parameter_names(model: MLP) -> list[str]:

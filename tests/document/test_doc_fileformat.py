@@ -121,8 +121,8 @@ def test_bad_json_is_reported_in_plain_words(text, message):
 
 def test_newer_version_is_refused_politely():
     with pytest.raises(NewerVersionError) as err:
-        Document.from_json(mutate(NEURON, version=3))
-    assert "made by a newer mgstudio (version 3); this one reads version 2" in str(err.value)
+        Document.from_json(mutate(NEURON, version=4))
+    assert "made by a newer mgstudio (version 4); this one reads version 3" in str(err.value)
 
 
 @pytest.mark.parametrize(

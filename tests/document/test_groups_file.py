@@ -220,9 +220,9 @@ def test_a_hostile_group_in_a_file_names_the_file(tmp_path):
         Document.load(path)
 
 
-def test_a_version_3_file_is_refused_politely():
+def test_a_version_4_file_is_refused_politely():
     with pytest.raises(FileFormatError, match="newer mgstudio"):
-        Document.from_json(text_with(version=3))
+        Document.from_json(text_with(version=4))
 
 
 def test_deep_but_allowed_nesting_loads_and_round_trips():
