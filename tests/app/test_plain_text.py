@@ -164,7 +164,7 @@ def test_every_widget_shows_user_text_literally(window, tmp_path, boxes, errors)
         panel.dataset.setCurrentIndex(0)
 
     # the expression box's error (elided on the toolbar, whole in the tooltip)
-    tools.expression.edit.setText(f'"{MARK}".foo()')
+    tools.expression.edit.setText(f'float("{MARK}")')  # the interpreter quotes the text
     task = tools.expression.build()  # built in the background
     assert task.wait() and task.state == "failed" and "PWN" in tools.expression.error_text
     problems += misread()
