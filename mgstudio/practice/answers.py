@@ -23,7 +23,8 @@ RELATIVE = 1e-3
 #: longer text is refused before it is looked at
 MAX_CHARS = 40
 
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?")
+# ASCII digits only: ``\d`` would take any script's digits (and float() reads them too)
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
 SIGNS = ("up", "down", "stay")
 _SIGN_WORDS = {
     "up": "up", "u": "up", "+": "up",

@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from mgstudio.document import Document
+from mgstudio.document.outputs import why_backward_idle
 from mgstudio.document.stepthrough import StepThrough
 from mgstudio.engine import Value
 from mgstudio.engine.stepper import forward_line, grad_line
@@ -98,6 +99,9 @@ class PredictSession:
             raise PracticeError(f"unknown practice {self.mode!r}")
         doc = self.document
         root = doc.default_output()
+        idle = why_backward_idle(doc, root, verb="Practice")
+        if idle is not None:  # the same reasons as Backward's, worded for practice
+            raise PracticeError(idle.replace("did nothing", "cannot start"))
         walk = StepThrough(doc)
         problem = walk.start(root)
         if problem is not None or root is None or walk.stepper is None:
