@@ -29,6 +29,8 @@ TELLING_DOCKS = (
     "learn_sweep_dock",
     "learn_gradcheck_dock",
 )
+DOCK_HEIGHT = 420
+FIT_QUESTIONS = 40
 CHANGED = "The graph changed, so the practice ended (its answers were for the old graph)."
 
 
@@ -74,6 +76,10 @@ class PracticeTools(QObject):
         self._hide_telling_docks()
         self.dock.show()
         self.dock.raise_()
+        # tall enough for the question list; a small graph is shown whole (every "?" on view)
+        self.window.resizeDocks([self.dock], [DOCK_HEIGHT], Qt.Orientation.Vertical)
+        if len(session.questions) <= FIT_QUESTIONS:
+            self.window.canvas.fit_all()
         self.panel.show_session(session, "Type your answer and press Enter.")
         self._follow()
         return session
