@@ -139,6 +139,7 @@ class PracticePanel(QWidget):
             self.title.setText("Practice")
             self.prompt.setText("Choose Practice ▸ Predict Gradients (or another mode) to start.")
             self.feedback.setText(feedback)
+            self.score.setText("")
             self.questions.clear()
             return
         self.title.setText(MODES[session.mode])

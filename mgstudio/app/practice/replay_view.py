@@ -33,8 +33,9 @@ FRAME_MS = 1200  # one node of the walk per tick while playing
 class SideView(QGroupBox):
     """One side: the code, then the table (or the loss curve)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, verdict: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.verdict = verdict  # "Wrong" or "Right": which side this is
         self.code = plain.label("", self)
         self.code.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.code.setWordWrap(True)
@@ -51,7 +52,7 @@ class SideView(QGroupBox):
             self._layout.addWidget(widget)
 
     def show_side(self, side: Side, rows: tuple[Row, ...] | None = None, current: str = "") -> None:
-        self.setTitle(side.title)
+        self.setTitle(f"{self.verdict}: {side.title}")
         self.code.setText(side.code)
         shown = side.rows if rows is None else rows
         self.table.setVisible(bool(shown))
@@ -97,7 +98,7 @@ class SideView(QGroupBox):
         plot.show()
         self.figure.clear()
         ax = self.figure.add_subplot()
-        colour = "#c0392b" if side.title.startswith("no") else "#2e86c1"
+        colour = "#c0392b" if "Wrong" in self.verdict else "#2e86c1"
         ax.plot(range(len(side.losses)), side.losses, color=colour)
         ax.set_yscale("log")
         ax.set_ylim(1e-7, top * 3)
@@ -127,8 +128,8 @@ class ReplayWindow(QDialog):
         self.heading.setFont(heading)
         self.why = plain.label("", self)
         self.why.setWordWrap(True)
-        self.wrong = SideView(self)
-        self.right = SideView(self)
+        self.wrong = SideView("✗ Wrong", self)
+        self.right = SideView("✓ Right", self)
         sides = QHBoxLayout()
         sides.addWidget(self.wrong)
         sides.addWidget(self.right)
@@ -137,12 +138,13 @@ class ReplayWindow(QDialog):
         controls.setContentsMargins(0, 0, 0, 0)
         self.buttons = {}
         for key, text, slot in (
-            ("start", "⏮ Start", lambda: self.go(0)),
+            ("start", "◀◀ Start", lambda: self.go(0)),
             ("prev", "◀ Prev", lambda: self.go(self.frame - 1)),
             ("play", "▶ Play", self.toggle_play),
             ("next", "Next ▶", lambda: self.go(self.frame + 1)),
         ):
             button = QPushButton(text, self.player)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys are the window's
             button.clicked.connect(lambda _c=False, f=slot: f())
             controls.addWidget(button)
             self.buttons[key] = button
@@ -226,6 +228,7 @@ class ReplayWindow(QDialog):
         self.go(self.frame + 1)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        # (its buttons and tables take no focus, so the keys come here)
         key = Qt.Key(event.key())
         moves = {
             Qt.Key.Key_Right: 1, Qt.Key.Key_N: 1, Qt.Key.Key_Left: -1, Qt.Key.Key_P: -1,

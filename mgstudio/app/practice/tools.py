@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QDockWidget, QWidget
 from mgstudio.practice.predict import PracticeError, PredictSession
 
 from ..canvas.number_mask import mask_numbers
+from ..canvas.readable import show_readably
 from ..doc_watch import EDITS, DocWatch
 from ..window_layout import make_dock
 from .panel import PracticePanel
@@ -30,7 +31,6 @@ TELLING_DOCKS = (
     "learn_gradcheck_dock",
 )
 DOCK_HEIGHT = 420
-FIT_QUESTIONS = 40
 CHANGED = "The graph changed, so the practice ended (its answers were for the old graph)."
 
 
@@ -76,10 +76,10 @@ class PracticeTools(QObject):
         self._hide_telling_docks()
         self.dock.show()
         self.dock.raise_()
-        # tall enough for the question list; a small graph is shown whole (every "?" on view)
+        # tall enough for the question list; the graph shown as a document is first shown
+        # (fitted, never too small to read: the numbers are what the session is about)
         self.window.resizeDocks([self.dock], [DOCK_HEIGHT], Qt.Orientation.Vertical)
-        if len(session.questions) <= FIT_QUESTIONS:
-            self.window.canvas.fit_all()
+        show_readably(self.window.canvas, session.root)
         self.panel.show_session(session, "Type your answer and press Enter.")
         self._follow()
         return session
