@@ -67,6 +67,11 @@ def _g(x: float) -> str:
     return f"{x:.4g}"
 
 
+def _named(label: str, v: Value) -> Value:
+    v.label = label
+    return v
+
+
 # --- b = a + a: overwriting instead of accumulating -----------------------------------------
 def _overwrite_add(n: Node) -> None:
     # the bug: ``=`` where the chain rule needs ``+=``; with b = a + a the second write
@@ -78,9 +83,7 @@ def _overwrite_add(n: Node) -> None:
 def add_twice() -> Replay:
     def graph() -> tuple[Value, Value]:
         a = Value(3.0, label="a")
-        b = a + a
-        b.label = "b"
-        return a, b
+        return a, _named("b", a + a)
 
     a1, b1 = graph()
     with wrong_rule(b1, "add", _overwrite_add):
@@ -112,12 +115,9 @@ def _lecture_graph() -> dict[str, Value]:
         Value(10.0, label="c"),
         Value(-2.0, label="f"),
     )
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    L = d * f
-    L.label = "L"
+    e = _named("e", a * b)
+    d = _named("d", e + c)
+    L = _named("L", d * f)
     return {v.label: v for v in (a, b, c, e, d, f, L)}
 
 
@@ -175,12 +175,9 @@ def forgotten_zero_grad(steps: int = CURVE_STEPS) -> Replay:
 def _shared_graph() -> tuple[Value, list[Value]]:
     """L = c * d with d = c + a and c = a * b: c is used twice."""
     a, b = Value(2.0, label="a"), Value(-3.0, label="b")
-    c = a * b
-    c.label = "c"
-    d = c + a
-    d.label = "d"
-    L = c * d
-    L.label = "L"
+    c = _named("c", a * b)
+    d = _named("d", c + a)
+    L = _named("L", c * d)
     return L, [a, b, c, d, L]
 
 
@@ -256,12 +253,8 @@ def _exp_with_input(n: Node) -> None:
 
 def _function_graphs() -> tuple[Value, Value]:
     n = Value(0.8813735870195432, label="n")
-    o = n.tanh()
-    o.label = "o"
     x = Value(2.0, label="x")
-    e = x.exp()
-    e.label = "e"
-    return o, e
+    return _named("o", n.tanh()), _named("e", x.exp())
 
 
 def output_or_input() -> Replay:

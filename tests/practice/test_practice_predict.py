@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import math
-
-import micrograd.engine
 import pytest
+from helpers.oracle import OracleValue
 
 from mgstudio.document import Document
 from mgstudio.document.examples import example_path
@@ -28,26 +26,11 @@ def _ids(doc):
 
 
 def _oracle_grads():
-    """The same neuron in PyPI micrograd (tanh by its closed form: the package has none)."""
-    V = micrograd.engine.Value
+    """The same neuron in PyPI micrograd (with the lecture's tanh, as the oracle adds it)."""
+    V = OracleValue
     x1, w1, x2, w2, b = V(2.0), V(-3.0), V(0.0), V(1.0), V(6.881373587019543)
     n = x1 * w1 + x2 * w2 + b
-    t = math.tanh(n.data)
-    n.grad = 1 - t**2  # do/dn
-    n.backward = None
-    # backward from n, with n.grad = do/dn (micrograd's backward would reset it to 1)
-    topo, seen = [], set()
-
-    def build(v):
-        if v not in seen:
-            seen.add(v)
-            for c in v._prev:
-                build(c)
-            topo.append(v)
-
-    build(n)
-    for v in reversed(topo):
-        v._backward()
+    n.tanh().backward()
     return {"x1": x1.grad, "w1": w1.grad, "x2": x2.grad, "w2": w2.grad, "b": b.grad, "n": n.grad}
 
 
