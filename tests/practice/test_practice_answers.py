@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
+from helpers.budget import examples
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mgstudio.practice.answers import (
     MAX_CHARS,
@@ -111,3 +116,24 @@ def test_signs():
     )  # fmt: skip
     assert check_sign("d", "down").right and not check_sign("u", "down").right
     assert not check_sign("?", "down").readable
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+@settings(max_examples=examples(200))
+def test_every_finite_float_as_printed_reads_back_exactly(x):
+    assert read_number(repr(x)) == x
+    assert is_close(read_number(f"{x:.6e}"), x)
+
+
+@given(st.text(max_size=60))
+@settings(max_examples=examples(400))
+def test_any_text_is_a_plain_number_or_a_plain_sentence(text):
+    try:
+        value = read_number(text)
+    except AnswerError as e:
+        assert str(e) and str(e).isprintable()
+        return
+    # accepted: only sign, ASCII digits, one point and an exponent, read as float() reads them
+    cleaned = text.strip().replace("−", "-")
+    assert set(cleaned) <= set("0123456789+-.eE")
+    assert value == float(cleaned) and math.isfinite(value)
