@@ -206,6 +206,14 @@ def test_an_edit_of_the_graph_ends_the_session(window, qtbot, ids):
     assert masked_ids(window.canvas.canvas_scene) == {}
 
 
+def test_closing_the_dock_ends_the_session(window, qtbot, ids):
+    tools = _start(window, "practice_grads")
+    tools.dock.close()
+    assert tools.session is None
+    assert masked_ids(window.canvas.canvas_scene) == {}
+    assert window.backward_dock.isVisible()
+
+
 def test_an_empty_document_is_refused_in_words(window):
     window.named_actions["practice_grads"].trigger()
     tools = practice_for(window)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase, QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QGroupBox,
     QHBoxLayout,
@@ -84,8 +85,12 @@ class SideView(QGroupBox):
         return out
 
     def show_curve(self, side: Side, top: float) -> None:
-        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-        from matplotlib.figure import Figure
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # the first import: ~1 s
+        try:
+            from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+            from matplotlib.figure import Figure
+        finally:
+            QApplication.restoreOverrideCursor()
 
         if self.plot is None:
             self.figure = Figure(figsize=(4, 3), dpi=100, layout="constrained")

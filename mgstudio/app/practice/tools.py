@@ -52,6 +52,11 @@ class PracticeTools(QObject):
         self.panel.shown.connect(self.show_me)
         self.panel.moved.connect(self.move)
         self.panel.ended.connect(lambda: self.end())
+        # closing the dock ends the session: nothing may stay hidden with no panel to ask
+        # (the toggle action follows real closes, not a tab of the dock group being chosen)
+        self.dock.toggleViewAction().toggled.connect(
+            lambda shown: None if shown or self.session is None else self.end()
+        )
         window.file_changed.connect(lambda *_a: self.end(CHANGED) if self.session else None)
         window.destroyed.connect(lambda *_a: self._watch.close())
 
