@@ -107,6 +107,36 @@ SPECS: dict[str, Spec] = {
     "reset_layout": Spec(
         "&Reset Layout", "", "", "Put every panel and toolbar back where a first start puts them"
     ),
+    # Practice (mgstudio/app/practice): no shortcuts of their own, the session's keys are
+    # the panel's (Enter, Tab, F1, Esc)
+    "practice_grads": Spec(
+        "Predict &Gradients", "", "", "Hide the grads; type each one, output first, checked"
+    ),
+    "practice_grads_selection": Spec(
+        "Predict Gradients of &Selection", "", "", "The same, for the selected nodes only"
+    ),
+    "practice_two_part": Spec(
+        "Predict Gradients in &Two Steps", "", "", "Type each local derivative, then the grad"
+    ),
+    "practice_forward": Spec(
+        "Predict &Forward Values", "", "", "Hide the data; type each node's value, inputs first"
+    ),
+    "practice_signs": Spec(
+        "&Which Way?", "", "", "Nudge a leaf up: does the output go up, down or stay?"
+    ),
+    "replay_add_twice": Spec("&b = a + a: = instead of +=", "", "", "Wrong a.grad 1, right 2"),
+    "replay_zero_grad": Spec(
+        "Forgetting &zero_grad", "", "", "Two loss curves: without and with zero_grad"
+    ),
+    "replay_backward_twice": Spec(
+        "backward() &Twice", "", "", "Grads pile up when backward runs again without zeroing"
+    ),
+    "replay_recursion": Spec(
+        "A Naive &Recursive Backward", "", "", "Why backward walks in topological order"
+    ),
+    "replay_output_or_input": Spec(
+        "tanh/exp: &Output or Input?", "", "", "A backward rule using the input by mistake"
+    ),
     "about": Spec("&About mgstudio", "", "", ""),
     "about_qt": Spec("About &Qt", "", "", ""),
 }

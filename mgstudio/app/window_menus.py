@@ -12,6 +12,7 @@ from mgstudio.document.examples import list_examples
 
 from . import plain
 from .group_commands import target_group
+from .practice import add_practice_menu, practice_slots
 from .theme import theme_menu
 
 
@@ -55,6 +56,7 @@ def slots(window) -> dict[str, Callable]:
         "reset_layout": lambda: window.layout_keeper.reset(),
         "about": window.about,
         "about_qt": lambda: QMessageBox.aboutQt(window),
+        **practice_slots(window),
     }
 
 
@@ -112,9 +114,11 @@ def build_menus(window) -> None:
     graph.addSeparator()
     graph.addActions([a["nudge_up"], a["nudge_down"], a["step_selected"], a["step_all"]])
 
+    practice = add_practice_menu(window, bar, a)
     help_ = bar.addMenu("&Help")
     help_.addActions([a["about"], a["about_qt"]])
     window.menus = {"file": file, "edit": edit, "view": view, "graph": graph, "help": help_}
+    window.menus["practice"] = practice
     # the group actions follow the selection (and the edits, which change what it holds);
     # a selection change hands over its ids: a big canvas making items for a selection
     # announces each of them, and asking the scene again each time made that quadratic

@@ -19,7 +19,8 @@ So adding a one-input function is one ``register(Op(...))`` block here plus its 
 Nodes point at their shared ``Op`` rather than carrying a closure, so building a graph creates no
 reference cycle (micrograd's closures capture ``out`` and make every training step wait on the
 cyclic garbage collector). Tests may replace ``OPS[name].backward`` (or ``local``, ``forward``)
-to inject a wrong rule: nodes look the rule up through their ``Op`` at call time.
+to inject a wrong rule: nodes look the rule up through their ``Op`` at call time (the
+misconception replays use ``injection.wrong_rule`` instead: one graph's nodes, for one block).
 
 All arithmetic follows IEEE semantics instead of raising (see ``ieee.py``): overflow gives
 ``inf``, undefined results give ``nan``; the app shows them and never crashes on them.

@@ -9,6 +9,7 @@ step-through view (local derivatives, their text, the hints), the code importer 
 
 from __future__ import annotations
 
+import copy
 import keyword
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import InitVar, dataclass, field
@@ -94,6 +95,13 @@ class Op:
         node._a.grad += local[0] * g
         if self.arity == 2:
             node._b.grad += local[1] * g
+
+    def with_backward(self, backward: Callable[[Node], None]) -> Op:
+        """A copy of this row (not registered) whose backward is ``backward``: a replay of a
+        misconception gives it to one graph's nodes (``engine.injection.wrong_rule``)."""
+        twin = copy.copy(self)
+        twin.backward = backward
+        return twin
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"

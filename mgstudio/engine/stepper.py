@@ -8,6 +8,7 @@ from the record, not recomputed), so a learner can go back and forth.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .value import Value, topological_order
@@ -58,12 +59,42 @@ def local_rule(node: Value) -> str:
     return ", ".join(f"d/d{'ab'[i]} = {text}" for i, text in enumerate(op.derivative))
 
 
+def grad_line(
+    name: str, parts: Sequence[tuple[str, float]], total: float | None, numbers: bool = True
+) -> str:
+    """The chain rule that gives one node's grad, in the lecture's words: every consumer's
+    grad times the local derivative, summed: ``x1w1.grad = n.grad × 1 = 0.5``. ``parts`` are
+    (consumer's name, local derivative) pairs; none is the output (its grad is 1). Without
+    ``numbers`` the locals are named, not given (a hint): ``x1w1.grad = n.grad × dn/dx1w1``.
+    The predict-the-gradient practice shows this line; the step-through's ``describe`` the
+    same rule seen from the consumer's side."""
+    if not parts:
+        return f"{name}.grad = 1 (the output: d{name}/d{name} = 1)"
+    if numbers:
+        terms = [f"{consumer}.grad × {local:.4g}" for consumer, local in parts]
+        line = f"{name}.grad = {' + '.join(terms)}"
+        return line if total is None else f"{line} = {total:.4g}"
+    terms = [f"{consumer}.grad × d{consumer}/d{name}" for consumer, _local in parts]
+    return f"{name}.grad = {' + '.join(terms)}"
+
+
+def forward_line(v: Value, name: Callable[[Value], str] | None = None) -> str:
+    """How a node's data comes from its operands': ``n = x1w1x2w2 + b = -6 + 6.881 = 0.8814``
+    (``name`` names a node; default its label)."""
+    namer = name or _name
+    if not v._prev:
+        return f"{namer(v)} = {v.data:.4g} (a leaf: its data is given)"
+    symbolic = _formula(v, namer)
+    numeric = _formula(v, lambda c: f"{c.data:.4g}")
+    return f"{namer(v)} = {symbolic} = {numeric} = {v.data:.4g}"
+
+
 def _name(v: Value) -> str:
     return v.label or f"({v._op or 'leaf'} {v.data:.4g})"
 
 
-def _formula(v: Value) -> str:
-    names = [_name(c) for c in v._prev]
+def _formula(v: Value, name: Callable[[Value], str] = _name) -> str:
+    names = [name(c) for c in v._prev]
     symbol = v._op
     if len(names) == 2:
         return f"{names[0]} {symbol} {names[1]}"

@@ -53,7 +53,7 @@ def test_window_opens_with_the_neuron(window, open_example):
 
 def test_menus_and_standard_shortcuts(window):
     titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
-    assert titles == ["File", "Edit", "View", "Graph", "Help"]
+    assert titles == ["File", "Edit", "View", "Graph", "Practice", "Help"]
     a = window.named_actions
     for name, key in (
         ("new", QKeySequence.StandardKey.New),

@@ -42,6 +42,9 @@ _NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
 _BOXED_FLAGS = _FLAGS | _NO_CONTENTS  # once: enum arithmetic is Python, per item it added up
 # what a new Value makes repaint (bits): a number's text, or everything
 _NOTHING, _DATA, _GRAD, _WHOLE = 0, 1, 2, 4
+#: ``set_masked`` bits: the number shown as ``HIDDEN`` whatever the document holds
+MASK_DATA, MASK_GRAD = 1, 2
+HIDDEN = "?"
 
 
 def _same(a, b) -> bool:
@@ -73,6 +76,8 @@ class NodeItem(RecordPainting, QGraphicsItem):
     _grad_text = MISSING
     _texts_behind = False  # numbers not formatted yet (zoomed out: no text shown)
     _tint: QColor | None = None
+    #: MASK_DATA | MASK_GRAD: numbers this view hides (practice answers), not the document
+    masked = 0
 
     def __init__(
         self,
@@ -158,7 +163,11 @@ class NodeItem(RecordPainting, QGraphicsItem):
         self._complete, self._data, self._max = complete, data, max_abs_grad
         self._grad = grad
         if new_tint:
-            tint = None if grad is None else self.style.colors.grad_tint(grad, max_abs_grad)
+            # a masked grad's tint would give it away
+            hidden = grad is None or self.masked & MASK_GRAD
+            tint = (
+                None if grad is None or hidden else self.style.colors.grad_tint(grad, max_abs_grad)
+            )
             new_tint = tint != self._tint
             self._tint = tint
         if self.style.show_details:
@@ -175,9 +184,30 @@ class NodeItem(RecordPainting, QGraphicsItem):
         return texts
 
     def _format(self) -> None:
-        self._data_text = MISSING if self._data is None else format_number(self._data)
-        self._grad_text = MISSING if self._grad is None else format_number(self._grad)
+        self._data_text, self._grad_text = self._shown_numbers()
         self._texts_behind = False
+
+    def _shown_numbers(self) -> tuple[str, str]:
+        data = MISSING if self._data is None else format_number(self._data)
+        grad = MISSING if self._grad is None else format_number(self._grad)
+        if self.masked:
+            data = HIDDEN if self.masked & MASK_DATA else data
+            grad = HIDDEN if self.masked & MASK_GRAD else grad
+        return data, grad
+
+    def set_masked(self, bits: int) -> None:
+        """Show the data (``MASK_DATA``) and/or grad (``MASK_GRAD``) as "?" from now on, or
+        the numbers again (0): a choice of the view (the practice mode hides the answers),
+        the document is not touched."""
+        if bits == self.masked:
+            return
+        self.masked = bits
+        scene = self.scene()
+        value = scene.value_for(self.node_id) if scene is not None else None
+        top = scene.max_abs_grad if scene is not None else self._max
+        self._complete = not self._complete  # makes show_value redo texts, tint and all
+        self._grad = self._data = math.nan
+        self.show_value(value, top)
 
     def _number_texts(self) -> tuple[str, str]:
         """``("data …", "grad …")`` as shown in the record."""
@@ -290,8 +320,7 @@ class NodeItem(RecordPainting, QGraphicsItem):
     def held_texts(self) -> list[str]:
         """What the item holds now, without pulling from the document or formatting into
         its own state: what it painted last, or paints next if nothing pulls first."""
-        data = MISSING if self._data is None else format_number(self._data)
-        grad = MISSING if self._grad is None else format_number(self._grad)
+        data, grad = self._shown_numbers()
         return [self._label, f"data {data}", f"grad {grad}"]
 
     @property

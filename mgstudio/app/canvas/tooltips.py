@@ -35,8 +35,8 @@ def show_node_tooltip(scene, event: QGraphicsSceneHelpEvent) -> bool:
     """Show the tooltip of the node under a help event; False when no node is there."""
     doc = scene.document
     item = scene.node_at(event.scenePos())
-    if doc is None or item is None or item.node_id not in doc.nodes:
-        return False
+    if doc is None or item is None or item.node_id not in doc.nodes or item.masked:
+        return False  # (a masked node's tooltip would tell its hidden numbers)
     QToolTip.showText(event.screenPos(), tooltip_html(doc, item.node_id), event.widget())
     event.accept()
     return True
