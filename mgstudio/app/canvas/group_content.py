@@ -1,22 +1,32 @@
 """What a collapsed group's block shows, worked out from the document alone: its title and
 activation, the node whose numbers it shows, a layer's rows, and its ports (a neuron's
 inputs one per weighted wire, with the weight leaf that multiplies each; other groups' one
-per outside source; more than MAX_PORTS on a side bundled into one)."""
+per outside source drawn; more than MAX_PORTS on a side bundled into one)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from mgstudio.document.kinds import KINDS
 
-from .group_items import MAX_PORTS, BlockContent, group_title
+from .group_items import MAX_PORTS, BlockContent, group_title, short_title
 
 
-def block_content(doc, gid: str) -> tuple[BlockContent, dict[tuple[str, str], int]]:
-    """What a collapsed group's block shows, and the input slot of each wire coming in."""
+def block_content(
+    doc, gid: str, hidden: Mapping[str, str] | None = None
+) -> tuple[BlockContent, dict[tuple[str, str], int]]:
+    """What a collapsed group's block shows, and the input slot of each wire coming in.
+    ``hidden`` (node -> the block drawn for it): sources inside one other block come in at
+    one port (a program's shared weights feed a layer at one port, not twenty bundled with
+    the neurons' outputs)."""
+    hidden = hidden or {}
     index = doc.groups
     g = index.get(gid)
     members = set(index.members(gid))
     ports = doc.group_ports(gid)
-    content = BlockContent(g.kind, group_title(g.kind, g.label, gid))
+    full = group_title(g.kind, g.label, gid)
+    title = short_title(g.kind, g.label, gid) if g.kind == "neuron" else full
+    content = BlockContent(g.kind, title, full if title != full else "")
     content.output = main_output(doc, gid)
     if g.kind == "neuron" and content.output is not None:
         kind = KINDS[doc.nodes[content.output].kind]
@@ -24,7 +34,7 @@ def block_content(doc, gid: str) -> tuple[BlockContent, dict[tuple[str, str], in
     if g.kind == "layer":
         for child in index.children(gid):
             c = index.get(child)
-            content.rows.append((group_title(c.kind, c.label, child), main_output(doc, child)))
+            content.rows.append((short_title(c.kind, c.label, child), main_output(doc, child)))
     # inputs: a neuron's are its weighted wires, one each; others' their outside sources
     in_slots: dict[tuple[str, str], int] = {}
     if g.kind == "neuron":
@@ -35,7 +45,8 @@ def block_content(doc, gid: str) -> tuple[BlockContent, dict[tuple[str, str], in
     else:
         sources: dict[str, int] = {}
         for w in ports.inputs:
-            in_slots[(w.dst, w.port)] = sources.setdefault(w.src, len(sources))
+            drawn = hidden.get(w.src, w.src)
+            in_slots[(w.dst, w.port)] = sources.setdefault(drawn, len(sources))
         content.n_inputs = len(sources)
     if content.n_inputs > MAX_PORTS:
         in_slots = dict.fromkeys(in_slots, 0)

@@ -9,13 +9,11 @@ Values in the graph: the lecture's MLP arrives as neurons in layers in an MLP.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from mgstudio.engine import Value, gc_paused
 from mgstudio.interpreter import (
-    CallGroup,
     Limits,
     ProgramCancelled,
     ProgramError,
@@ -25,7 +23,6 @@ from mgstudio.interpreter import (
 )
 
 from ..errors import DocumentError
-from ..groups import MAX_GROUPS, Group
 from ..kinds import KIND_FOR_OP, KINDS
 from ..model import Document
 from ..network_layout import fresh_network_positions, network_groups
@@ -34,12 +31,10 @@ from ..nodes import Node, Wire
 from .builder import _positions
 from .errors import CodeImportError, ImportCancelled
 from .ir import IRNode, Program
+from .program_groups import program_groups
 
 #: the most nodes a program's graph may bring into a document
 MAX_PROGRAM_NODES = 100_000
-#: a group's kind, by the class (or a base) it is an instance of
-_KIND_OF_CLASS = (("Neuron", "neuron"), ("Layer", "layer"), ("MLP", "mlp"))
-_SLUG = re.compile(r"[^A-Za-z0-9_]+")
 
 
 @dataclass
@@ -175,7 +170,7 @@ class _Builder:
             wires.extend(Wire(ids[o], ids[i], p) for o, p in zip(n.operands, ports))
         doc = Document._from_checked(nodes, wires)
         doc.set_selected_output(ids[-1])
-        groups = self._groups(order, ids)
+        groups = program_groups(self.run, order, ids, out_name)
         if groups:
             doc.restore_groups(groups)
             if network_groups(doc):
@@ -183,109 +178,6 @@ class _Builder:
         doc.backward(ids[-1])
         doc._edited = False
         return doc
-
-    def _groups(self, order: list[Value], ids: list[str]) -> list[Group]:
-        """Each instance call that made Values here, nested as the calls were."""
-        run = self.run
-        member: dict[int, CallGroup] = {}  # node index -> its call
-        for i, v in enumerate(order):
-            g = run.group_of(v)
-            if g is not None:
-                member[i] = g
-        # a constant an op wrapped (x's 2.0 in w * 2.0) joins the call of the op using it
-        users: dict[int, int] = {}
-        index = {id(v): i for i, v in enumerate(order)}
-        for i, v in enumerate(order):
-            for p in v._prev:
-                users.setdefault(index[id(p)], i)
-        for i, v in enumerate(order):
-            if i not in member and v.op is None and not run.is_program_leaf(v):
-                user = users.get(i)
-                if user is not None and user in member:
-                    member[i] = member[user]
-        calls_per_instance: dict[int, list[CallGroup]] = {}
-        used: dict[int, CallGroup] = {}
-        for g in member.values():
-            c: CallGroup | None = g
-            while c is not None and id(c) not in used:
-                used[id(c)] = c
-                c = c.parent
-        for g in used.values():
-            calls_per_instance.setdefault(id(g.instance), []).append(g)
-        # a program's leaf (a weight) joins the call of the object holding it when that
-        # object was called once in this graph; weights shared by several calls are kept
-        # together in a "parameters" group
-        shared: list[int] = []
-        for i, v in enumerate(order):
-            if i in member or not run.is_program_leaf(v):
-                continue
-            owner = run.owner_of(v)
-            if owner is None:
-                continue
-            calls = calls_per_instance.get(id(owner), [])
-            if len(calls) == 1:
-                member[i] = calls[0]
-            elif calls:
-                shared.append(i)
-        if len(used) + 1 > MAX_GROUPS:
-            return []
-        gid: dict[int, str] = {}
-        taken: set[str] = set()
-        out: list[Group] = []
-        ordered = sorted(used.values(), key=lambda g: _depth(g))
-        nodes_of: dict[int, list[str]] = {}
-        for i, g in member.items():
-            nodes_of.setdefault(id(g), []).append(ids[i])
-        for g in ordered:
-            cls = g.instance.cls
-            kind = next((k for name, k in _KIND_OF_CLASS if cls.derives_from(name)), "group")
-            path = run.path_of(g.instance)
-            label = f"{cls.name} {path}".strip()
-            if len(calls_per_instance[id(g.instance)]) > 1:
-                label += f" (call {g.index})"
-            gid[id(g)] = _unique(_SLUG.sub("-", f"{path or cls.name}-{g.index}"), taken)
-            parent = gid.get(id(g.parent)) if g.parent is not None else None
-            members = tuple(sorted(nodes_of.get(id(g), []), key=lambda n: int(n[1:])))
-            out.append(Group(gid[id(g)], kind, _fit(label), members, parent, kind == "neuron"))
-        if shared:
-            members = tuple(ids[i] for i in shared)
-            out.append(
-                Group(_unique("parameters", taken), "group", "parameters", members, None, True)
-            )
-        return _drop_empty(out)
-
-
-def _depth(g: CallGroup) -> int:
-    d = 0
-    p = g.parent
-    while p is not None:
-        d += 1
-        p = p.parent
-    return d
-
-
-def _drop_empty(groups: list[Group]) -> list[Group]:
-    """Groups with no members and no member groups (a call whose Values were elsewhere)."""
-    keep = list(groups)
-    while True:
-        parents = {g.parent for g in keep if g.parent is not None}
-        kept = [g for g in keep if g.nodes or g.id in parents]
-        if len(kept) == len(keep):
-            return kept
-        keep = kept
-
-
-def _unique(base: str, taken: set[str]) -> str:
-    base = base.strip("-_") or "group"
-    if not base[0].isalpha():
-        base = "g" + base
-    base = base[:56]
-    name, k = base, 2
-    while name in taken:
-        name = f"{base}-{k}"
-        k += 1
-    taken.add(name)
-    return name
 
 
 def _fit(label: str) -> str:
