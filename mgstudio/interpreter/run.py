@@ -137,8 +137,18 @@ def run_program(
     compiler.modules = Modules(m, compile_prelude)
     scope = Scope({"__name__": "__main__"})
     try:
+        _execute(m, compiler, tree, scope)
+    except ProgramError as exc:
+        exc.log = list(m.log)  # what it printed before it stopped: the learner's clue
+        raise
+    budget.report()
+    return Run(m, scope)
+
+
+def _execute(m: Machine, compiler: Compiler, tree: Any, scope: Scope) -> None:
+    try:
         with gc_paused(), _deep_enough():  # gc: a training loop builds graphs in bursts
-            body = tree.body  # type: ignore[attr-defined]
+            body = tree.body
             program = compiler.block(body) if body else (lambda scope: 0)
             program(scope)
     except ProgramError:
@@ -149,8 +159,6 @@ def run_program(
         raise LimitReached("the program ran out of memory", m.line or None) from None
     except Exception as exc:  # an operation outside any statement (a prelude import, say)
         raise ProgramError(python_words(exc), m.line or None) from None
-    budget.report()
-    return Run(m, scope)
 
 
 _runs_lock = threading.Lock()
