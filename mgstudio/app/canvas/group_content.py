@@ -16,10 +16,22 @@ def block_content(
     doc, gid: str, hidden: Mapping[str, str] | None = None
 ) -> tuple[BlockContent, dict[tuple[str, str], int]]:
     """What a collapsed group's block shows, and the input slot of each wire coming in.
-    ``hidden`` (node -> the block drawn for it): sources inside one other block come in at
-    one port (a program's shared weights feed a layer at one port, not twenty bundled with
-    the neurons' outputs)."""
+    ``hidden`` (node -> the block drawn for it): sources inside another block that draws
+    its outputs as one bundled port come in at one port too (a program's 41 shared weights
+    feed a layer at one port, not bundled with the neurons' outputs into one)."""
     hidden = hidden or {}
+    one_port: dict[str, bool] = {}
+
+    def drawn(src: str) -> str:
+        block = hidden.get(src)
+        if block is None:
+            return src
+        if block not in one_port:
+            b = index.get(block)
+            n = len(index.children(block)) if b.kind == "layer" else 0
+            one_port[block] = (n or len(doc.group_ports(block).outputs)) > MAX_PORTS
+        return block if one_port[block] else src
+
     index = doc.groups
     g = index.get(gid)
     members = set(index.members(gid))
@@ -45,8 +57,7 @@ def block_content(
     else:
         sources: dict[str, int] = {}
         for w in ports.inputs:
-            drawn = hidden.get(w.src, w.src)
-            in_slots[(w.dst, w.port)] = sources.setdefault(drawn, len(sources))
+            in_slots[(w.dst, w.port)] = sources.setdefault(drawn(w.src), len(sources))
         content.n_inputs = len(sources)
     if content.n_inputs > MAX_PORTS:
         in_slots = dict.fromkeys(in_slots, 0)

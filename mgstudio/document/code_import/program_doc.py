@@ -98,23 +98,29 @@ def _document(run: Run, output: str | None, layout: str) -> tuple[Document, list
     with gc_paused():
         doc = _Builder(run, layout).build(chosen.value, chosen.name)
     notes = list(run.notes)
-    if _was_updated(chosen.value):
+    moved = _was_updated(chosen.value)
+    if moved is not None:
+        before, after = moved
         notes.append(
             f"{chosen.name}'s leaves changed after it was computed (a training step?): the "
-            f"document shows {chosen.name} recomputed from them"
+            f"program computed {chosen.name} = {before:.6g}, the document shows "
+            f"{chosen.name} = {after:.6g}, recomputed from the leaves as they are now"
         )
     return doc, notes, chosen.name
 
 
-def _was_updated(out: Value) -> bool:
-    """Does recomputing ``out`` from its leaves' data give another number?"""
+def _was_updated(out: Value) -> tuple[float, float] | None:
+    """``out`` as the program left it and recomputed from its leaves' data, when they
+    differ (the weights were updated after the forward pass); None when they agree."""
     order = out.topological_order()
     if len(order) > MAX_PROGRAM_NODES:
-        return False
+        return None
     saved = [v.data for v in order]
     try:
         out.recompute()
-        return out.data != saved[-1] and not (out.data != out.data and saved[-1] != saved[-1])
+        now, then = out.data, saved[-1]
+        same = now == then or (now != now and then != then)  # NaN both times
+        return None if same else (then, now)
     finally:
         for v, d in zip(order, saved):
             v.data = d
