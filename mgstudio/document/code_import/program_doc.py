@@ -26,12 +26,11 @@ from ..errors import DocumentError
 from ..kinds import KIND_FOR_OP, KINDS
 from ..model import Document
 from ..network_layout import fresh_network_positions, network_groups
-from ..nodes import MAX_LABEL as _MAX_LABEL
 from ..nodes import Node, Wire
 from .builder import _positions
 from .errors import CodeImportError, ImportCancelled
 from .ir import IRNode, Program
-from .program_groups import program_groups
+from .program_groups import fit_label, program_groups
 
 #: the most nodes a program's graph may bring into a document
 MAX_PROGRAM_NODES = 100_000
@@ -149,14 +148,14 @@ class _Builder:
             label = run.name_of(v)
             if op is None:
                 kind = "input" if run.is_program_leaf(v) else "constant"
-                ir.append(IRNode(kind, (), float(v.data), {}, _fit(label)))
+                ir.append(IRNode(kind, (), float(v.data), {}, fit_label(label)))
                 continue
             if not label and id(v) in results:
                 label = run.path_of(results[id(v)].instance)
             params: dict[str, float] = {}
             if op.name == "pow" and v.param is not None:
                 params["exponent"] = float(v.param)
-            ir.append(IRNode(KIND_FOR_OP[op.name], operands, None, params, _fit(label)))
+            ir.append(IRNode(KIND_FOR_OP[op.name], operands, None, params, fit_label(label)))
         program = Program(ir, len(ir) - 1, [], {})
         pos = _positions(program, ids, self.layout)
         x0 = min((x for x, _ in pos.values()), default=0.0)
@@ -184,7 +183,3 @@ class _Builder:
         doc.backward(ids[-1])
         doc._edited = False
         return doc
-
-
-def _fit(label: str) -> str:
-    return label if len(label) <= _MAX_LABEL else label[: _MAX_LABEL - 1] + "…"

@@ -103,13 +103,13 @@ def program_groups(run: Run, order: list[Value], ids: list[str], loss_label: str
         parent = gid.get(id(g.parent)) if g.parent is not None else None
         members = tuple(sorted(nodes_of.get(id(g), []), key=lambda n: int(n[1:])))
         collapsed = kind == "neuron" or (kind == "layer" and networks >= COLLAPSE_LAYERS_AT)
-        out.append(Group(gid[id(g)], kind, _fit(label), members, parent, collapsed))
+        out.append(Group(gid[id(g)], kind, fit_label(label), members, parent, collapsed))
     if shared:
         members = tuple(ids[i] for i in shared)
         out.append(Group(_unique("parameters", taken), "group", "parameters", members, None, True))
     if loss:
         members = tuple(ids[i] for i in loss)
-        out.append(Group(_unique("loss", taken), "group", _fit(loss_label), members, None, True))
+        out.append(Group(_unique("loss", taken), "group", fit_label(loss_label), members, None, True))
     return _drop_empty(out)
 
 
@@ -199,5 +199,6 @@ def _unique(base: str, taken: set[str]) -> str:
     return name
 
 
-def _fit(label: str) -> str:
+def fit_label(label: str) -> str:
+    """A label cut to what a node or group may hold."""
     return label if len(label) <= _MAX_LABEL else label[: _MAX_LABEL - 1] + "…"
