@@ -109,7 +109,8 @@ def program_groups(run: Run, order: list[Value], ids: list[str], loss_label: str
         out.append(Group(_unique("parameters", taken), "group", "parameters", members, None, True))
     if loss:
         members = tuple(ids[i] for i in loss)
-        out.append(Group(_unique("loss", taken), "group", fit_label(loss_label), members, None, True))
+        label = fit_label(loss_label)
+        out.append(Group(_unique("loss", taken), "group", label, members, None, True))
     return _drop_empty(out)
 
 
