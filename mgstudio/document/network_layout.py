@@ -154,6 +154,7 @@ class _Arranger:
         self._compact: dict[str, Positions] = {}
         self._members: dict[str, list[str]] = {}
         self.edges: list[tuple[str, str]] = []  # (src, dst) of every wire, once there is a network
+        self._out: dict[str, list[str]] = {}  # src -> the dst of each of its wires
         self._blocks: dict[str, str] = {}
         self._block_of: dict[str, str] = {}
 
@@ -184,6 +185,8 @@ class _Arranger:
         if not mlps:
             return NetworkArrangement({}, {})
         self.edges = [(w.src, w.dst) for w in self.doc.wires]
+        for src, dst in self.edges:
+            self._out.setdefault(src, []).append(dst)
         owner: dict[str, str] = {}
         for m in mlps:
             for nid in self.members(m):
@@ -353,7 +356,8 @@ class _Arranger:
         if got is None:
             own = list(self.index.get(gid).nodes)
             inside = set(own)
-            edges = [(s, d) for s, d in self.edges if s in inside and d in inside]
+            # from each member's own wires: scanning every wire per group is quadratic
+            edges = [(s, d) for s in own for d in self._out.get(s, ()) if d in inside]
             got = self._grid(layered_layout(own, edges), INNER_COLUMN_GAP, INNER_ROW_GAP)
             self._compact[gid] = got
         return got
