@@ -50,6 +50,10 @@ SLOT_GAP = 24.0
 ROW_GAP = 26.0
 #: between two mlps of one document (they are stacked top to bottom: one call per sample)
 BAND_GAP = 48.0
+#: many networks (a program's calls) are laid out in rows of bands about this much wider than
+#: tall (a window's shape), with GRID_GAP between the columns of bands: room for the wires
+ASPECT = 1.6
+GRID_GAP = 2 * COLUMN_GAP
 #: how a collapsed group outside the networks is named among the nodes it is laid out with
 #: (a node id never starts with a control character)
 BLOCK_ITEM = "\x00block:"
@@ -214,17 +218,25 @@ class _Arranger:
         band_w = max((self.box(i)[0] for col in inputs.values() for i in col), default=0.0)
         band_left = shared_w + (COLUMN_GAP if shared_w else 0.0)
         mlp_left = band_left + band_w + (COLUMN_GAP if band_w else 0.0)
-        bands: list[tuple[str, float, float]] = []  # mlp, its top, its height
+        # the bands (a network and the column feeding it) in rows of ``across``, as many as
+        # make the whole about as wide as a window is for its height: four calls stack in
+        # one column, a hundred (one per sample) make a grid, not a sliver
+        heights = [max(self.size(m)[1], self._column_height(inputs[m])) for m in mlps]
+        cell_w = mlp_left - band_left + max(self.size(m)[0] for m in mlps)
+        mean_h = sum(heights) / len(heights) + BAND_GAP
+        across = max(1, min(len(mlps), round(math.sqrt(len(mlps) * mean_h * ASPECT / cell_w))))
+        row_h = [max(heights[i : i + across]) for i in range(0, len(mlps), across)]
         top = 0.0
         right = mlp_left
-        for m in mlps:
-            w, h = self.size(m)
-            col = inputs[m]
-            band_h = max(h, self._column_height(col))
-            self.place(m, mlp_left, top + _half(band_h - h))
-            self._place_column(col, band_left, top + _half(band_h - self._column_height(col)))
-            bands.append((m, top, band_h))
-            right = max(right, mlp_left + w)
+        for r, band_h in enumerate(row_h):
+            for c, m in enumerate(mlps[r * across : (r + 1) * across]):
+                dx = c * (cell_w + GRID_GAP)
+                w, h = self.size(m)
+                col = inputs[m]
+                self.place(m, mlp_left + dx, top + _half(band_h - h))
+                col_top = top + _half(band_h - self._column_height(col))
+                self._place_column(col, band_left + dx, col_top)
+                right = max(right, mlp_left + dx + w)
             top += band_h + BAND_GAP
         height = top - BAND_GAP
         self._place_column(shared, 0.0, _half(height - self._column_height(shared)))

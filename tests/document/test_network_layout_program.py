@@ -163,3 +163,34 @@ def test_the_note_says_the_document_shows_the_loss_after_training(imported):
     shown = imported.document.value_of(imported.document.selected_output).data
     assert f"the program computed loss = {run_loss:.6g}" in note
     assert f"the document shows loss = {shown:.6g}" in note
+
+
+MANY_CALLS = """\
+from micrograd.nn import MLP
+import random
+random.seed(3)
+n = MLP(2, [3, 1])
+xs = [[i / 10, 1 - i / 10] for i in range(30)]
+loss = sum((n(x) - 1.0) ** 2 for x in xs)
+"""
+
+
+def test_many_calls_make_a_grid_of_bands_not_a_sliver():
+    doc = import_program(MANY_CALLS).document
+    mlps = network_groups(doc)
+    assert len(mlps) == 30
+    drawn = _drawn(doc)
+    index = doc.groups
+    tops = [g.id for g in index if g.parent is None]
+    for i, a in enumerate(tops):
+        for b in tops[i + 1 :]:
+            assert not _overlap(drawn[a], drawn[b]), (a, b)
+    rooms = [drawn[m] for m in mlps]
+    lefts = sorted({r[0] for r in rooms})
+    assert len(lefts) > 1  # several columns of calls
+    # in reading order: left to right along a row, rows top to bottom
+    for a, b in zip(rooms, rooms[1:]):
+        assert b[0] > a[0] or b[1] > a[3]
+    width = max(r[2] for r in drawn.values()) - min(r[0] for r in drawn.values())
+    height = max(r[3] for r in drawn.values()) - min(r[1] for r in drawn.values())
+    assert 0.5 < width / height < 4.0
