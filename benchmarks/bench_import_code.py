@@ -43,7 +43,8 @@ def main() -> int:
     app = QApplication.instance() or QApplication([])
     scratch = tempfile.mkdtemp(prefix="mgstudio-bench-")
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, scratch)
-    window = MainWindow(settings=StudioSettings(QSettings(f"{scratch}/s.ini", QSettings.Format.IniFormat)))
+    settings = StudioSettings(QSettings(f"{scratch}/s.ini", QSettings.Format.IniFormat))
+    window = MainWindow(settings=settings)
     window.resize(1600, 1000)
     window.show()
     app.processEvents()
@@ -78,7 +79,11 @@ def main() -> int:
         dialog.import_picked()
         if args.shots:
             QTimer.singleShot(1500, lambda: shot("demo_dialog_running.png"))
-        dialog.accepted.connect(lambda: times.setdefault("accepted", time.perf_counter()))
+        def accepted() -> None:
+            times.setdefault("accepted", time.perf_counter())
+            heart.stop()  # what follows (the window taking the document) is measured apart
+
+        dialog.accepted.connect(accepted)
 
     class FirstPaint(QObject):
         def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
@@ -107,6 +112,7 @@ def main() -> int:
     print(f"run + build in the background: {run:.2f} s")
     print(f"accepted -> first paint of the canvas: {paint:.2f} s")
     print(f"longest GUI stall while running: {stall * 1000:.0f} ms; ratio {stall / run:.3f}")
+    window.maybe_save = lambda: True  # the imported work is the benchmark's: nothing to ask
     window.close()
     return 0 if ok else 1
 
