@@ -219,20 +219,19 @@ class CodeImportDialog(QDialog):
         self.buttons = buttons
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self.run)
-        # by keyboard: the editor first (Ctrl+Tab leaves it: Tab indents code), then the
-        # output, the picker (Alt+V), Run (Alt+R), Import (Alt+I), Cancel (Esc), Examples
+        # by keyboard: the editor first (first in the chain, it has the focus at open; Tab
+        # indents code, Ctrl+Tab leaves it), then the output, the picker (Alt+V), Run
+        # (Alt+R), Import (Alt+I), Cancel (Esc), Examples
         cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
         chain = [self.editor, self.log, self.picker, self.run_button, self.import_button]
         chain += [cancel, self.examples_button]
         for a, b in zip(chain, chain[1:]):
             QWidget.setTabOrder(a, b)
-        self._focused = False
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        super().showEvent(event)
-        if not self._focused:  # the code is what one types first
-            self._focused = True
-            self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        # Tab types a tab in the editor, so Ctrl+Tab and Ctrl+Shift+Tab move the focus on
+        # (everywhere in the dialog: no control is a trap for the keyboard)
+        QShortcut(QKeySequence("Ctrl+Tab"), self, self.focusNextChild)
+        for keys in ("Ctrl+Shift+Tab", "Ctrl+Shift+Backtab"):  # as X11 and others send it
+            QShortcut(QKeySequence(keys), self, self.focusPreviousChild)
 
     # --- what the learner does ----------------------------------------------------------------
     def code(self) -> str:

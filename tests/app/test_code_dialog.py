@@ -270,6 +270,20 @@ def test_every_control_is_reachable_by_keyboard(dialog, qtbot):
         dialog.import_button,
         cancel,
     ]
+    # Tab types in the editor; Ctrl+Tab leaves it, Ctrl+Shift+Tab comes back
+    dialog.activateWindow()
+    dialog.editor.setFocus()
+    qtbot.waitUntil(dialog.editor.hasFocus, timeout=5_000)
+    before = dialog.code()
+    qtbot.keyClick(dialog.editor, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(dialog.log.hasFocus, timeout=5_000)
+    assert dialog.code() == before
+    qtbot.keyClick(
+        dialog.log,
+        Qt.Key.Key_Backtab,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    qtbot.waitUntil(dialog.editor.hasFocus, timeout=5_000)
     # Alt+V puts the focus on the picker (its label's mnemonic), which arrows change
     dialog.activateWindow()
     dialog.editor.setFocus()
