@@ -71,3 +71,17 @@ def test_a_neuron_block_shows_its_short_name_and_the_tooltip_the_whole_label(
     assert cut.endswith("…") and painter.fontMetrics().horizontalAdvance(cut) <= 150
     assert elided(painter, "L0.N0", 150) == "L0.N0"
     painter.end()
+
+
+def test_the_weights_block_says_how_many_leaves_it_holds_not_one_of_their_numbers(canvas, doc):
+    index = doc.groups
+    (params,) = [g.id for g in index if g.label == "parameters"]
+    block = canvas.canvas_scene.block_for(params)
+    assert block.content.output is None
+    assert block.texts() == ["parameters", "41 leaves", "expand to see them"]
+    assert "41 leaves" in block_tooltip(doc, block)
+    # the loss block still shows its output's numbers
+    (loss,) = [g.id for g in index if g.label == "loss"]
+    shown = canvas.canvas_scene.block_for(loss)
+    assert shown.content.output == doc.selected_output
+    assert shown.texts()[1].startswith("data 0.0165")

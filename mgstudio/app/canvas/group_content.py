@@ -40,6 +40,10 @@ def block_content(
     title = short_title(g.kind, g.label, gid) if g.kind == "neuron" else full
     content = BlockContent(g.kind, title, full if title != full else "")
     content.output = main_output(doc, gid)
+    if g.kind == "group" and all(KINDS[doc.nodes[n].kind].is_leaf for n in members):
+        # leaves only (a program's shared weights): no one of them is the group's output
+        content.output = None
+        content.summary = f"{len(members):,} leaves"
     if g.kind == "neuron" and content.output is not None:
         kind = KINDS[doc.nodes[content.output].kind]
         content.subtitle = kind.name if not kind.is_leaf and len(kind.inputs) == 1 else "linear"

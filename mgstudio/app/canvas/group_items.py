@@ -186,6 +186,8 @@ class BlockContent:
     title: str
     #: the group's whole label when ``title`` is its short form (the tooltip shows it)
     label: str = ""
+    #: shown instead of numbers by a group with no output of its own ("41 leaves")
+    summary: str = ""
     #: the activation's name (a neuron), else ""
     subtitle: str = ""
     #: the node whose ``data``/``grad`` the block shows (a neuron's, a group's output)
@@ -305,6 +307,10 @@ class BlockItem(QGraphicsItem):
                 data, _grad = numbers(nid)
                 out[f"row{i}"] = f"{label}\t{MISSING if data is None else format_number(data)}"
             return out
+        if c.output is None and c.summary:
+            self._values["out"] = (None, None)
+            self._tint = None
+            return {"data": c.summary, "grad": "expand to see them"}
         data, grad = numbers(c.output)
         self._values["out"] = (data, grad)
         tint = None if grad is None else colors.grad_tint(grad, max_abs_grad)

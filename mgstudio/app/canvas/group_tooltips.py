@@ -37,6 +37,8 @@ def block_tooltip(doc, block: BlockItem) -> str:
     title = c.label or c.title
     name = c.kind if title == c.kind else f"{c.kind} {title!r}"
     lines = [name + (f" · {c.subtitle}" if c.subtitle else "")]
+    if c.summary:
+        lines.append(c.summary)
     if c.output is not None and c.output in doc.nodes:
         data, grad = _numbers(doc, c.output)
         lines.append(f"{doc.nodes[c.output].label or c.output}: data {data}, grad {grad}")
