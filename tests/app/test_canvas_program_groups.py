@@ -25,9 +25,11 @@ def doc():
 
 def test_short_titles_drop_the_kind_and_the_call_number():
     assert short_title("neuron", "Neuron L1.N0", "g") == "L1.N0"
-    assert short_title("mlp", "MLP n (call 3)", "g") == "n"
+    assert short_title("mlp", "MLP n (call 3)", "g") == "MLP n"
+    assert short_title("neuron", "Neuron n.L0.N1 (call 2)", "g") == "n.L0.N1"
+    assert short_title("neuron", "Neuron 1", "g") == "Neuron 1"  # a learner's own name
     assert short_title("neuron", "Neuron", "g") == "Neuron"  # nothing else to show
-    assert short_title("neuron", "", "n-1") == "n-1"
+    assert short_title("neuron", "", "n-1") == "neuron n-1"  # no label: as group_title
     assert short_title("layer", "hidden (call 2)", "g") == "hidden"
     assert short_title("group", "my neuron", "g") == "my neuron"
 

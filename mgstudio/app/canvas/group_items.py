@@ -93,12 +93,13 @@ _CALL = re.compile(r"\s*\(call \d+\)$")
 
 def short_title(kind: str, label: str, gid: str) -> str:
     """What a small block (a neuron's, a layer's row) shows of a group's title: without the
-    kind the block already shows (``Neuron L1.N0`` -> ``L1.N0``) and without a call number
-    (the frame around says which call); the tooltip has the whole label."""
+    kind the block already shows before a path (``Neuron L1.N0`` -> ``L1.N0``) and without
+    a call number (the frame around says which call); the tooltip has the whole label."""
     title = group_title(kind, label, gid)
     short = _CALL.sub("", title)
     head, _, rest = short.partition(" ")
-    if rest.strip() and head.lower() == kind.lower():
+    # only before a path (a program's "Neuron L1.N0"): a learner's "Neuron 1" stays whole
+    if head.lower() == kind.lower() and "." in rest and " " not in rest.strip():
         short = rest.strip()
     return short or title
 
