@@ -102,6 +102,8 @@ def run_job(text: str, wanted: str | None):
         names = [c.name for c in run.candidates]
         output = wanted if wanted in names else (run.default.name if run.default else None)
         ran = _Ran(text, run, output)
+        if progress.cancelled():  # pressed while the run ended: no graph to build
+            raise ImportCancelled("the run was cancelled")
         if output is not None:
             progress.status(f"building the graph of {output}")
             try:
