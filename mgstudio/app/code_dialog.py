@@ -82,6 +82,7 @@ class _Refused:
 
     message: str
     line: int | None
+    log: list[str] = field(default_factory=list)  # what it printed before it stopped
 
 
 def run_job(text: str, wanted: str | None):
@@ -97,10 +98,12 @@ def run_job(text: str, wanted: str | None):
         except ProgramCancelled:
             raise ImportCancelled("the run was cancelled") from None
         except ProgramError as exc:
-            return _Refused(str(exc), exc.line)
+            return _Refused(str(exc), exc.line, list(exc.log))
         names = [c.name for c in run.candidates]
         output = wanted if wanted in names else (run.default.name if run.default else None)
         ran = _Ran(text, run, output)
+        if progress.cancelled():  # pressed while the run ended: no graph to build
+            raise ImportCancelled("the run was cancelled")
         if output is not None:
             progress.status(f"building the graph of {output}")
             try:
@@ -135,7 +138,7 @@ class CodeImportDialog(QDialog):
         hint = QLabel(HINT)
         hint.setWordWrap(True)
         top.addWidget(hint, 1)
-        self.examples_button = QPushButton("Examples")
+        self.examples_button = QPushButton("E&xamples")
         self.examples_button.setToolTip(
             "Replace the code with an example (Ctrl+Z brings yours back)"
         )
@@ -184,8 +187,10 @@ class CodeImportDialog(QDialog):
         layout.addWidget(self.splitter, 1)
 
         pick = QHBoxLayout()
-        pick.addWidget(QLabel("Value to import"))
+        pick_label = QLabel("&Value to import")  # Alt+V
+        pick.addWidget(pick_label)
         self.picker = QComboBox()
+        pick_label.setBuddy(self.picker)
         self.picker.setMinimumContentsLength(18)
         self.picker.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
@@ -200,10 +205,10 @@ class CodeImportDialog(QDialog):
         layout.addLayout(pick)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.run_button = buttons.addButton("Run", QDialogButtonBox.ButtonRole.ActionRole)
+        self.run_button = buttons.addButton("&Run", QDialogButtonBox.ButtonRole.ActionRole)
         self.run_button.setToolTip("Run the program (Ctrl+Return)")
         self.run_button.clicked.connect(self.run)
-        self.import_button = buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button = buttons.addButton("&Import", QDialogButtonBox.ButtonRole.AcceptRole)
         self.import_button.setToolTip(
             "Import the chosen Value's graph (runs the code first if it changed)"
         )
@@ -216,6 +221,19 @@ class CodeImportDialog(QDialog):
         self.buttons = buttons
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self.run)
+        # by keyboard: the editor first (first in the chain, it has the focus at open; Tab
+        # indents code, Ctrl+Tab leaves it), then the output, the picker (Alt+V), Run
+        # (Alt+R), Import (Alt+I), Cancel (Esc), Examples
+        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        chain = [self.editor, self.log, self.picker, self.run_button, self.import_button]
+        chain += [cancel, self.examples_button]
+        for a, b in zip(chain, chain[1:]):
+            QWidget.setTabOrder(a, b)
+        # Tab types a tab in the editor, so Ctrl+Tab and Ctrl+Shift+Tab move the focus on
+        # (everywhere in the dialog: no control is a trap for the keyboard)
+        QShortcut(QKeySequence("Ctrl+Tab"), self, self.focusNextChild)
+        for keys in ("Ctrl+Shift+Tab", "Ctrl+Shift+Backtab"):  # as X11 and others send it
+            QShortcut(QKeySequence(keys), self, self.focusPreviousChild)
 
     # --- what the learner does ----------------------------------------------------------------
     def code(self) -> str:
@@ -329,7 +347,7 @@ class CodeImportDialog(QDialog):
             self._documents = {}
             self.document = None
             self.picker.clear()
-            self.log.setPlainText("")
+            self.log.setPlainText("\n".join(result.log))  # what it printed up to there
             self.summary.setText("The program stopped: nothing to import.")
             self._show_error(result.message, result.line)
             return

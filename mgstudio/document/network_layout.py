@@ -3,7 +3,10 @@
 ``arrange_network`` places every node of a document that holds ``mlp`` groups: the mlp's
 inputs (nodes outside it that feed it) in a column on the left, then one column per layer
 group, left to right, its neurons top to bottom, then whatever follows (the loss) in columns
-on the right. Each group takes the room it is drawn in (``group_geometry``):
+on the right, centred on the networks. Several mlps (a program's calls, one per sample) are
+stacked top to bottom, what feeds several of them (the shared weights) in a column of its own
+on the far left. A collapsed group outside the networks (the weights, the loss) is laid out
+as one item, its block, like a node. Each group takes the room it is drawn in (``group_geometry``):
 
 - a collapsed group takes its block (``block_size``); its members keep their arrangement and
   are moved rigidly so that ``anchor(members)`` (their top-left) is the block's top-left,
@@ -45,8 +48,15 @@ COLUMN_GAP = 100.0
 #: between the rooms of groups in one column, and between nodes of the input/loss columns
 SLOT_GAP = 24.0
 ROW_GAP = 26.0
-#: between two mlps of one document (they are stacked top to bottom)
-BAND_GAP = 120.0
+#: between two mlps of one document (they are stacked top to bottom: one call per sample)
+BAND_GAP = 48.0
+#: many networks (a program's calls) are laid out in rows of bands about this much wider than
+#: tall (a window's shape), with GRID_GAP between the columns of bands: room for the wires
+ASPECT = 1.6
+GRID_GAP = 2 * COLUMN_GAP
+#: how a collapsed group outside the networks is named among the nodes it is laid out with
+#: (a node id never starts with a control character)
+BLOCK_ITEM = "\x00block:"
 
 Rect = tuple[float, float, float, float]  # left, top, right, bottom
 Positions = dict[str, tuple[float, float]]
@@ -148,14 +158,18 @@ class _Arranger:
         self._compact: dict[str, Positions] = {}
         self._members: dict[str, list[str]] = {}
         self.edges: list[tuple[str, str]] = []  # (src, dst) of every wire, once there is a network
+        self._out: dict[str, list[str]] = {}  # src -> the dst of each of its wires
+        self._blocks: dict[str, str] = {}
+        self._block_of: dict[str, str] = {}
 
     def _is_collapsed(self, gid: str) -> bool:
         return bool(self.collapsed(gid))
 
     def box(self, nid: str) -> tuple[float, float]:
-        """The node's box, in whole units (so that every position is whole: laying out
-        again gives exactly the same numbers)."""
-        w, h = self.sizes.get(nid, (NODE_W, NODE_H))
+        """The node's box (or a block's), in whole units (so that every position is whole:
+        laying out again gives exactly the same numbers)."""
+        gid = self._blocks.get(nid)
+        w, h = self.size(gid) if gid is not None else self.sizes.get(nid, (NODE_W, NODE_H))
         return (float(math.ceil(w)), float(math.ceil(h)))
 
     def _now(self, nid: str) -> tuple[float, float]:
@@ -175,62 +189,139 @@ class _Arranger:
         if not mlps:
             return NetworkArrangement({}, {})
         self.edges = [(w.src, w.dst) for w in self.doc.wires]
+        for src, dst in self.edges:
+            self._out.setdefault(src, []).append(dst)
         owner: dict[str, str] = {}
         for m in mlps:
             for nid in self.members(m):
                 owner[nid] = m
-        inputs: dict[str, list[str]] = {m: [] for m in mlps}
-        placed_input: set[str] = set()
-        feeds: dict[str, set[str]] = {m: set() for m in mlps}
+        self._find_blocks(owner)
+        # what feeds the networks, in document order (x1, x2, ...): an item (a node, or the
+        # block of a collapsed group outside them) feeding one network sits in its band's
+        # column, one feeding several (the shared weights) in a column of its own
+        feeds: dict[str, set[str]] = {}
         for src, dst in self.edges:
             into = owner.get(dst)
             if into is not None and src not in owner:
-                feeds[into].add(src)
-        for nid in self.doc.nodes:  # in document order (x1, x2, ...)
-            for m in mlps:
-                if nid in feeds[m] and nid not in placed_input:
-                    inputs[m].append(nid)
-                    placed_input.add(nid)
-        bands: list[tuple[str, float, float]] = []  # mlp, its top, its height
-        left_width = max((self.box(nid)[0] for nid in placed_input), default=0.0)
-        mlp_left = left_width + (COLUMN_GAP if left_width else 0.0)
+                feeds.setdefault(self._item(src), set()).add(into)
+        shared: list[str] = []
+        inputs: dict[str, list[str]] = {m: [] for m in mlps}
+        for item in self._items(owner):
+            fed = feeds.get(item)
+            if not fed:
+                continue
+            if len(fed) > 1:
+                shared.append(item)
+            else:
+                inputs[next(iter(fed))].append(item)
+        shared_w = max((self.box(i)[0] for i in shared), default=0.0)
+        band_w = max((self.box(i)[0] for col in inputs.values() for i in col), default=0.0)
+        band_left = shared_w + (COLUMN_GAP if shared_w else 0.0)
+        mlp_left = band_left + band_w + (COLUMN_GAP if band_w else 0.0)
+        # the bands (a network and the column feeding it) in rows of ``across``, as many as
+        # make the whole about as wide as a window is for its height: four calls stack in
+        # one column, a hundred (one per sample) make a grid, not a sliver
+        heights = [max(self.size(m)[1], self._column_height(inputs[m])) for m in mlps]
+        cell_w = mlp_left - band_left + max(self.size(m)[0] for m in mlps)
+        mean_h = sum(heights) / len(heights) + BAND_GAP
+        across = max(1, min(len(mlps), round(math.sqrt(len(mlps) * mean_h * ASPECT / cell_w))))
+        row_h = [max(heights[i : i + across]) for i in range(0, len(mlps), across)]
         top = 0.0
         right = mlp_left
-        for m in mlps:
-            w, h = self.size(m)
-            col = inputs[m]
-            col_h = sum(self.box(nid)[1] for nid in col) + max(len(col) - 1, 0) * ROW_GAP
-            band_h = max(h, col_h)
-            self.place(m, mlp_left, top + _half(band_h - h))
-            y = top + _half(band_h - col_h)
-            for nid in col:
-                self.pos[nid] = (0.0, y)
-                y += self.box(nid)[1] + ROW_GAP
-            bands.append((m, top, band_h))
-            right = max(right, mlp_left + w)
+        for r, band_h in enumerate(row_h):
+            for c, m in enumerate(mlps[r * across : (r + 1) * across]):
+                dx = c * (cell_w + GRID_GAP)
+                w, h = self.size(m)
+                col = inputs[m]
+                self.place(m, mlp_left + dx, top + _half(band_h - h))
+                col_top = top + _half(band_h - self._column_height(col))
+                self._place_column(col, band_left + dx, col_top)
+                right = max(right, mlp_left + dx + w)
             top += band_h + BAND_GAP
-        rest = [nid for nid in self.doc.nodes if nid not in owner and nid not in placed_input]
+        height = top - BAND_GAP
+        self._place_column(shared, 0.0, _half(height - self._column_height(shared)))
+        placed = set(shared).union(*inputs.values())
+        rest = [i for i in self._items(owner) if i not in placed]
         if rest:
-            self._place_rest(rest, right + COLUMN_GAP, bands)
+            self._place_rest(rest, right + COLUMN_GAP, height)
         return NetworkArrangement(
             {nid: (float(round(x)), float(round(y))) for nid, (x, y) in self.pos.items()},
             self.rooms,
         )
 
-    def _place_rest(
-        self, rest: list[str], left: float, bands: list[tuple[str, float, float]]
-    ) -> None:
+    def _find_blocks(self, owner: Mapping[str, str]) -> None:
+        """The collapsed groups outside the networks (the shared weights, the loss): each is
+        laid out as one item, its block, like a node."""
+        self._block_of.clear()  # node id -> its block's item id
+        self._blocks.clear()  # item id -> group id
+        index = self.index
+        for g in index:
+            if not self._is_collapsed(g.id) or network_of(self.doc, g.id) is not None:
+                continue
+            if any(self._is_collapsed(a) for a in index.ancestors(g.id)[1:]):
+                continue
+            members = self.members(g.id)
+            if not members or any(nid in owner or nid in self._block_of for nid in members):
+                continue  # a block around a network (or inside another) is not moved
+            item = BLOCK_ITEM + g.id
+            self._blocks[item] = g.id
+            for nid in members:
+                self._block_of[nid] = item
+
+    def _item(self, nid: str) -> str:
+        return self._block_of.get(nid, nid)
+
+    def _items(self, owner: Mapping[str, str]) -> list[str]:
+        """The nodes outside the networks and the blocks, each once, in document order."""
+        out: list[str] = []
+        seen: set[str] = set()
+        for nid in self.doc.nodes:
+            if nid in owner:
+                continue
+            item = self._item(nid)
+            if item not in seen:
+                seen.add(item)
+                out.append(item)
+        return out
+
+    def _column_height(self, col: list[str]) -> float:
+        return sum(self.box(i)[1] for i in col) + max(len(col) - 1, 0) * ROW_GAP
+
+    def _place_column(self, col: list[str], left: float, top: float) -> None:
+        y = top
+        for item in col:
+            self._put(item, left, y)
+            y += self.box(item)[1] + ROW_GAP
+
+    def _put(self, item: str, left: float, top: float) -> None:
+        """A node at (left, top), or a block: its room, its members moved as one."""
+        gid = self._blocks.get(item)
+        if gid is None:
+            self.pos[item] = (left, top)
+            return
+        w, h = self.size(gid)
+        self.rooms[gid] = (left, top, left + w, top + h)
+        self._translate(gid, left, top)
+
+    def _place_rest(self, rest: list[str], left: float, height: float) -> None:
         """What follows the networks (the loss), layered in columns to their right, centred
-        on the first band."""
+        on the bands together."""
         inside = set(rest)
-        edges = [(s, d) for s, d in self.edges if s in inside and d in inside]
+        edges = list(
+            dict.fromkeys(
+                (self._item(s), self._item(d))
+                for s, d in self.edges
+                if self._item(s) in inside
+                and self._item(d) in inside
+                and self._item(s) != self._item(d)
+            )
+        )
         centres = self._grid(layered_layout(rest, edges), COLUMN_GAP, ROW_GAP)
         top = min(y for _, y in centres.values())
-        bottom = max(y + self.box(nid)[1] for nid, (_, y) in centres.items())
-        _m, band_top, band_h = bands[0]
-        shift = band_top + max(0.0, _half(band_h - (bottom - top))) - top
-        for nid, (x, y) in centres.items():
-            self.pos[nid] = (left + x, y + shift)
+        bottom = max(y + self.box(item)[1] for item, (_, y) in centres.items())
+        shift = max(0.0, _half(height - (bottom - top))) - top
+        for item, (x, y) in centres.items():
+            self._put(item, left + x, y + shift)
 
     # --- sizes ----------------------------------------------------------------------------
     def size(self, gid: str) -> tuple[float, float]:
@@ -277,7 +368,8 @@ class _Arranger:
         if got is None:
             own = list(self.index.get(gid).nodes)
             inside = set(own)
-            edges = [(s, d) for s, d in self.edges if s in inside and d in inside]
+            # from each member's own wires: scanning every wire per group is quadratic
+            edges = [(s, d) for s in own for d in self._out.get(s, ()) if d in inside]
             got = self._grid(layered_layout(own, edges), INNER_COLUMN_GAP, INNER_ROW_GAP)
             self._compact[gid] = got
         return got

@@ -12,6 +12,8 @@ class ProgramError(Exception):
         super().__init__(message)
         self.message = message
         self.line = line
+        #: what the program printed before it stopped (``run_program`` fills it in)
+        self.log: list[str] = []
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.message}" if self.line else self.message

@@ -38,8 +38,13 @@ def find_paths(globals_: dict[str, Any]) -> Paths:
     raw: dict[int, tuple[str, list[Segment], Any]] = {}
     out = Paths()
     todo: deque[tuple[Any, str, list[Segment], Instance | None]] = deque()
+    # a top-level name holding a Value itself (a loop's leftover ``p``) is its name only when
+    # no object keeps it: a neuron's weight stays L2.N0.b, and keeps its owner
+    loose: list[tuple[str, Value]] = []
     for name, obj in globals_.items():
-        if type(obj) in (Value, Instance, list, tuple, dict):
+        if type(obj) is Value:
+            loose.append((name, obj))
+        elif type(obj) in (Instance, list, tuple, dict):
             todo.append((obj, name, [], None))
     visits = 0
     seen: set[int] = set()
@@ -69,6 +74,10 @@ def find_paths(globals_: dict[str, Any]) -> Paths:
             for k, v in obj.items():
                 if type(k) is str and k.isidentifier():
                     todo.append((v, root, [*segs, ("key", k)], owner))
+    for name, v in loose:
+        if id(v) not in seen:
+            seen.add(id(v))
+            raw[id(v)] = (name, [], v)
     roots = {
         root for root, segs, obj in raw.values() if segs and type(globals_.get(root)) is Instance
     }

@@ -150,7 +150,17 @@ def start(
 
 
 def execute(m: Machine, work: Callable[[], object]) -> None:
-    """Compile and run ``work`` on ``m``: every way it can fail is a :class:`ProgramError`."""
+    """Compile and run ``work`` on ``m``: every way it can fail is a :class:`ProgramError`,
+    carrying what the program printed before it stopped (the learner's clue)."""
+    try:
+        _execute(m, work)
+    except ProgramError as exc:
+        exc.log = list(m.log)
+        raise
+    m.budget.report()
+
+
+def _execute(m: Machine, work: Callable[[], object]) -> None:
     try:
         with gc_paused(), _deep_enough():  # gc: a training loop builds graphs in bursts
             work()
@@ -162,7 +172,6 @@ def execute(m: Machine, work: Callable[[], object]) -> None:
         raise LimitReached("the program ran out of memory", m.line or None) from None
     except Exception as exc:  # an operation outside any statement (a prelude import, say)
         raise ProgramError(python_words(exc), m.line or None) from None
-    m.budget.report()
 
 
 _runs_lock = threading.Lock()

@@ -216,3 +216,100 @@ def test_the_lecture_mlp_arrives_in_the_window_as_neurons_in_layers(window, qtbo
     assert sum(x.startswith("Layer L0") for x in labels) == 4
     assert sum(g.kind == "neuron" for g in doc.groups) == 9 * 4  # 9 neurons, 4 samples
     assert window.is_modified()
+
+
+def test_a_failure_midway_shows_what_was_printed_and_the_line(dialog):
+    dialog.editor.setPlainText(
+        "xs = [1.0, 2.0, 0.0]\n"
+        "for x in xs:\n"
+        "    print('one over', x)\n"
+        "    y = Value(1.0 / x)\n"
+        "print('never')\n"
+    )
+    _run(dialog)
+    # what it printed up to the division by zero, and nothing after it
+    assert dialog.log.toPlainText() == "one over 1.0\none over 2.0\none over 0.0"
+    assert dialog.error.isVisible() and dialog.error.text().startswith("line 4:")
+    assert dialog.editor.textCursor().blockNumber() == 3  # the cursor on the failing line
+    (mark,) = dialog.editor.extraSelections()
+    assert mark.cursor.blockNumber() == 3
+    assert dialog.editor.hasFocus() or not dialog.isActiveWindow()
+    assert dialog.picker.count() == 0 and dialog.document is None
+    # a good run afterwards shows its own output only
+    dialog.editor.setPlainText("print('fine')\nv = Value(1.0)\n")
+    _run(dialog)
+    assert dialog.log.toPlainText() == "fine" and not dialog.error.isVisible()
+
+
+def test_the_editor_has_the_focus_when_the_dialog_opens(qtbot):
+    d = CodeImportDialog()
+    qtbot.addWidget(d)
+    d.show()
+    d.activateWindow()
+    qtbot.waitUntil(lambda: d.focusWidget() is d.editor, timeout=5_000)
+    d.reject()
+
+
+def test_every_control_is_reachable_by_keyboard(dialog, qtbot):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    cancel = dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+    _run(dialog)  # the picker is enabled once there are Values
+    # the tab chain runs from the editor through the log, the picker and the buttons
+    chain, w = [], dialog.editor
+    for _ in range(7):
+        chain.append(w)
+        w = w.nextInFocusChain()
+        while not (w.focusPolicy() & Qt.FocusPolicy.TabFocus) or not w.isEnabled():
+            w = w.nextInFocusChain()
+    assert chain[:6] == [
+        dialog.editor,
+        dialog.log,
+        dialog.picker,
+        dialog.run_button,
+        dialog.import_button,
+        cancel,
+    ]
+    # Tab types in the editor; Ctrl+Tab leaves it, Ctrl+Shift+Tab comes back
+    dialog.activateWindow()
+    dialog.editor.setFocus()
+    qtbot.waitUntil(dialog.editor.hasFocus, timeout=5_000)
+    before = dialog.code()
+    qtbot.keyClick(dialog.editor, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(dialog.log.hasFocus, timeout=5_000)
+    assert dialog.code() == before
+    qtbot.keyClick(
+        dialog.log,
+        Qt.Key.Key_Backtab,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    qtbot.waitUntil(dialog.editor.hasFocus, timeout=5_000)
+    # Alt+V puts the focus on the picker (its label's mnemonic), which arrows change
+    dialog.activateWindow()
+    dialog.editor.setFocus()
+    qtbot.waitUntil(dialog.editor.hasFocus, timeout=5_000)
+    qtbot.keyClick(dialog.editor, Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(dialog.picker.hasFocus, timeout=5_000)
+    first = dialog.picked()
+    qtbot.keyClick(dialog.picker, Qt.Key.Key_Up)
+    dialog.tasks.wait_all()
+    assert dialog.picked() != first  # the Value before the last one
+    assert "&Run" == dialog.run_button.text() and "&Import" == dialog.import_button.text()
+
+
+def test_escape_closes_the_dialog(dialog, qtbot):
+    dialog.activateWindow()
+    dialog.editor.setFocus()
+    qtbot.waitUntil(dialog.editor.hasFocus, timeout=5_000)
+    with qtbot.waitSignal(dialog.rejected, timeout=5_000):
+        qtbot.keyClick(dialog.editor, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+
+
+def test_alt_i_imports_by_keyboard(dialog, qtbot):
+    dialog.activateWindow()
+    dialog.editor.setFocus()
+    qtbot.waitUntil(dialog.editor.hasFocus, timeout=5_000)
+    with qtbot.waitSignal(dialog.accepted, timeout=20_000):
+        qtbot.keyClick(dialog.editor, Qt.Key.Key_I, Qt.KeyboardModifier.AltModifier)
+    assert dialog.document is not None and len(dialog.document.nodes) == 7

@@ -1,30 +1,56 @@
 """What a collapsed group's block shows, worked out from the document alone: its title and
 activation, the node whose numbers it shows, a layer's rows, and its ports (a neuron's
 inputs one per weighted wire, with the weight leaf that multiplies each; other groups' one
-per outside source; more than MAX_PORTS on a side bundled into one)."""
+per outside source drawn; more than MAX_PORTS on a side bundled into one)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from mgstudio.document.kinds import KINDS
 
-from .group_items import MAX_PORTS, BlockContent, group_title
+from .group_items import MAX_PORTS, BlockContent, group_title, short_title
 
 
-def block_content(doc, gid: str) -> tuple[BlockContent, dict[tuple[str, str], int]]:
-    """What a collapsed group's block shows, and the input slot of each wire coming in."""
+def block_content(
+    doc, gid: str, hidden: Mapping[str, str] | None = None
+) -> tuple[BlockContent, dict[tuple[str, str], int]]:
+    """What a collapsed group's block shows, and the input slot of each wire coming in.
+    ``hidden`` (node -> the block drawn for it): sources inside another block that draws
+    its outputs as one bundled port come in at one port too (a program's 41 shared weights
+    feed a layer at one port, not bundled with the neurons' outputs into one)."""
+    hidden = hidden or {}
+    one_port: dict[str, bool] = {}
+
+    def drawn(src: str) -> str:
+        block = hidden.get(src)
+        if block is None:
+            return src
+        if block not in one_port:
+            b = index.get(block)
+            n = len(index.children(block)) if b.kind == "layer" else 0
+            one_port[block] = (n or len(doc.group_ports(block).outputs)) > MAX_PORTS
+        return block if one_port[block] else src
+
     index = doc.groups
     g = index.get(gid)
     members = set(index.members(gid))
     ports = doc.group_ports(gid)
-    content = BlockContent(g.kind, group_title(g.kind, g.label, gid))
+    full = group_title(g.kind, g.label, gid)
+    title = short_title(g.kind, g.label, gid) if g.kind == "neuron" else full
+    content = BlockContent(g.kind, title, full if title != full else "")
     content.output = main_output(doc, gid)
+    if g.kind == "group" and all(KINDS[doc.nodes[n].kind].is_leaf for n in members):
+        # leaves only (a program's shared weights): no one of them is the group's output
+        content.output = None
+        content.summary = f"{len(members):,} leaves"
     if g.kind == "neuron" and content.output is not None:
         kind = KINDS[doc.nodes[content.output].kind]
         content.subtitle = kind.name if not kind.is_leaf and len(kind.inputs) == 1 else "linear"
     if g.kind == "layer":
         for child in index.children(gid):
             c = index.get(child)
-            content.rows.append((group_title(c.kind, c.label, child), main_output(doc, child)))
+            content.rows.append((short_title(c.kind, c.label, child), main_output(doc, child)))
     # inputs: a neuron's are its weighted wires, one each; others' their outside sources
     in_slots: dict[tuple[str, str], int] = {}
     if g.kind == "neuron":
@@ -35,7 +61,7 @@ def block_content(doc, gid: str) -> tuple[BlockContent, dict[tuple[str, str], in
     else:
         sources: dict[str, int] = {}
         for w in ports.inputs:
-            in_slots[(w.dst, w.port)] = sources.setdefault(w.src, len(sources))
+            in_slots[(w.dst, w.port)] = sources.setdefault(drawn(w.src), len(sources))
         content.n_inputs = len(sources)
     if content.n_inputs > MAX_PORTS:
         in_slots = dict.fromkeys(in_slots, 0)

@@ -10,6 +10,7 @@ What a block shows (``BlockContent``) is worked out by the scene from the docume
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -87,6 +88,28 @@ def group_title(kind: str, label: str, gid: str) -> str:
     return label or f"{kind} {gid}"
 
 
+_CALL = re.compile(r"\s*\(call \d+\)$")
+
+
+def short_title(kind: str, label: str, gid: str) -> str:
+    """What a small block (a neuron's, a layer's row) shows of a group's title: without the
+    kind the block already shows before a path (``Neuron L1.N0`` -> ``L1.N0``) and without
+    a call number (the frame around says which call); the tooltip has the whole label."""
+    title = group_title(kind, label, gid)
+    short = _CALL.sub("", title)
+    head, _, rest = short.partition(" ")
+    # only before a path (a program's "Neuron L1.N0"): a learner's "Neuron 1" stays whole
+    if head.lower() == kind.lower() and "." in rest and " " not in rest.strip():
+        short = rest.strip()
+    return short or title
+
+
+def elided(painter: QPainter, text: str, width: float) -> str:
+    """``text`` as it fits in ``width`` in the painter's font (an ellipsis where it is cut)."""
+    metrics = painter.fontMetrics()
+    return metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(0, int(width)))
+
+
 # --- frames ---------------------------------------------------------------------------------
 class FrameItem(QGraphicsItem):
     """The title bar of an expanded group's frame (the body is drawn by the wire layer)."""
@@ -162,6 +185,10 @@ class BlockContent:
 
     kind: str
     title: str
+    #: the group's whole label when ``title`` is its short form (the tooltip shows it)
+    label: str = ""
+    #: shown instead of numbers by a group with no output of its own ("41 leaves")
+    summary: str = ""
     #: the activation's name (a neuron), else ""
     subtitle: str = ""
     #: the node whose ``data``/``grad`` the block shows (a neuron's, a group's output)
@@ -281,6 +308,10 @@ class BlockItem(QGraphicsItem):
                 data, _grad = numbers(nid)
                 out[f"row{i}"] = f"{label}\t{MISSING if data is None else format_number(data)}"
             return out
+        if c.output is None and c.summary:
+            self._values["out"] = (None, None)
+            self._tint = None
+            return {"data": c.summary, "grad": "expand to see them"}
         data, grad = numbers(c.output)
         self._values["out"] = (data, grad)
         tint = None if grad is None else colors.grad_tint(grad, max_abs_grad)
@@ -333,11 +364,15 @@ class BlockItem(QGraphicsItem):
         title_r = QRectF(CHEVRON_W, 0.0, self._w - CHEVRON_W - PAD, title_h)
         left = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
         right = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
-        painter.drawText(title_r, left, self.content.title)
+        room = title_r.width()
         if self.content.subtitle:
             painter.setFont(f.text)
             painter.setPen(c.muted_text)
             painter.drawText(title_r, right, self.content.subtitle)
+            room -= painter.fontMetrics().horizontalAdvance(self.content.subtitle) + PAD
+            painter.setPen(c.text)
+            painter.setFont(f.title)
+        painter.drawText(title_r, left, elided(painter, self.content.title, room))
         for name, zone in self.zones.items():
             self._paint_zone(painter, name, zone)
         if kind == "neuron":
@@ -353,10 +388,11 @@ class BlockItem(QGraphicsItem):
         if name.startswith("row"):
             label, _, number = text.partition("\t")
             painter.setPen(c.text)
-            painter.setFont(f.row_bold)
-            painter.drawText(zone, left, label)
             painter.setFont(f.row)
             painter.drawText(zone, right, number)
+            room = zone.width() - painter.fontMetrics().horizontalAdvance(number) - PAD
+            painter.setFont(f.row_bold)
+            painter.drawText(zone, left, elided(painter, label, room))
             return
         shown, _, tint = text.partition("\t")
         if name == "grad" and tint:

@@ -32,9 +32,13 @@ def weight_tooltip(doc, wire: GroupWire) -> str | None:
 
 def block_tooltip(doc, block: BlockItem) -> str:
     c = block.content
-    # "neuron 'L1.N2' · tanh"; a group named after its kind reads once ("neuron · tanh")
-    name = c.kind if c.title == c.kind else f"{c.kind} {c.title!r}"
+    # "neuron 'L1.N2' · tanh"; a group named after its kind reads once ("neuron · tanh");
+    # the whole label where the block shows it short
+    title = c.label or c.title
+    name = c.kind if title == c.kind else f"{c.kind} {title!r}"
     lines = [name + (f" · {c.subtitle}" if c.subtitle else "")]
+    if c.summary:
+        lines.append(c.summary)
     if c.output is not None and c.output in doc.nodes:
         data, grad = _numbers(doc, c.output)
         lines.append(f"{doc.nodes[c.output].label or c.output}: data {data}, grad {grad}")

@@ -181,7 +181,7 @@ class SceneGroups(SceneGroupWires):
         self._watch = {}
         self._in_slots = {}
         for gid in blocks:
-            content, in_slots = block_content(doc, gid)
+            content, in_slots = block_content(doc, gid, hidden)
             self._in_slots[gid] = in_slots
             block = self._blocks.get(gid)
             if block is None:

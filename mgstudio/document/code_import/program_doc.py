@@ -9,7 +9,6 @@ Values in the graph: the lecture's MLP arrives as neurons in layers in an MLP.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,7 +16,6 @@ from typing import Literal
 
 from mgstudio.engine import Value, gc_paused, topological_order
 from mgstudio.interpreter import (
-    CallGroup,
     Limits,
     ProgramCancelled,
     ProgramError,
@@ -28,13 +26,12 @@ from mgstudio.interpreter import (
 
 from .. import layered
 from ..errors import DocumentError
-from ..groups import MAX_GROUPS, Group
 from ..kinds import KIND_FOR_OP, KINDS
 from ..model import Document
 from ..network_layout import fresh_network_positions, network_groups
-from ..nodes import MAX_LABEL as _MAX_LABEL
 from ..nodes import Node, Wire
 from .errors import CodeImportError, ImportCancelled
+from .program_groups import fit_label, program_groups
 
 #: the most nodes a program's graph may bring into a document
 MAX_PROGRAM_NODES = 100_000
@@ -42,9 +39,6 @@ MAX_PROGRAM_NODES = 100_000
 #: back to ``layered`` when Graphviz is not installed)
 Layout = Literal["layered", "dot"]
 LAYOUTS: tuple[Layout, ...] = ("layered", "dot")
-#: a group's kind, by the class (or a base) it is an instance of
-_KIND_OF_CLASS = (("Neuron", "neuron"), ("Layer", "layer"), ("MLP", "mlp"))
-_SLUG = re.compile(r"[^A-Za-z0-9_]+")
 
 
 @dataclass
@@ -135,16 +129,15 @@ def _build(
     with gc_paused():
         doc = _Builder(run, layout).build(roots, out, name)
     notes = list(run.notes)
-    if _was_updated(out):
-        notes.append(_updated_note(name))
+    moved = _was_updated(out)
+    if moved is not None:
+        before, after = moved
+        notes.append(
+            f"{name}'s leaves changed after it was computed (a training step?): the "
+            f"program computed {name} = {before:.6g}, the document shows "
+            f"{name} = {after:.6g}, recomputed from the leaves as they are now"
+        )
     return doc, notes
-
-
-def _updated_note(name: str) -> str:
-    return (
-        f"{name}'s leaves changed after it was computed (a training step?): the "
-        f"document shows {name} recomputed from them"
-    )
 
 
 def _document(run: Run, output: str | None, layout: str) -> tuple[Document, list[str], str]:
@@ -167,15 +160,18 @@ def _document(run: Run, output: str | None, layout: str) -> tuple[Document, list
     return doc, notes, chosen.name
 
 
-def _was_updated(out: Value) -> bool:
-    """Does recomputing ``out`` from its leaves' data give another number?"""
+def _was_updated(out: Value) -> tuple[float, float] | None:
+    """``out`` as the program left it and recomputed from its leaves' data, when they
+    differ (the weights were updated after the forward pass); None when they agree."""
     order = out.topological_order()
     if len(order) > MAX_PROGRAM_NODES:
-        return False
+        return None
     saved = [v.data for v in order]
     try:
         out.recompute()
-        return out.data != saved[-1] and not (out.data != out.data and saved[-1] != saved[-1])
+        now, then = out.data, saved[-1]
+        same = now == then or (now != now and then != then)  # NaN both times
+        return None if same else (then, now)
     finally:
         for v, d in zip(order, saved):
             v.data = d
@@ -199,7 +195,7 @@ class _Builder:
             label = run.name_of(v)
             if op is None:
                 kind = "input" if run.is_program_leaf(v) else "constant"
-                made.append((kind, _fit(label), float(v.data), {}))
+                made.append((kind, fit_label(label), float(v.data), {}))
                 continue
             if not label and id(v) in results:
                 label = run.path_of(results[id(v)].instance)
@@ -207,7 +203,7 @@ class _Builder:
             if op.name == "pow" and v.param is not None:
                 params["exponent"] = float(v.param)
             kind = KIND_FOR_OP[op.name]
-            made.append((kind, _fit(label), None, params))
+            made.append((kind, fit_label(label), None, params))
             ports = ("a", "exponent") if kind == "pow" else KINDS[kind].inputs
             wires.extend(Wire(ids[index[id(p)]], ids[i], port) for p, port in zip(v._prev, ports))
         pos = _positions(ids, [(w.src, w.dst) for w in wires], self.layout)
@@ -229,7 +225,7 @@ class _Builder:
         doc = Document._from_checked(nodes, wires)
         out_id = ids[index[id(out)]]
         doc.set_selected_output(out_id)
-        groups = self._groups(order, ids)
+        groups = program_groups(self.run, order, ids, out_name)
         if groups:
             doc.restore_groups(groups)
             if network_groups(doc):
@@ -237,76 +233,6 @@ class _Builder:
         doc.backward(out_id)
         doc._edited = False
         return doc
-
-    def _groups(self, order: list[Value], ids: list[str]) -> list[Group]:
-        """Each instance call that made Values here, nested as the calls were."""
-        run = self.run
-        member: dict[int, CallGroup] = {}  # node index -> its call
-        for i, v in enumerate(order):
-            g = run.group_of(v)
-            if g is not None:
-                member[i] = g
-        # a constant an op wrapped (x's 2.0 in w * 2.0) joins the call of the op using it
-        users: dict[int, int] = {}
-        index = {id(v): i for i, v in enumerate(order)}
-        for i, v in enumerate(order):
-            for p in v._prev:
-                users.setdefault(index[id(p)], i)
-        for i, v in enumerate(order):
-            if i not in member and v.op is None and not run.is_program_leaf(v):
-                user = users.get(i)
-                if user is not None and user in member:
-                    member[i] = member[user]
-        calls_per_instance: dict[int, list[CallGroup]] = {}
-        used: dict[int, CallGroup] = {}
-        for g in member.values():
-            c: CallGroup | None = g
-            while c is not None and id(c) not in used:
-                used[id(c)] = c
-                c = c.parent
-        for g in used.values():
-            calls_per_instance.setdefault(id(g.instance), []).append(g)
-        # a program's leaf (a weight) joins the call of the object holding it when that
-        # object was called once in this graph; weights shared by several calls are kept
-        # together in a "parameters" group
-        shared: list[int] = []
-        for i, v in enumerate(order):
-            if i in member or not run.is_program_leaf(v):
-                continue
-            owner = run.owner_of(v)
-            if owner is None:
-                continue
-            calls = calls_per_instance.get(id(owner), [])
-            if len(calls) == 1:
-                member[i] = calls[0]
-            elif calls:
-                shared.append(i)
-        if len(used) + 1 > MAX_GROUPS:
-            return []
-        gid: dict[int, str] = {}
-        taken: set[str] = set()
-        out: list[Group] = []
-        ordered = sorted(used.values(), key=lambda g: _depth(g))
-        nodes_of: dict[int, list[str]] = {}
-        for i, g in member.items():
-            nodes_of.setdefault(id(g), []).append(ids[i])
-        for g in ordered:
-            cls = g.instance.cls
-            kind = next((k for name, k in _KIND_OF_CLASS if cls.derives_from(name)), "group")
-            path = run.path_of(g.instance)
-            label = f"{cls.name} {path}".strip()
-            if len(calls_per_instance[id(g.instance)]) > 1:
-                label += f" (call {g.index})"
-            gid[id(g)] = _unique(_SLUG.sub("-", f"{path or cls.name}-{g.index}"), taken)
-            parent = gid.get(id(g.parent)) if g.parent is not None else None
-            members = tuple(sorted(nodes_of.get(id(g), []), key=lambda n: int(n[1:])))
-            out.append(Group(gid[id(g)], kind, _fit(label), members, parent, kind == "neuron"))
-        if shared:
-            members = tuple(ids[i] for i in shared)
-            out.append(
-                Group(_unique("parameters", taken), "group", "parameters", members, None, True)
-            )
-        return _drop_empty(out)
 
 
 def _union_order(roots: list[tuple[Value, int | None]], name: str) -> list[Value]:
@@ -343,40 +269,3 @@ def _positions(
     elif layout != "layered":
         raise ValueError(f"unknown layout {layout!r}")
     return layered.layered_layout(ids, edges)  # keyed by the ids it was given
-
-
-def _depth(g: CallGroup) -> int:
-    d = 0
-    p = g.parent
-    while p is not None:
-        d += 1
-        p = p.parent
-    return d
-
-
-def _drop_empty(groups: list[Group]) -> list[Group]:
-    """Groups with no members and no member groups (a call whose Values were elsewhere)."""
-    keep = list(groups)
-    while True:
-        parents = {g.parent for g in keep if g.parent is not None}
-        kept = [g for g in keep if g.nodes or g.id in parents]
-        if len(kept) == len(keep):
-            return kept
-        keep = kept
-
-
-def _unique(base: str, taken: set[str]) -> str:
-    base = base.strip("-_") or "group"
-    if not base[0].isalpha():
-        base = "g" + base
-    base = base[:56]
-    name, k = base, 2
-    while name in taken:
-        name = f"{base}-{k}"
-        k += 1
-    taken.add(name)
-    return name
-
-
-def _fit(label: str) -> str:
-    return label if len(label) <= _MAX_LABEL else label[: _MAX_LABEL - 1] + "…"
