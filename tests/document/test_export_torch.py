@@ -359,10 +359,17 @@ def test_no_parameter_name_shadows_a_module_attribute():
     assert public <= RESERVED
 
 
-def test_the_module_names_the_ops_torch_forms_once():
-    """The exporter writes ops only through the registry's ``torch`` column."""
-    src = (Path(__file__).parents[2] / "mgstudio/document/code_export_torch.py").read_text()
-    assert "torch.tanh" not in src and "torch.relu" not in src
+def test_the_registry_row_is_the_one_place_an_op_is_spelt(monkeypatch, tmp_path, capsys):
+    """Change tanh's torch form and both exports (layers, expression) write the new one."""
+    monkeypatch.setattr(OPS["tanh"], "torch", "torch.special.expit({a}) * 0 + torch.tanh({a})")
+    text = export_torch_module(_doc(NEURON))
+    assert "return torch.special.expit(n) * 0 + torch.tanh(n)  # o" in text
+    saved = tmp_path / "walk.mgs"
+    assert main(["train", "--preset", "walkthrough", "--steps", "1", "--save", str(saved)]) == 0
+    capsys.readouterr()
+    text = export_torch_module(Document.load(saved))
+    assert "h = torch.special.expit(self.layer1(x)) * 0 + torch.tanh(self.layer1(x))" in text
+    assert "return (torch.special.expit(self.layer3(h)) * 0 + torch.tanh(" in text
 
 
 def test_torch_module_refuses_too_many_parameters(monkeypatch):
