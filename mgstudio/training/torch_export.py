@@ -89,7 +89,7 @@ def _model(doc: Document, run: RunRecord | None) -> tuple[DocumentModel, str | N
     try:
         return compile_document(doc), note
     except TrainingError as exc:
-        raise TorchExportError(f"the document is no model yet: {exc}") from None
+        raise TorchExportError(str(exc)) from None  # compile_document's sentence
 
 
 def _main(

@@ -48,5 +48,5 @@ def test_a_document_that_is_no_model_is_refused_in_a_message(
     assert not out.exists()
     [(title, text)] = errors
     assert title == "Can't export the code"
-    assert text.startswith("can't write a PyTorch module: the document is no model yet")
-    assert "no input is a feature" in text and "Traceback" not in text
+    assert text.startswith("can't write a PyTorch module: no input is a feature: mark the")
+    assert "Traceback" not in text
