@@ -12,21 +12,32 @@ the same way. Node labels become the names (made identifiers); nothing here impo
 
 from __future__ import annotations
 
-import ast
-import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mgstudio.engine.registry import OPS, Op, torch_slots
+from mgstudio.engine.registry import OPS, Op
 
-from .code_export import _identifier, _leaf_value, _one_line, _title
+from .code_export import _identifier, _leaf_value, _title
 from .kinds import KINDS
 from .network_pattern import LINEAR, NeuronMatch, match_networks
+from .torch_text import (
+    ATOM,
+    UNARY,
+    Text,
+    TorchExportError,
+    comment,
+    docstring_text,
+    fill,
+    number_list,
+    torch_number,
+)
+
+__all__ = ["MAX_NODES", "MAX_PARAMETERS", "RESERVED", "ModuleCode", "TorchExportError"]
+__all__ += ["comment", "number_list", "torch_module", "torch_number"]
 
 if TYPE_CHECKING:
     from .model import Document
@@ -35,7 +46,6 @@ if TYPE_CHECKING:
 MAX_NODES = 5_000
 MAX_PARAMETERS = 200_000
 _MAX_INLINE_DEPTH = 40  # deeper chains get a variable, so the parser never nests too deep
-_WIDTH = 96  # wrap long lists of numbers at this width
 _LONG = 60  # a longer inline part of an expression gets a variable
 
 #: names the script defines or reads itself, and every attribute ``nn.Module`` has (a
@@ -57,112 +67,6 @@ RESERVED = frozenset(
     | {"share_memory", "state_dict", "to", "to_empty", "train", "training", "type", "xpu"}
     | {"zero_grad"}
 )
-
-
-class TorchExportError(ValueError):
-    """The document cannot be written as a PyTorch module (a sentence saying why)."""
-
-
-# --- numbers and text ---------------------------------------------------------------------
-def torch_number(x: float) -> str:
-    """A float as Python source: ``repr`` when finite, ``float('nan')`` and ``float('inf')``
-    otherwise (a parameter that training blew up is still written)."""
-    x = float(x)
-    if math.isnan(x):
-        return "float('nan')"
-    if math.isinf(x):
-        return "float('inf')" if x > 0 else "-float('inf')"
-    return repr(x)
-
-
-def comment(text: object, limit: int = 60) -> str:
-    """A label or name as comment text: one printable line, cut at ``limit``."""
-    line = "".join(ch for ch in _one_line(str(text)) if ch.isprintable())
-    return line if len(line) <= limit else line[: limit - 3] + "..."
-
-
-def _docstring(label: str) -> str:
-    """A label inside the module's docstring: no quote or backslash that could end it."""
-    return comment(label, 30).replace('"', "'").replace("\\", "/")
-
-
-def number_list(values: Sequence[float], indent: str) -> list[str]:
-    """``[a, b, ...]`` on one line when short, else wrapped to lines of ``_WIDTH`` under
-    ``indent`` (the opening and closing brackets on lines of their own)."""
-    texts = [torch_number(v) for v in values]
-    one = "[" + ", ".join(texts) + "]"
-    if len(indent) + len(one) <= _WIDTH - 24:  # room for a key or a comment
-        return [one]
-    rows: list[str] = []
-    row = ""
-    inner = indent + "    "
-    for t in texts:
-        piece = f"{t},"
-        if row and len(inner) + len(row) + 1 + len(piece) > _WIDTH:
-            rows.append(inner + row)
-            row = ""
-        row = f"{row} {piece}" if row else piece
-    rows.append(inner + row)
-    return ["[", *rows, indent + "]"]
-
-
-# --- torch templates and their precedence -------------------------------------------------
-_ANY, _LOW, _ADD, _MUL, _UNARY, _POW, _ATOM = 0, 1, 2, 3, 4, 5, 6
-_BINARY = {ast.Add: _ADD, ast.Sub: _ADD, ast.Mult: _MUL, ast.Div: _MUL, ast.FloorDiv: _MUL}
-_BINARY |= {ast.Mod: _MUL, ast.MatMult: _MUL, ast.Pow: _POW}
-Text = tuple[str, int]  # Python text and its precedence (names, calls, numbers: atoms)
-
-
-def _precedence(node: ast.expr) -> int:
-    if isinstance(node, ast.BinOp):
-        return _BINARY.get(type(node.op), _LOW)
-    if isinstance(node, ast.UnaryOp):
-        return _UNARY
-    if isinstance(node, ast.Call | ast.Attribute | ast.Subscript | ast.Name | ast.Constant):
-        return _ATOM
-    return _LOW
-
-
-@cache
-def _form(template: str, slots: tuple[str, ...]) -> tuple[int, dict[str, int]]:
-    """The template's own precedence and, per placeholder, the least precedence an operand
-    written there may have without parentheses (read from the parsed template)."""
-    marks = {s: f"slot_{s}_" for s in slots}
-    tree = ast.parse(template.format(**marks), mode="eval").body
-    needs: dict[str, int] = {}
-    for parent in ast.walk(tree):
-        for child in ast.iter_child_nodes(parent):
-            if not (isinstance(child, ast.Name) and child.id.startswith("slot_")):
-                continue
-            slot = child.id[5:-1]
-            if isinstance(parent, ast.BinOp):
-                p = _BINARY.get(type(parent.op), _ATOM)
-                right = child is parent.right
-                need = (_UNARY if right else p + 1) if p == _POW else (p + 1 if right else p)
-            elif isinstance(parent, ast.UnaryOp):
-                need = _POW
-            elif isinstance(parent, ast.Call) and child in parent.args:
-                need = _ANY
-            elif isinstance(parent, ast.keyword):
-                need = _ANY
-            else:
-                need = _ATOM
-            needs[slot] = max(need, needs.get(slot, _ANY))
-    return _precedence(tree), needs
-
-
-def fill(op: Op, operands: Mapping[str, Text]) -> Text:
-    """The op's torch form with its operands written in, parenthesised only where needed."""
-    if not op.torch:
-        raise TorchExportError(
-            f"the op {op.name!r} has no PyTorch form, so the graph cannot be written as a "
-            "PyTorch module (give its registry row a torch template)"
-        )
-    prec, needs = _form(op.torch, torch_slots(op))
-    texts = {}
-    for slot, (text, p) in operands.items():
-        texts[slot] = text if p >= needs.get(slot, _ATOM) else f"({text})"
-    return op.torch.format(**texts), prec
 
 
 # --- the module ---------------------------------------------------------------------------
@@ -255,8 +159,8 @@ class _Writer:
 
     def module(self) -> ModuleCode:
         doc = self.doc
-        columns = ", ".join(_docstring(doc.node(f).label or f) for f in self.features)
-        pred = _docstring(doc.node(self.prediction).label or self.prediction)
+        columns = ", ".join(docstring_text(doc.node(f).label or f) for f in self.features)
+        pred = docstring_text(doc.node(self.prediction).label or self.prediction)
         body = self.body()  # names first: the state and the docstring use them
         many = "feature" if len(self.features) == 1 else "features"
         lines = [
@@ -347,12 +251,12 @@ class _MlpWriter(_Writer):
                 self.slots[n.bias] = (f"{attr}.bias", (ni,))
                 for wi, w in enumerate(n.weights):
                     self.slots[w] = (f"{attr}.weight", (ni, wi))
-            text: Text = (f"self.{attr}({h})", _ATOM)
+            text: Text = (f"self.{attr}({h})", ATOM)
             if act != LINEAR:
                 text = fill(OPS[act], {"a": text})
             last = li == len(self.layers)
             if last:
-                out = text[0] if text[1] >= _ATOM else f"({text[0]})"
+                out = text[0] if text[1] >= ATOM else f"({text[0]})"
                 label = comment(self.doc.node(self.prediction).label or "the prediction")
                 forward.append(f"        return {out}[:, 0]  # {label}: one score per row")
             else:
@@ -452,14 +356,14 @@ class _ExpressionWriter(_Writer):
 
     def _expression(self, nid: str) -> Text:
         if nid in self.attrs:
-            return f"self.{self.attrs[nid]}", _ATOM
+            return f"self.{self.attrs[nid]}", ATOM
         if nid in self.names:
-            return self.names[nid], _ATOM
+            return self.names[nid], ATOM
         text = self._compute(nid)
         if len(text[0]) > _LONG:  # a long part gets a line of its own: no giant one-liners
             self.names[nid] = name = self.fresh("", nid)
             self._hoisted.append(f"        {name} = {text[0]}")
-            return name, _ATOM
+            return name, ATOM
         return text
 
     def _compute(self, nid: str) -> Text:
@@ -496,5 +400,5 @@ def _constant(x: float, plain: bool) -> Text:
     Python would refuse where mgstudio gives inf)."""
     text = torch_number(x)
     if plain:
-        return text, (_UNARY if text.startswith("-") else _ATOM)
-    return f"torch.tensor({text}, dtype=torch.float64)", _ATOM
+        return text, (UNARY if text.startswith("-") else ATOM)
+    return f"torch.tensor({text}, dtype=torch.float64)", ATOM
