@@ -39,6 +39,12 @@ SPECS: dict[str, Spec] = {
     "export_png": Spec("&PNG…", "", "", "Save a picture of the graph as PNG"),
     "export_micrograd": Spec("&micrograd…", "", "", "Save the graph as micrograd Python code"),
     "export_torch": Spec("&PyTorch…", "", "", "Save the graph as PyTorch code"),
+    "export_torch_module": Spec(
+        "PyTorch m&odule…",
+        "",
+        "",
+        "Save the trained graph as a PyTorch nn.Module with the loop that replays its run",
+    ),
     # platforms without a theme plugin bind no key to Quit: Ctrl+Q is the common one
     "quit": Spec("&Quit", (Std.Quit, "Ctrl+Q"), "", "Close mgstudio"),
     "cut": Spec("Cu&t", Std.Cut, "", "Cut the selected nodes"),

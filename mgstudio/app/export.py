@@ -120,10 +120,21 @@ def _render(scene: CanvasScene, path: Path, fmt: str) -> None:
 
 
 def export_code(doc, path: str | os.PathLike, flavour: str) -> None:
-    """Write the graph as a micrograd or PyTorch script (``flavour``: micrograd | torch)."""
+    """Write the graph as a micrograd or PyTorch script, or a trained graph as a PyTorch
+    module (``flavour``: micrograd | torch | torch-module). A document the module export
+    refuses (no features, an op PyTorch lacks, too large) raises DocumentError with why."""
     from mgstudio.document import code_export
     from mgstudio.document.code_export_classes import export_program
+    from mgstudio.training.torch_export import TorchExportError, export_torch_module
 
-    # micrograd: a document of MLPs as the lecture's classes, anything else flat (as the CLI)
-    text = code_export.export_torch(doc) if flavour == "torch" else export_program(doc)
+    if flavour == "torch-module":
+        try:
+            text = export_torch_module(doc)
+        except TorchExportError as exc:
+            raise DocumentError(f"can't write a PyTorch module: {exc}") from None
+    elif flavour == "torch":
+        text = code_export.export_torch(doc)
+    else:
+        # a document of MLPs as the lecture's classes, anything else flat (as the CLI)
+        text = export_program(doc)
     write_atomic(path, text)

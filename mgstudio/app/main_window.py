@@ -398,8 +398,10 @@ class MainWindow(QMainWindow):
         return True
 
     def export_code_dialog(self, flavour: str) -> bool:
-        what = "PyTorch" if flavour == "torch" else "micrograd"
-        path = self._export_path(f"Export {what} code", ".py", "Python (*.py)")
+        what = {"torch": "PyTorch code", "torch-module": "a PyTorch module"}.get(
+            flavour, "micrograd code"
+        )
+        path = self._export_path(f"Export {what}", ".py", "Python (*.py)")
         return path is not None and self.export_code(path, flavour)
 
     def export_code(self, path: str | os.PathLike, flavour: str) -> bool:

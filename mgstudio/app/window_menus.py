@@ -29,6 +29,7 @@ def slots(window) -> dict[str, Callable]:
         "export_png": lambda: window.export_picture_dialog("png"),
         "export_micrograd": lambda: window.export_code_dialog("micrograd"),
         "export_torch": lambda: window.export_code_dialog("torch"),
+        "export_torch_module": lambda: window.export_code_dialog("torch-module"),
         "quit": window.close,
         "cut": c.cut,
         "copy": c.copy,
@@ -78,7 +79,7 @@ def build_menus(window) -> None:
     export = file.addMenu("E&xport")
     export.addActions([a["export_svg"], a["export_png"]])
     code = file.addMenu("Export &Code")
-    code.addActions([a["export_micrograd"], a["export_torch"]])
+    code.addActions([a["export_micrograd"], a["export_torch"], a["export_torch_module"]])
     file.addSeparator()
     file.addAction(a["quit"])
 

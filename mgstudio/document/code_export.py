@@ -236,7 +236,8 @@ class _Plan:
             return f"{base}**{exp if not exp.startswith('-') else '(' + exp + ')'}", _POW
         op = _function_op(kind)
         if op is not None:
-            if self.torch and op.torch:
+            # ``torch.tanh(a)`` is the tensor method ``a.tanh()``: written as micrograd's
+            if self.torch and op.torch and op.torch != f"torch.{op.method}({{a}})":
                 return op.torch.format(a=self._wrap(ops[0], _ADD)), _ATOM
             return f"{self._wrap(ops[0], _ATOM)}.{op.method}()", _ATOM
         raise ValueError(f"the code exporter does not know the kind {kind!r}")

@@ -88,6 +88,7 @@ ADD = register(
         np_local=lambda A, B, D, K: (1.0, 1.0),
         derivative=("1", "1"),
         hint="A plus node hands its grad to every input unchanged: its local derivatives are 1.",
+        torch="{a} + {b}",
         in_micrograd=True,
     )
 )
@@ -102,6 +103,7 @@ SUB = register(
         np_local=lambda A, B, D, K: (1.0, -1.0),
         derivative=("1", "−1"),
         hint="A minus node hands its grad on to the first input and its negative to the second.",
+        torch="{a} - {b}",
         in_micrograd=True,
     )
 )
@@ -125,6 +127,7 @@ MUL = register(
         np_local=lambda A, B, D, K: (B, A),
         derivative=("b", "a"),
         hint="A times node gives each input the other input's value times its own grad.",
+        torch="{a} * {b}",
         in_micrograd=True,
     )
 )
@@ -143,6 +146,7 @@ DIV = register(
         np_local=lambda A, B, D, K: (1.0 / B, -((A / B) / B)),
         derivative=("1/b", "−a/b²"),
         hint="a / b: the local derivative is 1/b for a and −a/b² for b.",
+        torch="{a} / {b}",
         in_micrograd=True,
     )
 )
@@ -169,6 +173,7 @@ NEG = register(
         np_local=lambda A, B, D, K: (-1.0,),
         derivative=("−1",),
         hint="Negation flips the sign of the grad on its way back.",
+        torch="-{a}",
         in_micrograd=True,
     )
 )
@@ -184,6 +189,7 @@ POW = register(
         np_local=lambda A, B, D, K: (_np_power_rule(A, K),),
         derivative=("k·a^(k−1)",),
         hint="x**k has local derivative k·x^(k−1) (the power rule).",
+        torch="{a} ** {k}",
         in_micrograd=True,
     )
 )
@@ -213,6 +219,7 @@ POWV = register(
         np_local=_powv_np_local,
         derivative=("b·a^(b−1)", "a^b·ln(a)"),
         hint="a**b: the base gets b·a^(b−1), the exponent gets a^b·ln(a).",
+        torch="{a} ** {b}",
     )
 )
 
@@ -234,6 +241,7 @@ TANH = register(
         np_local=lambda A, B, D, K: (1.0 - D * D,),
         derivative=("1 − tanh(a)²",),
         hint="tanh has local derivative 1 − tanh², so it passes on less where it is flat.",
+        torch="torch.tanh({a})",
         method="tanh",
         activation=True,
         title="tanh",
@@ -259,6 +267,7 @@ RELU = register(
         np_local=lambda A, B, D, K: (D > 0,),  # bools multiply
         derivative=("1 if a > 0 else 0",),
         hint="relu passes the grad on where its input was positive and blocks it elsewhere.",
+        torch="torch.relu({a})",
         method="relu",
         activation=True,
         in_micrograd=True,
@@ -277,6 +286,7 @@ EXP = register(
         np_local=lambda A, B, D, K: (D,),
         derivative=("exp(a)",),
         hint="exp is its own derivative: the local derivative is the node's value.",
+        torch="torch.exp({a})",
         method="exp",
         title="exp",
         doc="e ** a. Its local derivative is itself: exp(a).",
@@ -293,6 +303,7 @@ LOG = register(
         np_local=lambda A, B, D, K: (1.0 / A,),
         derivative=("1/a",),
         hint="log has local derivative 1/x.",
+        torch="torch.log({a})",
         method="log",
         title="log",
         doc="The natural logarithm of a (defined for a > 0). Its local derivative is 1/a.",
@@ -315,6 +326,7 @@ SIGMOID = register(
         np_local=lambda A, B, D, K: (D * (1.0 - D),),
         derivative=("s·(1 − s)",),
         hint="sigmoid has local derivative s·(1 − s).",
+        torch="torch.sigmoid({a})",
         method="sigmoid",
         activation=True,
         title="sigmoid",

@@ -3,14 +3,17 @@
 The rows themselves are in ``ops.py`` (one block per op). Every other part of mgstudio reads
 them from here: ``Value`` (its methods and fast paths), the ``Tape`` (numpy rules), the
 step-through view (local derivatives, their text, the hints), the code importer and exporter
-(``FUNCTIONS``), the palette's node kinds and ``nn``'s activations. Listeners
+(``FUNCTIONS``), the torch-module exporter (``torch``), the palette's node kinds and
+``nn``'s activations. Listeners
 (``subscribe``) hear of ops registered later too: a test's throwaway op or a learner's own.
 """
 
 from __future__ import annotations
 
+import ast
 import copy
 import keyword
+import string
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import InitVar, dataclass, field
 from typing import Any, Protocol, overload
@@ -71,7 +74,10 @@ class Op:
     title: str = ""  # the palette's name of its node kind (functions only)
     glyph: str = ""  # what its node shows (functions only; default: the symbol)
     doc: str = ""  # the palette's tooltip (functions only)
-    torch: str = ""  # PyTorch's spelling when it has no such tensor method: ``"f({a})"``
+    #: the op over PyTorch tensors, a template of its operands ``{a}``/``{b}`` and constant
+    #: ``{k}`` (``"torch.tanh({a})"``, ``"{a} ** {k}"``): the torch-module export writes it;
+    #: empty means PyTorch has no such op and that export refuses a graph using it
+    torch: str = ""
 
     #: ``node.grad`` into the operands' grads; ``forward(node)``: the node's data from theirs
     backward: Callable[[Node], None] = field(init=False, repr=False)
@@ -128,6 +134,8 @@ def register(op: Op) -> Op:
     if op.method is not None and not _public_name(op.method):
         # the exporter writes ``x.<method>()`` and the importer reads it back
         raise ValueError(f"the method {op.method!r} is not a plain public Python name")
+    if op.torch:
+        check_torch_form(op)
     previous = OPS.get(op.name)
     OPS[op.name] = op
     try:
@@ -140,6 +148,28 @@ def register(op: Op) -> Op:
         _tell(op.name, previous, quiet=True)
         raise
     return op
+
+
+def torch_slots(op: Op) -> tuple[str, ...]:
+    """The placeholders an op's torch template may use: its operands, and ``k`` for the
+    constant parameter."""
+    operands = ("a", "b")[: op.arity]
+    return (*operands, "k") if op.uses_param else operands
+
+
+def check_torch_form(op: Op) -> None:
+    """A torch template must be one Python expression over the op's own placeholders (the
+    exporter fills it with operand text and reads its precedence from the parsed form)."""
+    slots = torch_slots(op)
+    try:
+        used = {f for _, f, _, _ in string.Formatter().parse(op.torch) if f is not None}
+        ast.parse(op.torch.format(**{s: s for s in slots}), mode="eval")
+    except (ValueError, KeyError, IndexError, SyntaxError) as exc:
+        raise ValueError(
+            f"{op.name}: the torch form {op.torch!r} is no expression ({exc})"
+        ) from None
+    if not used <= set(slots):
+        raise ValueError(f"{op.name}: the torch form may only use {{{'}, {'.join(slots)}}}")
 
 
 def _public_name(name: str) -> bool:

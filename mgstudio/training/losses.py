@@ -22,6 +22,16 @@ from .errors import ConfigError
 
 LOSSES = ("hinge", "mse", "mse-sum")
 
+#: each loss over PyTorch tensors ``scores`` and ``y`` (B,), as the torch-module export
+#: writes it: the same operations as ``array_loss`` (a test holds every loss to one)
+TORCH_LOSSES = {
+    "hinge": "torch.relu(1.0 - y * scores).sum() * (1.0 / len(y))",
+    "mse": "((scores - y) ** 2).sum() * (1.0 / len(y))",
+    "mse-sum": "((scores - y) ** 2).sum()",
+}
+#: the L2 term over the module's parameters (``alpha * sum(p*p)``, as ``l2_penalty``)
+TORCH_L2 = "{alpha!r} * sum((p * p).sum() for p in net.parameters())"
+
 
 def check_loss(name: str) -> str:
     if name not in LOSSES:
