@@ -218,3 +218,18 @@ def test_runs_list_rename_delete_and_choose(window, timeline, tmp_path, capsys, 
     assert [r.name for r in doc.training.runs][0] == "baseline" and lst.count() == 2
     window.undo_stack.undo()  # the rename
     assert doc.training.runs[0].name == run.name
+
+
+def test_a_parameter_deleted_after_training_is_skipped(window, timeline, tmp_path, capsys):
+    doc = _open(window, _saved(tmp_path, capsys, "walkthrough", 12))
+    run = doc.training.runs[0]
+    said = []
+    timeline.controller.show_message = said.append
+    gone = run.params[0]
+    doc.remove_nodes([gone])
+    timeline.bar.slider.setValue(4)
+    timeline.settle()
+    rest = values_at(run, 4, doc)
+    assert gone not in rest and _leaves(doc, rest) == rest  # the others are at step 4
+    assert timeline.scrubber is None  # the graph is incomplete now: no predictions to show
+    assert any("curve only" in text for text in said)

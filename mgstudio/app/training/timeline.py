@@ -56,6 +56,8 @@ from .timeline_plot import LossOverlay
 
 #: after the last scrub this long, the plots leave blitting and the position is written
 SETTLE_MS = 350
+#: the document's edits after which the compiled run may no longer be its graph
+STRUCTURE_EVENTS = ("node_added", "node_removed", "wire_added", "wire_removed")
 #: the controller's states while its own run owns the plots
 BUSY = ("running", "paused")
 
@@ -123,6 +125,7 @@ class Timeline(QObject):
         self._own_change = False
         self._blitting = False
         self._plots_ours = False  # the plots show this timeline's run (not another's)
+        self._recompile = False
 
         self.bar = TimelineBar()
         self.bar.hide()
@@ -177,10 +180,17 @@ class Timeline(QObject):
             return
         if self.doc is not None:
             self.doc.events.training_changed.disconnect(self._on_training_changed)
+            for name in STRUCTURE_EVENTS:
+                getattr(self.doc.events, name).disconnect(self._on_structure)
         self.doc = doc
         self.index = self.scrubber = None
         doc.events.training_changed.connect(self._on_training_changed)
+        for name in STRUCTURE_EVENTS:
+            getattr(doc.events, name).connect(self._on_structure)
         self.reload(show=True)
+
+    def _on_structure(self, *_args) -> None:
+        self._recompile = True  # at the next position: the graph the learner has now
 
     def _on_training_changed(self) -> None:
         if not self._own_change:
@@ -214,12 +224,7 @@ class Timeline(QObject):
         run = state.runs[index]
         self.index = index
         self.shown_step = None
-        try:
-            self.scrubber = Scrubber(self.doc, run)  # type: ignore[arg-type]
-            self.dataset = run_dataset(state, run)
-        except (TrainingError, DocumentError, ValueError) as exc:
-            self.scrubber = self.dataset = None
-            self.controller.show_message(f"The timeline shows {run.name}'s curve only: {exc}")
+        self._compile(state, run)
         if self.controller.state not in BUSY:
             self._plot_history(state, index)
         bar = self.bar
@@ -234,6 +239,15 @@ class Timeline(QObject):
         self.apply(step, set_document=apply)
         if apply:
             self.commit_position()
+
+    def _compile(self, state: TrainingState, run: RunRecord) -> None:
+        self._recompile = False
+        try:
+            self.scrubber = Scrubber(self.doc, run)  # type: ignore[arg-type]
+            self.dataset = run_dataset(state, run)
+        except (TrainingError, DocumentError, ValueError) as exc:
+            self.scrubber = self.dataset = None
+            self.controller.show_message(f"The timeline shows {run.name}'s curve only: {exc}")
 
     def _plot_history(self, state: TrainingState, index: int) -> None:
         run = state.runs[index]
@@ -307,6 +321,8 @@ class Timeline(QObject):
                 doc.set_values(values_at(run, kept, doc))
             except DocumentError as exc:
                 self.controller.show_message(f"The canvas cannot show step {kept}: {exc}")
+        if self._recompile:
+            self._compile(self.state, run)
         scrubber = self.scrubber
         if scrubber is not None and self.dataset is not None:
             params = scrubber.params(kept)
