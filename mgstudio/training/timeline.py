@@ -34,6 +34,7 @@ __all__ = [
     "kept_at",
     "rename_run",
     "run_dataset",
+    "start_step",
     "values_at",
     "with_position",
 ]
@@ -58,11 +59,30 @@ def values_at(run: RunRecord, step: int, doc: Document | None = None) -> dict[st
     }
 
 
-def history_records(run: RunRecord) -> list[dict[str, float | int | None]]:
-    """The run's history as the Trainer's records (step, loss, accuracy) for the plots."""
+def start_step(state: TrainingState, index: int) -> int:
+    """Where run ``index`` starts on a common step axis: 0 for a run of its own, the parent's
+    start plus the step it continued from for a branch (so runs line up where they split)."""
+    start, seen = 0, set()
+    while index not in seen and 0 <= index < len(state.runs):
+        seen.add(index)  # a file's parents point backwards; this guards a cycle anyway
+        parent = state.runs[index].parent
+        if parent is None:
+            break
+        index, step = parent
+        start += step
+    return start
+
+
+def history_records(run: RunRecord, start: int = 0) -> list[dict[str, float | int | None]]:
+    """The run's history as the Trainer's records (step, loss, accuracy) for the plots, its
+    steps counted from ``start``."""
     acc = run.accuracy.astype(np.float64)
     return [
-        {"step": k, "loss": float(run.loss[k]), "accuracy": None if np.isnan(a) else float(a)}
+        {
+            "step": start + k,
+            "loss": float(run.loss[k]),
+            "accuracy": None if np.isnan(a) else float(a),
+        }
         for k, a in enumerate(acc)
     ]
 

@@ -43,6 +43,7 @@ from mgstudio.training.timeline import (
     kept_at,
     rename_run,
     run_dataset,
+    start_step,
     values_at,
     with_position,
 )
@@ -75,6 +76,7 @@ class TimelineBar(QWidget):
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         # a new text each frame must not re-lay-out the dock (and redraw the whole figure)
         self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance("step 00000/00000"))
         self.reset_button = QPushButton("Step 0")
         self.reset_button.setToolTip("Back to this run's initial parameters, exactly")
         self.continue_button = QPushButton("Continue from here")
@@ -89,18 +91,20 @@ class TimelineBar(QWidget):
         self.steps = QSpinBox()
         self.steps.setRange(1, 100_000)
         self.steps.setSuffix(" steps")
-        top = QHBoxLayout()
-        top.addWidget(self.slider, 1)
-        top.addWidget(self.reset_button)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.label, 1)
-        bottom.addWidget(self.lr)
-        bottom.addWidget(self.steps)
-        bottom.addWidget(self.continue_button)
+        for box in (self.lr, self.steps):  # the label takes the room left
+            box.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.reset_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.lr)
+        buttons.addWidget(self.steps)
+        buttons.addWidget(self.continue_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 0, 2, 0)
-        layout.addLayout(top)
-        layout.addLayout(bottom)
+        layout.setSpacing(2)
+        layout.addWidget(self.slider)
+        layout.addWidget(self.label)
+        layout.addLayout(buttons)
 
 
 class Timeline(QObject):
@@ -254,15 +258,19 @@ class Timeline(QObject):
         plots = self.plots
         if self.dataset is None:
             return
-        longest = max(r.steps for r in state.runs)
+        starts = [start_step(state, i) for i in range(len(state.runs))]
+        longest = max(s + r.steps for s, r in zip(starts, state.runs))
         tops = [float(np.nanmax(r.loss)) for r in state.runs if r.steps]
         plots.ensure_built()
         plots.start(self.dataset, max(longest, 1), first_loss=max(tops) if tops else None)
-        plots.add_records(history_records(run))
+        plots.add_records(history_records(run, starts[index]))
+        # the pane gives its lines their data at each switch of live drawing, whether or not
+        # it is on screen now (its refresh waits until it is): so the curve is there at once
+        plots.set_live(True)
         plots.set_live(False)
         plots.refresh()
         self.grid = plots.decision_grid()
-        self.overlay.show_runs(state.runs, index)
+        self.overlay.show_runs(state.runs, index, starts)
         self._plots_ours = True
 
     def _enable(self, on: bool) -> None:
@@ -336,11 +344,16 @@ class Timeline(QObject):
     def _say(self, step: int, kept: int) -> None:
         run = self.run
         assert run is not None
-        loss = f"loss {run.loss[min(kept, run.steps - 1)]:.5g}" if run.steps else ""
-        where = f"step {kept} / {run.steps}"
+        # the loss measured on the shown parameters: loss[k] is before step k's update
+        loss = f" · loss {run.loss[kept]:.4g}" if kept < run.steps else ""
+        where = f"step {kept}/{run.steps}"
         if kept != step:
-            where = f"step {step} / {run.steps}: shows kept step {kept}"
-        self.bar.label.setText(f"{run.name}: {where}  {loss}")
+            where = f"step {step}/{run.steps} → kept {kept}"
+        self.bar.label.setText(where + loss)
+        self.bar.label.setToolTip(
+            f"{run.name}: the canvas, table and boundary show the parameters after {kept} "
+            "steps" + ("" if kept == step else f" (the run keeps step {kept}, not {step})")
+        )
 
     def settle(self) -> None:
         """The scrub ended: ordinary drawing again, and the position written."""
@@ -411,7 +424,6 @@ class Timeline(QObject):
                 base,
                 features=list(run.features) or None,
                 prediction=run.prediction,
-                name=f"{run.name} @ {kept}",
             )
         except (TrainingError, DocumentError, ValueError) as exc:
             self.controller.show_message(f"Cannot continue from here: {exc}")

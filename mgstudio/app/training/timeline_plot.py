@@ -41,12 +41,19 @@ class LossOverlay(QObject):
         self.lines: list = []
         self.cursor: QWidget | None = None
         self.step = 0
+        #: where the shown run starts on the plot's step axis (a branch: where it split off)
+        self.offset = 0
         self._connected_canvas: object = None
         self._drag = False
 
     # --- the runs' lines ----------------------------------------------------------------
-    def show_runs(self, runs: tuple[RunRecord, ...], shown: int) -> None:
-        """Draw every run but ``shown`` as a thin line (the pane draws ``shown``'s history)."""
+    def show_runs(
+        self, runs: tuple[RunRecord, ...], shown: int, starts: list[int] | None = None
+    ) -> None:
+        """Draw every run but ``shown`` as a thin line (the pane draws ``shown``'s history),
+        run ``i`` from step ``starts[i]`` on."""
+        starts = starts if starts is not None else [0] * len(runs)
+        self.offset = starts[shown] if 0 <= shown < len(starts) else 0
         pane = self.pane
         for line in self.lines:
             if line.axes is not None:
@@ -60,7 +67,7 @@ class LossOverlay(QObject):
             if i == shown or not run.steps:
                 continue
             (line,) = ax.plot(
-                np.arange(run.steps),
+                starts[i] + np.arange(run.steps),
                 plot_limits.masked(run.loss),
                 lw=OTHER_WIDTH,
                 alpha=0.75,
@@ -104,7 +111,7 @@ class LossOverlay(QObject):
             cursor.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         assert canvas is not None  # (mypy loses the narrowing above across the widget calls)
         ratio = canvas.device_pixel_ratio or 1.0
-        x_disp, _ = ax.transData.transform((self.step, 0.0))
+        x_disp, _ = ax.transData.transform((self.step + self.offset, 0.0))
         box = ax.bbox
         height = canvas.figure.bbox.height
         x = int(round(x_disp / ratio))
@@ -160,4 +167,4 @@ class LossOverlay(QObject):
         # the pixel so that a drag that leaves the axes' box still follows along x
         x, _ = pane.ax.transData.inverted().transform((event.x, event.y))
         if np.isfinite(x):
-            self.scrubbed.emit(int(round(x)))
+            self.scrubbed.emit(int(round(x)) - self.offset)

@@ -166,7 +166,10 @@ def test_continue_from_here_makes_a_branch_with_its_parent(
     assert window.undo_stack.count() == 1
     assert timeline.runs.list.count() == 2 and timeline.index == 1
     assert len(timeline.overlay.lines) == 1  # the other run; the shown one is the pane's line
-    assert timeline.controller.plots.loss_line.get_linewidth() == SHOWN_WIDTH
+    plots = timeline.controller.plots
+    assert plots.loss_line.get_linewidth() == SHOWN_WIDTH
+    assert plots.steps[0] == 10  # drawn from where it split off, beside its parent
+    assert list(timeline.overlay.lines[0].get_xdata()[:2]) == [0, 1]
     # saved and reopened: both runs, the parent kept
     out = tmp_path / "branched.mgs"
     doc.save(out)

@@ -21,6 +21,7 @@ from mgstudio.training.timeline import (
     kept_at,
     rename_run,
     run_dataset,
+    start_step,
     values_at,
     with_position,
 )
@@ -80,6 +81,17 @@ def test_delete_renumbers_parents_and_position():
     assert after.position == (1, 8)
     assert delete_run(state, 2).position is None  # the position was on the deleted run
     assert delete_run(state, 7) is state
+
+
+def test_a_branch_starts_where_it_split_off():
+    runs = (
+        _run("one", 8, [8]),
+        _run("two", 8, [8], parent=(0, 6)),
+        _run("three", 8, [8], parent=(1, 3)),
+    )
+    state = TrainingState(runs=runs)
+    assert [start_step(state, i) for i in range(3)] == [0, 6, 9]
+    assert [r["step"] for r in history_records(runs[2], 9)][:2] == [9, 10]
 
 
 def test_rename_strips_and_refuses_empty():
