@@ -154,24 +154,23 @@ def delete_run(state: TrainingState, index: int) -> TrainingState:
     position on the deleted run is cleared."""
     if not 0 <= index < len(state.runs):
         return state
-    runs = []
-    for i, run in enumerate(state.runs):
-        if i == index:
-            continue
-        parent = run.parent
-        if parent is not None:
-            if parent[0] == index:
-                parent = None
-            elif parent[0] > index:
-                parent = (parent[0] - 1, parent[1])
-        runs.append(run.replace(parent=parent) if parent != run.parent else run)
-    position = state.position
-    if position is not None:
-        if position[0] == index:
-            position = None
-        elif position[0] > index:
-            position = (position[0] - 1, position[1])
-    return state.replace(runs=tuple(runs), position=position)
+    runs = tuple(
+        run.replace(parent=_renumbered(run.parent, index))
+        if _renumbered(run.parent, index) != run.parent
+        else run
+        for i, run in enumerate(state.runs)
+        if i != index
+    )
+    position = _renumbered(state.position, index)
+    return state.replace(runs=runs, position=position)
+
+
+def _renumbered(ref: tuple[int, int] | None, removed: int) -> tuple[int, int] | None:
+    """A ``(run, step)`` reference once run ``removed`` is gone: None if it pointed there,
+    one place earlier if it pointed past it."""
+    if ref is None or ref[0] == removed:
+        return None
+    return (ref[0] - 1, ref[1]) if ref[0] > removed else ref
 
 
 def with_position(state: TrainingState, index: int, step: int) -> TrainingState:

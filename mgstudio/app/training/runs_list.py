@@ -11,7 +11,6 @@ import math
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -90,14 +89,11 @@ class RunsList(QWidget):
         delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.list)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self._delete_current)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.delete_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
-        layout.addWidget(self.empty)
-        layout.addWidget(self.list, 1)
-        layout.addLayout(buttons)
+        for widget, stretch in ((self.empty, 0), (self.list, 1)):
+            layout.addWidget(widget, stretch)
+        layout.addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignRight)
         self._filling = False
         self.show_state(TrainingState(), None)
 
