@@ -236,3 +236,18 @@ def test_a_parameter_deleted_after_training_is_skipped(window, timeline, tmp_pat
     assert gone not in rest and _leaves(doc, rest) == rest  # the others are at step 4
     assert timeline.scrubber is None  # the graph is incomplete now: no predictions to show
     assert any("curve only" in text for text in said)
+
+
+def test_a_thinned_run_shows_the_kept_step_and_says_so(window, timeline, tmp_path, capsys):
+    doc = _open(window, _saved(tmp_path, capsys, "walkthrough", 5000))
+    run = doc.training.runs[0]
+    assert len(run.checkpoint_steps) < run.steps  # thinned: every 4th step is kept
+    odd = int(run.checkpoint_steps[100]) + 1
+    timeline.bar.slider.setValue(odd)
+    timeline.settle()
+    kept = int(run.checkpoint_steps[100])
+    assert timeline.shown_step == kept
+    assert _leaves(doc, run.params) == values_at(run, kept)
+    assert f"step {odd}/5000 → kept {kept}" in timeline.bar.label.text()
+    assert f"loss {run.loss[kept]:.4g}" in timeline.bar.label.text()
+    assert doc.training.position == (0, kept)  # always a kept step (the file's rule)
