@@ -74,10 +74,10 @@ def start_step(state: TrainingState, index: int) -> int:
 
 
 def history_records(run: RunRecord, start: int = 0) -> list[dict[str, float | int | None]]:
-    """The run's history as the Trainer's records (step, loss, accuracy) for the plots, its
-    steps counted from ``start``."""
+    """The run's history as the Trainer's records (step, loss, accuracy, and the test loss
+    when the run had a test split) for the plots, its steps counted from ``start``."""
     acc = run.accuracy.astype(np.float64)
-    return [
+    records: list[dict[str, float | int | None]] = [
         {
             "step": start + k,
             "loss": float(run.loss[k]),
@@ -85,6 +85,9 @@ def history_records(run: RunRecord, start: int = 0) -> list[dict[str, float | in
         }
         for k, a in enumerate(acc)
     ]
+    for record, test in zip(records, run.test_loss):  # (empty without a test split)
+        record["test_loss"] = float(test)
+    return records
 
 
 def run_dataset(state: TrainingState, run: RunRecord) -> Dataset:

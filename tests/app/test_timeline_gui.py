@@ -251,3 +251,24 @@ def test_a_thinned_run_shows_the_kept_step_and_says_so(window, timeline, tmp_pat
     assert f"step {odd}/5000 → kept {kept}" in timeline.bar.label.text()
     assert f"loss {run.loss[kept]:.4g}" in timeline.bar.label.text()
     assert doc.training.position == (0, kept)  # always a kept step (the file's rule)
+
+
+def test_runs_added_while_the_controller_trains_are_plotted_when_it_stops(
+    window, timeline, tmp_path, capsys
+):
+    doc = _open(window, _saved(tmp_path, capsys, "walkthrough", 20))
+    ctl = timeline.controller
+    first = doc.training.runs[0]
+    # as a run of this document trained in the window ends: its state arrives while the
+    # controller still says "running", then the controller stops
+    ctl.state = "running"
+    ctl.state_changed.emit("running")
+    assert not timeline.bar.slider.isEnabled()
+    second = first.replace(name="again")
+    doc.set_training(doc.training.replace(runs=(first, second), position=(1, 20)))
+    assert timeline.overlay.lines == []  # the controller's own plots are left alone
+    ctl.state = "finished"
+    ctl.state_changed.emit("finished")
+    assert len(timeline.overlay.lines) == 1 and timeline.index == 1
+    assert timeline.bar.slider.isEnabled()
+    assert ctl.plots.losses == list(second.loss)

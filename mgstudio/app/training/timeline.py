@@ -76,6 +76,7 @@ class Timeline(QObject):
         self._blitting = False
         self._plots_ours = False  # the plots show this timeline's run (not another's)
         self._recompile = False
+        self._replot_when_idle = False
 
         self.bar = TimelineBar()
         self.bar.hide()
@@ -177,6 +178,8 @@ class Timeline(QObject):
         self._compile(state, run)
         if self.controller.state not in BUSY:
             self._plot_history(state, index)
+        else:  # (a run of this document just ended, before the controller says so)
+            self._replot_when_idle = True
         bar = self.bar
         bar.show()
         bar.slider.blockSignals(True)
@@ -218,6 +221,7 @@ class Timeline(QObject):
         self.grid = plots.decision_grid()
         self.overlay.show_runs(state.runs, index, starts)
         self._plots_ours = True
+        self._replot_when_idle = False
 
     def _enable(self, on: bool) -> None:
         idle = on and self.branch_task is None
@@ -229,6 +233,10 @@ class Timeline(QObject):
         if state in BUSY:  # its run owns the plots now; ours come back at the next scrub
             self._plots_ours = False
             self.overlay.hide_cursor()
+        elif self._replot_when_idle and self.index is not None and self.run is not None:
+            self._plot_history(self.state, self.index)  # the runs changed while it trained
+            self.shown_step = None
+            self.apply(self.bar.slider.value(), set_document=False)
         self._enable(state not in BUSY)
 
     # --- scrubbing --------------------------------------------------------------------------
