@@ -15,6 +15,7 @@ the newest position is drawn.
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import replace
 
 import numpy as np
@@ -83,6 +84,9 @@ class Timeline(QObject):
         # under the loss plot, above "Save figure…" (the pane's splitter is item 0)
         self.plots.layout().insertWidget(1, self.bar)
         self.overlay = LossOverlay(self.plots)
+        # a pane that draws a test-loss line is told so when a run starts (the branch that
+        # brought the test split gave ``PlotPane.start`` its ``test`` flag)
+        self._pane_draws_test = "test" in inspect.signature(self.plots.start).parameters
         self.runs = RunsList()
         self.runs_dock, restored = make_dock(
             window.window(),
@@ -211,7 +215,11 @@ class Timeline(QObject):
         longest = max(s + r.steps for s, r in zip(starts, state.runs))
         tops = [float(np.nanmax(r.loss)) for r in state.runs if r.steps]
         plots.ensure_built()
-        plots.start(self.dataset, max(longest, 1), first_loss=max(tops) if tops else None)
+        first = max(tops) if tops else None
+        if self._pane_draws_test and len(run.test_loss):
+            plots.start(self.dataset, max(longest, 1), first_loss=first, test=True)
+        else:
+            plots.start(self.dataset, max(longest, 1), first_loss=first)
         plots.add_records(history_records(run, starts[index]))
         # the pane gives its lines their data at each switch of live drawing, whether or not
         # it is on screen now (its refresh waits until it is): so the curve is there at once
