@@ -272,3 +272,17 @@ def test_runs_added_while_the_controller_trains_are_plotted_when_it_stops(
     assert len(timeline.overlay.lines) == 1 and timeline.index == 1
     assert timeline.bar.slider.isEnabled()
     assert ctl.plots.losses == list(second.loss)
+
+
+def test_positions_faster_than_drawn_are_coalesced_to_the_newest(
+    window, timeline, tmp_path, capsys, qtbot
+):
+    doc = _open(window, _saved(tmp_path, capsys, "walkthrough", 20))
+    run = doc.training.runs[0]
+    shown = []
+    timeline.shown.connect(lambda step, kept: shown.append(step))
+    for step in range(1, 12):  # one burst of slider moves within one turn of the event loop
+        timeline.bar.slider.setValue(step)
+    qtbot.waitUntil(lambda: timeline.shown_step == 11)
+    assert shown == [11]  # the newest only: no frame was spent on the ten before it
+    assert _leaves(doc, run.params) == values_at(run, 11)
