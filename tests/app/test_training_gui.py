@@ -279,6 +279,7 @@ def test_menu_and_shortcuts(training):
         "Save &Figure…",
         "Training &Settings",
         "Training P&lots",
+        "Training R&uns",
     ]
     assert training.actions["train"].shortcut().toString() == "F5"
     assert training.actions["step"].shortcut().toString() == "F7"

@@ -14,8 +14,10 @@ def install(window: WindowHost) -> TrainingController:
     controller; the worker thread stops when the window closes or the application quits."""
     from .controller import TrainingController  # Qt widgets load only when asked for
     from .heatmaps import install_heatmaps
+    from .timeline import install_timeline
 
     controller = TrainingController(window)
     install_heatmaps(window, controller)
+    install_timeline(window, controller)
     window.training = controller  # the Python side lives as long as the window
     return controller
