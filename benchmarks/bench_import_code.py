@@ -79,6 +79,7 @@ def main() -> int:
         dialog.import_picked()
         if args.shots:
             QTimer.singleShot(1500, lambda: shot("demo_dialog_running.png"))
+
         def accepted() -> None:
             times.setdefault("accepted", time.perf_counter())
             heart.stop()  # what follows (the window taking the document) is measured apart
