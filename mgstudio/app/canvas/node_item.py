@@ -73,6 +73,8 @@ class NodeItem(RecordPainting, QGraphicsItem):
     _grad_text = MISSING
     _texts_behind = False  # numbers not formatted yet (zoomed out: no text shown)
     _tint: QColor | None = None
+    #: the training role last painted (canvas/roles.py): the scene repaints when it changes
+    painted_role: tuple[int | None, bool] = (None, False)
 
     def __init__(
         self,

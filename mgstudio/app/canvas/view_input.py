@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMenu
 
 from mgstudio.document import KINDS
 
+from .roles import role_menu_entries
 from .inline_edit import InlineEditor
 from .interactions import WireDrag
 from .layout import arrange_job
@@ -94,6 +95,7 @@ def context_menu(view, pos: QPointF) -> QMenu:
         menu.addAction("Duplicate", view.duplicate)
         menu.addAction("Delete", view.delete_selected)
         group_menu_entries(view, menu)
+        role_menu_entries(view, menu, nid)
     elif wire is not None:
         w = wire.wire
         menu.addAction("Disconnect", lambda: view.edits.disconnect(w))

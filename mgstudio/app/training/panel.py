@@ -151,6 +151,13 @@ class TrainingPanel(QWidget):
         )
         self.seed = QSpinBox()
         self.seed.setRange(0, 2**31 - 1)
+        self.test_percent = QSpinBox()  # TF Playground's "ratio of training to test data"
+        self.test_percent.setRange(0, 90)
+        self.test_percent.setSuffix(" %")
+        self.test_percent.setToolTip(
+            "Samples held out of training (chosen by the seed); their loss is drawn as the "
+            "test loss. 0: no test split"
+        )
         self.zero_grad = QCheckBox("Zero the grads before each backward (zero_grad)")
         self.zero_grad.setToolTip(ZERO_GRAD_TIP)
         self.zero_grad_note = QLabel("Off: the lecture's bug — old gradients pile up.")
@@ -186,6 +193,7 @@ class TrainingPanel(QWidget):
         form.addRow("Steps", self.steps)
         form.addRow("Batch size", self.batch)
         form.addRow("Seed", self.seed)
+        form.addRow("Test data", self.test_percent)
         form.addRow(self.zero_grad)
         form.addRow(self.zero_grad_note)
         form.addRow("Speed", self.speed)
@@ -216,6 +224,7 @@ class TrainingPanel(QWidget):
             self.steps,
             self.batch,
             self.seed,
+            self.test_percent,
         ):
             spin.valueChanged.connect(self._on_edit)
         self.hidden.textChanged.connect(self._on_edit)
@@ -282,6 +291,10 @@ class TrainingPanel(QWidget):
     def dataset_override(self) -> Dataset | None:
         """The loaded CSV dataset when 'CSV file…' is chosen, else None."""
         return self.csv_dataset if self.dataset.currentText() == CSV_ITEM else None
+
+    def test_ratio(self) -> float:
+        """The fraction of the samples held out for the test loss (0..0.9)."""
+        return self.test_percent.value() / 100.0
 
     def pace(self) -> float:
         return float(self.speed.currentData())
