@@ -127,7 +127,7 @@ class InspectorWidget(QWidget):
         outer.addWidget(self.group_box)
         self.role_box = RoleBox(self.undo_stack)  # feature / parameter / prediction (#16)
         self.role_box.refused.connect(self._show_error)
-        outer.addWidget(self.role_box)
+        self.params_form.addRow(self.role_box)
 
         self.error = plain.label()
         self.error.setWordWrap(True)

@@ -5,7 +5,7 @@ compares with the targets. Every change is an undo command (``model_commands``).
 from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QSpinBox
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QSpinBox, QWidget
 
 from mgstudio.document.nodes import MAX_FEATURE
 
@@ -15,41 +15,40 @@ from .model_commands import SetFeatureCommand, SetPredictionCommand
 PARAMETER, FEATURE = "Parameter", "Feature"
 
 
-class RoleBox(QGroupBox):
-    """Shows the role of one node of ``document`` (``set_node``); edits go through
-    ``undo_stack``."""
+class RoleBox(QWidget):
+    """Shows the role of one node of ``document`` (``set_node``) on one row; edits go
+    through ``undo_stack``."""
 
     #: a refused edit's sentence
     refused = Signal(str)
 
     def __init__(self, undo_stack, parent=None):
-        super().__init__("Training role", parent)
+        super().__init__(parent)
         self.undo_stack = undo_stack
         self.document = None
         self.node_id: str | None = None
-        form = QFormLayout(self)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.role_label = plain.label("Role")
         self.role_combo = QComboBox()
         self.role_combo.addItems([PARAMETER, FEATURE])
         self.role_combo.setToolTip(
-            "Parameter: trained (shared by every sample). Feature: takes one column of "
-            "each sample of the dataset"
+            "Training role. Parameter: trained (shared by every sample). Feature: takes "
+            "one column of each sample of the dataset"
         )
         self.column_spin = QSpinBox()
         self.column_spin.setRange(0, MAX_FEATURE)
         self.column_spin.setPrefix("x")
         self.column_spin.setToolTip("The dataset column this feature takes (x0 is the first)")
-        self.prediction_check = QCheckBox("Use as prediction")
+        self.prediction_check = QCheckBox("Prediction")
         self.prediction_check.setToolTip(
             "Training compares this node with each sample's target (unchecked everywhere: "
             "the document's output)"
         )
-        self.note = plain.label()
-        self.note.setWordWrap(True)
-        form.addRow("Role", self.role_combo)
-        form.addRow("Column", self.column_spin)
-        form.addRow(self.prediction_check)
-        form.addRow(self.note)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        for w in (self.role_label, self.role_combo, self.column_spin):
+            row.addWidget(w)
+        row.addStretch(1)
+        row.addWidget(self.prediction_check)
         self.role_combo.activated.connect(self._commit_role)
         self.column_spin.editingFinished.connect(self._commit_role)
         self.prediction_check.clicked.connect(self._commit_prediction)
@@ -71,24 +70,21 @@ class RoleBox(QGroupBox):
             self.role_combo.setCurrentText(PARAMETER if feature is None else FEATURE)
             if feature is not None and not self.column_spin.hasFocus():
                 self.column_spin.setValue(feature)
-        for w in (self.role_combo, self.column_spin):
+        for w in (self.role_label, self.role_combo, self.column_spin):
             w.setVisible(is_input)
-            label = self.layout().labelForField(w)  # type: ignore[attr-defined]
-            if label is not None:
-                label.setVisible(is_input)
         self.column_spin.setEnabled(feature is not None)
         chosen = doc.prediction
         self.prediction_check.setChecked(chosen == nid)
         used = doc.prediction_node()
         if is_input and feature is not None:
-            self.note.setText(f"Fed column x{feature} of each sample while training")
+            tip = f"Fed column x{feature} of each sample while training"
         elif is_input:
-            self.note.setText("Trained: training moves this number")
+            tip = "Trained: training moves this number"
         elif used == nid and chosen is None:
-            self.note.setText("The output: the prediction unless another node is chosen")
+            tip = "The output: the prediction unless another node is chosen"
         else:
-            self.note.setText("")
-        self.note.setVisible(bool(self.note.text()))
+            tip = ""
+        self.setToolTip(tip)
         self.show()
 
     def _push(self, command) -> None:

@@ -277,6 +277,8 @@ def test_menu_and_shortcuts(training):
         "&Reset",
         "Show &Network on Canvas",
         "Save &Figure…",
+        "Train This &Graph",
+        "Edit &Dataset…",
         "Training &Settings",
         "Training P&lots",
     ]

@@ -78,9 +78,7 @@ def role_menu_entries(view, menu, nid: str) -> None:
     if node.feature is None:
         taken = doc.feature_ids()
         k = next(i for i in range(len(taken) + 1) if i not in taken)
-        menu.addAction(
-            f"Make Feature x{k}", lambda: edits.push(SetFeatureCommand(doc, nid, k))
-        )
+        menu.addAction(f"Make Feature x{k}", lambda: edits.push(SetFeatureCommand(doc, nid, k)))
     else:
         menu.addAction(
             "Make Parameter (trained)", lambda: edits.push(SetFeatureCommand(doc, nid, None))

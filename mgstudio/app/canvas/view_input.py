@@ -11,12 +11,12 @@ from PySide6.QtWidgets import QMenu
 
 from mgstudio.document import KINDS
 
-from .roles import role_menu_entries
 from .inline_edit import InlineEditor
 from .interactions import WireDrag
 from .layout import arrange_job
 from .node_item import BADGE, DATA, GRAD, LABEL
 from .quick_add import QuickAddPopup
+from .roles import role_menu_entries
 
 MIME_KIND = "application/x-mgstudio-kind"
 

@@ -8,6 +8,8 @@ starts over with the new settings.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -24,8 +26,10 @@ from mgstudio.training.document_training import split_dataset
 from mgstudio.training.metrics import describe, loss_words
 from mgstudio.training.network_doc import NetworkDocument
 
+if TYPE_CHECKING:
+    from .dataset_editor import DatasetEditor
+
 from .. import plain
-from ..canvas.readable import show_readably
 from ..host import WindowHost
 from . import chrome, network_follow
 from .doc_session import DocumentSession, DocumentStepper
@@ -33,6 +37,7 @@ from .network_follow import NETWORK_NAME  # noqa: F401 (where callers find it)
 from .network_view import NetworkSync, trace_sample
 from .panel import TrainingPanel
 from .plot_pane import PlotPane
+from .point_edits import PointEditor
 from .worker import TrainingRunner
 
 FRAME_MS = 20  # the plots' frame timer: up to 50 frames per second while training
@@ -59,6 +64,7 @@ class TrainingController(QObject):
         self.trainer: Trainer | DocumentStepper | None = None
         #: runs of the window's own document (doc_session): its undo steps and live values
         self.docs = DocumentSession(self)
+        self.dataset_editor: DatasetEditor | None = None  # Training ▸ Edit Dataset…, made once
         self.state = IDLE
         self.generation = 0
         self.last_record: dict | None = None
@@ -89,6 +95,7 @@ class TrainingController(QObject):
         self.plots = PlotPane()
         self.plots.message.connect(self.show_message)
         self.plots.sample_picked.connect(self.panel.sample.setValue)
+        self.point_editor = PointEditor(self)  # "Edit points" on the map: the document's data
         self.progress_bar = QProgressBar()
         self.progress_bar.setMaximumWidth(180)
         self.progress_bar.setFormat("%v / %m steps")
@@ -223,7 +230,9 @@ class TrainingController(QObject):
         self.show_plots()
         self.plots.ensure_built()
         first = trainer.evaluate()["loss"]
-        self.plots.start(trainer.dataset, config.steps, first_loss=first)
+        self.plots.start(
+            trainer.dataset, config.steps, first_loss=first, test=trainer.test_set is not None
+        )
         self.plots.mark_sample(self.panel.sample.value())
         self.plots.set_live(False)
         if follow and shown is not None:
@@ -285,6 +294,7 @@ class TrainingController(QObject):
         if self.sync is not None and self.last_snapshot is not None:
             self.sync.offer(self.trainer, self.last_snapshot["params"], force=True)
         kept = self.docs.commit()  # a document's run: one undo step "Train N steps"
+        self.point_editor.after_run()
         if kept:
             self.window.statusBar().showMessage(f"Trained {kept} steps: Ctrl+Z undoes them", 10000)
 

@@ -124,9 +124,7 @@ class DocumentSession:
                 data = TableData(names, rows)
             else:
                 data = GeneratedData(cfg.dataset, cfg.samples, cfg.noise, cfg.seed)
-        return doc.training.replace(
-            dataset=data, settings=settings, test_ratio=panel.test_ratio()
-        )
+        return doc.training.replace(dataset=data, settings=settings, test_ratio=panel.test_ratio())
 
     def new_stepper(self) -> DocumentStepper:
         """A run of the window's document from its current values (``TrainingError`` or
@@ -152,9 +150,7 @@ class DocumentSession:
             return
         self._last_apply = now
         nodes = stepper.doc.nodes
-        values = {
-            nid: float(x) for nid, x in zip(stepper.run.model.params, params) if nid in nodes
-        }
+        values = {nid: float(x) for nid, x in zip(stepper.run.model.params, params) if nid in nodes}
         stepper.doc.set_values(values)
 
     def commit(self) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from mgstudio.training import Trainer
 from mgstudio.training.network_doc import (
     HARD_LIMIT,
     SOFT_LIMIT,
@@ -15,6 +16,7 @@ from mgstudio.training.network_doc import (
     network_size,
 )
 
+from ..canvas.readable import show_readably
 from .network_view import NetworkSync, same_graph, trace_sample
 from .sample_picker import describe_sample
 
@@ -29,7 +31,8 @@ NETWORK_NAME = "MLP network"
 def follow_network(ctl: TrainingController, old: NetworkSync) -> None:
     """Put the new trainer's network where the old one was shown: the same document (new
     weights, the chosen sample of the new data) when its shape is the same, else anew."""
-    trainer = ctl._trainer
+    trainer = ctl.trainer
+    assert isinstance(trainer, Trainer)  # the settings' MLP (a document run shows no network)
     sample = min(ctl.panel.sample.value(), trainer.dataset.n_samples - 1)
     count = network_size(trainer)
     if (
@@ -59,9 +62,8 @@ def follow_network(ctl: TrainingController, old: NetworkSync) -> None:
         if same_graph(net, old.net):  # every number agrees now (else: the new one)
             ctl._follow(old.net, trainer)
             return
-    if ctl._open_document(net.document, NETWORK_NAME):
+    if open_document(ctl, net.document, NETWORK_NAME):
         ctl._follow(net, trainer)
-
 
 
 def show_network(ctl: TrainingController):
@@ -78,6 +80,7 @@ def show_network(ctl: TrainingController):
         if not ctl._new_trainer(follow=False):
             return None
     trainer = ctl.trainer
+    assert isinstance(trainer, Trainer)  # made above, for the settings' MLP
     data = trainer.dataset
     sample = ctl.panel.sample.value()
     if sample >= data.n_samples:
@@ -103,7 +106,7 @@ def show_network(ctl: TrainingController):
         return None
     if ctl.last_snapshot is not None:
         apply_params(net, ctl.last_snapshot["params"])
-    if not ctl._open_document(net.document, NETWORK_NAME):
+    if not open_document(ctl, net.document, NETWORK_NAME):
         return None
     ctl._follow(net, trainer)
     ctl.plots.mark_sample(sample)
@@ -114,7 +117,8 @@ def show_network(ctl: TrainingController):
     )
     return net
 
-def _open_document(self, doc, name: str) -> bool:
+
+def open_document(ctl: TrainingController, doc, name: str) -> bool:
     win = ctl.window
     if not win.maybe_save():
         return False
@@ -122,4 +126,3 @@ def _open_document(self, doc, name: str) -> bool:
     # readable from the start: a big MLP is shown around its loss, not as slivers
     show_readably(win.canvas)
     return True
-
