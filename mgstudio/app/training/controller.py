@@ -273,6 +273,8 @@ class TrainingController(QObject):
         self.plots.set_grid_scores(snap["grid"])
         self.plots.set_predictions(snap["predictions"])
         self.docs.offer(snap["params"], force=self.state == PAUSED)
+        if self.state == PAUSED:
+            self.docs.commit()  # a Step (or the steps before a pause): their own undo step
         if self.sync is not None:
             # a step while paused shows at once; a running stream at the sync's rate
             self.sync.offer(self.trainer, snap["params"], force=self.state == PAUSED)

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mgstudio.document.training_state import GeneratedData, TableData, TrainSettings
-from mgstudio.training import TrainingError
 from mgstudio.training.document_training import DocumentRun
 
 from ..model_commands import TrainRunCommand
@@ -88,10 +87,10 @@ class DocumentSession:
         if not wanted or stepper.doc is not doc:
             return True
         model = stepper.run.model
-        try:
-            now = model.initial_params()
-        except (KeyError, TrainingError):
-            return True
+        nodes = doc.nodes
+        if any(nid not in nodes for nid in model.params):
+            return True  # a parameter was deleted
+        now = np.array([nodes[nid].value for nid in model.params], dtype=np.float64)
         ran = stepper.inner.snapshot().params
         return (
             not np.array_equal(now, ran)

@@ -115,7 +115,8 @@ class PointEditing:
         if row is not None:
             self._drag = (row, float(event.x), float(event.y))
             return
-        shift = "shift" in (event.key or "")
+        # (matplotlib's mouse events carry the modifiers held; ``key`` only keys typed)
+        shift = "shift" in getattr(event, "modifiers", ()) or "shift" in (event.key or "")
         cls = -self.new_class if shift else self.new_class
         self.point_added.emit(float(event.xdata), float(event.ydata), cls)
 

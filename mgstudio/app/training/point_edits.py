@@ -84,6 +84,8 @@ class PointEditor:
             )
 
     def _on_history(self, _index: int) -> None:
+        if self.ctl.closed:  # (a closing window's stack is cleared after its panels went)
+            return
         if self.ctl.plots.editing and not self.ctl.going:
             self.show_data()
 
