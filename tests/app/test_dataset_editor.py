@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers.doc_training import featured_neuron
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView
@@ -19,12 +20,7 @@ pytestmark = pytest.mark.usefixtures("working_event_loop")
 @pytest.fixture
 def editor(window, open_example, qtbot):
     ctl = install(window)
-    ids = open_example("neuron.mgs")
-    doc = window.document
-    doc.set_feature(ids["x1"], 0)
-    doc.set_feature(ids["x2"], 1)
-    ctl.panel.preset.setCurrentText("micrograd-demo")
-    ctl.panel.samples.setValue(10)
+    featured_neuron(ctl, window, open_example, samples=10)
     ctl.actions["edit_dataset"].trigger()
     dialog = ctl.dataset_editor
     assert dialog is not None and dialog.isVisible()

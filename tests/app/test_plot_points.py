@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers.doc_training import featured_neuron
 from PySide6.QtCore import QPoint, Qt
 
 from mgstudio.app.training import install
@@ -19,13 +20,7 @@ pytestmark = pytest.mark.usefixtures("working_event_loop")
 def ctl(window, open_example):
     ctl = install(window)
     ctl.panel.speed.setCurrentIndex(0)
-    ids = open_example("neuron.mgs")
-    doc = window.document
-    doc.set_feature(ids["x1"], 0)
-    doc.set_feature(ids["x2"], 1)
-    ctl.panel.preset.setCurrentText("micrograd-demo")
-    ctl.panel.samples.setValue(12)
-    ctl.ids = ids
+    ctl.ids = featured_neuron(ctl, window, open_example, samples=12)
     yield ctl
     ctl.shutdown()
 

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDoubleSpinBox,
-    QFileDialog,
     QHBoxLayout,
     QPushButton,
     QRadioButton,
@@ -46,6 +45,7 @@ from mgstudio.training.datasets import DATASETS, load_csv
 
 from .. import plain
 from ..doc_watch import DocWatch
+from ..file_dialogs import ask_csv_path, ask_save_path
 from ..model_commands import SetTrainingCommand
 
 if TYPE_CHECKING:
@@ -305,14 +305,9 @@ class DatasetEditor(QDialog):
         return True
 
     def _open_dialog(self) -> str:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Import samples", "", "CSV files (*.csv);;All files (*)"
-        )
-        return path
+        return ask_csv_path(self, "Import samples")
 
     def _save_dialog(self) -> str:
-        from ..file_dialogs import ask_save_path
-
         path = ask_save_path(self, "Export samples", "samples.csv", "CSV files (*.csv)", ".csv")
         return path or ""
 

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -350,10 +349,9 @@ class TrainingPanel(QWidget):
         return True
 
     def _csv_dialog(self) -> str:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Training data", "", "CSV files (*.csv);;All files (*)"
-        )
-        return path
+        from ..file_dialogs import ask_csv_path
+
+        return ask_csv_path(self, "Training data")
 
     def _update_enabled(self) -> None:
         generated = self.dataset.currentText() not in ("walkthrough", CSV_ITEM)
