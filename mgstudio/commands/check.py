@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from mgstudio.cli import UserError
 from mgstudio.document import Document, DocumentError
-from mgstudio.document.training_state import GeneratedData, TableData
+from mgstudio.document.training_format import dataset_to_dict
 
 if TYPE_CHECKING:
     from mgstudio.cli import Subparsers
@@ -172,18 +172,9 @@ def training_summary(doc: Document) -> dict[str, Any] | None:
     ]
     if not features and doc.prediction is None and state.is_empty:
         return None
-    data = state.dataset
-    dataset: dict[str, Any] | None = None
-    if isinstance(data, GeneratedData):
-        dataset = {
-            "kind": "generator",
-            "name": data.name,
-            "samples": data.n,
-            "noise": data.noise,
-            "seed": data.seed,
-        }
-    elif isinstance(data, TableData):
-        dataset = {"kind": "table", "columns": list(data.columns), "samples": len(data.rows)}
+    dataset = dataset_to_dict(state.dataset)
+    if dataset is not None:  # the rows' count, not the rows
+        dataset["samples"] = len(dataset.pop("rows", ())) or dataset.pop("n", 0)
     runs = [
         {
             "name": r.name,

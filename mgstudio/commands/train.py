@@ -149,23 +149,23 @@ def _hidden(text: str) -> tuple[int, ...]:
     return tuple(widths)
 
 
-def config_from_args(args: argparse.Namespace, task: str | None = None) -> TrainConfig:
-    """The preset changed by the options; ``task`` (the CSV's) picks the loss when --loss
-    does not."""
+#: option -> (TrainConfig field, parser, 'none' allowed)
+_NUMBERS = (
+    ("samples", "--samples", int, False),
+    ("noise", "--noise", float, False),
+    ("l2", "--l2", float, False),
+    ("lr", "--lr", float, False),
+    ("lr_final", "--lr-final", float, True),
+    ("steps", "--steps", int, False),
+    ("batch_size", "--batch-size", int, True),
+    ("seed", "--seed", int, False),
+)
+
+
+def option_changes(args: argparse.Namespace) -> dict[str, Any]:
+    """The settings the options give, by TrainConfig's field names (not the dataset)."""
     changes: dict[str, Any] = {}
-    if args.dataset is not None:
-        changes["dataset"] = args.dataset
-    numbers = (
-        ("samples", "--samples", int, False),
-        ("noise", "--noise", float, False),
-        ("l2", "--l2", float, False),
-        ("lr", "--lr", float, False),
-        ("lr_final", "--lr-final", float, True),
-        ("steps", "--steps", int, False),
-        ("batch_size", "--batch-size", int, True),
-        ("seed", "--seed", int, False),
-    )
-    for field, option, kind, allow_none in numbers:
+    for field, option, kind, allow_none in _NUMBERS:
         text = getattr(args, field)
         if text is not None:
             changes[field] = _number(text, option, kind, allow_none)
@@ -176,6 +176,15 @@ def config_from_args(args: argparse.Namespace, task: str | None = None) -> Train
             changes[field] = getattr(args, field)
     if args.no_zero_grad:
         changes["zero_grad"] = False
+    return changes
+
+
+def config_from_args(args: argparse.Namespace, task: str | None = None) -> TrainConfig:
+    """The preset changed by the options; ``task`` (the CSV's) picks the loss when --loss
+    does not."""
+    changes = option_changes(args)
+    if args.dataset is not None:
+        changes["dataset"] = args.dataset
     if task == REGRESSION and args.loss is None:
         changes["loss"] = default_loss(task)
     return preset(args.preset or "micrograd-demo", **changes)
@@ -196,7 +205,9 @@ def run(args: argparse.Namespace) -> int:
                 f"{', '.join(given)}: these shape the settings' MLP; a document is its own graph"
             )
         try:
-            return run_document(args, _number, print_step, partial(report, args))
+            return run_document(
+                args, option_changes(args), _number, print_step, partial(report, args)
+            )
         except TrainingError as exc:
             raise UserError(str(exc)) from None
     given = [f"--{o.replace('_', '-')}" for o in _DOCUMENT_ONLY if getattr(args, o) is not None]

@@ -16,46 +16,26 @@ import numpy as np
 
 from mgstudio.cli import UserError
 from mgstudio.document import Document, DocumentError
-from mgstudio.document.fileformat import MAX_NODES
+from mgstudio.document.fileformat import MAX_FILE_BYTES, MAX_NODES, write_atomic
 from mgstudio.document.training_state import (
     GeneratedData,
     RunRecord,
     TableData,
     TrainingState,
-    TrainSettings,
 )
 from mgstudio.training import Dataset, Trainer, TrainingError, load_csv, preset
 from mgstudio.training.checkpoints import CheckpointLog
-from mgstudio.training.config import TrainConfig
 from mgstudio.training.datasets import REGRESSION
-from mgstudio.training.document_training import DocumentRun, dataset_from_state, history_arrays
+from mgstudio.training.document_training import (
+    SETTINGS_FIELDS,
+    DocumentRun,
+    dataset_from_state,
+    history_arrays,
+    settings_of,
+)
 from mgstudio.training.network_doc import NetworkTooLarge, build_network_document
 
-#: option -> (settings field, parser, 'none' allowed)
-_SETTINGS = (
-    ("l2", "--l2", float, False),
-    ("lr", "--lr", float, False),
-    ("lr_final", "--lr-final", float, True),
-    ("steps", "--steps", int, False),
-    ("batch_size", "--batch-size", int, True),
-    ("seed", "--seed", int, False),
-)
-
 Number = Callable[..., float | None]
-
-
-def settings_of(config: TrainConfig) -> TrainSettings:
-    """A TrainConfig's fields that a document keeps (the MLP's shape is the graph's)."""
-    return TrainSettings(
-        loss=config.loss,
-        l2=config.l2,
-        lr=config.lr,
-        lr_final=config.lr_final,
-        steps=config.steps,
-        batch_size=config.batch_size,
-        seed=config.seed,
-        zero_grad=config.zero_grad,
-    )
 
 
 def table_of(data: Dataset) -> TableData:
@@ -90,30 +70,18 @@ def _by_label(doc: Document, label: str, option: str, inputs_only: bool) -> str:
     )
 
 
-def _settings(args: argparse.Namespace, base: TrainSettings, number: Number) -> TrainSettings:
-    changes: dict[str, Any] = {}
-    if args.preset is not None:
-        base = settings_of(preset(args.preset))
-    for name, option, kind, allow_none in _SETTINGS:
-        text = getattr(args, name)
-        if text is not None:
-            changes[name] = number(text, option, kind, allow_none)
-    if args.loss is not None:
-        changes["loss"] = args.loss
-    if args.no_zero_grad:
-        changes["zero_grad"] = False
-    return TrainSettings(**{**base.__dict__, **changes})
-
-
-def _state(args: argparse.Namespace, doc: Document, number: Number) -> TrainingState:
-    """The document's training state changed by the options."""
+def _state(
+    args: argparse.Namespace, doc: Document, changes: dict[str, Any], number: Number
+) -> TrainingState:
+    """The document's training state changed by the options (``changes``: the settings the
+    options give, by TrainConfig's field names)."""
     state = doc.training
-    settings = _settings(args, state.settings, number)
+    base = settings_of(preset(args.preset)) if args.preset is not None else state.settings
+    given = {k: v for k, v in changes.items() if k in SETTINGS_FIELDS}
+    settings = base.replace(**given) if given else base
     dataset = state.dataset
     if args.dataset is not None:
-        n = number(args.samples, "--samples", int) if args.samples is not None else 100
-        noise = number(args.noise, "--noise", float) if args.noise is not None else 0.1
-        assert isinstance(n, int) and noise is not None
+        n, noise = changes.get("samples", 100), changes.get("noise", 0.1)
         if not 2 <= n <= 10_000 or noise < 0:
             raise UserError("--samples must be between 2 and 10000 and --noise at least 0")
         dataset = GeneratedData(args.dataset, n, noise, settings.seed)
@@ -121,25 +89,27 @@ def _state(args: argparse.Namespace, doc: Document, number: Number) -> TrainingS
         dataset = table_of(load_csv(args.csv))
     ratio = state.test_ratio
     if args.test_ratio is not None:
-        given = number(args.test_ratio, "--test-ratio", float)
-        assert given is not None
-        ratio = given
+        typed = number(args.test_ratio, "--test-ratio", float)
+        assert typed is not None
+        ratio = typed
         if not 0.0 <= ratio <= 0.9:
             raise UserError(f"--test-ratio must be between 0 and 0.9, not {ratio:g}")
     state = state.replace(dataset=dataset, settings=settings, test_ratio=ratio)
     if args.loss is None and settings.loss == "hinge":
         if dataset_from_state(state).task == REGRESSION:  # as train does for a CSV
-            state = state.replace(settings=TrainSettings(**{**settings.__dict__, "loss": "mse"}))
+            state = state.replace(settings=settings.replace(loss="mse"))
     return state
 
 
 def run_document(
     args: argparse.Namespace,
+    changes: dict[str, Any],
     number: Number,
     show: Callable[[dict[str, Any]], None],
     report: Callable[..., int],
 ) -> int:
-    """``train --document``: ``show(record)`` per step (unless --json),
+    """``train --document``: ``changes`` are the settings the options give (TrainConfig's
+    names), ``number`` parses an option's number, ``show(record)`` per step (unless --json),
     ``report(trainer, loss_name, seconds, notes, extra_json)`` prints what ``train`` prints."""
     doc = _load(args.document)
     features = None
@@ -154,7 +124,7 @@ def run_document(
     if args.prediction is not None:
         prediction = _by_label(doc, args.prediction, "--prediction", False)
     try:
-        state = _state(args, doc, number)
+        state = _state(args, doc, changes, number)
         if features is not None:  # the options' roles replace the saved ones (and are saved)
             with doc.batch():
                 for ids in doc.feature_ids().values():
@@ -252,7 +222,16 @@ class PresetRecorder:
 
 
 def _save(doc: Document, path: str) -> None:
+    """Write atomically, refusing a file mgstudio could not open again."""
+    text = doc.to_json()
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_FILE_BYTES:
+        raise UserError(
+            f"cannot save {os.path.basename(path)}: the trained document would be "
+            f"{size / 1e6:.1f} MB, more than the {MAX_FILE_BYTES / 1e6:g} MB mgstudio opens "
+            "(train fewer steps, or start from a document with fewer runs)"
+        )
     try:
-        doc.save(path)
+        write_atomic(path, text)
     except (DocumentError, OSError) as exc:
         raise UserError(f"cannot save {os.path.basename(path)}: {exc}") from None

@@ -117,28 +117,25 @@ def run_to_dict(run: RunRecord) -> dict[str, Any]:
     return out
 
 
-def training_to_dict(state: TrainingState) -> dict[str, Any]:
-    """The JSON of the ``"training"`` field."""
-    data = state.dataset
-    dataset: dict[str, Any] | None
+def dataset_to_dict(data: GeneratedData | TableData | None) -> dict[str, Any] | None:
+    """The JSON of the ``"dataset"`` field."""
     if isinstance(data, GeneratedData):
-        dataset = {
+        return {
             "kind": "generator",
             "name": data.name,
             "n": data.n,
             "noise": data.noise,
             "seed": data.seed,
         }
-    elif isinstance(data, TableData):
-        dataset = {
-            "kind": "table",
-            "columns": list(data.columns),
-            "rows": data.rows.tolist(),
-        }
-    else:
-        dataset = None
+    if isinstance(data, TableData):
+        return {"kind": "table", "columns": list(data.columns), "rows": data.rows.tolist()}
+    return None
+
+
+def training_to_dict(state: TrainingState) -> dict[str, Any]:
+    """The JSON of the ``"training"`` field."""
     return {
-        "dataset": dataset,
+        "dataset": dataset_to_dict(state.dataset),
         "test_ratio": state.test_ratio,
         "settings": settings_to_dict(state.settings),
         "runs": [run_to_dict(r) for r in state.runs],

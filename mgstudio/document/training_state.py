@@ -69,7 +69,9 @@ class TableData:
     def __post_init__(self) -> None:
         object.__setattr__(self, "columns", tuple(self.columns))
         rows = frozen_array(self.rows, np.float64, 2)
-        if rows.shape[0] and rows.shape[1] != len(self.columns):
+        if rows.size == 0:  # an empty table still has its columns
+            rows = frozen_array(np.zeros((0, len(self.columns))), np.float64, 2)
+        if rows.shape[1] != len(self.columns):
             raise ValueError(f"{len(self.columns)} columns but rows of {rows.shape[1]} numbers")
         object.__setattr__(self, "rows", rows)
 
@@ -101,6 +103,9 @@ class TrainSettings:
     batch_size: int | None = None
     seed: int = 1337
     zero_grad: bool = True
+
+    def replace(self, **changes: Any) -> TrainSettings:
+        return replace(self, **changes)
 
 
 @dataclass(frozen=True, eq=False)

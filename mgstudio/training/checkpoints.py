@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from mgstudio.document.training_format import MAX_CHECKPOINT_VALUES
+
 #: at most this many kept steps per run, and about this many numbers over all of them
 MAX_KEPT = 2_000
 MAX_KEPT_VALUES = 250_000
@@ -19,8 +21,11 @@ MIN_KEPT = 64
 
 
 def max_kept(n_params: int) -> int:
-    """How many steps a run of ``n_params`` parameters keeps at most."""
-    return min(MAX_KEPT, max(MIN_KEPT, MAX_KEPT_VALUES // max(n_params, 1)))
+    """How many steps a run of ``n_params`` parameters keeps at most (one more, the last
+    step, may be held besides): never more than a file may hold."""
+    p = max(n_params, 1)
+    wanted = min(MAX_KEPT, max(MIN_KEPT, MAX_KEPT_VALUES // p))
+    return max(1, min(wanted, MAX_CHECKPOINT_VALUES // p - 1))
 
 
 class CheckpointLog:

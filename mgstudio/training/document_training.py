@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import fields
 
 import numpy as np
 
 from mgstudio.document import Document
+from mgstudio.document.training_format import MAX_RUNS
 from mgstudio.document.training_state import (
     GeneratedData,
     RunRecord,
@@ -33,9 +35,11 @@ from .trainer import Record, Trainer
 
 __all__ = [
     "DocumentRun",
+    "SETTINGS_FIELDS",
     "config_of",
     "dataset_from_state",
     "history_arrays",
+    "settings_of",
     "split_dataset",
     "train_document",
 ]
@@ -86,18 +90,18 @@ def split_dataset(data: Dataset, test_ratio: float, seed: int) -> tuple[Dataset,
     return part(~held, "training"), part(held, "test")
 
 
+#: the settings a document keeps: TrainConfig's fields of the same names
+SETTINGS_FIELDS = tuple(f.name for f in fields(TrainSettings))
+
+
 def config_of(settings: TrainSettings) -> TrainConfig:
     """The Trainer's config of a document's settings (checked there: ``ConfigError``)."""
-    return TrainConfig(
-        loss=settings.loss,
-        l2=settings.l2,
-        lr=settings.lr,
-        lr_final=settings.lr_final,
-        steps=settings.steps,
-        batch_size=settings.batch_size,
-        seed=settings.seed,
-        zero_grad=settings.zero_grad,
-    )
+    return TrainConfig(**{name: getattr(settings, name) for name in SETTINGS_FIELDS})
+
+
+def settings_of(config: TrainConfig) -> TrainSettings:
+    """A TrainConfig's fields that a document keeps (the MLP's shape is the graph's)."""
+    return TrainSettings(**{name: getattr(config, name) for name in SETTINGS_FIELDS})
 
 
 class DocumentRun:
@@ -163,6 +167,11 @@ class DocumentRun:
     def cancel(self) -> None:
         self.trainer.cancel()
 
+    def reset(self) -> None:
+        """Back to step 0: the initial parameters, no history, no checkpoints."""
+        self.trainer.reset()
+        self._log = CheckpointLog(len(self.model.params))
+
     def values(self) -> dict[str, float]:
         """The parameters now, by node id."""
         now = self.trainer.snapshot().params
@@ -188,9 +197,15 @@ class DocumentRun:
         )
 
     def state(self) -> TrainingState:
-        """The training state with this run appended, the position at its last step."""
-        runs = (*self.base_state.runs, self.record())
-        return self.base_state.replace(runs=runs, position=(len(runs) - 1, runs[-1].steps))
+        """The training state with this run appended, the position at its last step; past
+        ``MAX_RUNS`` the oldest runs are dropped (a parent among them is forgotten)."""
+        runs = list(self.base_state.runs)
+        record = self.record()
+        while len(runs) >= MAX_RUNS:
+            runs = [_shifted(r) for r in runs[1:]]
+            record = _shifted(record)
+        runs.append(record)
+        return self.base_state.replace(runs=tuple(runs), position=(len(runs) - 1, record.steps))
 
 
 def history_arrays(
@@ -202,6 +217,14 @@ def history_arrays(
     acc = [math.nan if r["accuracy"] is None else r["accuracy"] for r in history]
     test = [r["test_loss"] for r in history] if test_set is not None else []
     return loss, np.array(acc, dtype=np.float32), np.array(test, dtype=np.float64)
+
+
+def _shifted(run: RunRecord) -> RunRecord:
+    """The run once the first run is dropped: its parent one index earlier (or none)."""
+    if run.parent is None:
+        return run
+    index, step = run.parent
+    return run.replace(parent=(index - 1, step) if index > 0 else None)
 
 
 def _parent(state: TrainingState, model: DocumentModel, now: np.ndarray) -> tuple[int, int] | None:
