@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mgstudio.document.training_state import GeneratedData, TableData, TrainSettings
-from mgstudio.training.document_training import DocumentRun
+from mgstudio.document.training_state import GeneratedData, TableData
+from mgstudio.training.document_training import DocumentRun, settings_of
 
 from ..model_commands import TrainRunCommand
 
@@ -104,16 +104,7 @@ class DocumentSession:
         generator when the document has no dataset of its own)."""
         panel = self.ctl.panel
         cfg = panel.config()
-        settings = TrainSettings(
-            loss=cfg.loss,
-            l2=cfg.l2,
-            lr=cfg.lr,
-            lr_final=cfg.lr_final,
-            steps=cfg.steps,
-            batch_size=cfg.batch_size,
-            seed=cfg.seed,
-            zero_grad=cfg.zero_grad,
-        )
+        settings = settings_of(cfg)  # the fields a document keeps
         data = doc.training.dataset
         if data is None:
             override = panel.dataset_override()
