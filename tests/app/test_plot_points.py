@@ -145,6 +145,15 @@ def test_points_drawn_then_trained(qtbot, ctl, window):
     assert plots._dataset.n_samples == 13  # and the map shows every sample again
 
 
+def test_draw_points_from_the_menu(qtbot, ctl, window):
+    ctl.actions["edit_points"].trigger()
+    plots = ctl.plots
+    assert plots.editing and plots.edit_action.isChecked()
+    assert plots._dataset.n_samples == 12  # the map shows the data before any run
+    qtbot.mouseClick(plots.canvas, Qt.MouseButton.LeftButton, pos=free_spot(plots))
+    assert window.document.training.dataset.rows.shape == (13, 3)
+
+
 def test_editing_needs_features(qtbot, ctl, window):
     doc = window.document
     for nid in doc.feature_ids().values():

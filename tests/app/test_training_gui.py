@@ -279,6 +279,7 @@ def test_menu_and_shortcuts(training):
         "Save &Figure…",
         "Train This &Graph",
         "Edit &Dataset…",
+        "Draw &Points on the Map",
         "Training &Settings",
         "Training P&lots",
     ]

@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QPainter, QPen
 
 FEATURE_COLOUR = QColor(230, 126, 34)  # orange: data flowing in, unlike the trained blue
 PREDICTION_COLOUR = QColor(142, 68, 173)
-TAG_H = 13.0
+TAG_H = 10.0  # above the label's text (centred in a 32 px record)
 
 
 def role_of(doc, nid: str) -> tuple[int | None, bool]:
@@ -30,11 +30,11 @@ def role_of(doc, nid: str) -> tuple[int | None, bool]:
 def paint_tag(painter: QPainter, style, label_rect: QRectF, text: str, colour: QColor) -> None:
     """A small filled tag in the top-left corner of the label cell."""
     painter.setFont(style.small)
-    width = style.small_width(text) + 8.0
-    tag = QRectF(label_rect.left() + 2.0, 2.0, width, TAG_H)
+    width = style.small_width(text) + 6.0
+    tag = QRectF(label_rect.left() + 2.0, 1.0, width, TAG_H)
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(colour)
-    painter.drawRoundedRect(tag, 4.0, 4.0)
+    painter.drawRoundedRect(tag, 3.0, 3.0)
     painter.setPen(QPen(QColor(255, 255, 255)))
     painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, text)
 

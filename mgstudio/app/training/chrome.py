@@ -40,6 +40,13 @@ ACTIONS = {  # name: (text, shortcut, icon (resources/icons, drawn in the text c
         "Train the document on the canvas (its feature leaves take the data, its other "
         "inputs are trained), even before any leaf is a feature",
     ),
+    "edit_points": (
+        "Draw &Points on the Map",
+        "",
+        "network",
+        "Edit points on the decision-boundary map: click adds a point, Shift+click the "
+        "other class, drag moves, right-click deletes",
+    ),
     "edit_dataset": (
         "Edit &Dataset…",
         "",
@@ -70,6 +77,7 @@ def _actions(ctl) -> None:
         "save_figure": ctl.plots.save_figure_dialog,
         "train_graph": ctl.train_graph_toggled,
         "edit_dataset": ctl.edit_dataset,
+        "edit_points": ctl.point_editor.start_editing,
     }
     for name, (text, key, icon_name, tip) in ACTIONS.items():
         action = QAction(text, ctl.window.window())
@@ -151,7 +159,9 @@ def _menu(ctl) -> None:
     menu.addSeparator()
     menu.addActions([ctl.actions["show_network"], ctl.actions["save_figure"]])
     menu.addSeparator()
-    menu.addActions([ctl.actions["train_graph"], ctl.actions["edit_dataset"]])
+    menu.addActions(
+        [ctl.actions[name] for name in ("train_graph", "edit_dataset", "edit_points")]
+    )
     menu.addSeparator()
     menu.addActions([ctl.actions["settings"], ctl.actions["plots"]])
     help_menu = ctl.window.menus.get("help")

@@ -74,6 +74,14 @@ class PointEditor:
             plots.show_points(data)
         return True
 
+    def start_editing(self) -> None:
+        """Training ▸ Draw Points on the Map: the map of the document's data, editing on
+        (the same as the plot toolbar's Edit points)."""
+        plots = self.ctl.plots
+        self.ctl.show_plots()
+        plots.ensure_built()
+        plots.set_editing(True)
+
     def _on_editing(self, on: bool) -> None:
         if on and not self.show_data():
             self.ctl.plots.set_editing(False)
