@@ -159,9 +159,7 @@ def _menu(ctl) -> None:
     menu.addSeparator()
     menu.addActions([ctl.actions["show_network"], ctl.actions["save_figure"]])
     menu.addSeparator()
-    menu.addActions(
-        [ctl.actions[name] for name in ("train_graph", "edit_dataset", "edit_points")]
-    )
+    menu.addActions([ctl.actions[name] for name in ("train_graph", "edit_dataset", "edit_points")])
     menu.addSeparator()
     menu.addActions([ctl.actions["settings"], ctl.actions["plots"]])
     help_menu = ctl.window.menus.get("help")
