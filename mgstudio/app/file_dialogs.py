@@ -65,3 +65,9 @@ def ask_save_path(
         ):
             return None
     return path
+
+
+def ask_csv_path(parent: QWidget | None, title: str) -> str:
+    """A CSV file to read ("" when cancelled): the training data, a table's samples."""
+    path, _ = QFileDialog.getOpenFileName(parent, title, "", "CSV files (*.csv);;All files (*)")
+    return path

@@ -29,6 +29,7 @@ from .grads import StepResult, leaves_upstream, output_of, step_along_gradient
 from .group_commands import target_group
 from .group_panel import GroupBox
 from .icons import kind_icon
+from .role_panel import RoleBox
 
 
 def _full(x: float) -> str:
@@ -124,6 +125,9 @@ class InspectorWidget(QWidget):
         self.group_box = GroupBox(self.undo_stack)
         self.group_box.refused.connect(self._show_error)
         outer.addWidget(self.group_box)
+        self.role_box = RoleBox(self.undo_stack)  # feature / parameter / prediction (#16)
+        self.role_box.refused.connect(self._show_error)
+        self.params_form.addRow(self.role_box)
 
         self.error = plain.label()
         self.error.setWordWrap(True)
@@ -192,6 +196,7 @@ class InspectorWidget(QWidget):
                 "wire_added": self._on_wires,
                 "wire_removed": self._on_wires,
                 "groups_changed": self._on_groups_changed,
+                "prediction_changed": lambda _nid: self.role_box.refresh(),
             },
         )
         self.step_result.clear()
@@ -235,6 +240,7 @@ class InspectorWidget(QWidget):
             self.node_id = None  # removed (wire events can arrive after the node is gone)
         nid = self.node_id
         has = nid is not None
+        self.role_box.set_node(doc, nid)
         self.form_box.setVisible(has)
         self.hint.setVisible(not has or doc.why_incomplete(nid) is not None)
         can_step = doc is not None and output_of(doc) is not None

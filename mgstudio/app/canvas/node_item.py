@@ -78,6 +78,8 @@ class NodeItem(RecordPainting, QGraphicsItem):
     _tint: QColor | None = None
     #: MASK_DATA | MASK_GRAD: numbers this view hides (practice answers), not the document
     masked = 0
+    #: the training role last painted (canvas/roles.py): the scene repaints when it changes
+    painted_role: tuple[int | None, bool] = (None, False)
 
     def __init__(
         self,

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QStyleOptionGraphicsItem
 from .node_shape import DETAIL_LOD, DIM_OPACITY
 from .numbers import is_bad
 from .port_item import paint_port
+from .roles import FEATURE_COLOUR, PREDICTION_COLOUR, paint_tag, role_of
 
 if TYPE_CHECKING:
     from abc import abstractmethod
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
         _grad: float | None
         _tint: QColor | None
         _shown_label: str
+        painted_role: tuple[int | None, bool]
 
         # a node item lives on a CanvasScene, or on none: PySide6's stubs say scene() never
         # returns None, which it does for an item not on a scene
@@ -109,6 +111,9 @@ class RecordPainting(RecordHost):
         # otherwise the value cells alone (a number wider than its zone): Qt clips to them,
         # and drawing the badge, ports and label there would change no pixel
         cells_only = g.cells_zone.contains(exposed)
+        scene = self.scene()
+        doc = scene.document if scene is not None else None
+        role = self.painted_role = role_of(doc, self.node_id)
         painter.setRenderHint(_ANTIALIAS, True)
         painter.setPen(_NO_PEN)
         painter.setBrush(self._base_fill())
@@ -116,7 +121,9 @@ class RecordPainting(RecordHost):
         if cells_only:
             pass
         elif self.kind.is_leaf:
-            painter.setBrush(c.input_stripe if self.kind.name == "input" else c.constant_stripe)
+            feature = role[0]
+            stripe = c.input_stripe if self.kind.name == "input" else c.constant_stripe
+            painter.setBrush(stripe if feature is None else FEATURE_COLOUR)
             painter.drawPath(g.stripe)
         else:
             self._paint_badge_and_ports(painter)
@@ -140,6 +147,10 @@ class RecordPainting(RecordHost):
         painter.setFont(self.style.bold)
         painter.setPen(c.text)
         self._paint_label(painter)
+        if role[0] is not None:  # training roles (issue 16): see canvas/roles.py
+            paint_tag(painter, st, g.label_rect, f"x{role[0]}", FEATURE_COLOUR)
+        elif role[1]:
+            paint_tag(painter, st, g.label_rect, "ŷ", PREDICTION_COLOUR)
 
     def _paint_badge_and_ports(self, painter: QPainter) -> None:
         c, st = self.style.colors, self.style

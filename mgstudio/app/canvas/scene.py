@@ -116,6 +116,7 @@ class CanvasScene(SceneGroups, SceneDetail, SceneWires, SceneLazy, SceneBounds, 
             (ev.wire_removed, self._on_wire_removed),
             (ev.values_changed, self._on_values_changed),
             (ev.groups_changed, self._on_groups_changed),
+            (ev.prediction_changed, self._on_roles_changed),
         ):
             signal.connect(slot)
             self._connections.append((signal, slot))
@@ -281,9 +282,16 @@ class CanvasScene(SceneGroups, SceneDetail, SceneWires, SceneLazy, SceneBounds, 
         if node is None or item is None:
             return
         item.show_node(node.label, node.params)
+        if item.painted_role[0] != node.feature:
+            item.update()  # a new training role: its stripe and tag (canvas/roles.py)
         if (item.x(), item.y()) != tuple(node.pos):
             item.setPos(*node.pos)
             item.moved()  # pulls numbers it missed while off screen (NodeItem.moved)
+
+    def _on_roles_changed(self, _nid) -> None:
+        for item in self._nodes.values():  # the old prediction and the new one repaint
+            if item.painted_role[1] or item.node_id == _nid:
+                item.update()
 
     def _on_wire_added(self, wire) -> None:
         self._add_wire_item(wire)

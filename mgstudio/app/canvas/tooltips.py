@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QGraphicsSceneHelpEvent, QToolTip
 
 from mgstudio.document.explain import node_tooltip
 
+from .roles import role_words
+
 
 def tooltip_html(doc, nid: str) -> str:
     title, formula, words, grad = (html.escape(line) for line in node_tooltip(doc, nid).split("\n"))
@@ -25,6 +27,7 @@ def tooltip_html(doc, nid: str) -> str:
                 keep.format(formula),
                 f"<p style='margin:0'>{words}</p>",
                 keep.format(grad),
+                *(keep.format(html.escape(line)) for line in role_words(doc, nid).splitlines()),
             )
         )
         + "</qt>"

@@ -16,6 +16,7 @@ from .interactions import WireDrag
 from .layout import arrange_job
 from .node_item import BADGE, DATA, GRAD, LABEL
 from .quick_add import QuickAddPopup
+from .roles import role_menu_entries
 
 MIME_KIND = "application/x-mgstudio-kind"
 
@@ -94,6 +95,7 @@ def context_menu(view, pos: QPointF) -> QMenu:
         menu.addAction("Duplicate", view.duplicate)
         menu.addAction("Delete", view.delete_selected)
         group_menu_entries(view, menu)
+        role_menu_entries(view, menu, nid)
     elif wire is not None:
         w = wire.wire
         menu.addAction("Disconnect", lambda: view.edits.disconnect(w))

@@ -20,7 +20,8 @@ ACTIONS = {  # name: (text, shortcut, icon (resources/icons, drawn in the text c
         "&Train",
         "F5",
         "train",
-        "Train the MLP (or resume a paused run); after a finished run, start over",
+        "Train the MLP, or this graph when a leaf is a feature (or resume a paused run); "
+        "after a finished run, start over",
     ),
     "pause": ("&Pause", "F6", "pause", "Pause training (Train resumes)"),
     "step": ("S&tep", "F7", "train-step", "One SGD step, then pause"),
@@ -32,6 +33,26 @@ ACTIONS = {  # name: (text, shortcut, icon (resources/icons, drawn in the text c
         "Open the MLP as one expression graph for one sample; its numbers follow the training",
     ),
     "save_figure": ("Save &Figure…", "", "save", "Save the plots as PNG"),
+    "train_graph": (
+        "Train This &Graph",
+        "",
+        "train",
+        "Train the document on the canvas (its feature leaves take the data, its other "
+        "inputs are trained), even before any leaf is a feature",
+    ),
+    "edit_points": (
+        "Draw &Points on the Map",
+        "",
+        "network",
+        "Edit points on the decision-boundary map: click adds a point, Shift+click the "
+        "other class, drag moves, right-click deletes",
+    ),
+    "edit_dataset": (
+        "Edit &Dataset…",
+        "",
+        "training-settings",
+        "The document's own samples: a table to type, paste or import, or a generator",
+    ),
 }
 #: shorter names on the toolbar (the menu and the tooltips say it all)
 TOOLBAR_TEXT = {"settings": "Settings", "show_network": "Network"}
@@ -54,6 +75,9 @@ def _actions(ctl) -> None:
         "reset": ctl.reset,
         "show_network": ctl.show_network,
         "save_figure": ctl.plots.save_figure_dialog,
+        "train_graph": ctl.train_graph_toggled,
+        "edit_dataset": ctl.edit_dataset,
+        "edit_points": ctl.point_editor.start_editing,
     }
     for name, (text, key, icon_name, tip) in ACTIONS.items():
         action = QAction(text, ctl.window.window())
@@ -66,6 +90,7 @@ def _actions(ctl) -> None:
         action.setStatusTip(tip)
         action.triggered.connect(slots[name])
         ctl.actions[name] = action
+    ctl.actions["train_graph"].setCheckable(True)
 
 
 def _docks(ctl) -> None:
@@ -133,6 +158,8 @@ def _menu(ctl) -> None:
         menu.addAction(ctl.actions[name])
     menu.addSeparator()
     menu.addActions([ctl.actions["show_network"], ctl.actions["save_figure"]])
+    menu.addSeparator()
+    menu.addActions([ctl.actions[name] for name in ("train_graph", "edit_dataset", "edit_points")])
     menu.addSeparator()
     menu.addActions([ctl.actions["settings"], ctl.actions["plots"]])
     help_menu = ctl.window.menus.get("help")

@@ -8,6 +8,8 @@ starts over with the new settings.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -20,33 +22,27 @@ from PySide6.QtWidgets import (
 )
 
 from mgstudio.training import Trainer, TrainingError
+from mgstudio.training.document_training import split_dataset
 from mgstudio.training.metrics import describe, loss_words
-from mgstudio.training.network_doc import (
-    HARD_LIMIT,
-    SOFT_LIMIT,
-    NetworkDocument,
-    NetworkTooLarge,
-    apply_params,
-    build_network_document,
-    network_size,
-)
+from mgstudio.training.network_doc import NetworkDocument
+
+if TYPE_CHECKING:
+    from .dataset_editor import DatasetEditor
 
 from .. import plain
-from ..canvas.readable import show_readably
 from ..host import WindowHost
-from . import chrome
-from .network_view import NetworkSync, same_graph, trace_sample
+from . import chrome, network_follow
+from .doc_session import DocumentSession, DocumentStepper
+from .network_follow import NETWORK_NAME  # noqa: F401 (where callers find it)
+from .network_view import NetworkSync, trace_sample
 from .panel import TrainingPanel
 from .plot_pane import PlotPane
-from .sample_picker import describe_sample
+from .point_edits import PointEditor
 from .worker import TrainingRunner
 
 FRAME_MS = 20  # the plots' frame timer: up to 50 frames per second while training
 PLOTS_WIDTH = 460
 IDLE, RUNNING, PAUSED, FINISHED, DIVERGED = "idle", "running", "paused", "finished", "diverged"
-#: the window's name for the network document (the sample it traces changes: the loss node,
-#: the picker and the status bar say which)
-NETWORK_NAME = "MLP network"
 
 
 class TrainingController(QObject):
@@ -65,7 +61,10 @@ class TrainingController(QObject):
     def __init__(self, window: WindowHost):
         super().__init__(window.window())
         self.window = window
-        self.trainer: Trainer | None = None
+        self.trainer: Trainer | DocumentStepper | None = None
+        #: runs of the window's own document (doc_session): its undo steps and live values
+        self.docs = DocumentSession(self)
+        self.dataset_editor: DatasetEditor | None = None  # Training ▸ Edit Dataset…, made once
         self.state = IDLE
         self.generation = 0
         self.last_record: dict | None = None
@@ -96,6 +95,7 @@ class TrainingController(QObject):
         self.plots = PlotPane()
         self.plots.message.connect(self.show_message)
         self.plots.sample_picked.connect(self.panel.sample.setValue)
+        self.point_editor = PointEditor(self)  # "Edit points" on the map: the document's data
         self.progress_bar = QProgressBar()
         self.progress_bar.setMaximumWidth(180)
         self.progress_bar.setFormat("%v / %m steps")
@@ -117,7 +117,12 @@ class TrainingController(QObject):
         self._set_state(IDLE)
 
     @property
-    def _trainer(self) -> Trainer:
+    def going(self) -> bool:
+        """A run is under way (running or paused)."""
+        return self.state in (RUNNING, PAUSED)
+
+    @property
+    def _trainer(self) -> Trainer | DocumentStepper:
         """The trainer, where the caller knows there is one."""
         assert self.trainer is not None, "no trainer yet"
         return self.trainer
@@ -140,11 +145,12 @@ class TrainingController(QObject):
         """Start, resume, or (after a finished run or changed settings) start over."""
         if self.closed or self.state == RUNNING:
             return False
-        if self.state == PAUSED and not self._stale:
+        outdated = self.docs.outdated(self.trainer)
+        if self.state == PAUSED and not self._stale and not outdated:
             self.runner.worker.resume()
             self._set_state(RUNNING)
             return True
-        if self._stale or self.trainer is None or self.state in (FINISHED, DIVERGED):
+        if self._stale or outdated or self.trainer is None or self.state in (FINISHED, DIVERGED):
             if not self._new_trainer():
                 return False
         self._start(paused=False)
@@ -154,17 +160,22 @@ class TrainingController(QObject):
         if self.state == RUNNING:
             self.runner.worker.pause()
             self._set_state(PAUSED)
-            self.show_message("Paused: Train resumes, Step does one step")
+            kept = self.docs.commit()  # a document's steps so far: one undo step
+            self.show_message(
+                "Paused: Train resumes, Step does one step"
+                + (f" (Ctrl+Z undoes the {kept} steps)" if kept else "")
+            )
 
     def step(self) -> bool:
         """One step, then pause (starting a run if none is going)."""
         if self.closed:
             return False
-        if self.state in (RUNNING, PAUSED) and not self._stale:
+        outdated = self.docs.outdated(self.trainer)
+        if self.state in (RUNNING, PAUSED) and not self._stale and not outdated:
             self.runner.worker.step_once()
             self._set_state(PAUSED)
             return True
-        if self._stale or self.trainer is None or self.state in (FINISHED, DIVERGED):
+        if self._stale or outdated or self.trainer is None or self.state in (FINISHED, DIVERGED):
             if not self._new_trainer():
                 return False
         self._start(paused=True, steps=1)
@@ -176,12 +187,18 @@ class TrainingController(QObject):
             return False
         self.generation = self.runner.cancel()  # signals of the stopped run are ignored
         self.frame_timer.stop()
+        kept = self.docs.commit()  # a document's run so far stays, as one undo step
         if not self._new_trainer():
             self.trainer = None
             self.plots.set_live(False)
             self._set_state(IDLE)
             return False
-        self.show_message("Reset: step 0, fresh weights from the seed")
+        self.show_message(
+            f"Reset: the {kept} steps trained are one undo step (Ctrl+Z returns to before "
+            "them); the next run starts from the graph's numbers now"
+            if kept
+            else "Reset: step 0, fresh weights from the seed"
+        )
         return True
 
     def _new_trainer(self, follow: bool = True) -> bool:
@@ -189,15 +206,17 @@ class TrainingController(QObject):
         A network shown on the canvas is rebuilt for the new trainer (``follow``): after Reset
         or new settings it must show this run, not keep the numbers of the old one."""
         try:
-            config = self.panel.config()
-            trainer = Trainer(config, dataset=self.panel.dataset_override())
+            trainer = self._make_trainer()
         except (TrainingError, ValueError, TypeError) as exc:
             self.show_message(str(exc))
             self.show_settings()
             return False
+        config = trainer.config
         self.generation = self.runner.cancel()  # the old run's late signals are ignored
         self.frame_timer.stop()
         shown = self.sync if self.sync is not None and self.sync.active else None
+        if isinstance(trainer, DocumentStepper):
+            shown = None  # the canvas shows the document being trained, not an MLP
         self.trainer = trainer
         self._stale = False
         self._polled = 0
@@ -211,52 +230,14 @@ class TrainingController(QObject):
         self.show_plots()
         self.plots.ensure_built()
         first = trainer.evaluate()["loss"]
-        self.plots.start(trainer.dataset, config.steps, first_loss=first)
+        self.plots.start(
+            trainer.dataset, config.steps, first_loss=first, test=trainer.test_set is not None
+        )
         self.plots.mark_sample(self.panel.sample.value())
         self.plots.set_live(False)
         if follow and shown is not None:
             self._follow_network(shown)
         return True
-
-    def _follow_network(self, old: NetworkSync) -> None:
-        """Put the new trainer's network where the old one was shown: the same document (new
-        weights, the chosen sample of the new data) when its shape is the same, else anew."""
-        trainer = self._trainer
-        sample = min(self.panel.sample.value(), trainer.dataset.n_samples - 1)
-        count = network_size(trainer)
-        if (
-            count > SOFT_LIMIT
-            and count != len(old.net.document.nodes)
-            and not self.confirm(
-                "Large network",
-                f"The new network makes {count} nodes on the canvas; it "
-                "will be slow to draw and to update. Show it in place of the old one?",
-            )
-        ):
-            self.show_message(
-                "The network on the canvas is the old run's: Show Network on Canvas shows this one"
-            )
-            return
-        try:
-            net = build_network_document(trainer, sample)
-        except (NetworkTooLarge, IndexError) as exc:
-            self.show_message(f"The network on the canvas no longer follows: {exc}")
-            return
-        if same_graph(net, old.net, values=False):
-            # the same graph: write the sample and the new weights in place (the view, zoom,
-            # selection and undo history stay as the learner left them)
-            with old.net.document.batch():
-                trace_sample(old.net, trainer.dataset, sample)
-                apply_params(old.net, trainer.snapshot().params)
-            if same_graph(net, old.net):  # every number agrees now (else: the new one)
-                self._follow(old.net, trainer)
-                return
-        if self._open_document(net.document, NETWORK_NAME):
-            self._follow(net, trainer)
-
-    def _follow(self, net: NetworkDocument, trainer: Trainer) -> None:
-        """Keep ``net`` in step with ``trainer`` while the window shows its document."""
-        self.sync = NetworkSync(net, trainer, lambda doc: self.window.document is doc)
 
     def _start(self, paused: bool, steps: int = 0) -> None:
         self.runner.worker.set_pace(self.panel.pace())
@@ -291,6 +272,9 @@ class TrainingController(QObject):
         self.last_snapshot = snap
         self.plots.set_grid_scores(snap["grid"])
         self.plots.set_predictions(snap["predictions"])
+        self.docs.offer(snap["params"], force=self.state == PAUSED)
+        if self.state == PAUSED:
+            self.docs.commit()  # a Step (or the steps before a pause): their own undo step
         if self.sync is not None:
             # a step while paused shows at once; a running stream at the sync's rate
             self.sync.offer(self.trainer, snap["params"], force=self.state == PAUSED)
@@ -311,6 +295,10 @@ class TrainingController(QObject):
         self.plots.set_live(False)
         if self.sync is not None and self.last_snapshot is not None:
             self.sync.offer(self.trainer, self.last_snapshot["params"], force=True)
+        kept = self.docs.commit()  # a document's run: one undo step "Train N steps"
+        self.point_editor.after_run()
+        if kept:
+            self.window.statusBar().showMessage(f"Trained {kept} steps: Ctrl+Z undoes them", 10000)
 
     @Slot(int, str)
     def _on_finished(self, generation: int, reason: str) -> None:
@@ -321,9 +309,10 @@ class TrainingController(QObject):
             self._set_state(FINISHED)
             final = self.last_record
             if final is not None:
+                undo = " (Ctrl+Z undoes the run)" if self.docs.stepper is not None else ""
                 self.show_message(
                     f"Finished {self._trainer.step_count} steps: {self._loss_words()} "
-                    f"{final['loss']:.6g}, {describe(final)}"
+                    f"{final['loss']:.6g}, {describe(final)}{undo}"
                 )
         else:
             self._set_state(IDLE)
@@ -384,58 +373,47 @@ class TrainingController(QObject):
         if trace_sample(sync.net, sync.trainer.dataset, sample):
             self.show_message(f"The network on the canvas traces sample {sample}: {words}")
 
+    def _make_trainer(self) -> Trainer | DocumentStepper:
+        """The window's document's run (doc_session), or the settings' MLP; with a test
+        split the held-out samples give the test loss."""
+        if self.docs.wanted():
+            return self.docs.new_stepper()
+        self.docs.forget()
+        config = self.panel.config()
+        data = self.panel.dataset_override()
+        ratio = self.panel.test_ratio()
+        if not ratio:
+            return Trainer(config, dataset=data)
+        if data is None:
+            data = Trainer(config).dataset  # the settings' data, drawn as the trainer does
+        train, test = split_dataset(data, ratio, config.seed)
+        return Trainer(config, dataset=train, test_set=test)
+
+    def _follow_network(self, old: NetworkSync) -> None:
+        network_follow.follow_network(self, old)
+
+    def _follow(self, net: NetworkDocument, trainer: Trainer) -> None:
+        """Keep ``net`` in step with ``trainer`` while the window shows its document."""
+        self.sync = NetworkSync(net, trainer, lambda doc: self.window.document is doc)
+
+    def train_graph_toggled(self, on: bool) -> None:
+        """Training ▸ Train This Graph: the next Train trains the window's document."""
+        self._on_settings_changed()  # a run of the other kind must not be resumed
+        self.show_message(
+            "Train trains the graph on the canvas: mark its inputs as features (inspector)"
+            if on
+            else "Train trains the settings' MLP unless a leaf of the graph is a feature"
+        )
+
+    def edit_dataset(self) -> None:
+        """Training ▸ Edit Dataset…: the document's own samples (dataset_editor)."""
+        from .dataset_editor import show_dataset_editor
+
+        show_dataset_editor(self)
+
     def show_network(self):
         """Open the MLP for the chosen sample as a document; returns it (None if not shown)."""
-        if self.closed:
-            return None
-        if self.trainer is None or (self._stale and self.state not in (RUNNING, PAUSED)):
-            if not self._new_trainer(follow=False):
-                return None
-        trainer = self.trainer
-        data = trainer.dataset
-        sample = self.panel.sample.value()
-        if sample >= data.n_samples:
-            self.show_message(f"there are {data.n_samples} samples; showing sample 0")
-            sample = 0
-        count = network_size(trainer)
-        if count > HARD_LIMIT:
-            self.show_message(
-                f"The network would make {count} nodes (at most {HARD_LIMIT} "
-                "stay usable on the canvas): try smaller hidden layers"
-            )
-            return None
-        if count > SOFT_LIMIT and not self.confirm(
-            "Large network",
-            f"This network makes {count} nodes on the canvas; it will be slow to draw "
-            "and to update while training. Show it anyway?",
-        ):
-            return None
-        try:
-            net = build_network_document(trainer, sample)
-        except (NetworkTooLarge, IndexError) as exc:
-            self.show_message(str(exc))
-            return None
-        if self.last_snapshot is not None:
-            apply_params(net, self.last_snapshot["params"])
-        if not self._open_document(net.document, NETWORK_NAME):
-            return None
-        self._follow(net, trainer)
-        self.plots.mark_sample(sample)
-        self.show_message(
-            f"The MLP as one expression: {len(net.document.nodes)} nodes, "
-            f"sample {sample} ({describe_sample(data, sample)}); its weights follow the "
-            "training, the sample picker (or a click on the plot) chooses the sample"
-        )
-        return net
-
-    def _open_document(self, doc, name: str) -> bool:
-        win = self.window
-        if not win.maybe_save():
-            return False
-        win.set_document(doc, None, name=name)
-        # readable from the start: a big MLP is shown around its loss, not as slivers
-        show_readably(win.canvas)
-        return True
+        return network_follow.show_network(self)
 
     # --- feedback -----------------------------------------------------------------------------
     def show_message(self, text: str) -> None:

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -151,6 +150,13 @@ class TrainingPanel(QWidget):
         )
         self.seed = QSpinBox()
         self.seed.setRange(0, 2**31 - 1)
+        self.test_percent = QSpinBox()  # TF Playground's "ratio of training to test data"
+        self.test_percent.setRange(0, 90)
+        self.test_percent.setSuffix(" %")
+        self.test_percent.setToolTip(
+            "Samples held out of training (chosen by the seed); their loss is drawn as the "
+            "test loss. 0: no test split"
+        )
         self.zero_grad = QCheckBox("Zero the grads before each backward (zero_grad)")
         self.zero_grad.setToolTip(ZERO_GRAD_TIP)
         self.zero_grad_note = QLabel("Off: the lecture's bug — old gradients pile up.")
@@ -186,6 +192,7 @@ class TrainingPanel(QWidget):
         form.addRow("Steps", self.steps)
         form.addRow("Batch size", self.batch)
         form.addRow("Seed", self.seed)
+        form.addRow("Test data", self.test_percent)
         form.addRow(self.zero_grad)
         form.addRow(self.zero_grad_note)
         form.addRow("Speed", self.speed)
@@ -216,6 +223,7 @@ class TrainingPanel(QWidget):
             self.steps,
             self.batch,
             self.seed,
+            self.test_percent,
         ):
             spin.valueChanged.connect(self._on_edit)
         self.hidden.textChanged.connect(self._on_edit)
@@ -283,6 +291,10 @@ class TrainingPanel(QWidget):
         """The loaded CSV dataset when 'CSV file…' is chosen, else None."""
         return self.csv_dataset if self.dataset.currentText() == CSV_ITEM else None
 
+    def test_ratio(self) -> float:
+        """The fraction of the samples held out for the test loss (0..0.9)."""
+        return self.test_percent.value() / 100.0
+
     def pace(self) -> float:
         return float(self.speed.currentData())
 
@@ -337,10 +349,9 @@ class TrainingPanel(QWidget):
         return True
 
     def _csv_dialog(self) -> str:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Training data", "", "CSV files (*.csv);;All files (*)"
-        )
-        return path
+        from ..file_dialogs import ask_csv_path
+
+        return ask_csv_path(self, "Training data")
 
     def _update_enabled(self) -> None:
         generated = self.dataset.currentText() not in ("walkthrough", CSV_ITEM)

@@ -26,11 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mgstudio.document.fileio import FileWriteError, write_atomic
 from mgstudio.training import plot_limits
 from mgstudio.training.datasets import REGRESSION, Dataset
 
+from .plot_map import SCORE_CLIP, MapAndFigure
 from .plot_picking import SampleMarks
+from .plot_points import PointEditing
 from .predictions_table import PredictionsTable
 
 if TYPE_CHECKING:  # matplotlib itself is imported when the pane is first built (~1 s)
@@ -45,7 +46,6 @@ if TYPE_CHECKING:  # matplotlib itself is imported when the pane is first built 
     from PySide6.QtGui import QShowEvent
 
 GRID_SIZE = 80  # the heatmap is GRID_SIZE x GRID_SIZE scores
-SCORE_CLIP = 2.0  # the colour scale spans [-SCORE_CLIP, SCORE_CLIP]; the boundary is 0
 TABLE_LIMIT = 64
 MAX_POINTS = 4000  # longer curves are thinned before drawing
 PLACEHOLDER = (
@@ -60,13 +60,19 @@ PLACEHOLDER = (
 MARGIN_PT = {"left": 52, "right": 14, "right_twin": 52, "top": 10, "bottom": 34, "gap": 56}
 
 
-class PlotPane(SampleMarks, QWidget):
+class PlotPane(SampleMarks, PointEditing, MapAndFigure, QWidget):
     """See the module docstring. ``built`` is False until matplotlib has been loaded."""
 
     #: a line for the status bar (e.g. why a figure could not be saved)
     message = Signal(str)
     #: the learner chose a sample: a click on its point, a key on the plot, a table row
     sample_picked = Signal(int)
+    #: "Edit points" (plot_points): a point added (x, y, class), moved (row, x, y),
+    #: removed (row), and the mode switched
+    point_added = Signal(float, float, float)
+    point_moved = Signal(int, float, float)
+    point_removed = Signal(int)
+    editing_toggled = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -77,6 +83,8 @@ class PlotPane(SampleMarks, QWidget):
         self.steps: list[int] = []
         self.losses: list[float] = []
         self.accuracies: list[float] = []
+        self.test_losses: list[float] = []  # NaN where a record has none
+        self._has_test = False
         #: frames drawn by blitting / by a full redraw (for measuring)
         self.blit_count = 0
         self.full_draws = 0
@@ -97,6 +105,7 @@ class PlotPane(SampleMarks, QWidget):
         self._map_note: Text | None = None
         self.loss_line: Line2D | None = None
         self.acc_line: Line2D | None = None
+        self.test_line: Line2D | None = None
         self.image: AxesImage | None = None
         self.points: PathCollection | None = None
         self.marker = None  # SampleMarks: the ring around the traced sample, and which
@@ -161,19 +170,29 @@ class PlotPane(SampleMarks, QWidget):
         canvas.mpl_connect("draw_event", self._on_draw)
         canvas.mpl_connect("resize_event", self._fit_margins)
         self._connect_picking(canvas)
+        self._connect_editing(canvas)
+        self._add_edit_actions(self.toolbar)
         self.built = True
         self.save_button.setEnabled(True)
         self._make_axes()
 
     # --- a new run ----------------------------------------------------------------------------
-    def start(self, dataset: Dataset, planned_steps: int, first_loss: float | None = None) -> None:
+    def start(
+        self,
+        dataset: Dataset,
+        planned_steps: int,
+        first_loss: float | None = None,
+        test: bool = False,
+    ) -> None:
         """Clear the curves and set the axes up for ``dataset``; ``first_loss`` sizes the loss
-        axis so that the first frames need no full redraw."""
+        axis so that the first frames need no full redraw; ``test``: the records carry a
+        test loss (a second line)."""
         self._dataset = dataset
+        self._has_test = test
         self._first_loss = first_loss
         self._new_max = -np.inf
         self._planned_steps = max(int(planned_steps), 1)
-        self.steps, self.losses, self.accuracies = [], [], []
+        self.steps, self.losses, self.accuracies, self.test_losses = [], [], [], []
         two_d = self._has_map()
         self._grid = plot_limits.grid_for(dataset.X, size=GRID_SIZE) if two_d else None
         small = dataset.n_samples <= TABLE_LIMIT and not two_d
@@ -271,6 +290,12 @@ class PlotPane(SampleMarks, QWidget):
                 color="0.35",
             )
         (self.loss_line,) = ax.plot([], [], color="tab:blue", lw=1.6, label="loss")
+        self.test_line = None
+        if self._has_test:
+            (self.test_line,) = ax.plot(
+                [], [], color="tab:green", lw=1.2, ls="--", label="test loss"
+            )
+            ax.legend(loc="upper right", fontsize=7, framealpha=0.8)
         self.image = self.points = self._map_note = self.marker = None
         if two_d:
             self._make_map()
@@ -279,60 +304,6 @@ class PlotPane(SampleMarks, QWidget):
         self._set_line_data()
         self._apply_animated()
         self._canvas().draw_idle()
-
-    def _make_map(self) -> None:
-        assert self._grid is not None and self._dataset is not None and self.ax_map is not None
-        xx, yy = self._grid
-        # the grid's own limits are overflow-safe (plot_limits.grid_for)
-        extent = (xx[0, 0], xx[0, -1], yy[0, 0], yy[-1, 0])
-        m = self.ax_map
-        self.image = m.imshow(
-            np.zeros_like(xx),
-            extent=extent,
-            origin="lower",
-            cmap="RdBu",
-            vmin=-SCORE_CLIP,
-            vmax=SCORE_CLIP,
-            aspect="auto",
-            interpolation="bilinear",
-            alpha=0.85,
-        )
-        X, y = self._dataset.X, self._dataset.y
-        shown = np.asarray(plot_limits.plottable(X).all(axis=1))
-        self._point_rows = np.flatnonzero(shown)
-        self.points = m.scatter(
-            X[shown, 0],
-            X[shown, 1],
-            c=np.where(y[shown] > 0, 1.0, -1.0),
-            s=14,
-            cmap="RdBu",
-            vmin=-1.6,
-            vmax=1.6,
-            edgecolors="k",
-            linewidths=0.5,
-        )
-        self._make_marker(m)
-        m.set_xlim(extent[0], extent[1])
-        m.set_ylim(extent[2], extent[3])
-        m.set_title("decision boundary (blue: +1, red: -1)", fontsize=9)
-        m.tick_params(labelsize=8)
-        hidden = int(np.count_nonzero(~shown))
-        note = (
-            f"{hidden} of {len(shown)} points not drawn: beyond ±{plot_limits.PLOT_MAX:g}"
-            if hidden
-            else ""
-        )
-        self._map_note = m.text(
-            0.5,
-            0.02,
-            note,
-            transform=m.transAxes,
-            ha="center",
-            va="bottom",
-            fontsize=8,
-            parse_math=False,
-            bbox={"boxstyle": "round", "fc": "white", "alpha": 0.8},
-        )
 
     # --- data in ------------------------------------------------------------------------------
     def add_records(self, records: list[dict]) -> None:
@@ -343,7 +314,9 @@ class PlotPane(SampleMarks, QWidget):
             self.losses.append(r["loss"])
             acc = r.get("accuracy")
             self.accuracies.append(acc * 100.0 if acc is not None else np.nan)
+            self.test_losses.append(r.get("test_loss", np.nan))
         finite = [r["loss"] for r in records if plot_limits.plottable(r["loss"])]
+        finite += [t for t in self.test_losses[-len(records) :] if plot_limits.plottable(t)]
         if finite:
             self._new_max = max(self._new_max, max(finite))
         self._dirty_curves = True
@@ -369,7 +342,14 @@ class PlotPane(SampleMarks, QWidget):
             self._canvas().draw_idle()
 
     def _apply_animated(self) -> None:
-        for artist in (self.loss_line, self.acc_line, self.image, self.points, self.marker):
+        for artist in (
+            self.loss_line,
+            self.acc_line,
+            self.test_line,
+            self.image,
+            self.points,
+            self.marker,
+        ):
             if artist is not None:
                 artist.set_animated(self._live)
 
@@ -409,13 +389,17 @@ class PlotPane(SampleMarks, QWidget):
         steps: list[int] | np.ndarray = self.steps
         losses: list[float] | np.ndarray = self.losses
         accs: list[float] | np.ndarray = self.accuracies
+        tests: list[float] | np.ndarray = self.test_losses
         n = len(steps)
         if n > MAX_POINTS:  # a few pixels per point is all a line can show; keep the last
             keep = np.unique(np.append(np.arange(0, n, n // (MAX_POINTS // 2)), n - 1))
             steps = np.asarray(steps)[keep]
             losses = np.asarray(losses)[keep]
             accs = np.asarray(accs)[keep]
+            tests = np.asarray(tests)[keep]
         self.loss_line.set_data(steps, plot_limits.masked(losses))
+        if self.test_line is not None:
+            self.test_line.set_data(steps, plot_limits.masked(tests))
         if self.acc_line is not None:
             self.acc_line.set_data(steps, accs)
 
@@ -427,7 +411,7 @@ class PlotPane(SampleMarks, QWidget):
         return self.steps[-1] > ax.get_xlim()[1] or new_max > ax.get_ylim()[1]
 
     def _rescale_y(self) -> None:
-        values = list(self.losses)
+        values = list(self.losses) + [t for t in self.test_losses if t == t]
         if self._first_loss is not None:
             values.append(self._first_loss)
         # overflow-safe: a loss of 1e308 times 1.15 would be inf, which matplotlib refuses
@@ -443,6 +427,8 @@ class PlotPane(SampleMarks, QWidget):
         """Draw the (animated) loss and accuracy lines over their restored background."""
         if self.loss_line is not None:
             self._loss_ax().draw_artist(self.loss_line)
+        if self.test_line is not None:
+            self._loss_ax().draw_artist(self.test_line)
         if self.acc_line is not None and self.ax_acc is not None:
             self.ax_acc.draw_artist(self.acc_line)
 
@@ -467,32 +453,3 @@ class PlotPane(SampleMarks, QWidget):
         )
         self._draw_curves()
         self._draw_map()
-
-    # --- saving -------------------------------------------------------------------------------
-    def save_figure(self, path: str) -> None:
-        """Write the plots to ``path`` as PNG (raises FileWriteError/ValueError on failure)."""
-        import io
-
-        self.ensure_built()
-        was_live = self._live
-        self.set_live(False)
-        try:
-            png = io.BytesIO()  # drawn in memory, then written by the one atomic writer
-            self._figure().savefig(png, format="png", dpi=120)
-        finally:
-            self.set_live(was_live)
-        write_atomic(path, png.getvalue())
-
-    def save_figure_dialog(self) -> str | None:
-        from ..file_dialogs import ask_save_path  # adds .png before its overwrite prompt
-
-        path = ask_save_path(self, "Save figure", "training.png", "PNG image (*.png)", ".png")
-        if not path:
-            return None
-        try:
-            self.save_figure(path)
-        except (OSError, ValueError, FileWriteError) as exc:
-            self.message.emit(f"Could not save the figure: {exc}")
-            return None
-        self.message.emit(f"Saved the figure to {path}")
-        return path

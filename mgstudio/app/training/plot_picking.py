@@ -71,8 +71,10 @@ class SampleMarks:
         _dataset: Dataset | None
         _live: bool
         _dirty_image: bool
+        editing: bool
 
         def _canvas(self) -> FigureCanvasQTAgg: ...
+        def _edit_press(self, event: MouseEvent) -> None: ...
 
     #: the ring, once there is a map
     marker: Line2D | None = None
@@ -127,10 +129,15 @@ class SampleMarks:
         return int(rows[hit]) if hit is not None else None
 
     def _on_press(self, event: MouseEvent) -> None:
-        if self.ax_map is None or event.inaxes is not self.ax_map or event.button != 1:
+        if self.ax_map is None or event.inaxes is not self.ax_map:
             return
         if self.toolbar is not None and self.toolbar.mode != "":
             return  # panning or zooming: the click belongs to the tool
+        if self.editing:  # "Edit points" (plot_points): the click edits the data
+            self._edit_press(event)
+            return
+        if event.button != 1:
+            return
         sample = self.pick_at(event.x, event.y)
         if sample is not None:
             self.sample_picked.emit(sample)
