@@ -20,10 +20,32 @@ _NUMBERS = (int, float, bool)
 def make_builtins(m: Any, shower: Any) -> dict[str, Any]:
     materialize, call, text = m.materialize, m.call, shower.text
 
+    spend_on = m.budget.spend_on
+    one_print = m.limits.log_chars // 10
+
     def print_(*args: Any, sep: Any = " ", end: Any = "\n") -> None:
         if type(sep) is not str or type(end) is not str:
             raise ProgramError("print()'s sep and end must be strings")
-        m.say(sep.join(text(a) for a in args) + (end if end != "\n" else ""))
+        parts: list[str] = []
+        size = 0
+        for i, a in enumerate(args):  # stops once past what one print may show
+            piece = text(a) if i == 0 else sep + text(a)
+            parts.append(piece)
+            size += len(piece)
+            if size > one_print:
+                parts.append(" …")
+                break
+        m.say("".join(parts) + (end if end != "\n" else ""))
+
+    def str_(x: Any = "") -> str:
+        if type(x) is str:
+            return x
+        out: str = spend_on(text(x))
+        return out
+
+    def repr_(x: Any) -> str:
+        out: str = spend_on(shower.show(x))
+        return out
 
     def sum_(iterable: Any, start: Any = 0) -> Any:
         items = materialize(iterable)
@@ -86,6 +108,7 @@ def make_builtins(m: Any, shower: Any) -> dict[str, Any]:
 
     def sorted_(iterable: Any, key: Any = None, reverse: Any = False) -> list[Any]:
         items: list[Any] = materialize(iterable)
+        m.budget.steps += len(items) // 8  # a big sort costs time: the clock is looked at
         try:
             items.sort(key=None if key is None else m.key_function(key), reverse=bool(reverse))
         except TypeError:
@@ -192,14 +215,14 @@ def make_builtins(m: Any, shower: Any) -> dict[str, Any]:
         "isinstance": isinstance_,
         "any": any_,
         "all": all_,
-        "repr": shower.show,
+        "repr": repr_,
     }
     out: dict[str, Any] = {name: Builtin(name, fn) for name, fn in table.items()}
     typed: dict[str, tuple[type, Any]] = {
         "float": (float, number(float)),
         "int": (int, number(int)),
         "bool": (bool, lambda x=False: bool(x)),
-        "str": (str, lambda x="": text(x)),
+        "str": (str, str_),
         "list": (list, container(list)),
         "tuple": (tuple, container(tuple)),
         "set": (set, container(set)),
