@@ -15,6 +15,8 @@ from .errors import ProgramError
 from .objects import Builtin, Class, Instance
 
 _NUMBERS = (int, float, bool)
+#: round(x, n) past this many digits gives the same answer (a program's int has fewer)
+MAX_ROUND_DIGITS = 40_000
 
 
 def make_builtins(m: Any, shower: Any) -> dict[str, Any]:
@@ -32,10 +34,9 @@ def make_builtins(m: Any, shower: Any) -> dict[str, Any]:
             piece = text(a) if i == 0 else sep + text(a)
             parts.append(piece)
             size += len(piece)
-            if size > one_print:
-                parts.append(" …")
+            if size > one_print:  # say() cuts it and says so
                 break
-        m.say("".join(parts) + (end if end != "\n" else ""))
+        m.say("".join(parts) + end)
 
     def str_(x: Any = "") -> str:
         if type(x) is str:
@@ -163,7 +164,12 @@ def make_builtins(m: Any, shower: Any) -> dict[str, Any]:
     def round_(x: Any, n: Any = None) -> Any:
         if type(x) not in _NUMBERS or (n is not None and type(n) not in (int, bool)):
             raise ProgramError("round() needs a number (for a Value, round(v.data))")
-        return round(x) if n is None else round(x, n)
+        if n is None:
+            return round(x)
+        n = int(n)
+        if type(x) is int and n < -MAX_ROUND_DIGITS:  # Python would compute 10**-n first
+            return 0
+        return round(x, max(min(n, MAX_ROUND_DIGITS), -MAX_ROUND_DIGITS))
 
     def abs_(x: Any) -> Any:
         if type(x) not in _NUMBERS:

@@ -49,6 +49,8 @@ def python_words(exc: BaseException) -> str:
     ):
         text = text.replace(ours, theirs)
     if isinstance(exc, KeyError):
+        if text.startswith("'pop"):  # set.pop / dict.popitem on an empty one: a sentence
+            return text.strip("'")
         return f"key {text} not found"
     if "integer string conversion" in text:  # Python's words name sys.set_int_max_str_digits
         return "a whole number of more than 4,300 digits cannot be turned into text or back"
@@ -76,5 +78,7 @@ def as_program_error(exc: Exception, line: int | None) -> ProgramError:
         text = str(exc)
         if "C ssize_t" in text or "C long" in text or "C int" in text:
             return ProgramError("a number is too large here (at most 2**63 - 1)", line)
+        if text.startswith("(34"):  # errno ERANGE, from a float's ** : past ~1.8e308
+            text = "past the largest float, about 1.8e308"
         return ProgramError(f"a number grew too large ({text})", line)
     return ProgramError(python_words(exc), line)

@@ -45,6 +45,7 @@ class Machine:
         self.log: list[str] = []
         self.log_size = 0  # characters printed and kept
         self.log_cut = False  # the log is full: its last line says so
+        self.log_open = False  # the last print's end was not a newline: the next continues it
         self.notes: list[str] = []
         self.random = random.Random()
         self.group: CallGroup | None = None  # the innermost running __call__
@@ -250,23 +251,30 @@ class Machine:
         return self.made_leaf(Value(data, label=label))
 
     def say(self, text: str) -> None:
-        """One ``print``'s output. The log is capped in lines and characters, and one print
-        in a tenth of the characters; what is cut ends in one line that says so."""
+        """One ``print``'s output, its ``end`` included (``end=""`` leaves the line open for
+        the next print, as a terminal shows it). The log is capped in lines and characters,
+        and one print in a tenth of the characters; what is cut ends in a line that says so."""
         if self.log_cut:
             return
+        closed = text.endswith("\n")
+        if closed:
+            text = text[:-1]
         lim = self.limits
         one = lim.log_chars // 10
         if len(text) > one:
-            text = text[:one] + f"… (one print of {len(text):,} characters, cut at {one:,})"
+            text = text[:one] + f"… (one print of more than {one:,} characters, cut there)"
         cut = False
         room = lim.log_chars - self.log_size
         if len(text) > room:
             text, cut = text[: max(room, 0)], True
         lines = text.split("\n")
         log = self.log
+        if self.log_open and log:
+            log[-1] += lines.pop(0)
         if len(lines) > lim.log_lines - len(log):
             lines, cut = lines[: max(lim.log_lines - len(log), 0)], True
         log.extend(lines)
+        self.log_open = not closed
         self.log_size += len(text)
         if cut:
             self.log_cut = True

@@ -120,7 +120,8 @@ def _numeric(name: str, fn: Any) -> Any:
         try:
             return fn(*args)
         except ValueError:
-            raise ProgramError(f"math.{name}{args!r} is outside the function's domain") from None
+            shown = ", ".join(repr(a) for a in args)
+            raise ProgramError(f"math.{name}({shown}) is outside the function's domain") from None
 
     return run
 

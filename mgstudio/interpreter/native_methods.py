@@ -36,6 +36,7 @@ def tables(m: Any) -> dict[type, dict[str, Callable[[Any], Any]]]:
     def insert(lst: list[Any], i: Any, x: Any) -> None:
         if len(lst) >= m.limits.items:
             items(len(lst) + 1)
+        budget.steps += len(lst) >> 5  # the items after i move: a long list's insert is slow
         lst.insert(i, x)
 
     def sort(lst: list[Any], key: Any = None, reverse: bool = False) -> None:

@@ -97,7 +97,9 @@ def plain_binary(
         guard(a, b)
         try:
             r = fn(a, b)
-        except TypeError:
+        except TypeError as exc:
+            if symbol == "%" and type(a) is str:  # the format and its values disagree
+                raise ProgramError(f"'%' formatting: {exc}") from None
             raise ProgramError(_cannot(symbol, a, b)) from None
         tr = type(r)
         if tr in _SEQ:

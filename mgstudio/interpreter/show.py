@@ -40,6 +40,8 @@ def type_name(x: Any) -> str:
         return "a Value"
     if x is None:
         return "None"
+    if t is Builtin and x.pytype is not None:
+        return f"the class {x.pytype.__name__}"
     if t in (Function, BoundMethod, Builtin):
         return "a function"
     if t is Class:
