@@ -59,6 +59,9 @@ class Attributes:
             try:
                 return obj.names[name]
             except KeyError:
+                found = obj.submodule(name) if obj.submodule is not None else None
+                if found is not None:
+                    return found
                 raise ProgramError(
                     f"the module {obj.name} has no {name!r} that mgstudio programs can use"
                 ) from None

@@ -15,15 +15,38 @@ from .errors import ProgramError
 from .objects import Builtin, Class, Instance
 
 _NUMBERS = (int, float, bool)
+#: round(x, n) past this many digits gives the same answer (a program's int has fewer)
+MAX_ROUND_DIGITS = 40_000
 
 
 def make_builtins(m: Any, shower: Any) -> dict[str, Any]:
     materialize, call, text = m.materialize, m.call, shower.text
 
+    spend_on = m.budget.spend_on
+    one_print = m.limits.log_chars // 10
+
     def print_(*args: Any, sep: Any = " ", end: Any = "\n") -> None:
         if type(sep) is not str or type(end) is not str:
             raise ProgramError("print()'s sep and end must be strings")
-        m.say(sep.join(text(a) for a in args) + (end if end != "\n" else ""))
+        parts: list[str] = []
+        size = 0
+        for i, a in enumerate(args):  # stops once past what one print may show
+            piece = text(a) if i == 0 else sep + text(a)
+            parts.append(piece)
+            size += len(piece)
+            if size > one_print:  # say() cuts it and says so
+                break
+        m.say("".join(parts) + end)
+
+    def str_(x: Any = "") -> str:
+        if type(x) is str:
+            return x
+        out: str = spend_on(text(x))
+        return out
+
+    def repr_(x: Any) -> str:
+        out: str = spend_on(shower.show(x))
+        return out
 
     def sum_(iterable: Any, start: Any = 0) -> Any:
         items = materialize(iterable)
@@ -86,6 +109,7 @@ def make_builtins(m: Any, shower: Any) -> dict[str, Any]:
 
     def sorted_(iterable: Any, key: Any = None, reverse: Any = False) -> list[Any]:
         items: list[Any] = materialize(iterable)
+        m.budget.steps += len(items) // 8  # a big sort costs time: the clock is looked at
         try:
             items.sort(key=None if key is None else m.key_function(key), reverse=bool(reverse))
         except TypeError:
@@ -140,7 +164,12 @@ def make_builtins(m: Any, shower: Any) -> dict[str, Any]:
     def round_(x: Any, n: Any = None) -> Any:
         if type(x) not in _NUMBERS or (n is not None and type(n) not in (int, bool)):
             raise ProgramError("round() needs a number (for a Value, round(v.data))")
-        return round(x) if n is None else round(x, n)
+        if n is None:
+            return round(x)
+        n = int(n)
+        if type(x) is int and n < -MAX_ROUND_DIGITS:  # Python would compute 10**-n first
+            return 0
+        return round(x, max(min(n, MAX_ROUND_DIGITS), -MAX_ROUND_DIGITS))
 
     def abs_(x: Any) -> Any:
         if type(x) not in _NUMBERS:
@@ -192,14 +221,14 @@ def make_builtins(m: Any, shower: Any) -> dict[str, Any]:
         "isinstance": isinstance_,
         "any": any_,
         "all": all_,
-        "repr": shower.show,
+        "repr": repr_,
     }
     out: dict[str, Any] = {name: Builtin(name, fn) for name, fn in table.items()}
     typed: dict[str, tuple[type, Any]] = {
         "float": (float, number(float)),
         "int": (int, number(int)),
         "bool": (bool, lambda x=False: bool(x)),
-        "str": (str, lambda x="": text(x)),
+        "str": (str, str_),
         "list": (list, container(list)),
         "tuple": (tuple, container(tuple)),
         "set": (set, container(set)),

@@ -111,6 +111,8 @@ class ExpressionCompiler(CallCompiler):
     def e_Subscript(self, node: ast.Subscript) -> Expr:
         obj = self.expr(node.value)
         index = self.expr(node.slice)
+        spend_on = self.m.budget.spend_on
+        sliced = isinstance(node.slice, ast.Slice)
 
         def subscript(scope: Scope) -> Any:
             o = obj(scope)
@@ -118,6 +120,8 @@ class ExpressionCompiler(CallCompiler):
             if type(o) not in _INDEXABLE:
                 raise ProgramError(f"{type_name(o)} cannot be indexed with [...]")
             try:
+                if sliced:  # a slice is a copy: weighed as made
+                    return spend_on(o[i])
                 return o[i]
             except TypeError:
                 raise ProgramError(f"{type_name(o)} cannot be indexed by {type_name(i)}") from None
@@ -142,7 +146,7 @@ class ExpressionCompiler(CallCompiler):
         left, right = self.expr(node.left), self.expr(node.right)
         symbol = BINARY_SYMBOLS[type(node.op)]
         with_value = value_binary(symbol)
-        plain = plain_binary(symbol, self.m.limits.items)
+        plain = plain_binary(symbol, self.m.limits.items, self.m.budget.spend_on)
         made = self.m.made
 
         def binary(scope: Scope) -> Any:
@@ -244,6 +248,7 @@ class ExpressionCompiler(CallCompiler):
                 else:
                     out.append(fn(scope))
             self.m.budget.items(len(out))
+            self.m.budget.spend_on(out)
             return out
 
         return build
@@ -264,6 +269,8 @@ class ExpressionCompiler(CallCompiler):
             (None if k is None else self.expr(k), self.expr(v))
             for k, v in zip(node.keys, node.values)
         ]
+        budget = self.m.budget
+        spread = any(k is None for k, _ in pairs)  # {**a, **b}: a copy of any size
 
         def build(scope: Scope) -> dict[Any, Any]:
             out: dict[Any, Any] = {}
@@ -272,6 +279,7 @@ class ExpressionCompiler(CallCompiler):
                     other = v(scope)
                     if type(other) is not dict:
                         raise ProgramError(f"** needs a dict, not {type_name(other)}")
+                    budget.items(len(out) + len(other), "a dict")
                     out.update(other)
                 else:
                     key = k(scope)
@@ -279,7 +287,7 @@ class ExpressionCompiler(CallCompiler):
                         out[key] = v(scope)
                     except TypeError:
                         raise ProgramError(f"{type_name(key)} cannot be a dict key") from None
-            return out
+            return budget.spend_on(out) if spread else out
 
         return build
 
@@ -300,11 +308,12 @@ class ExpressionCompiler(CallCompiler):
                 parts.append(part)
             else:
                 parts.append(self.expr(v))
-        items = self.m.budget.items
+        items, spend_on = self.m.budget.items, self.m.budget.spend_on
 
         def join(scope: Scope) -> str:
             text = "".join([p(scope) for p in parts])
             items(len(text), "a string")
+            spend_on(text)
             return text
 
         return join
@@ -412,12 +421,13 @@ class ExpressionCompiler(CallCompiler):
                     items(len(out), "a dict")
 
         loops = self._generators(gens, emit)
+        spend_on = self.m.budget.spend_on
 
         def run(scope: Scope) -> Any:
             inner = Scope({}, scope)
             inner.ret = {} if kind == "dict" else set() if kind == "set" else []
             loops(inner, first_iter(scope))
-            return inner.ret
+            return spend_on(inner.ret)
 
         return run
 

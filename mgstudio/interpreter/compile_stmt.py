@@ -15,7 +15,7 @@ from typing import Any
 from mgstudio.engine import Value
 
 from .compile_expr import ExpressionCompiler
-from .errors import LimitReached, ProgramError
+from .errors import ProgramError, as_program_error
 from .objects import (
     BREAK,
     CONTINUE,
@@ -77,16 +77,8 @@ class Compiler(ExpressionCompiler):
                 return inner(scope)
             except ProgramError as exc:
                 raise exc.at(line) from None
-            except RecursionError:
-                raise LimitReached("the program is nested too deeply", line) from None
-            except MemoryError:
-                raise LimitReached("the program ran out of memory", line) from None
-            except ZeroDivisionError:
-                raise ProgramError("division by zero", line) from None
-            except OverflowError as exc:
-                raise ProgramError(f"a number grew too large ({exc})", line) from None
-            except (TypeError, ValueError, IndexError, KeyError, AttributeError) as exc:
-                raise ProgramError(python_words(exc), line) from None
+            except Exception as exc:  # Python's, from an operation: the learner's words
+                raise as_program_error(exc, line) from None
 
         return run
 
@@ -175,23 +167,25 @@ class Compiler(ExpressionCompiler):
     def s_AugAssign(self, node: ast.AugAssign) -> Stmt:
         symbol = BINARY_SYMBOLS[type(node.op)]
         with_value = value_binary(symbol)
-        plain = plain_binary(symbol, self.m.limits.items)
+        budget = self.m.budget
+        plain = plain_binary(symbol, self.m.limits.items, budget.spend_on)
         made = self.m.made
         materialize = self.m.materialize
-        items = self.m.budget.items
+        items = budget.items
         value = self.expr(node.value)
 
         def combine(cur: Any, v: Any) -> Any:
             if type(cur) is Value or type(v) is Value:
                 return made(with_value(cur, v))
             if symbol == "+" and type(cur) is list:  # in place, as Python's list +=
-                more = materialize(v)
+                more = materialize(v)  # weighed there: the growth is spent
                 items(len(cur) + len(more))
                 cur.extend(more)
                 return cur
             return plain(cur, v)
 
         target = node.target
+        put_item = self.put_item
         if isinstance(target, ast.Name):
             load, store = self.expr(ast.Name(target.id, ast.Load())), self.store(target)
 
@@ -219,7 +213,8 @@ class Compiler(ExpressionCompiler):
                 i = index(scope)
                 v = value(scope)
                 _check_item_target(c)
-                c[i] = combine(c[i], v)
+                new = combine(c[i], v)
+                put_item(c, i, new)
                 return NORMAL
 
             return aug_item
@@ -265,11 +260,12 @@ class Compiler(ExpressionCompiler):
             return lambda scope, v: put(obj(scope), attr, v)
         if isinstance(target, ast.Subscript):
             cont, index = self.expr(target.value), self.expr(target.slice)
+            put_item = self.put_item
 
             def store_item(scope: Scope, v: Any) -> None:
                 c = cont(scope)
                 _check_item_target(c)
-                c[index(scope)] = v
+                put_item(c, index(scope), v)
 
             return store_item
         if isinstance(target, (ast.Tuple, ast.List)):
@@ -286,6 +282,16 @@ class Compiler(ExpressionCompiler):
 
             return unpack
         raise ProgramError("this cannot be assigned to", target.lineno)
+
+    def put_item(self, c: Any, i: Any, v: Any) -> None:
+        """``c[i] = v``; a slice of a list takes the items of ``v`` read by the machine
+        (``a[:] = (x for x in range(10**12))`` meets a budget, not the end of memory) and
+        the list's new length counts against the item budget."""
+        if type(i) is slice and type(c) is list:
+            v = self.m.materialize(v)  # weighed there
+            if len(v) > 0:
+                self.m.budget.items(len(c) + len(v))
+        c[i] = v
 
     # --- control flow -------------------------------------------------------------------------
     def s_If(self, node: ast.If) -> Stmt:
@@ -436,21 +442,3 @@ def _root_name(func: ast.expr) -> str | None:
     while isinstance(func, ast.Attribute):
         func = func.value
     return func.id if isinstance(func, ast.Name) else None
-
-
-def python_words(exc: BaseException) -> str:
-    """Python's message, with our internal class names turned into a learner's words."""
-    text = str(exc) or type(exc).__name__
-    for ours, theirs in (
-        ("'Instance'", "an object"),
-        ("'Function'", "a function"),
-        ("'BoundMethod'", "a method"),
-        ("'Builtin'", "a function"),
-        ("'Module'", "a module"),
-        ("'Class'", "a class"),
-        ("'generator'", "a generator"),
-    ):
-        text = text.replace(ours, theirs)
-    if isinstance(exc, KeyError):
-        return f"key {text} not found"
-    return text

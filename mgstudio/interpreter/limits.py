@@ -2,7 +2,12 @@
 
 Each budget stops a different runaway: ``steps`` an endless loop, ``nodes`` a loop that builds
 Values forever (memory), ``depth`` recursion without an end, ``seconds`` anything slow the
-others miss (a long backward, say), ``items`` one container or string grown past reason.
+others miss (a long backward, say), ``items`` one container or string grown past reason,
+``memory`` many of them (every string and list the program makes is weighed when it is
+made, about a byte a character and eight a slot (``spend_on``), and the weights add up over
+the whole run: a loop that keeps a megabyte string per round stops at the budget, not at the
+machine's end),
+``log_lines``/``log_chars`` what ``print`` may write.
 The counter is bumped once per statement, loop round, call and comprehension item; the clock,
 cancel and progress are looked at only every ``_EVERY`` steps, so the count costs one
 attribute increment on the hot path.
@@ -13,9 +18,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .errors import LimitReached, ProgramCancelled
 
+_CONTAINERS = (list, tuple, dict, set)
+_T = TypeVar("_T")
 _EVERY = 2048  # steps between looks at the clock, cancel() and progress()
 
 
@@ -27,6 +35,8 @@ class Limits:
     seconds: float = 20.0
     items: int = 1_000_000
     log_lines: int = 10_000
+    memory: int = 200_000_000  # approximate bytes of strings and containers made, in all
+    log_chars: int = 1_000_000  # characters of print output kept (one print: a tenth)
 
 
 @dataclass(frozen=True)
@@ -41,7 +51,17 @@ class Progress:
 class Budget:
     """The running counts; :meth:`look` raises when one is over."""
 
-    __slots__ = ("limits", "steps", "nodes", "depth", "next_look", "start", "progress", "cancel")
+    __slots__ = (
+        "limits",
+        "steps",
+        "nodes",
+        "depth",
+        "made",
+        "next_look",
+        "start",
+        "progress",
+        "cancel",
+    )
 
     def __init__(
         self,
@@ -53,6 +73,7 @@ class Budget:
         self.steps = 0
         self.nodes = 0
         self.depth = 0
+        self.made = 0  # approximate bytes of strings and containers made so far
         self.next_look = _EVERY
         self.start = time.monotonic()
         self.progress = progress
@@ -86,6 +107,29 @@ class Budget:
     def items(self, n: int, what: str = "a list") -> None:
         if n > self.limits.items:
             raise LimitReached(f"{what} of more than {self.limits.items:,} items is too large")
+
+    def spend(self, nbytes: int) -> None:
+        """``nbytes`` more of strings or containers made. Making costs steps too (one per
+        256 bytes), so a loop of big copies reaches the clock and cancel soon."""
+        self.made += nbytes
+        self.steps += nbytes >> 8
+        if self.made > self.limits.memory:
+            raise LimitReached(
+                f"the program made more than {self.limits.memory // 1_000_000:,} MB of "
+                "strings and lists and was stopped (a loop that keeps building big text "
+                "or lists?)"
+            )
+        if self.steps >= self.next_look:
+            self.look()
+
+    def spend_on(self, x: _T) -> _T:
+        """``x`` (a result just made), weighed and spent; returned as it is."""
+        t = type(x)
+        if t is str:
+            self.spend(50 + len(x))  # type: ignore[arg-type]  # ~50 bytes of header, 1 a char
+        elif t in _CONTAINERS:
+            self.spend(56 + 8 * len(x))  # type: ignore[arg-type]  # a header, 8 bytes a slot
+        return x
 
     def report(self) -> None:
         if self.progress is not None:

@@ -10,13 +10,15 @@ The records hold weak references, so a training loop's dropped graphs are still 
 from __future__ import annotations
 
 import random
+import re
 import weakref
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 from mgstudio.engine import Value
 
-from .errors import LimitReached, ProgramError
+from .errors import LimitReached, ProgramError, as_program_error, python_words
 from .limits import Budget, Limits
 from .objects import (
     RETURN,
@@ -41,6 +43,9 @@ class Machine:
         self.limits = limits
         self.budget = budget
         self.log: list[str] = []
+        self.log_size = 0  # characters printed and kept
+        self.log_cut = False  # the log is full: its last line says so
+        self.log_open = False  # the last print's end was not a newline: the next continues it
         self.notes: list[str] = []
         self.random = random.Random()
         self.group: CallGroup | None = None  # the innermost running __call__
@@ -92,7 +97,9 @@ class Machine:
                 n = self.limits.items + 1
             b.items(n)
             b.steps += n // 8
-            return list(x)
+            copy = list(x)
+            b.spend(56 + 8 * n)
+            return copy
         out: list[Any] = []
         limit = self.limits.items
         for item in self.iterate(x):
@@ -102,6 +109,7 @@ class Machine:
             out.append(item)
             if len(out) > limit:
                 b.items(len(out))
+        b.spend(56 + 8 * len(out))
         return out
 
     def key_function(self, key: Any) -> Callable[[Any], Any]:
@@ -162,7 +170,10 @@ class Machine:
         if t is BoundMethod:
             return self.invoke(f.fn, (f.obj, *args), kwargs)
         if t is Builtin:
-            return f.impl(*args, **kwargs) if kwargs else f.impl(*args)
+            try:
+                return f.impl(*args, **kwargs) if kwargs else f.impl(*args)
+            except TypeError as exc:
+                raise argument_error(f, args, kwargs or {}, exc) from None
         if t is Class:
             return self.instantiate(f, args, kwargs)
         if t is Instance:
@@ -194,7 +205,10 @@ class Machine:
                 bound = bind(fn, args, kwargs or {})
             scope = Scope(bound, fn.closure, fn)
             if fn.is_lambda:
-                return fn.body(scope)
+                try:
+                    return fn.body(scope)
+                except Exception as exc:  # a lambda has no statement to name its line
+                    raise as_program_error(exc, fn.line) from None
             if fn.body(scope) == RETURN:
                 return scope.ret
             return None
@@ -254,12 +268,37 @@ class Machine:
         return self.made_leaf(Value(data, label=label))
 
     def say(self, text: str) -> None:
-        """One line of ``print`` output (the log is capped: a loop of prints stays cheap)."""
+        """One ``print``'s output, its ``end`` included (``end=""`` leaves the line open for
+        the next print, as a terminal shows it). The log is capped in lines and characters,
+        and one print in a tenth of the characters; what is cut ends in a line that says so."""
+        if self.log_cut:
+            return
+        closed = text.endswith("\n")
+        if closed:
+            text = text[:-1]
+        lim = self.limits
+        one = lim.log_chars // 10
+        if len(text) > one:
+            text = text[:one] + f"… (one print of more than {one:,} characters, cut there)"
+        cut = False
+        room = lim.log_chars - self.log_size
+        if len(text) > room:
+            text, cut = text[: max(room, 0)], True
+        lines = text.split("\n")
         log = self.log
-        if len(log) < self.limits.log_lines:
-            log.extend(text.split("\n"))
-        elif len(log) == self.limits.log_lines:
-            log.append(f"… (more than {self.limits.log_lines:,} lines; the rest is not shown)")
+        if self.log_open and log:
+            log[-1] += lines.pop(0)
+        if len(lines) > lim.log_lines - len(log):
+            lines, cut = lines[: max(lim.log_lines - len(log), 0)], True
+        log.extend(lines)
+        self.log_open = not closed
+        self.log_size += len(text)
+        if cut:
+            self.log_cut = True
+            log.append(
+                f"… output cut: the program printed more than {lim.log_lines:,} lines or "
+                f"{lim.log_chars:,} characters; the rest is not shown"
+            )
 
 
 def unavailable_message(u: Unavailable) -> str:
@@ -321,6 +360,34 @@ def bind(fn: Function, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[st
     if fn.starstar is not None:
         bound[fn.starstar] = extra
     return bound
+
+
+def argument_error(
+    f: Builtin, args: tuple[Any, ...], kwargs: dict[str, Any], exc: TypeError
+) -> ProgramError:
+    """A builtin called with the wrong arguments, in its Python name (``len``, never our
+    function's); any other TypeError from inside it, in words without our names."""
+    import inspect
+
+    name = f.name
+    try:
+        target = partial(f.sig[0], f.sig[1]) if f.sig is not None else f.impl
+        inspect.signature(target).bind(*args, **kwargs)
+    except TypeError as bad:
+        return ProgramError(f"`{name}()` {_argument_words(str(bad))}")
+    except ValueError:  # no signature to read (a C function): Python's words, our name
+        pass
+    text = python_words(exc)
+    return ProgramError(_QUALNAME.sub(f"`{name}()`", text, count=1))
+
+
+def _argument_words(text: str) -> str:
+    return {
+        "too many positional arguments": "was given too many arguments",
+    }.get(text, text.replace("a required argument", "an argument"))
+
+
+_QUALNAME = re.compile(r"^[\w.<>]+\(\)")
 
 
 def _count(n: int, noun: str) -> str:

@@ -36,6 +36,18 @@ def _root(full: str) -> str:
     return full.split(".")[0]
 
 
+def check_module(full: str, line: int) -> None:
+    """Refuse a module no program may import (``safety.py`` asks, before anything runs)."""
+    full = _ALIASES.get(full, full)
+    if full in ALLOWED or _root(full) in SKIPPED:
+        return
+    raise ProgramError(
+        f"`{full}` is not available in mgstudio programs (a program can import "
+        "math, random, micrograd.engine and micrograd.nn)",
+        line,
+    )
+
+
 class Modules:
     def __init__(self, machine: Any, compile_prelude: Any):
         self.m = machine
@@ -43,15 +55,7 @@ class Modules:
         self.loaded: dict[str, Any] = {}
 
     def check(self, full: str, line: int) -> None:
-        """At compile time: refuse a module no program may import."""
-        full = _ALIASES.get(full, full)
-        if full in ALLOWED or _root(full) in SKIPPED:
-            return
-        raise ProgramError(
-            f"`{full}` is not available in mgstudio programs (a program can import "
-            "math, random, micrograd.engine and micrograd.nn)",
-            line,
-        )
+        check_module(full, line)
 
     def load(self, full: str, line: int) -> Any:
         full = _ALIASES.get(full, full)
@@ -78,6 +82,10 @@ class Modules:
             return self.load(sub, line)
         raise ProgramError(f"{full} has no {name!r} that mgstudio programs can use")
 
+    def _submodule(self, name: str) -> Any:
+        full = f"micrograd.{name}"
+        return self.load(full, self.m.line) if full in ALLOWED else None
+
     def _make(self, full: str) -> Module:
         if full == "math":
             names: dict[str, Any] = {n: getattr(math, n) for n in _MATH_CONSTANTS}
@@ -90,7 +98,8 @@ class Modules:
         if full == "micrograd.engine":
             return Module(full, {"Value": Value})
         if full == "micrograd":
-            return Module(full, {})
+            # `import micrograd` then micrograd.engine.Value: a submodule read as an attribute
+            return Module(full, {}, self._submodule)
         # micrograd.nn: its classes, interpreted from nn_source
         scope = Scope({"__name__": "micrograd.nn"})
         self.compile_prelude()(scope)
@@ -111,7 +120,8 @@ def _numeric(name: str, fn: Any) -> Any:
         try:
             return fn(*args)
         except ValueError:
-            raise ProgramError(f"math.{name}{args!r} is outside the function's domain") from None
+            shown = ", ".join(repr(a) for a in args)
+            raise ProgramError(f"math.{name}({shown}) is outside the function's domain") from None
 
     return run
 
@@ -140,6 +150,7 @@ def _random_names(m: Any) -> dict[str, Any]:
     def shuffle(seq: Any) -> None:
         if type(seq) is not list:
             raise ProgramError("random.shuffle() shuffles a list")
+        m.budget.steps += len(seq)  # a shuffle costs a step an item: the clock is looked at
         r.shuffle(seq)
 
     def sample(population: Any, k: Any) -> list[Any]:

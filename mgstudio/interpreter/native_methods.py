@@ -15,14 +15,17 @@ from .objects import Builtin
 
 
 def tables(m: Any) -> dict[type, dict[str, Callable[[Any], Any]]]:
-    items = m.budget.items
+    budget = m.budget
+    items, spend_on = budget.items, budget.spend_on
 
     def bound(name: str, fn: Callable[..., Any]) -> Callable[[Any], Any]:
-        return lambda obj: Builtin(name, lambda *a, **k: fn(obj, *a, **k))
+        # what a method returns (a copy, a split, an upper-cased text) is weighed as made
+        return lambda obj: Builtin(name, lambda *a, **k: spend_on(fn(obj, *a, **k)), sig=(fn, obj))
 
     def extend(lst: list[Any], more: Any) -> None:
         more = m.materialize(more)
         items(len(lst) + len(more))
+        budget.spend(8 * len(more))
         lst.extend(more)
 
     def append(lst: list[Any], x: Any) -> None:
@@ -30,7 +33,14 @@ def tables(m: Any) -> dict[type, dict[str, Callable[[Any], Any]]]:
             items(len(lst) + 1)
         lst.append(x)
 
+    def insert(lst: list[Any], i: Any, x: Any) -> None:
+        if len(lst) >= m.limits.items:
+            items(len(lst) + 1)
+        budget.steps += len(lst) >> 5  # the items after i move: a long list's insert is slow
+        lst.insert(i, x)
+
     def sort(lst: list[Any], key: Any = None, reverse: bool = False) -> None:
+        budget.steps += len(lst) // 8  # a big sort costs time: the clock is looked at
         lst.sort(key=None if key is None else m.key_function(key), reverse=bool(reverse))
 
     def join(sep: str, parts: Any) -> str:
@@ -57,18 +67,20 @@ def tables(m: Any) -> dict[type, dict[str, Callable[[Any], Any]]]:
             other = list(other.items())
         other = m.materialize(other)
         items(len(d) + len(other) + len(kw), "a dict")
+        budget.spend(8 * (len(other) + len(kw)))
         d.update(other, **kw)
 
     def set_update(s: set[Any], other: Any) -> None:
         other = m.materialize(other)
         items(len(s) + len(other), "a set")
+        budget.spend(8 * len(other))
         s.update(other)
 
     list_methods: dict[str, Callable[..., Any]] = {
         "append": append,
         "extend": extend,
         "pop": list.pop,
-        "insert": list.insert,
+        "insert": insert,
         "remove": list.remove,
         "index": list.index,
         "count": list.count,

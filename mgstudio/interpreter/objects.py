@@ -142,22 +142,37 @@ class Builtin:
     """A function the interpreter provides (``len``, ``math.exp``, ``list.append`` bound to a
     list ...): ``impl`` is ours, called with the program's values."""
 
-    __slots__ = ("name", "impl", "pytype")
+    __slots__ = ("name", "impl", "pytype", "sig")
 
-    def __init__(self, name: str, impl: Callable[..., Any], pytype: type | None = None):
+    def __init__(
+        self,
+        name: str,
+        impl: Callable[..., Any],
+        pytype: type | None = None,
+        sig: tuple[Callable[..., Any], Any] | None = None,
+    ):
         self.name = name
         self.impl = impl
         self.pytype = pytype  # for isinstance(x, int): the Python type this builtin names
+        #: a method's (function, object): whose signature a wrong call is explained by
+        self.sig = sig
 
 
 class Module:
     """An importable module: a name and a namespace of builtins and values."""
 
-    __slots__ = ("name", "names")
+    __slots__ = ("name", "names", "submodule")
 
-    def __init__(self, name: str, names: dict[str, Any]):
+    def __init__(
+        self,
+        name: str,
+        names: dict[str, Any],
+        submodule: Callable[[str], Any] | None = None,
+    ):
         self.name = name
         self.names = names
+        #: ``micrograd.engine`` read as an attribute of ``micrograd``: loads it (or None)
+        self.submodule = submodule
 
 
 class Super:

@@ -17,7 +17,7 @@ from typing import Any
 from mgstudio.engine import Value
 
 from .errors import LimitReached, ProgramError
-from .show import type_name
+from .show import MAX_WIDTH, too_wide, type_name
 
 MAX_INT_BITS = 100_000
 _SEQ = (str, list, tuple)
@@ -65,8 +65,11 @@ def _bits(x: Any) -> int:
     return abs(int(x)).bit_length() if type(x) in (int, bool) else 0
 
 
-def plain_binary(symbol: str, items: int) -> Callable[[Any, Any], Any]:
-    """``a <symbol> b`` for operands that are not Values, with the size guards."""
+def plain_binary(
+    symbol: str, items: int, spend: Callable[[Any], Any] | None = None
+) -> Callable[[Any, Any], Any]:
+    """``a <symbol> b`` for operands that are not Values, with the size guards; ``spend``
+    weighs a string or list it makes (the run's memory budget)."""
     fn = _PLAIN[symbol]
 
     def guard(a: Any, b: Any) -> None:
@@ -94,31 +97,52 @@ def plain_binary(symbol: str, items: int) -> Callable[[Any, Any], Any]:
         guard(a, b)
         try:
             r = fn(a, b)
-        except TypeError:
+        except TypeError as exc:
+            if symbol == "%" and type(a) is str:  # the format and its values disagree
+                raise ProgramError(f"'%' formatting: {exc}") from None
             raise ProgramError(_cannot(symbol, a, b)) from None
-        if type(r) is complex:
+        tr = type(r)
+        if tr in _SEQ:
+            if spend is not None:
+                spend(r)
+        elif tr is complex:
             raise ProgramError(f"{a!r} {symbol} {b!r} has no real value (it is a complex number)")
         return r
 
     return apply
 
 
-_PERCENT_WIDTH = re.compile(r"%[-+ #0]*(\d*)(?:\.(\d+))?")
+#: one ``%`` conversion: (mapping key), flags, width, .precision, length, the conversion
+_PERCENT_SPEC = re.compile(r"%(\([^)]*\))?[-+ #0]*(\*|\d+)?(?:\.(\*|\d*))?[hlL]?(.?)", re.S)
 _PLAIN_DATA = (int, float, bool, str, type(None))
 
 
 def _check_percent(fmt: str, args: Any) -> None:
     """``"%s: %.4f" % (name, x)`` with plain data only: no object's ``__str__`` runs, and no
-    width asks for a gigabyte of spaces."""
+    width asks for a gigabyte of spaces, written (``%1000000d``) or passed (``%*d``)."""
     values = args.values() if type(args) is dict else args if type(args) is tuple else (args,)
     if not all(type(v) in _PLAIN_DATA for v in values):
         raise ProgramError(
             "'%' formatting takes numbers and strings (for a Value, format v.data); "
             'an f-string works too: f"{v.data:.4f}"'
         )
-    for width, precision in _PERCENT_WIDTH.findall(fmt):
-        if (width and int(width) > 1000) or (precision and int(precision) > 1000):
-            raise ProgramError("a format width or precision above 1000 is too large")
+    positional = list(values) if type(args) is not dict else []
+    at = 0
+    for key, width, precision, conversion in _PERCENT_SPEC.findall(fmt):
+        if conversion == "%":
+            continue
+        for part in (width, precision):
+            if part == "*":
+                n = positional[at] if at < len(positional) else 0
+                at += 1
+                if type(n) is int and abs(n) > MAX_WIDTH:
+                    raise ProgramError(
+                        f"a format width or precision above {MAX_WIDTH} is too large (got {n})"
+                    )
+            elif part and too_wide(part):
+                raise ProgramError(f"a format width or precision above {MAX_WIDTH} is too large")
+        if not key:
+            at += 1
 
 
 def _check_size(n: int, items: int) -> None:

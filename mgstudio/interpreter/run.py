@@ -18,8 +18,8 @@ from mgstudio.engine import Value, gc_paused
 
 from .attributes import Attributes
 from .builtins import make_builtins
-from .compile_stmt import Compiler, python_words
-from .errors import LimitReached, ProgramError
+from .compile_stmt import Compiler
+from .errors import ProgramError, as_program_error
 from .limits import Budget, Limits, Progress
 from .machine import Machine
 from .modules import Modules, prelude_tree
@@ -166,12 +166,8 @@ def _execute(m: Machine, work: Callable[[], object]) -> None:
             work()
     except ProgramError:
         raise
-    except RecursionError:
-        raise LimitReached("the program is nested too deeply", m.line or None) from None
-    except MemoryError:
-        raise LimitReached("the program ran out of memory", m.line or None) from None
     except Exception as exc:  # an operation outside any statement (a prelude import, say)
-        raise ProgramError(python_words(exc), m.line or None) from None
+        raise as_program_error(exc, m.line or None) from None
 
 
 _runs_lock = threading.Lock()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 
 from .errors import ProgramError
+from .modules import check_module
 
 MAX_NESTING = 400  # as the expression reader's limit: well below Python's recursion limit
 #: underscore attributes a program may use: micrograd's graph, and calling a base's __init__
@@ -48,22 +49,33 @@ def check_program(tree: ast.AST) -> None:
 
 class _Checker:
     def visit_all(self, tree: ast.AST) -> None:
+        """Every rule on every node; the error raised is the first in the text (line, then
+        column), whatever order the tree is walked in."""
         # iterative, with the depth of each node: a hostile program nests 10,000 deep
         todo: list[tuple[ast.AST, int, bool]] = [(tree, 0, False)]
+        first: tuple[tuple[int, int], ProgramError] | None = None
         while todo:
             node, depth, in_class = todo.pop()
             if isinstance(node, ast.ClassDef) and node.name == "Value" and depth == 1:
                 continue  # the lecture's own Value class: skipped whole (see compile_stmt)
-            self.check(node, in_class)
+            try:
+                self.check(node, in_class)
+            except ProgramError as error:
+                first = _earlier(first, node, error)
             inside_class = isinstance(node, ast.ClassDef)
-            for child in ast.iter_child_nodes(node):
-                if depth >= MAX_NESTING:
-                    # said at the parent: an expression has a line, its operator or ctx not
-                    raise ProgramError(
-                        "the code is nested too deeply; split it into several lines",
-                        getattr(node, "lineno", None),
-                    )
+            children = list(ast.iter_child_nodes(node))
+            if children and depth >= MAX_NESTING:
+                # said at the parent: an expression has a line, its operator or ctx not
+                error = ProgramError(
+                    "the code is nested too deeply; split it into several lines",
+                    getattr(node, "lineno", None),
+                )
+                first = _earlier(first, node, error)
+                continue  # nothing below it is looked at: the walk stays short
+            for child in reversed(children):  # popped in source order
                 todo.append((child, depth + 1, inside_class))
+        if first is not None:
+            raise first[1]
 
     def check(self, node: ast.AST, in_class: bool) -> None:
         line = getattr(node, "lineno", None)
@@ -109,9 +121,11 @@ class _Checker:
             for alias in node.names:
                 if alias.asname is not None and alias.asname.startswith("__"):
                     raise ProgramError(f"`{alias.asname}` is not available as a name", line)
+                check_module(alias.name, line or 0)
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 raise ProgramError("relative imports are not available in mgstudio programs", line)
+            check_module(node.module or "", line or 0)
 
     def _attribute(self, node: ast.Attribute) -> None:
         name = node.attr
@@ -193,6 +207,16 @@ class _Checker:
         if isinstance(t, (ast.Tuple, ast.List)):
             for e in t.elts:
                 self._target(e)
+
+
+def _earlier(
+    first: tuple[tuple[int, int], ProgramError] | None, node: ast.AST, error: ProgramError
+) -> tuple[tuple[int, int], ProgramError]:
+    line = error.line if error.line else getattr(node, "lineno", 0) or 0
+    where = (line or 1 << 30, getattr(node, "col_offset", 0) or 0)
+    if first is None or where < first[0]:
+        return where, error
+    return first
 
 
 def _dotted(node: ast.expr) -> str:
