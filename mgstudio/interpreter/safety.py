@@ -66,11 +66,11 @@ class _Checker:
             children = list(ast.iter_child_nodes(node))
             if children and depth >= MAX_NESTING:
                 # said at the parent: an expression has a line, its operator or ctx not
-                error = ProgramError(
+                too_deep = ProgramError(
                     "the code is nested too deeply; split it into several lines",
                     getattr(node, "lineno", None),
                 )
-                first = _earlier(first, node, error)
+                first = _earlier(first, node, too_deep)
                 continue  # nothing below it is looked at: the walk stays short
             for child in reversed(children):  # popped in source order
                 todo.append((child, depth + 1, inside_class))
