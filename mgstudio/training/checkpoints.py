@@ -51,7 +51,8 @@ class CheckpointLog:
                 keep = [i for i, k in enumerate(self._steps) if k % self.stride == 0]
                 self._steps = [self._steps[i] for i in keep]
                 self._rows = [self._rows[i] for i in keep]
-            self._last = None
+            # thinning may drop the very step just added: it is still the last one
+            self._last = None if self._steps[-1] == step else (step, row)
         else:
             self._last = (step, row)
 
