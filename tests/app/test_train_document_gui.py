@@ -216,3 +216,26 @@ def test_a_document_that_cannot_be_trained_says_why(qtbot, window, open_example,
     assert not training.train()
     assert "feature" in window.statusBar().currentMessage()
     assert training.state == "idle"
+
+
+def test_reset_returns_to_the_runs_initialisation(qtbot, window, open_example, training):
+    """Reset after training the document: the parameters are the run's step 0 exactly (the
+    same initialisation each time), and training again from there gives the same run."""
+    ids = neuron_with_features(qtbot, window, open_example)
+    doc = window.document
+    training.panel.preset.setCurrentText("micrograd-demo")
+    training.panel.steps.setValue(15)
+    before = values(doc, ids)
+    click(qtbot, training, "train")
+    qtbot.waitUntil(lambda: training.state == "finished", timeout=20_000)
+    first = doc.training.runs[-1]
+    trained = values(doc, ids)
+    assert trained != before
+    click(qtbot, training, "reset")
+    assert values(doc, ids) == before  # exactly the initial parameters
+    initial = dict(zip(first.params, first.initial.tolist()))
+    assert {n: initial[ids[n]] for n in PARAMS} == before
+    click(qtbot, training, "train")
+    qtbot.waitUntil(lambda: training.state == "finished", timeout=20_000)
+    assert values(doc, ids) == trained  # same start, same settings: the same run
+    assert np.array_equal(doc.training.runs[-1].loss, first.loss)

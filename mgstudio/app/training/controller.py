@@ -188,18 +188,35 @@ class TrainingController(QObject):
         self.generation = self.runner.cancel()  # signals of the stopped run are ignored
         self.frame_timer.stop()
         kept = self.docs.commit()  # a document's run so far stays, as one undo step
+        back = self._back_to_initialisation()
         if not self._new_trainer():
             self.trainer = None
             self.plots.set_live(False)
             self._set_state(IDLE)
             return False
-        self.show_message(
-            f"Reset: the {kept} steps trained are one undo step (Ctrl+Z returns to before "
-            "them); the next run starts from the graph's numbers now"
-            if kept
-            else "Reset: step 0, fresh weights from the seed"
-        )
+        if back:
+            self.show_message(
+                f"Reset: {back}, step 0 (the parameters it started from); the next run "
+                "starts from them"
+                + (f"; the {kept} steps trained are one undo step" if kept else "")
+            )
+        else:
+            self.show_message(
+                f"Reset: the {kept} steps trained are one undo step (Ctrl+Z returns to before "
+                "them); the next run starts from the graph's numbers now"
+                if kept
+                else "Reset: step 0, fresh weights from the seed"
+            )
         return True
+
+    def _back_to_initialisation(self) -> str:
+        """Training the document: put its parameters back at the shown run's step 0 (the same
+        initialisation every time); returns that run's name, or "" when there is none."""
+        timeline = getattr(self, "timeline", None)
+        if not self.docs.wanted() or timeline is None or timeline.run is None:
+            return ""
+        timeline.reset_to_start()
+        return timeline.run.name
 
     def _new_trainer(self, follow: bool = True) -> bool:
         """A trainer from the settings; on a settings error the current run is left alone.

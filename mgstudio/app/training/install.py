@@ -18,6 +18,6 @@ def install(window: WindowHost) -> TrainingController:
 
     controller = TrainingController(window)
     install_heatmaps(window, controller)
-    install_timeline(window, controller)
+    controller.timeline = install_timeline(window, controller)  # Reset goes to its step 0
     window.training = controller  # the Python side lives as long as the window
     return controller
