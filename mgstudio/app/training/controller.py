@@ -8,7 +8,7 @@ starts over with the new settings.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
@@ -64,6 +64,7 @@ class TrainingController(QObject):
         self.trainer: Trainer | DocumentStepper | None = None
         #: runs of the window's own document (doc_session): its undo steps and live values
         self.docs = DocumentSession(self)
+        self.timeline: Any = None  # the runs' timeline (timeline.py), set by install()
         self.dataset_editor: DatasetEditor | None = None  # Training ▸ Edit Dataset…, made once
         self.state = IDLE
         self.generation = 0
@@ -212,7 +213,7 @@ class TrainingController(QObject):
     def _back_to_initialisation(self) -> str:
         """Training the document: put its parameters back at the shown run's step 0 (the same
         initialisation every time); returns that run's name, or "" when there is none."""
-        timeline = getattr(self, "timeline", None)
+        timeline = self.timeline
         if not self.docs.wanted() or timeline is None or timeline.run is None:
             return ""
         timeline.reset_to_start()
