@@ -199,13 +199,12 @@ class DocumentRun:
     def state(self) -> TrainingState:
         """The training state with this run appended, the position at its last step; past
         ``MAX_RUNS`` the oldest runs are dropped (a parent among them is forgotten)."""
-        runs = list(self.base_state.runs)
-        record = self.record()
-        while len(runs) >= MAX_RUNS:
-            runs = [_shifted(r) for r in runs[1:]]
-            record = _shifted(record)
-        runs.append(record)
-        return self.base_state.replace(runs=tuple(runs), position=(len(runs) - 1, record.steps))
+        state, record = self.base_state, self.record()
+        while len(state.runs) >= MAX_RUNS:
+            state = delete_run(state, 0)
+            record = record.replace(parent=_renumbered(record.parent, 0))
+        runs = (*state.runs, record)
+        return state.replace(runs=runs, position=(len(runs) - 1, record.steps))
 
 
 def history_arrays(
@@ -219,12 +218,29 @@ def history_arrays(
     return loss, np.array(acc, dtype=np.float32), np.array(test, dtype=np.float64)
 
 
-def _shifted(run: RunRecord) -> RunRecord:
-    """The run once the first run is dropped: its parent one index earlier (or none)."""
-    if run.parent is None:
-        return run
-    index, step = run.parent
-    return run.replace(parent=(index - 1, step) if index > 0 else None)
+def delete_run(state: TrainingState, index: int) -> TrainingState:
+    """The state without run ``index``: later runs move up one place, a branch of the deleted
+    run loses its parent (it keeps its own initial parameters, so it still replays), and a
+    position on the deleted run is cleared."""
+    if not 0 <= index < len(state.runs):
+        return state
+    runs = tuple(
+        run.replace(parent=_renumbered(run.parent, index))
+        if _renumbered(run.parent, index) != run.parent
+        else run
+        for i, run in enumerate(state.runs)
+        if i != index
+    )
+    position = _renumbered(state.position, index)
+    return state.replace(runs=runs, position=position)
+
+
+def _renumbered(ref: tuple[int, int] | None, removed: int) -> tuple[int, int] | None:
+    """A ``(run, step)`` reference once run ``removed`` is gone: None if it pointed there,
+    one place earlier if it pointed past it."""
+    if ref is None or ref[0] == removed:
+        return None
+    return (ref[0] - 1, ref[1]) if ref[0] > removed else ref
 
 
 def _parent(state: TrainingState, model: DocumentModel, now: np.ndarray) -> tuple[int, int] | None:

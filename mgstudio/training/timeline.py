@@ -24,7 +24,7 @@ from mgstudio.document.training_state import RunRecord, TrainingState
 
 from .datasets import Dataset
 from .document_model import DocumentModel, compile_document
-from .document_training import dataset_from_state
+from .document_training import dataset_from_state, delete_run
 from .engines import TapeEngine
 
 __all__ = [
@@ -149,31 +149,6 @@ def rename_run(state: TrainingState, index: int, name: str) -> TrainingState:
     runs = list(state.runs)
     runs[index] = runs[index].replace(name=name)
     return state.replace(runs=tuple(runs))
-
-
-def delete_run(state: TrainingState, index: int) -> TrainingState:
-    """The state without run ``index``: later runs move up one place, a branch of the deleted
-    run loses its parent (it keeps its own initial parameters, so it still replays), and a
-    position on the deleted run is cleared."""
-    if not 0 <= index < len(state.runs):
-        return state
-    runs = tuple(
-        run.replace(parent=_renumbered(run.parent, index))
-        if _renumbered(run.parent, index) != run.parent
-        else run
-        for i, run in enumerate(state.runs)
-        if i != index
-    )
-    position = _renumbered(state.position, index)
-    return state.replace(runs=runs, position=position)
-
-
-def _renumbered(ref: tuple[int, int] | None, removed: int) -> tuple[int, int] | None:
-    """A ``(run, step)`` reference once run ``removed`` is gone: None if it pointed there,
-    one place earlier if it pointed past it."""
-    if ref is None or ref[0] == removed:
-        return None
-    return (ref[0] - 1, ref[1]) if ref[0] > removed else ref
 
 
 def with_position(state: TrainingState, index: int, step: int) -> TrainingState:

@@ -8,7 +8,7 @@ starts over with the new settings.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
@@ -28,6 +28,7 @@ from mgstudio.training.network_doc import NetworkDocument
 
 if TYPE_CHECKING:
     from .dataset_editor import DatasetEditor
+    from .timeline import Timeline
 
 from .. import plain
 from ..host import WindowHost
@@ -64,7 +65,7 @@ class TrainingController(QObject):
         self.trainer: Trainer | DocumentStepper | None = None
         #: runs of the window's own document (doc_session): its undo steps and live values
         self.docs = DocumentSession(self)
-        self.timeline: Any = None  # the runs' timeline (timeline.py), set by install()
+        self.timeline: Timeline | None = None  # the runs' timeline, set by install()
         self.dataset_editor: DatasetEditor | None = None  # Training ▸ Edit Dataset…, made once
         self.state = IDLE
         self.generation = 0
