@@ -318,11 +318,11 @@ def bind(fn: Function, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[st
     params = fn.params
     n = len(params)
     bound: dict[str, Any] = {}
-    name = fn.name
+    name = "the lambda" if fn.is_lambda else f"{fn.name}()"
     if len(args) > n:
         if fn.star is None:
             raise ProgramError(
-                f"{name}() takes {_count(n, 'positional argument')} but {len(args)} were given"
+                f"{name} takes {_count(n, 'positional argument')} but {len(args)} were given"
             )
         bound[fn.star] = tuple(args[n:])
         args = args[:n]
@@ -333,13 +333,13 @@ def bind(fn: Function, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[st
     extra: dict[str, Any] = {}
     for k, v in kwargs.items():
         if k in bound:
-            raise ProgramError(f"{name}() got several values for argument {k!r}")
+            raise ProgramError(f"{name} got several values for argument {k!r}")
         if k in params or k in fn.kwonly:
             bound[k] = v
         elif fn.starstar is not None:
             extra[k] = v
         else:
-            raise ProgramError(f"{name}() got an unexpected keyword argument {k!r}")
+            raise ProgramError(f"{name} got an unexpected keyword argument {k!r}")
     first_default = n - len(fn.defaults)
     missing = []
     for i, p in enumerate(params):
@@ -356,7 +356,7 @@ def bind(fn: Function, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[st
                 missing.append(p)
     if missing:
         names = ", ".join(repr(m) for m in missing)
-        raise ProgramError(f"{name}() is missing {_count(len(missing), 'argument')}: {names}")
+        raise ProgramError(f"{name} is missing {_count(len(missing), 'argument')}: {names}")
     if fn.starstar is not None:
         bound[fn.starstar] = extra
     return bound

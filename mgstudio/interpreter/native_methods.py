@@ -41,7 +41,12 @@ def tables(m: Any) -> dict[type, dict[str, Callable[[Any], Any]]]:
 
     def sort(lst: list[Any], key: Any = None, reverse: bool = False) -> None:
         budget.steps += len(lst) // 8  # a big sort costs time: the clock is looked at
-        lst.sort(key=None if key is None else m.key_function(key), reverse=bool(reverse))
+        try:
+            lst.sort(key=None if key is None else m.key_function(key), reverse=bool(reverse))
+        except TypeError:
+            raise ProgramError(
+                "list.sort() cannot compare these (for Values, sort by v.data)"
+            ) from None
 
     def join(sep: str, parts: Any) -> str:
         parts = m.materialize(parts)

@@ -35,7 +35,8 @@ def type_name(x: Any) -> str:
 
     t = type(x)
     if t is Instance:
-        return f"a {x.cls.name} object"
+        article = "an" if x.cls.name[:1].lower() in "aeiou" else "a"
+        return f"{article} {x.cls.name} object"
     if t is Value:
         return "a Value"
     if x is Value:  # the engine's class itself (Value.tanh(a), say)
