@@ -47,6 +47,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
         prog="mgstudio",
         description="mgstudio: a studio for learning backpropagation. With no sub-command it "
         "opens the window.",
+        epilog="The command line speaks English; the window speaks English and Chinese "
+        "(View > Language, or main.py --language zh_CN).",
     )
     parser.add_argument("--version", action="version", version=VERSION_TEXT)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

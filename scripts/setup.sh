@@ -14,10 +14,11 @@ if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
     command -v openbox >/dev/null 2>&1 || need+=(openbox)
     command -v xdotool >/dev/null 2>&1 || need+=(xdotool)
   fi
-  # Qt's xcb platform plugin needs these at run time for a real window
+  # Qt's xcb platform plugin needs these at run time for a real window; the CJK font shows
+  # the window in Chinese (View ▸ Language) without boxes for missing glyphs
   for lib in libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libegl1 libgl1 \
              libfontconfig1 libdbus-1-3 libxcb-image0 libxcb-render-util0 libxcb-shape0 \
-             libxcb-xinerama0 libxcb-randr0 libxcb-xkb1 fonts-dejavu-core; do
+             libxcb-xinerama0 libxcb-randr0 libxcb-xkb1 fonts-dejavu-core fonts-noto-cjk; do
     dpkg -s "$lib" >/dev/null 2>&1 || need+=("$lib")
   done
   if [ ${#need[@]} -gt 0 ]; then

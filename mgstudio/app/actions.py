@@ -7,10 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
+from mgstudio.words import QT_TRANSLATE_NOOP, translate
+
+from .i18n import live
 from .icons import icon, set_icon
 
 Std = QKeySequence.StandardKey
@@ -25,126 +29,299 @@ class Spec:
 
 
 SPECS: dict[str, Spec] = {
-    "new": Spec("&New", Std.New, "new", "Start an empty graph"),
-    "open": Spec("&Open…", Std.Open, "open", "Open a .mgs document"),
-    "save": Spec("&Save", Std.Save, "save", "Save the graph"),
-    "save_as": Spec("Save &As…", Std.SaveAs, "", "Save the graph under a new name"),
+    "new": Spec(
+        QT_TRANSLATE_NOOP("Actions", "&New"),
+        Std.New,
+        "new",
+        QT_TRANSLATE_NOOP("Actions", "Start an empty graph"),
+    ),
+    "open": Spec(
+        QT_TRANSLATE_NOOP("Actions", "&Open…"),
+        Std.Open,
+        "open",
+        QT_TRANSLATE_NOOP("Actions", "Open a .mgs document"),
+    ),
+    "save": Spec(
+        QT_TRANSLATE_NOOP("Actions", "&Save"),
+        Std.Save,
+        "save",
+        QT_TRANSLATE_NOOP("Actions", "Save the graph"),
+    ),
+    "save_as": Spec(
+        QT_TRANSLATE_NOOP("Actions", "Save &As…"),
+        Std.SaveAs,
+        "",
+        QT_TRANSLATE_NOOP("Actions", "Save the graph under a new name"),
+    ),
     "import_code": Spec(
-        "&Import micrograd code…",
+        QT_TRANSLATE_NOOP("Actions", "&Import micrograd code…"),
         "Ctrl+I",
         "",
-        "Turn a micrograd program into a graph (interpreted safely, never run by Python)",
+        QT_TRANSLATE_NOOP(
+            "Actions",
+            "Turn a micrograd program into a graph (interpreted safely, never run by Python)",
+        ),
     ),
-    "export_svg": Spec("&SVG…", "", "", "Save a picture of the graph as SVG"),
-    "export_png": Spec("&PNG…", "", "", "Save a picture of the graph as PNG"),
-    "export_micrograd": Spec("&micrograd…", "", "", "Save the graph as micrograd Python code"),
-    "export_torch": Spec("&PyTorch…", "", "", "Save the graph as PyTorch code"),
+    "export_svg": Spec(
+        QT_TRANSLATE_NOOP("Actions", "&SVG…"),
+        "",
+        "",
+        QT_TRANSLATE_NOOP("Actions", "Save a picture of the graph as SVG"),
+    ),
+    "export_png": Spec(
+        QT_TRANSLATE_NOOP("Actions", "&PNG…"),
+        "",
+        "",
+        QT_TRANSLATE_NOOP("Actions", "Save a picture of the graph as PNG"),
+    ),
+    "export_micrograd": Spec(
+        QT_TRANSLATE_NOOP("Actions", "&micrograd…"),
+        "",
+        "",
+        QT_TRANSLATE_NOOP("Actions", "Save the graph as micrograd Python code"),
+    ),
+    "export_torch": Spec(
+        QT_TRANSLATE_NOOP("Actions", "&PyTorch…"),
+        "",
+        "",
+        QT_TRANSLATE_NOOP("Actions", "Save the graph as PyTorch code"),
+    ),
     "export_torch_module": Spec(
-        "PyTorch m&odule…",
+        QT_TRANSLATE_NOOP("Actions", "PyTorch m&odule…"),
         "",
         "",
-        "Save the trained graph as a PyTorch nn.Module with the loop that replays its run",
+        QT_TRANSLATE_NOOP(
+            "Actions",
+            "Save the trained graph as a PyTorch nn.Module with the loop that replays its run",
+        ),
     ),
     # platforms without a theme plugin bind no key to Quit: Ctrl+Q is the common one
-    "quit": Spec("&Quit", (Std.Quit, "Ctrl+Q"), "", "Close mgstudio"),
-    "cut": Spec("Cu&t", Std.Cut, "", "Cut the selected nodes"),
-    "copy": Spec("&Copy", Std.Copy, "", "Copy the selected nodes"),
-    "paste": Spec("&Paste", Std.Paste, "", "Paste nodes"),
-    "duplicate": Spec("D&uplicate", "Ctrl+D", "", "Duplicate the selected nodes"),
-    "delete": Spec("&Delete", Std.Delete, "", "Delete the selected nodes and wires"),
-    "select_all": Spec("Select &All", Std.SelectAll, "", "Select every node"),
-    "zoom_in": Spec("Zoom &In", Std.ZoomIn, "zoom-in", "Zoom in"),
-    "zoom_out": Spec("Zoom &Out", Std.ZoomOut, "zoom-out", "Zoom out"),
-    "fit": Spec("&Fit Graph", "Ctrl+0", "zoom-fit", "Show the whole graph"),
-    "zoom_actual": Spec("&Actual Size", "Ctrl+1", "", "Show the graph at 100 %"),
-    "arrange": Spec("&Auto-arrange", "Ctrl+L", "arrange", "Lay the graph out left to right"),
-    "quick_add": Spec("Add &Node…", "", "", "Search node kinds (Tab on the canvas)"),
+    "quit": Spec(
+        QT_TRANSLATE_NOOP("Actions", "&Quit"),
+        (Std.Quit, "Ctrl+Q"),
+        "",
+        QT_TRANSLATE_NOOP("Actions", "Close mgstudio"),
+    ),
+    "cut": Spec(
+        QT_TRANSLATE_NOOP("Actions", "Cu&t"),
+        Std.Cut,
+        "",
+        QT_TRANSLATE_NOOP("Actions", "Cut the selected nodes"),
+    ),
+    "copy": Spec(
+        QT_TRANSLATE_NOOP("Actions", "&Copy"),
+        Std.Copy,
+        "",
+        QT_TRANSLATE_NOOP("Actions", "Copy the selected nodes"),
+    ),
+    "paste": Spec(
+        QT_TRANSLATE_NOOP("Actions", "&Paste"),
+        Std.Paste,
+        "",
+        QT_TRANSLATE_NOOP("Actions", "Paste nodes"),
+    ),
+    "duplicate": Spec(
+        QT_TRANSLATE_NOOP("Actions", "D&uplicate"),
+        "Ctrl+D",
+        "",
+        QT_TRANSLATE_NOOP("Actions", "Duplicate the selected nodes"),
+    ),
+    "delete": Spec(
+        QT_TRANSLATE_NOOP("Actions", "&Delete"),
+        Std.Delete,
+        "",
+        QT_TRANSLATE_NOOP("Actions", "Delete the selected nodes and wires"),
+    ),
+    "select_all": Spec(
+        QT_TRANSLATE_NOOP("Actions", "Select &All"),
+        Std.SelectAll,
+        "",
+        QT_TRANSLATE_NOOP("Actions", "Select every node"),
+    ),
+    "zoom_in": Spec(
+        QT_TRANSLATE_NOOP("Actions", "Zoom &In"),
+        Std.ZoomIn,
+        "zoom-in",
+        QT_TRANSLATE_NOOP("Actions", "Zoom in"),
+    ),
+    "zoom_out": Spec(
+        QT_TRANSLATE_NOOP("Actions", "Zoom &Out"),
+        Std.ZoomOut,
+        "zoom-out",
+        QT_TRANSLATE_NOOP("Actions", "Zoom out"),
+    ),
+    "fit": Spec(
+        QT_TRANSLATE_NOOP("Actions", "&Fit Graph"),
+        "Ctrl+0",
+        "zoom-fit",
+        QT_TRANSLATE_NOOP("Actions", "Show the whole graph"),
+    ),
+    "zoom_actual": Spec(
+        QT_TRANSLATE_NOOP("Actions", "&Actual Size"),
+        "Ctrl+1",
+        "",
+        QT_TRANSLATE_NOOP("Actions", "Show the graph at 100 %"),
+    ),
+    "arrange": Spec(
+        QT_TRANSLATE_NOOP("Actions", "&Auto-arrange"),
+        "Ctrl+L",
+        "arrange",
+        QT_TRANSLATE_NOOP("Actions", "Lay the graph out left to right"),
+    ),
+    "quick_add": Spec(
+        QT_TRANSLATE_NOOP("Actions", "Add &Node…"),
+        "",
+        "",
+        QT_TRANSLATE_NOOP("Actions", "Search node kinds (Tab on the canvas)"),
+    ),
     "insert_neuron": Spec(
-        "Insert &Neuron…",
+        QT_TRANSLATE_NOOP("Actions", "Insert &Neuron…"),
         "Ctrl+Shift+N",
         "neuron",
-        "Insert the lecture's neuron: x·w + b through an activation",
+        QT_TRANSLATE_NOOP("Actions", "Insert the lecture's neuron: x·w + b through an activation"),
     ),
     # Ctrl+G and Ctrl+Shift+G are the walkthrough's Step Along Gradient and Step All Leaves
     # (lesson 4 names them), so grouping takes Ctrl+Alt+G and Ctrl+Alt+Shift+G
     "group": Spec(
-        "&Group Selection",
+        QT_TRANSLATE_NOOP("Actions", "&Group Selection"),
         "Ctrl+Alt+G",
         "group",
-        "Put the selected nodes in a group (name it with Rename Group…)",
+        QT_TRANSLATE_NOOP(
+            "Actions", "Put the selected nodes in a group (name it with Rename Group…)"
+        ),
     ),
     "ungroup": Spec(
-        "&Ungroup",
+        QT_TRANSLATE_NOOP("Actions", "&Ungroup"),
         "Ctrl+Alt+Shift+G",
         "ungroup",
-        "Dissolve the selected group; its nodes stay where they are",
+        QT_TRANSLATE_NOOP("Actions", "Dissolve the selected group; its nodes stay where they are"),
     ),
     "toggle_group": Spec(
-        "&Collapse/Expand Group",
+        QT_TRANSLATE_NOOP("Actions", "&Collapse/Expand Group"),
         "Ctrl+.",
         "collapse-group",
-        "Show the selected group as one block, or open the block again",
+        QT_TRANSLATE_NOOP(
+            "Actions", "Show the selected group as one block, or open the block again"
+        ),
     ),
-    "rename_group": Spec("Rena&me Group…", "", "", "Give the selected group a name"),
+    "rename_group": Spec(
+        QT_TRANSLATE_NOOP("Actions", "Rena&me Group…"),
+        "",
+        "",
+        QT_TRANSLATE_NOOP("Actions", "Give the selected group a name"),
+    ),
     "backward": Spec(
-        "&Backward",
+        QT_TRANSLATE_NOOP("Actions", "&Backward"),
         ("Ctrl+B", "Ctrl+Return"),
         "backward",
-        "Zero every grad, then backpropagate from the output",
+        QT_TRANSLATE_NOOP("Actions", "Zero every grad, then backpropagate from the output"),
     ),
-    "zero_grad": Spec("&Zero Grad", "Ctrl+Shift+B", "zero-grad", "Set every grad to 0"),
+    "zero_grad": Spec(
+        QT_TRANSLATE_NOOP("Actions", "&Zero Grad"),
+        "Ctrl+Shift+B",
+        "zero-grad",
+        QT_TRANSLATE_NOOP("Actions", "Set every grad to 0"),
+    ),
     # not plain + and -: typed on the canvas they open the quick-add search for an operation
     "nudge_up": Spec(
-        "Nudge &Up", "]", "", "Increase the selected leaf by the step (+ in the inspector)"
+        QT_TRANSLATE_NOOP("Actions", "Nudge &Up"),
+        "]",
+        "",
+        QT_TRANSLATE_NOOP("Actions", "Increase the selected leaf by the step (+ in the inspector)"),
     ),
     "nudge_down": Spec(
-        "Nudge &Down", "[", "", "Decrease the selected leaf by the step (- in the inspector)"
+        QT_TRANSLATE_NOOP("Actions", "Nudge &Down"),
+        "[",
+        "",
+        QT_TRANSLATE_NOOP("Actions", "Decrease the selected leaf by the step (- in the inspector)"),
     ),
     # the same name as the inspector's button, with the same meaning: the selected leaves
     "step_selected": Spec(
-        "&Step Along Gradient", "Ctrl+G", "", "data += step × grad for the selected leaves"
+        QT_TRANSLATE_NOOP("Actions", "&Step Along Gradient"),
+        "Ctrl+G",
+        "",
+        QT_TRANSLATE_NOOP("Actions", "data += step × grad for the selected leaves"),
     ),
     "step_all": Spec(
-        "Step &All Leaves",
+        QT_TRANSLATE_NOOP("Actions", "Step &All Leaves"),
         "Ctrl+Shift+G",
         "step",
-        "data += step × grad for every leaf of the output (the lecture's step)",
+        QT_TRANSLATE_NOOP(
+            "Actions", "data += step × grad for every leaf of the output (the lecture's step)"
+        ),
     ),
     "reset_layout": Spec(
-        "&Reset Layout", "", "", "Put every panel and toolbar back where a first start puts them"
+        QT_TRANSLATE_NOOP("Actions", "&Reset Layout"),
+        "",
+        "",
+        QT_TRANSLATE_NOOP(
+            "Actions", "Put every panel and toolbar back where a first start puts them"
+        ),
     ),
     # Practice (mgstudio/app/practice): no shortcuts of their own, the session's keys are
     # the panel's (Enter, Tab, F1, Esc)
     "practice_grads": Spec(
-        "Predict &Gradients", "", "", "Hide the grads; type each one, output first, checked"
+        QT_TRANSLATE_NOOP("Actions", "Predict &Gradients"),
+        "",
+        "",
+        QT_TRANSLATE_NOOP("Actions", "Hide the grads; type each one, output first, checked"),
     ),
     "practice_grads_selection": Spec(
-        "Predict Gradients of &Selection", "", "", "The same, for the selected nodes only"
+        QT_TRANSLATE_NOOP("Actions", "Predict Gradients of &Selection"),
+        "",
+        "",
+        QT_TRANSLATE_NOOP("Actions", "The same, for the selected nodes only"),
     ),
     "practice_two_part": Spec(
-        "Predict Gradients in &Two Steps", "", "", "Type each local derivative, then the grad"
+        QT_TRANSLATE_NOOP("Actions", "Predict Gradients in &Two Steps"),
+        "",
+        "",
+        QT_TRANSLATE_NOOP("Actions", "Type each local derivative, then the grad"),
     ),
     "practice_forward": Spec(
-        "Predict &Forward Values", "", "", "Hide the data; type each node's value, inputs first"
+        QT_TRANSLATE_NOOP("Actions", "Predict &Forward Values"),
+        "",
+        "",
+        QT_TRANSLATE_NOOP("Actions", "Hide the data; type each node's value, inputs first"),
     ),
     "practice_signs": Spec(
-        "&Which Way?", "", "", "Nudge a leaf up: does the output go up, down or stay?"
+        QT_TRANSLATE_NOOP("Actions", "&Which Way?"),
+        "",
+        "",
+        QT_TRANSLATE_NOOP("Actions", "Nudge a leaf up: does the output go up, down or stay?"),
     ),
-    "replay_add_twice": Spec("&b = a + a: = instead of +=", "", "", "Wrong a.grad 1, right 2"),
+    "replay_add_twice": Spec(
+        QT_TRANSLATE_NOOP("Actions", "&b = a + a: = instead of +="),
+        "",
+        "",
+        QT_TRANSLATE_NOOP("Actions", "Wrong a.grad 1, right 2"),
+    ),
     "replay_zero_grad": Spec(
-        "Forgetting &zero_grad", "", "", "Two loss curves: without and with zero_grad"
+        QT_TRANSLATE_NOOP("Actions", "Forgetting &zero_grad"),
+        "",
+        "",
+        QT_TRANSLATE_NOOP("Actions", "Two loss curves: without and with zero_grad"),
     ),
     "replay_backward_twice": Spec(
-        "backward() &Twice", "", "", "Grads pile up when backward runs again without zeroing"
+        QT_TRANSLATE_NOOP("Actions", "backward() &Twice"),
+        "",
+        "",
+        QT_TRANSLATE_NOOP("Actions", "Grads pile up when backward runs again without zeroing"),
     ),
     "replay_recursion": Spec(
-        "A Naive &Recursive Backward", "", "", "Why backward walks in topological order"
+        QT_TRANSLATE_NOOP("Actions", "A Naive &Recursive Backward"),
+        "",
+        "",
+        QT_TRANSLATE_NOOP("Actions", "Why backward walks in topological order"),
     ),
     "replay_output_or_input": Spec(
-        "tanh/exp: &Output or Input?", "", "", "A backward rule using the input by mistake"
+        QT_TRANSLATE_NOOP("Actions", "tanh/exp: &Output or Input?"),
+        "",
+        "",
+        QT_TRANSLATE_NOOP("Actions", "A backward rule using the input by mistake"),
     ),
-    "about": Spec("&About mgstudio", "", "", ""),
-    "about_qt": Spec("About &Qt", "", "", ""),
+    "about": Spec(QT_TRANSLATE_NOOP("Actions", "&About mgstudio"), "", "", ""),
+    "about_qt": Spec(QT_TRANSLATE_NOOP("Actions", "About &Qt"), "", "", ""),
 }
 
 
@@ -156,16 +333,17 @@ def make_actions(parent: QWidget, slots: dict[str, Callable]) -> dict[str, QActi
     """One QAction per spec, triggering ``slots[name]`` (if given)."""
     out: dict[str, QAction] = {}
     for name, spec in SPECS.items():
-        action = QAction(spec.text, parent)
+        action = QAction(parent)
         action.setObjectName(name)
+        live(action.setText, partial(translate, "Actions", spec.text))
         if spec.icon:
             set_icon(action, spec.icon)
         sequences = key_sequences(spec.shortcut)
         if sequences:
             action.setShortcuts(sequences)
         if spec.tip:
-            action.setStatusTip(spec.tip)
-            action.setToolTip(spec.tip)
+            live(action.setStatusTip, partial(translate, "Actions", spec.tip))
+            live(action.setToolTip, partial(translate, "Actions", spec.tip))
         slot = slots.get(name)
         if slot is not None:
             action.triggered.connect(lambda _checked=False, f=slot: f())

@@ -41,6 +41,13 @@ def build_parser() -> argparse.ArgumentParser:
         "Theme, at first the system's)",
     )
     parser.add_argument(
+        "--language",
+        choices=("system", "en", "zh_CN"),
+        default=None,
+        help="the window's language for this run (default: the one chosen in View ▸ "
+        "Language, at first the system's)",
+    )
+    parser.add_argument(
         "--backward", action="store_true", help="run Backward once the graph is open"
     )
     parser.add_argument(
@@ -163,6 +170,11 @@ def main(argv: list[str] | None = None) -> int:
         settings = StudioSettings(QSettings(f"{scratch}/settings.ini", QSettings.Format.IniFormat))
     apply_theme(app, chosen_theme(args, settings))
     app.setWindowIcon(app_icon())
+    from . import i18n
+
+    i18n.fix_number_format()
+    i18n.retranslator(app)
+    i18n.apply(app, args.language or settings.language())
     window = MainWindow(settings=settings)
     install_tools(window)
     if args.screenshot:

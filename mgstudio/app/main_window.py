@@ -28,7 +28,7 @@ from mgstudio.engine import gc_paused
 from mgstudio.session import IMPORTED, SUFFIX, DocumentSession, FileStamp
 
 from . import actions as actions_mod
-from . import autosave, file_dialogs, file_session, plain, window_layout, window_menus
+from . import autosave, file_dialogs, file_session, i18n, plain, window_layout, window_menus
 from .background import BackgroundTasks
 from .backward_panel import BackwardPanel
 from .canvas.readable import show_readably
@@ -458,6 +458,11 @@ class MainWindow(QMainWindow):
         """View ▸ Theme: apply and remember (icons follow through the palette change)."""
         apply_theme(cast(QApplication, QApplication.instance()), theme)
         self.settings.set_theme(theme)
+
+    def choose_language(self, choice: str) -> None:
+        """View ▸ Language: switch every text at once and remember the choice."""
+        self.settings.set_language(choice)
+        i18n.apply(cast(QApplication, QApplication.instance()), choice)
 
     def save_window(self) -> None:
         self.layout_keeper.save()

@@ -83,6 +83,14 @@ class StudioSettings:
     def set_theme(self, theme: str) -> None:
         self.store.setValue("view/theme", theme)
 
+    def language(self) -> str:
+        """View ▸ Language: "system" (follow the system's locale), "en" or "zh_CN"."""
+        raw = self.store.value("view/language", "system")
+        return raw if raw in ("system", "en", "zh_CN") else "system"
+
+    def set_language(self, language: str) -> None:
+        self.store.setValue("view/language", language)
+
     def nudge_step(self) -> float:
         return self._float("inspector/step", 0.01)
 

@@ -12,6 +12,7 @@ from mgstudio.document.examples import list_examples
 
 from . import plain
 from .group_commands import target_group
+from .i18n import check_choice, language_menu
 from .practice import add_practice_menu, practice_slots
 from .theme import theme_menu
 
@@ -104,6 +105,10 @@ def build_menus(window) -> None:
         view.addAction(dock.toggleViewAction())
     view.addSeparator()
     view.addMenu(theme_menu(window, window.choose_theme))
+    languages = language_menu(window, window.choose_language)
+    languages.aboutToShow.connect(lambda: check_choice(languages, window.settings.language()))
+    check_choice(languages, window.settings.language())
+    view.addMenu(languages)
     view.addAction(a["reset_layout"])
 
     graph = bar.addMenu("&Graph")
